@@ -1,0 +1,24 @@
+//! Runs provider plugins: WebAssembly components implementing `wit/` (`getanime:provider`).
+//!
+//! Architecture invariant: this is the only crate that names wasmtime. Everything a plugin returns
+//! leaves this crate as `getanime-domain` types; a trap, a timeout or a memory blow-up leaves it as
+//! an [`Error`], never as a panic.
+//!
+//! - [`PluginRuntime`]: one wasmtime engine (component model, async, epoch interruption) and the
+//!   linker with the locked-down WASI context and the host imports.
+//! - [`Plugin`]: one loaded package (component + manifest). Every call gets a fresh store and
+//!   instance from an `InstancePre`, so a misbehaving call cannot poison the next one.
+
+mod bindings;
+mod conversion;
+mod error;
+mod host_api;
+mod package;
+mod runtime;
+
+pub use error::{Error, Result};
+pub use package::{COMPONENT_FILE, MANIFEST_FILE, read_manifest};
+pub use runtime::{Plugin, PluginInfo, PluginRuntime, RuntimeLimits};
+
+/// The contract version this host implements (the `wit/` package version).
+pub const API_VERSION: &str = "0.1.0";

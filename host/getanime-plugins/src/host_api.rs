@@ -1,0 +1,153 @@
+//! The `host` interface plugins import: HTTP through an allow-list, logging, settings.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use getanime_domain::PluginManifest;
+use reqwest::Url;
+
+use crate::bindings::host::{self, HttpError, HttpRequest, HttpResponse, Level};
+use crate::bindings::types;
+use crate::runtime::{PluginState, RuntimeLimits};
+
+/// Most redirects one fetch follows.
+const MAX_REDIRECTS: usize = 5;
+
+/// What the host functions of one plugin need; shared by all its calls.
+pub(crate) struct HostContext {
+    plugin_id: String,
+    allowed_hosts: Vec<String>,
+    settings: BTreeMap<String, String>,
+    client: reqwest::Client,
+    http_timeout: Duration,
+    max_body_bytes: usize,
+}
+
+impl HostContext {
+    pub(crate) fn new(
+        manifest: &PluginManifest,
+        limits: &RuntimeLimits,
+    ) -> Result<HostContext, String> {
+        let allowed_hosts: Vec<String> =
+            manifest.allowed_hosts.iter().map(|host| host.to_ascii_lowercase()).collect();
+        let redirect_hosts = allowed_hosts.clone();
+        // Redirects are checked against the same allow-list as the first request.
+        let redirect = reqwest::redirect::Policy::custom(move |attempt| {
+            if attempt.previous().len() >= MAX_REDIRECTS {
+                attempt.error("too many redirects")
+            } else if is_allowed(&redirect_hosts, attempt.url()).is_ok() {
+                attempt.follow()
+            } else {
+                let url = attempt.url().to_string();
+                attempt.error(format!("redirect to a host the plugin may not reach: {url}"))
+            }
+        });
+        let client = reqwest::Client::builder()
+            .redirect(redirect)
+            .timeout(limits.http_timeout)
+            .user_agent(concat!("getanime/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|error| format!("cannot build the HTTP client: {error}"))?;
+        Ok(HostContext {
+            plugin_id: manifest.id.clone(),
+            allowed_hosts,
+            settings: manifest.settings.clone(),
+            client,
+            http_timeout: limits.http_timeout,
+            max_body_bytes: limits.max_body_bytes,
+        })
+    }
+
+    async fn fetch(&self, request: HttpRequest) -> Result<HttpResponse, HttpError> {
+        let url = Url::parse(&request.url)
+            .map_err(|error| HttpError::Denied(format!("not a valid URL: {error}")))?;
+        is_allowed(&self.allowed_hosts, &url).map_err(HttpError::Denied)?;
+        let mut builder = self.client.get(url);
+        for (name, value) in &request.headers {
+            builder = builder.header(name, value);
+        }
+        let mut response = builder.send().await.map_err(|error| classify(&error))?;
+        if response.content_length().is_some_and(|length| length > self.max_body_bytes as u64) {
+            return Err(HttpError::TooLarge);
+        }
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .filter_map(|(name, value)| {
+                Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
+            })
+            .collect();
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|error| classify(&error))? {
+            if body.len() + chunk.len() > self.max_body_bytes {
+                return Err(HttpError::TooLarge);
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(HttpResponse { status, headers, body })
+    }
+}
+
+/// Whether `url` is http(s) to a host in `allowed_hosts`; the reason when not.
+fn is_allowed(allowed_hosts: &[String], url: &Url) -> Result<(), String> {
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("only http and https are allowed, not {}", url.scheme()));
+    }
+    let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+    if allowed_hosts.contains(&host) {
+        Ok(())
+    } else {
+        Err(format!("{host} is not in the plugin's allowed hosts"))
+    }
+}
+
+fn classify(error: &reqwest::Error) -> HttpError {
+    if error.is_timeout() {
+        HttpError::Timeout
+    } else if error.is_redirect() {
+        HttpError::Denied(format!("{error}"))
+    } else {
+        HttpError::Transport(error_chain(error))
+    }
+}
+
+/// reqwest's top-level message is vague ("error sending request"); the causes say why.
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+impl host::Host for PluginState {
+    async fn fetch(&mut self, request: HttpRequest) -> Result<HttpResponse, HttpError> {
+        let context = std::sync::Arc::clone(&self.host);
+        tracing::debug!(plugin_id = %context.plugin_id, url = %request.url, "plugin fetch");
+        match tokio::time::timeout(context.http_timeout, context.fetch(request)).await {
+            Ok(result) => result,
+            Err(_elapsed) => Err(HttpError::Timeout),
+        }
+    }
+
+    async fn log(&mut self, level: Level, message: String) {
+        let plugin_id = &self.host.plugin_id;
+        match level {
+            Level::Trace => tracing::trace!(target: "plugin", %plugin_id, "{message}"),
+            Level::Debug => tracing::debug!(target: "plugin", %plugin_id, "{message}"),
+            Level::Info => tracing::info!(target: "plugin", %plugin_id, "{message}"),
+            Level::Warn => tracing::warn!(target: "plugin", %plugin_id, "{message}"),
+            Level::Error => tracing::error!(target: "plugin", %plugin_id, "{message}"),
+        }
+    }
+
+    async fn setting(&mut self, key: String) -> Option<String> {
+        self.host.settings.get(&key).cloned()
+    }
+}
+
+impl types::Host for PluginState {}

@@ -1,0 +1,339 @@
+//! The wasmtime engine, the sandboxed store of each call, and loaded plugins.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use getanime_domain::{Page, PluginManifest, ScheduleDay, Title};
+use tokio::time::error::Elapsed;
+use wasmtime::component::{Component, HasSelf, Linker, ResourceTable};
+use wasmtime::{Config, Engine, ResourceLimiter, Store, Trap};
+use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
+
+use crate::bindings::{Provider, ProviderPre};
+use crate::host_api::HostContext;
+use crate::package::{COMPONENT_FILE, MANIFEST_FILE, read_manifest};
+use crate::{API_VERSION, Error, Result, conversion};
+
+/// How often the epoch advances; the granularity of call deadlines.
+const EPOCH_TICK: Duration = Duration::from_millis(10);
+
+/// Bounds every plugin call.
+#[derive(Debug, Clone)]
+pub struct RuntimeLimits {
+    /// Wall-clock time one call may take, fetches included.
+    pub call_timeout: Duration,
+    /// Linear memory one instance may grow to.
+    pub memory_bytes: usize,
+    /// Time one HTTP request may take.
+    pub http_timeout: Duration,
+    /// Largest HTTP response body handed to a plugin.
+    pub max_body_bytes: usize,
+}
+
+impl Default for RuntimeLimits {
+    fn default() -> RuntimeLimits {
+        RuntimeLimits {
+            call_timeout: Duration::from_secs(30),
+            memory_bytes: 256 << 20,
+            http_timeout: Duration::from_secs(20),
+            max_body_bytes: 32 << 20,
+        }
+    }
+}
+
+/// What a plugin says about itself (`catalog.info`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PluginInfo {
+    pub id: String,
+    pub name: String,
+    pub version: String,
+    pub languages: Vec<String>,
+}
+
+/// The engine and linker shared by every plugin.
+pub struct PluginRuntime {
+    engine: Engine,
+    linker: Arc<Linker<PluginState>>,
+    limits: RuntimeLimits,
+    _ticker: EpochTicker,
+}
+
+impl PluginRuntime {
+    pub fn new(limits: RuntimeLimits) -> Result<PluginRuntime> {
+        let mut config = Config::new();
+        config.wasm_component_model(true).epoch_interruption(true);
+        let engine = Engine::new(&config).map_err(|error| Error::Runtime(format!("{error:#}")))?;
+        let mut linker = Linker::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker)
+            .map_err(|error| Error::Runtime(format!("{error:#}")))?;
+        Provider::add_to_linker::<_, HasSelf<_>>(&mut linker, |state| state)
+            .map_err(|error| Error::Runtime(format!("{error:#}")))?;
+        let ticker = EpochTicker::start(engine.clone())?;
+        Ok(PluginRuntime { engine, linker: Arc::new(linker), limits, _ticker: ticker })
+    }
+
+    /// Loads the package in `dir` (`plugin.toml` + `plugin.wasm`): checks the manifest and the
+    /// contract version, compiles the component and checks it exports the provider world.
+    pub fn load(&self, dir: &Path) -> Result<Plugin> {
+        let manifest = read_manifest(&dir.join(MANIFEST_FILE))?;
+        check_api_version(&manifest)?;
+        let load_error = |error: wasmtime::Error| Error::Load {
+            id: manifest.id.clone(),
+            reason: format!("{error:#}"),
+        };
+        let component =
+            Component::from_file(&self.engine, dir.join(COMPONENT_FILE)).map_err(load_error)?;
+        let instance_pre = self.linker.instantiate_pre(&component).map_err(load_error)?;
+        let pre = ProviderPre::new(instance_pre).map_err(load_error)?;
+        let host = HostContext::new(&manifest, &self.limits)
+            .map_err(|reason| Error::Load { id: manifest.id.clone(), reason })?;
+        Ok(Plugin { manifest, pre, limits: self.limits.clone(), host: Arc::new(host) })
+    }
+}
+
+/// Refuses plugins built against a contract this host does not implement.
+fn check_api_version(manifest: &PluginManifest) -> Result<()> {
+    let incompatible = || Error::IncompatibleApi {
+        id: manifest.id.clone(),
+        found: manifest.api_version.clone(),
+        supported: format!("^{API_VERSION}"),
+    };
+    let found = semver::Version::parse(&manifest.api_version).map_err(|_| incompatible())?;
+    let supported =
+        semver::VersionReq::parse(&format!("^{API_VERSION}")).map_err(|_| incompatible())?;
+    if supported.matches(&found) { Ok(()) } else { Err(incompatible()) }
+}
+
+/// A loaded plugin. Each call runs in a fresh store and instance.
+pub struct Plugin {
+    manifest: PluginManifest,
+    pre: ProviderPre<PluginState>,
+    limits: RuntimeLimits,
+    host: Arc<HostContext>,
+}
+
+impl Plugin {
+    pub fn manifest(&self) -> &PluginManifest {
+        &self.manifest
+    }
+
+    pub fn id(&self) -> &str {
+        &self.manifest.id
+    }
+
+    /// `catalog.info`.
+    pub async fn info(&self) -> Result<PluginInfo> {
+        let (mut store, provider) = self.instantiate().await?;
+        let outcome = tokio::time::timeout(
+            self.limits.call_timeout,
+            provider.getanime_provider_catalog().call_info(&mut store),
+        )
+        .await;
+        let info = self.settle(&store, outcome)?;
+        Ok(PluginInfo {
+            id: info.id,
+            name: info.name,
+            version: info.version,
+            languages: info.languages,
+        })
+    }
+
+    /// `catalog.latest`.
+    pub async fn latest(&self, page: u32) -> Result<Page> {
+        let (mut store, provider) = self.instantiate().await?;
+        let outcome = tokio::time::timeout(
+            self.limits.call_timeout,
+            provider.getanime_provider_catalog().call_latest(&mut store, page),
+        )
+        .await;
+        let result = self.settle(&store, outcome)?;
+        result.map(conversion::page).map_err(|error| self.provider_error(error))
+    }
+
+    /// `catalog.search`.
+    pub async fn search(&self, query: &str, page: u32) -> Result<Page> {
+        let (mut store, provider) = self.instantiate().await?;
+        let outcome = tokio::time::timeout(
+            self.limits.call_timeout,
+            provider.getanime_provider_catalog().call_search(&mut store, query, page),
+        )
+        .await;
+        let result = self.settle(&store, outcome)?;
+        result.map(conversion::page).map_err(|error| self.provider_error(error))
+    }
+
+    /// `catalog.schedule`.
+    pub async fn schedule(&self) -> Result<Vec<ScheduleDay>> {
+        let (mut store, provider) = self.instantiate().await?;
+        let outcome = tokio::time::timeout(
+            self.limits.call_timeout,
+            provider.getanime_provider_catalog().call_schedule(&mut store),
+        )
+        .await;
+        let result = self.settle(&store, outcome)?;
+        result
+            .map(|days| days.into_iter().map(conversion::schedule_day).collect())
+            .map_err(|error| self.provider_error(error))
+    }
+
+    /// `catalog.details`.
+    pub async fn details(&self, source_id: &str) -> Result<Title> {
+        let (mut store, provider) = self.instantiate().await?;
+        let outcome = tokio::time::timeout(
+            self.limits.call_timeout,
+            provider.getanime_provider_catalog().call_details(&mut store, source_id),
+        )
+        .await;
+        let result = self.settle(&store, outcome)?;
+        result.map(conversion::title).map_err(|error| self.provider_error(error))
+    }
+
+    async fn instantiate(&self) -> Result<(Store<PluginState>, Provider)> {
+        let mut store = Store::new(
+            self.pre.engine(),
+            PluginState::new(Arc::clone(&self.host), self.limits.memory_bytes),
+        );
+        store.limiter(|state| &mut state.memory);
+        let ticks = (self.limits.call_timeout.as_millis() / EPOCH_TICK.as_millis()).max(1);
+        store.set_epoch_deadline(u64::try_from(ticks).unwrap_or(u64::MAX));
+        store.epoch_deadline_trap();
+        let outcome =
+            tokio::time::timeout(self.limits.call_timeout, self.pre.instantiate_async(&mut store))
+                .await;
+        let provider = self.settle(&store, outcome)?;
+        Ok((store, provider))
+    }
+
+    /// Classifies the outcome of a call awaited under the wall-clock limit.
+    fn settle<T>(
+        &self,
+        store: &Store<PluginState>,
+        outcome: Result<wasmtime::Result<T>, Elapsed>,
+    ) -> Result<T> {
+        match outcome {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(error)) => Err(self.call_error(store, error)),
+            Err(_elapsed) => Err(self.timeout()),
+        }
+    }
+
+    fn timeout(&self) -> Error {
+        Error::Timeout { id: self.manifest.id.clone(), seconds: self.limits.call_timeout.as_secs() }
+    }
+
+    fn call_error(&self, store: &Store<PluginState>, error: wasmtime::Error) -> Error {
+        let id = self.manifest.id.clone();
+        if store.data().memory.exceeded {
+            return Error::OutOfMemory { id, limit_mib: self.limits.memory_bytes >> 20 };
+        }
+        match error.downcast_ref::<Trap>() {
+            Some(Trap::Interrupt) => self.timeout(),
+            _ => Error::Trap { id, reason: format!("{error:#}") },
+        }
+    }
+
+    fn provider_error(&self, error: crate::bindings::types::ProviderError) -> Error {
+        Error::Provider { id: self.manifest.id.clone(), error: conversion::provider_error(error) }
+    }
+}
+
+/// The data of one call's store.
+pub(crate) struct PluginState {
+    wasi: WasiCtx,
+    table: ResourceTable,
+    memory: MemoryLimit,
+    pub(crate) host: Arc<HostContext>,
+}
+
+impl PluginState {
+    fn new(host: Arc<HostContext>, memory_bytes: usize) -> PluginState {
+        // Nothing inherited: no preopened directories, no environment, no arguments, no stdio,
+        // no sockets. Plugins reach the world only through the `host` interface.
+        let wasi = WasiCtxBuilder::new()
+            .allow_tcp(false)
+            .allow_udp(false)
+            .allow_ip_name_lookup(false)
+            .build();
+        PluginState {
+            wasi,
+            table: ResourceTable::new(),
+            memory: MemoryLimit { max_bytes: memory_bytes, exceeded: false },
+            host,
+        }
+    }
+}
+
+impl WasiView for PluginState {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
+    }
+}
+
+/// Caps linear memory and remembers whether the cap was hit, so the error can say so.
+struct MemoryLimit {
+    max_bytes: usize,
+    exceeded: bool,
+}
+
+impl ResourceLimiter for MemoryLimit {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        if desired > self.max_bytes {
+            self.exceeded = true;
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        Ok(desired <= 100_000)
+    }
+}
+
+/// Advances the engine epoch every [`EPOCH_TICK`] so deadlines fire; stops when dropped.
+struct EpochTicker {
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl EpochTicker {
+    fn start(engine: Engine) -> Result<EpochTicker> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread_stop = Arc::clone(&stop);
+        let thread = std::thread::Builder::new()
+            .name("plugin-epoch".into())
+            .spawn(move || {
+                while !thread_stop.load(Ordering::Relaxed) {
+                    std::thread::sleep(EPOCH_TICK);
+                    engine.increment_epoch();
+                }
+            })
+            .map_err(|error| {
+                Error::Runtime(format!("cannot start the plugin deadline thread: {error}"))
+            })?;
+        Ok(EpochTicker { stop, thread: Some(thread) })
+    }
+}
+
+impl Drop for EpochTicker {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take()
+            && thread.join().is_err()
+        {
+            tracing::error!("the plugin epoch thread panicked");
+        }
+    }
+}

@@ -1,0 +1,108 @@
+//! The guest SDK for getanime provider plugins.
+//!
+//! A plugin implements [`Provider`] (every method but `info` defaults to `unsupported`) and calls
+//! [`export_provider!`]. It reaches the network only through [`http`], which goes through the
+//! host and its per-plugin allow-list. Plugins never call wit-bindgen themselves; this crate owns
+//! the WIT path and version. See `plugins/README.md` for a worked example.
+
+// Lets the generated `export!` macro name this crate from inside it too.
+extern crate self as getanime_provider_sdk;
+
+pub mod http;
+
+/// The raw wit-bindgen output for the `getanime:provider/provider` world.
+#[allow(clippy::all, unsafe_code, reason = "generated code")]
+pub mod bindings {
+    wit_bindgen::generate!({
+        path: "../../wit",
+        world: "getanime:provider/provider",
+        pub_export_macro: true,
+        export_macro_name: "export_raw",
+        default_bindings_module: "getanime_provider_sdk::bindings",
+        runtime_path: "getanime_provider_sdk::wit_bindgen::rt",
+    });
+}
+
+#[doc(hidden)]
+pub use wit_bindgen;
+
+pub use bindings::exports::getanime::provider::catalog::ProviderInfo as Info;
+pub use bindings::getanime::provider::host::Level;
+pub use bindings::getanime::provider::types::{
+    Episode, Page, ProviderError, Quality, ScheduleDay, SkipRange, Stream, Title, TitleSummary,
+    Torrent,
+};
+
+/// The API version of the contract this SDK was built against (the WIT package version).
+pub const API_VERSION: &str = "0.1.0";
+
+/// What a provider plugin implements. Only `info` is required.
+pub trait Provider {
+    /// Who the plugin is. Must not do IO.
+    fn info() -> Info;
+
+    /// Recently updated titles, newest first; `page` starts at 1.
+    fn latest(_page: u32) -> Result<Page, ProviderError> {
+        Err(ProviderError::Unsupported)
+    }
+
+    /// Titles matching `query`; `page` starts at 1.
+    fn search(_query: String, _page: u32) -> Result<Page, ProviderError> {
+        Err(ProviderError::Unsupported)
+    }
+
+    /// The weekly release schedule.
+    fn schedule() -> Result<Vec<ScheduleDay>, ProviderError> {
+        Err(ProviderError::Unsupported)
+    }
+
+    /// One title with all its episodes and torrents.
+    fn details(_source_id: String) -> Result<Title, ProviderError> {
+        Err(ProviderError::Unsupported)
+    }
+}
+
+/// Writes a line to the host log, tagged with this plugin's id.
+pub fn log(level: Level, message: &str) {
+    bindings::getanime::provider::host::log(level, message);
+}
+
+/// Reads a setting: the user's override, else the default from `plugin.toml`.
+pub fn setting(key: &str) -> Option<String> {
+    bindings::getanime::provider::host::setting(key)
+}
+
+/// Exports a [`Provider`] implementation as the plugin's `catalog`.
+///
+/// ```ignore
+/// struct MySource;
+/// impl getanime_provider_sdk::Provider for MySource { /* ... */ }
+/// getanime_provider_sdk::export_provider!(MySource);
+/// ```
+#[macro_export]
+macro_rules! export_provider {
+    ($provider:ident) => {
+        const _: () = {
+            use $crate::bindings::exports::getanime::provider::catalog as catalog;
+
+            impl catalog::Guest for $provider {
+                fn info() -> $crate::Info {
+                    <$provider as $crate::Provider>::info()
+                }
+                fn latest(page: u32) -> Result<$crate::Page, $crate::ProviderError> {
+                    <$provider as $crate::Provider>::latest(page)
+                }
+                fn search(query: String, page: u32) -> Result<$crate::Page, $crate::ProviderError> {
+                    <$provider as $crate::Provider>::search(query, page)
+                }
+                fn schedule() -> Result<Vec<$crate::ScheduleDay>, $crate::ProviderError> {
+                    <$provider as $crate::Provider>::schedule()
+                }
+                fn details(source_id: String) -> Result<$crate::Title, $crate::ProviderError> {
+                    <$provider as $crate::Provider>::details(source_id)
+                }
+            }
+        };
+        $crate::bindings::export_raw!($provider with_types_in $crate::bindings);
+    };
+}

@@ -1,0 +1,64 @@
+//! HTTP through the host. The host checks the plugin's allowed hosts and bounds size and time.
+
+use serde::de::DeserializeOwned;
+
+use crate::ProviderError;
+use crate::bindings::getanime::provider::host::{self, HttpError, HttpRequest, HttpResponse};
+
+/// How much of a body is quoted in error messages.
+const QUOTE_LIMIT: usize = 200;
+
+/// GETs `url` and returns the response whatever its status.
+pub fn get(url: &str) -> Result<HttpResponse, ProviderError> {
+    let request = HttpRequest {
+        url: url.to_owned(),
+        headers: vec![("accept".into(), "application/json".into())],
+    };
+    host::fetch(&request).map_err(|error| match error {
+        HttpError::Denied(reason) => {
+            ProviderError::Other(format!("the host refused {url}: {reason}"))
+        }
+        HttpError::Timeout => ProviderError::Network(format!("{url} timed out")),
+        HttpError::TooLarge => {
+            ProviderError::Network(format!("the answer from {url} is too large"))
+        }
+        HttpError::Transport(reason) => ProviderError::Network(format!("{url}: {reason}")),
+    })
+}
+
+/// GETs `url` and decodes a JSON body into `T`.
+///
+/// Maps 404 to `not-found`, 429 to `rate-limited`, other non-2xx to `network`, and a body that
+/// is not JSON (an HTML error page from a proxy, an empty body) to `parse` with a quote of it.
+pub fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ProviderError> {
+    let response = get(url)?;
+    check_status(url, &response)?;
+    decode_json(url, &response.body)
+}
+
+/// Turns a non-success status into the matching error.
+pub fn check_status(url: &str, response: &HttpResponse) -> Result<(), ProviderError> {
+    match response.status {
+        200..=299 => Ok(()),
+        404 => Err(ProviderError::NotFound),
+        429 => Err(ProviderError::RateLimited),
+        status => Err(ProviderError::Network(format!(
+            "{url} answered HTTP {status}: {}",
+            quote(&response.body)
+        ))),
+    }
+}
+
+/// Decodes JSON, with the start of the body in the error when it is not JSON.
+pub fn decode_json<T: DeserializeOwned>(url: &str, body: &[u8]) -> Result<T, ProviderError> {
+    serde_json::from_slice(body).map_err(|error| {
+        ProviderError::Parse(format!("{url} did not answer valid JSON ({error}): {}", quote(body)))
+    })
+}
+
+/// The first bytes of a body, as text, for error messages.
+pub fn quote(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(QUOTE_LIMIT)]);
+    let text = text.trim();
+    if text.is_empty() { "(empty body)".to_owned() } else { text.to_owned() }
+}

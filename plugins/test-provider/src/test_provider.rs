@@ -1,0 +1,85 @@
+//! A provider plugin for host tests. `search(query)` runs the behaviour the query names:
+//!
+//! - `trap`: panics (a trap in wasm);
+//! - `loop`: spins forever (the host's epoch deadline must stop it);
+//! - `memory-bomb`: allocates until the host's memory limit stops it;
+//! - `fetch <url>`: fetches through the host and returns one title named after the status;
+//! - `setting <key>`: returns one title named after the setting's value;
+//! - anything else: an empty page.
+
+use getanime_provider_sdk::{Info, Page, Provider, ProviderError, Title, TitleSummary, http};
+
+struct TestProvider;
+
+fn title(source_id: &str, name: &str) -> Title {
+    Title {
+        summary: TitleSummary {
+            source_id: source_id.to_owned(),
+            name: name.to_owned(),
+            name_original: None,
+            alt_names: Vec::new(),
+            poster_url: None,
+            kind: None,
+            episodes_total: None,
+            updated_at: None,
+        },
+        description: None,
+        genres: Vec::new(),
+        year: None,
+        status: None,
+        release_weekday: None,
+        episodes: Vec::new(),
+        torrents: Vec::new(),
+        details_complete: false,
+    }
+}
+
+fn one_title_page(name: &str) -> Page {
+    Page { items: vec![title("1", name)], page: 1, pages: Some(1) }
+}
+
+impl Provider for TestProvider {
+    fn info() -> Info {
+        Info {
+            id: "test-provider".into(),
+            name: "Test provider".into(),
+            version: "0.1.0".into(),
+            languages: vec!["en".into()],
+        }
+    }
+
+    fn latest(page: u32) -> Result<Page, ProviderError> {
+        Ok(Page { items: vec![title("1", "First"), title("2", "Second")], page, pages: Some(1) })
+    }
+
+    fn search(query: String, _page: u32) -> Result<Page, ProviderError> {
+        let (command, argument) = query.split_once(' ').unwrap_or((query.as_str(), ""));
+        match command {
+            "trap" => panic!("the test provider traps on purpose"),
+            "loop" => {
+                let mut counter: u64 = 0;
+                loop {
+                    counter = std::hint::black_box(counter.wrapping_add(1));
+                }
+            }
+            "memory-bomb" => {
+                let mut hoard: Vec<Vec<u8>> = Vec::new();
+                loop {
+                    hoard.push(vec![1; 1 << 20]);
+                    std::hint::black_box(&hoard);
+                }
+            }
+            "fetch" => {
+                let response = http::get(argument)?;
+                Ok(one_title_page(&format!("status {}", response.status)))
+            }
+            "setting" => {
+                let value = getanime_provider_sdk::setting(argument);
+                Ok(one_title_page(value.as_deref().unwrap_or("(unset)")))
+            }
+            _ => Ok(Page { items: Vec::new(), page: 1, pages: Some(0) }),
+        }
+    }
+}
+
+getanime_provider_sdk::export_provider!(TestProvider);

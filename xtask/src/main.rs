@@ -1,0 +1,150 @@
+//! `cargo xtask`: the project's automation. `run` and `test` are the two commands a newcomer needs;
+//! both install what is missing first, so a fresh Debian machine needs nothing else.
+
+mod bench;
+mod frozen;
+mod plugins;
+mod setup;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(about = "getanime project automation")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Install what the build needs: Debian packages (apt-get) and the wasm32-wasip2 target.
+    Setup,
+    /// Build every provider plugin for wasm32-wasip2 into target/plugins/<id>/.
+    BuildPlugins,
+    /// Set up, build the plugins and start the app on the demo data directory.
+    Run {
+        /// Arguments passed to `getanime` (e.g. `-- --exit-after-first-frame`).
+        #[arg(last = true)]
+        args: Vec<String>,
+    },
+    /// Set up, build the plugins, check formatting, lints and frozen files, then run every test.
+    Test,
+    /// Run the benchmarks and write target/bench-report.json.
+    Bench,
+}
+
+fn main() -> Result<()> {
+    match Cli::parse().task {
+        Task::Setup => setup::run(),
+        Task::BuildPlugins => plugins::build().map(|_| ()),
+        Task::Run { args } => run(&args),
+        Task::Test => test(),
+        Task::Bench => bench::run(),
+    }
+}
+
+fn run(args: &[String]) -> Result<()> {
+    setup::run()?;
+    plugins::build()?;
+    let data_dir = workspace_root().join("target/demo-data");
+    let mut command = cargo();
+    command
+        .args(["run", "--package", "getanime-tv", "--bin", "getanime", "--"])
+        .arg("--data-dir")
+        .arg(&data_dir);
+    command.args(args);
+    check(&mut command)
+}
+
+fn test() -> Result<()> {
+    setup::run()?;
+    let plugins_dir = plugins::build()?;
+    step("cargo fmt --check");
+    check(cargo().args(["fmt", "--all", "--check"]))?;
+    step("clippy (host)");
+    check(cargo().args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--locked",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    step("clippy (plugins, wasm32-wasip2)");
+    let mut clippy_wasm = cargo();
+    clippy_wasm.args(["clippy", "--locked", "--target", plugins::TARGET]);
+    for package in plugins::guest_packages()? {
+        clippy_wasm.args(["--package", &package]);
+    }
+    check(clippy_wasm.args(["--", "-D", "warnings"]))?;
+    step("frozen files");
+    frozen::check()?;
+    step("tests (under Xvfb)");
+    let mut tests = under_xvfb();
+    tests
+        .arg(env!("CARGO"))
+        .args(["test", "--workspace", "--locked"])
+        .env("GETANIME_PLUGINS_DIR", &plugins_dir)
+        .env("SLINT_BACKEND", "winit-software");
+    check(&mut tests)?;
+    step("cargo xtask run smoke (first frame, then exit)");
+    let screenshot = workspace_root().join("target/screenshots/xtask-run.png");
+    let mut smoke = under_xvfb();
+    smoke
+        .arg(env!("CARGO"))
+        .args([
+            "run",
+            "--quiet",
+            "--package",
+            "xtask",
+            "--",
+            "run",
+            "--",
+            "--exit-after-first-frame",
+            "--screenshot",
+        ])
+        .arg(&screenshot)
+        .env("SLINT_BACKEND", "winit-software");
+    check(&mut smoke)?;
+    println!("all checks passed");
+    Ok(())
+}
+
+/// `xvfb-run` with a 1080p screen: UI tests always get the same virtual display.
+fn under_xvfb() -> Command {
+    let mut command = Command::new("xvfb-run");
+    command.args(["--auto-servernum", "--server-args=-screen 0 1920x1080x24"]);
+    command
+}
+
+fn cargo() -> Command {
+    let mut command = Command::new(env!("CARGO"));
+    command.current_dir(workspace_root());
+    command
+}
+
+/// The repository root (xtask lives one level below it).
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn step(name: &str) {
+    println!("\n==> {name}");
+}
+
+/// Runs `command`, failing with its command line when it fails.
+fn check(command: &mut Command) -> Result<()> {
+    let status = command.status().with_context(|| format!("cannot start {command:?}"))?;
+    if !status.success() {
+        bail!("{command:?} failed with {status}");
+    }
+    Ok(())
+}
