@@ -10,8 +10,8 @@ CREATE TABLE plugins (
     sha256        TEXT NOT NULL,
     description   TEXT,
     enabled       INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
-    -- JSON array of host names the plugin may fetch from.
-    allowed_hosts TEXT NOT NULL DEFAULT '[]',
+    -- Host names the plugin may fetch from, one per line.
+    allowed_hosts TEXT NOT NULL DEFAULT '',
     installed_at  INTEGER NOT NULL,
     updated_at    INTEGER NOT NULL,
     last_sync_at  INTEGER,
@@ -41,8 +41,8 @@ CREATE TABLE profiles (
 -- The default profile every database has.
 INSERT INTO profiles (id, name, created_at) VALUES (1, 'Default', 0);
 
--- Titles. `plugin_id` deliberately has no foreign key: removing a plugin keeps the titles the user
--- watched or rated (history is never lost), and reinstalling the plugin reattaches them.
+-- Titles. `plugin_id` deliberately has no foreign key: removing a plugin may keep the titles the
+-- user watched or rated (history is never lost), and reinstalling the plugin reattaches them.
 CREATE TABLE titles (
     id                 INTEGER PRIMARY KEY,
     plugin_id          TEXT NOT NULL,
@@ -67,9 +67,32 @@ CREATE TABLE titles (
     UNIQUE (plugin_id, source_id)
 ) STRICT;
 
-CREATE INDEX titles_recently_updated ON titles (source_updated_at DESC);
+-- "New episodes": newest first, ties by id; NULL (unknown) sorts last in DESC order.
+CREATE INDEX titles_recently_updated ON titles (source_updated_at DESC, id DESC);
 CREATE INDEX titles_by_name ON titles (name COLLATE NOCASE);
 CREATE INDEX titles_by_year ON titles (year);
+
+-- Substring search over all names: a trigram index on titles.search_text, kept in step by triggers.
+CREATE VIRTUAL TABLE title_search USING fts5 (
+    search_text,
+    content = 'titles',
+    content_rowid = 'id',
+    tokenize = 'trigram'
+);
+
+CREATE TRIGGER titles_search_insert AFTER INSERT ON titles BEGIN
+    INSERT INTO title_search (rowid, search_text) VALUES (new.id, new.search_text);
+END;
+
+CREATE TRIGGER titles_search_delete AFTER DELETE ON titles BEGIN
+    INSERT INTO title_search (title_search, rowid, search_text) VALUES ('delete', old.id, old.search_text);
+END;
+
+CREATE TRIGGER titles_search_update AFTER UPDATE OF search_text ON titles
+WHEN old.search_text IS NOT new.search_text BEGIN
+    INSERT INTO title_search (title_search, rowid, search_text) VALUES ('delete', old.id, old.search_text);
+    INSERT INTO title_search (rowid, search_text) VALUES (new.id, new.search_text);
+END;
 
 CREATE TABLE title_genres (
     title_id INTEGER NOT NULL REFERENCES titles (id) ON DELETE CASCADE,

@@ -1,12 +1,12 @@
 //! Benchmarks report ratios against a baseline measured in the same run, never absolute times
 //! alone. Each entry of `target/bench-report.json` is `{name, value, unit, baseline, ratio}`.
 
-use anyhow::{Context, Result};
-use serde::Serialize;
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
 
-use crate::workspace_root;
+use crate::{cargo, workspace_root};
 
-#[derive(Serialize)]
+#[derive(Serialize, Deserialize)]
 pub struct Entry {
     pub name: String,
     pub value: f64,
@@ -15,14 +15,30 @@ pub struct Entry {
     pub ratio: f64,
 }
 
+/// Bench targets that print `BENCH {json}` lines: (package, bench name).
+const BENCHES: &[(&str, &str)] = &[("getanime-storage", "storage")];
+
 pub fn run() -> Result<()> {
-    // Later issues add benchmarks here (ingest vs raw inserts, parse in wasm vs native).
-    let entries: Vec<Entry> = Vec::new();
-    write_report(&entries)?;
-    if entries.is_empty() {
-        println!("no benchmarks yet");
+    let mut entries = Vec::new();
+    for (package, bench) in BENCHES {
+        let output = cargo()
+            .args(["bench", "--locked", "--package", package, "--bench", bench])
+            .stderr(std::process::Stdio::inherit())
+            .output()
+            .with_context(|| format!("running the {bench} benchmark"))?;
+        if !output.status.success() {
+            bail!("the {bench} benchmark failed with {}", output.status);
+        }
+        for line in String::from_utf8_lossy(&output.stdout).lines() {
+            if let Some(json) = line.strip_prefix("BENCH ") {
+                entries.push(
+                    serde_json::from_str::<Entry>(json)
+                        .with_context(|| format!("bad bench line: {line}"))?,
+                );
+            }
+        }
     }
-    Ok(())
+    write_report(&entries)
 }
 
 fn write_report(entries: &[Entry]) -> Result<()> {

@@ -11,7 +11,10 @@ pub use catalog::{
     Episode, Page, ProviderError, Quality, ScheduleDay, SkipRange, Stream, Title, TitleSummary,
     Torrent,
 };
-pub use library::{Rating, RatingError};
+pub use library::{
+    ContinueItem, EpisodeEntry, EpisodeId, HistoryItem, PluginRecord, Poster, ProfileId, Rating,
+    RatingError, TitleCard, TitleDetails, TitleId, WatchState,
+};
 pub use plugin::{ManifestError, PluginManifest};
 
 /// Unix time in milliseconds: the one timestamp convention of the whole program.

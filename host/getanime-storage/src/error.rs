@@ -1,10 +1,11 @@
 use std::path::PathBuf;
 
+use rusqlite::ErrorCode;
 use thiserror::Error;
 
 use crate::SchemaVersion;
 
-/// Everything that can go wrong in storage.
+/// Everything that can go wrong in storage, by what the caller can do about it.
 #[derive(Debug, Error)]
 pub enum Error {
     #[error("cannot open the database {path}: its directory does not exist")]
@@ -26,8 +27,38 @@ pub enum Error {
         #[source]
         source: refinery::Error,
     },
+    #[error("no {what} with id {id}")]
+    NotFound { what: &'static str, id: String },
+    #[error("the data breaks a rule of the library: {0}")]
+    Conflict(String),
+    #[error("{path} is not a usable getanime database: {reason}")]
+    Corrupt { path: PathBuf, reason: String },
+    #[error("the disk is full: nothing was written, free some space and try again")]
+    DiskFull,
+    #[error("the database is read-only: nothing was written (check the file's permissions)")]
+    ReadOnly,
+    #[error("the database is busy in another process; try again")]
+    Busy,
+    #[error("cannot back up or restore {path}: {source}")]
+    File {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(error: rusqlite::Error) -> Error {
+        match error.sqlite_error_code() {
+            Some(ErrorCode::DiskFull) => Error::DiskFull,
+            Some(ErrorCode::ReadOnly) => Error::ReadOnly,
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Error::Busy,
+            Some(ErrorCode::ConstraintViolation) => Error::Conflict(error.to_string()),
+            _ => Error::Sqlite(error),
+        }
+    }
 }
 
 /// Result of storage operations.

@@ -7,8 +7,13 @@
 //! refinery migration from `migrations/` in one transaction, and refuses a database written by a
 //! newer getanime.
 
+mod backup;
+mod catalog;
 mod error;
+mod plugins;
+mod posters;
 mod schema;
+mod watch;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -16,6 +21,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 
 pub use error::{Error, Result};
+pub use plugins::RemovalPolicy;
 pub use schema::SchemaVersion;
 
 /// How long a writer waits for another connection's lock before giving up.

@@ -49,6 +49,12 @@ pub fn migrate(connection: &mut Connection, path: &Path) -> Result<()> {
     if found > supported {
         return Err(Error::NewerSchema { path: path.to_path_buf(), found, supported });
     }
+    if found > 0 && found < supported {
+        // An existing library is about to change shape: keep a copy of it as it was.
+        let copy = crate::backup::sibling(path, &format!("before-v{supported}"));
+        tracing::info!(from = found, to = supported, backup = %copy.display(), "backing up before migrating");
+        connection.backup(rusqlite::MAIN_DB, &copy, None::<fn(rusqlite::backup::Progress)>)?;
+    }
     let report = embedded::migrations::runner()
         .set_grouped(true)
         .run(connection)

@@ -1,11 +1,19 @@
-//! Storage integration tests: real SQLite files in temporary directories.
+//! Storage integration tests: real SQLite files in temporary directories, through the public API.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use getanime_storage::{Database, Error};
+use getanime_domain::{
+    Episode, EpisodeId, PluginRecord, ProfileId, Quality, Rating, ScheduleDay, SkipRange, Stream,
+    Title, TitleSummary, Torrent,
+};
+use getanime_storage::{Database, Error, RemovalPolicy};
 
-/// A temporary directory holding one database path.
+const PLUGIN: &str = "anilibria";
+const NOW: i64 = 1_700_000_000_000;
+const DEFAULT: ProfileId = ProfileId::DEFAULT;
+
+/// A temporary directory holding one database.
 struct TestDir {
     dir: tempfile::TempDir,
 }
@@ -19,71 +27,887 @@ impl TestDir {
         self.dir.path().join("library.sqlite3")
     }
 
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
     fn open(&self) -> Result<Database> {
         Database::open(&self.db_path()).context("opening the test database")
     }
+
+    /// A raw connection, for checks the public API deliberately does not offer.
+    fn raw(&self) -> Result<rusqlite::Connection> {
+        Ok(rusqlite::Connection::open(self.db_path())?)
+    }
+
+    fn count(&self, table: &str) -> Result<i64> {
+        Ok(self.raw()?.query_row(&format!("SELECT count(*) FROM {table}"), [], |row| row.get(0))?)
+    }
 }
 
-#[test]
-fn open_creates_and_migrates_a_new_database() -> Result<()> {
-    let dir = TestDir::new()?;
-    let db = dir.open()?;
-    assert_eq!(db.schema_version()?, 1);
-    assert_eq!(db.title_count()?, 0);
-    assert!(dir.db_path().is_file());
-    Ok(())
+fn episode(number: f64) -> Episode {
+    Episode {
+        number,
+        name: Some(format!("Серия {number}")),
+        streams: vec![
+            Stream {
+                quality: Quality::Fhd,
+                url: format!("https://cdn.example/{number}/1080.m3u8"),
+            },
+            Stream { quality: Quality::Hd, url: format!("https://cdn.example/{number}/720.m3u8") },
+            Stream { quality: Quality::Sd, url: format!("https://cdn.example/{number}/480.m3u8") },
+        ],
+        preview_url: Some(format!("https://static.example/{number}.jpg")),
+        opening: Some(SkipRange { start_ms: 1_000, end_ms: 90_000 }),
+        ending: Some(SkipRange { start_ms: 1_300_000, end_ms: 1_390_000 }),
+        duration_ms: Some(1_420_000),
+        published_at: Some(NOW - 86_400_000),
+    }
 }
 
-#[test]
-fn reopening_keeps_the_schema_and_applies_nothing_twice() -> Result<()> {
-    let dir = TestDir::new()?;
-    drop(dir.open()?);
-    let db = dir.open()?;
-    assert_eq!(db.schema_version()?, 1);
-    Ok(())
+fn title(source_id: &str, name: &str, episodes: &[f64]) -> Title {
+    Title {
+        summary: TitleSummary {
+            source_id: source_id.to_owned(),
+            name: name.to_owned(),
+            name_original: Some(format!("{source_id} original")),
+            alt_names: vec![format!("{source_id} alt")],
+            poster_url: Some(format!("https://static.example/posters/{source_id}.jpg")),
+            kind: Some("TV".to_owned()),
+            episodes_total: Some(12),
+            updated_at: Some(NOW),
+        },
+        description: Some("Описание\nв две строки".to_owned()),
+        genres: vec!["Экшен".to_owned(), "Фэнтези".to_owned()],
+        year: Some(2020),
+        status: Some("Онгоинг".to_owned()),
+        release_weekday: Some(5),
+        episodes: episodes.iter().copied().map(episode).collect(),
+        torrents: vec![Torrent {
+            source_id: format!("{source_id}-t1"),
+            episodes: "1-12".to_owned(),
+            quality: "WEBRip 1080p".to_owned(),
+            size_bytes: Some(5_000_000_000),
+            magnet: "magnet:?xt=urn:btih:0123456789abcdef0123456789abcdef01234567".to_owned(),
+            seeders: Some(42),
+        }],
+        details_complete: true,
+    }
 }
 
-#[test]
-fn a_database_from_a_newer_build_is_refused_and_left_untouched() -> Result<()> {
-    let dir = TestDir::new()?;
-    drop(dir.open()?);
+fn plugin(id: &str) -> PluginRecord {
+    PluginRecord {
+        id: id.to_owned(),
+        name: "AniLibria".to_owned(),
+        version: "1.0.0".to_owned(),
+        api_version: "0.1.0".to_owned(),
+        sha256: "ab".repeat(32),
+        description: Some("Anime".to_owned()),
+        enabled: true,
+        allowed_hosts: vec!["api.anilibria.tv".to_owned(), "static.anilibria.tv".to_owned()],
+        installed_at: NOW,
+        updated_at: NOW,
+        last_sync_at: None,
+        last_error: None,
+    }
+}
+
+/// The episode ids of a title, by number.
+fn episode_ids(db: &Database, title: getanime_domain::TitleId) -> Result<Vec<(f64, EpisodeId)>> {
+    Ok(db
+        .episodes(title, DEFAULT)?
+        .into_iter()
+        .map(|entry| (entry.episode.number, entry.id))
+        .collect())
+}
+
+mod opening {
+    use super::*;
+
+    #[test]
+    fn open_creates_and_migrates_a_new_database() -> Result<()> {
+        let dir = TestDir::new()?;
+        let db = dir.open()?;
+        assert_eq!(db.schema_version()?, 1);
+        assert_eq!(db.title_count()?, 0);
+        assert_eq!(db.profiles()?, vec![(DEFAULT, "Default".to_owned())]);
+        Ok(())
+    }
+
+    #[test]
+    fn reopening_keeps_the_schema_and_the_data() -> Result<()> {
+        let dir = TestDir::new()?;
+        dir.open()?.upsert_title(PLUGIN, &title("1", "One", &[1.0]), NOW)?;
+        let db = dir.open()?;
+        assert_eq!(db.schema_version()?, 1);
+        assert_eq!(db.title_count()?, 1);
+        Ok(())
+    }
+
+    #[test]
+    fn a_database_from_a_newer_build_is_refused_and_left_untouched() -> Result<()> {
+        let dir = TestDir::new()?;
+        drop(dir.open()?);
+        {
+            let raw = dir.raw()?;
+            raw.execute(
+                "INSERT INTO refinery_schema_history (version, name, applied_on, checksum) VALUES (99, 'future', 'x', '0')",
+                [],
+            )?;
+            raw.execute("INSERT INTO settings (key, value) VALUES ('marker', 'kept')", [])?;
+        }
+        let error =
+            Database::open(&dir.db_path()).err().context("a newer schema must be refused")?;
+        assert!(matches!(error, Error::NewerSchema { found: 99, supported: 1, .. }), "{error}");
+        assert!(error.to_string().contains("newer getanime"), "{error}");
+        let marker: String =
+            dir.raw()?.query_row("SELECT value FROM settings WHERE key = 'marker'", [], |row| {
+                row.get(0)
+            })?;
+        assert_eq!(marker, "kept");
+        Ok(())
+    }
+
+    #[test]
+    fn a_missing_directory_is_an_error_not_a_new_database() -> Result<()> {
+        let dir = TestDir::new()?;
+        let path = dir.path("no-such-dir").join("library.sqlite3");
+        let error = Database::open(&path).err().context("a missing directory must be refused")?;
+        assert!(matches!(error, Error::MissingDirectory { .. }), "{error}");
+        assert!(!dir.path("no-such-dir").exists());
+        Ok(())
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_database_is_refused_and_kept() -> Result<()> {
+        let dir = TestDir::new()?;
+        let content = b"these are my notes, not a database".repeat(200);
+        std::fs::write(dir.db_path(), &content)?;
+        let error =
+            Database::open(&dir.db_path()).err().context("a non-database must be refused")?;
+        assert!(matches!(error, Error::Open { .. }), "{error}");
+        assert!(error.to_string().contains("not a database"), "{error}");
+        assert_eq!(std::fs::read(dir.db_path())?, content);
+        Ok(())
+    }
+
+    /// The fixture pattern for upgrades: `tests/fixtures/db/v1.sql` is a V1 library with data
+    /// (see the README there). Every later schema must open it and keep the data.
+    #[test]
+    fn a_v1_library_with_data_opens_with_its_data() -> Result<()> {
+        let dir = TestDir::new()?;
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let schema = std::fs::read_to_string(root.join("../../migrations/V1__initial.sql"))?;
+        let rows = std::fs::read_to_string(root.join("tests/fixtures/db/v1.sql"))?;
+        let raw = dir.raw()?;
+        raw.execute_batch(&schema).context("creating the V1 schema")?;
+        raw.execute_batch(
+            "CREATE TABLE refinery_schema_history (version INT4 PRIMARY KEY, name VARCHAR(255), \
+             applied_on VARCHAR(255), checksum VARCHAR(255));",
+        )?;
+        // The dump lists tables alphabetically, children before parents.
+        raw.pragma_update(None, "foreign_keys", false)?;
+        raw.execute_batch(&rows).context("loading the V1 rows")?;
+        drop(raw);
+        let db = dir.open()?;
+        assert_eq!(db.schema_version()?, 1);
+        let id = db.title_id("anilibria", "9432")?.context("the fixture title")?;
+        let details = db.title_details(id, DEFAULT)?;
+        assert_eq!(details.card.name, "Стальной алхимик: Братство");
+        assert_eq!(details.episodes.len(), 2);
+        let watch = details.episodes[0].watch.context("the fixture's watch state")?;
+        assert_eq!(watch.position_ms, 600_000);
+        assert_eq!(db.rating(DEFAULT, id)?, Some(Rating::new(9)?));
+        assert_eq!(db.search_titles("алхимик", 10)?.len(), 1, "the fixture's title is searchable");
+        Ok(())
+    }
+}
+
+mod catalog {
+    use super::*;
+
+    #[test]
+    fn a_whole_title_round_trips() -> Result<()> {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        let original = title("9432", "Магическая битва", &[1.0, 2.0, 12.5]);
+        let id = db.upsert_title(PLUGIN, &original, NOW)?;
+        let details = db.title_details(id, DEFAULT)?;
+
+        assert_eq!(details.card.name, "Магическая битва");
+        assert_eq!(details.card.plugin_id, PLUGIN);
+        assert_eq!(details.card.source_id, "9432");
+        assert_eq!(details.card.name_original, original.summary.name_original);
+        assert_eq!(details.alt_names, original.summary.alt_names);
+        assert_eq!(details.card.poster_url, original.summary.poster_url);
+        assert_eq!(details.card.year, Some(2020));
+        assert_eq!(details.card.episodes_total, Some(12));
+        assert_eq!(details.card.source_updated_at, Some(NOW));
+        assert_eq!(details.description, original.description);
+        assert_eq!(details.genres, ["Фэнтези", "Экшен"], "genres come back sorted");
+        assert_eq!(details.status, original.status);
+        assert_eq!(details.release_weekday, Some(5));
+        let episodes: Vec<Episode> =
+            details.episodes.iter().map(|entry| entry.episode.clone()).collect();
+        assert_eq!(
+            episodes, original.episodes,
+            "streams come back best quality first, episodes by number"
+        );
+        assert_eq!(details.torrents, original.torrents);
+        assert_eq!(details.fetched_at, NOW);
+        assert_eq!(details.details_fetched_at, Some(NOW));
+        assert_eq!(db.title_id(PLUGIN, "9432")?, Some(id));
+        assert_eq!(db.title_id("other-plugin", "9432")?, None);
+        Ok(())
+    }
+
+    #[test]
+    fn a_missing_title_is_not_found() -> Result<()> {
+        let dir = TestDir::new()?;
+        let db = dir.open()?;
+        let error = db
+            .title_details(getanime_domain::TitleId(404), DEFAULT)
+            .err()
+            .context("no title 404")?;
+        assert!(matches!(error, Error::NotFound { what: "title", .. }), "{error}");
+        Ok(())
+    }
+
+    #[test]
+    fn resyncing_keeps_watch_state_of_remaining_episodes_and_drops_vanished_ones() -> Result<()> {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        let id = db.upsert_title(PLUGIN, &title("1", "One", &[1.0, 2.0, 3.0]), NOW)?;
+        let before = episode_ids(&db, id)?;
+        db.record_position(DEFAULT, before[0].1, 60_000, Some(1_420_000), NOW)?;
+        db.record_position(DEFAULT, before[2].1, 30_000, Some(1_420_000), NOW)?;
+
+        let mut resynced = title("1", "One (renamed)", &[1.0, 2.0, 4.0]);
+        resynced.torrents.clear();
+        db.upsert_title(PLUGIN, &resynced, NOW + 1)?;
+
+        let after = episode_ids(&db, id)?;
+        let numbers: Vec<f64> = after.iter().map(|(number, _)| *number).collect();
+        assert_eq!(numbers, [1.0, 2.0, 4.0]);
+        assert_eq!(after[0].1, before[0].1, "episode 1 keeps its id");
+        assert_eq!(
+            db.watch_state(DEFAULT, after[0].1)?.map(|watch| watch.position_ms),
+            Some(60_000)
+        );
+        assert_eq!(db.history(DEFAULT, 10, 0)?.len(), 1, "episode 3's state went with it");
+        assert_eq!(dir.count("torrents")?, 0, "torrents that vanished are removed");
+        assert_eq!(db.title_details(id, DEFAULT)?.card.name, "One (renamed)");
+        Ok(())
+    }
+
+    #[test]
+    fn a_summary_only_update_leaves_episodes_and_torrents_alone() -> Result<()> {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        let id = db.upsert_title(PLUGIN, &title("1", "One", &[1.0, 2.0]), NOW)?;
+        let summary = Title {
+            episodes: Vec::new(),
+            torrents: Vec::new(),
+            description: None,
+            details_complete: false,
+            ..title("1", "One", &[])
+        };
+        db.upsert_title(PLUGIN, &summary, NOW + 5)?;
+        let details = db.title_details(id, DEFAULT)?;
+        assert_eq!(details.episodes.len(), 2);
+        assert_eq!(details.torrents.len(), 1);
+        assert!(
+            details.description.is_some(),
+            "a missing description does not erase the known one"
+        );
+        assert_eq!(details.fetched_at, NOW + 5);
+        assert_eq!(details.details_fetched_at, Some(NOW), "details are as old as before");
+        Ok(())
+    }
+
+    #[test]
+    fn a_failure_in_the_middle_of_a_batch_writes_nothing() -> Result<()> {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        let broken = title("2", "Broken", &[-1.0]);
+        let batch = [title("1", "Good", &[1.0]), broken, title("3", "Also good", &[1.0])];
+        let error = db
+            .upsert_titles(PLUGIN, &batch, NOW)
+            .err()
+            .context("a negative episode number must fail")?;
+        assert!(matches!(error, Error::Conflict(_)), "{error}");
+        assert_eq!(db.title_count()?, 0);
+        assert_eq!(dir.count("episodes")?, 0);
+        assert_eq!(dir.count("streams")?, 0);
+        Ok(())
+    }
+
+    #[test]
+    fn search_matches_any_name_in_any_case_and_script() -> Result<()> {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        let mut jujutsu = title("1", "Магическая битва", &[]);
+        jujutsu.summary.name_original = Some("Jujutsu Kaisen".to_owned());
+        jujutsu.summary.alt_names = vec!["呪術廻戦".to_owned()];
+        let other = title("2", "Ёлки 100% зелёные", &[]);
+        db.upsert_titles(PLUGIN, &[jujutsu, other], NOW)?;
+
+        let names = |db: &Database, query: &str| -> Result<Vec<String>> {
+            Ok(db.search_titles(query, 10)?.into_iter().map(|card| card.name).collect())
+        };
+        assert_eq!(names(&db, "магическая")?, ["Магическая битва"]);
+        assert_eq!(names(&db, "МАГИЧЕСКАЯ БИТВА")?, ["Магическая битва"]);
+        assert_eq!(names(&db, "jujutsu")?, ["Магическая битва"]);
+        assert_eq!(names(&db, "呪術")?, ["Магическая битва"]);
+        assert_eq!(
+            names(&db, "елки")?,
+            ["Ёлки 100% зелёные"],
+            "ё and е are the same letter for search"
+        );
+        assert_eq!(names(&db, "100%")?, ["Ёлки 100% зелёные"]);
+        assert!(names(&db, "%")?.len() == 1, "% is a literal, not a wildcard");
+        assert!(names(&db, "_")?.is_empty(), "_ is a literal, not a wildcard");
+        assert!(names(&db, "  ")?.is_empty());
+        assert!(names(&db, "битва\"")?.is_empty(), "quotes in the query are text, not syntax");
+
+        db.upsert_title(PLUGIN, &title("1", "Jujutsu Kaisen", &[]), NOW)?;
+        assert!(
+            names(&db, "магическая")?.is_empty(),
+            "a renamed title is found by its new name only"
+        );
+        assert_eq!(names(&db, "kaisen")?, ["Jujutsu Kaisen"]);
+        db.register_plugin(&plugin(PLUGIN))?;
+        db.remove_plugin(PLUGIN, RemovalPolicy::DeleteEverything)?;
+        assert!(names(&db, "kaisen")?.is_empty(), "removed titles leave the index");
+        Ok(())
+    }
+
+    #[test]
+    fn recently_updated_is_newest_first_and_paged() -> Result<()> {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        let titles: Vec<Title> = (1..=5)
+            .map(|n| {
+                let mut title = title(&n.to_string(), &format!("Title {n}"), &[]);
+                title.summary.updated_at = Some(NOW + n);
+                title
+            })
+            .collect();
+        db.upsert_titles(PLUGIN, &titles, NOW)?;
+        let page = |db: &Database, offset| -> Result<Vec<String>> {
+            Ok(db.recently_updated(2, offset)?.into_iter().map(|card| card.source_id).collect())
+        };
+        assert_eq!(page(&db, 0)?, ["5", "4"]);
+        assert_eq!(page(&db, 2)?, ["3", "2"]);
+        assert_eq!(page(&db, 4)?, ["1"]);
+
+        let mut unknown = title("0", "Unknown date", &[]);
+        unknown.summary.updated_at = None;
+        db.upsert_title(PLUGIN, &unknown, NOW)?;
+        assert_eq!(page(&db, 4)?, ["1", "0"], "titles without a date come last");
+        Ok(())
+    }
+
+    #[test]
+    fn the_schedule_is_replaced_per_plugin() -> Result<()> {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        let week = [
+            ScheduleDay { weekday: 1, items: vec![title("1", "Monday show", &[])] },
+            ScheduleDay {
+                weekday: 3,
+                items: vec![title("2", "Wednesday B", &[]), title("3", "Wednesday A", &[])],
+            },
+        ];
+        db.replace_schedule(PLUGIN, &week, NOW)?;
+        db.replace_schedule(
+            "other",
+            &[ScheduleDay { weekday: 1, items: vec![title("9", "Other", &[])] }],
+            NOW,
+        )?;
+        let names = |db: &Database, weekday| -> Result<Vec<String>> {
+            Ok(db.titles_on_weekday(weekday)?.into_iter().map(|card| card.name).collect())
+        };
+        assert_eq!(names(&db, 1)?, ["Monday show", "Other"]);
+        assert_eq!(names(&db, 3)?, ["Wednesday A", "Wednesday B"]);
+
+        db.replace_schedule(
+            PLUGIN,
+            &[ScheduleDay { weekday: 7, items: vec![title("1", "Monday show", &[])] }],
+            NOW,
+        )?;
+        assert_eq!(names(&db, 1)?, ["Other"], "the other plugin's schedule is kept");
+        assert!(names(&db, 3)?.is_empty());
+        assert_eq!(names(&db, 7)?, ["Monday show"]);
+
+        let error =
+            db.replace_schedule(PLUGIN, &[ScheduleDay { weekday: 8, items: vec![] }], NOW).err();
+        assert!(matches!(error, Some(Error::Conflict(_))), "{error:?}");
+        assert_eq!(names(&db, 7)?, ["Monday show"], "a refused schedule changes nothing");
+        Ok(())
+    }
+
+    #[test]
+    fn stale_titles_are_the_never_detailed_and_the_old() -> Result<()> {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        db.upsert_title(PLUGIN, &title("old", "Old", &[1.0]), NOW - 10_000)?;
+        db.upsert_title(PLUGIN, &title("fresh", "Fresh", &[1.0]), NOW)?;
+        db.upsert_title(
+            PLUGIN,
+            &Title { details_complete: false, ..title("summary", "Summary", &[]) },
+            NOW,
+        )?;
+        db.upsert_title("other", &title("elsewhere", "Elsewhere", &[]), NOW - 10_000)?;
+        let stale: Vec<String> = db
+            .stale_titles(PLUGIN, NOW - 5_000, 10)?
+            .into_iter()
+            .map(|card| card.source_id)
+            .collect();
+        assert_eq!(stale, ["summary", "old"], "never-detailed first, then oldest");
+        Ok(())
+    }
+}
+
+mod watching {
+    use super::*;
+
+    #[test]
+    fn positions_and_watched_flags_are_recorded() -> Result<()> {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        let id = db.upsert_title(PLUGIN, &title("1", "One", &[1.0, 2.0]), NOW)?;
+        let episode = episode_ids(&db, id)?[0].1;
+        assert_eq!(db.watch_state(DEFAULT, episode)?, None);
+
+        db.record_position(DEFAULT, episode, 61_000, Some(1_420_000), NOW)?;
+        let watch = db.watch_state(DEFAULT, episode)?.context("state after a position")?;
+        assert_eq!(
+            (watch.position_ms, watch.duration_ms, watch.watched, watch.updated_at),
+            (61_000, Some(1_420_000), false, NOW)
+        );
+
+        db.set_watched(DEFAULT, episode, true, NOW + 1)?;
+        let watch = db.watch_state(DEFAULT, episode)?.context("state after watched")?;
+        assert_eq!(
+            (watch.position_ms, watch.watched),
+            (0, true),
+            "watched clears the resume point"
+        );
+        assert_eq!(watch.duration_ms, Some(1_420_000));
+
+        db.set_watched(DEFAULT, episode, false, NOW + 2)?;
+        assert!(!db.watch_state(DEFAULT, episode)?.context("state after unwatched")?.watched);
+
+        let error = db.record_position(DEFAULT, EpisodeId(9_999), 1, None, NOW).err();
+        assert!(matches!(error, Some(Error::NotFound { what: "episode", .. })), "{error:?}");
+        let error = db.set_watched(DEFAULT, EpisodeId(9_999), true, NOW).err();
+        assert!(matches!(error, Some(Error::NotFound { what: "episode", .. })), "{error:?}");
+        Ok(())
+    }
+
+    #[test]
+    fn continue_watching_lists_the_latest_unfinished_episode_per_title_newest_first() -> Result<()>
     {
-        let raw = rusqlite::Connection::open(dir.db_path())?;
-        raw.execute(
-            "INSERT INTO refinery_schema_history (version, name, applied_on, checksum) VALUES (99, 'future', 'x', '0')",
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        let first = db.upsert_title(PLUGIN, &title("1", "First", &[1.0, 2.0, 3.0]), NOW)?;
+        let second = db.upsert_title(PLUGIN, &title("2", "Second", &[1.0]), NOW)?;
+        let finished = db.upsert_title(PLUGIN, &title("3", "Finished", &[1.0]), NOW)?;
+        let first_episodes = episode_ids(&db, first)?;
+        db.record_position(DEFAULT, first_episodes[0].1, 10_000, None, NOW + 1)?;
+        db.record_position(DEFAULT, episode_ids(&db, second)?[0].1, 20_000, None, NOW + 2)?;
+        db.record_position(DEFAULT, first_episodes[1].1, 30_000, None, NOW + 3)?;
+        let done = episode_ids(&db, finished)?[0].1;
+        db.record_position(DEFAULT, done, 40_000, None, NOW + 4)?;
+        db.set_watched(DEFAULT, done, true, NOW + 5)?;
+        let other = db.create_profile("Guest", NOW)?;
+        db.record_position(other, first_episodes[2].1, 50_000, None, NOW + 6)?;
+
+        let rows: Vec<(String, f64, u64)> = db
+            .continue_watching(DEFAULT, 10)?
+            .into_iter()
+            .map(|item| (item.card.name, item.episode_number, item.watch.position_ms))
+            .collect();
+        assert_eq!(rows, [("First".to_owned(), 2.0, 30_000), ("Second".to_owned(), 1.0, 20_000)]);
+        assert_eq!(db.continue_watching(other, 10)?.len(), 1, "profiles are separate");
+        assert_eq!(db.continue_watching(DEFAULT, 1)?.len(), 1, "the limit applies");
+        Ok(())
+    }
+
+    #[test]
+    fn history_is_newest_first_and_paged() -> Result<()> {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        let id = db.upsert_title(PLUGIN, &title("1", "One", &[1.0, 2.0, 3.0]), NOW)?;
+        for (offset, (_, episode)) in episode_ids(&db, id)?.into_iter().enumerate() {
+            db.record_position(DEFAULT, episode, 1_000, None, NOW + offset as i64)?;
+        }
+        let numbers = |offset| -> Result<Vec<f64>> {
+            Ok(db
+                .history(DEFAULT, 2, offset)?
+                .into_iter()
+                .map(|item| item.episode_number)
+                .collect())
+        };
+        assert_eq!(numbers(0)?, [3.0, 2.0]);
+        assert_eq!(numbers(2)?, [1.0]);
+        assert_eq!(db.history(DEFAULT, 1, 0)?[0].title_name, "One");
+        Ok(())
+    }
+
+    #[test]
+    fn the_next_episode_follows_the_last_watched_one() -> Result<()> {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        let id = db.upsert_title(PLUGIN, &title("1", "One", &[1.0, 2.0, 2.5, 3.0]), NOW)?;
+        let episodes = episode_ids(&db, id)?;
+        let next = |db: &Database| -> Result<Option<f64>> {
+            Ok(db.next_unwatched(DEFAULT, id)?.map(|entry| entry.episode.number))
+        };
+        assert_eq!(next(&db)?, Some(1.0));
+        db.set_watched(DEFAULT, episodes[0].1, true, NOW)?;
+        assert_eq!(next(&db)?, Some(2.0));
+        db.set_watched(DEFAULT, episodes[2].1, true, NOW)?;
+        assert_eq!(next(&db)?, Some(3.0), "after the last watched, skipping none before it");
+        db.set_watched(DEFAULT, episodes[3].1, true, NOW)?;
+        assert_eq!(next(&db)?, Some(2.0), "then the first one still unwatched");
+        db.set_watched(DEFAULT, episodes[1].1, true, NOW)?;
+        assert_eq!(next(&db)?, None);
+        Ok(())
+    }
+
+    #[test]
+    fn ratings_are_set_cleared_and_averaged() -> Result<()> {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        let id = db.upsert_title(PLUGIN, &title("1", "One", &[]), NOW)?;
+        let low = db.upsert_title(PLUGIN, &title("2", "Two", &[]), NOW)?;
+        let guest = db.create_profile("Guest", NOW)?;
+        assert_eq!(db.rating(DEFAULT, id)?, None);
+        assert_eq!(db.average_rating(id)?, None);
+
+        db.set_rating(DEFAULT, id, Rating::new(8)?, NOW)?;
+        db.set_rating(DEFAULT, id, Rating::new(9)?, NOW + 1)?;
+        db.set_rating(guest, id, Rating::new(6)?, NOW)?;
+        db.set_rating(DEFAULT, low, Rating::new(3)?, NOW)?;
+        assert_eq!(db.rating(DEFAULT, id)?, Some(Rating::new(9)?));
+        assert_eq!(db.average_rating(id)?, Some((7.5, 2)));
+        let rated: Vec<String> =
+            db.rated_titles(DEFAULT, 10)?.into_iter().map(|card| card.name).collect();
+        assert_eq!(rated, ["One", "Two"]);
+        assert_eq!(db.title_details(id, guest)?.rating, Some(Rating::new(6)?));
+
+        assert!(db.clear_rating(DEFAULT, id)?);
+        assert!(!db.clear_rating(DEFAULT, id)?);
+        assert_eq!(db.average_rating(id)?, Some((6.0, 1)));
+        let error =
+            db.set_rating(DEFAULT, getanime_domain::TitleId(404), Rating::new(5)?, NOW).err();
+        assert!(matches!(error, Some(Error::NotFound { what: "title", .. })), "{error:?}");
+        Ok(())
+    }
+}
+
+mod plugins {
+    use super::*;
+
+    #[test]
+    fn plugins_are_registered_upgraded_enabled_and_synced() -> Result<()> {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        db.register_plugin(&plugin(PLUGIN))?;
+        db.register_plugin(&plugin("aniliberty"))?;
+        assert_eq!(db.plugin(PLUGIN)?, Some(plugin(PLUGIN)));
+        let ids: Vec<String> = db.plugins()?.into_iter().map(|plugin| plugin.id).collect();
+        assert_eq!(ids, ["aniliberty", PLUGIN]);
+
+        db.set_plugin_enabled(PLUGIN, false)?;
+        db.record_sync(PLUGIN, NOW + 1, Some("api.anilibria.tv is unreachable"))?;
+        let upgrade = PluginRecord {
+            version: "1.1.0".to_owned(),
+            installed_at: NOW + 9,
+            updated_at: NOW + 2,
+            ..plugin(PLUGIN)
+        };
+        db.register_plugin(&upgrade)?;
+        let stored = db.plugin(PLUGIN)?.context("the upgraded plugin")?;
+        assert_eq!(stored.version, "1.1.0");
+        assert!(!stored.enabled, "an upgrade keeps the user's choice");
+        assert_eq!(stored.installed_at, NOW, "an upgrade keeps the install time");
+        assert_eq!(stored.updated_at, NOW + 2);
+        assert_eq!(stored.last_error.as_deref(), Some("api.anilibria.tv is unreachable"));
+        db.record_sync(PLUGIN, NOW + 3, None)?;
+        let stored = db.plugin(PLUGIN)?.context("the synced plugin")?;
+        assert_eq!((stored.last_sync_at, stored.last_error), (Some(NOW + 3), None));
+
+        assert!(matches!(
+            db.set_plugin_enabled("nope", true),
+            Err(Error::NotFound { what: "plugin", .. })
+        ));
+        assert!(matches!(
+            db.record_sync("nope", NOW, None),
+            Err(Error::NotFound { what: "plugin", .. })
+        ));
+        Ok(())
+    }
+
+    #[test]
+    fn settings_are_per_plugin_and_app_wide() -> Result<()> {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        db.register_plugin(&plugin(PLUGIN))?;
+        db.set_plugin_setting(PLUGIN, "base_url", "http://127.0.0.1:1234")?;
+        db.set_plugin_setting(PLUGIN, "base_url", "http://127.0.0.1:5678")?;
+        assert_eq!(
+            db.plugin_settings(PLUGIN)?.get("base_url").map(String::as_str),
+            Some("http://127.0.0.1:5678")
+        );
+        assert!(matches!(db.set_plugin_setting("nope", "k", "v"), Err(Error::NotFound { .. })));
+        db.set_setting("quality", "hd")?;
+        assert_eq!(db.setting("quality")?.as_deref(), Some("hd"));
+        assert_eq!(db.setting("missing")?, None);
+        Ok(())
+    }
+
+    #[test]
+    fn removing_a_plugin_keeps_watched_and_rated_titles_by_default() -> Result<()> {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        db.register_plugin(&plugin(PLUGIN))?;
+        db.set_plugin_setting(PLUGIN, "base_url", "x")?;
+        let watched = db.upsert_title(PLUGIN, &title("1", "Watched", &[1.0]), NOW)?;
+        let rated = db.upsert_title(PLUGIN, &title("2", "Rated", &[]), NOW)?;
+        db.upsert_title(PLUGIN, &title("3", "Untouched", &[1.0]), NOW)?;
+        db.record_position(DEFAULT, episode_ids(&db, watched)?[0].1, 5_000, None, NOW)?;
+        db.set_rating(DEFAULT, rated, Rating::new(7)?, NOW)?;
+
+        assert_eq!(db.remove_plugin(PLUGIN, RemovalPolicy::KeepHistory)?, 1);
+        assert_eq!(db.plugin(PLUGIN)?, None);
+        assert!(db.plugin_settings(PLUGIN)?.is_empty());
+        assert_eq!(db.title_count()?, 2);
+        assert_eq!(db.history(DEFAULT, 10, 0)?.len(), 1);
+        assert_eq!(db.rating(DEFAULT, rated)?, Some(Rating::new(7)?));
+
+        db.register_plugin(&plugin(PLUGIN))?;
+        let again = db.upsert_title(PLUGIN, &title("1", "Watched", &[1.0]), NOW + 1)?;
+        assert_eq!(again, watched, "reinstalling reattaches the kept titles");
+        assert_eq!(db.history(DEFAULT, 10, 0)?.len(), 1);
+        assert!(matches!(
+            db.remove_plugin("nope", RemovalPolicy::KeepHistory),
+            Err(Error::NotFound { .. })
+        ));
+        Ok(())
+    }
+
+    #[test]
+    fn removing_everything_cascades_to_every_child_row() -> Result<()> {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        db.register_plugin(&plugin(PLUGIN))?;
+        let id = db.upsert_title(PLUGIN, &title("1", "One", &[1.0, 2.0]), NOW)?;
+        db.replace_schedule(
+            PLUGIN,
+            &[ScheduleDay { weekday: 2, items: vec![title("1", "One", &[1.0, 2.0])] }],
+            NOW,
+        )?;
+        db.record_position(DEFAULT, episode_ids(&db, id)?[0].1, 5_000, None, NOW)?;
+        db.set_rating(DEFAULT, id, Rating::new(7)?, NOW)?;
+        db.put_poster(id, "card", "image/png", b"png", NOW)?;
+        db.upsert_title("other", &title("1", "Kept", &[1.0]), NOW)?;
+
+        assert_eq!(db.remove_plugin(PLUGIN, RemovalPolicy::DeleteEverything)?, 1);
+        for (table, left) in [
+            ("titles", 1),
+            ("episodes", 1),
+            ("streams", 3),
+            ("torrents", 1),
+            ("title_genres", 2),
+            ("schedule", 0),
+            ("watch_state", 0),
+            ("ratings", 0),
+            ("posters", 0),
+        ] {
+            assert_eq!(dir.count(table)?, left, "rows left in {table}");
+        }
+        Ok(())
+    }
+}
+
+mod posters {
+    use super::*;
+
+    #[test]
+    fn posters_are_cached_with_staleness() -> Result<()> {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        let id = db.upsert_title(PLUGIN, &title("1", "One", &[]), NOW)?;
+        let without = db.upsert_title(
+            PLUGIN,
+            &Title {
+                summary: TitleSummary { poster_url: None, ..title("2", "", &[]).summary },
+                ..title("2", "Two", &[])
+            },
+            NOW,
+        )?;
+        assert_eq!(db.poster(id, "card", NOW)?, None);
+        assert_eq!(
+            db.posters_to_fetch("card", NOW, 10)?,
+            vec![(id, "https://static.example/posters/1.jpg".to_owned())]
+        );
+
+        db.put_poster(id, "card", "image/jpeg", &[0xff, 0xd8, 0xff], NOW)?;
+        let poster = db.poster(id, "card", NOW - 1)?.context("the cached poster")?;
+        assert_eq!(
+            (poster.content_type.as_str(), poster.bytes.as_slice(), poster.stale),
+            ("image/jpeg", &[0xff, 0xd8, 0xff][..], false)
+        );
+        assert!(db.poster(id, "card", NOW + 1)?.context("still cached")?.stale);
+        assert!(db.posters_to_fetch("card", NOW - 1, 10)?.is_empty());
+        assert_eq!(
+            db.posters_to_fetch("card", NOW + 1, 10)?.len(),
+            1,
+            "a stale poster is fetched again"
+        );
+        assert_eq!(db.poster(id, "original", NOW)?, None, "sizes are separate");
+        assert!(matches!(
+            db.put_poster(getanime_domain::TitleId(404), "card", "image/png", b"x", NOW),
+            Err(Error::NotFound { .. })
+        ));
+        assert_eq!(db.poster(without, "card", NOW)?, None);
+        Ok(())
+    }
+}
+
+mod backups {
+    use super::*;
+
+    /// Every row of the user-facing tables, as text, for comparing two databases.
+    fn dump(path: &Path) -> Result<Vec<String>> {
+        let connection = rusqlite::Connection::open(path)?;
+        let mut rows = Vec::new();
+        for table in [
+            "titles",
+            "episodes",
+            "streams",
+            "torrents",
+            "watch_state",
+            "ratings",
+            "plugins",
+            "settings",
+        ] {
+            let mut statement =
+                connection.prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2"))?;
+            let columns = statement.column_count();
+            let mut query = statement.query([])?;
+            while let Some(row) = query.next()? {
+                let values: Vec<String> = (0..columns)
+                    .map(|index| row.get_ref(index).map(|value| format!("{value:?}")))
+                    .collect::<rusqlite::Result<_>>()?;
+                rows.push(format!("{table}: {}", values.join(" | ")));
+            }
+        }
+        Ok(rows)
+    }
+
+    #[test]
+    fn a_backup_taken_during_writes_restores_to_identical_rows() -> Result<()> {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        db.register_plugin(&plugin(PLUGIN))?;
+        let id = db.upsert_title(PLUGIN, &title("1", "One", &[1.0, 2.0]), NOW)?;
+        db.set_rating(DEFAULT, id, Rating::new(8)?, NOW)?;
+        let episode = episode_ids(&db, id)?[0].1;
+
+        let writer_path = dir.db_path();
+        let writer = std::thread::spawn(move || -> Result<()> {
+            let mut writer = Database::open(&writer_path)?;
+            for position in 0..200 {
+                writer.record_position(
+                    DEFAULT,
+                    episode,
+                    position * 1_000,
+                    Some(1_420_000),
+                    NOW + position as i64,
+                )?;
+            }
+            Ok(())
+        });
+        let backup = dir.path("backup.sqlite3");
+        db.backup_to(&backup)?;
+        writer.join().map_err(|_| anyhow::anyhow!("the writer thread panicked"))??;
+        assert!(!dir.path("backup.sqlite3.partial").exists());
+
+        let snapshot = dump(&backup)?;
+        db.set_rating(DEFAULT, id, Rating::new(2)?, NOW)?;
+        db.upsert_title(PLUGIN, &title("2", "Added after the backup", &[]), NOW)?;
+        db.restore_from(&backup)?;
+        assert_eq!(dump(&dir.db_path())?, snapshot);
+        assert_eq!(
+            db.rating(DEFAULT, id)?,
+            Some(Rating::new(8)?),
+            "the open handle sees the restored library"
+        );
+        assert_eq!(db.title_count()?, 1);
+        assert!(
+            dir.path("library.sqlite3.before-restore").is_file(),
+            "the replaced library is kept"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_corrupt_or_foreign_backup_is_refused_and_the_library_is_untouched() -> Result<()> {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        db.upsert_title(PLUGIN, &title("1", "One", &[1.0]), NOW)?;
+        let before = dump(&dir.db_path())?;
+
+        let not_sqlite = dir.path("notes.txt");
+        std::fs::write(&not_sqlite, "just text".repeat(100))?;
+        let other_sqlite = dir.path("other.sqlite3");
+        rusqlite::Connection::open(&other_sqlite)?
+            .execute_batch("CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('x');")?;
+        let truncated = dir.path("truncated.sqlite3");
+        db.backup_to(&truncated)?;
+        let bytes = std::fs::read(&truncated)?;
+        std::fs::write(&truncated, &bytes[..bytes.len() / 2])?;
+        let missing = dir.path("missing.sqlite3");
+
+        for (path, expected) in [
+            (&not_sqlite, "not a database"),
+            (&other_sqlite, "not a getanime library"),
+            (&truncated, ""),
+            (&missing, "no such file"),
+        ] {
+            let error = db
+                .restore_from(path)
+                .err()
+                .with_context(|| format!("{} must be refused", path.display()))?;
+            assert!(matches!(error, Error::Corrupt { .. }), "{}: {error}", path.display());
+            assert!(error.to_string().contains(expected), "{error}");
+            assert_eq!(
+                dump(&dir.db_path())?,
+                before,
+                "the library is untouched after {}",
+                path.display()
+            );
+        }
+        assert!(!dir.path("library.sqlite3.before-restore").exists(), "nothing was replaced");
+        Ok(())
+    }
+
+    #[test]
+    fn a_backup_from_a_newer_build_is_refused() -> Result<()> {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        let newer = dir.path("newer.sqlite3");
+        db.backup_to(&newer)?;
+        rusqlite::Connection::open(&newer)?.execute(
+            "INSERT INTO refinery_schema_history (version, name, applied_on, checksum) VALUES (7, 'future', 'x', '0')",
             [],
         )?;
-        raw.execute("INSERT INTO settings (key, value) VALUES ('marker', 'kept')", [])?;
+        let error = db.restore_from(&newer).err().context("a newer backup must be refused")?;
+        assert!(matches!(error, Error::NewerSchema { found: 7, .. }), "{error}");
+        Ok(())
     }
-    let error = Database::open(&dir.db_path()).err().context("a newer schema must be refused")?;
-    assert!(matches!(error, Error::NewerSchema { found: 99, supported: 1, .. }), "{error}");
-    assert!(error.to_string().contains("newer getanime"), "{error}");
-
-    let raw = rusqlite::Connection::open(dir.db_path())?;
-    let marker: String =
-        raw.query_row("SELECT value FROM settings WHERE key = 'marker'", [], |row| row.get(0))?;
-    assert_eq!(marker, "kept");
-    Ok(())
-}
-
-#[test]
-fn a_missing_directory_is_an_error_not_a_new_database() -> Result<()> {
-    let dir = TestDir::new()?;
-    let path = dir.dir.path().join("no-such-dir").join("library.sqlite3");
-    let error = Database::open(&path).err().context("a missing directory must be refused")?;
-    assert!(matches!(error, Error::MissingDirectory { .. }), "{error}");
-    assert!(!path.parent().context("parent")?.exists());
-    Ok(())
-}
-
-#[test]
-fn a_file_that_is_not_a_database_is_refused_and_kept() -> Result<()> {
-    let dir = TestDir::new()?;
-    let content = b"these are my notes, not a database".repeat(200);
-    std::fs::write(dir.db_path(), &content)?;
-    let error = Database::open(&dir.db_path()).err().context("a non-database must be refused")?;
-    assert!(matches!(error, Error::Open { .. }), "{error}");
-    assert!(error.to_string().contains("not a database"), "{error}");
-    assert_eq!(std::fs::read(dir.db_path())?, content);
-    Ok(())
 }
