@@ -16,13 +16,16 @@ pub struct Entry {
 }
 
 /// Bench targets that print `BENCH {json}` lines: (package, bench name).
-const BENCHES: &[(&str, &str)] = &[("getanime-storage", "storage")];
+const BENCHES: &[(&str, &str)] =
+    &[("getanime-storage", "storage"), ("getanime-plugins", "plugins")];
 
 pub fn run() -> Result<()> {
+    let plugins_dir = crate::plugins::build()?;
     let mut entries = Vec::new();
     for (package, bench) in BENCHES {
         let output = cargo()
             .args(["bench", "--locked", "--package", package, "--bench", bench])
+            .env("GETANIME_PLUGINS_DIR", &plugins_dir)
             .stderr(std::process::Stdio::inherit())
             .output()
             .with_context(|| format!("running the {bench} benchmark"))?;

@@ -93,3 +93,56 @@ pub(crate) fn provider_error(error: wit::ProviderError) -> domain::ProviderError
         wit::ProviderError::Other(message) => domain::ProviderError::Other(message),
     }
 }
+
+/// Approximate bytes of a result: strings plus a fixed cost per record, for the output cap.
+pub(crate) fn page_size(page: &wit::Page) -> usize {
+    page.items.iter().map(title_size).sum()
+}
+
+pub(crate) fn schedule_day_size(day: &wit::ScheduleDay) -> usize {
+    day.items.iter().map(title_size).sum::<usize>() + RECORD_COST
+}
+
+const RECORD_COST: usize = 64;
+
+fn text(value: &Option<String>) -> usize {
+    value.as_ref().map_or(0, String::len)
+}
+
+pub(crate) fn title_size(title: &wit::Title) -> usize {
+    let summary = &title.summary;
+    let names = summary.source_id.len()
+        + summary.name.len()
+        + text(&summary.name_original)
+        + summary.alt_names.iter().map(String::len).sum::<usize>()
+        + text(&summary.poster_url)
+        + text(&summary.kind);
+    let episodes: usize = title
+        .episodes
+        .iter()
+        .map(|episode| {
+            RECORD_COST
+                + text(&episode.name)
+                + text(&episode.preview_url)
+                + episode.streams.iter().map(|stream| RECORD_COST + stream.url.len()).sum::<usize>()
+        })
+        .sum();
+    let torrents: usize = title
+        .torrents
+        .iter()
+        .map(|torrent| {
+            RECORD_COST
+                + torrent.source_id.len()
+                + torrent.episodes.len()
+                + torrent.quality.len()
+                + torrent.magnet.len()
+        })
+        .sum();
+    RECORD_COST
+        + names
+        + text(&title.description)
+        + title.genres.iter().map(String::len).sum::<usize>()
+        + text(&title.status)
+        + episodes
+        + torrents
+}

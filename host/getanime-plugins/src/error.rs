@@ -2,25 +2,36 @@ use std::path::PathBuf;
 
 use thiserror::Error;
 
-/// Why a plugin could not be loaded or a call failed.
+/// Why a plugin could not be installed, loaded or called. Every variant names the plugin (or the
+/// package path when the id is not known yet).
 #[derive(Debug, Error)]
 pub enum Error {
-    #[error("cannot read the plugin package at {path}: {source}")]
+    #[error("cannot read {path}: {source}")]
     Io {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
+    #[error("{path} is not a valid plugin package: {reason}")]
+    BadPackage { path: PathBuf, reason: String },
     #[error("the manifest {path} is invalid: {reason}")]
     Manifest { path: PathBuf, reason: String },
     #[error("plugin {id} needs contract version {found}, this getanime supports {supported}")]
     IncompatibleApi { id: String, found: String, supported: String },
     #[error("plugin {id} is not a valid provider component: {reason}")]
     Load { id: String, reason: String },
+    #[error("plugin {id} {offered} is older than the installed {installed}; not downgrading")]
+    Downgrade { id: String, installed: String, offered: String },
+    #[error("plugin {id} is not installed")]
+    NotInstalled { id: String },
+    #[error("plugin {id} tried to reach {host}, which it is not allowed to")]
+    CapabilityDenied { id: String, host: String },
     #[error("plugin {id} took longer than {seconds} s and was stopped")]
     Timeout { id: String, seconds: u64 },
     #[error("plugin {id} used more memory than the {limit_mib} MiB it may and was stopped")]
-    OutOfMemory { id: String, limit_mib: usize },
+    MemoryExceeded { id: String, limit_mib: usize },
+    #[error("plugin {id} returned more data than the {limit_mib} MiB the host accepts")]
+    OutputTooLarge { id: String, limit_mib: usize },
     #[error("plugin {id} crashed: {reason}")]
     Trap { id: String, reason: String },
     #[error("plugin {id} failed: {error}")]

@@ -6,19 +6,23 @@
 //!
 //! - [`PluginRuntime`]: one wasmtime engine (component model, async, epoch interruption) and the
 //!   linker with the locked-down WASI context and the host imports.
+//! - [`PluginRegistry`]: installed packages on disk; installs validate everything before writing.
 //! - [`Plugin`]: one loaded package (component + manifest). Every call gets a fresh store and
 //!   instance from an `InstancePre`, so a misbehaving call cannot poison the next one.
 
 mod bindings;
+mod cache;
 mod conversion;
 mod error;
 mod host_api;
 mod package;
+mod registry;
 mod runtime;
 
 pub use error::{Error, Result};
-pub use package::{COMPONENT_FILE, MANIFEST_FILE, read_manifest};
-pub use runtime::{Plugin, PluginInfo, PluginRuntime, RuntimeLimits};
+pub use package::{COMPONENT_FILE, MANIFEST_FILE, Package, read_manifest, sha256_hex};
+pub use registry::{Installed, PluginRegistry};
+pub use runtime::{Plugin, PluginConfig, PluginInfo, PluginRuntime, RuntimeLimits};
 
 /// The contract version this host implements (the `wit/` package version).
 pub const API_VERSION: &str = "0.1.0";

@@ -8,7 +8,7 @@ use reqwest::Url;
 
 use crate::bindings::host::{self, HttpError, HttpRequest, HttpResponse, Level};
 use crate::bindings::types;
-use crate::runtime::{PluginState, RuntimeLimits};
+use crate::runtime::{PluginConfig, PluginState, RuntimeLimits};
 
 /// Most redirects one fetch follows.
 const MAX_REDIRECTS: usize = 5;
@@ -26,10 +26,17 @@ pub(crate) struct HostContext {
 impl HostContext {
     pub(crate) fn new(
         manifest: &PluginManifest,
+        config: &PluginConfig,
         limits: &RuntimeLimits,
     ) -> Result<HostContext, String> {
-        let allowed_hosts: Vec<String> =
-            manifest.allowed_hosts.iter().map(|host| host.to_ascii_lowercase()).collect();
+        let allowed_hosts: Vec<String> = manifest
+            .allowed_hosts
+            .iter()
+            .chain(&config.granted_hosts)
+            .map(|host| host.to_ascii_lowercase())
+            .collect();
+        let mut settings = manifest.settings.clone();
+        settings.extend(config.settings.clone());
         let redirect_hosts = allowed_hosts.clone();
         // Redirects are checked against the same allow-list as the first request.
         let redirect = reqwest::redirect::Policy::custom(move |attempt| {
@@ -38,37 +45,48 @@ impl HostContext {
             } else if is_allowed(&redirect_hosts, attempt.url()).is_ok() {
                 attempt.follow()
             } else {
-                let url = attempt.url().to_string();
-                attempt.error(format!("redirect to a host the plugin may not reach: {url}"))
+                let host = attempt.url().host_str().unwrap_or_default().to_owned();
+                attempt.error(RedirectDenied { host })
             }
         });
         let client = reqwest::Client::builder()
             .redirect(redirect)
             .timeout(limits.http_timeout)
-            .user_agent(concat!("getanime/", env!("CARGO_PKG_VERSION")))
+            .user_agent(format!(
+                "getanime/{} ({}/{})",
+                env!("CARGO_PKG_VERSION"),
+                manifest.id,
+                manifest.version
+            ))
             .build()
             .map_err(|error| format!("cannot build the HTTP client: {error}"))?;
         Ok(HostContext {
             plugin_id: manifest.id.clone(),
             allowed_hosts,
-            settings: manifest.settings.clone(),
+            settings,
             client,
             http_timeout: limits.http_timeout,
             max_body_bytes: limits.max_body_bytes,
         })
     }
 
-    async fn fetch(&self, request: HttpRequest) -> Result<HttpResponse, HttpError> {
-        let url = Url::parse(&request.url)
-            .map_err(|error| HttpError::Denied(format!("not a valid URL: {error}")))?;
-        is_allowed(&self.allowed_hosts, &url).map_err(HttpError::Denied)?;
+    /// Checks the URL against the allow-list; the host name is returned with the refusal.
+    fn permit(&self, url: &str) -> Result<Url, (String, String)> {
+        let url = Url::parse(url)
+            .map_err(|error| (url.to_owned(), format!("not a valid URL: {error}")))?;
+        let host = url.host_str().unwrap_or_default().to_owned();
+        is_allowed(&self.allowed_hosts, &url).map_err(|reason| (host, reason))?;
+        Ok(url)
+    }
+
+    async fn fetch(&self, url: Url, request: HttpRequest) -> Result<HttpResponse, Refusal> {
         let mut builder = self.client.get(url);
         for (name, value) in &request.headers {
             builder = builder.header(name, value);
         }
         let mut response = builder.send().await.map_err(|error| classify(&error))?;
         if response.content_length().is_some_and(|length| length > self.max_body_bytes as u64) {
-            return Err(HttpError::TooLarge);
+            return Err(HttpError::TooLarge.into());
         }
         let status = response.status().as_u16();
         let headers = response
@@ -81,7 +99,7 @@ impl HostContext {
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(|error| classify(&error))? {
             if body.len() + chunk.len() > self.max_body_bytes {
-                return Err(HttpError::TooLarge);
+                return Err(HttpError::TooLarge.into());
             }
             body.extend_from_slice(&chunk);
         }
@@ -102,14 +120,56 @@ fn is_allowed(allowed_hosts: &[String], url: &Url) -> Result<(), String> {
     }
 }
 
-fn classify(error: &reqwest::Error) -> HttpError {
-    if error.is_timeout() {
-        HttpError::Timeout
-    } else if error.is_redirect() {
-        HttpError::Denied(format!("{error}"))
-    } else {
-        HttpError::Transport(error_chain(error))
+/// A redirect the allow-list refused; found again in reqwest's error chain by [`classify`].
+#[derive(Debug)]
+struct RedirectDenied {
+    host: String,
+}
+
+impl std::fmt::Display for RedirectDenied {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(formatter, "redirect to {}, which is not in the plugin's allowed hosts", self.host)
     }
+}
+
+impl std::error::Error for RedirectDenied {}
+
+/// A failed fetch, with the host that was refused when the allow-list said no.
+struct Refusal {
+    error: HttpError,
+    denied_host: Option<String>,
+}
+
+impl From<HttpError> for Refusal {
+    fn from(error: HttpError) -> Refusal {
+        Refusal { error, denied_host: None }
+    }
+}
+
+fn classify(error: &reqwest::Error) -> Refusal {
+    if error.is_timeout() {
+        HttpError::Timeout.into()
+    } else if let Some(denied) = find_cause::<RedirectDenied>(error) {
+        Refusal {
+            error: HttpError::Denied(denied.to_string()),
+            denied_host: Some(denied.host.clone()),
+        }
+    } else {
+        HttpError::Transport(error_chain(error)).into()
+    }
+}
+
+fn find_cause<'a, T: std::error::Error + 'static>(
+    error: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a T> {
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(cause) = current {
+        if let Some(found) = cause.downcast_ref::<T>() {
+            return Some(found);
+        }
+        current = cause.source();
+    }
+    None
 }
 
 /// reqwest's top-level message is vague ("error sending request"); the causes say why.
@@ -128,8 +188,23 @@ impl host::Host for PluginState {
     async fn fetch(&mut self, request: HttpRequest) -> Result<HttpResponse, HttpError> {
         let context = std::sync::Arc::clone(&self.host);
         tracing::debug!(plugin_id = %context.plugin_id, url = %request.url, "plugin fetch");
-        match tokio::time::timeout(context.http_timeout, context.fetch(request)).await {
-            Ok(result) => result,
+        let url = match context.permit(&request.url) {
+            Ok(url) => url,
+            Err((host, reason)) => {
+                tracing::warn!(plugin_id = %context.plugin_id, %host, "fetch denied: {reason}");
+                self.denied_host = Some(host);
+                return Err(HttpError::Denied(reason));
+            }
+        };
+        match tokio::time::timeout(context.http_timeout, context.fetch(url, request)).await {
+            Ok(Ok(response)) => Ok(response),
+            Ok(Err(refusal)) => {
+                if let Some(host) = refusal.denied_host {
+                    tracing::warn!(plugin_id = %context.plugin_id, %host, "redirect denied");
+                    self.denied_host = Some(host);
+                }
+                Err(refusal.error)
+            }
             Err(_elapsed) => Err(HttpError::Timeout),
         }
     }

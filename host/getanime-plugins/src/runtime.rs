@@ -1,6 +1,7 @@
 //! The wasmtime engine, the sandboxed store of each call, and loaded plugins.
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
@@ -9,13 +10,21 @@ use std::time::Duration;
 use getanime_domain::{Page, PluginManifest, ScheduleDay, Title};
 use tokio::time::error::Elapsed;
 use wasmtime::component::{Component, HasSelf, Linker, ResourceTable};
-use wasmtime::{Config, Engine, ResourceLimiter, Store, Trap};
+use wasmtime::{
+    Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, ResourceLimiter, Store,
+    Trap,
+};
+use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
 use crate::bindings::{Provider, ProviderPre};
+use crate::cache::CompileCache;
 use crate::host_api::HostContext;
-use crate::package::{COMPONENT_FILE, MANIFEST_FILE, read_manifest};
+use crate::package::Package;
 use crate::{API_VERSION, Error, Result, conversion};
+
+/// Plugin calls that can run at once over all plugins (slots of the pooling allocator).
+const MAX_CONCURRENT_CALLS: u32 = 32;
 
 /// How often the epoch advances; the granularity of call deadlines.
 const EPOCH_TICK: Duration = Duration::from_millis(10);
@@ -31,6 +40,8 @@ pub struct RuntimeLimits {
     pub http_timeout: Duration,
     /// Largest HTTP response body handed to a plugin.
     pub max_body_bytes: usize,
+    /// Largest result (all strings and list items together) accepted from one call.
+    pub max_output_bytes: usize,
 }
 
 impl Default for RuntimeLimits {
@@ -40,6 +51,7 @@ impl Default for RuntimeLimits {
             memory_bytes: 256 << 20,
             http_timeout: Duration::from_secs(20),
             max_body_bytes: 32 << 20,
+            max_output_bytes: 16 << 20,
         }
     }
 }
@@ -53,11 +65,20 @@ pub struct PluginInfo {
     pub languages: Vec<String>,
 }
 
+/// What the user adds to a plugin's manifest: setting overrides and extra hosts they granted
+/// (for example the host of a mirror they set as `base_url`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PluginConfig {
+    pub settings: BTreeMap<String, String>,
+    pub granted_hosts: Vec<String>,
+}
+
 /// The engine and linker shared by every plugin.
 pub struct PluginRuntime {
     engine: Engine,
     linker: Arc<Linker<PluginState>>,
     limits: RuntimeLimits,
+    cache: Option<CompileCache>,
     _ticker: EpochTicker,
 }
 
@@ -65,6 +86,16 @@ impl PluginRuntime {
     pub fn new(limits: RuntimeLimits) -> Result<PluginRuntime> {
         let mut config = Config::new();
         config.wasm_component_model(true).epoch_interruption(true);
+        // Every call instantiates afresh; the pooling allocator makes that a reuse of
+        // pre-reserved slots instead of fresh mmaps (see `plugin_call_overhead` in xtask bench).
+        let mut pool = PoolingAllocationConfig::default();
+        pool.total_component_instances(MAX_CONCURRENT_CALLS)
+            .total_core_instances(MAX_CONCURRENT_CALLS * 16)
+            .total_memories(MAX_CONCURRENT_CALLS * 4)
+            .total_tables(MAX_CONCURRENT_CALLS * 16)
+            .total_stacks(MAX_CONCURRENT_CALLS)
+            .max_memory_size(limits.memory_bytes);
+        config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
         let engine = Engine::new(&config).map_err(|error| Error::Runtime(format!("{error:#}")))?;
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)
@@ -72,25 +103,53 @@ impl PluginRuntime {
         Provider::add_to_linker::<_, HasSelf<_>>(&mut linker, |state| state)
             .map_err(|error| Error::Runtime(format!("{error:#}")))?;
         let ticker = EpochTicker::start(engine.clone())?;
-        Ok(PluginRuntime { engine, linker: Arc::new(linker), limits, _ticker: ticker })
+        Ok(PluginRuntime { engine, linker: Arc::new(linker), limits, cache: None, _ticker: ticker })
     }
 
-    /// Loads the package in `dir` (`plugin.toml` + `plugin.wasm`): checks the manifest and the
-    /// contract version, compiles the component and checks it exports the provider world.
+    /// Caches compiled components in `dir` (created when first needed).
+    pub fn with_compile_cache(mut self, dir: PathBuf) -> PluginRuntime {
+        self.cache = Some(CompileCache::new(dir));
+        self
+    }
+
+    /// Loads the package in `dir` with no user configuration.
     pub fn load(&self, dir: &Path) -> Result<Plugin> {
-        let manifest = read_manifest(&dir.join(MANIFEST_FILE))?;
+        self.load_with(dir, PluginConfig::default())
+    }
+
+    /// Loads the package at `path` (directory or `.tar.gz`) with the user's configuration.
+    pub fn load_with(&self, path: &Path, config: PluginConfig) -> Result<Plugin> {
+        self.instantiate_package(Package::read(path)?, config)
+    }
+
+    /// Checks the contract version, compiles (or takes from the cache) the component and checks
+    /// that it really is a `provider`. This is everything an install must pass.
+    pub fn instantiate_package(&self, package: Package, config: PluginConfig) -> Result<Plugin> {
+        let manifest = package.manifest;
         check_api_version(&manifest)?;
         let load_error = |error: wasmtime::Error| Error::Load {
             id: manifest.id.clone(),
             reason: format!("{error:#}"),
         };
-        let component =
-            Component::from_file(&self.engine, dir.join(COMPONENT_FILE)).map_err(load_error)?;
+        let cached =
+            self.cache.as_ref().and_then(|cache| cache.load(&self.engine, &package.sha256));
+        let from_cache = cached.is_some();
+        let component = match cached {
+            Some(component) => component,
+            None => {
+                let component =
+                    Component::new(&self.engine, &package.component).map_err(load_error)?;
+                if let Some(cache) = &self.cache {
+                    cache.store(&self.engine, &package.sha256, &component);
+                }
+                component
+            }
+        };
         let instance_pre = self.linker.instantiate_pre(&component).map_err(load_error)?;
         let pre = ProviderPre::new(instance_pre).map_err(load_error)?;
-        let host = HostContext::new(&manifest, &self.limits)
+        let host = HostContext::new(&manifest, &config, &self.limits)
             .map_err(|reason| Error::Load { id: manifest.id.clone(), reason })?;
-        Ok(Plugin { manifest, pre, limits: self.limits.clone(), host: Arc::new(host) })
+        Ok(Plugin { manifest, pre, limits: self.limits.clone(), host: Arc::new(host), from_cache })
     }
 }
 
@@ -113,11 +172,17 @@ pub struct Plugin {
     pre: ProviderPre<PluginState>,
     limits: RuntimeLimits,
     host: Arc<HostContext>,
+    from_cache: bool,
 }
 
 impl Plugin {
     pub fn manifest(&self) -> &PluginManifest {
         &self.manifest
+    }
+
+    /// Whether the component came from the compile cache instead of being compiled.
+    pub fn compiled_from_cache(&self) -> bool {
+        self.from_cache
     }
 
     pub fn id(&self) -> &str {
@@ -149,8 +214,10 @@ impl Plugin {
             provider.getanime_provider_catalog().call_latest(&mut store, page),
         )
         .await;
-        let result = self.settle(&store, outcome)?;
-        result.map(conversion::page).map_err(|error| self.provider_error(error))
+        let page =
+            self.settle(&store, outcome)?.map_err(|error| self.provider_error(&store, error))?;
+        self.check_output_size(conversion::page_size(&page))?;
+        Ok(conversion::page(page))
     }
 
     /// `catalog.search`.
@@ -161,8 +228,10 @@ impl Plugin {
             provider.getanime_provider_catalog().call_search(&mut store, query, page),
         )
         .await;
-        let result = self.settle(&store, outcome)?;
-        result.map(conversion::page).map_err(|error| self.provider_error(error))
+        let page =
+            self.settle(&store, outcome)?.map_err(|error| self.provider_error(&store, error))?;
+        self.check_output_size(conversion::page_size(&page))?;
+        Ok(conversion::page(page))
     }
 
     /// `catalog.schedule`.
@@ -173,10 +242,10 @@ impl Plugin {
             provider.getanime_provider_catalog().call_schedule(&mut store),
         )
         .await;
-        let result = self.settle(&store, outcome)?;
-        result
-            .map(|days| days.into_iter().map(conversion::schedule_day).collect())
-            .map_err(|error| self.provider_error(error))
+        let days =
+            self.settle(&store, outcome)?.map_err(|error| self.provider_error(&store, error))?;
+        self.check_output_size(days.iter().map(conversion::schedule_day_size).sum())?;
+        Ok(days.into_iter().map(conversion::schedule_day).collect())
     }
 
     /// `catalog.details`.
@@ -187,8 +256,10 @@ impl Plugin {
             provider.getanime_provider_catalog().call_details(&mut store, source_id),
         )
         .await;
-        let result = self.settle(&store, outcome)?;
-        result.map(conversion::title).map_err(|error| self.provider_error(error))
+        let title =
+            self.settle(&store, outcome)?.map_err(|error| self.provider_error(&store, error))?;
+        self.check_output_size(conversion::title_size(&title))?;
+        Ok(conversion::title(title))
     }
 
     async fn instantiate(&self) -> Result<(Store<PluginState>, Provider)> {
@@ -227,7 +298,7 @@ impl Plugin {
     fn call_error(&self, store: &Store<PluginState>, error: wasmtime::Error) -> Error {
         let id = self.manifest.id.clone();
         if store.data().memory.exceeded {
-            return Error::OutOfMemory { id, limit_mib: self.limits.memory_bytes >> 20 };
+            return Error::MemoryExceeded { id, limit_mib: self.limits.memory_bytes >> 20 };
         }
         match error.downcast_ref::<Trap>() {
             Some(Trap::Interrupt) => self.timeout(),
@@ -235,24 +306,56 @@ impl Plugin {
         }
     }
 
-    fn provider_error(&self, error: crate::bindings::types::ProviderError) -> Error {
-        Error::Provider { id: self.manifest.id.clone(), error: conversion::provider_error(error) }
+    /// A guest error; when the guest failed after the host denied it a fetch, the denial is
+    /// the real story and is reported instead.
+    fn provider_error(
+        &self,
+        store: &Store<PluginState>,
+        error: crate::bindings::types::ProviderError,
+    ) -> Error {
+        let id = self.manifest.id.clone();
+        match &store.data().denied_host {
+            Some(host) => Error::CapabilityDenied { id, host: host.clone() },
+            None => Error::Provider { id, error: conversion::provider_error(error) },
+        }
+    }
+
+    fn check_output_size(&self, bytes: usize) -> Result<()> {
+        if bytes > self.limits.max_output_bytes {
+            return Err(Error::OutputTooLarge {
+                id: self.manifest.id.clone(),
+                limit_mib: self.limits.max_output_bytes >> 20,
+            });
+        }
+        Ok(())
     }
 }
+
+/// How much of a plugin's stdout/stderr is kept per call for the log.
+const OUTPUT_CAPTURE_BYTES: usize = 64 << 10;
 
 /// The data of one call's store.
 pub(crate) struct PluginState {
     wasi: WasiCtx,
     table: ResourceTable,
     memory: MemoryLimit,
+    stdout: MemoryOutputPipe,
+    stderr: MemoryOutputPipe,
     pub(crate) host: Arc<HostContext>,
+    pub(crate) host_id: String,
+    /// The last host a fetch was refused for, if any.
+    pub(crate) denied_host: Option<String>,
 }
 
 impl PluginState {
     fn new(host: Arc<HostContext>, memory_bytes: usize) -> PluginState {
-        // Nothing inherited: no preopened directories, no environment, no arguments, no stdio,
-        // no sockets. Plugins reach the world only through the `host` interface.
+        // Nothing inherited: no preopened directories, no environment, no arguments, no sockets.
+        // stdout/stderr are captured and sent to the log when the store is dropped.
+        let stdout = MemoryOutputPipe::new(OUTPUT_CAPTURE_BYTES);
+        let stderr = MemoryOutputPipe::new(OUTPUT_CAPTURE_BYTES);
         let wasi = WasiCtxBuilder::new()
+            .stdout(stdout.clone())
+            .stderr(stderr.clone())
             .allow_tcp(false)
             .allow_udp(false)
             .allow_ip_name_lookup(false)
@@ -261,7 +364,23 @@ impl PluginState {
             wasi,
             table: ResourceTable::new(),
             memory: MemoryLimit { max_bytes: memory_bytes, exceeded: false },
+            stdout,
+            stderr,
             host,
+            host_id: String::new(),
+            denied_host: None,
+        }
+    }
+}
+
+impl Drop for PluginState {
+    fn drop(&mut self) {
+        for (stream, pipe) in [("stdout", &self.stdout), ("stderr", &self.stderr)] {
+            let contents = pipe.contents();
+            let text = String::from_utf8_lossy(&contents);
+            for line in text.lines().filter(|line| !line.trim().is_empty()) {
+                tracing::info!(target: "plugin", plugin_id = %self.host_id, stream, "{line}");
+            }
         }
     }
 }

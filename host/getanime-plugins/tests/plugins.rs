@@ -1,12 +1,13 @@
 //! Plugin host tests: the real test-provider component, built for wasm32-wasip2 by
-//! `cargo xtask build-plugins`, run by the real wasmtime runtime.
+//! `cargo xtask build-plugins`, run by the real wasmtime runtime; HTTP against a real server on
+//! 127.0.0.1.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use getanime_domain::ProviderError;
-use getanime_plugins::{Error, Plugin, PluginRuntime, RuntimeLimits};
+use getanime_fake_http::{FakeServer, Reply};
+use getanime_plugins::{Error, Plugin, PluginConfig, PluginRegistry, PluginRuntime, RuntimeLimits};
 
 /// Where `cargo xtask build-plugins` puts packages (`GETANIME_PLUGINS_DIR` overrides).
 fn package_dir(id: &str) -> Result<PathBuf> {
@@ -33,14 +34,12 @@ fn load_test_provider(runtime: &PluginRuntime) -> Result<Plugin> {
     runtime.load(&package_dir("test-provider")?).context("loading the test provider")
 }
 
-/// Runs `search(query)` on a fresh test provider and returns the error it must produce.
-async fn check_search_fails(query: &str) -> Result<Error> {
-    let runtime = PluginRuntime::new(limits())?;
-    let plugin = load_test_provider(&runtime)?;
+/// Runs `search(query)` and returns the error it must produce, after checking that the plugin
+/// still answers the next call (a fresh instance each time).
+async fn check_search_fails(plugin: &Plugin, query: &str) -> Result<Error> {
     match plugin.search(query, 1).await {
-        Ok(page) => bail!("search {query:?} should fail, got {page:?}"),
+        Ok(page) => bail!("search {query:?} should fail, got {} items", page.items.len()),
         Err(error) => {
-            // Whatever happened, the plugin stays usable: the next call gets a fresh instance.
             let page = plugin.latest(1).await.context("the call after a failure")?;
             assert_eq!(page.items.len(), 2);
             Ok(error)
@@ -48,81 +47,451 @@ async fn check_search_fails(query: &str) -> Result<Error> {
     }
 }
 
-#[tokio::test]
-async fn info_and_latest_come_from_the_component() -> Result<()> {
-    let runtime = PluginRuntime::new(limits())?;
-    let plugin = load_test_provider(&runtime)?;
-    let info = plugin.info().await?;
-    assert_eq!(info.id, "test-provider");
-    assert_eq!(info.languages, vec!["en".to_owned()]);
+mod calls {
+    use super::*;
 
-    let page = plugin.latest(3).await?;
-    assert_eq!(page.page, 3);
-    let names: Vec<&str> = page.items.iter().map(|title| title.summary.name.as_str()).collect();
-    assert_eq!(names, ["First", "Second"]);
-    Ok(())
+    #[tokio::test]
+    async fn info_and_latest_come_from_the_component() -> Result<()> {
+        let runtime = PluginRuntime::new(limits())?;
+        let plugin = load_test_provider(&runtime)?;
+        let info = plugin.info().await?;
+        assert_eq!(info.id, "test-provider");
+        assert_eq!(info.languages, vec!["en".to_owned()]);
+
+        let page = plugin.latest(3).await?;
+        assert_eq!(page.page, 3);
+        let names: Vec<&str> = page.items.iter().map(|title| title.summary.name.as_str()).collect();
+        assert_eq!(names, ["First", "Second"]);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn unimplemented_calls_are_unsupported() -> Result<()> {
+        let runtime = PluginRuntime::new(limits())?;
+        let plugin = load_test_provider(&runtime)?;
+        let error = plugin.schedule().await.err().context("schedule is not implemented")?;
+        assert!(
+            matches!(
+                error,
+                Error::Provider { error: getanime_domain::ProviderError::Unsupported, .. }
+            ),
+            "{error}"
+        );
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn settings_come_from_the_manifest_and_the_user() -> Result<()> {
+        let runtime = PluginRuntime::new(limits())?;
+        let plugin = load_test_provider(&runtime)?;
+        let name = |page: getanime_domain::Page| page.items[0].summary.name.clone();
+        assert_eq!(name(plugin.search("setting greeting", 1).await?), "hello from plugin.toml");
+        assert_eq!(name(plugin.search("setting missing", 1).await?), "(unset)");
+
+        let config = PluginConfig {
+            settings: [("greeting".to_owned(), "hello from the user".to_owned())].into(),
+            ..PluginConfig::default()
+        };
+        let plugin = runtime.load_with(&package_dir("test-provider")?, config)?;
+        assert_eq!(name(plugin.search("setting greeting", 1).await?), "hello from the user");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn invalid_data_reaches_the_host_unchanged_for_validation() -> Result<()> {
+        let runtime = PluginRuntime::new(limits())?;
+        let plugin = load_test_provider(&runtime)?;
+        let page = plugin.search("invalid-data", 1).await?;
+        let title = &page.items[0];
+        assert_eq!(title.summary.name, "  ");
+        assert_eq!(title.summary.poster_url.as_deref(), Some("file:///etc/passwd"));
+        assert!(title.episodes[0].number.is_nan());
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_slow_call_that_finishes_in_time_succeeds() -> Result<()> {
+        let runtime = PluginRuntime::new(limits())?;
+        let plugin = load_test_provider(&runtime)?;
+        let page = plugin.search("sleep 100", 1).await?;
+        assert_eq!(page.items[0].summary.name, "slept");
+        Ok(())
+    }
 }
 
-#[tokio::test]
-async fn a_trap_is_an_error_not_a_crash() -> Result<()> {
-    let error = check_search_fails("trap").await?;
-    assert!(matches!(&error, Error::Trap { id, .. } if id == "test-provider"), "{error}");
-    Ok(())
+mod failures {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_trap_is_an_error_not_a_crash() -> Result<()> {
+        let runtime = PluginRuntime::new(limits())?;
+        let plugin = load_test_provider(&runtime)?;
+        let error = check_search_fails(&plugin, "trap").await?;
+        assert!(matches!(&error, Error::Trap { id, .. } if id == "test-provider"), "{error}");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn an_endless_loop_is_stopped_by_the_deadline() -> Result<()> {
+        let runtime = PluginRuntime::new(limits())?;
+        let plugin = load_test_provider(&runtime)?;
+        let started = std::time::Instant::now();
+        let error = check_search_fails(&plugin, "loop").await?;
+        assert!(matches!(error, Error::Timeout { seconds: 2, .. }), "{error}");
+        assert!(started.elapsed() < Duration::from_secs(10), "took {:?}", started.elapsed());
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_sleep_past_the_deadline_is_a_timeout() -> Result<()> {
+        let runtime = PluginRuntime::new(limits())?;
+        let plugin = load_test_provider(&runtime)?;
+        let error = check_search_fails(&plugin, "sleep 60000").await?;
+        assert!(matches!(error, Error::Timeout { .. }), "{error}");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_memory_bomb_hits_the_memory_limit() -> Result<()> {
+        let runtime = PluginRuntime::new(limits())?;
+        let plugin = load_test_provider(&runtime)?;
+        let error = check_search_fails(&plugin, "memory-bomb").await?;
+        assert!(matches!(error, Error::MemoryExceeded { limit_mib: 64, .. }), "{error}");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_huge_result_is_refused() -> Result<()> {
+        let limits = RuntimeLimits { max_output_bytes: 4 << 20, ..limits() };
+        let runtime = PluginRuntime::new(limits)?;
+        let plugin = load_test_provider(&runtime)?;
+        assert_eq!(plugin.search("huge-output 1", 1).await?.items[0].summary.name.len(), 1 << 20);
+        let error = check_search_fails(&plugin, "huge-output 8").await?;
+        assert!(matches!(error, Error::OutputTooLarge { limit_mib: 4, .. }), "{error}");
+        Ok(())
+    }
 }
 
-#[tokio::test]
-async fn an_endless_loop_is_stopped_by_the_deadline() -> Result<()> {
-    let started = std::time::Instant::now();
-    let error = check_search_fails("loop").await?;
-    assert!(matches!(error, Error::Timeout { seconds: 2, .. }), "{error}");
-    assert!(started.elapsed() < Duration::from_secs(10), "took {:?}", started.elapsed());
-    Ok(())
+mod http {
+    use super::*;
+
+    #[tokio::test]
+    async fn an_allowed_host_is_fetched_for_real() -> Result<()> {
+        let server = FakeServer::start().await?;
+        server.route("/hello", Reply::json(r#"{"ok":true}"#));
+        let runtime = PluginRuntime::new(limits())?;
+        let plugin = load_test_provider(&runtime)?;
+        let page = plugin.search(&format!("fetch {}/hello", server.base_url()), 1).await?;
+        assert_eq!(page.items[0].summary.name, "status 200");
+        let page = plugin.search(&format!("fetch {}/missing", server.base_url()), 1).await?;
+        assert_eq!(page.items[0].summary.name, "status 404");
+        assert_eq!(server.requests(), ["/hello", "/missing"]);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_host_outside_the_allow_list_is_denied_and_named() -> Result<()> {
+        let runtime = PluginRuntime::new(limits())?;
+        let plugin = load_test_provider(&runtime)?;
+        let error = check_search_fails(&plugin, "fetch https://example.com/").await?;
+        assert!(
+            matches!(&error, Error::CapabilityDenied { host, .. } if host == "example.com"),
+            "{error}"
+        );
+        let error = check_search_fails(&plugin, "fetch file:///etc/passwd").await?;
+        assert!(matches!(&error, Error::CapabilityDenied { .. }), "{error}");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_redirect_to_a_disallowed_host_is_denied() -> Result<()> {
+        let server = FakeServer::start().await?;
+        server.route("/moved", Reply::redirect("http://localhost.invalid/secret"));
+        let runtime = PluginRuntime::new(limits())?;
+        let plugin = load_test_provider(&runtime)?;
+        let error =
+            check_search_fails(&plugin, &format!("fetch {}/moved", server.base_url())).await?;
+        assert!(
+            matches!(&error, Error::CapabilityDenied { host, .. } if host == "localhost.invalid"),
+            "{error}"
+        );
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_granted_host_is_reachable() -> Result<()> {
+        let server = FakeServer::start().await?;
+        server.route("/ok", Reply::json("{}"));
+        let url = format!("http://localhost:{}/ok", server.address().port());
+        let runtime = PluginRuntime::new(limits())?;
+        let denied = load_test_provider(&runtime)?;
+        assert!(matches!(
+            denied.search(&format!("fetch {url}"), 1).await,
+            Err(Error::CapabilityDenied { .. })
+        ));
+        let config =
+            PluginConfig { granted_hosts: vec!["localhost".to_owned()], ..PluginConfig::default() };
+        let granted = runtime.load_with(&package_dir("test-provider")?, config)?;
+        assert_eq!(
+            granted.search(&format!("fetch {url}"), 1).await?.items[0].summary.name,
+            "status 200"
+        );
+        Ok(())
+    }
 }
 
-#[tokio::test]
-async fn a_memory_bomb_hits_the_memory_limit() -> Result<()> {
-    let error = check_search_fails("memory-bomb").await?;
-    assert!(matches!(error, Error::OutOfMemory { limit_mib: 64, .. }), "{error}");
-    Ok(())
-}
+mod packages {
+    use super::*;
 
-#[tokio::test]
-async fn fetching_a_host_outside_the_allow_list_is_denied() -> Result<()> {
-    let error = check_search_fails("fetch https://example.com/").await?;
-    match &error {
-        Error::Provider { error: ProviderError::Other(message), .. } => {
+    /// A scratch area with a plugins directory, and helpers to make (bad) packages.
+    struct Scratch {
+        dir: tempfile::TempDir,
+    }
+
+    impl Scratch {
+        fn new() -> Result<Scratch> {
+            Ok(Scratch { dir: tempfile::tempdir()? })
+        }
+
+        fn registry(&self) -> PluginRegistry {
+            PluginRegistry::new(self.dir.path().join("plugins"))
+        }
+
+        /// Names in the plugins directory, hidden ones included.
+        fn plugin_dir_listing(&self) -> Result<Vec<String>> {
+            let dir = self.dir.path().join("plugins");
+            if !dir.exists() {
+                return Ok(Vec::new());
+            }
+            let mut names: Vec<String> = std::fs::read_dir(dir)?
+                .map(|entry| Ok(entry?.file_name().to_string_lossy().into_owned()))
+                .collect::<Result<_>>()?;
+            names.sort();
+            Ok(names)
+        }
+
+        /// A package directory: the test provider with its manifest edited by `edit`.
+        fn package(&self, name: &str, edit: impl Fn(String) -> String) -> Result<PathBuf> {
+            let source = package_dir("test-provider")?;
+            let dir = self.dir.path().join(name);
+            std::fs::create_dir_all(&dir)?;
+            std::fs::copy(source.join("plugin.wasm"), dir.join("plugin.wasm"))?;
+            std::fs::write(
+                dir.join("plugin.toml"),
+                edit(std::fs::read_to_string(source.join("plugin.toml"))?),
+            )?;
+            Ok(dir)
+        }
+
+        /// A `.tar.gz` with the given entries: (path, kind, bytes).
+        fn archive(
+            &self,
+            name: &str,
+            entries: &[(&str, tar::EntryType, Vec<u8>)],
+        ) -> Result<PathBuf> {
+            let path = self.dir.path().join(name);
+            let file = std::fs::File::create(&path)?;
+            let mut builder =
+                tar::Builder::new(flate2::write::GzEncoder::new(file, flate2::Compression::fast()));
+            for (entry_path, kind, bytes) in entries {
+                let mut header = tar::Header::new_gnu();
+                header.set_entry_type(*kind);
+                header.set_size(bytes.len() as u64);
+                header.set_mode(0o644);
+                if *kind == tar::EntryType::Symlink {
+                    header.set_link_name("/etc/passwd")?;
+                }
+                // Raw names, so traversal paths are written as given.
+                let name_field = &mut header.as_old_mut().name;
+                name_field[..entry_path.len()].copy_from_slice(entry_path.as_bytes());
+                header.set_cksum();
+                builder.append(&header, bytes.as_slice())?;
+            }
+            builder.into_inner()?.finish()?;
+            Ok(path)
+        }
+
+        fn good_entries(&self) -> Result<Vec<(&'static str, tar::EntryType, Vec<u8>)>> {
+            let source = package_dir("test-provider")?;
+            Ok(vec![
+                (
+                    "plugin.toml",
+                    tar::EntryType::Regular,
+                    std::fs::read(source.join("plugin.toml"))?,
+                ),
+                (
+                    "plugin.wasm",
+                    tar::EntryType::Regular,
+                    std::fs::read(source.join("plugin.wasm"))?,
+                ),
+            ])
+        }
+    }
+
+    #[test]
+    fn install_from_a_directory_or_an_archive_then_remove() -> Result<()> {
+        let scratch = Scratch::new()?;
+        let runtime = PluginRuntime::new(limits())?;
+        let registry = scratch.registry();
+        let installed = registry.install(&runtime, &package_dir("test-provider")?, None)?;
+        assert_eq!(installed.manifest.id, "test-provider");
+        assert_eq!(installed.replaced_version, None);
+        assert_eq!(scratch.plugin_dir_listing()?, ["test-provider"]);
+        let ids: Vec<String> =
+            registry.installed()?.into_iter().map(|manifest| manifest.id).collect();
+        assert_eq!(ids, ["test-provider"]);
+        registry.load(&runtime, "test-provider", PluginConfig::default())?;
+
+        registry.remove("test-provider")?;
+        assert!(scratch.plugin_dir_listing()?.is_empty());
+        assert!(matches!(registry.remove("test-provider"), Err(Error::NotInstalled { .. })));
+
+        let archive = scratch.archive("good.tar.gz", &scratch.good_entries()?)?;
+        let sha256 = getanime_plugins::sha256_hex(&std::fs::read(&archive)?);
+        let installed = registry.install(&runtime, &archive, Some(&sha256))?;
+        assert_eq!(installed.sha256, sha256);
+        assert_eq!(scratch.plugin_dir_listing()?, ["test-provider"]);
+        Ok(())
+    }
+
+    #[test]
+    fn upgrades_replace_in_place_and_downgrades_are_refused() -> Result<()> {
+        let scratch = Scratch::new()?;
+        let runtime = PluginRuntime::new(limits())?;
+        let registry = scratch.registry();
+        registry.install(&runtime, &package_dir("test-provider")?, None)?;
+        let newer = scratch.package("newer", |text| {
+            text.replace("version = \"0.1.0\"\napi", "version = \"0.2.0\"\napi")
+        })?;
+        let installed = registry.install(&runtime, &newer, None)?;
+        assert_eq!(
+            (installed.manifest.version.as_str(), installed.replaced_version.as_deref()),
+            ("0.2.0", Some("0.1.0"))
+        );
+        assert_eq!(scratch.plugin_dir_listing()?, ["test-provider"], "no staging leftovers");
+
+        let error = registry
+            .install(&runtime, &package_dir("test-provider")?, None)
+            .err()
+            .context("a downgrade")?;
+        assert!(
+            matches!(&error, Error::Downgrade { installed, offered, .. } if installed == "0.2.0" && offered == "0.1.0"),
+            "{error}"
+        );
+        assert_eq!(registry.installed()?[0].version, "0.2.0");
+        Ok(())
+    }
+
+    /// Each bad package is refused with its own error and leaves the plugins directory as it was.
+    #[test]
+    fn bad_packages_are_refused_and_nothing_is_written() -> Result<()> {
+        let scratch = Scratch::new()?;
+        let runtime = PluginRuntime::new(limits())?;
+        let registry = scratch.registry();
+        let good = scratch.good_entries()?;
+        let manifest = good[0].2.clone();
+        let corrupt_wasm = scratch.archive(
+            "corrupt.tar.gz",
+            &[good[0].clone(), ("plugin.wasm", tar::EntryType::Regular, b"\0asm garbage".to_vec())],
+        )?;
+        let core_module = scratch.archive(
+            "core.tar.gz",
+            &[
+                good[0].clone(),
+                ("plugin.wasm", tar::EntryType::Regular, b"\0asm\x01\0\0\0".to_vec()),
+            ],
+        )?;
+        let traversal = scratch.archive(
+            "traversal.tar.gz",
+            &[good[0].clone(), ("../plugin.wasm", tar::EntryType::Regular, good[1].2.clone())],
+        )?;
+        let symlink = scratch.archive(
+            "symlink.tar.gz",
+            &[good[0].clone(), ("plugin.wasm", tar::EntryType::Symlink, Vec::new())],
+        )?;
+        let bomb = scratch.archive(
+            "bomb.tar.gz",
+            &[good[0].clone(), ("plugin.wasm", tar::EntryType::Regular, vec![0; 40 << 20])],
+        )?;
+        let extra = scratch.archive(
+            "extra.tar.gz",
+            &[
+                good[0].clone(),
+                good[1].clone(),
+                ("run.sh", tar::EntryType::Regular, b"rm -rf /".to_vec()),
+            ],
+        )?;
+        let no_manifest = scratch.archive("no-manifest.tar.gz", &[good[1].clone()])?;
+        let not_gzip = scratch.dir.path().join("plain.tar.gz");
+        std::fs::write(&not_gzip, "hello")?;
+        let missing_field = scratch
+            .package("missing-field", |text| text.replace("name = \"Test provider\"\n", ""))?;
+        let bad_id = scratch
+            .package("bad-id", |text| text.replace("id = \"test-provider\"", "id = \"../evil\""))?;
+        let newer_api = scratch.package("newer-api", |text| {
+            text.replace("api_version = \"0.1.0\"", "api_version = \"0.2.0\"")
+        })?;
+        let good_archive = scratch.archive(
+            "good.tar.gz",
+            &[("plugin.toml", tar::EntryType::Regular, manifest), good[1].clone()],
+        )?;
+
+        let cases: Vec<(&Path, Option<&str>, &str)> = vec![
+            (&corrupt_wasm, None, "not a valid provider component"),
+            (&core_module, None, "not a valid provider component"),
+            (&traversal, None, "points outside the package"),
+            (&symlink, None, "is a link"),
+            (&bomb, None, "larger than the 32 MiB allowed"),
+            (&extra, None, "unexpected file run.sh"),
+            (&no_manifest, None, "has no plugin.toml"),
+            (&not_gzip, None, "not a .tar.gz archive"),
+            (&missing_field, None, "missing field `name`"),
+            (&bad_id, None, "must be 1-64 characters"),
+            (&newer_api, None, "needs contract version 0.2.0"),
+            (&good_archive, Some("00ff"), "the index says 00ff"),
+        ];
+        for (path, sha256, expected) in cases {
+            let error = registry
+                .install(&runtime, path, sha256)
+                .err()
+                .with_context(|| format!("{} must be refused", path.display()))?;
+            assert!(format!("{error}").contains(expected), "{}: {error}", path.display());
             assert!(
-                message.contains("example.com is not in the plugin's allowed hosts"),
-                "{message}"
+                scratch.plugin_dir_listing()?.is_empty(),
+                "{} left files behind",
+                path.display()
             );
         }
-        other => bail!("expected a denied fetch, got {other}"),
+        Ok(())
     }
-    Ok(())
-}
 
-#[tokio::test]
-async fn settings_come_from_the_manifest() -> Result<()> {
-    let runtime = PluginRuntime::new(limits())?;
-    let plugin = load_test_provider(&runtime)?;
-    let page = plugin.search("setting greeting", 1).await?;
-    assert_eq!(page.items[0].summary.name, "hello from plugin.toml");
-    let page = plugin.search("setting missing", 1).await?;
-    assert_eq!(page.items[0].summary.name, "(unset)");
-    Ok(())
-}
+    #[test]
+    fn the_compile_cache_is_used_and_a_tampered_entry_is_recompiled() -> Result<()> {
+        let scratch = Scratch::new()?;
+        let cache = scratch.dir.path().join("cache");
+        let package = package_dir("test-provider")?;
+        let first =
+            PluginRuntime::new(limits())?.with_compile_cache(cache.clone()).load(&package)?;
+        assert!(!first.compiled_from_cache());
+        let second =
+            PluginRuntime::new(limits())?.with_compile_cache(cache.clone()).load(&package)?;
+        assert!(second.compiled_from_cache());
 
-#[tokio::test]
-async fn an_unsupported_contract_version_is_refused() -> Result<()> {
-    let source = package_dir("test-provider")?;
-    let copy = tempfile::tempdir()?;
-    std::fs::copy(source.join("plugin.wasm"), copy.path().join("plugin.wasm"))?;
-    let manifest = std::fs::read_to_string(source.join("plugin.toml"))?;
-    let manifest = manifest.replace("api_version = \"0.1.0\"", "api_version = \"0.2.0\"");
-    std::fs::write(copy.path().join("plugin.toml"), manifest)?;
-
-    let runtime = PluginRuntime::new(limits())?;
-    let error = runtime.load(copy.path()).err().context("version 0.2.0 must be refused")?;
-    assert!(matches!(&error, Error::IncompatibleApi { found, .. } if found == "0.2.0"), "{error}");
-    Ok(())
+        let entry = std::fs::read_dir(&cache)?
+            .map(|entry| Ok(entry?.path()))
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
+            .find(|path| path.extension().is_some_and(|extension| extension == "cwasm"))
+            .context("a cache entry")?;
+        let mut bytes = std::fs::read(&entry)?;
+        let middle = bytes.len() / 2;
+        bytes[middle] ^= 0xff;
+        std::fs::write(&entry, bytes)?;
+        let runtime = PluginRuntime::new(limits())?.with_compile_cache(cache);
+        let third = runtime.load(&package)?;
+        assert!(!third.compiled_from_cache(), "a tampered entry is not trusted");
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        assert_eq!(rt.block_on(third.latest(1))?.items.len(), 2);
+        Ok(())
+    }
 }

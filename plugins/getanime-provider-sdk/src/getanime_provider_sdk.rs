@@ -103,6 +103,9 @@ macro_rules! export_provider {
                 }
             }
         };
+        // Only a wasm component exports the catalog; a native build (tests, benchmarks calling the
+        // provider directly) has nothing to export, and `:` in export names breaks native linkers.
+        #[cfg(target_arch = "wasm32")]
         $crate::bindings::export_raw!($provider with_types_in $crate::bindings);
     };
 }

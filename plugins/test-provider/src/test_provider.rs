@@ -5,11 +5,18 @@
 //! - `memory-bomb`: allocates until the host's memory limit stops it;
 //! - `fetch <url>`: fetches through the host and returns one title named after the status;
 //! - `setting <key>`: returns one title named after the setting's value;
+//! - `huge-output <MiB>`: returns a title whose name is that many MiB long;
+//! - `sleep <ms>`: sleeps (through WASI clocks), then answers one title;
+//! - `invalid-data`: returns data that breaks the host's validation rules;
 //! - anything else: an empty page.
 
-use getanime_provider_sdk::{Info, Page, Provider, ProviderError, Title, TitleSummary, http};
+use getanime_provider_sdk::{
+    Episode, Info, Page, Provider, ProviderError, Quality, SkipRange, Stream, Title, TitleSummary,
+    http,
+};
 
-struct TestProvider;
+/// The provider; public so benchmarks can call it natively as a baseline.
+pub struct TestProvider;
 
 fn title(source_id: &str, name: &str) -> Title {
     Title {
@@ -72,6 +79,33 @@ impl Provider for TestProvider {
             "fetch" => {
                 let response = http::get(argument)?;
                 Ok(one_title_page(&format!("status {}", response.status)))
+            }
+            "huge-output" => {
+                let mebibytes: usize = argument.parse().unwrap_or(1);
+                Ok(one_title_page(&"x".repeat(mebibytes << 20)))
+            }
+            "sleep" => {
+                let millis: u64 = argument.parse().unwrap_or(0);
+                std::thread::sleep(std::time::Duration::from_millis(millis));
+                Ok(one_title_page("slept"))
+            }
+            "invalid-data" => {
+                let mut broken = title("", "  ");
+                broken.summary.poster_url = Some("file:///etc/passwd".to_owned());
+                broken.episodes.push(Episode {
+                    number: f64::NAN,
+                    name: None,
+                    streams: vec![Stream {
+                        quality: Quality::Hd,
+                        url: "javascript:alert(1)".to_owned(),
+                    }],
+                    preview_url: None,
+                    opening: Some(SkipRange { start_ms: 5_000, end_ms: 1_000 }),
+                    ending: None,
+                    duration_ms: None,
+                    published_at: None,
+                });
+                Ok(Page { items: vec![broken], page: 1, pages: Some(1) })
             }
             "setting" => {
                 let value = getanime_provider_sdk::setting(argument);
