@@ -495,3 +495,149 @@ mod packages {
         Ok(())
     }
 }
+
+/// The real AniLibria and AniLiberty components against a fake API on 127.0.0.1 serving the
+/// fixtures of `tests/fixtures/`.
+mod sources {
+    use super::*;
+    use getanime_domain::ProviderError;
+
+    fn fixture(area: &str, name: &str) -> Result<Reply> {
+        Reply::file(
+            &PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../../tests/fixtures")
+                .join(area)
+                .join(name),
+        )
+    }
+
+    /// A source plugin pointed at `base_url`, with 127.0.0.1 granted.
+    fn load_source(runtime: &PluginRuntime, id: &str, base_url: String) -> Result<Plugin> {
+        let config = PluginConfig {
+            settings: [
+                ("base_url".to_owned(), base_url),
+                ("media_host".to_owned(), "https://static.example".to_owned()),
+            ]
+            .into(),
+            granted_hosts: vec!["127.0.0.1".to_owned()],
+        };
+        Ok(runtime.load_with(&package_dir(id)?, config)?)
+    }
+
+    async fn anilibria_server() -> Result<FakeServer> {
+        let server = FakeServer::start().await?;
+        server.route("/v3/title/updates", fixture("anilibria", "updates_page1.json")?);
+        server.route("/v3/title/search", fixture("anilibria", "search_alchemist.json")?);
+        server.route("/v3/title/schedule", fixture("anilibria", "schedule.json")?);
+        server.route("/v3/title?id=9432", fixture("anilibria", "title_9432.json")?);
+        let mut not_found = fixture("anilibria", "error_not_found.json")?;
+        not_found.status = 404;
+        server.route("/v3/title?id=1", not_found);
+        Ok(server)
+    }
+
+    #[tokio::test]
+    async fn anilibria_serves_every_call_from_the_api() -> Result<()> {
+        let server = anilibria_server().await?;
+        let runtime = PluginRuntime::new(limits())?;
+        let plugin = load_source(&runtime, "anilibria", format!("{}/v3", server.base_url()))?;
+        assert_eq!(plugin.info().await?.id, "anilibria");
+
+        let latest = plugin.latest(1).await?;
+        let ids: Vec<&str> =
+            latest.items.iter().map(|title| title.summary.source_id.as_str()).collect();
+        assert_eq!(ids, ["9612", "9601", "9588"]);
+        assert_eq!(latest.pages, Some(418));
+        let numbers: Vec<f64> =
+            latest.items[0].episodes.iter().map(|episode| episode.number).collect();
+        assert_eq!(numbers, [1.0, 2.0, 3.0, 3.5, 4.0]);
+        assert!(
+            latest.items[0].episodes[0].streams[0]
+                .url
+                .starts_with("https://cache.libria.fun/videos/media/ts/9612/1/1080/")
+        );
+        assert_eq!(
+            latest.items[0].summary.poster_url.as_deref(),
+            Some("https://static.example/storage/releases/posters/9612/fSzuiapC1lCPedjD.jpg")
+        );
+
+        let found = plugin.search("алхимик", 1).await?;
+        assert_eq!(found.items.len(), 2);
+        let schedule = plugin.schedule().await?;
+        let weekdays: Vec<u8> = schedule.iter().map(|day| day.weekday).collect();
+        assert_eq!(weekdays, [1, 4, 6]);
+        let movie = plugin.details("9432").await?;
+        assert_eq!(
+            (movie.summary.kind.as_deref(), movie.episodes.len(), movie.torrents.len()),
+            (Some("MOVIE"), 1, 2)
+        );
+        assert!(movie.details_complete);
+
+        let error = plugin.details("1").await.err().context("title 1 does not exist")?;
+        assert!(matches!(error, Error::Provider { error: ProviderError::NotFound, .. }), "{error}");
+        let requests = server.requests();
+        assert!(requests.contains(&"/v3/title/search?search=%D0%B0%D0%BB%D1%85%D0%B8%D0%BC%D0%B8%D0%BA&page=1&items_per_page=20".to_owned()), "{requests:?}");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_cdn_error_page_a_slow_api_and_a_huge_body_are_clear_errors() -> Result<()> {
+        let server = FakeServer::start().await?;
+        server.route(
+            "/v3/title/updates",
+            Reply::new(503, "text/html", "<html><h1>503 Service Unavailable</h1></html>"),
+        );
+        server.route("/v3/title/schedule", Reply::json("[]").delayed(Duration::from_secs(10)));
+        server.route("/v3/title/search", Reply::json(vec![b' '; 256 << 10]));
+        let limits = RuntimeLimits { max_body_bytes: 64 << 10, ..limits() };
+        let runtime = PluginRuntime::new(limits)?;
+        let plugin = load_source(&runtime, "anilibria", format!("{}/v3", server.base_url()))?;
+
+        let error = plugin.latest(1).await.err().context("a CDN page is an error")?;
+        assert!(
+            matches!(&error, Error::Provider { error: ProviderError::Network(message), .. } if message.contains("web page (HTTP 503)")),
+            "{error}"
+        );
+        let started = std::time::Instant::now();
+        let error = plugin.schedule().await.err().context("a slow API is an error")?;
+        assert!(matches!(error, Error::Timeout { .. }), "{error}");
+        assert!(started.elapsed() < Duration::from_secs(8));
+        let error = plugin.search("x", 1).await.err().context("a huge body is an error")?;
+        assert!(
+            matches!(&error, Error::Provider { error: ProviderError::Network(message), .. } if message.contains("too large")),
+            "{error}"
+        );
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn aniliberty_serves_every_call_from_the_api() -> Result<()> {
+        let server = FakeServer::start().await?;
+        server
+            .route("/api/v1/anime/releases/latest", fixture("aniliberty", "releases_latest.json")?);
+        server.route("/api/v1/app/search/releases", fixture("aniliberty", "search_klinok.json")?);
+        server.route("/api/v1/anime/schedule/week", fixture("aniliberty", "schedule_week.json")?);
+        server.route("/api/v1/anime/releases/9901", fixture("aniliberty", "release_9901.json")?);
+        let mut not_found = fixture("aniliberty", "error_404.json")?;
+        not_found.status = 404;
+        server.route("/api/v1/anime/releases/1", not_found);
+        let runtime = PluginRuntime::new(limits())?;
+        let plugin = load_source(&runtime, "aniliberty", format!("{}/api/v1", server.base_url()))?;
+
+        let latest = plugin.latest(1).await?;
+        assert_eq!(latest.items.len(), 3);
+        assert_eq!(plugin.search("клинок", 1).await?.items.len(), 2);
+        assert_eq!(plugin.schedule().await?.len(), 3);
+        let release = plugin.details("9901").await?;
+        assert_eq!(release.episodes.len(), 4);
+        assert_eq!(
+            release.episodes[1].streams[0].quality,
+            getanime_domain::Quality::Hd,
+            "episode 2 has no 1080p"
+        );
+        assert!(release.episodes[0].opening.is_none());
+        let error = plugin.details("1").await.err().context("release 1 does not exist")?;
+        assert!(matches!(error, Error::Provider { error: ProviderError::NotFound, .. }), "{error}");
+        Ok(())
+    }
+}

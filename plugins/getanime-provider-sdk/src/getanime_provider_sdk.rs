@@ -9,6 +9,9 @@
 extern crate self as getanime_provider_sdk;
 
 pub mod http;
+pub mod lenient;
+pub mod snapshot;
+pub mod text;
 
 /// The raw wit-bindgen output for the `getanime:provider/provider` world.
 #[allow(clippy::all, unsafe_code, reason = "generated code")]

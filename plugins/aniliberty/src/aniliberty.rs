@@ -1,0 +1,106 @@
+//! The AniLiberty v1 provider: thin glue from the getanime SDK to [`v1`], the pure parser.
+
+pub mod v1;
+
+use getanime_provider_sdk::{
+    Info, Level, Page, Provider, ProviderError, ScheduleDay, Title, http, log, setting, text,
+};
+
+/// The plugin.
+pub struct AniLiberty;
+
+const DEFAULT_BASE_URL: &str = "https://anilibria.top/api/v1";
+const DEFAULT_MEDIA_HOST: &str = "https://anilibria.top";
+
+fn base_url() -> String {
+    setting("base_url")
+        .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned())
+        .trim_end_matches('/')
+        .to_owned()
+}
+
+fn media_host() -> String {
+    setting("media_host").unwrap_or_else(|| DEFAULT_MEDIA_HOST.to_owned())
+}
+
+/// The API answers 422 above 50.
+fn page_size() -> u32 {
+    setting("page_size")
+        .and_then(|size| size.parse().ok())
+        .filter(|size| (1..=50).contains(size))
+        .unwrap_or(20)
+}
+
+fn fetch<T>(
+    url: &str,
+    parse: impl FnOnce(&[u8]) -> Result<T, ProviderError>,
+) -> Result<T, ProviderError> {
+    let response = http::get(url)?;
+    let content_type = response
+        .headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("content-type"))
+        .map(|(_, value)| value.as_str());
+    v1::check_response(url, response.status, content_type, &response.body)?;
+    let result = parse(&response.body);
+    if let Err(error) = &result {
+        log(Level::Warn, &format!("{url}: {error:?}"));
+    }
+    result
+}
+
+impl Provider for AniLiberty {
+    fn info() -> Info {
+        Info {
+            id: "aniliberty".into(),
+            name: "AniLiberty".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            languages: vec!["ru".into()],
+        }
+    }
+
+    /// Page 1 is `releases/latest`; deeper pages come from the catalog in the same order.
+    fn latest(page: u32) -> Result<Page, ProviderError> {
+        let page = page.max(1);
+        let url = if page == 1 {
+            format!("{}/anime/releases/latest?limit={}", base_url(), page_size())
+        } else {
+            format!(
+                "{}/anime/catalog/releases?page={page}&limit={}&f%5Bsorting%5D=FRESH_AT_DESC",
+                base_url(),
+                page_size()
+            )
+        };
+        fetch(&url, |body| v1::parse_page(body, &media_host(), page))
+    }
+
+    /// The quick search has no pages: everything comes on page 1.
+    fn search(query: String, page: u32) -> Result<Page, ProviderError> {
+        if page > 1 {
+            return Ok(Page { items: Vec::new(), page, pages: Some(1) });
+        }
+        let url = format!(
+            "{}/app/search/releases?query={}",
+            base_url(),
+            text::encode_query(query.trim())
+        );
+        fetch(&url, |body| v1::parse_page(body, &media_host(), 1))
+    }
+
+    fn schedule() -> Result<Vec<ScheduleDay>, ProviderError> {
+        let url = format!("{}/anime/schedule/week", base_url());
+        fetch(&url, |body| v1::parse_schedule(body, &media_host()))
+    }
+
+    fn details(source_id: String) -> Result<Title, ProviderError> {
+        if source_id.is_empty()
+            || !source_id.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'-')
+        {
+            return Err(ProviderError::NotFound);
+        }
+        let url = format!("{}/anime/releases/{source_id}", base_url());
+        fetch(&url, |body| v1::parse_release(body, &media_host()))
+    }
+}
+
+getanime_provider_sdk::export_provider!(AniLiberty);

@@ -1,0 +1,456 @@
+//! Pure parsing of AniLiberty v1 responses into the contract's types. No IO: tested natively
+//! against `tests/fixtures/aniliberty/`.
+//!
+//! Every key may be absent (`include`/`exclude`), list endpoints answer bare arrays or the
+//! `{data, meta}` envelope (reports disagree, so both are read), image objects drift between
+//! shapes, HLS URLs are absolute and kept with their query strings.
+
+use getanime_provider_sdk::lenient::{f64_opt, i64_opt, string_opt, tolerant, u64_opt};
+use getanime_provider_sdk::text::{absolute_url, clean_description, clean_name, parse_rfc3339};
+use getanime_provider_sdk::{
+    Episode, Page, ProviderError, Quality, ScheduleDay, SkipRange, Stream, Title, TitleSummary,
+    Torrent,
+};
+use serde::Deserialize;
+use serde_json::Value;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Release {
+    #[serde(deserialize_with = "i64_opt")]
+    id: Option<i64>,
+    #[serde(deserialize_with = "string_opt")]
+    alias: Option<String>,
+    #[serde(rename = "type", deserialize_with = "tolerant")]
+    kind: Option<Valued>,
+    #[serde(deserialize_with = "u64_opt")]
+    year: Option<u64>,
+    #[serde(deserialize_with = "tolerant")]
+    name: Option<Name>,
+    poster: Option<Value>,
+    #[serde(deserialize_with = "string_opt")]
+    fresh_at: Option<String>,
+    #[serde(deserialize_with = "string_opt")]
+    updated_at: Option<String>,
+    is_ongoing: Option<bool>,
+    #[serde(deserialize_with = "tolerant")]
+    publish_day: Option<Valued>,
+    #[serde(deserialize_with = "string_opt")]
+    description: Option<String>,
+    #[serde(deserialize_with = "u64_opt")]
+    episodes_total: Option<u64>,
+    genres: Value,
+    episodes: Option<Value>,
+    torrents: Option<Value>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Valued {
+    value: Value,
+    #[serde(deserialize_with = "string_opt")]
+    description: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Name {
+    #[serde(deserialize_with = "string_opt")]
+    main: Option<String>,
+    #[serde(deserialize_with = "string_opt")]
+    english: Option<String>,
+    #[serde(deserialize_with = "string_opt")]
+    alternative: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RawEpisode {
+    #[serde(deserialize_with = "string_opt")]
+    name: Option<String>,
+    #[serde(deserialize_with = "f64_opt")]
+    ordinal: Option<f64>,
+    #[serde(deserialize_with = "f64_opt")]
+    sort_order: Option<f64>,
+    #[serde(deserialize_with = "tolerant")]
+    opening: Option<Range>,
+    #[serde(deserialize_with = "tolerant")]
+    ending: Option<Range>,
+    preview: Option<Value>,
+    #[serde(deserialize_with = "string_opt")]
+    hls_480: Option<String>,
+    #[serde(deserialize_with = "string_opt")]
+    hls_720: Option<String>,
+    #[serde(deserialize_with = "string_opt")]
+    hls_1080: Option<String>,
+    #[serde(deserialize_with = "f64_opt")]
+    duration: Option<f64>,
+    #[serde(deserialize_with = "string_opt")]
+    updated_at: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Range {
+    #[serde(deserialize_with = "f64_opt")]
+    start: Option<f64>,
+    #[serde(deserialize_with = "f64_opt")]
+    stop: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RawTorrent {
+    #[serde(deserialize_with = "i64_opt")]
+    id: Option<i64>,
+    #[serde(deserialize_with = "string_opt")]
+    hash: Option<String>,
+    #[serde(deserialize_with = "u64_opt")]
+    size: Option<u64>,
+    #[serde(rename = "type", deserialize_with = "tolerant")]
+    kind: Option<Valued>,
+    #[serde(deserialize_with = "tolerant")]
+    quality: Option<Valued>,
+    #[serde(deserialize_with = "tolerant")]
+    codec: Option<Codec>,
+    #[serde(deserialize_with = "string_opt")]
+    magnet: Option<String>,
+    #[serde(deserialize_with = "string_opt")]
+    description: Option<String>,
+    #[serde(deserialize_with = "u64_opt")]
+    seeders: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Codec {
+    #[serde(deserialize_with = "string_opt")]
+    label: Option<String>,
+    #[serde(deserialize_with = "string_opt")]
+    value: Option<String>,
+}
+
+const QUOTE_LIMIT: usize = 160;
+
+/// Turns what the server sent into an error when it is not a usable JSON answer. The v1 error
+/// bodies are not documented (`{"message"}`, `{"errors": {...}}`, empty or HTML), so the HTTP
+/// status decides and the body only adds a message.
+pub fn check_response(
+    url: &str,
+    status: u16,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<(), ProviderError> {
+    let trimmed = body.trim_ascii_start();
+    let is_html = content_type.is_some_and(|kind| kind.to_ascii_lowercase().contains("html"))
+        || trimmed.starts_with(b"<");
+    if is_html {
+        return Err(ProviderError::Network(format!(
+            "{url} answered a web page (HTTP {status}) instead of data: the API may be down, moved or behind a captcha"
+        )));
+    }
+    match status {
+        200..=299 if trimmed.is_empty() => {
+            Err(ProviderError::Parse(format!("{url} answered an empty body")))
+        }
+        200..=299 => Ok(()),
+        404 => Err(ProviderError::NotFound),
+        429 => Err(ProviderError::RateLimited),
+        422 => Err(ProviderError::Other(format!(
+            "AniLiberty refused the request: {}",
+            message(trimmed)
+        ))),
+        _ => Err(ProviderError::Network(format!(
+            "{url} answered HTTP {status}: {}",
+            message(trimmed)
+        ))),
+    }
+}
+
+/// The best human message in an error body.
+fn message(body: &[u8]) -> String {
+    if let Ok(Value::Object(object)) = serde_json::from_slice::<Value>(body) {
+        if let Some(text) = object.get("message").and_then(Value::as_str) {
+            return text.to_owned();
+        }
+        if let Some(Value::Object(errors)) = object.get("errors") {
+            let parts: Vec<String> = errors
+                .iter()
+                .map(|(field, messages)| {
+                    let text = match messages {
+                        Value::Array(items) => {
+                            items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("; ")
+                        }
+                        other => other.as_str().unwrap_or_default().to_owned(),
+                    };
+                    format!("{field}: {text}")
+                })
+                .collect();
+            return parts.join(", ");
+        }
+    }
+    let text = String::from_utf8_lossy(&body[..body.len().min(QUOTE_LIMIT)]).trim().to_owned();
+    if text.is_empty() { "(empty body)".to_owned() } else { text }
+}
+
+fn decode(body: &[u8]) -> Result<Value, ProviderError> {
+    serde_json::from_slice(body)
+        .map_err(|error| ProviderError::Parse(format!("invalid JSON from AniLiberty: {error}")))
+}
+
+/// The items of a list answer, with the current page and page count when the envelope says.
+struct ListItems {
+    items: Vec<Value>,
+    current_page: Option<u32>,
+    total_pages: Option<u32>,
+}
+
+/// The items of a list answer: a bare array, or `{data: [...], meta: {pagination}}`.
+fn list_items(root: Value) -> Result<ListItems, ProviderError> {
+    match root {
+        Value::Array(items) => Ok(ListItems { items, current_page: None, total_pages: None }),
+        Value::Object(mut object) => {
+            let items = match object.remove("data") {
+                Some(Value::Array(items)) => items,
+                Some(Value::Null) | None => Vec::new(),
+                Some(_) => return Err(ProviderError::Parse("`data` is not an array".into())),
+            };
+            let pagination = object.get("meta").and_then(|meta| meta.get("pagination"));
+            let number = |key: &str| {
+                pagination
+                    .and_then(|pagination| pagination.get(key))
+                    .and_then(Value::as_u64)
+                    .and_then(|n| u32::try_from(n).ok())
+            };
+            Ok(ListItems {
+                items,
+                current_page: number("current_page"),
+                total_pages: number("total_pages"),
+            })
+        }
+        _ => Err(ProviderError::Parse("expected an array or an object with `data`".into())),
+    }
+}
+
+/// `releases/latest`, `catalog/releases`, `app/search/releases`.
+pub fn parse_page(
+    body: &[u8],
+    media_host: &str,
+    requested_page: u32,
+) -> Result<Page, ProviderError> {
+    let list = list_items(decode(body)?)?;
+    let items =
+        list.items.into_iter().filter_map(|value| release(value, media_host, false)).collect();
+    let page = list.current_page.filter(|page| *page > 0).unwrap_or(requested_page.max(1));
+    Ok(Page { items, page, pages: list.total_pages })
+}
+
+/// `anime/schedule/week`: items `{release, ...}`; the weekday is `release.publish_day.value`
+/// (1 = Monday). Bare array, `{data}` or an array of arrays are all accepted.
+pub fn parse_schedule(body: &[u8], media_host: &str) -> Result<Vec<ScheduleDay>, ProviderError> {
+    let flat = list_items(decode(body)?)?.items.into_iter().flat_map(|item| match item {
+        Value::Array(inner) => inner,
+        other => vec![other],
+    });
+    let mut days: Vec<ScheduleDay> = Vec::new();
+    for item in flat {
+        let Some(release_value) = item.get("release").cloned() else { continue };
+        let Some(title) = release(release_value, media_host, false) else { continue };
+        let Some(weekday) = title.release_weekday else { continue };
+        match days.iter_mut().find(|day| day.weekday == weekday) {
+            Some(day) => day.items.push(title),
+            None => days.push(ScheduleDay { weekday, items: vec![title] }),
+        }
+    }
+    days.sort_by_key(|day| day.weekday);
+    Ok(days)
+}
+
+/// `anime/releases/{id}`: one release with episodes and torrents.
+pub fn parse_release(body: &[u8], media_host: &str) -> Result<Title, ProviderError> {
+    release(decode(body)?, media_host, true)
+        .ok_or_else(|| ProviderError::Parse("the release has no id or name".into()))
+}
+
+/// `anime/torrents/release/{id}`: a bare array of torrents.
+pub fn parse_torrents(body: &[u8]) -> Result<Vec<Torrent>, ProviderError> {
+    Ok(torrents(list_items(decode(body)?)?.items))
+}
+
+fn release(value: Value, media_host: &str, is_details: bool) -> Option<Title> {
+    let raw: Release = serde_json::from_value(value).ok()?;
+    let id = raw.id.filter(|id| *id > 0)?;
+    let name = raw.name.unwrap_or_default();
+    let name_original = name.english.as_deref().and_then(clean_name);
+    let main = name
+        .main
+        .as_deref()
+        .and_then(clean_name)
+        .or_else(|| name_original.clone())
+        .or_else(|| raw.alias.as_deref().and_then(clean_name))?;
+    let genres = match &raw.genres {
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|genre| {
+                genre.get("name").and_then(Value::as_str).or_else(|| genre.as_str())
+            })
+            .filter_map(clean_name)
+            .collect(),
+        _ => Vec::new(),
+    };
+    let weekday = raw
+        .publish_day
+        .as_ref()
+        .and_then(|day| day.value.as_u64())
+        .filter(|day| (1..=7).contains(day))
+        .map(|day| day as u8);
+    let status =
+        raw.is_ongoing.map(|ongoing| if ongoing { "Онгоинг" } else { "Завершён" }.to_owned());
+    let episodes_value = raw.episodes;
+    let torrents_value = raw.torrents;
+    let details_complete = is_details && episodes_value.is_some() && torrents_value.is_some();
+    let episodes = match episodes_value {
+        Some(Value::Array(items)) => episodes(items, media_host),
+        _ => Vec::new(),
+    };
+    let torrents = match torrents_value {
+        Some(Value::Array(items)) => torrents(items),
+        _ => Vec::new(),
+    };
+    Some(Title {
+        summary: TitleSummary {
+            source_id: id.to_string(),
+            name: main,
+            name_original,
+            alt_names: name.alternative.as_deref().and_then(clean_name).into_iter().collect(),
+            poster_url: raw.poster.as_ref().and_then(|poster| image_url(poster, media_host)),
+            kind: raw.kind.and_then(|kind| kind.value.as_str().map(str::to_owned)),
+            episodes_total: raw.episodes_total.and_then(|count| u32::try_from(count).ok()),
+            updated_at: raw.fresh_at.or(raw.updated_at).as_deref().and_then(parse_rfc3339),
+        },
+        description: raw.description.as_deref().and_then(clean_description),
+        genres,
+        year: raw.year.and_then(|year| u16::try_from(year).ok()).filter(|year| *year > 1900),
+        status,
+        release_weekday: weekday,
+        episodes,
+        torrents,
+        details_complete,
+    })
+}
+
+/// The first non-empty of `optimized.src`, `optimized.preview`, `src`, `preview`, `thumbnail`.
+fn image_url(image: &Value, media_host: &str) -> Option<String> {
+    let optimized = image.get("optimized");
+    let candidates = [
+        optimized.and_then(|optimized| optimized.get("src")),
+        optimized.and_then(|optimized| optimized.get("preview")),
+        image.get("src"),
+        image.get("preview"),
+        image.get("thumbnail"),
+    ];
+    candidates
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .find_map(|path| absolute_url(media_host, path))
+}
+
+fn episodes(items: Vec<Value>, media_host: &str) -> Vec<Episode> {
+    let mut raw: Vec<RawEpisode> =
+        items.into_iter().filter_map(|value| serde_json::from_value(value).ok()).collect();
+    raw.retain(|episode| episode.ordinal.is_some_and(|ordinal| ordinal >= 0.0));
+    // Order by sort_order, then ordinal; the first of a repeated ordinal wins.
+    raw.sort_by(|a, b| {
+        let key = |episode: &RawEpisode| {
+            (episode.sort_order.unwrap_or(f64::MAX), episode.ordinal.unwrap_or(0.0))
+        };
+        let (a, b) = (key(a), key(b));
+        a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1))
+    });
+    let mut episodes: Vec<Episode> = Vec::new();
+    for episode in raw {
+        let Some(number) = episode.ordinal else { continue };
+        if episodes.iter().any(|existing| existing.number == number) {
+            continue;
+        }
+        let streams = [
+            (Quality::Fhd, &episode.hls_1080),
+            (Quality::Hd, &episode.hls_720),
+            (Quality::Sd, &episode.hls_480),
+        ]
+        .into_iter()
+        .filter_map(|(quality, url)| {
+            Some(Stream { quality, url: absolute_url(media_host, url.as_deref()?)? })
+        })
+        .collect();
+        let duration_ms = episode
+            .duration
+            .filter(|seconds| *seconds > 0.0)
+            .map(|seconds| (seconds * 1000.0) as u32);
+        episodes.push(Episode {
+            number,
+            name: episode.name.as_deref().and_then(clean_name),
+            streams,
+            preview_url: episode
+                .preview
+                .as_ref()
+                .and_then(|preview| image_url(preview, media_host)),
+            opening: skip_range(episode.opening, duration_ms),
+            ending: skip_range(episode.ending, duration_ms),
+            duration_ms,
+            published_at: episode.updated_at.as_deref().and_then(parse_rfc3339),
+        });
+    }
+    episodes
+}
+
+/// `{start, stop}` in seconds → milliseconds; missing, backwards or past-the-end ranges are dropped.
+fn skip_range(range: Option<Range>, duration_ms: Option<u32>) -> Option<SkipRange> {
+    let range = range?;
+    let (start, stop) = (range.start?, range.stop?);
+    if !(start >= 0.0 && stop > start) {
+        return None;
+    }
+    let (start_ms, end_ms) = ((start * 1000.0) as u64, (stop * 1000.0) as u64);
+    if duration_ms.is_some_and(|duration| end_ms > u64::from(duration))
+        || end_ms > u64::from(u32::MAX)
+    {
+        return None;
+    }
+    Some(SkipRange { start_ms: start_ms as u32, end_ms: end_ms as u32 })
+}
+
+fn torrents(items: Vec<Value>) -> Vec<Torrent> {
+    items
+        .into_iter()
+        .filter_map(|value| serde_json::from_value::<RawTorrent>(value).ok())
+        .filter_map(|raw| {
+            let hash = raw.hash.filter(|hash| {
+                !hash.is_empty() && hash.bytes().all(|byte| byte.is_ascii_alphanumeric())
+            });
+            let magnet = raw
+                .magnet
+                .filter(|magnet| magnet.starts_with("magnet:?"))
+                .or_else(|| hash.as_ref().map(|hash| format!("magnet:?xt=urn:btih:{hash}")))?;
+            let codec = raw.codec.and_then(|codec| codec.label.or(codec.value));
+            let quality = [
+                raw.kind.and_then(|kind| kind.value.as_str().map(str::to_owned)),
+                raw.quality.and_then(|quality| quality.value.as_str().map(str::to_owned)),
+                codec,
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+            Some(Torrent {
+                source_id: raw.id.map(|id| id.to_string()).or(hash)?,
+                episodes: raw.description.unwrap_or_default(),
+                quality,
+                size_bytes: raw.size.filter(|size| *size > 0),
+                magnet,
+                seeders: raw.seeders.and_then(|seeders| u32::try_from(seeders).ok()),
+            })
+        })
+        .collect()
+}

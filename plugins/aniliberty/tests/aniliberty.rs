@@ -1,0 +1,295 @@
+//! The AniLiberty v1 parser on the host target: every fixture in `tests/fixtures/aniliberty/`
+//! (synthetic, shaped after public material; see the README there) and hand-written tolerance
+//! cases. `UPDATE_EXPECT=1 cargo test -p aniliberty` rewrites the snapshots.
+
+use std::path::PathBuf;
+
+use aniliberty::v1;
+use expect_test::{Expect, expect};
+use getanime_provider_sdk::snapshot::{render_page, render_schedule, render_title};
+
+const MEDIA: &str = "https://anilibria.top";
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/aniliberty")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+}
+
+#[track_caller]
+fn check_page(body: impl AsRef<[u8]>, expected: Expect) {
+    match v1::parse_page(body.as_ref(), MEDIA, 1) {
+        Ok(page) => expected.assert_eq(&render_page(&page)),
+        Err(error) => expected.assert_eq(&format!("error {error:?}\n")),
+    }
+}
+
+#[track_caller]
+fn check_release(body: impl AsRef<[u8]>, expected: Expect) {
+    match v1::parse_release(body.as_ref(), MEDIA) {
+        Ok(title) => expected.assert_eq(&render_title(&title)),
+        Err(error) => expected.assert_eq(&format!("error {error:?}\n")),
+    }
+}
+
+#[track_caller]
+fn check_response(status: u16, content_type: &str, body: &[u8], expected: Expect) {
+    let result = v1::check_response(
+        "https://anilibria.top/api/v1/anime/releases/1",
+        status,
+        Some(content_type),
+        body,
+    );
+    expected.assert_eq(&format!("{result:?}"));
+}
+
+mod fixtures {
+    use super::*;
+
+    #[test]
+    fn latest_releases() {
+        check_page(
+            fixture("releases_latest.json"),
+            expect![[r#"
+            page 1 of None
+            9901 "Ночной почтальон с улицы Каштанов" orig=Some("Kuri-doori no Yoru Yuubinya") alt=["Night Courier of Chestnut Street"] kind=Some("TV") eps=Some(12) updated=Some(1747244525000) year=Some(2025) weekday=Some(3) status=Some("Онгоинг") complete=false
+              poster Some("https://anilibria.top/storage/releases/posters/9901/1ae566319a1391d9cd905538a0fdfe5c.webp")
+              genres ["Фэнтези", "Мистика", "Повседневность"]
+              description "Юный Тоору развозит письма по ночам и однажды полу"
+            9874 "Клинок осеннего ветра" orig=Some("Akikaze no Tsurugi") alt=[] kind=Some("TV") eps=Some(12) updated=Some(1735154411000) year=Some(2024) weekday=Some(3) status=Some("Завершён") complete=false
+              poster Some("https://anilibria.top/storage/releases/posters/9874/775446ac985ef11a57f881248d1ffe39.webp")
+              genres ["Экшен", "Драма", "Фэнтези"]
+              description "Бывший телохранитель князя странствует с клинком, "
+            9650 "Город под стеклом" orig=Some("Garasu no Shita no Machi") alt=["City Under Glass"] kind=Some("MOVIE") eps=Some(1) updated=Some(1707652800000) year=Some(2023) weekday=Some(7) status=Some("Завершён") complete=false
+              poster Some("https://anilibria.top/storage/releases/posters/9650/ccc43b108f9aa80e7999a4b3d2ea7efe.webp")
+              genres ["Фантастика", "Драма"]
+              description "Полнометражный фильм о девочке, которая нашла вход"
+        "#]],
+        );
+    }
+
+    #[test]
+    fn search() {
+        check_page(
+            fixture("search_klinok.json"),
+            expect![[r#"
+            page 1 of None
+            9874 "Клинок осеннего ветра" orig=Some("Akikaze no Tsurugi") alt=[] kind=Some("TV") eps=Some(12) updated=Some(1735154411000) year=Some(2024) weekday=Some(3) status=Some("Завершён") complete=false
+              poster Some("https://anilibria.top/storage/releases/posters/9874/775446ac985ef11a57f881248d1ffe39.webp")
+              genres []
+              description "Бывший телохранитель князя странствует с клинком, "
+            9321 "Клинок и каллиграфия" orig=Some("Katana to Shodou") alt=["Blade & Brush"] kind=Some("TV") eps=Some(12) updated=Some(1648843200000) year=Some(2022) weekday=Some(5) status=Some("Завершён") complete=false
+              poster Some("https://anilibria.top/storage/releases/posters/9321/7dd274e3cd37b7610c1e07066153ed08.webp")
+              genres []
+              description "Школьница-каллиграф наследует старинный меч вместе"
+        "#]],
+        );
+    }
+
+    #[test]
+    fn release_with_episodes_and_torrents() {
+        check_release(
+            fixture("release_9901.json"),
+            expect![[r#"
+            9901 "Ночной почтальон с улицы Каштанов" orig=Some("Kuri-doori no Yoru Yuubinya") alt=["Night Courier of Chestnut Street"] kind=Some("TV") eps=Some(12) updated=Some(1747244525000) year=Some(2025) weekday=Some(3) status=Some("Онгоинг") complete=true
+              poster Some("https://anilibria.top/storage/releases/posters/9901/1ae566319a1391d9cd905538a0fdfe5c.webp")
+              genres ["Фэнтези", "Мистика", "Повседневность"]
+              description "Юный Тоору развозит письма по ночам и однажды полу"
+              ep 1 Some("Письмо без адреса") [Quality::Fhd Quality::Hd Quality::Sd] op=- ed=1325000-1415000 published=Some(1743616904000)
+                Quality::Fhd https://cache-rfn.libria.fun/videos/media/ts/9901/1/1080/6c3c26f13a13efcd1939dae35fbc496e.m3u8?isWithAds=1&countryIso=RU&isAuthorized=0
+                Quality::Hd https://cache-rfn.libria.fun/videos/media/ts/9901/1/720/6a950e759138a264c4da441bad6dfe84.m3u8?isWithAds=1&countryIso=RU&isAuthorized=0
+                Quality::Sd https://cache-rfn.libria.fun/videos/media/ts/9901/1/480/65c5beb356ed53ec38f9d533dd84bb73.m3u8?isWithAds=1&countryIso=RU&isAuthorized=0
+                preview Some("https://anilibria.top/storage/releases/episodes/previews/9901/1/7532c5136fa90f3bf5fe0f4e383608d7.webp")
+              ep 2 Some("Фонарщик") [Quality::Hd Quality::Sd] op=45000-135000 ed=1328000-1418000 published=Some(1744221790000)
+              ep 3 Some("Дождь в конверте") [Quality::Fhd Quality::Hd Quality::Sd] op=60000-150000 ed=1327000-1417000 published=Some(1744826398000)
+              ep 4 None [Quality::Fhd Quality::Hd Quality::Sd] op=0-90000 ed=- published=Some(1747244412000)
+              torrent 40211 "1-4" "WEBRip 1080p AVC" size=Some(5368832577) seeders=Some(87) magnet:?xt=urn:btih:e6caec9ca7d5f89c1fca6959eb56e6e415c77247
+        "#]],
+        );
+    }
+
+    #[test]
+    fn schedule_week() {
+        let days =
+            v1::parse_schedule(&fixture("schedule_week.json"), MEDIA).expect("the schedule parses");
+        expect![[r#"
+            weekday 3
+            9901 "Ночной почтальон с улицы Каштанов" orig=Some("Kuri-doori no Yoru Yuubinya") alt=["Night Courier of Chestnut Street"] kind=Some("TV") eps=Some(12) updated=Some(1747244525000) year=Some(2025) weekday=Some(3) status=Some("Онгоинг") complete=false
+              poster Some("https://anilibria.top/storage/releases/posters/9901/1ae566319a1391d9cd905538a0fdfe5c.webp")
+              genres []
+            weekday 6
+            9912 "Повар из подземелья номер семь" orig=Some("Dungeon Nanagou no Ryourinin") alt=[] kind=Some("TV") eps=None updated=Some(1746806700000) year=Some(2025) weekday=Some(6) status=Some("Онгоинг") complete=false
+              poster Some("https://anilibria.top/storage/releases/posters/9912/def47a6a524e82bd2ee7d16ab1751747.webp")
+              genres []
+            weekday 7
+            9880 "Тихий маяк" orig=Some("Shizuka na Toudai") alt=[] kind=Some("ONA") eps=Some(10) updated=Some(1743328800000) year=Some(2025) weekday=Some(7) status=Some("Завершён") complete=false
+              poster Some("https://anilibria.top/storage/releases/posters/9880/3fdb366f04ab58afe7e1d926d3103f37.webp")
+              genres []
+        "#]].assert_eq(&render_schedule(&days));
+    }
+
+    #[test]
+    fn torrents_of_a_release() {
+        let torrents =
+            v1::parse_torrents(&fixture("torrents_release_9901.json")).expect("the torrents parse");
+        let lines: Vec<String> = torrents
+            .iter()
+            .map(|torrent| {
+                format!(
+                    "{} {:?} {:?} {:?}",
+                    torrent.source_id, torrent.quality, torrent.size_bytes, torrent.seeders
+                )
+            })
+            .collect();
+        expect![[r#"
+            40211 "WEBRip 1080p AVC" Some(5368832577) Some(87)
+            40212 "WEBRip 1080p HEVC" Some(1932735283) Some(141)
+            40213 "WEBRip 720p AVC" Some(2684354560) Some(23)"#]]
+        .assert_eq(&lines.join("\n"));
+        let torrent =
+            torrents.iter().find(|torrent| torrent.source_id == "40212").expect("torrent 40212");
+        assert!(torrent.magnet.starts_with("magnet:?xt=urn:btih:"));
+        assert_eq!(torrent.size_bytes, Some(1_932_735_283));
+    }
+
+    #[test]
+    fn not_found() {
+        check_response(
+            404,
+            "application/json",
+            &fixture("error_404.json"),
+            expect!["Err(ProviderError::NotFound)"],
+        );
+    }
+}
+
+mod tolerance {
+    use super::*;
+
+    #[test]
+    fn envelopes_bare_arrays_and_arrays_of_arrays() {
+        let release = r#"{"id": 1, "name": {"main": "Один"}, "publish_day": {"value": 2}}"#;
+        check_page(
+            format!(
+                r#"{{"data": [{release}], "meta": {{"pagination": {{"current_page": 3, "total_pages": 9}}}}}}"#
+            ),
+            expect![[r#"
+            page 3 of Some(9)
+            1 "Один" orig=None alt=[] kind=None eps=None updated=None year=None weekday=Some(2) status=None complete=false
+              poster None
+              genres []
+        "#]],
+        );
+        for body in [
+            format!(r#"[{{"release": {release}}}]"#),
+            format!(r#"{{"data": [{{"release": {release}}}]}}"#),
+            format!(r#"[[{{"release": {release}}}]]"#),
+        ] {
+            let days = v1::parse_schedule(body.as_bytes(), MEDIA).expect("the schedule parses");
+            assert_eq!(days.len(), 1, "{body}");
+            assert_eq!(
+                (days[0].weekday, days[0].items[0].summary.name.as_str()),
+                (2, "Один"),
+                "{body}"
+            );
+        }
+    }
+
+    #[test]
+    fn images_in_every_shape_and_odd_urls() {
+        let body = r#"{"id": 2, "name": {"main": "Картинки", "english": null}, "poster": {"thumbnail": "//cdn.example/t.jpg"},
+            "episodes": [
+              {"ordinal": "2", "sort_order": 2, "hls_720": "//cdn.example/2.m3u8?token=a", "hls_1080": "", "preview": {"src": "/p/2.jpg"}},
+              {"ordinal": 1, "sort_order": 1, "hls_480": "/videos/1.m3u8", "hls_720": "javascript:alert(1)", "opening": {"start": null, "stop": 90},
+               "ending": {"start": 1400, "stop": 1300}, "duration": 1420},
+              {"ordinal": 1, "sort_order": 5, "name": "duplicate"},
+              {"ordinal": 12.5, "sort_order": 3, "opening": {"start": 0, "stop": 5000}, "duration": 1420},
+              {"name": "no ordinal"}
+            ], "torrents": [{"id": 7, "hash": "abc", "magnet": null}, {"id": 8}]}"#;
+        check_release(
+            body,
+            expect![[r#"
+            2 "Картинки" orig=None alt=[] kind=None eps=None updated=None year=None weekday=None status=None complete=true
+              poster Some("https://cdn.example/t.jpg")
+              genres []
+              ep 1 None [Quality::Sd] op=- ed=- published=None
+                Quality::Sd https://anilibria.top/videos/1.m3u8
+                preview None
+              ep 2 None [Quality::Hd] op=- ed=- published=None
+              ep 12.5 None [] op=- ed=- published=None
+              torrent 7 "" "" size=None seeders=None magnet:?xt=urn:btih:abc
+        "#]],
+        );
+    }
+
+    #[test]
+    fn a_bare_minimum_release_and_a_broken_list() {
+        check_release(
+            r#"{"id": "3", "alias": "only-alias"}"#,
+            expect![[r#"
+            3 "only-alias" orig=None alt=[] kind=None eps=None updated=None year=None weekday=None status=None complete=false
+              poster None
+              genres []
+        "#]],
+        );
+        check_page(
+            r#"[{"id": 0}, {"name": {"main": "no id"}}, "x", {"id": 4, "name": {"main": "  Хорошо  "}, "fresh_at": "not a date"}]"#,
+            expect![[r#"
+            page 1 of None
+            4 "Хорошо" orig=None alt=[] kind=None eps=None updated=None year=None weekday=None status=None complete=false
+              poster None
+              genres []
+        "#]],
+        );
+    }
+
+    #[test]
+    fn broken_bodies_are_typed_errors() {
+        check_response(
+            502,
+            "text/html",
+            b"<html>Bad gateway</html>",
+            expect![[
+                r#"Err(ProviderError::Network("https://anilibria.top/api/v1/anime/releases/1 answered a web page (HTTP 502) instead of data: the API may be down, moved or behind a captcha"))"#
+            ]],
+        );
+        check_response(
+            422,
+            "application/json",
+            br#"{"errors": {"limit": ["must be at most 50"]}}"#,
+            expect![[
+                r#"Err(ProviderError::Other("AniLiberty refused the request: limit: must be at most 50"))"#
+            ]],
+        );
+        check_response(
+            500,
+            "application/json",
+            br#"{"message": "Server Error"}"#,
+            expect![[
+                r#"Err(ProviderError::Network("https://anilibria.top/api/v1/anime/releases/1 answered HTTP 500: Server Error"))"#
+            ]],
+        );
+        check_response(429, "application/json", b"", expect!["Err(ProviderError::RateLimited)"]);
+        check_response(
+            200,
+            "application/json",
+            b"  ",
+            expect![[
+                r#"Err(ProviderError::Parse("https://anilibria.top/api/v1/anime/releases/1 answered an empty body"))"#
+            ]],
+        );
+        check_page(
+            r#"[{"id": 1, "name": {"main": "Cut"#,
+            expect![[r#"
+            error ProviderError::Parse("invalid JSON from AniLiberty: EOF while parsing a string at line 1 column 32")
+        "#]],
+        );
+        check_page(
+            "42",
+            expect![[r#"
+            error ProviderError::Parse("expected an array or an object with `data`")
+        "#]],
+        );
+    }
+}

@@ -1,0 +1,439 @@
+//! The AniLibria v3 parser on the host target: every fixture in `tests/fixtures/anilibria/`
+//! (synthetic, shaped after the v3 docs; see the README there) and hand-written tolerance cases.
+//! Expectations are compact text snapshots: `UPDATE_EXPECT=1 cargo test -p anilibria` rewrites
+//! them, and the diff is reviewed like code.
+
+use std::path::PathBuf;
+
+use anilibria::v3;
+use expect_test::{Expect, expect};
+use getanime_provider_sdk::ProviderError;
+use getanime_provider_sdk::snapshot::{render_page, render_schedule, render_title};
+
+const MEDIA: &str = "https://static.example";
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/anilibria").join(name);
+    std::fs::read(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+}
+
+/// Parses `body` as the page endpoints do and compares with the snapshot.
+#[track_caller]
+fn check_page(body: impl AsRef<[u8]>, expected: Expect) {
+    match v3::parse_page(body.as_ref(), MEDIA, 1) {
+        Ok(page) => expected.assert_eq(&render_page(&page)),
+        Err(error) => expected.assert_eq(&format!("error {error:?}\n")),
+    }
+}
+
+#[track_caller]
+fn check_title(body: impl AsRef<[u8]>, expected: Expect) {
+    match v3::parse_title(body.as_ref(), MEDIA) {
+        Ok(title) => expected.assert_eq(&render_title(&title)),
+        Err(error) => expected.assert_eq(&format!("error {error:?}\n")),
+    }
+}
+
+#[track_caller]
+fn check_response(status: u16, content_type: &str, body: &[u8], expected: Expect) {
+    let result =
+        v3::check_response("https://api.example/v3/title", status, Some(content_type), body);
+    expected.assert_eq(&format!("{result:?}"));
+}
+
+mod fixtures {
+    use super::*;
+
+    #[test]
+    fn updates_page() {
+        check_page(
+            fixture("updates_page1.json"),
+            expect![[r#"
+            page 1 of Some(418)
+            9612 "Звёздный почтальон" orig=Some("Star Courier") alt=["Hoshi no Yuubinya"] kind=Some("TV") eps=Some(24) updated=Some(1716892000000) year=Some(2024) weekday=Some(4) status=Some("В работе") complete=true
+              poster Some("https://static.example/storage/releases/posters/9612/fSzuiapC1lCPedjD.jpg")
+              genres ["Космос", "Драма", "Фантастика"]
+              description "Почтовый корабль «Ласточка» развозит письма между "
+              ep 1 None [Quality::Fhd Quality::Hd Quality::Sd] op=- ed=- published=Some(1714472800000)
+                Quality::Fhd https://cache.libria.fun/videos/media/ts/9612/1/1080/ebeeaaf2f6642a6cec435acb7b043535.m3u8
+                Quality::Hd https://cache.libria.fun/videos/media/ts/9612/1/720/a45feda42106d20b51fcde9e1ac7c123.m3u8
+                Quality::Sd https://cache.libria.fun/videos/media/ts/9612/1/480/e4726c72ff655ff818f74b9bbff3362d.m3u8
+                preview Some("https://static.example/storage/releases/episodes/previews/9612/1/mWc5gOw8A0r6shxf.jpg")
+              ep 2 None [Quality::Fhd Quality::Hd Quality::Sd] op=- ed=- published=Some(1715077600000)
+              ep 3 None [Quality::Fhd Quality::Hd Quality::Sd] op=- ed=- published=Some(1715682400000)
+              ep 3.5 Some("Что было раньше") [Quality::Fhd Quality::Hd Quality::Sd] op=- ed=- published=Some(1716287200000)
+              ep 4 None [Quality::Fhd Quality::Hd Quality::Sd] op=- ed=- published=Some(1716892000000)
+              torrent 27150 "1-4" "WEBRip 1080p" size=Some(5403321856) seeders=Some(120) magnet:?xt=urn:btih:018ced7e7ad9a5db7006560cbbae893200e80621
+            9601 "Ледяной алхимик" orig=Some("Frost Alchemist") alt=["Koori no Renkinjutsushi"] kind=Some("TV") eps=Some(12) updated=Some(1716114400000) year=Some(2024) weekday=Some(1) status=Some("В работе") complete=true
+              poster Some("https://static.example/storage/releases/posters/9601/1gR91K0Ermu9F642.jpg")
+              genres ["Приключения", "Фэнтези", "Экшен"]
+              description "Юный алхимик Ивар умеет превращать воду в лёд одни"
+              ep 1 Some("Лёд и соль") [Quality::Fhd Quality::Hd Quality::Sd] op=95000-185000 ed=1320000-1410000 published=Some(1714300000000)
+                Quality::Fhd https://cache.libria.fun/videos/media/ts/9601/1/1080/ac361d33ab9b225421787e1d48b70096.m3u8
+                Quality::Hd https://cache.libria.fun/videos/media/ts/9601/1/720/59d4c6a856a6c5a6f032b422e70a8807.m3u8
+                Quality::Sd https://cache.libria.fun/videos/media/ts/9601/1/480/a25de6f9e4b1dafcc3f103ee516c4876.m3u8
+                preview Some("https://static.example/storage/releases/episodes/previews/9601/1/MLUq5Srg6oVABh3I.jpg")
+              ep 2 Some("Ученик без печати") [Quality::Fhd Quality::Hd Quality::Sd] op=102000-192000 ed=1320000-1410000 published=Some(1714904800000)
+              ep 3 Some("Северный тракт") [Quality::Fhd Quality::Hd Quality::Sd] op=0-89000 ed=1320000-1410000 published=Some(1715509600000)
+              ep 4 Some("Кристаллы памяти") [Quality::Fhd Quality::Hd Quality::Sd] op=110000-200000 ed=- published=Some(1716114400000)
+              torrent 27101 "1-4" "WEBRip 1080p" size=Some(5621448704) seeders=Some(214) magnet:?xt=urn:btih:fa5400f16b1dc172289dd7a2c98b5d5a82e90792
+              torrent 27102 "1-4" "WEBRip 1080p HEVC" size=Some(2104577536) seeders=Some(166) magnet:?xt=urn:btih:375f82309ba6809f56aca21b5c6ba53cb7319011
+              torrent 27103 "1-4" "WEBRip 720p" size=Some(1731198976) seeders=Some(48) magnet:?xt=urn:btih:83b650571f469068c762faf386d02d599072d610
+            9588 "Кафе на краю света" orig=Some("Café at the End of the World") alt=[] kind=Some("TV") eps=Some(12) updated=Some(1702800000000) year=Some(2023) weekday=Some(5) status=Some("Завершен") complete=true
+              poster Some("https://static.example/storage/releases/posters/9588/ToFVeEIyjn6oGAVw.jpg")
+              genres ["Повседневность", "Романтика", "Комедия"]
+              description "Мико наследует крошечное кафе на самом краю обрыва"
+              ep 1 None [Quality::Hd Quality::Sd] op=63000-153000 ed=- published=Some(1696100000000)
+                Quality::Hd https://de1.libria.fun/videos/media/ts/9588/1/720/3cfe1fe8dfe8e288cb5410bead5cc9ba.m3u8
+                Quality::Sd https://de1.libria.fun/videos/media/ts/9588/1/480/14e119d259982253107996e7c6d45934.m3u8
+                preview Some("https://static.example/storage/releases/episodes/previews/9588/1/UOE2hzj5cy9rNEnW.jpg")
+              ep 2 None [Quality::Hd Quality::Sd] op=64000-154000 ed=- published=Some(1696704800000)
+              ep 3 None [Quality::Hd Quality::Sd] op=- ed=- published=Some(1697309600000)
+              ep 4 None [Quality::Hd Quality::Sd] op=66000-156000 ed=- published=Some(1697914400000)
+              ep 5 None [Quality::Hd Quality::Sd] op=67000-157000 ed=- published=Some(1698519200000)
+              ep 6 None [Quality::Hd Quality::Sd] op=- ed=- published=Some(1699124000000)
+              ep 7 None [Quality::Hd Quality::Sd] op=69000-159000 ed=- published=Some(1699728800000)
+              ep 8 None [Quality::Hd Quality::Sd] op=70000-160000 ed=- published=Some(1700333600000)
+              ep 9 None [Quality::Hd Quality::Sd] op=- ed=- published=Some(1700938400000)
+              ep 10 None [Quality::Hd Quality::Sd] op=72000-162000 ed=- published=Some(1701543200000)
+              ep 11 None [Quality::Hd Quality::Sd] op=73000-163000 ed=- published=Some(1702148000000)
+              ep 12 None [Quality::Hd Quality::Sd] op=- ed=- published=Some(1702752800000)
+              torrent 26011 "1-12 [END]" "WEBRip 720p" size=Some(5368709120) seeders=Some(40) magnet:?xt=urn:btih:469777b38e29ba6a93d1a0975621acab0c8d5f42
+              torrent 26012 "1-12 [END]" "WEBRip 720p HEVC" size=Some(2671771648) seeders=Some(18) magnet:?xt=urn:btih:66a67fd1ab1db466e073bbf1fd502af7a0111626
+        "#]],
+        );
+    }
+
+    #[test]
+    fn search_page() {
+        check_page(
+            fixture("search_alchemist.json"),
+            expect![[r#"
+            page 1 of Some(1)
+            9601 "Ледяной алхимик" orig=Some("Frost Alchemist") alt=["Koori no Renkinjutsushi"] kind=Some("TV") eps=Some(12) updated=Some(1716114400000) year=Some(2024) weekday=Some(1) status=Some("В работе") complete=true
+              poster Some("https://static.example/storage/releases/posters/9601/1gR91K0Ermu9F642.jpg")
+              genres ["Приключения", "Фэнтези", "Экшен"]
+              description "Юный алхимик Ивар умеет превращать воду в лёд одни"
+              ep 1 Some("Лёд и соль") [Quality::Fhd Quality::Hd Quality::Sd] op=95000-185000 ed=1320000-1410000 published=Some(1714300000000)
+                Quality::Fhd https://cache.libria.fun/videos/media/ts/9601/1/1080/ac361d33ab9b225421787e1d48b70096.m3u8
+                Quality::Hd https://cache.libria.fun/videos/media/ts/9601/1/720/59d4c6a856a6c5a6f032b422e70a8807.m3u8
+                Quality::Sd https://cache.libria.fun/videos/media/ts/9601/1/480/a25de6f9e4b1dafcc3f103ee516c4876.m3u8
+                preview Some("https://static.example/storage/releases/episodes/previews/9601/1/MLUq5Srg6oVABh3I.jpg")
+              ep 2 Some("Ученик без печати") [Quality::Fhd Quality::Hd Quality::Sd] op=102000-192000 ed=1320000-1410000 published=Some(1714904800000)
+              ep 3 Some("Северный тракт") [Quality::Fhd Quality::Hd Quality::Sd] op=0-89000 ed=1320000-1410000 published=Some(1715509600000)
+              ep 4 Some("Кристаллы памяти") [Quality::Fhd Quality::Hd Quality::Sd] op=110000-200000 ed=- published=Some(1716114400000)
+              torrent 27101 "1-4" "WEBRip 1080p" size=Some(5621448704) seeders=Some(214) magnet:?xt=urn:btih:fa5400f16b1dc172289dd7a2c98b5d5a82e90792
+              torrent 27102 "1-4" "WEBRip 1080p HEVC" size=Some(2104577536) seeders=Some(166) magnet:?xt=urn:btih:375f82309ba6809f56aca21b5c6ba53cb7319011
+              torrent 27103 "1-4" "WEBRip 720p" size=Some(1731198976) seeders=Some(48) magnet:?xt=urn:btih:83b650571f469068c762faf386d02d599072d610
+            8821 "Алхимик из подворотни" orig=Some("Back-Alley Alchemist") alt=[] kind=Some("ONA") eps=Some(6) updated=Some(1683024000000) year=Some(2023) weekday=Some(6) status=Some("Завершен") complete=true
+              poster Some("https://static.example/storage/releases/posters/8821/KY3echDBo2e8hVGM.jpg")
+              genres ["Комедия", "Фэнтези"]
+              description "Уличный торговец зельями случайно варит эликсир уд"
+              ep 1 None [Quality::Fhd Quality::Hd Quality::Sd] op=- ed=780000-840000 published=Some(1680000000000)
+                Quality::Fhd https://de4.libria.fun/videos/media/ts/8821/1/1080/0fc238e3e029dc0918cf5d302102e168.m3u8
+                Quality::Hd https://de4.libria.fun/videos/media/ts/8821/1/720/0e54cccd7d54ee9fa6b4aa1ef1c95082.m3u8
+                Quality::Sd https://de4.libria.fun/videos/media/ts/8821/1/480/a5f9e96fb5403f772f16f2adac53c56c.m3u8
+                preview Some("https://static.example/storage/releases/episodes/previews/8821/1/YtN3m2Xy37OAiu07.jpg")
+              ep 2 None [Quality::Fhd Quality::Hd Quality::Sd] op=30000-118000 ed=780000-840000 published=Some(1680604800000)
+              ep 3 None [Quality::Fhd Quality::Hd Quality::Sd] op=30000-118000 ed=780000-840000 published=Some(1681209600000)
+              ep 4 None [Quality::Fhd Quality::Hd Quality::Sd] op=30000-118000 ed=780000-840000 published=Some(1681814400000)
+              ep 5 None [Quality::Fhd Quality::Hd Quality::Sd] op=30000-118000 ed=780000-840000 published=Some(1682419200000)
+              ep 6 None [Quality::Fhd Quality::Hd Quality::Sd] op=30000-118000 ed=780000-840000 published=Some(1683024000000)
+              torrent 24410 "1-6" "WEBRip 1080p" size=Some(1932735283) seeders=Some(12) magnet:?xt=urn:btih:334307a91cbe17956cc5952d5bae5ea348b7b23b
+        "#]],
+        );
+    }
+
+    #[test]
+    fn movie_title() {
+        check_title(
+            fixture("title_9432.json"),
+            expect![[r#"
+            9432 "Сад тысячи фонарей" orig=Some("Garden of a Thousand Lanterns") alt=["Sen no Tourou no Niwa"] kind=Some("MOVIE") eps=None updated=Some(1709800000000) year=Some(2023) weekday=Some(1) status=Some("Завершен") complete=true
+              poster Some("https://static.example/storage/releases/posters/9432/CRvSKSCVEg9GEmfS.jpg")
+              genres ["Драма", "Мистика"]
+              description "Каждое лето в старом саду зажигают тысячу фонарей "
+              ep 1 None [Quality::Fhd Quality::Hd Quality::Sd] op=- ed=6120000-6300000 published=Some(1709800000000)
+                Quality::Fhd https://cache.libria.fun/videos/media/ts/9432/1/1080/4d4035e1f5104368d2d605a51242f18f.m3u8
+                Quality::Hd https://cache.libria.fun/videos/media/ts/9432/1/720/4441c4a2d198849f481f0a8a42f96b8f.m3u8
+                Quality::Sd https://cache.libria.fun/videos/media/ts/9432/1/480/0964e231159014b072a3a684448cb3d6.m3u8
+                preview Some("https://static.example/storage/releases/episodes/previews/9432/1/W6Gn6pwEuodrNfFx.jpg")
+              torrent 25001 "Фильм" "BDRip 1080p" size=Some(6012846080) seeders=Some(57) magnet:?xt=urn:btih:7d7528de740d88030c3e2f9ab4f20eabfcfadd1c
+              torrent 25002 "Фильм" "BDRip 1080p HEVC" size=Some(1503238553) seeders=Some(73) magnet:?xt=urn:btih:2f56d9330013b7aa2c789830bb11ae433aca0661
+        "#]],
+        );
+    }
+
+    #[test]
+    fn schedule() {
+        let days =
+            v3::parse_schedule(&fixture("schedule.json"), MEDIA).expect("the schedule parses");
+        expect![[r#"
+            weekday 1
+            9601 "Ледяной алхимик" orig=Some("Frost Alchemist") alt=["Koori no Renkinjutsushi"] kind=Some("TV") eps=Some(12) updated=Some(1716114400000) year=Some(2024) weekday=Some(1) status=Some("В работе") complete=false
+              poster Some("https://static.example/storage/releases/posters/9601/1gR91K0Ermu9F642.jpg")
+              genres ["Приключения", "Фэнтези", "Экшен"]
+              description "Юный алхимик Ивар умеет превращать воду в лёд одни"
+              ep 3 Some("Северный тракт") [Quality::Fhd Quality::Hd Quality::Sd] op=0-89000 ed=1320000-1410000 published=Some(1715509600000)
+                Quality::Fhd https://cache.libria.fun/videos/media/ts/9601/3/1080/28fe8c62c493de08c58d7098aca8a3b2.m3u8
+                Quality::Hd https://cache.libria.fun/videos/media/ts/9601/3/720/19f4ff345f69d8858b70bd0732850594.m3u8
+                Quality::Sd https://cache.libria.fun/videos/media/ts/9601/3/480/603eb7634d4c977f2a00fc1e70a12611.m3u8
+                preview Some("https://static.example/storage/releases/episodes/previews/9601/3/4hQSnffTMmJ89oMW.jpg")
+              ep 4 Some("Кристаллы памяти") [Quality::Fhd Quality::Hd Quality::Sd] op=110000-200000 ed=- published=Some(1716114400000)
+              torrent 27101 "1-4" "WEBRip 1080p" size=Some(5621448704) seeders=Some(214) magnet:?xt=urn:btih:fa5400f16b1dc172289dd7a2c98b5d5a82e90792
+              torrent 27102 "1-4" "WEBRip 1080p HEVC" size=Some(2104577536) seeders=Some(166) magnet:?xt=urn:btih:375f82309ba6809f56aca21b5c6ba53cb7319011
+              torrent 27103 "1-4" "WEBRip 720p" size=Some(1731198976) seeders=Some(48) magnet:?xt=urn:btih:83b650571f469068c762faf386d02d599072d610
+            weekday 4
+            9612 "Звёздный почтальон" orig=Some("Star Courier") alt=["Hoshi no Yuubinya"] kind=Some("TV") eps=Some(24) updated=Some(1716892000000) year=Some(2024) weekday=Some(4) status=Some("В работе") complete=false
+              poster Some("https://static.example/storage/releases/posters/9612/fSzuiapC1lCPedjD.jpg")
+              genres ["Космос", "Драма", "Фантастика"]
+              description "Почтовый корабль «Ласточка» развозит письма между "
+              ep 3 None [Quality::Fhd Quality::Hd Quality::Sd] op=- ed=- published=Some(1715682400000)
+                Quality::Fhd https://cache.libria.fun/videos/media/ts/9612/3/1080/6e3a47639bfe2954a4bf4ec619880f04.m3u8
+                Quality::Hd https://cache.libria.fun/videos/media/ts/9612/3/720/69ef76b40da86dba11329172c4646971.m3u8
+                Quality::Sd https://cache.libria.fun/videos/media/ts/9612/3/480/235553cde69a3e0d1ae2796d993c58ca.m3u8
+                preview Some("https://static.example/storage/releases/episodes/previews/9612/3/cdSCRmUH3Ytq12kN.jpg")
+              ep 3.5 Some("Что было раньше") [Quality::Fhd Quality::Hd Quality::Sd] op=- ed=- published=Some(1716287200000)
+              ep 4 None [Quality::Fhd Quality::Hd Quality::Sd] op=- ed=- published=Some(1716892000000)
+              torrent 27150 "1-4" "WEBRip 1080p" size=Some(5403321856) seeders=Some(120) magnet:?xt=urn:btih:018ced7e7ad9a5db7006560cbbae893200e80621
+            weekday 6
+            9620 "Маяк для двоих" orig=Some("A Lighthouse for Two") alt=[] kind=Some("TV") eps=None updated=Some(1714732000000) year=Some(2024) weekday=Some(6) status=Some("В работе") complete=false
+              poster Some("https://static.example/storage/releases/posters/9620/6yBF09Qm0FF6QbiI.jpg")
+              genres ["Романтика", "Школа"]
+              description "Двое одноклассников, которые терпеть друг друга не"
+              ep 1 None [Quality::Fhd Quality::Hd Quality::Sd] op=70000-160000 ed=- published=Some(1714732000000)
+                Quality::Fhd https://cache.libria.fun/videos/media/ts/9620/1/1080/05a86bbe231ff997a6e55411275cb496.m3u8
+                Quality::Hd https://cache.libria.fun/videos/media/ts/9620/1/720/79292a8124a4a4404446bc71dd73e67f.m3u8
+                Quality::Sd https://cache.libria.fun/videos/media/ts/9620/1/480/78abbf0514a0c934bc374161332e17cf.m3u8
+                preview Some("https://static.example/storage/releases/episodes/previews/9620/1/ADfEK7VyaH1Syyx2.jpg")
+            8821 "Алхимик из подворотни" orig=Some("Back-Alley Alchemist") alt=[] kind=Some("ONA") eps=Some(6) updated=Some(1683024000000) year=Some(2023) weekday=Some(6) status=Some("Завершен") complete=false
+              poster Some("https://static.example/storage/releases/posters/8821/KY3echDBo2e8hVGM.jpg")
+              genres ["Комедия", "Фэнтези"]
+              description "Уличный торговец зельями случайно варит эликсир уд"
+              ep 6 None [Quality::Fhd Quality::Hd Quality::Sd] op=30000-118000 ed=780000-840000 published=Some(1683024000000)
+                Quality::Fhd https://de4.libria.fun/videos/media/ts/8821/6/1080/5d346b6016f6cb2a4a9f6329268bc5cf.m3u8
+                Quality::Hd https://de4.libria.fun/videos/media/ts/8821/6/720/220b5f3af501ae5ab6c5143b231bb722.m3u8
+                Quality::Sd https://de4.libria.fun/videos/media/ts/8821/6/480/042d67ac2eb90959a0ae37bfd77a65e5.m3u8
+                preview Some("https://static.example/storage/releases/episodes/previews/8821/6/c1VIQ8bGUWKRC4c2.jpg")
+              torrent 24410 "1-6" "WEBRip 1080p" size=Some(1932735283) seeders=Some(12) magnet:?xt=urn:btih:334307a91cbe17956cc5952d5bae5ea348b7b23b
+        "#]].assert_eq(&render_schedule(&days));
+    }
+
+    #[test]
+    fn error_envelopes() {
+        check_response(
+            404,
+            "application/json",
+            &fixture("error_not_found.json"),
+            expect!["Err(ProviderError::NotFound)"],
+        );
+        check_response(
+            412,
+            "application/json",
+            &fixture("error_unknown_params.json"),
+            expect![[
+                r#"Err(ProviderError::Other("AniLibria error 412: Unknown parameters: episode"))"#
+            ]],
+        );
+        check_response(
+            200,
+            "application/json",
+            &fixture("error_not_found.json"),
+            expect!["Err(ProviderError::NotFound)"],
+        );
+    }
+}
+
+mod tolerance {
+    use super::*;
+
+    #[test]
+    fn player_list_as_an_array_with_duplicates_fractions_and_strings() {
+        let body = r#"{"id": "77", "names": {"ru": "Тест"}, "torrents": {"list": []}, "player": {"host": "cdn.example",
+            "list": [
+              {"episode": "2", "created_timestamp": 100, "hls": {"hd": "/old/2.m3u8"}},
+              {"episode": 1, "hls": {"sd": "/1.m3u8", "hd": null, "fhd": ""}},
+              {"episode": 2, "created_timestamp": 200, "hls": {"hd": "/new/2.m3u8"}},
+              {"episode": 12.5, "name": "Recap &amp; more"},
+              {"episode": "x"},
+              {"episode": 3, "created_timestamp": 300, "hls": {"hd": "/a/3.m3u8"}},
+              {"episode": 3, "created_timestamp": 300, "hls": {"hd": "/b/3.m3u8"}},
+              "not an object"
+            ]}}"#;
+        check_title(
+            body,
+            expect![[r#"
+            77 "Тест" orig=None alt=[] kind=None eps=None updated=None year=None weekday=None status=None complete=true
+              poster None
+              genres []
+              ep 1 None [Quality::Sd] op=- ed=- published=None
+                Quality::Sd https://cdn.example/1.m3u8
+                preview None
+              ep 2 None [Quality::Hd] op=- ed=- published=Some(200000)
+              ep 3 None [Quality::Hd] op=- ed=- published=Some(300000)
+              ep 12.5 Some("Recap & more") [] op=- ed=- published=None
+        "#]],
+        );
+    }
+
+    #[test]
+    fn empty_player_lists_in_every_form() {
+        for list in ["{}", "[]", "null"] {
+            let body = format!(
+                r#"{{"id": 5, "names": {{"ru": "Пусто"}}, "player": {{"host": "h", "list": {list}}}, "torrents": {{"list": []}}}}"#
+            );
+            let title = v3::parse_title(body.as_bytes(), MEDIA).expect("parses");
+            assert!(title.episodes.is_empty(), "{list}");
+        }
+    }
+
+    #[test]
+    fn skips_empty_backwards_strings_and_malformed() {
+        let body = r#"{"id": 8, "names": {"ru": "Skips"}, "player": {"host": "h", "list": {
+            "1": {"episode": 1, "skips": {"opening": [], "ending": [1300, 1390]}},
+            "2": {"episode": 2, "skips": {"opening": ["10", "95"], "ending": [1390, 1300]}},
+            "3": {"episode": 3, "skips": {"opening": [5], "ending": [-5, 10]}},
+            "4": {"episode": 4, "skips": null}
+        }}}"#;
+        check_title(
+            body,
+            expect![[r#"
+            8 "Skips" orig=None alt=[] kind=None eps=None updated=None year=None weekday=None status=None complete=false
+              poster None
+              genres []
+              ep 1 None [] op=- ed=1300000-1390000 published=None
+                preview None
+              ep 2 None [] op=10000-95000 ed=- published=None
+              ep 3 None [] op=- ed=- published=None
+              ep 4 None [] op=- ed=- published=None
+        "#]],
+        );
+    }
+
+    #[test]
+    fn only_an_id_and_a_code() {
+        check_title(
+            r#"{"id": 9, "code": "only-code", "posters": {"original": {"url": "javascript:alert(1)"}}}"#,
+            expect![[r#"
+            9 "only-code" orig=None alt=[] kind=None eps=None updated=None year=None weekday=None status=None complete=false
+              poster None
+              genres []
+        "#]],
+        );
+    }
+
+    #[test]
+    fn numbers_as_strings_entities_and_crlf() {
+        let body = r#"{"id": "9100", "names": {"ru": " &laquo;Кавычки&raquo; ", "en": null, "alternative": "Alt"},
+            "updated": "1716892000", "type": {"string": "TV", "episodes": "12"}, "season": {"year": "2024", "week_day": "6"},
+            "description": "Строка&nbsp;1\r\n\r\n\r\nСтрока 2 &#8212; конец",
+            "torrents": {"list": [{"torrent_id": "5", "total_size": "6442450944", "seeders": "3", "hash": "0123456789abcdef0123456789abcdef01234567",
+                                   "episodes": {"string": "1-12"}, "quality": {"string": "BDRip 1080p"}}]},
+            "player": {"host": "cache.example", "list": {}}}"#;
+        check_title(
+            body,
+            expect![[r#"
+            9100 "«Кавычки»" orig=None alt=["Alt"] kind=Some("TV") eps=Some(12) updated=Some(1716892000000) year=Some(2024) weekday=Some(7) status=None complete=true
+              poster None
+              genres []
+              description "Строка 1\n\nСтрока 2 — конец"
+              torrent 5 "1-12" "BDRip 1080p" size=Some(6442450944) seeders=Some(3) magnet:?xt=urn:btih:0123456789abcdef0123456789abcdef01234567
+        "#]],
+        );
+    }
+
+    #[test]
+    fn a_bad_title_does_not_sink_the_page() {
+        let body = r#"{"list": [{"id": 0, "names": {"ru": "Zero"}}, {"names": {"ru": "No id"}}, 42, {"id": 1, "names": {"ru": "Good"}}],
+                        "pagination": {"pages": "3", "current_page": 2}}"#;
+        check_page(
+            body,
+            expect![[r#"
+            page 2 of Some(3)
+            1 "Good" orig=None alt=[] kind=None eps=None updated=None year=None weekday=None status=None complete=false
+              poster None
+              genres []
+        "#]],
+        );
+    }
+
+    #[test]
+    fn old_v2_shapes_give_no_episodes_rather_than_errors() {
+        check_title(
+            r#"{"id": 3, "names": {"ru": "V2"}, "player": {"host": "h", "playlist": {"1": {"serie": 1}}}, "description": {"plain": "Plain", "html": "<b>x</b>"}}"#,
+            expect![[r#"
+            3 "V2" orig=None alt=[] kind=None eps=None updated=None year=None weekday=None status=None complete=false
+              poster None
+              genres []
+              description "Plain"
+        "#]],
+        );
+    }
+
+    #[test]
+    fn broken_bodies_are_typed_errors() {
+        check_response(
+            502,
+            "text/html",
+            b"<html><body>Bad gateway</body></html>",
+            expect![[
+                r#"Err(ProviderError::Network("https://api.example/v3/title answered a web page (HTTP 502) instead of data: the API may be down, moved or behind a captcha"))"#
+            ]],
+        );
+        check_response(
+            200,
+            "application/json",
+            b"  <!DOCTYPE html><p>captcha</p>",
+            expect![[
+                r#"Err(ProviderError::Network("https://api.example/v3/title answered a web page (HTTP 200) instead of data: the API may be down, moved or behind a captcha"))"#
+            ]],
+        );
+        check_response(
+            503,
+            "application/json",
+            b"",
+            expect![[
+                r#"Err(ProviderError::Network("https://api.example/v3/title answered HTTP 503: (empty body)"))"#
+            ]],
+        );
+        check_response(429, "application/json", b"{}", expect!["Err(ProviderError::RateLimited)"]);
+        check_response(
+            200,
+            "application/json",
+            b"",
+            expect![[
+                r#"Err(ProviderError::Parse("https://api.example/v3/title answered an empty body"))"#
+            ]],
+        );
+        check_response(
+            200,
+            "application/json",
+            br#"{"error": {"code": 500, "message": "Internal"}}"#,
+            expect![[r#"Err(ProviderError::Network("AniLibria error 500: Internal"))"#]],
+        );
+        check_page(
+            r#"{"list": [{"id": 1, "names": {"ru": "Cut"#,
+            expect![[r#"
+            error ProviderError::Parse("invalid JSON from AniLibria: EOF while parsing a string at line 1 column 40")
+        "#]],
+        );
+        check_page(
+            b"[1, 2",
+            expect![[r#"
+            error ProviderError::Parse("invalid JSON from AniLibria: EOF while parsing a list at line 1 column 5")
+        "#]],
+        );
+        check_page(
+            r#""just a string""#,
+            expect![[r#"
+            error ProviderError::Parse("expected an object with `list` or an array")
+        "#]],
+        );
+        let error = v3::parse_schedule(br#"{"day": 0}"#, MEDIA).err();
+        assert!(
+            matches!(&error, Some(ProviderError::Parse(message)) if message == "the schedule is not an array of days"),
+            "{error:?}"
+        );
+    }
+}

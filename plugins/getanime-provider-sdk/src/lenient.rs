@@ -1,0 +1,112 @@
+//! Decoding helpers for real-world JSON: any key may be missing or null, numbers may come as
+//! strings or floats. Use with `#[serde(default, deserialize_with = "...")]`.
+
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+
+/// A number from a JSON number or a numeric string; anything else is `None`.
+pub fn number(value: &Value) -> Option<f64> {
+    match value {
+        Value::Number(number) => number.as_f64(),
+        Value::String(text) => text.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// `number`, for serde.
+pub fn f64_opt<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<f64>, D::Error> {
+    Ok(Option::<Value>::deserialize(deserializer)?
+        .as_ref()
+        .and_then(number)
+        .filter(|value| value.is_finite()))
+}
+
+/// A non-negative integer from a number or a numeric string (fractions truncated).
+pub fn u64_opt<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, D::Error> {
+    let value = f64_opt(deserializer)?;
+    Ok(value.filter(|value| *value >= 0.0 && *value <= u64::MAX as f64).map(|value| value as u64))
+}
+
+/// An integer from a number or a numeric string.
+pub fn i64_opt<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
+    let value = f64_opt(deserializer)?;
+    Ok(value.filter(|value| value.abs() <= 9.0e15).map(|value| value as i64))
+}
+
+/// A string from a string or a number; empty strings are `None`.
+pub fn string_opt<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    Ok(match Option::<Value>::deserialize(deserializer)? {
+        Some(Value::String(text)) if !text.trim().is_empty() => Some(text),
+        Some(Value::Number(number)) => Some(number.to_string()),
+        _ => None,
+    })
+}
+
+/// A list of strings, tolerating null and non-string items.
+pub fn strings<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    Ok(match Option::<Value>::deserialize(deserializer)? {
+        Some(Value::Array(items)) => items
+            .into_iter()
+            .filter_map(|item| match item {
+                Value::String(text) if !text.trim().is_empty() => Some(text),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    })
+}
+
+/// Any value that fails to decode as `T` becomes `None` instead of failing the whole document.
+pub fn tolerant<'de, D: Deserializer<'de>, T: serde::de::DeserializeOwned>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
+    let value = Option::<Value>::deserialize(deserializer)?;
+    Ok(value.and_then(|value| serde_json::from_value(value).ok()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Deserialize, Default)]
+    struct Sample {
+        #[serde(default, deserialize_with = "f64_opt")]
+        number: Option<f64>,
+        #[serde(default, deserialize_with = "u64_opt")]
+        size: Option<u64>,
+        #[serde(default, deserialize_with = "string_opt")]
+        text: Option<String>,
+        #[serde(default, deserialize_with = "strings")]
+        list: Vec<String>,
+    }
+
+    #[track_caller]
+    fn check(
+        json: &str,
+        number: Option<f64>,
+        size: Option<u64>,
+        text: Option<&str>,
+        list: &[&str],
+    ) {
+        let sample: Sample = serde_json::from_str(json).expect("valid JSON");
+        assert_eq!(sample.number, number, "{json}");
+        assert_eq!(sample.size, size, "{json}");
+        assert_eq!(sample.text.as_deref(), text, "{json}");
+        assert_eq!(sample.list, list, "{json}");
+    }
+
+    #[test]
+    fn numbers_strings_nulls_and_missing_keys() {
+        check("{}", None, None, None, &[]);
+        check(r#"{"number":null,"size":null,"text":null,"list":null}"#, None, None, None, &[]);
+        check(
+            r#"{"number":"12.5","size":"5403321856","text":7,"list":["a",null,3,"b"]}"#,
+            Some(12.5),
+            Some(5_403_321_856),
+            Some("7"),
+            &["a", "b"],
+        );
+        check(r#"{"number":3,"size":-1,"text":"  ","list":{}}"#, Some(3.0), None, None, &[]);
+        check(r#"{"number":"abc","size":1e300}"#, None, None, None, &[]);
+    }
+}
