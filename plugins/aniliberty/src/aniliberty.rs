@@ -3,7 +3,7 @@
 pub mod v1;
 
 use getanime_provider_sdk::{
-    Info, Level, Page, Provider, ProviderError, ScheduleDay, Title, http, log, setting, text,
+    Info, Page, Provider, ProviderError, ScheduleDay, Title, http, setting_in, setting_or, text,
 };
 
 /// The plugin.
@@ -13,40 +13,23 @@ const DEFAULT_BASE_URL: &str = "https://anilibria.top/api/v1";
 const DEFAULT_MEDIA_HOST: &str = "https://anilibria.top";
 
 fn base_url() -> String {
-    setting("base_url")
-        .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned())
-        .trim_end_matches('/')
-        .to_owned()
+    setting_or("base_url", DEFAULT_BASE_URL).trim_end_matches('/').to_owned()
 }
 
 fn media_host() -> String {
-    setting("media_host").unwrap_or_else(|| DEFAULT_MEDIA_HOST.to_owned())
+    setting_or("media_host", DEFAULT_MEDIA_HOST)
 }
 
 /// The API answers 422 above 50.
 fn page_size() -> u32 {
-    setting("page_size")
-        .and_then(|size| size.parse().ok())
-        .filter(|size| (1..=50).contains(size))
-        .unwrap_or(20)
+    setting_in("page_size", 1..=50, 20)
 }
 
 fn fetch<T>(
     url: &str,
     parse: impl FnOnce(&[u8]) -> Result<T, ProviderError>,
 ) -> Result<T, ProviderError> {
-    let response = http::get(url)?;
-    let content_type = response
-        .headers
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case("content-type"))
-        .map(|(_, value)| value.as_str());
-    v1::check_response(url, response.status, content_type, &response.body)?;
-    let result = parse(&response.body);
-    if let Err(error) = &result {
-        log(Level::Warn, &format!("{url}: {error:?}"));
-    }
-    result
+    http::get_parsed(url, |status, body| v1::source_error(url, status, body), parse)
 }
 
 impl Provider for AniLiberty {

@@ -5,6 +5,7 @@
 //! `{data, meta}` envelope (reports disagree, so both are read), image objects drift between
 //! shapes, HLS URLs are absolute and kept with their query strings.
 
+use getanime_provider_sdk::http;
 use getanime_provider_sdk::lenient::{f64_opt, i64_opt, string_opt, tolerant, u64_opt};
 use getanime_provider_sdk::text::{absolute_url, clean_description, clean_name, parse_rfc3339};
 use getanime_provider_sdk::{
@@ -130,8 +131,6 @@ struct Codec {
     value: Option<String>,
 }
 
-const QUOTE_LIMIT: usize = 160;
-
 /// Turns what the server sent into an error when it is not a usable JSON answer. The v1 error
 /// bodies are not documented (`{"message"}`, `{"errors": {...}}`, empty or HTML), so the HTTP
 /// status decides and the body only adds a message.
@@ -141,29 +140,21 @@ pub fn check_response(
     content_type: Option<&str>,
     body: &[u8],
 ) -> Result<(), ProviderError> {
-    let trimmed = body.trim_ascii_start();
-    let is_html = content_type.is_some_and(|kind| kind.to_ascii_lowercase().contains("html"))
-        || trimmed.starts_with(b"<");
-    if is_html {
-        return Err(ProviderError::Network(format!(
-            "{url} answered a web page (HTTP {status}) instead of data: the API may be down, moved or behind a captcha"
-        )));
-    }
+    http::check_response(url, status, content_type, body, |status, body| {
+        source_error(url, status, body)
+    })
+}
+
+/// AniLiberty's reading of a status: 422 is a refused request, other failures carry a message.
+pub fn source_error(url: &str, status: u16, body: &[u8]) -> Option<ProviderError> {
     match status {
-        200..=299 if trimmed.is_empty() => {
-            Err(ProviderError::Parse(format!("{url} answered an empty body")))
+        422 => {
+            Some(ProviderError::Other(format!("AniLiberty refused the request: {}", message(body))))
         }
-        200..=299 => Ok(()),
-        404 => Err(ProviderError::NotFound),
-        429 => Err(ProviderError::RateLimited),
-        422 => Err(ProviderError::Other(format!(
-            "AniLiberty refused the request: {}",
-            message(trimmed)
-        ))),
-        _ => Err(ProviderError::Network(format!(
-            "{url} answered HTTP {status}: {}",
-            message(trimmed)
-        ))),
+        200..=299 | 404 | 429 => None,
+        _ => {
+            Some(ProviderError::Network(format!("{url} answered HTTP {status}: {}", message(body))))
+        }
     }
 }
 
@@ -189,8 +180,7 @@ fn message(body: &[u8]) -> String {
             return parts.join(", ");
         }
     }
-    let text = String::from_utf8_lossy(&body[..body.len().min(QUOTE_LIMIT)]).trim().to_owned();
-    if text.is_empty() { "(empty body)".to_owned() } else { text }
+    http::quote(body)
 }
 
 fn decode(body: &[u8]) -> Result<Value, ProviderError> {

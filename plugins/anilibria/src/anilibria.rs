@@ -3,7 +3,7 @@
 pub mod v3;
 
 use getanime_provider_sdk::{
-    Info, Level, Page, Provider, ProviderError, ScheduleDay, Title, http, log, setting, text,
+    Info, Page, Provider, ProviderError, ScheduleDay, Title, http, setting_in, setting_or, text,
 };
 
 /// The plugin.
@@ -13,40 +13,22 @@ const DEFAULT_BASE_URL: &str = "https://api.anilibria.tv/v3";
 const DEFAULT_MEDIA_HOST: &str = "https://anilibria.tv";
 
 fn base_url() -> String {
-    setting("base_url")
-        .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned())
-        .trim_end_matches('/')
-        .to_owned()
+    setting_or("base_url", DEFAULT_BASE_URL).trim_end_matches('/').to_owned()
 }
 
 fn media_host() -> String {
-    setting("media_host").unwrap_or_else(|| DEFAULT_MEDIA_HOST.to_owned())
+    setting_or("media_host", DEFAULT_MEDIA_HOST)
 }
 
 fn page_size() -> u32 {
-    setting("page_size")
-        .and_then(|size| size.parse().ok())
-        .filter(|size| (1..=100).contains(size))
-        .unwrap_or(20)
+    setting_in("page_size", 1..=100, 20)
 }
 
-/// GETs `url` and hands the body to `parse`, mapping HTTP trouble to provider errors.
 fn fetch<T>(
     url: &str,
     parse: impl FnOnce(&[u8]) -> Result<T, ProviderError>,
 ) -> Result<T, ProviderError> {
-    let response = http::get(url)?;
-    let content_type = response
-        .headers
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case("content-type"))
-        .map(|(_, value)| value.as_str());
-    v3::check_response(url, response.status, content_type, &response.body)?;
-    let result = parse(&response.body);
-    if let Err(error) = &result {
-        log(Level::Warn, &format!("{url}: {error:?}"));
-    }
-    result
+    http::get_parsed(url, v3::source_error, parse)
 }
 
 impl Provider for AniLibria {

@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use getanime_provider_sdk::http;
 use getanime_provider_sdk::lenient::{
     self, f64_opt, i64_opt, string_opt, strings, tolerant, u64_opt,
 };
@@ -180,9 +181,6 @@ struct Pagination {
     current_page: Option<u64>,
 }
 
-/// How much of a body an error message quotes.
-const QUOTE_LIMIT: usize = 160;
-
 /// Turns what the server sent into an error when it is not a usable JSON answer: an HTML page
 /// from a CDN, an empty body, the `{error: {code, message}}` envelope (with HTTP 200 or not), or
 /// an HTTP error status.
@@ -192,44 +190,24 @@ pub fn check_response(
     content_type: Option<&str>,
     body: &[u8],
 ) -> Result<(), ProviderError> {
-    let trimmed = body.trim_ascii_start();
-    let is_html = content_type.is_some_and(|kind| kind.to_ascii_lowercase().contains("html"))
-        || trimmed.starts_with(b"<");
-    if is_html {
-        return Err(ProviderError::Network(format!(
-            "{url} answered a web page (HTTP {status}) instead of data: the API may be down, moved or behind a captcha"
-        )));
-    }
-    if let Ok(Value::Object(object)) = serde_json::from_slice::<Value>(trimmed)
-        && let Some(error) = object.get("error").filter(|error| !error.is_null())
-    {
-        let code = error.get("code").and_then(lenient::number).map(|code| code as i64);
-        let message =
-            error.get("message").and_then(Value::as_str).unwrap_or("no message").to_owned();
-        return Err(match code {
-            Some(404) => ProviderError::NotFound,
-            Some(429) => ProviderError::RateLimited,
-            Some(code) if code >= 500 => {
-                ProviderError::Network(format!("AniLibria error {code}: {message}"))
-            }
-            Some(code) => ProviderError::Other(format!("AniLibria error {code}: {message}")),
-            None => ProviderError::Other(format!("AniLibria error: {message}")),
-        });
-    }
-    match status {
-        200..=299 if trimmed.is_empty() => {
-            Err(ProviderError::Parse(format!("{url} answered an empty body")))
-        }
-        200..=299 => Ok(()),
-        404 => Err(ProviderError::NotFound),
-        429 => Err(ProviderError::RateLimited),
-        _ => Err(ProviderError::Network(format!("{url} answered HTTP {status}: {}", quote(body)))),
-    }
+    http::check_response(url, status, content_type, body, source_error)
 }
 
-fn quote(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(&body[..body.len().min(QUOTE_LIMIT)]).trim().to_owned();
-    if text.is_empty() { "(empty body)".to_owned() } else { text }
+/// AniLibria's error envelope, `{"error": {"code", "message"}}`, sent with any HTTP status.
+pub fn source_error(_status: u16, body: &[u8]) -> Option<ProviderError> {
+    let Ok(Value::Object(object)) = serde_json::from_slice::<Value>(body) else { return None };
+    let error = object.get("error").filter(|error| !error.is_null())?;
+    let code = error.get("code").and_then(lenient::number).map(|code| code as i64);
+    let message = error.get("message").and_then(Value::as_str).unwrap_or("no message").to_owned();
+    Some(match code {
+        Some(404) => ProviderError::NotFound,
+        Some(429) => ProviderError::RateLimited,
+        Some(code) if code >= 500 => {
+            ProviderError::Network(format!("AniLibria error {code}: {message}"))
+        }
+        Some(code) => ProviderError::Other(format!("AniLibria error {code}: {message}")),
+        None => ProviderError::Other(format!("AniLibria error: {message}")),
+    })
 }
 
 fn decode<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, ProviderError> {

@@ -75,6 +75,19 @@ pub fn setting(key: &str) -> Option<String> {
     bindings::getanime::provider::host::setting(key)
 }
 
+/// A setting, or `default` when unset.
+pub fn setting_or(key: &str, default: &str) -> String {
+    setting(key).unwrap_or_else(|| default.to_owned())
+}
+
+/// A numeric setting within `range`, or `default` when unset, malformed or out of range.
+pub fn setting_in(key: &str, range: std::ops::RangeInclusive<u32>, default: u32) -> u32 {
+    setting(key)
+        .and_then(|value| value.trim().parse().ok())
+        .filter(|value| range.contains(value))
+        .unwrap_or(default)
+}
+
 /// Exports a [`Provider`] implementation as the plugin's `catalog`.
 ///
 /// ```ignore

@@ -38,14 +38,17 @@ pub fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ProviderError> {
 
 /// Turns a non-success status into the matching error.
 pub fn check_status(url: &str, response: &HttpResponse) -> Result<(), ProviderError> {
-    match response.status {
+    status_error(url, response.status, &response.body)
+}
+
+fn status_error(url: &str, status: u16, body: &[u8]) -> Result<(), ProviderError> {
+    match status {
         200..=299 => Ok(()),
         404 => Err(ProviderError::NotFound),
         429 => Err(ProviderError::RateLimited),
-        status => Err(ProviderError::Network(format!(
-            "{url} answered HTTP {status}: {}",
-            quote(&response.body)
-        ))),
+        status => {
+            Err(ProviderError::Network(format!("{url} answered HTTP {status}: {}", quote(body))))
+        }
     }
 }
 
@@ -61,4 +64,55 @@ pub fn quote(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(&body[..body.len().min(QUOTE_LIMIT)]);
     let text = text.trim();
     if text.is_empty() { "(empty body)".to_owned() } else { text.to_owned() }
+}
+
+/// The `content-type` header of a response, if any.
+pub fn content_type(response: &HttpResponse) -> Option<&str> {
+    response
+        .headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("content-type"))
+        .map(|(_, value)| value.as_str())
+}
+
+/// The checks every JSON source needs before parsing, in order: a web page instead of data (a
+/// CDN error, a captcha), the source's own error (its envelope, or its reading of a status), the
+/// HTTP status, an empty body. `source_error` gets the status and the body.
+pub fn check_response(
+    url: &str,
+    status: u16,
+    content_type: Option<&str>,
+    body: &[u8],
+    source_error: impl FnOnce(u16, &[u8]) -> Option<ProviderError>,
+) -> Result<(), ProviderError> {
+    let trimmed = body.trim_ascii_start();
+    let is_web_page = content_type.is_some_and(|kind| kind.to_ascii_lowercase().contains("html"))
+        || trimmed.starts_with(b"<");
+    if is_web_page {
+        return Err(ProviderError::Network(format!(
+            "{url} answered a web page (HTTP {status}) instead of data: the API may be down, moved or behind a captcha"
+        )));
+    }
+    if let Some(error) = source_error(status, trimmed) {
+        return Err(error);
+    }
+    match status {
+        200..=299 if trimmed.is_empty() => {
+            Err(ProviderError::Parse(format!("{url} answered an empty body")))
+        }
+        _ => status_error(url, status, body),
+    }
+}
+
+/// GETs `url`, applies [`check_response`], then `parse`; a parse failure is also logged with
+/// the URL, since the user only sees the short message.
+pub fn get_parsed<T>(
+    url: &str,
+    source_error: impl FnOnce(u16, &[u8]) -> Option<ProviderError>,
+    parse: impl FnOnce(&[u8]) -> Result<T, ProviderError>,
+) -> Result<T, ProviderError> {
+    let response = get(url)?;
+    check_response(url, response.status, content_type(&response), &response.body, source_error)?;
+    parse(&response.body)
+        .inspect_err(|error| crate::log(crate::Level::Warn, &format!("{url}: {error:?}")))
 }
