@@ -1,47 +1,90 @@
-//! The headless core of getanime: where the data lives, the library, and (in later steps) sync,
-//! watch tracking and the view models the UI shows.
+//! The headless core of getanime: where the data lives, the library, plugin management, sync,
+//! posters and (in later steps) watch tracking and the view models the UI shows.
 //!
 //! Architecture invariant: no Slint and no GStreamer types here. Everything is testable without
-//! a display, and the UI is a thin adapter over this crate.
+//! a display, and the UI and the CLI are thin adapters over [`App`]. Database work runs on
+//! tokio's blocking pool ([`App::db`]), so no caller's thread waits on disk.
 
+mod library;
 mod paths;
+mod posters;
+mod sources;
+mod sync;
 
-use anyhow::{Context, Result};
+use std::sync::{Arc, Mutex};
+
+use anyhow::{Context, Result, anyhow};
+use getanime_plugins::{PluginRegistry, PluginRuntime, RuntimeLimits};
 use getanime_storage::Database;
 
+pub use getanime_domain as domain;
+pub use getanime_storage::RemovalPolicy;
+pub use library::{Home, LibraryStatus};
 pub use paths::DataPaths;
+pub use posters::PosterReport;
+pub use sources::GrantNeeded;
+pub use sync::{RetryPolicy, SyncEvent, SyncOptions, SyncReport};
 
-/// What the home screen says about the library before anything else loads.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LibraryStatus {
-    pub titles: u64,
-    pub schema_version: i64,
-}
-
-/// The user's library: the database in a data directory.
-pub struct Library {
+/// The application: one data directory, its database, its plugins.
+pub struct App {
     paths: DataPaths,
-    database: Database,
+    db: Arc<Mutex<Database>>,
+    runtime: Arc<PluginRuntime>,
+    registry: Arc<PluginRegistry>,
+    http: reqwest::Client,
 }
 
-impl Library {
-    /// Creates the data directory if needed and opens (migrating) the database in it.
-    pub fn open(paths: DataPaths) -> Result<Library> {
+impl App {
+    /// Creates the data directory if needed, opens (migrating) the database and starts the plugin
+    /// runtime with its compile cache.
+    pub fn open(paths: DataPaths) -> Result<App> {
+        Self::open_with_limits(paths, RuntimeLimits::default())
+    }
+
+    /// [`App::open`] with explicit plugin limits (tests use short deadlines).
+    pub fn open_with_limits(paths: DataPaths, limits: RuntimeLimits) -> Result<App> {
         paths.create().context("preparing the data directory")?;
         let database = Database::open(&paths.database())
             .with_context(|| format!("opening the library in {}", paths.root().display()))?;
-        Ok(Library { paths, database })
+        let runtime = PluginRuntime::new(limits)
+            .context("starting the plugin runtime")?
+            .with_compile_cache(paths.compile_cache());
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(20))
+            .user_agent(concat!("getanime/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .context("building the HTTP client")?;
+        let registry = Arc::new(PluginRegistry::new(paths.plugins()));
+        Ok(App {
+            paths,
+            db: Arc::new(Mutex::new(database)),
+            runtime: Arc::new(runtime),
+            registry,
+            http,
+        })
     }
 
     pub fn paths(&self) -> &DataPaths {
         &self.paths
     }
 
-    /// Counts for the status line.
-    pub fn status(&self) -> Result<LibraryStatus> {
-        Ok(LibraryStatus {
-            titles: self.database.title_count().context("counting titles")?,
-            schema_version: self.database.schema_version().context("reading the schema version")?,
+    /// Runs `work` on the database off the caller's thread.
+    pub(crate) async fn db<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut Database) -> getanime_storage::Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let db = Arc::clone(&self.db);
+        tokio::task::spawn_blocking(move || {
+            let mut guard =
+                db.lock().map_err(|_| anyhow!("the database lock was poisoned by a crash"))?;
+            work(&mut guard).map_err(anyhow::Error::from)
         })
+        .await
+        .context("the database task failed")?
     }
+}
+
+/// Now, in the program's one timestamp convention (unix milliseconds).
+pub(crate) fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
 }

@@ -40,6 +40,11 @@ impl DataPaths {
         self.root.join("plugins")
     }
 
+    /// Compiled plugins (safe to delete; rebuilt on demand).
+    pub fn compile_cache(&self) -> PathBuf {
+        self.root.join("cache").join("compiled")
+    }
+
     /// Creates the directories that must exist.
     pub fn create(&self) -> Result<()> {
         for dir in [self.root.clone(), self.plugins()] {

@@ -1,27 +1,275 @@
-//! App-core tests through the public API, on real files in temporary directories.
+//! App-core tests through the public API: real SQLite files, the real AniLibria/AniLiberty
+//! components in the real plugin host, a fake API on 127.0.0.1 serving `tests/fixtures/`.
 
-use anyhow::Result;
-use getanime_app::{DataPaths, Library, LibraryStatus};
+use std::time::Duration;
 
-#[test]
-fn a_new_data_directory_gets_an_empty_migrated_library() -> Result<()> {
+use anyhow::{Context, Result};
+use getanime_app::domain::{Rating, TitleId};
+use getanime_app::{App, DataPaths, RetryPolicy, SyncOptions, SyncReport};
+use getanime_testkit::{FakeServer, Reply, built_plugin, fixture, fixture_path};
+
+/// A real 1x1 PNG (red), for the poster cache.
+fn poster_png() -> Vec<u8> {
+    vec![
+        0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44,
+        0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90,
+        0x77, 0x53, 0xde, 0x00, 0x00, 0x00, 0x0c, 0x49, 0x44, 0x41, 0x54, 0x08, 0xd7, 0x63, 0xf8,
+        0xcf, 0xc0, 0x00, 0x00, 0x03, 0x01, 0x01, 0x00, 0x18, 0xdd, 0x8d, 0xb0, 0x00, 0x00, 0x00,
+        0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+    ]
+}
+
+/// A data directory, the app on it, and a fake AniLibria API.
+struct World {
+    _dir: tempfile::TempDir,
+    app: App,
+    server: FakeServer,
+}
+
+impl World {
+    async fn new() -> Result<World> {
+        let dir = tempfile::tempdir()?;
+        let app = App::open(DataPaths::resolve(Some(dir.path().join("data")))?)?;
+        let server = FakeServer::start().await?;
+        server.route("/v3/title/updates", fixture("anilibria", "updates_page1.json")?);
+        server.route("/v3/title/search", fixture("anilibria", "search_alchemist.json")?);
+        server.route("/v3/title/schedule", fixture("anilibria", "schedule.json")?);
+        server.route("/v3/title?id=9432", fixture("anilibria", "title_9432.json")?);
+        server.serve_dir("/posters", &fixture_path("anilibria", "."));
+        Ok(World { _dir: dir, app, server })
+    }
+
+    async fn install_anilibria(&self) -> Result<()> {
+        self.app.install_plugin(built_plugin("anilibria")?, None).await?;
+        let grant = self
+            .app
+            .set_plugin_setting("anilibria", "base_url", &format!("{}/v3", self.server.base_url()))
+            .await?;
+        assert_eq!(
+            grant.map(|grant| grant.host).as_deref(),
+            Some("127.0.0.1"),
+            "the user is told to grant the mirror"
+        );
+        self.app.grant_host("anilibria", "127.0.0.1").await?;
+        self.app
+            .set_plugin_setting(
+                "anilibria",
+                "media_host",
+                &format!("{}/media", self.server.base_url()),
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn sync(&self) -> Result<SyncReport> {
+        let options = SyncOptions {
+            retry: RetryPolicy { attempts: 2, first_delay: Duration::from_millis(10) },
+            ..SyncOptions::default()
+        };
+        let mut reports = self.app.sync(&options, &|_| {}).await?;
+        reports.pop().context("one report per plugin")
+    }
+
+    async fn title(&self, source_id: &str) -> Result<getanime_app::domain::TitleDetails> {
+        let cards = self.app.titles(None, 100).await?;
+        let card = cards
+            .iter()
+            .find(|card| card.source_id == source_id)
+            .with_context(|| format!("title {source_id}"))?;
+        self.app.title(card.id).await
+    }
+}
+
+#[tokio::test]
+async fn a_new_data_directory_gets_an_empty_migrated_library() -> Result<()> {
     let temp = tempfile::tempdir()?;
     let root = temp.path().join("nested").join("data");
-    let library = Library::open(DataPaths::resolve(Some(root.clone()))?)?;
-    assert_eq!(library.status()?, LibraryStatus { titles: 0, schema_version: 1 });
+    let app = App::open(DataPaths::resolve(Some(root.clone()))?)?;
+    let status = app.status().await?;
+    assert_eq!((status.titles, status.schema_version), (0, 1));
     assert!(root.join("library.sqlite3").is_file());
     assert!(root.join("plugins").is_dir());
     Ok(())
 }
 
-#[test]
-fn a_data_directory_that_is_a_file_is_a_clear_error() -> Result<()> {
+#[tokio::test]
+async fn a_data_directory_that_is_a_file_is_a_clear_error() -> Result<()> {
     let temp = tempfile::tempdir()?;
     let root = temp.path().join("data");
     std::fs::write(&root, "not a directory")?;
-    let error = Library::open(DataPaths::resolve(Some(root))?)
+    let error = App::open(DataPaths::resolve(Some(root))?)
         .err()
-        .expect("a file is not a data directory");
+        .context("a file is not a data directory")?;
     assert!(format!("{error:#}").contains("preparing the data directory"), "{error:#}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn sync_fills_the_library_then_writes_nothing_when_nothing_changed() -> Result<()> {
+    let world = World::new().await?;
+    world.install_anilibria().await?;
+    let report = world.sync().await?;
+    assert_eq!(report.error, None, "{report:?}");
+    assert_eq!((report.written, report.unchanged, report.pages), (3, 0, 1), "{report:?}");
+    assert!(report.scheduled >= 3, "{report:?}");
+    // The schedule names two titles the fake API has no details for.
+    assert!(
+        report.problems.iter().all(|problem| problem.contains("does not have it")),
+        "{report:?}"
+    );
+
+    let star = world.title("9612").await?;
+    assert_eq!(star.card.name, "Звёздный почтальон");
+    let numbers: Vec<f64> = star.episodes.iter().map(|entry| entry.episode.number).collect();
+    assert_eq!(numbers, [1.0, 2.0, 3.0, 3.5, 4.0]);
+    assert_eq!(star.episodes[0].episode.streams.len(), 3);
+    assert_eq!(star.torrents.len(), 1);
+    let frost = world.title("9601").await?;
+    assert_eq!(
+        frost.episodes[0].episode.opening.map(|range| (range.start_ms, range.end_ms)),
+        Some((95_000, 185_000))
+    );
+    let plugin = world.app.plugins().await?.pop().context("the plugin")?;
+    assert!(plugin.last_sync_at.is_some() && plugin.last_error.is_none(), "{plugin:?}");
+
+    let second = world.sync().await?;
+    assert_eq!((second.written, second.unchanged, second.details_fetched), (0, 3, 0), "{second:?}");
+    assert_eq!(
+        world.title("9612").await?.fetched_at,
+        star.fetched_at,
+        "an unchanged title is not rewritten"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_changed_title_is_refreshed_and_keeps_watch_state_and_rating() -> Result<()> {
+    let world = World::new().await?;
+    world.install_anilibria().await?;
+    world.sync().await?;
+    let before = world.title("9612").await?;
+    world.app.set_watched(before.card.id, 1.0, true).await?;
+    world.app.rate(before.card.id, Some(Rating::new(8)?)).await?;
+
+    let mut page: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(fixture_path("anilibria", "updates_page1.json"))?)?;
+    page["list"][0]["updated"] = serde_json::json!(1_800_000_000);
+    page["list"][0]["names"]["ru"] = serde_json::json!("Звёздный почтальон (новое имя)");
+    world.server.route("/v3/title/updates", Reply::json(serde_json::to_vec(&page)?));
+    let report = world.sync().await?;
+    assert_eq!((report.written, report.unchanged), (1, 2), "{report:?}");
+
+    let after = world.title("9612").await?;
+    assert_eq!(after.card.id, before.card.id);
+    assert_eq!(after.card.name, "Звёздный почтальон (новое имя)");
+    assert_eq!(after.card.source_updated_at, Some(1_800_000_000_000));
+    assert!(after.episodes[0].watch.is_some_and(|watch| watch.watched), "watch state survives");
+    assert_eq!(after.rating, Some(Rating::new(8)?));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_bad_title_is_reported_and_the_rest_is_written() -> Result<()> {
+    let world = World::new().await?;
+    world.install_anilibria().await?;
+    let mut page: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(fixture_path("anilibria", "updates_page1.json"))?)?;
+    page["list"][1]["names"] = serde_json::json!({ "ru": "\u{7}", "en": null });
+    page["list"][1]["code"] = serde_json::json!(null);
+    world.server.route("/v3/title/updates", Reply::json(serde_json::to_vec(&page)?));
+    let report = world.sync().await?;
+    assert_eq!(report.written, 2, "{report:?}");
+    assert!(
+        report.problems.iter().any(|problem| problem.contains("\"9601\": name is empty")),
+        "{report:?}"
+    );
+    let names: Vec<String> =
+        world.app.titles(None, 100).await?.into_iter().map(|card| card.name).collect();
+    assert!(
+        names.iter().all(|name| !name.trim().is_empty() && !name.contains('\u{7}')),
+        "{names:?}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_source_that_is_down_leaves_the_library_intact_and_says_so() -> Result<()> {
+    let world = World::new().await?;
+    world.install_anilibria().await?;
+    world.sync().await?;
+    let titles = world.app.status().await?.titles;
+    world.server.route(
+        "/v3/title/updates",
+        Reply::new(503, "text/html", "<html>Service Unavailable</html>"),
+    );
+    let report = world.sync().await?;
+    let error = report.error.context("the sync must fail")?;
+    assert!(error.contains("web page (HTTP 503)"), "{error}");
+    assert_eq!(world.app.status().await?.titles, titles);
+    let plugin = world.app.plugins().await?.pop().context("the plugin")?;
+    assert!(plugin.last_error.as_deref().is_some_and(|last| last.contains("503")), "{plugin:?}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn posters_are_downloaded_resized_and_cached() -> Result<()> {
+    let world = World::new().await?;
+    world.install_anilibria().await?;
+    world.sync().await?;
+    // Every poster path of the fixtures answers the same tiny PNG.
+    let cards = world.app.titles(None, 100).await?;
+    for card in &cards {
+        let url = card.poster_url.as_deref().context("fixture titles have posters")?;
+        let path = url
+            .strip_prefix(&world.server.base_url())
+            .context("posters come from the fake server")?;
+        world.server.route(path, Reply::new(200, "image/png", poster_png()));
+    }
+    let report = world.app.refresh_posters(100).await?;
+    assert_eq!(report.stored, cards.len(), "{report:?}");
+    let poster = world.app.poster(cards[0].id).await?.context("a cached poster")?;
+    assert_eq!(poster.content_type, "image/jpeg");
+    assert!(poster.bytes.starts_with(&[0xff, 0xd8]), "a JPEG");
+    assert!(!poster.stale);
+    assert_eq!(
+        world.app.refresh_posters(100).await?.stored,
+        0,
+        "fresh posters are not fetched again"
+    );
+    assert!(world.app.poster(TitleId(999_999)).await?.is_none());
+    Ok(())
+}
+
+#[tokio::test]
+async fn live_search_saves_results_and_library_search_finds_them() -> Result<()> {
+    let world = World::new().await?;
+    world.install_anilibria().await?;
+    let found = world.app.search_sources("алхимик", Some("anilibria")).await?;
+    assert_eq!(found.len(), 2);
+    let local = world.app.titles(Some("АЛХИМИК".to_owned()), 10).await?;
+    assert_eq!(local.len(), 2);
+    Ok(())
+}
+
+#[tokio::test]
+async fn history_backup_and_restore() -> Result<()> {
+    let world = World::new().await?;
+    world.install_anilibria().await?;
+    world.sync().await?;
+    let title = world.title("9612").await?;
+    world.app.set_watched(title.card.id, 2.0, true).await?;
+    world.app.rate(title.card.id, Some(Rating::new(9)?)).await?;
+    let history = world.app.history(10).await?;
+    assert_eq!((history.len(), history[0].episode_number), (1, 2.0));
+
+    let backup = world._dir.path().join("backup.sqlite3");
+    world.app.backup(backup.clone()).await?;
+    world.app.rate(title.card.id, None).await?;
+    world.app.set_watched(title.card.id, 2.0, false).await?;
+    world.app.restore(backup).await?;
+    let restored = world.app.title(title.card.id).await?;
+    assert_eq!(restored.rating, Some(Rating::new(9)?));
+    assert!(restored.episodes[1].watch.is_some_and(|watch| watch.watched));
+    assert!(world.app.set_watched(title.card.id, 77.0, true).await.is_err(), "no episode 77");
     Ok(())
 }

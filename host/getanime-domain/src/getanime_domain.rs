@@ -6,6 +6,7 @@
 mod catalog;
 mod library;
 mod plugin;
+pub mod validation;
 
 pub use catalog::{
     Episode, Page, ProviderError, Quality, ScheduleDay, SkipRange, Stream, Title, TitleSummary,

@@ -1,11 +1,13 @@
 //! The user's side of the library: ratings and watch progress.
 
+use serde::Serialize;
 use thiserror::Error;
 
 use crate::{Episode, Torrent, UnixMillis};
 
 /// A user's score of a title, 1 to 10 inclusive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
 pub struct Rating(u8);
 
 /// A score outside 1..=10.
@@ -31,15 +33,18 @@ impl Rating {
 }
 
 /// Row id of a title in the library.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
 pub struct TitleId(pub i64);
 
 /// Row id of an episode in the library.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
 pub struct EpisodeId(pub i64);
 
 /// A viewer profile. Every library has [`ProfileId::DEFAULT`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
 pub struct ProfileId(pub i64);
 
 impl ProfileId {
@@ -48,7 +53,7 @@ impl ProfileId {
 }
 
 /// What a poster row or a list row shows of a title.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TitleCard {
     pub id: TitleId,
     pub plugin_id: String,
@@ -63,7 +68,7 @@ pub struct TitleCard {
 }
 
 /// How far a profile got in one episode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct WatchState {
     pub position_ms: u64,
     pub duration_ms: Option<u64>,
@@ -72,7 +77,7 @@ pub struct WatchState {
 }
 
 /// One episode of a title in the library, with the profile's progress.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EpisodeEntry {
     pub id: EpisodeId,
     pub episode: Episode,
@@ -80,7 +85,7 @@ pub struct EpisodeEntry {
 }
 
 /// Everything the title screen shows.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TitleDetails {
     pub card: TitleCard,
     pub alt_names: Vec<String>,
@@ -99,7 +104,7 @@ pub struct TitleDetails {
 }
 
 /// A "Continue watching" entry: the most recent unfinished episode of a title.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ContinueItem {
     pub card: TitleCard,
     pub episode_id: EpisodeId,
@@ -108,7 +113,7 @@ pub struct ContinueItem {
 }
 
 /// One line of the watch history.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HistoryItem {
     pub title_id: TitleId,
     pub title_name: String,
@@ -118,7 +123,7 @@ pub struct HistoryItem {
 }
 
 /// An installed plugin as the library records it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PluginRecord {
     pub id: String,
     pub name: String,
@@ -135,7 +140,7 @@ pub struct PluginRecord {
 }
 
 /// A cached poster image.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Poster {
     pub content_type: String,
     pub bytes: Vec<u8>,

@@ -6,20 +6,11 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use getanime_fake_http::{FakeServer, Reply};
 use getanime_plugins::{Error, Plugin, PluginConfig, PluginRegistry, PluginRuntime, RuntimeLimits};
+use getanime_testkit::{FakeServer, Reply, built_plugin};
 
-/// Where `cargo xtask build-plugins` puts packages (`GETANIME_PLUGINS_DIR` overrides).
 fn package_dir(id: &str) -> Result<PathBuf> {
-    let root = match std::env::var_os("GETANIME_PLUGINS_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/plugins"),
-    };
-    let dir = root.join(id);
-    if !dir.join("plugin.wasm").is_file() {
-        bail!("plugin package {} is missing: run `cargo xtask build-plugins` first", dir.display());
-    }
-    Ok(dir)
+    built_plugin(id)
 }
 
 fn limits() -> RuntimeLimits {

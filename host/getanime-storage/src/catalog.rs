@@ -4,10 +4,20 @@ use getanime_domain::{
     Episode, EpisodeEntry, EpisodeId, ProfileId, Quality, ScheduleDay, SkipRange, Stream, Title,
     TitleCard, TitleDetails, TitleId, Torrent, UnixMillis,
 };
+use std::collections::HashMap;
+
 use rusqlite::{OptionalExtension, Row, Transaction, params};
 
 use crate::watch::watch_from_row;
 use crate::{Database, Error, Result};
+
+/// What sync compares to decide whether a title changed at the source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncState {
+    pub id: TitleId,
+    pub source_updated_at: Option<UnixMillis>,
+    pub details_fetched_at: Option<UnixMillis>,
+}
 
 /// The columns of a [`TitleCard`], in the order [`card_from_row`] reads them.
 pub(crate) const CARD_COLUMNS: &str = "t.id, t.plugin_id, t.source_id, t.name, t.name_original, t.poster_url, t.kind, \
@@ -80,7 +90,7 @@ impl Database {
         ids.into_iter().next().ok_or_else(|| Error::Conflict("upsert returned no id".into()))
     }
 
-    /// Replaces a plugin's weekly schedule (and upserts the titles in it) in one transaction.
+    /// Replaces a plugin's weekly schedule (adding titles it has not seen) in one transaction.
     pub fn replace_schedule(
         &mut self,
         plugin_id: &str,
@@ -97,7 +107,19 @@ impl Database {
                 return Err(Error::Conflict(format!("weekday {} is not 1..=7", day.weekday)));
             }
             for title in &day.items {
-                let id = upsert_title(&transaction, plugin_id, title, fetched_at)?;
+                // A title the library already has is kept as it is: latest and details keep it
+                // fresh, the schedule only adds the ones it has never seen.
+                let known: Option<i64> = transaction
+                    .query_row(
+                        "SELECT id FROM titles WHERE plugin_id = ?1 AND source_id = ?2",
+                        params![plugin_id, title.summary.source_id],
+                        |row| row.get(0),
+                    )
+                    .optional()?;
+                let id = match known {
+                    Some(id) => TitleId(id),
+                    None => upsert_title(&transaction, plugin_id, title, fetched_at)?,
+                };
                 transaction.execute(
                     "INSERT OR IGNORE INTO schedule (title_id, weekday) VALUES (?1, ?2)",
                     params![id.0, day.weekday],
@@ -106,6 +128,34 @@ impl Database {
         }
         transaction.commit()?;
         Ok(())
+    }
+
+    /// What the library knows of these titles of `plugin_id`, keyed by source id: what sync needs
+    /// to decide whether a title changed.
+    pub fn sync_states(
+        &self,
+        plugin_id: &str,
+        source_ids: &[&str],
+    ) -> Result<HashMap<String, SyncState>> {
+        let mut statement = self.connection.prepare_cached(
+            "SELECT id, source_updated_at, details_fetched_at FROM titles WHERE plugin_id = ?1 AND source_id = ?2",
+        )?;
+        let mut states = HashMap::new();
+        for source_id in source_ids {
+            let state = statement
+                .query_row(params![plugin_id, source_id], |row| {
+                    Ok(SyncState {
+                        id: TitleId(row.get(0)?),
+                        source_updated_at: row.get(1)?,
+                        details_fetched_at: row.get(2)?,
+                    })
+                })
+                .optional()?;
+            if let Some(state) = state {
+                states.insert((*source_id).to_owned(), state);
+            }
+        }
+        Ok(states)
     }
 
     /// Looks a title up by its source's id.

@@ -20,6 +20,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
+pub use catalog::SyncState;
 pub use error::{Error, Result};
 pub use plugins::RemovalPolicy;
 pub use schema::SchemaVersion;

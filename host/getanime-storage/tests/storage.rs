@@ -448,6 +448,48 @@ mod catalog {
     }
 
     #[test]
+    fn sync_states_say_what_the_library_knows() -> Result<()> {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        let id = db.upsert_title(PLUGIN, &title("1", "One", &[1.0]), NOW)?;
+        db.upsert_title(PLUGIN, &Title { details_complete: false, ..title("2", "Two", &[]) }, NOW)?;
+        let states = db.sync_states(PLUGIN, &["1", "2", "3"])?;
+        assert_eq!(states.len(), 2);
+        let one = states["1"];
+        assert_eq!(
+            (one.id, one.source_updated_at, one.details_fetched_at),
+            (id, Some(NOW), Some(NOW))
+        );
+        assert_eq!(states["2"].details_fetched_at, None);
+        assert!(db.sync_states("other", &["1"])?.is_empty());
+        Ok(())
+    }
+
+    #[test]
+    fn the_schedule_adds_unknown_titles_and_leaves_known_ones_alone() -> Result<()> {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        let id = db.upsert_title(PLUGIN, &title("1", "Full", &[1.0, 2.0]), NOW)?;
+        let trimmed = Title {
+            episodes: vec![],
+            details_complete: false,
+            ..title("1", "Renamed in the schedule", &[])
+        };
+        db.replace_schedule(
+            PLUGIN,
+            &[ScheduleDay { weekday: 4, items: vec![trimmed, title("2", "New", &[])] }],
+            NOW + 9,
+        )?;
+        let details = db.title_details(id, DEFAULT)?;
+        assert_eq!(
+            (details.card.name.as_str(), details.fetched_at, details.episodes.len()),
+            ("Full", NOW, 2)
+        );
+        assert_eq!(db.titles_on_weekday(4)?.len(), 2);
+        Ok(())
+    }
+
+    #[test]
     fn stale_titles_are_the_never_detailed_and_the_old() -> Result<()> {
         let dir = TestDir::new()?;
         let mut db = dir.open()?;

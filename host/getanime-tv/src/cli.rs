@@ -1,10 +1,14 @@
 //! Command-line interface: the TV UI by default, headless jobs as subcommands.
+//! Exit codes: 0 ok, 1 runtime failure, 2 usage error (clap's).
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
-use getanime_app::{DataPaths, Library};
+use getanime_app::domain::{Rating, TitleCard, TitleId};
+use getanime_app::{App, DataPaths, RemovalPolicy, SyncEvent, SyncOptions};
+use serde::Serialize;
 
 /// getanime: a TV media center for anime, with plugins for content sources.
 #[derive(Debug, Parser)]
@@ -13,6 +17,14 @@ pub struct Cli {
     /// Where the library and plugins live (default: the platform data directory).
     #[arg(long, global = true, env = "GETANIME_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
+
+    /// Machine-readable output (JSON) for the commands that print data.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// On failure, print the whole chain of causes.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
 
     /// Open the UI, render its first frame, and exit (a smoke test of the whole stack).
     #[arg(long)]
@@ -31,25 +43,306 @@ pub struct Cli {
 pub enum Command {
     /// Print what the library holds.
     Status,
+    /// Manage source plugins.
+    #[command(subcommand)]
+    Plugin(PluginCommand),
+    /// Refresh the library from the enabled sources.
+    Sync {
+        /// Only this plugin.
+        #[arg(long)]
+        plugin: Option<String>,
+        /// Read many pages instead of stopping where nothing is new.
+        #[arg(long)]
+        full: bool,
+    },
+    /// Search the sources (results are saved to the library).
+    Search {
+        query: String,
+        #[arg(long)]
+        plugin: Option<String>,
+    },
+    /// List titles from the library.
+    Titles {
+        #[arg(long)]
+        query: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Show one title: episodes, qualities, skips, torrents, watched marks, rating.
+    Show { title_id: i64 },
+    /// Mark an episode watched (or not, with --unset).
+    Watched {
+        title_id: i64,
+        episode: f64,
+        #[arg(long)]
+        unset: bool,
+    },
+    /// Rate a title 1-10, or clear the rating.
+    Rate {
+        title_id: i64,
+        #[arg(required_unless_present = "clear", value_parser = clap::value_parser!(i64).range(1..=10))]
+        score: Option<i64>,
+        #[arg(long, conflicts_with = "score")]
+        clear: bool,
+    },
+    /// What you watched, newest first.
+    History {
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Copy the library to FILE (safe while the app runs).
+    Backup { file: PathBuf },
+    /// Replace the library with the backup in FILE (the current one is kept as *.before-restore).
+    Restore { file: PathBuf },
 }
 
-pub fn run(cli: Cli) -> Result<()> {
-    let paths = DataPaths::resolve(cli.data_dir)?;
-    match cli.command {
-        None => crate::home::run_ui(
-            paths,
-            crate::home::Smoke {
-                exit_after_first_frame: cli.exit_after_first_frame,
-                screenshot: cli.screenshot,
-            },
-        ),
-        Some(Command::Status) => {
-            let library = Library::open(paths)?;
-            let status = library.status().context("reading the library status")?;
-            println!("data directory: {}", library.paths().root().display());
-            println!("schema version: {}", status.schema_version);
-            println!("titles: {}", status.titles);
-            Ok(())
+/// `getanime plugin ...`
+#[derive(Debug, Subcommand)]
+pub enum PluginCommand {
+    /// Installed plugins.
+    List,
+    /// Install or upgrade a plugin package (a directory or a .tar.gz).
+    Install {
+        path: PathBuf,
+        /// Refuse the package unless its sha256 is this.
+        #[arg(long)]
+        sha256: Option<String>,
+    },
+    /// Remove a plugin (titles you watched or rated stay unless --purge).
+    Remove {
+        id: String,
+        #[arg(long)]
+        purge: bool,
+    },
+    Enable {
+        id: String,
+    },
+    Disable {
+        id: String,
+    },
+    /// Set a plugin setting, e.g. base_url.
+    Set {
+        id: String,
+        key: String,
+        value: String,
+    },
+    /// Let a plugin reach HOST (for a mirror set in base_url).
+    Grant {
+        id: String,
+        host: String,
+    },
+}
+
+/// Runs the command line; failures print one clear line (the chain with -v) and exit 1.
+pub fn run(cli: Cli) -> ExitCode {
+    let verbose = cli.verbose;
+    match run_inner(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            if verbose {
+                eprintln!("error: {error:?}");
+            } else {
+                eprintln!("error: {error:#}");
+            }
+            ExitCode::FAILURE
         }
     }
+}
+
+fn run_inner(cli: Cli) -> Result<()> {
+    let paths = DataPaths::resolve(cli.data_dir)?;
+    let Some(command) = cli.command else {
+        let smoke = crate::home::Smoke {
+            exit_after_first_frame: cli.exit_after_first_frame,
+            screenshot: cli.screenshot,
+        };
+        return crate::home::run_ui(paths, smoke);
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting tokio")?;
+    runtime.block_on(async move {
+        let app = App::open(paths)?;
+        Output { json: cli.json }.command(&app, command).await
+    })
+}
+
+struct Output {
+    json: bool,
+}
+
+impl Output {
+    /// Prints `value` as JSON, or its text form.
+    fn print<T: Serialize>(&self, value: &T, text: impl FnOnce(&T) -> String) -> Result<()> {
+        if self.json {
+            println!("{}", serde_json::to_string_pretty(value)?);
+        } else {
+            print!("{}", text(value));
+        }
+        Ok(())
+    }
+
+    async fn command(&self, app: &App, command: Command) -> Result<()> {
+        match command {
+            Command::Status => {
+                let status = app.status().await?;
+                self.print(&status, |status| {
+                    format!(
+                        "data directory: {}\nschema version: {}\ntitles: {}\n",
+                        app.paths().root().display(),
+                        status.schema_version,
+                        status.titles
+                    )
+                })
+            }
+            Command::Plugin(command) => self.plugin(app, command).await,
+            Command::Sync { plugin, full } => self.sync(app, plugin, full).await,
+            Command::Search { query, plugin } => {
+                let cards = app.search_sources(&query, plugin.as_deref()).await?;
+                self.print(&cards, |cards| cards_text(cards))
+            }
+            Command::Titles { query, limit } => {
+                let cards = app.titles(query, limit).await?;
+                self.print(&cards, |cards| cards_text(cards))
+            }
+            Command::Show { title_id } => {
+                let details = app.title(TitleId(title_id)).await?;
+                self.print(&details, crate::text::title_details)
+            }
+            Command::Watched { title_id, episode, unset } => {
+                app.set_watched(TitleId(title_id), episode, !unset).await?;
+                self.done(if unset { "marked not watched" } else { "marked watched" })
+            }
+            Command::Rate { title_id, score, clear } => {
+                let rating = match (score, clear) {
+                    (_, true) => None,
+                    (Some(score), false) => Some(Rating::new(score)?),
+                    (None, false) => bail!("give a score 1-10 or --clear"),
+                };
+                app.rate(TitleId(title_id), rating).await?;
+                self.done(if rating.is_some() { "rated" } else { "rating cleared" })
+            }
+            Command::History { limit } => {
+                let items = app.history(limit).await?;
+                self.print(&items, |items| {
+                    items
+                        .iter()
+                        .map(|item| {
+                            let mark = if item.watch.watched {
+                                "watched".to_owned()
+                            } else {
+                                crate::text::position(item.watch.position_ms)
+                            };
+                            format!(
+                                "{}  {} — episode {}  {mark}\n",
+                                item.title_id.0, item.title_name, item.episode_number
+                            )
+                        })
+                        .collect()
+                })
+            }
+            Command::Backup { file } => {
+                app.backup(file.clone()).await?;
+                self.done(&format!("backed up to {}", file.display()))
+            }
+            Command::Restore { file } => {
+                app.restore(file.clone()).await?;
+                self.done(&format!("restored from {}", file.display()))
+            }
+        }
+    }
+
+    async fn plugin(&self, app: &App, command: PluginCommand) -> Result<()> {
+        match command {
+            PluginCommand::List => {
+                let plugins = app.plugins().await?;
+                self.print(&plugins, |plugins| {
+                    plugins
+                        .iter()
+                        .map(|plugin| {
+                            let state = if plugin.enabled { "enabled" } else { "disabled" };
+                            let error = plugin
+                                .last_error
+                                .as_deref()
+                                .map(|error| format!("  last error: {error}"))
+                                .unwrap_or_default();
+                            format!(
+                                "{} {} ({state}) — {}{error}\n",
+                                plugin.id, plugin.version, plugin.name
+                            )
+                        })
+                        .collect()
+                })
+            }
+            PluginCommand::Install { path, sha256 } => {
+                let record = app.install_plugin(path, sha256).await?;
+                self.print(&record, |record| {
+                    format!(
+                        "installed {} {}; it may reach: {}\n",
+                        record.id,
+                        record.version,
+                        record.allowed_hosts.join(", ")
+                    )
+                })
+            }
+            PluginCommand::Remove { id, purge } => {
+                let policy = if purge {
+                    RemovalPolicy::DeleteEverything
+                } else {
+                    RemovalPolicy::KeepHistory
+                };
+                let deleted = app.remove_plugin(&id, policy).await?;
+                self.done(&format!("removed {id} ({deleted} titles deleted)"))
+            }
+            PluginCommand::Enable { id } => {
+                app.set_plugin_enabled(&id, true).await?;
+                self.done(&format!("enabled {id}"))
+            }
+            PluginCommand::Disable { id } => {
+                app.set_plugin_enabled(&id, false).await?;
+                self.done(&format!("disabled {id}"))
+            }
+            PluginCommand::Set { id, key, value } => {
+                if let Some(needed) = app.set_plugin_setting(&id, &key, &value).await? {
+                    eprintln!(
+                        "note: {} may not reach {} yet; allow it with `getanime plugin grant {} {}`",
+                        needed.plugin_id, needed.host, needed.plugin_id, needed.host
+                    );
+                }
+                self.done(&format!("{id}: {key} = {value}"))
+            }
+            PluginCommand::Grant { id, host } => {
+                app.grant_host(&id, &host).await?;
+                self.done(&format!("{id} may now reach {host}"))
+            }
+        }
+    }
+
+    async fn sync(&self, app: &App, plugin: Option<String>, full: bool) -> Result<()> {
+        let options =
+            SyncOptions { plugin, max_pages: if full { 50 } else { 5 }, ..SyncOptions::default() };
+        let bar = crate::progress::SyncBar::new(self.json);
+        let reports = app.sync(&options, &|event: SyncEvent| bar.show(&event)).await?;
+        bar.finish();
+        let posters = app.refresh_posters(500).await?;
+        let failed = reports.iter().any(|report| report.error.is_some());
+        self.print(&(&reports, &posters), |(reports, posters)| {
+            crate::text::sync_reports(reports, posters)
+        })?;
+        if failed {
+            bail!("some sources could not be synced; the library keeps what it had");
+        }
+        Ok(())
+    }
+
+    fn done(&self, message: &str) -> Result<()> {
+        self.print(&serde_json::json!({ "ok": true, "message": message }), |_| {
+            format!("{message}\n")
+        })
+    }
+}
+
+fn cards_text(cards: &[TitleCard]) -> String {
+    cards.iter().map(crate::text::card_line).collect()
 }

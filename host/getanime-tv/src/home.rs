@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use getanime_app::{DataPaths, Library};
+use getanime_app::{App, DataPaths, LibraryStatus};
 use slint::ComponentHandle;
 
 use crate::ui::{AppWindow, HomeAdapter};
@@ -38,7 +38,7 @@ pub fn run_ui(paths: DataPaths, smoke: Smoke) -> Result<()> {
 fn load_library_status(window: &AppWindow, paths: DataPaths) {
     let weak = window.as_weak();
     std::thread::spawn(move || {
-        let (status, error) = match Library::open(paths).and_then(|library| library.status()) {
+        let (status, error) = match library_status(paths) {
             Ok(status) => (format!("{} titles in your library", status.titles), String::new()),
             Err(error) => ("The library could not be opened".to_owned(), format!("{error:#}")),
         };
@@ -52,6 +52,15 @@ fn load_library_status(window: &AppWindow, paths: DataPaths) {
             tracing::warn!("the window closed before the library status arrived: {error}");
         }
     });
+}
+
+/// Opens the app on its own small runtime (this thread is not the UI thread) and counts.
+fn library_status(paths: DataPaths) -> anyhow::Result<LibraryStatus> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting tokio")?;
+    runtime.block_on(async move { App::open(paths)?.status().await })
 }
 
 /// Once the library status is on screen, renders the window into an image, saves it if asked,

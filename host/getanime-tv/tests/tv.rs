@@ -1,27 +1,107 @@
-//! Smoke tests of the real binary and the real Slint window (needs a display: `cargo xtask test`
-//! runs the suite under Xvfb).
+//! Tests of the real `getanime` binary: the command line against a fake API on 127.0.0.1 with the
+//! real plugins, and the real Slint window under Xvfb (`cargo xtask test` provides the display).
 
-use std::process::Command;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 
 use anyhow::{Context, Result, ensure};
+use getanime_testkit::{FakeServer, built_plugin, fixture};
 
 /// The accent color of `ui/theme.slint`, used by the app title.
 const ACCENT: [u8; 3] = [0xff, 0x6b, 0x3d];
 
-fn getanime() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_getanime"));
-    command.env("SLINT_BACKEND", "winit-software");
-    command
+/// Runs `getanime --data-dir DIR ARGS...`.
+fn getanime(data: &Path, args: &[&str]) -> Result<Output> {
+    Command::new(env!("CARGO_BIN_EXE_getanime"))
+        .env("SLINT_BACKEND", "winit-software")
+        .env_remove("GETANIME_LOG")
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .output()
+        .context("running getanime")
+}
+
+/// Runs and requires success; returns stdout.
+fn check(data: &Path, args: &[&str]) -> Result<String> {
+    let output = getanime(data, args)?;
+    ensure!(
+        output.status.success(),
+        "getanime {args:?} failed ({}): {}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Ok(String::from_utf8(output.stdout)?)
 }
 
 #[test]
 fn status_reports_an_empty_new_library() -> Result<()> {
     let temp = tempfile::tempdir()?;
-    let output = getanime().arg("--data-dir").arg(temp.path()).arg("status").output()?;
-    ensure!(output.status.success(), "status failed: {}", String::from_utf8_lossy(&output.stderr));
-    let stdout = String::from_utf8(output.stdout)?;
+    let stdout = check(temp.path(), &["status"])?;
     assert!(stdout.contains("schema version: 1"), "{stdout}");
     assert!(stdout.contains("titles: 0"), "{stdout}");
+    let json: serde_json::Value =
+        serde_json::from_str(&check(temp.path(), &["--json", "status"])?)?;
+    assert_eq!(json["titles"], 0);
+    Ok(())
+}
+
+#[test]
+fn the_command_line_installs_syncs_shows_rates_and_restores() -> Result<()> {
+    let server = FakeServer::start_in_background()?;
+    server.route("/v3/title/updates", fixture("anilibria", "updates_page1.json")?);
+    server.route("/v3/title/schedule", fixture("anilibria", "schedule.json")?);
+    server.route("/v3/title?id=9432", fixture("anilibria", "title_9432.json")?);
+    let temp = tempfile::tempdir()?;
+    let data = temp.path().join("data");
+    let plugin = built_plugin("anilibria")?;
+
+    let installed = check(&data, &["plugin", "install", plugin.to_str().context("utf-8 path")?])?;
+    assert!(installed.contains("installed anilibria 0.1.0"), "{installed}");
+    let set = getanime(
+        &data,
+        &["plugin", "set", "anilibria", "base_url", &format!("{}/v3", server.base_url())],
+    )?;
+    assert!(
+        String::from_utf8_lossy(&set.stderr).contains("getanime plugin grant anilibria 127.0.0.1")
+    );
+    check(&data, &["plugin", "grant", "anilibria", "127.0.0.1"])?;
+
+    let synced = check(&data, &["sync"])?;
+    assert!(synced.contains("anilibria: 3 written, 0 unchanged"), "{synced}");
+    let titles = check(&data, &["titles", "--query", "почтальон"])?;
+    assert!(titles.contains("Звёздный почтальон"), "{titles}");
+    let json: serde_json::Value =
+        serde_json::from_str(&check(&data, &["--json", "titles", "--query", "почтальон"])?)?;
+    let id = json[0]["id"].as_i64().context("a title id")?.to_string();
+
+    check(&data, &["watched", &id, "3.5"])?;
+    check(&data, &["rate", &id, "8"])?;
+    let shown = check(&data, &["show", &id])?;
+    assert!(shown.contains("your rating 8/10"), "{shown}");
+    assert!(shown.contains("3.5 Что было раньше  [fhd hd sd]  ✓ watched"), "{shown}");
+    assert!(check(&data, &["history"])?.contains("episode 3.5  watched"));
+
+    let backup = temp.path().join("backup.sqlite3");
+    check(&data, &["backup", backup.to_str().context("utf-8 path")?])?;
+    check(&data, &["rate", &id, "--clear"])?;
+    check(&data, &["restore", backup.to_str().context("utf-8 path")?])?;
+    assert!(check(&data, &["show", &id])?.contains("your rating 8/10"), "the rating is back");
+    Ok(())
+}
+
+#[test]
+fn failures_exit_1_with_one_line_and_usage_errors_exit_2() -> Result<()> {
+    let temp = tempfile::tempdir()?;
+    let missing = getanime(temp.path(), &["show", "12345"])?;
+    assert_eq!(missing.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert!(stderr.starts_with("error: ") && stderr.contains("no title with id 12345"), "{stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    let usage = getanime(temp.path(), &["rate", "1", "11"])?;
+    assert_eq!(usage.status.code(), Some(2));
+    let unknown = getanime(temp.path(), &["plugin", "install", "/no/such/package"])?;
+    assert_eq!(unknown.status.code(), Some(1));
     Ok(())
 }
 
@@ -31,13 +111,10 @@ fn the_window_renders_the_home_screen_and_exits() -> Result<()> {
         .context("no DISPLAY: run the UI tests under Xvfb (`cargo xtask test` does)")?;
     let temp = tempfile::tempdir()?;
     let screenshot = screenshot_path("home.png")?;
-    let output = getanime()
-        .arg("--data-dir")
-        .arg(temp.path())
-        .arg("--exit-after-first-frame")
-        .arg("--screenshot")
-        .arg(&screenshot)
-        .output()?;
+    let output = getanime(
+        temp.path(),
+        &["--exit-after-first-frame", "--screenshot", screenshot.to_str().context("utf-8 path")?],
+    )?;
     let stderr = String::from_utf8_lossy(&output.stderr);
     ensure!(output.status.success(), "the UI failed: {stderr}");
     assert!(stderr.contains("first frame with the library rendered"), "{stderr}");
@@ -54,8 +131,8 @@ fn the_window_renders_the_home_screen_and_exits() -> Result<()> {
 }
 
 /// Screenshots are kept in `target/screenshots/` for people to look at.
-fn screenshot_path(name: &str) -> Result<std::path::PathBuf> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+fn screenshot_path(name: &str) -> Result<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
     std::fs::create_dir_all(&dir)?;
     Ok(dir.join(name))
 }

@@ -211,7 +211,7 @@ async fn handle(
     let target = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
     lock(requests).push(target.clone());
     let reply = find(routes, &target)
-        .unwrap_or_else(|| Reply::new(404, "application/json", r#"{"error":"not found"}"#));
+        .unwrap_or_else(|| Reply::new(404, "text/plain", "no such route in the fake server"));
     if !reply.delay.is_zero() {
         tokio::time::sleep(reply.delay).await;
     }

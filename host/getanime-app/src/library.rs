@@ -1,0 +1,113 @@
+//! Reading and editing the library: what the screens and the CLI show.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use getanime_domain::{
+    ContinueItem, HistoryItem, ProfileId, Rating, TitleCard, TitleDetails, TitleId,
+};
+use serde::Serialize;
+
+use crate::{App, now_ms};
+
+/// What the status line says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LibraryStatus {
+    pub titles: u64,
+    pub schema_version: i64,
+}
+
+/// The rows of the home screen.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Home {
+    pub continue_watching: Vec<ContinueItem>,
+    pub new_episodes: Vec<TitleCard>,
+    pub today: Vec<TitleCard>,
+    pub rated: Vec<TitleCard>,
+}
+
+const ROW_LENGTH: u32 = 30;
+
+impl App {
+    /// Counts for the status line.
+    pub async fn status(&self) -> Result<LibraryStatus> {
+        self.db(|db| {
+            Ok(LibraryStatus { titles: db.title_count()?, schema_version: db.schema_version()? })
+        })
+        .await
+    }
+
+    /// The home screen rows for `weekday` (1 = Monday).
+    pub async fn home(&self, weekday: u8) -> Result<Home> {
+        self.db(move |db| {
+            Ok(Home {
+                continue_watching: db.continue_watching(ProfileId::DEFAULT, ROW_LENGTH)?,
+                new_episodes: db.recently_updated(ROW_LENGTH, 0)?,
+                today: db.titles_on_weekday(weekday)?,
+                rated: db.rated_titles(ProfileId::DEFAULT, ROW_LENGTH)?,
+            })
+        })
+        .await
+    }
+
+    /// Titles from the library: matching `query` when given, else the recently updated ones.
+    pub async fn titles(&self, query: Option<String>, limit: u32) -> Result<Vec<TitleCard>> {
+        self.db(move |db| match query {
+            Some(query) => db.search_titles(&query, limit),
+            None => db.recently_updated(limit, 0),
+        })
+        .await
+    }
+
+    /// Titles airing on `weekday` (1 = Monday).
+    pub async fn schedule(&self, weekday: u8) -> Result<Vec<TitleCard>> {
+        self.db(move |db| db.titles_on_weekday(weekday)).await
+    }
+
+    /// Everything about one title.
+    pub async fn title(&self, id: TitleId) -> Result<TitleDetails> {
+        self.db(move |db| db.title_details(id, ProfileId::DEFAULT)).await
+    }
+
+    /// Marks an episode (by its number) watched or not.
+    pub async fn set_watched(
+        &self,
+        title: TitleId,
+        episode_number: f64,
+        watched: bool,
+    ) -> Result<()> {
+        let details = self.title(title).await?;
+        let Some(entry) =
+            details.episodes.iter().find(|entry| entry.episode.number == episode_number)
+        else {
+            bail!("{} has no episode {episode_number}", details.card.name);
+        };
+        let episode = entry.id;
+        self.db(move |db| db.set_watched(ProfileId::DEFAULT, episode, watched, now_ms())).await
+    }
+
+    /// Rates a title 1-10, or clears the rating.
+    pub async fn rate(&self, title: TitleId, rating: Option<Rating>) -> Result<()> {
+        self.db(move |db| match rating {
+            Some(rating) => db.set_rating(ProfileId::DEFAULT, title, rating, now_ms()),
+            None => db.clear_rating(ProfileId::DEFAULT, title).map(|_| ()),
+        })
+        .await
+    }
+
+    /// What was watched, newest first.
+    pub async fn history(&self, limit: u32) -> Result<Vec<HistoryItem>> {
+        self.db(move |db| db.history(ProfileId::DEFAULT, limit, 0)).await
+    }
+
+    /// Writes a consistent copy of the library to `path` (works while the app runs).
+    pub async fn backup(&self, path: PathBuf) -> Result<()> {
+        self.db(move |db| db.backup_to(&path)).await.context("backing up the library")
+    }
+
+    /// Replaces the library with the backup at `path`; the current one is kept beside it as
+    /// `library.sqlite3.before-restore`.
+    pub async fn restore(&self, path: PathBuf) -> Result<()> {
+        self.db(move |db| db.restore_from(&path)).await.context("restoring the library")
+    }
+}

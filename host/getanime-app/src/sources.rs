@@ -1,0 +1,169 @@
+//! Installing, configuring and removing source plugins: files through the plugin registry, state
+//! in the `plugins` table.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use getanime_domain::PluginRecord;
+use getanime_plugins::{Plugin, PluginConfig};
+use getanime_storage::RemovalPolicy;
+
+use crate::{App, now_ms};
+
+/// Setting keys with this prefix record hosts the user granted a plugin; they are not passed to
+/// the plugin as settings.
+const GRANT_PREFIX: &str = "host:";
+
+/// A setting points at a host the plugin may not reach until the user grants it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GrantNeeded {
+    pub plugin_id: String,
+    pub host: String,
+}
+
+impl App {
+    /// Installs (or upgrades) the plugin package at `source` (directory or `.tar.gz`): every
+    /// check first, files second, the library record last.
+    pub async fn install_plugin(
+        &self,
+        source: PathBuf,
+        expected_sha256: Option<String>,
+    ) -> Result<PluginRecord> {
+        let (runtime, registry) = (Arc::clone(&self.runtime), Arc::clone(&self.registry));
+        let installed = tokio::task::spawn_blocking(move || {
+            registry.install(&runtime, &source, expected_sha256.as_deref())
+        })
+        .await
+        .context("the install task failed")??;
+        let now = now_ms();
+        let manifest = installed.manifest;
+        let record = PluginRecord {
+            id: manifest.id.clone(),
+            name: manifest.name.clone(),
+            version: manifest.version.clone(),
+            api_version: manifest.api_version.clone(),
+            sha256: installed.sha256,
+            description: manifest.description.clone(),
+            enabled: true,
+            allowed_hosts: manifest.allowed_hosts.clone(),
+            installed_at: now,
+            updated_at: now,
+            last_sync_at: None,
+            last_error: None,
+        };
+        let stored = record.clone();
+        self.db(move |db| db.register_plugin(&stored)).await?;
+        let id = record.id.clone();
+        self.db(move |db| db.plugin(&id)).await?.context("the plugin record vanished")
+    }
+
+    /// Every installed plugin.
+    pub async fn plugins(&self) -> Result<Vec<PluginRecord>> {
+        self.db(|db| db.plugins()).await
+    }
+
+    /// Removes a plugin's files and record; its titles go as `policy` says.
+    pub async fn remove_plugin(&self, id: &str, policy: RemovalPolicy) -> Result<usize> {
+        let owned = id.to_owned();
+        let deleted = self.db(move |db| db.remove_plugin(&owned, policy)).await?;
+        self.registry.remove(id).with_context(|| format!("removing the files of plugin {id}"))?;
+        Ok(deleted)
+    }
+
+    pub async fn set_plugin_enabled(&self, id: &str, enabled: bool) -> Result<()> {
+        let id = id.to_owned();
+        self.db(move |db| db.set_plugin_enabled(&id, enabled)).await
+    }
+
+    /// Sets a plugin setting. A URL whose host the plugin may not reach is stored, and the host is
+    /// returned so the caller can ask the user to grant it.
+    pub async fn set_plugin_setting(
+        &self,
+        id: &str,
+        key: &str,
+        value: &str,
+    ) -> Result<Option<GrantNeeded>> {
+        if key.starts_with(GRANT_PREFIX) {
+            bail!("setting names starting with {GRANT_PREFIX:?} are reserved; use `plugin grant`");
+        }
+        let (owned_id, owned_key, owned_value) = (id.to_owned(), key.to_owned(), value.to_owned());
+        self.db(move |db| db.set_plugin_setting(&owned_id, &owned_key, &owned_value)).await?;
+        let Some(host) = url_host(value) else { return Ok(None) };
+        let record = self.plugin_record(id).await?;
+        let granted = self.granted_hosts(id).await?;
+        let allowed = record
+            .allowed_hosts
+            .iter()
+            .chain(&granted)
+            .any(|allowed| allowed.eq_ignore_ascii_case(&host));
+        Ok((!allowed).then(|| GrantNeeded { plugin_id: id.to_owned(), host }))
+    }
+
+    /// Lets a plugin reach `host` in addition to its manifest's allowed hosts.
+    pub async fn grant_host(&self, id: &str, host: &str) -> Result<()> {
+        let host = host.trim().to_ascii_lowercase();
+        if host.is_empty() || host.contains(['/', ' ', ':']) {
+            bail!("{host:?} is not a host name");
+        }
+        let (id, key) = (id.to_owned(), format!("{GRANT_PREFIX}{host}"));
+        self.db(move |db| db.set_plugin_setting(&id, &key, "granted")).await
+    }
+
+    pub(crate) async fn plugin_record(&self, id: &str) -> Result<PluginRecord> {
+        let owned = id.to_owned();
+        self.db(move |db| db.plugin(&owned))
+            .await?
+            .with_context(|| format!("plugin {id} is not installed"))
+    }
+
+    async fn granted_hosts(&self, id: &str) -> Result<Vec<String>> {
+        let settings = self.plugin_overrides(id).await?;
+        Ok(settings
+            .keys()
+            .filter_map(|key| key.strip_prefix(GRANT_PREFIX))
+            .map(str::to_owned)
+            .collect())
+    }
+
+    async fn plugin_overrides(&self, id: &str) -> Result<BTreeMap<String, String>> {
+        let id = id.to_owned();
+        self.db(move |db| db.plugin_settings(&id)).await
+    }
+
+    /// Loads an installed plugin with the user's settings and grants.
+    pub(crate) async fn load_plugin(&self, id: &str) -> Result<Plugin> {
+        let overrides = self.plugin_overrides(id).await?;
+        let mut config = PluginConfig::default();
+        for (key, value) in overrides {
+            match key.strip_prefix(GRANT_PREFIX) {
+                Some(host) => config.granted_hosts.push(host.to_owned()),
+                None => {
+                    config.settings.insert(key, value);
+                }
+            }
+        }
+        let (runtime, registry) = (Arc::clone(&self.runtime), Arc::clone(&self.registry));
+        let id = id.to_owned();
+        tokio::task::spawn_blocking(move || registry.load(&runtime, &id, config))
+            .await
+            .context("the plugin load task failed")?
+            .map_err(anyhow::Error::from)
+    }
+
+    /// The hosts a plugin may reach: its manifest's and the ones the user granted.
+    pub(crate) async fn reachable_hosts(&self, id: &str) -> Result<Vec<String>> {
+        let mut hosts = self.plugin_record(id).await?.allowed_hosts;
+        hosts.extend(self.granted_hosts(id).await?);
+        Ok(hosts)
+    }
+}
+
+/// The host of an http(s) URL, lower-cased.
+pub(crate) fn url_host(value: &str) -> Option<String> {
+    let url = reqwest::Url::parse(value.trim()).ok()?;
+    matches!(url.scheme(), "http" | "https")
+        .then(|| url.host_str().map(str::to_ascii_lowercase))
+        .flatten()
+}

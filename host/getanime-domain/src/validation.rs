@@ -1,0 +1,447 @@
+//! Validation of plugin output: nothing a plugin returns reaches the library unchecked.
+//!
+//! Hard rules reject a title whole ([`Rejected`] names the plugin, the title and the field);
+//! soft problems are repaired and listed ([`Repair`]) so the caller can log them. Pure: no IO.
+
+use std::collections::HashSet;
+
+use thiserror::Error;
+
+use crate::{Episode, SkipRange, Stream, Title, Torrent};
+
+/// Longest source id accepted.
+pub const MAX_SOURCE_ID: usize = 128;
+/// Longest name kept (longer ones are cut).
+pub const MAX_NAME_CHARS: usize = 300;
+/// Longest description kept.
+pub const MAX_DESCRIPTION_CHARS: usize = 20_000;
+/// Longest URL accepted.
+pub const MAX_URL: usize = 4_096;
+/// Most episodes a title may have.
+pub const MAX_EPISODES: usize = 10_000;
+/// Most torrents a title may have.
+pub const MAX_TORRENTS: usize = 1_000;
+/// Most alternative names and genres kept.
+pub const MAX_LIST_ITEMS: usize = 50;
+
+/// A title that breaks a hard rule.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("plugin {plugin_id} returned an invalid title {source_id:?}: {field} {problem}")]
+pub struct Rejected {
+    pub plugin_id: String,
+    pub source_id: String,
+    pub field: &'static str,
+    pub problem: String,
+}
+
+/// A soft problem that was repaired.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Repair {
+    pub field: &'static str,
+    pub what: String,
+}
+
+/// Checks and normalizes one title from `plugin_id`.
+pub fn validate_title(plugin_id: &str, mut title: Title) -> Result<(Title, Vec<Repair>), Rejected> {
+    let mut repairs = Vec::new();
+    let source_id = title.summary.source_id.trim().to_owned();
+    let reject = |field: &'static str, problem: String| Rejected {
+        plugin_id: plugin_id.to_owned(),
+        source_id: title.summary.source_id.clone(),
+        field,
+        problem,
+    };
+    if source_id.is_empty()
+        || source_id.len() > MAX_SOURCE_ID
+        || source_id.chars().any(char::is_control)
+    {
+        return Err(reject("source_id", format!("must be 1-{MAX_SOURCE_ID} printable characters")));
+    }
+    let Some(name) = clean_line(&title.summary.name, MAX_NAME_CHARS, "name", &mut repairs) else {
+        return Err(reject("name", "is empty".into()));
+    };
+    if title.episodes.len() > MAX_EPISODES {
+        return Err(reject(
+            "episodes",
+            format!("has {} entries, more than {MAX_EPISODES}", title.episodes.len()),
+        ));
+    }
+    if title.torrents.len() > MAX_TORRENTS {
+        return Err(reject(
+            "torrents",
+            format!("has {} entries, more than {MAX_TORRENTS}", title.torrents.len()),
+        ));
+    }
+    title.summary.source_id = source_id;
+    title.summary.name = name;
+    title.summary.name_original = title
+        .summary
+        .name_original
+        .as_deref()
+        .and_then(|text| clean_line(text, MAX_NAME_CHARS, "name_original", &mut repairs));
+    title.summary.alt_names = clean_list(&title.summary.alt_names, "alt_names", &mut repairs);
+    title.summary.poster_url =
+        check_url(title.summary.poster_url.take(), "poster_url", &mut repairs);
+    title.summary.kind =
+        title.summary.kind.as_deref().and_then(|text| clean_line(text, 40, "kind", &mut repairs));
+    if title.summary.updated_at.is_some_and(|at| at <= 0) {
+        title.summary.updated_at = None;
+    }
+    title.description =
+        title.description.as_deref().and_then(|text| clean_text(text, &mut repairs));
+    title.genres = clean_list(&title.genres, "genres", &mut repairs);
+    title.status =
+        title.status.as_deref().and_then(|text| clean_line(text, 60, "status", &mut repairs));
+    if title.year.is_some_and(|year| !(1900..=2100).contains(&year)) {
+        repairs.push(Repair {
+            field: "year",
+            what: format!("{:?} is out of range, dropped", title.year),
+        });
+        title.year = None;
+    }
+    if title.release_weekday.is_some_and(|day| !(1..=7).contains(&day)) {
+        repairs.push(Repair {
+            field: "release_weekday",
+            what: format!("{:?} is not 1-7, dropped", title.release_weekday),
+        });
+        title.release_weekday = None;
+    }
+    title.episodes = clean_episodes(std::mem::take(&mut title.episodes), &mut repairs);
+    title.torrents = clean_torrents(std::mem::take(&mut title.torrents), &mut repairs);
+    Ok((title, repairs))
+}
+
+/// One line of text: control characters removed, whitespace collapsed, length capped.
+fn clean_line(
+    text: &str,
+    max_chars: usize,
+    field: &'static str,
+    repairs: &mut Vec<Repair>,
+) -> Option<String> {
+    let cleaned: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let cleaned = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
+    if cleaned.is_empty() {
+        return None;
+    }
+    if cleaned.chars().count() > max_chars {
+        repairs.push(Repair { field, what: format!("cut to {max_chars} characters") });
+        return Some(cleaned.chars().take(max_chars).collect());
+    }
+    Some(cleaned)
+}
+
+/// Multi-line text: control characters other than newlines removed, length capped.
+fn clean_text(text: &str, repairs: &mut Vec<Repair>) -> Option<String> {
+    let cleaned: String = text.chars().filter(|c| *c == '\n' || !c.is_control()).collect();
+    let cleaned = cleaned.trim();
+    if cleaned.is_empty() {
+        return None;
+    }
+    if cleaned.chars().count() > MAX_DESCRIPTION_CHARS {
+        repairs.push(Repair {
+            field: "description",
+            what: format!("cut to {MAX_DESCRIPTION_CHARS} characters"),
+        });
+        return Some(cleaned.chars().take(MAX_DESCRIPTION_CHARS).collect());
+    }
+    Some(cleaned.to_owned())
+}
+
+fn clean_list(items: &[String], field: &'static str, repairs: &mut Vec<Repair>) -> Vec<String> {
+    let mut seen = HashSet::new();
+    let cleaned: Vec<String> = items
+        .iter()
+        .filter_map(|item| clean_line(item, MAX_NAME_CHARS, field, repairs))
+        .filter(|item| seen.insert(item.to_lowercase()))
+        .collect();
+    if cleaned.len() > MAX_LIST_ITEMS {
+        repairs.push(Repair {
+            field,
+            what: format!("kept the first {MAX_LIST_ITEMS} of {}", cleaned.len()),
+        });
+    }
+    cleaned.into_iter().take(MAX_LIST_ITEMS).collect()
+}
+
+/// Only absolute http(s) URLs of sane length survive.
+pub fn is_web_url(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    let rest = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://"));
+    url.len() <= MAX_URL
+        && !url.chars().any(|c| c.is_control() || c.is_whitespace())
+        && rest.is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'))
+}
+
+fn check_url(
+    url: Option<String>,
+    field: &'static str,
+    repairs: &mut Vec<Repair>,
+) -> Option<String> {
+    let url = url?;
+    if is_web_url(&url) {
+        Some(url.trim().to_owned())
+    } else {
+        repairs.push(Repair {
+            field,
+            what: format!("{} is not an http(s) URL, dropped", shorten(&url)),
+        });
+        None
+    }
+}
+
+fn shorten(text: &str) -> String {
+    let short: String = text.chars().take(60).collect();
+    format!("{short:?}")
+}
+
+fn clean_episodes(episodes: Vec<Episode>, repairs: &mut Vec<Repair>) -> Vec<Episode> {
+    let mut kept: Vec<Episode> = Vec::with_capacity(episodes.len());
+    for mut episode in episodes {
+        if !episode.number.is_finite() || episode.number < 0.0 || episode.number > 1.0e6 {
+            repairs.push(Repair {
+                field: "episodes.number",
+                what: format!("{} is not a valid number, episode dropped", episode.number),
+            });
+            continue;
+        }
+        if kept.iter().any(|other| other.number == episode.number) {
+            repairs.push(Repair {
+                field: "episodes.number",
+                what: format!("episode {} repeated, kept the first", episode.number),
+            });
+            continue;
+        }
+        episode.name = episode
+            .name
+            .as_deref()
+            .and_then(|text| clean_line(text, MAX_NAME_CHARS, "episodes.name", repairs));
+        episode.preview_url =
+            check_url(episode.preview_url.take(), "episodes.preview_url", repairs);
+        let mut qualities = HashSet::new();
+        let streams: Vec<Stream> = std::mem::take(&mut episode.streams)
+            .into_iter()
+            .filter(|stream| {
+                let ok = is_web_url(&stream.url) && qualities.insert(stream.quality);
+                if !ok {
+                    repairs.push(Repair {
+                        field: "episodes.streams",
+                        what: format!("{} dropped", shorten(&stream.url)),
+                    });
+                }
+                ok
+            })
+            .collect();
+        episode.streams = streams;
+        episode.opening =
+            check_range(episode.opening, episode.duration_ms, "episodes.opening", repairs);
+        episode.ending =
+            check_range(episode.ending, episode.duration_ms, "episodes.ending", repairs);
+        if episode.published_at.is_some_and(|at| at <= 0) {
+            episode.published_at = None;
+        }
+        kept.push(episode);
+    }
+    kept.sort_by(|a, b| a.number.total_cmp(&b.number));
+    kept
+}
+
+/// A skip range must be non-empty and inside the episode when its length is known.
+fn check_range(
+    range: Option<SkipRange>,
+    duration_ms: Option<u32>,
+    field: &'static str,
+    repairs: &mut Vec<Repair>,
+) -> Option<SkipRange> {
+    let range = range?;
+    let inside = duration_ms.is_none_or(|duration| range.end_ms <= duration);
+    if range.start_ms < range.end_ms && inside {
+        Some(range)
+    } else {
+        repairs.push(Repair {
+            field,
+            what: format!("{}-{} ms is not a valid range, dropped", range.start_ms, range.end_ms),
+        });
+        None
+    }
+}
+
+fn clean_torrents(torrents: Vec<Torrent>, repairs: &mut Vec<Repair>) -> Vec<Torrent> {
+    let mut ids = HashSet::new();
+    torrents
+        .into_iter()
+        .filter_map(|mut torrent| {
+            torrent.source_id = torrent.source_id.trim().to_owned();
+            let magnet_ok =
+                torrent.magnet.starts_with("magnet:?") && torrent.magnet.len() <= MAX_URL;
+            if torrent.source_id.is_empty() || !magnet_ok || !ids.insert(torrent.source_id.clone())
+            {
+                repairs.push(Repair {
+                    field: "torrents",
+                    what: format!("torrent {:?} dropped", torrent.source_id),
+                });
+                return None;
+            }
+            torrent.episodes = clean_line(&torrent.episodes, 100, "torrents.episodes", repairs)
+                .unwrap_or_default();
+            torrent.quality =
+                clean_line(&torrent.quality, 100, "torrents.quality", repairs).unwrap_or_default();
+            Some(torrent)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Quality, TitleSummary};
+
+    fn title() -> Title {
+        Title {
+            summary: TitleSummary {
+                source_id: " 42 ".into(),
+                name: "  Магическая\tбитва \u{0007}".into(),
+                name_original: Some("".into()),
+                alt_names: vec!["JJK".into(), "jjk".into(), " ".into()],
+                poster_url: Some("file:///etc/passwd".into()),
+                kind: Some("TV".into()),
+                episodes_total: Some(24),
+                updated_at: Some(0),
+            },
+            description: Some("Строка\u{0000}\nвторая ".into()),
+            genres: vec!["Экшен".into()],
+            year: Some(1800),
+            status: None,
+            release_weekday: Some(9),
+            episodes: vec![
+                episode(2.0, "https://cdn.example/2.m3u8"),
+                episode(f64::NAN, "https://cdn.example/x.m3u8"),
+                episode(1.0, "javascript:alert(1)"),
+                episode(2.0, "https://cdn.example/dup.m3u8"),
+            ],
+            torrents: vec![
+                torrent("t1", "magnet:?xt=urn:btih:00"),
+                torrent("t1", "magnet:?xt=urn:btih:11"),
+                torrent("t2", "http://evil.example/file.torrent"),
+            ],
+            details_complete: true,
+        }
+    }
+
+    fn episode(number: f64, url: &str) -> Episode {
+        Episode {
+            number,
+            name: None,
+            streams: vec![Stream { quality: Quality::Hd, url: url.into() }],
+            preview_url: None,
+            opening: Some(SkipRange { start_ms: 5_000, end_ms: 1_000 }),
+            ending: Some(SkipRange { start_ms: 1_300_000, end_ms: 1_390_000 }),
+            duration_ms: Some(1_420_000),
+            published_at: None,
+        }
+    }
+
+    fn torrent(id: &str, magnet: &str) -> Torrent {
+        Torrent {
+            source_id: id.into(),
+            episodes: "1-12".into(),
+            quality: "1080p".into(),
+            size_bytes: None,
+            magnet: magnet.into(),
+            seeders: None,
+        }
+    }
+
+    #[test]
+    fn soft_problems_are_repaired() {
+        let (title, repairs) = validate_title("anilibria", title()).expect("repairable");
+        assert_eq!(title.summary.source_id, "42");
+        assert_eq!(title.summary.name, "Магическая битва");
+        assert_eq!(title.summary.name_original, None);
+        assert_eq!(title.summary.alt_names, ["JJK"]);
+        assert_eq!(title.summary.poster_url, None);
+        assert_eq!(title.summary.updated_at, None);
+        assert_eq!(title.description.as_deref(), Some("Строка\nвторая"));
+        assert_eq!((title.year, title.release_weekday), (None, None));
+        let numbers: Vec<f64> = title.episodes.iter().map(|episode| episode.number).collect();
+        assert_eq!(numbers, [1.0, 2.0]);
+        assert!(title.episodes[0].streams.is_empty(), "a javascript: stream is dropped");
+        assert_eq!(
+            title.episodes[1].streams[0].url, "https://cdn.example/2.m3u8",
+            "the first episode 2 is kept"
+        );
+        assert_eq!(title.episodes[1].opening, None, "a backwards range is dropped");
+        assert!(title.episodes[1].ending.is_some());
+        let torrents: Vec<&str> =
+            title.torrents.iter().map(|torrent| torrent.magnet.as_str()).collect();
+        assert_eq!(torrents, ["magnet:?xt=urn:btih:00"]);
+        let fields: HashSet<&str> = repairs.iter().map(|repair| repair.field).collect();
+        for field in [
+            "poster_url",
+            "year",
+            "release_weekday",
+            "episodes.number",
+            "episodes.streams",
+            "episodes.opening",
+            "torrents",
+        ] {
+            assert!(fields.contains(field), "{field} repair missing in {repairs:?}");
+        }
+    }
+
+    #[track_caller]
+    fn check_rejected(mutate: impl FnOnce(&mut Title), field: &str) {
+        let mut broken = title();
+        mutate(&mut broken);
+        let error = validate_title("anilibria", broken).expect_err("must be rejected");
+        assert_eq!(error.field, field, "{error}");
+        assert!(
+            error.to_string().starts_with("plugin anilibria returned an invalid title"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn hard_rules_reject_the_title_naming_the_field() {
+        check_rejected(|title| title.summary.source_id = "  ".into(), "source_id");
+        check_rejected(
+            |title| title.summary.source_id = "x".repeat(MAX_SOURCE_ID + 1),
+            "source_id",
+        );
+        check_rejected(|title| title.summary.name = " \u{0000} ".into(), "name");
+        check_rejected(
+            |title| title.episodes = vec![episode(1.0, "https://a.example/x"); MAX_EPISODES + 1],
+            "episodes",
+        );
+        check_rejected(
+            |title| title.torrents = vec![torrent("t", "magnet:?x"); MAX_TORRENTS + 1],
+            "torrents",
+        );
+    }
+
+    #[test]
+    fn long_names_are_cut_not_rejected() {
+        let mut long = title();
+        long.summary.name = "я".repeat(MAX_NAME_CHARS * 2);
+        let (title, repairs) = validate_title("p", long).expect("repairable");
+        assert_eq!(title.summary.name.chars().count(), MAX_NAME_CHARS);
+        assert!(repairs.iter().any(|repair| repair.field == "name"));
+    }
+
+    #[test]
+    fn web_urls() {
+        for good in ["https://a.example/x.m3u8?t=1", "http://127.0.0.1:8080/p.jpg"] {
+            assert!(is_web_url(good), "{good}");
+        }
+        for bad in [
+            "",
+            "https://",
+            "https:///x",
+            "ftp://a/b",
+            "javascript:alert(1)",
+            "https://a b",
+            "//cdn/x",
+        ] {
+            assert!(!is_web_url(bad), "{bad}");
+        }
+    }
+}

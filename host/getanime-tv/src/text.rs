@@ -1,0 +1,115 @@
+//! Plain-text renderings for the command line.
+
+use getanime_app::domain::{TitleCard, TitleDetails};
+use getanime_app::{PosterReport, SyncReport};
+
+pub fn card_line(card: &TitleCard) -> String {
+    let original =
+        card.name_original.as_deref().map(|name| format!(" / {name}")).unwrap_or_default();
+    let year = card.year.map(|year| format!(" ({year})")).unwrap_or_default();
+    format!("{:>6}  {}{original}{year}  [{}]\n", card.id.0, card.name, card.plugin_id)
+}
+
+/// `12:34` or `1:02:03`.
+pub fn position(milliseconds: u64) -> String {
+    let seconds = milliseconds / 1000;
+    let (hours, minutes, seconds) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    if hours > 0 {
+        format!("{hours}:{minutes:02}:{seconds:02}")
+    } else {
+        format!("{minutes}:{seconds:02}")
+    }
+}
+
+pub fn title_details(details: &TitleDetails) -> String {
+    let card = &details.card;
+    let mut out = card_line(card);
+    let facts: Vec<String> = [
+        card.kind.clone(),
+        details.status.clone(),
+        card.episodes_total.map(|total| format!("{total} episodes planned")),
+        (!details.genres.is_empty()).then(|| details.genres.join(", ")),
+        details.rating.map(|rating| format!("your rating {}/10", rating.score())),
+        details.average_rating.map(|(average, count)| format!("average {average:.1} from {count}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    out.push_str(&format!("        {}\n", facts.join(" · ")));
+    if let Some(description) = &details.description {
+        for line in description.lines() {
+            out.push_str(&format!("        {line}\n"));
+        }
+    }
+    out.push_str("episodes:\n");
+    for entry in &details.episodes {
+        let episode = &entry.episode;
+        let qualities: Vec<&str> =
+            episode.streams.iter().map(|stream| stream.quality.as_str()).collect();
+        let skips: Vec<String> = [("opening", episode.opening), ("ending", episode.ending)]
+            .into_iter()
+            .filter_map(|(name, range)| {
+                range.map(|range| {
+                    format!(
+                        "{name} {}-{}",
+                        position(u64::from(range.start_ms)),
+                        position(u64::from(range.end_ms))
+                    )
+                })
+            })
+            .collect();
+        let watch = match entry.watch {
+            Some(watch) if watch.watched => " ✓ watched".to_owned(),
+            Some(watch) if watch.position_ms > 0 => {
+                format!(" ▶ at {}", position(watch.position_ms))
+            }
+            _ => String::new(),
+        };
+        let name = episode.name.as_deref().map(|name| format!(" {name}")).unwrap_or_default();
+        out.push_str(&format!(
+            "  {:>5}{name}  [{}] {}{watch}\n",
+            episode.number,
+            qualities.join(" "),
+            skips.join(", ")
+        ));
+    }
+    if !details.torrents.is_empty() {
+        out.push_str("torrents:\n");
+        for torrent in &details.torrents {
+            let size = torrent
+                .size_bytes
+                .map(|bytes| format!("{:.1} GB", bytes as f64 / 1e9))
+                .unwrap_or_default();
+            let seeders =
+                torrent.seeders.map(|seeders| format!("{seeders} seeders")).unwrap_or_default();
+            out.push_str(&format!(
+                "  {} {} {size} {seeders}\n    {}\n",
+                torrent.episodes, torrent.quality, torrent.magnet
+            ));
+        }
+    }
+    out
+}
+
+pub fn sync_reports(reports: &[SyncReport], posters: &PosterReport) -> String {
+    let mut out = String::new();
+    for report in reports {
+        out.push_str(&format!(
+            "{}: {} written, {} unchanged, {} details, {} scheduled ({} pages)\n",
+            report.plugin_id,
+            report.written,
+            report.unchanged,
+            report.details_fetched,
+            report.scheduled,
+            report.pages
+        ));
+        for problem in &report.problems {
+            out.push_str(&format!("  problem: {problem}\n"));
+        }
+        if let Some(error) = &report.error {
+            out.push_str(&format!("  failed: {error}\n"));
+        }
+    }
+    out.push_str(&format!("posters: {} stored, {} failed\n", posters.stored, posters.failed.len()));
+    out
+}
