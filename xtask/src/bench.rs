@@ -17,7 +17,7 @@ pub struct Entry {
 
 /// Bench targets that print `BENCH {json}` lines: (package, bench name).
 const BENCHES: &[(&str, &str)] =
-    &[("getanime-storage", "storage"), ("getanime-plugins", "plugins")];
+    &[("getanime-storage", "storage"), ("getanime-plugins", "plugins"), ("getanime-app", "sync")];
 
 pub fn run() -> Result<()> {
     let plugins_dir = crate::plugins::build()?;

@@ -18,7 +18,7 @@ use getanime_plugins::{PluginRegistry, PluginRuntime, RuntimeLimits};
 use getanime_storage::Database;
 
 pub use getanime_domain as domain;
-pub use getanime_storage::RemovalPolicy;
+pub use getanime_storage::{LibraryCheck, RemovalPolicy};
 pub use library::{Home, LibraryStatus};
 pub use paths::DataPaths;
 pub use posters::PosterReport;

@@ -100,6 +100,11 @@ impl App {
         self.db(move |db| db.history(ProfileId::DEFAULT, limit, 0)).await
     }
 
+    /// Checks the database file and counts the catalog.
+    pub async fn check(&self) -> Result<getanime_storage::LibraryCheck> {
+        self.db(|db| db.check()).await
+    }
+
     /// Writes a consistent copy of the library to `path` (works while the app runs).
     pub async fn backup(&self, path: PathBuf) -> Result<()> {
         self.db(move |db| db.backup_to(&path)).await.context("backing up the library")

@@ -441,3 +441,19 @@ impl App {
         Ok(cards)
     }
 }
+
+#[doc(hidden)]
+impl App {
+    /// For benchmarks only: validate and write titles as sync does, without a plugin.
+    pub async fn ingest_for_benchmark(&self, plugin_id: &str, titles: Vec<Title>) -> Result<()> {
+        let mut report = SyncReport::default();
+        let valid = self.validated(plugin_id, titles, &mut report);
+        let owned = plugin_id.to_owned();
+        self.db(move |db| db.upsert_titles(&owned, &valid, now_ms()).map(drop)).await
+    }
+
+    /// For benchmarks only: a loaded plugin with the user's configuration.
+    pub async fn load_plugin_for_benchmark(&self, id: &str) -> Result<Plugin> {
+        self.load_plugin(id).await
+    }
+}

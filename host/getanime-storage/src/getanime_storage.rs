@@ -67,12 +67,55 @@ impl Database {
         schema::current_version(&self.connection)
     }
 
+    /// Checks the file (`integrity_check`, `foreign_key_check`) and counts the catalog rows.
+    pub fn check(&self) -> Result<LibraryCheck> {
+        let mut problems = Vec::new();
+        let mut statement = self.connection.prepare("PRAGMA integrity_check")?;
+        for line in statement.query_map([], |row| row.get::<_, String>(0))? {
+            let line = line?;
+            if line != "ok" {
+                problems.push(line);
+            }
+        }
+        let mut statement = self.connection.prepare("PRAGMA foreign_key_check")?;
+        for row in statement
+            .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, Option<i64>>(1)?)))?
+        {
+            let (table, row_id) = row?;
+            problems.push(format!("{table} row {row_id:?} points at a missing parent"));
+        }
+        let count = |table: &str| -> Result<u64> {
+            let count: i64 =
+                self.connection
+                    .query_row(&format!("SELECT count(*) FROM {table}"), [], |row| row.get(0))?;
+            Ok(u64::try_from(count).unwrap_or(0))
+        };
+        Ok(LibraryCheck {
+            problems,
+            titles: count("titles")?,
+            episodes: count("episodes")?,
+            streams: count("streams")?,
+            torrents: count("torrents")?,
+        })
+    }
+
     /// Number of titles in the library, over all sources.
     pub fn title_count(&self) -> Result<u64> {
         let count: i64 =
             self.connection.query_row("SELECT count(*) FROM titles", [], |row| row.get(0))?;
         Ok(u64::try_from(count).unwrap_or(0))
     }
+}
+
+/// The result of [`Database::check`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LibraryCheck {
+    /// Empty when the file is healthy.
+    pub problems: Vec<String>,
+    pub titles: u64,
+    pub episodes: u64,
+    pub streams: u64,
+    pub torrents: u64,
 }
 
 /// Connection pragmas. They must run outside any transaction (WAL cannot be switched inside one).

@@ -135,6 +135,21 @@ mod opening {
     }
 
     #[test]
+    fn check_counts_rows_and_finds_no_problem_in_a_healthy_file() -> Result<()> {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        db.upsert_title(PLUGIN, &title("1", "One", &[1.0, 2.0]), NOW)?;
+        let check = db.check()?;
+        assert!(check.problems.is_empty(), "{:?}", check.problems);
+        assert_eq!((check.titles, check.episodes, check.streams, check.torrents), (1, 2, 6, 1));
+        dir.raw()?.execute_batch("PRAGMA foreign_keys = OFF; INSERT INTO streams VALUES (999, 'hd', 'https://x.example/a');")?;
+        let check = db.check()?;
+        assert_eq!(check.problems.len(), 1, "{:?}", check.problems);
+        assert!(check.problems[0].contains("streams"), "{:?}", check.problems);
+        Ok(())
+    }
+
+    #[test]
     fn reopening_keeps_the_schema_and_the_data() -> Result<()> {
         let dir = TestDir::new()?;
         dir.open()?.upsert_title(PLUGIN, &title("1", "One", &[1.0]), NOW)?;

@@ -90,6 +90,8 @@ pub enum Command {
         #[arg(long, default_value_t = 50)]
         limit: u32,
     },
+    /// Check the library file (integrity, foreign keys) and count the catalog.
+    Check,
     /// Copy the library to FILE (safe while the app runs).
     Backup { file: PathBuf },
     /// Replace the library with the backup in FILE (the current one is kept as *.before-restore).
@@ -241,6 +243,30 @@ impl Output {
                         })
                         .collect()
                 })
+            }
+            Command::Check => {
+                let check = app.check().await?;
+                let summary = serde_json::json!({
+                    "ok": check.problems.is_empty(), "problems": check.problems, "titles": check.titles,
+                    "episodes": check.episodes, "streams": check.streams, "torrents": check.torrents,
+                });
+                self.print(&summary, |_| {
+                    let mut text = format!(
+                        "titles {}, episodes {}, streams {}, torrents {}\n",
+                        check.titles, check.episodes, check.streams, check.torrents
+                    );
+                    for problem in &check.problems {
+                        text.push_str(&format!("problem: {problem}\n"));
+                    }
+                    if check.problems.is_empty() {
+                        text.push_str("the library file is healthy\n");
+                    }
+                    text
+                })?;
+                if !check.problems.is_empty() {
+                    bail!("the library file has problems; restore a backup");
+                }
+                Ok(())
             }
             Command::Backup { file } => {
                 app.backup(file.clone()).await?;

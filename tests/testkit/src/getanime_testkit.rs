@@ -36,3 +36,27 @@ pub fn fixture_path(area: &str, name: &str) -> PathBuf {
 pub fn fixture(area: &str, name: &str) -> Result<Reply> {
     Reply::file(&fixture_path(area, name))
 }
+
+/// A generated AniLibria v3 updates page (for load and crash tests): `titles` titles of 24
+/// episodes × 3 qualities with an opening range, and one torrent each. Ids are `page * 1000 + n`.
+pub fn generated_anilibria_page(page: u32, pages: u32, titles: u32, updated: u64) -> Vec<u8> {
+    let list: Vec<serde_json::Value> = (0..titles)
+        .map(|index| {
+            let id = page * 1000 + index;
+            let episodes: serde_json::Map<String, serde_json::Value> = (1..=24)
+                .map(|number| {
+                    let hls = serde_json::json!({"fhd": format!("/v/{id}/{number}/1080.m3u8"), "hd": format!("/v/{id}/{number}/720.m3u8"), "sd": format!("/v/{id}/{number}/480.m3u8")});
+                    (number.to_string(), serde_json::json!({"episode": number, "hls": hls, "skips": {"opening": [10, 100], "ending": []}}))
+                })
+                .collect();
+            serde_json::json!({
+                "id": id, "names": {"ru": format!("Тайтл {id}")}, "updated": updated,
+                "player": {"host": "cdn.example", "list": episodes},
+                "torrents": {"list": [{"torrent_id": id, "hash": "0123456789abcdef0123456789abcdef01234567", "total_size": 1}]},
+            })
+        })
+        .collect();
+    let body =
+        serde_json::json!({"list": list, "pagination": {"pages": pages, "current_page": page}});
+    serde_json::to_vec(&body).unwrap_or_default()
+}

@@ -1,0 +1,179 @@
+//! `cargo xtask bench`: sync and parsing, each against a baseline measured in the same process.
+//!
+//! - `sync_end_to_end`: 1 000 titles (50 pages × 20, 24 episodes each) from a fake AniLibria API on
+//!   loopback through the real plugin, validation and storage; baseline: writing the same titles
+//!   straight into storage (the storage-only ingest). Value in titles/s, ratio = slowdown.
+//! - `parse_updates_in_wasm`: one 50-title × 24-episode page parsed inside the component through
+//!   the host (fetch from loopback included), against the same parser compiled natively.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use getanime_app::{App, DataPaths, SyncOptions};
+use getanime_testkit::{FakeServer, Reply, built_plugin, generated_anilibria_page};
+
+const PAGES: u32 = 50;
+const TITLES_PER_PAGE: u32 = 20;
+
+fn report(name: &str, value: f64, unit: &str, baseline: f64, ratio: f64) {
+    let entry = serde_json::json!({ "name": name, "value": value, "unit": unit, "baseline": baseline, "ratio": ratio });
+    println!("BENCH {entry}");
+}
+
+async fn app_with_anilibria(server: &FakeServer, dir: &std::path::Path) -> Result<App> {
+    let app = App::open(DataPaths::resolve(Some(dir.to_path_buf()))?)?;
+    app.install_plugin(built_plugin("anilibria")?, None).await?;
+    app.set_plugin_setting("anilibria", "base_url", &format!("{}/v3", server.base_url())).await?;
+    app.grant_host("anilibria", "127.0.0.1").await?;
+    Ok(app)
+}
+
+async fn sync_end_to_end() -> Result<()> {
+    let server = FakeServer::start().await?;
+    server.route("/v3/title/schedule", Reply::json("[]"));
+    let mut pages = Vec::new();
+    for page in 1..=PAGES {
+        let body = generated_anilibria_page(page, PAGES, TITLES_PER_PAGE, 1_700_000_000);
+        server.route(
+            &format!("/v3/title/updates?page={page}&items_per_page=20"),
+            Reply::json(body.clone()),
+        );
+        pages.push(body);
+    }
+    let dir = tempfile::tempdir()?;
+    let app = app_with_anilibria(&server, dir.path()).await?;
+    let options = SyncOptions { max_pages: PAGES, ..SyncOptions::default() };
+    let started = Instant::now();
+    let reports = app.sync(&options, &|_| {}).await?;
+    let elapsed = started.elapsed();
+    let written = reports.first().map(|report| report.written).context("a report")?;
+    anyhow::ensure!(written == (PAGES * TITLES_PER_PAGE) as usize, "wrote {written}");
+
+    // Baseline: the same titles, parsed natively and validated, written straight to storage.
+    let titles: Vec<getanime_provider_sdk::Title> = pages
+        .iter()
+        .enumerate()
+        .map(|(index, body)| {
+            anilibria::v3::parse_page(body, "https://static.example", index as u32 + 1)
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|error| anyhow::anyhow!("{error:?}"))?
+        .into_iter()
+        .flat_map(|page| page.items)
+        .collect();
+    let base_dir = tempfile::tempdir()?;
+    let baseline_app = App::open(DataPaths::resolve(Some(base_dir.path().to_path_buf()))?)?;
+    let domain_titles = titles.into_iter().map(to_domain).collect::<Vec<_>>();
+    let started = Instant::now();
+    baseline_app.ingest_for_benchmark("anilibria", domain_titles).await?;
+    let baseline = started.elapsed();
+    let per_second = |elapsed: Duration| f64::from(PAGES * TITLES_PER_PAGE) / elapsed.as_secs_f64();
+    report(
+        "sync_end_to_end",
+        per_second(elapsed),
+        "titles/s",
+        per_second(baseline),
+        elapsed.as_secs_f64() / baseline.as_secs_f64(),
+    );
+    Ok(())
+}
+
+async fn parse_in_wasm() -> Result<()> {
+    let server = FakeServer::start().await?;
+    let body = generated_anilibria_page(1, 1, 50, 1_700_000_000);
+    server.route("/v3/title/updates", Reply::json(body.clone()));
+    let dir = tempfile::tempdir()?;
+    let app = app_with_anilibria(&server, dir.path()).await?;
+    let plugin = app.load_plugin_for_benchmark("anilibria").await?;
+    plugin.latest(1).await?;
+    let runs = 20;
+    let started = Instant::now();
+    for _ in 0..runs {
+        std::hint::black_box(plugin.latest(1).await?);
+    }
+    let in_wasm = started.elapsed().as_secs_f64() * 1e3 / f64::from(runs);
+    let started = Instant::now();
+    for _ in 0..runs {
+        std::hint::black_box(
+            anilibria::v3::parse_page(&body, "https://static.example", 1)
+                .map_err(|error| anyhow::anyhow!("{error:?}"))?,
+        );
+    }
+    let native = started.elapsed().as_secs_f64() * 1e3 / f64::from(runs);
+    report("parse_updates_in_wasm", in_wasm, "ms", native, in_wasm / native);
+    Ok(())
+}
+
+/// SDK (wit) types to domain types, as the host's conversion does.
+fn to_domain(title: getanime_provider_sdk::Title) -> getanime_app::domain::Title {
+    use getanime_app::domain as d;
+    let summary = title.summary;
+    d::Title {
+        summary: d::TitleSummary {
+            source_id: summary.source_id,
+            name: summary.name,
+            name_original: summary.name_original,
+            alt_names: summary.alt_names,
+            poster_url: summary.poster_url,
+            kind: summary.kind,
+            episodes_total: summary.episodes_total,
+            updated_at: summary.updated_at,
+        },
+        description: title.description,
+        genres: title.genres,
+        year: title.year,
+        status: title.status,
+        release_weekday: title.release_weekday,
+        episodes: title
+            .episodes
+            .into_iter()
+            .map(|episode| d::Episode {
+                number: episode.number,
+                name: episode.name,
+                streams: episode
+                    .streams
+                    .into_iter()
+                    .map(|stream| d::Stream {
+                        quality: d::Quality::parse(match stream.quality {
+                            getanime_provider_sdk::Quality::Fhd => "fhd",
+                            getanime_provider_sdk::Quality::Hd => "hd",
+                            getanime_provider_sdk::Quality::Sd => "sd",
+                        })
+                        .unwrap_or(d::Quality::Sd),
+                        url: stream.url,
+                    })
+                    .collect(),
+                preview_url: episode.preview_url,
+                opening: episode
+                    .opening
+                    .map(|range| d::SkipRange { start_ms: range.start_ms, end_ms: range.end_ms }),
+                ending: episode
+                    .ending
+                    .map(|range| d::SkipRange { start_ms: range.start_ms, end_ms: range.end_ms }),
+                duration_ms: episode.duration_ms,
+                published_at: episode.published_at,
+            })
+            .collect(),
+        torrents: title
+            .torrents
+            .into_iter()
+            .map(|torrent| d::Torrent {
+                source_id: torrent.source_id,
+                episodes: torrent.episodes,
+                quality: torrent.quality,
+                size_bytes: torrent.size_bytes,
+                magnet: torrent.magnet,
+                seeders: torrent.seeders,
+            })
+            .collect(),
+        details_complete: title.details_complete,
+    }
+}
+
+fn main() -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async {
+        sync_end_to_end().await?;
+        parse_in_wasm().await
+    })
+}
