@@ -5,6 +5,7 @@
 //! a display, and the UI and the CLI are thin adapters over [`App`]. Database work runs on
 //! tokio's blocking pool ([`App::db`]), so no caller's thread waits on disk.
 
+mod index;
 mod library;
 mod paths;
 mod posters;
@@ -19,6 +20,7 @@ use getanime_storage::Database;
 
 pub use getanime_domain as domain;
 pub use getanime_storage::{LibraryCheck, RemovalPolicy};
+pub use index::IndexEntry;
 pub use library::{Home, LibraryStatus};
 pub use paths::DataPaths;
 pub use posters::PosterReport;

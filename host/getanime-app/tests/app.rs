@@ -273,3 +273,69 @@ async fn history_backup_and_restore() -> Result<()> {
     assert!(world.app.set_watched(title.card.id, 77.0, true).await.is_err(), "no episode 77");
     Ok(())
 }
+
+#[tokio::test]
+async fn plugins_install_from_the_index_with_checksums_and_no_downgrades() -> Result<()> {
+    let world = World::new().await?;
+    let current = getanime_testkit::package_archive("test-provider", |text| text)?;
+    let older = getanime_testkit::package_archive("test-provider", |text| {
+        text.replacen("version = \"0.1.0\"", "version = \"0.0.9\"", 1)
+    })?;
+    let sha = getanime_plugins::sha256_hex;
+    world.server.route(
+        "/packages/test-provider-0.1.0.tar.gz",
+        Reply::new(200, "application/gzip", current.clone()),
+    );
+    world.server.route(
+        "/packages/test-provider-0.0.9.tar.gz",
+        Reply::new(200, "application/gzip", older.clone()),
+    );
+    let index = |version: &str, file: &str, sha256: &str| {
+        serde_json::json!({"plugins": [{"id": "test-provider", "name": "Test provider", "version": version,
+            "url": format!("{}/packages/{file}", world.server.base_url()), "sha256": sha256, "allowed_hosts": ["127.0.0.1"]}]})
+    };
+
+    world.server.route(
+        "/index.json",
+        Reply::json(serde_json::to_vec(&index("0.1.0", "test-provider-0.1.0.tar.gz", "00"))?),
+    );
+    world.app.set_plugin_index_url(&format!("{}/index.json", world.server.base_url())).await?;
+    assert_eq!(world.app.plugin_index().await?[0].version, "0.1.0");
+    let error = world
+        .app
+        .install_from_index("test-provider")
+        .await
+        .err()
+        .context("a wrong checksum must be refused")?;
+    assert!(format!("{error:#}").contains("the index says 00"), "{error:#}");
+    assert!(world.app.plugins().await?.is_empty(), "nothing was installed");
+
+    world.server.route(
+        "/index.json",
+        Reply::json(serde_json::to_vec(&index(
+            "0.1.0",
+            "test-provider-0.1.0.tar.gz",
+            &sha(&current),
+        ))?),
+    );
+    let record = world.app.install_from_index("test-provider").await?;
+    assert_eq!((record.id.as_str(), record.version.as_str()), ("test-provider", "0.1.0"));
+
+    world.server.route(
+        "/index.json",
+        Reply::json(serde_json::to_vec(&index(
+            "0.0.9",
+            "test-provider-0.0.9.tar.gz",
+            &sha(&older),
+        ))?),
+    );
+    let error = world
+        .app
+        .install_from_index("test-provider")
+        .await
+        .err()
+        .context("a downgrade must be refused")?;
+    assert!(format!("{error:#}").contains("older than the installed 0.1.0"), "{error:#}");
+    assert_eq!(world.app.plugins().await?[0].version, "0.1.0");
+    Ok(())
+}

@@ -103,9 +103,10 @@ pub enum Command {
 pub enum PluginCommand {
     /// Installed plugins.
     List,
-    /// Install or upgrade a plugin package (a directory or a .tar.gz).
+    /// Install or upgrade a plugin: a package directory or .tar.gz, an https URL of one, or the id
+    /// of a plugin in the plugin index.
     Install {
-        path: PathBuf,
+        source: String,
         /// Refuse the package unless its sha256 is this.
         #[arg(long)]
         sha256: Option<String>,
@@ -127,6 +128,11 @@ pub enum PluginCommand {
         id: String,
         key: String,
         value: String,
+    },
+    /// The plugins the plugin index offers (set its URL with --url).
+    Index {
+        #[arg(long)]
+        url: Option<String>,
     },
     /// Let a plugin reach HOST (for a mirror set in base_url).
     Grant {
@@ -301,8 +307,15 @@ impl Output {
                         .collect()
                 })
             }
-            PluginCommand::Install { path, sha256 } => {
-                let record = app.install_plugin(path, sha256).await?;
+            PluginCommand::Install { source, sha256 } => {
+                let path = PathBuf::from(&source);
+                let record = if source.starts_with("https://") || source.starts_with("http://") {
+                    app.install_from_url(&source, sha256).await?
+                } else if path.exists() || source.contains('/') {
+                    app.install_plugin(path, sha256).await?
+                } else {
+                    app.install_from_index(&source).await?
+                };
                 self.print(&record, |record| {
                     format!(
                         "installed {} {}; it may reach: {}\n",
@@ -337,6 +350,27 @@ impl Output {
                     );
                 }
                 self.done(&format!("{id}: {key} = {value}"))
+            }
+            PluginCommand::Index { url } => {
+                if let Some(url) = url {
+                    app.set_plugin_index_url(&url).await?;
+                }
+                let entries = app.plugin_index().await?;
+                self.print(&entries, |entries| {
+                    entries
+                        .iter()
+                        .map(|entry| {
+                            let about = entry.description.as_deref().unwrap_or("");
+                            format!(
+                                "{} {} — {}  {about}\n    reaches: {}\n",
+                                entry.id,
+                                entry.version,
+                                entry.name,
+                                entry.allowed_hosts.join(", ")
+                            )
+                        })
+                        .collect()
+                })
             }
             PluginCommand::Grant { id, host } => {
                 app.grant_host(&id, &host).await?;

@@ -27,6 +27,25 @@ pub fn built_plugin(id: &str) -> Result<PathBuf> {
     Ok(dir)
 }
 
+/// A `.tar.gz` package of the built plugin `id`, with its manifest passed through `edit`.
+pub fn package_archive(id: &str, edit: impl Fn(String) -> String) -> Result<Vec<u8>> {
+    let dir = built_plugin(id)?;
+    let manifest = edit(std::fs::read_to_string(dir.join("plugin.toml"))?);
+    let component = std::fs::read(dir.join("plugin.wasm"))?;
+    let mut builder =
+        tar::Builder::new(flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast()));
+    for (name, bytes) in
+        [("plugin.toml", manifest.as_bytes()), ("plugin.wasm", component.as_slice())]
+    {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(bytes.len() as u64);
+        header.set_mode(0o644);
+        header.set_cksum();
+        builder.append_data(&mut header, name, bytes)?;
+    }
+    Ok(builder.into_inner()?.finish()?)
+}
+
 /// `tests/fixtures/<area>/<name>`.
 pub fn fixture_path(area: &str, name: &str) -> PathBuf {
     workspace_root().join("tests/fixtures").join(area).join(name)

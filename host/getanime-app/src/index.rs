@@ -1,0 +1,102 @@
+//! The plugin index: a static JSON file listing installable plugins, at a URL the user sets
+//! (setting `plugin_index_url`). Packages are downloaded by the host, checked against the sha256
+//! the index gives, and installed through the same path as a local file.
+
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+
+use crate::App;
+
+/// The app setting holding the index URL.
+pub const INDEX_URL_SETTING: &str = "plugin_index_url";
+/// Largest index or package downloaded.
+const MAX_DOWNLOAD_BYTES: usize = 32 << 20;
+
+/// One installable plugin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexEntry {
+    pub id: String,
+    pub name: String,
+    pub version: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Hosts the plugin will ask to reach, shown before installing.
+    #[serde(default)]
+    pub allowed_hosts: Vec<String>,
+    /// Where the `.tar.gz` package is.
+    pub url: String,
+    /// sha256 of the package file, lower-case hex.
+    pub sha256: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct Index {
+    plugins: Vec<IndexEntry>,
+}
+
+impl App {
+    /// Sets the index URL.
+    pub async fn set_plugin_index_url(&self, url: &str) -> Result<()> {
+        if crate::sources::url_host(url).is_none() {
+            bail!("{url} is not an http(s) URL");
+        }
+        let url = url.to_owned();
+        self.db(move |db| db.set_setting(INDEX_URL_SETTING, &url)).await
+    }
+
+    /// The plugins the index offers.
+    pub async fn plugin_index(&self) -> Result<Vec<IndexEntry>> {
+        let url = self
+            .db(|db| db.setting(INDEX_URL_SETTING))
+            .await?
+            .context("no plugin index is set; set one with `getanime plugin index --url URL`")?;
+        let bytes =
+            self.download(&url).await.with_context(|| format!("reading the plugin index {url}"))?;
+        let index: Index = serde_json::from_slice(&bytes)
+            .with_context(|| format!("the plugin index {url} is not valid"))?;
+        Ok(index.plugins)
+    }
+
+    /// Installs plugin `id` from the index: download, sha256 check, the usual install checks.
+    pub async fn install_from_index(&self, id: &str) -> Result<getanime_domain::PluginRecord> {
+        let entries = self.plugin_index().await?;
+        let entry = entries
+            .into_iter()
+            .find(|entry| entry.id == id)
+            .with_context(|| format!("the plugin index has no {id}"))?;
+        self.install_from_url(&entry.url, Some(entry.sha256)).await
+    }
+
+    /// Downloads a `.tar.gz` package and installs it (checked against `sha256` when given).
+    pub async fn install_from_url(
+        &self,
+        url: &str,
+        sha256: Option<String>,
+    ) -> Result<getanime_domain::PluginRecord> {
+        let bytes = self.download(url).await.with_context(|| format!("downloading {url}"))?;
+        let downloads = self.paths.root().join("cache").join("downloads");
+        std::fs::create_dir_all(&downloads)
+            .with_context(|| format!("creating {}", downloads.display()))?;
+        let file = tempfile::Builder::new()
+            .suffix(".tar.gz")
+            .tempfile_in(&downloads)
+            .context("creating a download file")?;
+        std::fs::write(file.path(), &bytes).context("saving the download")?;
+        self.install_plugin(file.path().to_path_buf(), sha256).await
+    }
+
+    async fn download(&self, url: &str) -> Result<Vec<u8>> {
+        if crate::sources::url_host(url).is_none() {
+            bail!("{url} is not an http(s) URL");
+        }
+        let mut response = self.http.get(url).send().await?.error_for_status()?;
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response.chunk().await? {
+            if bytes.len() + chunk.len() > MAX_DOWNLOAD_BYTES {
+                bail!("larger than {} MiB", MAX_DOWNLOAD_BYTES >> 20);
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        Ok(bytes)
+    }
+}
