@@ -5,10 +5,15 @@
 //! when a button is pressed.
 
 mod error;
+pub mod media;
 mod pipeline;
+mod player;
+
+use getanime_domain::Quality;
 
 pub use error::{Error, Result};
 pub use pipeline::Pipeline;
+pub use player::{AudioOutput, FrameSink, Media, Player, PlayerConfig, SkipKind, VideoFrame};
 
 /// What the pipeline is doing, as GStreamer reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,8 +27,27 @@ pub enum PlayerState {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PlayerEvent {
     StateChanged(PlayerState),
+    /// 0-100; below 100 the picture may wait for data.
+    Buffering(u8),
+    /// Sent about 4 times a second while there is a position.
+    Position {
+        position_ms: u64,
+        duration_ms: Option<u64>,
+    },
+    /// A stream was (re)started in `quality`; `fallback_from` when it is not the one asked for.
+    QualityChanged {
+        quality: Quality,
+        fallback_from: Option<Quality>,
+    },
+    /// The position entered (Some) or left (None) an opening or ending: offer "Skip".
+    SkipAvailable(Option<SkipKind>),
+    /// Auto-skip jumped over an opening or ending.
+    Skipped(Option<SkipKind>),
     EndOfStream,
-    Error { element: String, message: String },
+    Error {
+        element: String,
+        message: String,
+    },
 }
 
 /// Initializes GStreamer once per process; cheap after the first call.
