@@ -8,6 +8,7 @@
 mod index;
 mod library;
 mod paths;
+mod playback;
 mod posters;
 mod sources;
 mod sync;
@@ -23,6 +24,7 @@ pub use getanime_storage::{LibraryCheck, RemovalPolicy};
 pub use index::IndexEntry;
 pub use library::{Home, LibraryStatus};
 pub use paths::DataPaths;
+pub use playback::{PlaybackPlan, WatchAction, WatchTracker, resume_position};
 pub use posters::PosterReport;
 pub use sources::GrantNeeded;
 pub use sync::{RetryPolicy, SyncEvent, SyncOptions, SyncReport};

@@ -339,3 +339,49 @@ async fn plugins_install_from_the_index_with_checksums_and_no_downgrades() -> Re
     assert_eq!(world.app.plugins().await?[0].version, "0.1.0");
     Ok(())
 }
+
+#[tokio::test]
+async fn watch_tracking_resumes_marks_watched_and_offers_the_next_episode() -> Result<()> {
+    use getanime_app::{WatchAction, WatchTracker};
+    let world = World::new().await?;
+    world.install_anilibria().await?;
+    world.sync().await?;
+    let title = world.title("9601").await?.card.id;
+
+    let plan = world.app.plan_playback(title, 1.0).await?;
+    assert_eq!((plan.start_ms, plan.next_episode), (0, Some(2.0)));
+    assert_eq!(plan.streams.len(), 3);
+    assert_eq!(plan.opening.map(|range| range.start_ms), Some(95_000));
+    let episode = plan.episode.id;
+
+    // A fake clock: ticks every 250 ms of playback from 60 s on.
+    let mut tracker = WatchTracker::new(plan.ending);
+    let duration = Some(1_420_000);
+    let mut clock = 0;
+    for position in (60_000..=75_000).step_by(250) {
+        clock += 250;
+        let actions = tracker.on_position(position, duration, clock);
+        world.app.apply_watch_actions(episode, actions).await?;
+    }
+    let resumed = world.app.plan_playback(title, 1.0).await?;
+    assert!(
+        (70_000..=75_000).contains(&resumed.start_ms),
+        "resume within the last save interval: {}",
+        resumed.start_ms
+    );
+
+    let actions = tracker.on_position(1_320_000, duration, clock + 250);
+    assert!(
+        actions.contains(&WatchAction::MarkWatched),
+        "the ending starts at 1 320 s: {actions:?}"
+    );
+    world.app.apply_watch_actions(episode, actions).await?;
+    let next = world.app.next_unwatched(title).await?.context("episode 2 is next")?;
+    assert_eq!(next.episode.number, 2.0);
+    assert_eq!(
+        world.app.plan_playback(title, 1.0).await?.start_ms,
+        0,
+        "a watched episode starts over"
+    );
+    Ok(())
+}

@@ -9,6 +9,7 @@
 //! change at a known position, which is all the quality picker needs.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -88,7 +89,8 @@ enum Input {
     Volume(f64),
     Mute(bool),
     SelectQuality(Quality),
-    Bus(BusNews),
+    /// A bus message, with the stream generation it was posted in.
+    Bus(BusNews, u64),
     Shutdown,
 }
 
@@ -129,16 +131,21 @@ impl Player {
         let (events_out, events) = channel();
         let bus = playbin.bus().ok_or_else(|| Error::Pipeline("playbin has no bus".into()))?;
         let bus_commands = commands.clone();
+        let generation = Arc::new(AtomicU64::new(0));
+        let bus_generation = Arc::clone(&generation);
         let playbin_object = playbin.clone().upcast::<gst::Object>();
         bus.set_sync_handler(move |_bus, message| {
+            // The generation tags the message with the stream run it belongs to, so news from a
+            // run that was already replaced (a quality switch, a fallback) is ignored.
+            let generation = bus_generation.load(Ordering::Acquire);
             if let Some(news) = translate(&playbin_object, message)
-                && bus_commands.send(Input::Bus(news)).is_err()
+                && bus_commands.send(Input::Bus(news, generation)).is_err()
             {
                 tracing::trace!("player thread gone; bus message dropped");
             }
             gst::BusSyncReply::Drop
         });
-        let controller = Controller::new(playbin, config, events_out);
+        let controller = Controller::new(playbin, config, events_out, generation);
         let thread = std::thread::Builder::new()
             .name("player".into())
             .spawn(move || controller.run(inbox))
@@ -292,6 +299,8 @@ struct Controller {
     config: PlayerConfig,
     events: Sender<PlayerEvent>,
     media: Option<Media>,
+    /// Bumped at every (re)start of a stream; see [`Input::Bus`].
+    generation: Arc<AtomicU64>,
     quality: Option<Quality>,
     /// Qualities that failed to start for the current media.
     failed: Vec<Quality>,
@@ -305,12 +314,18 @@ struct Controller {
 }
 
 impl Controller {
-    fn new(playbin: gst::Element, config: PlayerConfig, events: Sender<PlayerEvent>) -> Controller {
+    fn new(
+        playbin: gst::Element,
+        config: PlayerConfig,
+        events: Sender<PlayerEvent>,
+        generation: Arc<AtomicU64>,
+    ) -> Controller {
         Controller {
             playbin,
             config,
             events,
             media: None,
+            generation,
             quality: None,
             failed: Vec::new(),
             wants_play: false,
@@ -390,7 +405,13 @@ impl Controller {
                 let position = self.position().unwrap_or(0);
                 self.start(quality, position, None);
             }
-            Input::Bus(news) => self.bus(news),
+            Input::Bus(news, generation) => {
+                if generation == self.generation.load(Ordering::Acquire) {
+                    self.bus(news);
+                } else {
+                    tracing::debug!(generation, "ignoring news from a replaced stream");
+                }
+            }
             Input::Shutdown => {}
         }
     }
@@ -420,7 +441,10 @@ impl Controller {
         else {
             return;
         };
+        // Null returns once the old streaming threads are gone, so every message of the old run
+        // was posted (and tagged) before the generation moves on.
         self.set_state(gst::State::Null);
+        self.generation.fetch_add(1, Ordering::AcqRel);
         self.playbin.set_property("uri", &url);
         self.quality = Some(quality);
         self.started = false;

@@ -90,6 +90,16 @@ pub enum Command {
         #[arg(long, default_value_t = 50)]
         limit: u32,
     },
+    /// Play an episode here (sound and progress; the TV UI shows the picture). Saves the position.
+    Play {
+        title_id: i64,
+        episode: f64,
+        #[arg(long, value_parser = ["fhd", "hd", "sd"])]
+        quality: Option<String>,
+        /// No sound (for scripts and machines without audio).
+        #[arg(long)]
+        silent: bool,
+    },
     /// Check the library file (integrity, foreign keys) and count the catalog.
     Check,
     /// Copy the library to FILE (safe while the app runs).
@@ -249,6 +259,10 @@ impl Output {
                         })
                         .collect()
                 })
+            }
+            Command::Play { title_id, episode, quality, silent } => {
+                let quality = quality.as_deref().and_then(getanime_app::domain::Quality::parse);
+                crate::playback::play(app, TitleId(title_id), episode, quality, silent).await
             }
             Command::Check => {
                 let check = app.check().await?;

@@ -5,6 +5,7 @@
 
 mod cli;
 mod home;
+mod playback;
 mod progress;
 mod text;
 

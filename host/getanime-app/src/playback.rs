@@ -1,0 +1,261 @@
+//! Watch tracking: where to resume, when to save the position, when an episode counts as
+//! watched, what comes next. The rules are pure ([`WatchTracker`]) and take the time as an
+//! argument, so tests drive them with a fake clock; [`App`] applies their decisions to storage.
+
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use getanime_domain::{
+    EpisodeEntry, EpisodeId, ProfileId, Quality, SkipRange, Stream, TitleId, WatchState,
+};
+
+use crate::{App, now_ms};
+
+/// How often a playing position is saved (a crash loses at most this much).
+pub const SAVE_EVERY: Duration = Duration::from_secs(5);
+/// Past this share of the episode it counts as watched.
+pub const WATCHED_AT: f64 = 0.90;
+/// Within this share of the end, playback starts from the beginning instead of resuming.
+pub const RESTART_AFTER: f64 = 0.95;
+
+/// Everything needed to start an episode.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlaybackPlan {
+    pub title: TitleId,
+    pub title_name: String,
+    pub episode: EpisodeEntry,
+    pub streams: Vec<Stream>,
+    pub start_ms: u64,
+    pub opening: Option<SkipRange>,
+    pub ending: Option<SkipRange>,
+    /// The number of the episode after this one, if any.
+    pub next_episode: Option<f64>,
+    pub preferred_quality: Quality,
+    pub auto_skip: bool,
+}
+
+/// Where to start: the saved position, unless the episode was finished or nearly so.
+pub fn resume_position(watch: Option<WatchState>) -> u64 {
+    let Some(watch) = watch.filter(|watch| !watch.watched) else { return 0 };
+    match watch.duration_ms {
+        Some(duration)
+            if duration > 0 && watch.position_ms as f64 >= duration as f64 * RESTART_AFTER =>
+        {
+            0
+        }
+        _ => watch.position_ms,
+    }
+}
+
+/// What the tracker wants stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WatchAction {
+    SavePosition { position_ms: u64, duration_ms: Option<u64> },
+    MarkWatched,
+}
+
+/// Follows one episode's playback.
+#[derive(Debug, Clone)]
+pub struct WatchTracker {
+    ending_start_ms: Option<u64>,
+    last_saved_at: Option<i64>,
+    last_saved_position: Option<u64>,
+    marked_watched: bool,
+}
+
+impl WatchTracker {
+    pub fn new(ending: Option<SkipRange>) -> WatchTracker {
+        WatchTracker {
+            ending_start_ms: ending.map(|range| u64::from(range.start_ms)),
+            last_saved_at: None,
+            last_saved_position: None,
+            marked_watched: false,
+        }
+    }
+
+    /// A position tick: saves every [`SAVE_EVERY`], marks watched once past 90 % or the ending.
+    pub fn on_position(
+        &mut self,
+        position_ms: u64,
+        duration_ms: Option<u64>,
+        now_ms: i64,
+    ) -> Vec<WatchAction> {
+        let mut actions = Vec::new();
+        let due = self.last_saved_at.is_none_or(|at| now_ms - at >= SAVE_EVERY.as_millis() as i64);
+        if due && self.last_saved_position != Some(position_ms) {
+            actions.push(self.save(position_ms, duration_ms, now_ms));
+        }
+        if !self.marked_watched && self.is_finished(position_ms, duration_ms) {
+            self.marked_watched = true;
+            actions.push(WatchAction::MarkWatched);
+        }
+        actions
+    }
+
+    /// Pause, stop or exit: save now.
+    pub fn on_stop(
+        &mut self,
+        position_ms: u64,
+        duration_ms: Option<u64>,
+        now_ms: i64,
+    ) -> Vec<WatchAction> {
+        if self.marked_watched || self.last_saved_position == Some(position_ms) {
+            return Vec::new();
+        }
+        vec![self.save(position_ms, duration_ms, now_ms)]
+    }
+
+    /// The end of the stream: watched.
+    pub fn on_end(&mut self) -> Vec<WatchAction> {
+        if self.marked_watched {
+            return Vec::new();
+        }
+        self.marked_watched = true;
+        vec![WatchAction::MarkWatched]
+    }
+
+    pub fn is_watched(&self) -> bool {
+        self.marked_watched
+    }
+
+    fn save(&mut self, position_ms: u64, duration_ms: Option<u64>, now_ms: i64) -> WatchAction {
+        self.last_saved_at = Some(now_ms);
+        self.last_saved_position = Some(position_ms);
+        WatchAction::SavePosition { position_ms, duration_ms }
+    }
+
+    fn is_finished(&self, position_ms: u64, duration_ms: Option<u64>) -> bool {
+        let past_share = duration_ms.is_some_and(|duration| {
+            duration > 0 && position_ms as f64 >= duration as f64 * WATCHED_AT
+        });
+        let in_ending = self.ending_start_ms.is_some_and(|start| start > 0 && position_ms >= start);
+        past_share || in_ending
+    }
+}
+
+impl App {
+    /// What playing episode `number` of `title` needs: streams, resume point, skips, next episode.
+    pub async fn plan_playback(&self, title: TitleId, number: f64) -> Result<PlaybackPlan> {
+        let details = self.title(title).await?;
+        let index = details
+            .episodes
+            .iter()
+            .position(|entry| entry.episode.number == number)
+            .with_context(|| format!("{} has no episode {number}", details.card.name))?;
+        let entry = details.episodes[index].clone();
+        let preferred_quality = self
+            .db(|db| db.setting("quality"))
+            .await?
+            .and_then(|text| Quality::parse(&text))
+            .unwrap_or(Quality::Fhd);
+        let auto_skip = self.db(|db| db.setting("auto_skip")).await?.as_deref() == Some("true");
+        Ok(PlaybackPlan {
+            title,
+            title_name: details.card.name.clone(),
+            streams: entry.episode.streams.clone(),
+            start_ms: resume_position(entry.watch),
+            opening: entry.episode.opening,
+            ending: entry.episode.ending,
+            next_episode: details.episodes.get(index + 1).map(|next| next.episode.number),
+            episode: entry,
+            preferred_quality,
+            auto_skip,
+        })
+    }
+
+    /// Stores what a [`WatchTracker`] decided.
+    pub async fn apply_watch_actions(
+        &self,
+        episode: EpisodeId,
+        actions: Vec<WatchAction>,
+    ) -> Result<()> {
+        if actions.is_empty() {
+            return Ok(());
+        }
+        let now = now_ms();
+        self.db(move |db| {
+            for action in actions {
+                match action {
+                    WatchAction::SavePosition { position_ms, duration_ms } => db.record_position(
+                        ProfileId::DEFAULT,
+                        episode,
+                        position_ms,
+                        duration_ms,
+                        now,
+                    )?,
+                    WatchAction::MarkWatched => {
+                        db.set_watched(ProfileId::DEFAULT, episode, true, now)?
+                    }
+                }
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// The episode to offer after `title`'s current progress.
+    pub async fn next_unwatched(&self, title: TitleId) -> Result<Option<EpisodeEntry>> {
+        self.db(move |db| db.next_unwatched(ProfileId::DEFAULT, title)).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINUTE: u64 = 60_000;
+
+    #[test]
+    fn resume_unless_finished_or_nearly() {
+        let watch = |position_ms, duration_ms, watched| {
+            Some(WatchState { position_ms, duration_ms, watched, updated_at: 0 })
+        };
+        assert_eq!(resume_position(None), 0);
+        assert_eq!(resume_position(watch(5 * MINUTE, Some(24 * MINUTE), false)), 5 * MINUTE);
+        assert_eq!(resume_position(watch(5 * MINUTE, None, false)), 5 * MINUTE);
+        assert_eq!(
+            resume_position(watch(23 * MINUTE, Some(24 * MINUTE), false)),
+            0,
+            "within the last 5 %"
+        );
+        assert_eq!(resume_position(watch(0, Some(24 * MINUTE), true)), 0);
+    }
+
+    #[test]
+    fn positions_are_saved_every_few_seconds_and_on_stop() {
+        let mut tracker = WatchTracker::new(None);
+        let duration = Some(24 * MINUTE);
+        let save = |position_ms| WatchAction::SavePosition { position_ms, duration_ms: duration };
+        assert_eq!(tracker.on_position(1_000, duration, 0), [save(1_000)]);
+        assert_eq!(tracker.on_position(1_250, duration, 250), [], "not yet");
+        assert_eq!(tracker.on_position(5_900, duration, 4_900), []);
+        assert_eq!(tracker.on_position(6_000, duration, 5_000), [save(6_000)]);
+        assert_eq!(tracker.on_stop(7_500, duration, 6_500), [save(7_500)]);
+        assert_eq!(tracker.on_stop(7_500, duration, 6_600), [], "nothing new to save");
+    }
+
+    #[test]
+    fn watched_at_ninety_percent_or_at_the_ending() {
+        let duration = Some(100_000);
+        let mut tracker = WatchTracker::new(None);
+        assert!(!tracker.on_position(89_000, duration, 0).contains(&WatchAction::MarkWatched));
+        assert!(tracker.on_position(90_000, duration, 10_000).contains(&WatchAction::MarkWatched));
+        assert!(
+            !tracker.on_position(95_000, duration, 20_000).contains(&WatchAction::MarkWatched),
+            "only once"
+        );
+        assert!(tracker.is_watched());
+        assert_eq!(
+            tracker.on_stop(96_000, duration, 21_000),
+            [],
+            "a watched episode keeps no resume point"
+        );
+
+        let mut with_ending =
+            WatchTracker::new(Some(SkipRange { start_ms: 80_000, end_ms: 95_000 }));
+        assert!(with_ending.on_position(80_000, duration, 0).contains(&WatchAction::MarkWatched));
+        let mut ended = WatchTracker::new(None);
+        assert_eq!(ended.on_end(), [WatchAction::MarkWatched]);
+        assert_eq!(ended.on_end(), []);
+    }
+}
