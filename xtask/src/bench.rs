@@ -16,8 +16,12 @@ pub struct Entry {
 }
 
 /// Bench targets that print `BENCH {json}` lines: (package, bench name).
-const BENCHES: &[(&str, &str)] =
-    &[("getanime-storage", "storage"), ("getanime-plugins", "plugins"), ("getanime-app", "sync")];
+const BENCHES: &[(&str, &str)] = &[
+    ("getanime-storage", "storage"),
+    ("getanime-plugins", "plugins"),
+    ("getanime-app", "sync"),
+    ("getanime-player", "player"),
+];
 
 pub fn run() -> Result<()> {
     let plugins_dir = crate::plugins::build()?;

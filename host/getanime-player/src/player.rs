@@ -217,15 +217,19 @@ fn video_sink(frames: Option<FrameSink>) -> Result<gst::Element> {
     let caps = gst_video::VideoCapsBuilder::new().format(gst_video::VideoFormat::Rgba).build();
     let appsink =
         gst_app::AppSink::builder().caps(&caps).max_buffers(2).drop(true).sync(true).build();
+    // The preroll frame is delivered too: the picture appears as soon as it is decoded (and
+    // after a seek while paused), not only once the clock runs.
+    let preroll_frames = frames.clone();
     appsink.set_callbacks(
         gst_app::AppSinkCallbacks::builder()
+            .new_preroll(move |sink| {
+                let sample = sink.pull_preroll().map_err(|_| gst::FlowError::Eos)?;
+                deliver(preroll_frames.as_ref(), &sample);
+                Ok(gst::FlowSuccess::Ok)
+            })
             .new_sample(move |sink| {
                 let sample = sink.pull_sample().map_err(|_| gst::FlowError::Eos)?;
-                if let Some(frames) = &frames
-                    && let Some(frame) = to_frame(&sample)
-                {
-                    frames(frame);
-                }
+                deliver(frames.as_ref(), &sample);
                 Ok(gst::FlowSuccess::Ok)
             })
             .build(),
@@ -244,6 +248,14 @@ fn video_sink(frames: Option<FrameSink>) -> Result<gst::Element> {
         gst::GhostPad::with_target(&pad).map_err(|error| Error::Pipeline(error.to_string()))?;
     bin.add_pad(&ghost).map_err(|error| Error::Pipeline(error.to_string()))?;
     Ok(bin.upcast())
+}
+
+fn deliver(frames: Option<&FrameSink>, sample: &gst::Sample) {
+    if let Some(frames) = frames
+        && let Some(frame) = to_frame(sample)
+    {
+        frames(frame);
+    }
 }
 
 fn to_frame(sample: &gst::Sample) -> Option<VideoFrame> {
