@@ -7,6 +7,7 @@
 
 mod index;
 mod library;
+pub mod navigation;
 mod paths;
 mod playback;
 mod posters;

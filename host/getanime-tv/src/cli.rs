@@ -30,9 +30,17 @@ pub struct Cli {
     #[arg(long)]
     pub exit_after_first_frame: bool,
 
-    /// With --exit-after-first-frame: save that frame as a PNG.
+    /// With --exit-after-first-frame: save that frame as a PNG (and one per --keys step beside it).
     #[arg(long, value_name = "PNG", requires = "exit_after_first_frame")]
     pub screenshot: Option<PathBuf>,
+
+    /// With --exit-after-first-frame: keys to press once loaded (up,down,left,right,enter,back).
+    #[arg(long, value_delimiter = ',', requires = "exit_after_first_frame")]
+    pub keys: Vec<String>,
+
+    /// Do not sync the sources when the UI starts.
+    #[arg(long)]
+    pub no_sync: bool,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -170,11 +178,13 @@ pub fn run(cli: Cli) -> ExitCode {
 fn run_inner(cli: Cli) -> Result<()> {
     let paths = DataPaths::resolve(cli.data_dir)?;
     let Some(command) = cli.command else {
-        let smoke = crate::home::Smoke {
+        let smoke = crate::screens::Smoke {
             exit_after_first_frame: cli.exit_after_first_frame,
             screenshot: cli.screenshot,
+            keys: cli.keys,
+            no_sync: cli.no_sync,
         };
-        return crate::home::run_ui(paths, smoke);
+        return crate::screens::run_ui(paths, smoke);
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -1,0 +1,295 @@
+//! The remote-control logic of the TV UI, without the UI: which screen is open, what has focus,
+//! what a key press does. The Slint layer forwards keys here and draws the state it gets back
+//! (the todo-mvc controller pattern), so all of it is tested headless.
+
+use getanime_domain::TitleId;
+
+/// The keys a remote (or a keyboard) sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    Up,
+    Down,
+    Left,
+    Right,
+    Enter,
+    Back,
+    PlayPause,
+    SeekForward,
+    SeekBackward,
+}
+
+/// The screens, as a stack: Back pops.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Screen {
+    Home,
+    Title(TitleId),
+    Player { title: TitleId, episode: f64 },
+}
+
+/// What the UI must do after a key.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Effect {
+    /// Nothing beyond redrawing the focus.
+    Redraw,
+    /// Load and show a title.
+    OpenTitle(TitleId),
+    /// Start playing an episode.
+    Play {
+        title: TitleId,
+        episode: f64,
+    },
+    /// Leave the player (save the position, stop).
+    StopPlayback,
+    PlayPause,
+    SeekBy(i64),
+    /// Back on the home screen: the app quits.
+    Quit,
+}
+
+/// Seek step of the left/right keys in the player.
+pub const SEEK_STEP_MS: i64 = 10_000;
+
+/// Screen stack and focus.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Navigator {
+    stack: Vec<Screen>,
+    /// Title ids of each home row, top to bottom (empty rows included, skipped by focus).
+    rows: Vec<Vec<TitleId>>,
+    row: usize,
+    columns: Vec<usize>,
+    /// Episode numbers of the open title.
+    episodes: Vec<f64>,
+    episode: usize,
+}
+
+impl Default for Navigator {
+    fn default() -> Navigator {
+        Navigator::new()
+    }
+}
+
+impl Navigator {
+    pub fn new() -> Navigator {
+        Navigator {
+            stack: vec![Screen::Home],
+            rows: Vec::new(),
+            row: 0,
+            columns: Vec::new(),
+            episodes: Vec::new(),
+            episode: 0,
+        }
+    }
+
+    pub fn screen(&self) -> Screen {
+        self.stack.last().copied().unwrap_or(Screen::Home)
+    }
+
+    /// The focused home card: (row, column).
+    pub fn home_focus(&self) -> (usize, usize) {
+        (self.row, self.columns.get(self.row).copied().unwrap_or(0))
+    }
+
+    /// The focused episode on the title screen.
+    pub fn episode_focus(&self) -> usize {
+        self.episode
+    }
+
+    /// New home rows (after a load or a sync); focus stays where it was when it still fits.
+    pub fn set_home_rows(&mut self, rows: Vec<Vec<TitleId>>) {
+        self.columns.resize(rows.len(), 0);
+        for (column, row) in self.columns.iter_mut().zip(&rows) {
+            *column = (*column).min(row.len().saturating_sub(1));
+        }
+        self.rows = rows;
+        if self.rows.get(self.row).is_none_or(Vec::is_empty) {
+            self.row = self.rows.iter().position(|row| !row.is_empty()).unwrap_or(0);
+        }
+    }
+
+    /// The open title's episodes; focus goes to `focus` (the one to resume, say).
+    pub fn set_episodes(&mut self, episodes: Vec<f64>, focus: usize) {
+        self.episode = focus.min(episodes.len().saturating_sub(1));
+        self.episodes = episodes;
+    }
+
+    pub fn key(&mut self, key: Key) -> Effect {
+        match self.screen() {
+            Screen::Home => self.home_key(key),
+            Screen::Title(title) => self.title_key(title, key),
+            Screen::Player { .. } => self.player_key(key),
+        }
+    }
+
+    fn home_key(&mut self, key: Key) -> Effect {
+        match key {
+            Key::Up | Key::Down => {
+                let forward = key == Key::Down;
+                let mut row = self.row;
+                loop {
+                    let next = if forward {
+                        row.checked_add(1).filter(|next| *next < self.rows.len())
+                    } else {
+                        row.checked_sub(1)
+                    };
+                    match next {
+                        Some(next) if self.rows[next].is_empty() => row = next,
+                        Some(next) => {
+                            self.row = next;
+                            break;
+                        }
+                        None => break,
+                    }
+                }
+                Effect::Redraw
+            }
+            Key::Left | Key::Right => {
+                let length = self.rows.get(self.row).map_or(0, Vec::len);
+                if let Some(column) = self.columns.get_mut(self.row) {
+                    *column = if key == Key::Right {
+                        (*column + 1).min(length.saturating_sub(1))
+                    } else {
+                        column.saturating_sub(1)
+                    };
+                }
+                Effect::Redraw
+            }
+            Key::Enter => {
+                let (row, column) = self.home_focus();
+                match self.rows.get(row).and_then(|row| row.get(column)) {
+                    Some(title) => {
+                        self.stack.push(Screen::Title(*title));
+                        self.episodes.clear();
+                        self.episode = 0;
+                        Effect::OpenTitle(*title)
+                    }
+                    None => Effect::Redraw,
+                }
+            }
+            Key::Back => Effect::Quit,
+            _ => Effect::Redraw,
+        }
+    }
+
+    fn title_key(&mut self, title: TitleId, key: Key) -> Effect {
+        match key {
+            Key::Up => {
+                self.episode = self.episode.saturating_sub(1);
+                Effect::Redraw
+            }
+            Key::Down => {
+                self.episode = (self.episode + 1).min(self.episodes.len().saturating_sub(1));
+                Effect::Redraw
+            }
+            Key::Enter | Key::PlayPause => match self.episodes.get(self.episode) {
+                Some(episode) => {
+                    self.stack.push(Screen::Player { title, episode: *episode });
+                    Effect::Play { title, episode: *episode }
+                }
+                None => Effect::Redraw,
+            },
+            Key::Back => {
+                self.stack.pop();
+                Effect::Redraw
+            }
+            _ => Effect::Redraw,
+        }
+    }
+
+    fn player_key(&mut self, key: Key) -> Effect {
+        match key {
+            Key::Back => {
+                self.stack.pop();
+                Effect::StopPlayback
+            }
+            Key::Enter | Key::PlayPause => Effect::PlayPause,
+            Key::Right | Key::SeekForward => Effect::SeekBy(SEEK_STEP_MS),
+            Key::Left | Key::SeekBackward => Effect::SeekBy(-SEEK_STEP_MS),
+            Key::Up => Effect::SeekBy(6 * SEEK_STEP_MS),
+            Key::Down => Effect::SeekBy(-6 * SEEK_STEP_MS),
+        }
+    }
+
+    /// The player reached the end and moves on to `episode` (auto-play next).
+    pub fn replace_player_episode(&mut self, episode: f64) {
+        if let Some(Screen::Player { episode: current, .. }) = self.stack.last_mut() {
+            *current = episode;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(range: std::ops::Range<i64>) -> Vec<TitleId> {
+        range.map(TitleId).collect()
+    }
+
+    #[test]
+    fn home_focus_moves_over_rows_skipping_empty_ones() {
+        let mut navigator = Navigator::new();
+        navigator.set_home_rows(vec![Vec::new(), ids(1..4), Vec::new(), ids(10..12)]);
+        assert_eq!(navigator.home_focus(), (1, 0), "the first non-empty row");
+        assert_eq!(navigator.key(Key::Right), Effect::Redraw);
+        navigator.key(Key::Right);
+        navigator.key(Key::Right);
+        assert_eq!(navigator.home_focus(), (1, 2), "stops at the last card");
+        navigator.key(Key::Down);
+        assert_eq!(
+            navigator.home_focus(),
+            (3, 0),
+            "skips the empty row, each row keeps its column"
+        );
+        navigator.key(Key::Down);
+        assert_eq!(navigator.home_focus(), (3, 0));
+        navigator.key(Key::Up);
+        assert_eq!(navigator.home_focus(), (1, 2));
+        navigator.key(Key::Up);
+        assert_eq!(navigator.home_focus(), (1, 2), "nothing above but an empty row");
+    }
+
+    #[test]
+    fn enter_opens_a_title_then_plays_the_focused_episode_and_back_returns() {
+        let mut navigator = Navigator::new();
+        navigator.set_home_rows(vec![ids(5..7)]);
+        navigator.key(Key::Right);
+        assert_eq!(navigator.key(Key::Enter), Effect::OpenTitle(TitleId(6)));
+        assert_eq!(navigator.screen(), Screen::Title(TitleId(6)));
+        navigator.set_episodes(vec![1.0, 2.0, 2.5], 1);
+        navigator.key(Key::Down);
+        assert_eq!(navigator.key(Key::Enter), Effect::Play { title: TitleId(6), episode: 2.5 });
+        assert_eq!(navigator.key(Key::Right), Effect::SeekBy(SEEK_STEP_MS));
+        assert_eq!(navigator.key(Key::Down), Effect::SeekBy(-6 * SEEK_STEP_MS));
+        assert_eq!(navigator.key(Key::Enter), Effect::PlayPause);
+        assert_eq!(navigator.key(Key::Back), Effect::StopPlayback);
+        assert_eq!(navigator.screen(), Screen::Title(TitleId(6)));
+        navigator.key(Key::Back);
+        assert_eq!(navigator.screen(), Screen::Home);
+        assert_eq!(navigator.home_focus(), (0, 1), "focus is where it was");
+        assert_eq!(navigator.key(Key::Back), Effect::Quit);
+    }
+
+    #[test]
+    fn empty_screens_do_nothing_on_enter() {
+        let mut navigator = Navigator::new();
+        assert_eq!(navigator.key(Key::Enter), Effect::Redraw);
+        navigator.set_home_rows(vec![ids(1..2)]);
+        navigator.key(Key::Enter);
+        assert_eq!(
+            navigator.key(Key::Enter),
+            Effect::Redraw,
+            "a title without episodes has nothing to play"
+        );
+    }
+
+    #[test]
+    fn new_rows_keep_the_focus_in_bounds() {
+        let mut navigator = Navigator::new();
+        navigator.set_home_rows(vec![ids(1..6)]);
+        for _ in 0..4 {
+            navigator.key(Key::Right);
+        }
+        navigator.set_home_rows(vec![ids(1..3)]);
+        assert_eq!(navigator.home_focus(), (0, 1));
+    }
+}

@@ -1,0 +1,700 @@
+//! The TV UI: the Slint window, adapted to the app. The UI thread only runs the event loop and
+//! sets properties; library work runs on a tokio runtime, playback on its own thread, and results
+//! come back through `upgrade_in_event_loop`. What a key does is decided by
+//! `getanime_app::navigation::Navigator`; this file only carries keys in and state out.
+
+use std::cell::RefCell;
+use std::path::PathBuf;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use chrono::Datelike;
+use getanime_app::domain::{TitleCard, TitleDetails, TitleId};
+use getanime_app::navigation::{Effect, Key, Navigator, Screen};
+use getanime_app::{App, DataPaths, Home, SyncOptions, WatchTracker};
+use getanime_player::{
+    AudioOutput, FrameSink, Media, Player, PlayerConfig, PlayerEvent, PlayerState, SkipKind,
+};
+use slint::{
+    ComponentHandle, Image, ModelRc, Rgba8Pixel, SharedPixelBuffer, SharedString, VecModel, Weak,
+};
+
+use crate::ui::{AppWindow, Card, EpisodeLine, PosterRow, Ui};
+
+/// Options for running the UI as a smoke test.
+#[derive(Debug, Clone, Default)]
+pub struct Smoke {
+    /// Quit after the first frame that shows the loaded library (and after `keys`).
+    pub exit_after_first_frame: bool,
+    /// Save that frame as a PNG here.
+    pub screenshot: Option<PathBuf>,
+    /// Keys to press once loaded (comma-separated names), a screenshot after each into the
+    /// directory of `screenshot`.
+    pub keys: Vec<String>,
+    /// Skip the background sync (tests on a fixed library).
+    pub no_sync: bool,
+}
+
+/// How often the smoke mode checks whether the library has loaded.
+const SMOKE_POLL: Duration = Duration::from_millis(50);
+/// How long the smoke mode lets the UI settle after a key before its screenshot.
+const SMOKE_SETTLE: Duration = Duration::from_millis(1500);
+
+/// Shared by the UI-thread callbacks.
+struct Screens {
+    app: Arc<App>,
+    runtime: Arc<tokio::runtime::Runtime>,
+    window: Weak<AppWindow>,
+    navigator: RefCell<Navigator>,
+    playback: RefCell<Option<Sender<PlaybackCommand>>>,
+}
+
+/// Opens the window and runs the event loop until it closes.
+pub fn run_ui(paths: DataPaths, smoke: Smoke) -> Result<()> {
+    let runtime = Arc::new(
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .context("starting tokio")?,
+    );
+    let app = Arc::new(App::open(paths)?);
+    let window = AppWindow::new().context("cannot open the window (is a display available?)")?;
+    let screens = Rc::new(Screens {
+        app,
+        runtime,
+        window: window.as_weak(),
+        navigator: RefCell::new(Navigator::new()),
+        playback: RefCell::new(None),
+    });
+    let for_keys = Rc::clone(&screens);
+    window.global::<Ui>().on_key(move |text| for_keys.key(&text));
+    screens.load_home(!smoke.no_sync);
+    let _smoke_timer = smoke.exit_after_first_frame.then(|| run_smoke(&window, smoke));
+    window.run().context("running the UI event loop")?;
+    screens.stop_playback();
+    Ok(())
+}
+
+impl Screens {
+    fn key(self: &Rc<Self>, text: &str) {
+        let Some(key) = remote_key(text) else { return };
+        let effect = self.navigator.borrow_mut().key(key);
+        match effect {
+            Effect::Redraw => {}
+            Effect::OpenTitle(title) => self.open_title(title),
+            Effect::Play { title, episode } => self.play(title, episode),
+            Effect::StopPlayback => {
+                self.stop_playback();
+                if let Screen::Title(title) = self.navigator.borrow().screen() {
+                    self.open_title(title);
+                }
+            }
+            Effect::PlayPause => self.send(PlaybackCommand::PlayPause),
+            Effect::SeekBy(delta) => self.send(PlaybackCommand::SeekBy(delta)),
+            Effect::Quit => {
+                if let Err(error) = slint::quit_event_loop() {
+                    tracing::error!("cannot quit: {error}");
+                }
+            }
+        }
+        self.show_navigation();
+    }
+
+    fn send(&self, command: PlaybackCommand) {
+        if let Some(sender) = self.playback.borrow().as_ref()
+            && sender.send(command).is_err()
+        {
+            tracing::debug!("playback already ended");
+        }
+    }
+
+    /// Focus and screen from the navigator to the UI.
+    fn show_navigation(&self) {
+        let Some(window) = self.window.upgrade() else { return };
+        let ui = window.global::<Ui>();
+        let navigator = self.navigator.borrow();
+        let (row, column) = navigator.home_focus();
+        ui.set_focus_row(row as i32);
+        ui.set_focus_column(column as i32);
+        ui.set_focus_episode(navigator.episode_focus() as i32);
+        ui.set_screen(
+            match navigator.screen() {
+                Screen::Home => "home",
+                Screen::Title(_) => "title",
+                Screen::Player { .. } => "player",
+            }
+            .into(),
+        );
+    }
+
+    /// Loads the home rows from the library, then (optionally) syncs and loads them again.
+    fn load_home(self: &Rc<Self>, then_sync: bool) {
+        let app = Arc::clone(&self.app);
+        let weak = self.window.clone();
+        let runtime = Arc::clone(&self.runtime);
+        let screens = Rc::downgrade(self);
+        let delivered = slint::spawn_local(async move {
+            let loaded = run_on(&runtime, load_home_rows(Arc::clone(&app))).await;
+            let Some(screens) = screens.upgrade() else { return };
+            screens.show_home(loaded);
+            if then_sync {
+                set_status(&weak, "Syncing sources…");
+                let status = match run_on(&runtime, sync_sources(Arc::clone(&app))).await {
+                    Ok(status) => status,
+                    Err(error) => format!("Sync failed: {error:#}"),
+                };
+                set_status(&weak, &status);
+                let loaded = run_on(&runtime, load_home_rows(app)).await;
+                screens.show_home(loaded);
+            }
+        });
+        if let Err(error) = delivered {
+            tracing::error!("cannot start loading the home screen: {error}");
+        }
+    }
+
+    fn show_home(&self, loaded: Result<HomeLoad>) {
+        let Some(window) = self.window.upgrade() else { return };
+        let ui = window.global::<Ui>();
+        match loaded {
+            Ok((home, posters, status)) => {
+                let mut posters = posters.into_iter();
+                let mut card_of = |card: &TitleCard, subtitle: String, progress: f32| {
+                    let poster = posters.next().flatten();
+                    Card {
+                        title_id: card.id.0 as i32,
+                        name: card.name.clone().into(),
+                        subtitle: subtitle.into(),
+                        has_poster: poster.is_some(),
+                        poster: poster.map(Image::from_rgba8).unwrap_or_default(),
+                        progress,
+                    }
+                };
+                let continue_cards: Vec<Card> = home
+                    .continue_watching
+                    .iter()
+                    .map(|item| {
+                        let progress = item
+                            .watch
+                            .duration_ms
+                            .filter(|duration| *duration > 0)
+                            .map_or(0.0, |duration| {
+                                item.watch.position_ms as f32 / duration as f32
+                            });
+                        card_of(
+                            &item.card,
+                            format!("Episode {}", item.episode_number),
+                            progress.clamp(0.0, 1.0),
+                        )
+                    })
+                    .collect();
+                let simple = |cards: &[TitleCard],
+                              card_of: &mut dyn FnMut(&TitleCard, String, f32) -> Card|
+                 -> Vec<Card> {
+                    cards
+                        .iter()
+                        .map(|card| card_of(card, card.kind.clone().unwrap_or_default(), 0.0))
+                        .collect()
+                };
+                let rows = vec![
+                    (
+                        "Continue watching",
+                        continue_cards,
+                        home.continue_watching.iter().map(|item| item.card.id).collect::<Vec<_>>(),
+                    ),
+                    (
+                        "New episodes",
+                        simple(&home.new_episodes, &mut card_of),
+                        home.new_episodes.iter().map(|card| card.id).collect(),
+                    ),
+                    (
+                        "Today",
+                        simple(&home.today, &mut card_of),
+                        home.today.iter().map(|card| card.id).collect(),
+                    ),
+                    (
+                        "Rated",
+                        simple(&home.rated, &mut card_of),
+                        home.rated.iter().map(|card| card.id).collect(),
+                    ),
+                ];
+                self.navigator
+                    .borrow_mut()
+                    .set_home_rows(rows.iter().map(|(_, _, ids)| ids.clone()).collect());
+                let model: Vec<PosterRow> = rows
+                    .into_iter()
+                    .map(|(label, cards, _)| PosterRow {
+                        label: label.into(),
+                        cards: ModelRc::new(VecModel::from(cards)),
+                    })
+                    .collect();
+                ui.set_rows(ModelRc::new(VecModel::from(model)));
+                ui.set_status_text(status.into());
+                ui.set_error_text(SharedString::new());
+            }
+            Err(error) => {
+                ui.set_status_text("The library could not be opened".into());
+                ui.set_error_text(format!("{error:#}").into());
+            }
+        }
+        ui.set_loading(false);
+        drop(ui);
+        self.show_navigation();
+    }
+
+    fn open_title(self: &Rc<Self>, title: TitleId) {
+        let app = Arc::clone(&self.app);
+        let runtime = Arc::clone(&self.runtime);
+        let screens = Rc::downgrade(self);
+        let started = slint::spawn_local(async move {
+            let loaded = run_on(&runtime, async move {
+                let details = app.title(title).await?;
+                let next = app.next_unwatched(title).await?;
+                let poster =
+                    app.poster(title).await?.and_then(|poster| decode_poster(&poster.bytes));
+                anyhow::Ok((details, next.map(|entry| entry.episode.number), poster))
+            })
+            .await;
+            let Some(screens) = screens.upgrade() else { return };
+            screens.show_title(loaded);
+        });
+        if let Err(error) = started {
+            tracing::error!("cannot open the title: {error}");
+        }
+    }
+
+    fn show_title(
+        &self,
+        loaded: Result<(TitleDetails, Option<f64>, Option<SharedPixelBuffer<Rgba8Pixel>>)>,
+    ) {
+        let Some(window) = self.window.upgrade() else { return };
+        let ui = window.global::<Ui>();
+        let (details, next, poster) = match loaded {
+            Ok(loaded) => loaded,
+            Err(error) => {
+                ui.set_error_text(format!("{error:#}").into());
+                return;
+            }
+        };
+        let numbers: Vec<f64> = details.episodes.iter().map(|entry| entry.episode.number).collect();
+        let focus =
+            next.and_then(|next| numbers.iter().position(|number| *number == next)).unwrap_or(0);
+        self.navigator.borrow_mut().set_episodes(numbers, focus);
+        let lines: Vec<EpisodeLine> = details
+            .episodes
+            .iter()
+            .map(|entry| EpisodeLine {
+                number: entry.episode.number.to_string().into(),
+                name: entry.episode.name.clone().unwrap_or_default().into(),
+                qualities: entry
+                    .episode
+                    .streams
+                    .iter()
+                    .map(|stream| stream.quality.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .into(),
+                state: match entry.watch {
+                    Some(watch) if watch.watched => "✓ watched".into(),
+                    Some(watch) if watch.position_ms > 0 => {
+                        format!("▶ {}", crate::text::position(watch.position_ms)).into()
+                    }
+                    _ => SharedString::new(),
+                },
+            })
+            .collect();
+        let card = &details.card;
+        let facts: Vec<String> = [
+            card.kind.clone(),
+            card.year.map(|year| year.to_string()),
+            (!details.genres.is_empty()).then(|| details.genres.join(", ")),
+            details.rating.map(|rating| format!("★ {}/10", rating.score())),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        ui.set_title_name(card.name.clone().into());
+        ui.set_title_original(card.name_original.clone().unwrap_or_default().into());
+        ui.set_title_facts(facts.join(" · ").into());
+        ui.set_title_description(details.description.clone().unwrap_or_default().into());
+        ui.set_has_title_poster(poster.is_some());
+        ui.set_title_poster(poster.map(Image::from_rgba8).unwrap_or_default());
+        ui.set_episodes(ModelRc::new(VecModel::from(lines)));
+        drop(ui);
+        self.show_navigation();
+    }
+
+    fn play(self: &Rc<Self>, title: TitleId, episode: f64) {
+        self.stop_playback();
+        let (commands, inbox) = channel();
+        *self.playback.borrow_mut() = Some(commands);
+        let app = Arc::clone(&self.app);
+        let handle = self.runtime.handle().clone();
+        let weak = self.window.clone();
+        if let Some(window) = self.window.upgrade() {
+            let ui = window.global::<Ui>();
+            ui.set_player_error(SharedString::new());
+            ui.set_player_title("Loading…".into());
+            ui.set_video_frame(Image::default());
+        }
+        let spawned = std::thread::Builder::new().name("playback".into()).spawn(move || {
+            if let Err(error) = playback_session(&app, &handle, &weak, title, episode, &inbox) {
+                let message = format!("{error:#}");
+                update(&weak, move |ui| ui.set_player_error(message.into()));
+            }
+        });
+        if let Err(error) = spawned {
+            tracing::error!("cannot start playback: {error}");
+        }
+    }
+
+    fn stop_playback(&self) {
+        if let Some(sender) = self.playback.borrow_mut().take()
+            && sender.send(PlaybackCommand::Stop).is_err()
+        {
+            tracing::debug!("playback had already ended");
+        }
+    }
+}
+
+/// Commands from the UI thread to the playback thread.
+enum PlaybackCommand {
+    PlayPause,
+    SeekBy(i64),
+    Stop,
+}
+
+/// Runs on its own thread: owns the player, follows its events, saves progress.
+fn playback_session(
+    app: &App,
+    runtime: &tokio::runtime::Handle,
+    weak: &Weak<AppWindow>,
+    title: TitleId,
+    episode: f64,
+    inbox: &Receiver<PlaybackCommand>,
+) -> Result<()> {
+    let plan = runtime.block_on(app.plan_playback(title, episode))?;
+    let frames_window = weak.clone();
+    let frames: FrameSink = Arc::new(move |frame| {
+        let buffer = SharedPixelBuffer::<Rgba8Pixel>::clone_from_slice(
+            &frame.rgba,
+            frame.width,
+            frame.height,
+        );
+        let delivered = frames_window.upgrade_in_event_loop(move |window| {
+            window.global::<Ui>().set_video_frame(Image::from_rgba8(buffer))
+        });
+        if delivered.is_err() {
+            tracing::trace!("frame dropped: the window is gone");
+        }
+    });
+    let audio = if std::env::var_os("GETANIME_SILENT").is_some() {
+        AudioOutput::Silent
+    } else {
+        AudioOutput::Default
+    };
+    let player = Player::new(PlayerConfig { audio, ..PlayerConfig::default() }, Some(frames))?;
+    player.load(Media {
+        streams: plan.streams.clone(),
+        preferred: plan.preferred_quality,
+        start_ms: plan.start_ms,
+        opening: plan.opening,
+        ending: plan.ending,
+        auto_skip: plan.auto_skip,
+    });
+    let heading = format!("{} — episode {}", plan.title_name, plan.episode.episode.number);
+    update(weak, move |ui| ui.set_player_title(heading.into()));
+    let mut tracker = WatchTracker::new(plan.ending);
+    let mut playing = true;
+    let mut last = (plan.start_ms, None);
+    let mut quality_note = String::new();
+    loop {
+        match inbox.try_recv() {
+            Ok(PlaybackCommand::Stop) | Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                let now = chrono::Utc::now().timestamp_millis();
+                runtime.block_on(
+                    app.apply_watch_actions(plan.episode.id, tracker.on_stop(last.0, last.1, now)),
+                )?;
+                player.stop();
+                return Ok(());
+            }
+            Ok(PlaybackCommand::PlayPause) => {
+                if playing {
+                    player.pause()
+                } else {
+                    player.play()
+                }
+                playing = !playing;
+            }
+            Ok(PlaybackCommand::SeekBy(delta)) => player.seek_by(delta),
+            Err(std::sync::mpsc::TryRecvError::Empty) => {}
+        }
+        let event = match player.events().recv_timeout(Duration::from_millis(100)) {
+            Ok(event) => event,
+            Err(RecvTimeoutError::Timeout) => continue,
+            Err(RecvTimeoutError::Disconnected) => return Ok(()),
+        };
+        let now = chrono::Utc::now().timestamp_millis();
+        match event {
+            PlayerEvent::Position { position_ms, duration_ms } => {
+                last = (position_ms, duration_ms);
+                runtime.block_on(app.apply_watch_actions(
+                    plan.episode.id,
+                    tracker.on_position(position_ms, duration_ms, now),
+                ))?;
+                let progress = duration_ms
+                    .filter(|duration| *duration > 0)
+                    .map_or(0.0, |duration| position_ms as f32 / duration as f32);
+                let time = format!(
+                    "{} / {}",
+                    crate::text::position(position_ms),
+                    duration_ms.map(crate::text::position).unwrap_or_else(|| "…".into())
+                );
+                update(weak, move |ui| {
+                    ui.set_player_progress(progress.clamp(0.0, 1.0));
+                    ui.set_player_time(time.into());
+                });
+            }
+            PlayerEvent::SkipAvailable(kind) => {
+                let prompt = match kind {
+                    Some(SkipKind::Opening) => "Skip opening ▶",
+                    Some(SkipKind::Ending) => "Skip ending ▶",
+                    None => "",
+                };
+                update(weak, move |ui| ui.set_skip_prompt(prompt.into()));
+            }
+            PlayerEvent::QualityChanged { quality, fallback_from } => {
+                quality_note = match fallback_from {
+                    Some(wanted) => format!("{} (no {})", quality.as_str(), wanted.as_str()),
+                    None => quality.as_str().to_owned(),
+                };
+                let note = quality_note.clone();
+                update(weak, move |ui| ui.set_player_note(note.into()));
+            }
+            PlayerEvent::Buffering(percent) if percent < 100 => {
+                update(weak, move |ui| ui.set_player_note(format!("buffering {percent}%").into()));
+            }
+            PlayerEvent::StateChanged(PlayerState::Paused) => {
+                update(weak, |ui| ui.set_player_note("paused".into()))
+            }
+            PlayerEvent::StateChanged(PlayerState::Playing) => {
+                let note = quality_note.clone();
+                update(weak, move |ui| ui.set_player_note(note.into()));
+            }
+            PlayerEvent::EndOfStream => {
+                runtime.block_on(app.apply_watch_actions(plan.episode.id, tracker.on_end()))?;
+                let note = match plan.next_episode {
+                    Some(next) => format!("finished — next: episode {next}"),
+                    None => "finished — that was the last episode".to_owned(),
+                };
+                update(weak, move |ui| ui.set_player_note(note.into()));
+            }
+            PlayerEvent::Error { message, .. } => {
+                runtime.block_on(
+                    app.apply_watch_actions(plan.episode.id, tracker.on_stop(last.0, last.1, now)),
+                )?;
+                update(weak, move |ui| {
+                    ui.set_player_error(format!("Playback failed: {message}\nPress Back.").into())
+                });
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Sets UI properties from any thread.
+fn update(weak: &Weak<AppWindow>, change: impl FnOnce(&Ui<'_>) + Send + 'static) {
+    let delivered = weak.upgrade_in_event_loop(move |window| change(&window.global::<Ui>()));
+    if delivered.is_err() {
+        tracing::trace!("the window is gone; update dropped");
+    }
+}
+
+fn set_status(weak: &Weak<AppWindow>, status: &str) {
+    let status = status.to_owned();
+    update(weak, move |ui| ui.set_status_text(status.into()));
+}
+
+/// Runs `work` on the tokio runtime and awaits it from the UI thread without blocking it.
+async fn run_on<T: Send + 'static>(
+    runtime: &tokio::runtime::Runtime,
+    work: impl std::future::Future<Output = Result<T>> + Send + 'static,
+) -> Result<T> {
+    runtime.spawn(work).await.context("a background task failed")?
+}
+
+type HomeLoad = (Home, Vec<Option<SharedPixelBuffer<Rgba8Pixel>>>, String);
+
+/// The home rows, with the posters of every card decoded (in row order), and the status line.
+async fn load_home_rows(app: Arc<App>) -> Result<HomeLoad> {
+    let weekday = chrono::Local::now().weekday().number_from_monday() as u8;
+    let home = app.home(weekday).await?;
+    let ids: Vec<TitleId> = home
+        .continue_watching
+        .iter()
+        .map(|item| item.card.id)
+        .chain(home.new_episodes.iter().map(|card| card.id))
+        .chain(home.today.iter().map(|card| card.id))
+        .chain(home.rated.iter().map(|card| card.id))
+        .collect();
+    let mut posters = Vec::with_capacity(ids.len());
+    for id in ids {
+        posters.push(app.poster(id).await?.and_then(|poster| decode_poster(&poster.bytes)));
+    }
+    let status = app.status().await?;
+    Ok((home, posters, format!("{} titles", status.titles)))
+}
+
+/// Syncs every enabled source and fetches posters; returns the status line.
+async fn sync_sources(app: Arc<App>) -> Result<String> {
+    let reports = app.sync(&SyncOptions::default(), &|_| {}).await?;
+    app.refresh_posters(500).await?;
+    let failed: Vec<String> = reports
+        .iter()
+        .filter_map(|report| report.error.as_ref().map(|_| report.plugin_id.clone()))
+        .collect();
+    let time = chrono::Local::now().format("%H:%M");
+    Ok(if failed.is_empty() {
+        format!("Synced at {time}")
+    } else {
+        format!("Synced at {time}; unreachable: {}", failed.join(", "))
+    })
+}
+
+/// A cached poster (JPEG) to pixels the UI can show; a broken one is simply no poster.
+fn decode_poster(bytes: &[u8]) -> Option<SharedPixelBuffer<Rgba8Pixel>> {
+    let image = image::load_from_memory(bytes).ok()?.to_rgba8();
+    Some(SharedPixelBuffer::clone_from_slice(image.as_raw(), image.width(), image.height()))
+}
+
+/// Slint key text → remote key.
+fn remote_key(text: &str) -> Option<Key> {
+    use slint::platform::Key as K;
+    let is = |key: K| text == SharedString::from(key).as_str();
+    Some(if is(K::UpArrow) {
+        Key::Up
+    } else if is(K::DownArrow) {
+        Key::Down
+    } else if is(K::LeftArrow) {
+        Key::Left
+    } else if is(K::RightArrow) {
+        Key::Right
+    } else if is(K::Return) || text == "\n" || text == " " {
+        if text == " " { Key::PlayPause } else { Key::Enter }
+    } else if is(K::Escape) || is(K::Backspace) {
+        Key::Back
+    } else if text == "p" || text == "k" {
+        // Media keys reach X11 apps as these letters on most remotes' keyboard mappings.
+        Key::PlayPause
+    } else if text == "." || text == "l" {
+        Key::SeekForward
+    } else if text == "," || text == "j" {
+        Key::SeekBackward
+    } else {
+        return None;
+    })
+}
+
+/// Smoke mode: once loaded, presses the keys (a screenshot after each), then quits.
+fn run_smoke(window: &AppWindow, smoke: Smoke) -> slint::Timer {
+    let weak = window.as_weak();
+    let timer = slint::Timer::default();
+    let steps = Rc::new(RefCell::new(SmokeSteps {
+        keys: smoke.keys.clone().into_iter(),
+        index: 0,
+        waiting_since: None,
+    }));
+    timer.start(slint::TimerMode::Repeated, SMOKE_POLL, move || {
+        let Some(window) = weak.upgrade() else { return };
+        if window.global::<Ui>().get_loading() {
+            return;
+        }
+        let mut steps = steps.borrow_mut();
+        if let Some(since) = steps.waiting_since {
+            if since.elapsed() < SMOKE_SETTLE {
+                return;
+            }
+            steps.waiting_since = None;
+        }
+        let index = steps.index;
+        let shot = screenshot_name(&smoke.screenshot, index);
+        match window.window().take_snapshot() {
+            Ok(frame) => {
+                if index == 0 {
+                    tracing::info!(
+                        width = frame.width(),
+                        height = frame.height(),
+                        "first frame with the library rendered"
+                    );
+                }
+                if let Some(path) = &shot
+                    && let Err(error) = save_png(&frame, path)
+                {
+                    tracing::error!("{error:#}");
+                }
+            }
+            Err(error) => tracing::error!("cannot render the window: {error}"),
+        }
+        steps.index += 1;
+        match steps.keys.next() {
+            Some(key) => {
+                tracing::info!(%key, "pressing");
+                press(&window, &key);
+                steps.waiting_since = Some(std::time::Instant::now());
+            }
+            None => {
+                tracing::info!("smoke run done; exiting as asked");
+                if let Err(error) = slint::quit_event_loop() {
+                    tracing::error!("cannot quit the event loop: {error}");
+                }
+            }
+        }
+    });
+    timer
+}
+
+struct SmokeSteps {
+    keys: std::vec::IntoIter<String>,
+    index: usize,
+    waiting_since: Option<std::time::Instant>,
+}
+
+/// The screenshot path of step `index`: the given one first, then `-1`, `-2`... beside it.
+fn screenshot_name(first: &Option<PathBuf>, index: usize) -> Option<PathBuf> {
+    let first = first.as_ref()?;
+    if index == 0 {
+        return Some(first.clone());
+    }
+    let stem = first.file_stem()?.to_string_lossy();
+    Some(first.with_file_name(format!("{stem}-{index}.png")))
+}
+
+/// Sends a key press and release through the window, as a keyboard or remote would.
+fn press(window: &AppWindow, name: &str) {
+    use slint::platform::{Key as K, WindowEvent};
+    let key = match name {
+        "up" => K::UpArrow,
+        "down" => K::DownArrow,
+        "left" => K::LeftArrow,
+        "right" => K::RightArrow,
+        "enter" => K::Return,
+        "back" => K::Escape,
+        other => {
+            tracing::warn!("unknown smoke key {other}");
+            return;
+        }
+    };
+    let text: SharedString = key.into();
+    window.window().dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
+    window.window().dispatch_event(WindowEvent::KeyReleased { text });
+}
+
+fn save_png(frame: &SharedPixelBuffer<Rgba8Pixel>, path: &std::path::Path) -> Result<()> {
+    let image =
+        image::RgbaImage::from_raw(frame.width(), frame.height(), frame.as_bytes().to_vec())
+            .context("the frame has an unexpected size")?;
+    image.save(path).with_context(|| format!("saving the screenshot to {}", path.display()))
+}
