@@ -49,13 +49,15 @@ fn main() -> Result<()> {
 
 fn run(args: &[String]) -> Result<()> {
     setup::run()?;
-    plugins::build()?;
+    let plugins_dir = plugins::build()?;
     let data_dir = workspace_root().join("target/demo-data");
     let mut command = cargo();
     command
         .args(["run", "--package", "getanime-tv", "--bin", "getanime", "--"])
         .arg("--data-dir")
-        .arg(&data_dir);
+        .arg(&data_dir)
+        .arg("--demo")
+        .arg(plugins_dir.join("demo-source"));
     command.args(args);
     check(&mut command)
 }
@@ -92,7 +94,7 @@ fn test() -> Result<()> {
         .env("GETANIME_PLUGINS_DIR", &plugins_dir)
         .env("SLINT_BACKEND", "winit-software");
     check(&mut tests)?;
-    step("cargo xtask run smoke (first frame, then exit)");
+    step("cargo xtask run smoke (the demo: home, Enter to a title, Enter to play, then exit)");
     let screenshot = workspace_root().join("target/screenshots/xtask-run.png");
     let mut smoke = under_xvfb();
     smoke
@@ -106,10 +108,13 @@ fn test() -> Result<()> {
             "run",
             "--",
             "--exit-after-first-frame",
+            "--keys",
+            "enter,enter",
             "--screenshot",
         ])
         .arg(&screenshot)
-        .env("SLINT_BACKEND", "winit-software");
+        .env("SLINT_BACKEND", "winit-software")
+        .env("GETANIME_SILENT", "1");
     check(&mut smoke)?;
     println!("all checks passed");
     Ok(())

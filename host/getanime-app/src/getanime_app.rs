@@ -5,6 +5,7 @@
 //! a display, and the UI and the CLI are thin adapters over [`App`]. Database work runs on
 //! tokio's blocking pool ([`App::db`]), so no caller's thread waits on disk.
 
+mod demo;
 mod index;
 mod library;
 pub mod navigation;
@@ -20,6 +21,7 @@ use anyhow::{Context, Result, anyhow};
 use getanime_plugins::{PluginRegistry, PluginRuntime, RuntimeLimits};
 use getanime_storage::Database;
 
+pub use demo::DemoSite;
 pub use getanime_domain as domain;
 pub use getanime_storage::{LibraryCheck, RemovalPolicy};
 pub use index::IndexEntry;

@@ -42,6 +42,11 @@ pub struct Cli {
     #[arg(long)]
     pub no_sync: bool,
 
+    /// Start the offline demo: serve its catalog on 127.0.0.1 and install the demo-source plugin
+    /// package from this directory (what `cargo xtask run` does).
+    #[arg(long, value_name = "PACKAGE_DIR")]
+    pub demo: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -183,6 +188,7 @@ fn run_inner(cli: Cli) -> Result<()> {
             screenshot: cli.screenshot,
             keys: cli.keys,
             no_sync: cli.no_sync,
+            demo: cli.demo,
         };
         return crate::screens::run_ui(paths, smoke);
     };

@@ -36,6 +36,8 @@ pub struct Smoke {
     pub keys: Vec<String>,
     /// Skip the background sync (tests on a fixed library).
     pub no_sync: bool,
+    /// The demo-source package to install and serve before the window opens.
+    pub demo: Option<PathBuf>,
 }
 
 /// How often the smoke mode checks whether the library has loaded.
@@ -61,6 +63,17 @@ pub fn run_ui(paths: DataPaths, smoke: Smoke) -> Result<()> {
             .context("starting tokio")?,
     );
     let app = Arc::new(App::open(paths)?);
+    // Kept alive for the whole session: the demo's catalog and media are served from here.
+    let _demo = match &smoke.demo {
+        Some(package) => {
+            eprintln!("preparing the offline demo (the first run generates its videos)…");
+            let site =
+                runtime.block_on(app.start_demo(package)).context("starting the offline demo")?;
+            eprintln!("demo catalog served at {}", site.base_url);
+            Some(site)
+        }
+        None => None,
+    };
     let window = AppWindow::new().context("cannot open the window (is a display available?)")?;
     let screens = Rc::new(Screens {
         app,
@@ -71,7 +84,7 @@ pub fn run_ui(paths: DataPaths, smoke: Smoke) -> Result<()> {
     });
     let for_keys = Rc::clone(&screens);
     window.global::<Ui>().on_key(move |text| for_keys.key(&text));
-    screens.load_home(!smoke.no_sync);
+    screens.load_home(!smoke.no_sync && smoke.demo.is_none());
     let _smoke_timer = smoke.exit_after_first_frame.then(|| run_smoke(&window, smoke));
     window.run().context("running the UI event loop")?;
     screens.stop_playback();

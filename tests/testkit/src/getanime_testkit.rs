@@ -1,13 +1,12 @@
-//! Shared test support: a fake HTTP server on loopback ([`http`]), and where the built plugins
-//! and the fixtures are. Tests never touch the internet.
-
-pub mod http;
+//! Shared test support: a fake HTTP server on loopback (`getanime-loopback`), and where the built
+//! plugins and the fixtures are. Tests never touch the internet.
 
 use std::path::PathBuf;
 
 use anyhow::{Result, bail};
 
-pub use http::{FakeServer, Reply};
+/// The loopback server, in its test role.
+pub use getanime_loopback::{LoopbackServer as FakeServer, Reply};
 
 /// The repository root.
 pub fn workspace_root() -> PathBuf {

@@ -1,8 +1,10 @@
-//! A real HTTP server on loopback for tests (no internet, ever). Routes map a request path (and
-//! query) to a canned [`Reply`]; every request is logged so tests can count calls.
+//! A small real HTTP server on 127.0.0.1. The offline demo serves its catalog and media with it,
+//! and tests use it as a fake API (no internet, ever). Routes map a request path (and query) to a
+//! canned [`Reply`], directories are served under a prefix, and every request is logged so tests
+//! can count calls.
 //!
-//! Deliberately small: HTTP/1.1, GET only, `Connection: close`. It runs on the caller's tokio
-//! runtime or, with [`FakeServer::start_in_background`], on its own thread for sync tests.
+//! Deliberately small: HTTP/1.1, GET only, `Connection: close`, loopback only. It runs on the
+//! caller's tokio runtime or, with [`LoopbackServer::start_in_background`], on its own thread.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -78,7 +80,7 @@ struct Routes {
 }
 
 /// A running fake server. Dropping it stops it.
-pub struct FakeServer {
+pub struct LoopbackServer {
     address: SocketAddr,
     routes: Arc<Mutex<Routes>>,
     requests: Arc<Mutex<Vec<String>>>,
@@ -86,15 +88,22 @@ pub struct FakeServer {
     _thread: Option<std::thread::JoinHandle<()>>,
 }
 
-impl FakeServer {
+impl LoopbackServer {
     /// Starts on 127.0.0.1 with a free port, on the current tokio runtime.
-    pub async fn start() -> Result<FakeServer> {
-        let listener = TcpListener::bind("127.0.0.1:0").await.context("binding 127.0.0.1")?;
-        Ok(FakeServer::serve(listener, None))
+    pub async fn start() -> Result<LoopbackServer> {
+        Self::start_on(0).await
+    }
+
+    /// Starts on 127.0.0.1:`port` (0 = any free port).
+    pub async fn start_on(port: u16) -> Result<LoopbackServer> {
+        let listener = TcpListener::bind(("127.0.0.1", port))
+            .await
+            .with_context(|| format!("binding 127.0.0.1:{port}"))?;
+        Ok(LoopbackServer::serve(listener, None))
     }
 
     /// Starts on its own thread and runtime, for tests without one.
-    pub fn start_in_background() -> Result<FakeServer> {
+    pub fn start_in_background() -> Result<LoopbackServer> {
         let std_listener =
             std::net::TcpListener::bind("127.0.0.1:0").context("binding 127.0.0.1")?;
         std_listener.set_nonblocking(true)?;
@@ -102,21 +111,15 @@ impl FakeServer {
         let thread = std::thread::spawn(move || {
             let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
                 Ok(runtime) => runtime,
-                Err(error) => {
-                    eprintln!("fake server runtime: {error}");
-                    return;
-                }
+                Err(_) => return,
             };
             runtime.block_on(async move {
                 let listener = match TcpListener::from_std(std_listener) {
                     Ok(listener) => listener,
-                    Err(error) => {
-                        eprintln!("fake server listener: {error}");
-                        return;
-                    }
+                    Err(_) => return,
                 };
                 let (stop_sender, stop) = tokio::sync::oneshot::channel::<()>();
-                let server = FakeServer::serve(listener, None);
+                let server = LoopbackServer::serve(listener, None);
                 let shared = (
                     server.address,
                     Arc::clone(&server.routes),
@@ -135,10 +138,10 @@ impl FakeServer {
         });
         let (address, routes, requests, stop) =
             ready.recv().context("the fake server did not start")?;
-        Ok(FakeServer { address, routes, requests, _stop: stop, _thread: Some(thread) })
+        Ok(LoopbackServer { address, routes, requests, _stop: stop, _thread: Some(thread) })
     }
 
-    fn serve(listener: TcpListener, thread: Option<std::thread::JoinHandle<()>>) -> FakeServer {
+    fn serve(listener: TcpListener, thread: Option<std::thread::JoinHandle<()>>) -> LoopbackServer {
         let address =
             listener.local_addr().unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)));
         let routes = Arc::new(Mutex::new(Routes::default()));
@@ -153,15 +156,14 @@ impl FakeServer {
                         let Ok((stream, _)) = accepted else { continue };
                         let (routes, requests) = (Arc::clone(&task_routes), Arc::clone(&task_requests));
                         tokio::spawn(async move {
-                            if let Err(error) = handle(stream, &routes, &requests).await {
-                                eprintln!("fake server: {error:#}");
-                            }
+                            // A client that hangs up mid-answer (a cancelled segment) is normal.
+                            if handle(stream, &routes, &requests).await.is_err() {}
                         });
                     }
                 }
             }
         });
-        FakeServer { address, routes, requests, _stop: stop_sender, _thread: thread }
+        LoopbackServer { address, routes, requests, _stop: stop_sender, _thread: thread }
     }
 
     /// `http://127.0.0.1:PORT`.
@@ -211,7 +213,7 @@ async fn handle(
     let target = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
     lock(requests).push(target.clone());
     let reply = find(routes, &target)
-        .unwrap_or_else(|| Reply::new(404, "text/plain", "no such route in the fake server"));
+        .unwrap_or_else(|| Reply::new(404, "text/plain", "no such route on this loopback server"));
     if !reply.delay.is_zero() {
         tokio::time::sleep(reply.delay).await;
     }

@@ -1,0 +1,164 @@
+//! The demo catalog format (written by `getanime-app`'s demo module) and its conversion.
+
+use getanime_provider_sdk::text::absolute_url;
+use getanime_provider_sdk::{
+    Episode, ProviderError, Quality, ScheduleDay, SkipRange, Stream, Title, TitleSummary, Torrent,
+};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+struct RawCatalog {
+    titles: Vec<RawTitle>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawTitle {
+    id: String,
+    name: String,
+    #[serde(default)]
+    name_en: Option<String>,
+    #[serde(default)]
+    kind: Option<String>,
+    #[serde(default)]
+    year: Option<u16>,
+    #[serde(default)]
+    genres: Vec<String>,
+    #[serde(default)]
+    weekday: Option<u8>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    poster: Option<String>,
+    updated_at: i64,
+    episodes: Vec<RawEpisode>,
+    #[serde(default)]
+    torrents: Vec<RawTorrent>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawEpisode {
+    number: f64,
+    #[serde(default)]
+    name: Option<String>,
+    /// Relative playlist paths per quality name (`fhd`, `hd`, `sd`).
+    streams: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    opening: Option<[u32; 2]>,
+    #[serde(default)]
+    ending: Option<[u32; 2]>,
+    #[serde(default)]
+    duration_ms: Option<u32>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawTorrent {
+    id: String,
+    episodes: String,
+    quality: String,
+    size_bytes: u64,
+    magnet: String,
+}
+
+/// The parsed catalog.
+pub struct Catalog {
+    pub titles: Vec<Title>,
+}
+
+/// Parses `catalog.json`; relative paths are resolved against `base`.
+pub fn parse(body: &[u8], base: &str) -> Result<Catalog, ProviderError> {
+    let raw: RawCatalog = serde_json::from_slice(body)
+        .map_err(|error| ProviderError::Parse(format!("the demo catalog is invalid: {error}")))?;
+    let titles = raw
+        .titles
+        .into_iter()
+        .map(|title| Title {
+            summary: TitleSummary {
+                source_id: title.id,
+                name: title.name,
+                name_original: title.name_en,
+                alt_names: Vec::new(),
+                poster_url: title.poster.as_deref().and_then(|path| absolute_url(base, path)),
+                kind: title.kind,
+                episodes_total: u32::try_from(title.episodes.len()).ok(),
+                updated_at: Some(title.updated_at),
+            },
+            description: title.description,
+            genres: title.genres,
+            year: title.year,
+            status: Some("Онгоинг".into()),
+            release_weekday: title.weekday,
+            episodes: title
+                .episodes
+                .into_iter()
+                .map(|episode| Episode {
+                    number: episode.number,
+                    name: episode.name,
+                    streams: episode
+                        .streams
+                        .iter()
+                        .filter_map(|(quality, path)| {
+                            let quality = match quality.as_str() {
+                                "fhd" => Quality::Fhd,
+                                "hd" => Quality::Hd,
+                                "sd" => Quality::Sd,
+                                _ => return None,
+                            };
+                            Some(Stream { quality, url: absolute_url(base, path)? })
+                        })
+                        .collect(),
+                    preview_url: None,
+                    opening: episode
+                        .opening
+                        .map(|[start_ms, end_ms]| SkipRange { start_ms, end_ms }),
+                    ending: episode.ending.map(|[start_ms, end_ms]| SkipRange { start_ms, end_ms }),
+                    duration_ms: episode.duration_ms,
+                    published_at: None,
+                })
+                .collect(),
+            torrents: title
+                .torrents
+                .into_iter()
+                .map(|torrent| Torrent {
+                    source_id: torrent.id,
+                    episodes: torrent.episodes,
+                    quality: torrent.quality,
+                    size_bytes: Some(torrent.size_bytes),
+                    magnet: torrent.magnet,
+                    seeders: Some(7),
+                })
+                .collect(),
+            details_complete: true,
+        })
+        .collect();
+    Ok(Catalog { titles })
+}
+
+/// Titles any of whose names contain `query`, ignoring case.
+pub fn search(titles: Vec<Title>, query: &str) -> Vec<Title> {
+    let query = query.trim().to_lowercase();
+    titles
+        .into_iter()
+        .filter(|title| {
+            let summary = &title.summary;
+            summary.name.to_lowercase().contains(&query)
+                || summary
+                    .name_original
+                    .as_deref()
+                    .is_some_and(|name| name.to_lowercase().contains(&query))
+        })
+        .collect()
+}
+
+/// Titles by weekday (1 = Monday).
+pub fn schedule(titles: Vec<Title>) -> Vec<ScheduleDay> {
+    let mut days: Vec<ScheduleDay> = Vec::new();
+    for title in titles {
+        let Some(weekday) = title.release_weekday else { continue };
+        match days.iter_mut().find(|day| day.weekday == weekday) {
+            Some(day) => day.items.push(title),
+            None => days.push(ScheduleDay { weekday, items: vec![title] }),
+        }
+    }
+    days.sort_by_key(|day| day.weekday);
+    days
+}
