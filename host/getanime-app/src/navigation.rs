@@ -38,6 +38,11 @@ pub enum Effect {
         title: TitleId,
         episode: f64,
     },
+    /// Raise (+1) or lower (-1) the title's rating (the title screen's left/right).
+    Rate {
+        title: TitleId,
+        delta: i8,
+    },
     /// Leave the player (save the position, stop).
     StopPlayback,
     PlayPause,
@@ -187,6 +192,8 @@ impl Navigator {
                 }
                 None => Effect::Redraw,
             },
+            Key::Right => Effect::Rate { title, delta: 1 },
+            Key::Left => Effect::Rate { title, delta: -1 },
             Key::Back => {
                 self.stack.pop();
                 Effect::Redraw
@@ -256,6 +263,8 @@ mod tests {
         assert_eq!(navigator.key(Key::Enter), Effect::OpenTitle(TitleId(6)));
         assert_eq!(navigator.screen(), Screen::Title(TitleId(6)));
         navigator.set_episodes(vec![1.0, 2.0, 2.5], 1);
+        assert_eq!(navigator.key(Key::Right), Effect::Rate { title: TitleId(6), delta: 1 });
+        assert_eq!(navigator.key(Key::Left), Effect::Rate { title: TitleId(6), delta: -1 });
         navigator.key(Key::Down);
         assert_eq!(navigator.key(Key::Enter), Effect::Play { title: TitleId(6), episode: 2.5 });
         assert_eq!(navigator.key(Key::Right), Effect::SeekBy(SEEK_STEP_MS));
@@ -291,5 +300,30 @@ mod tests {
         }
         navigator.set_home_rows(vec![ids(1..3)]);
         assert_eq!(navigator.home_focus(), (0, 1));
+    }
+}
+
+/// The rating after a left/right press: from none, right gives 1; left at 1 clears it.
+pub fn next_rating(current: Option<u8>, delta: i8) -> Option<u8> {
+    match (current, delta) {
+        (None, delta) if delta > 0 => Some(1),
+        (None, _) => None,
+        (Some(1), delta) if delta < 0 => None,
+        (Some(score), delta) => Some((i16::from(score) + i16::from(delta)).clamp(1, 10) as u8),
+    }
+}
+
+#[cfg(test)]
+mod rating_tests {
+    use super::next_rating;
+
+    #[test]
+    fn ratings_step_within_one_to_ten_and_clear_below_one() {
+        assert_eq!(next_rating(None, 1), Some(1));
+        assert_eq!(next_rating(None, -1), None);
+        assert_eq!(next_rating(Some(7), 1), Some(8));
+        assert_eq!(next_rating(Some(10), 1), Some(10));
+        assert_eq!(next_rating(Some(2), -1), Some(1));
+        assert_eq!(next_rating(Some(1), -1), None);
     }
 }

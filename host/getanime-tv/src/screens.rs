@@ -52,6 +52,8 @@ struct Screens {
     window: Weak<AppWindow>,
     navigator: RefCell<Navigator>,
     playback: RefCell<Option<Sender<PlaybackCommand>>>,
+    /// The open title's rating, for left/right.
+    rating: std::cell::Cell<Option<u8>>,
 }
 
 /// Opens the window and runs the event loop until it closes.
@@ -81,6 +83,7 @@ pub fn run_ui(paths: DataPaths, smoke: Smoke) -> Result<()> {
         window: window.as_weak(),
         navigator: RefCell::new(Navigator::new()),
         playback: RefCell::new(None),
+        rating: std::cell::Cell::new(None),
     });
     let for_keys = Rc::clone(&screens);
     window.global::<Ui>().on_key(move |text| for_keys.key(&text));
@@ -99,6 +102,7 @@ impl Screens {
             Effect::Redraw => {}
             Effect::OpenTitle(title) => self.open_title(title),
             Effect::Play { title, episode } => self.play(title, episode),
+            Effect::Rate { title, delta } => self.rate(title, delta),
             Effect::StopPlayback => {
                 self.stop_playback();
                 if let Screen::Title(title) = self.navigator.borrow().screen() {
@@ -279,6 +283,32 @@ impl Screens {
         }
     }
 
+    /// Left/right on the title screen: rate 1-10 (left at 1 clears), then show the title again.
+    fn rate(self: &Rc<Self>, title: TitleId, delta: i8) {
+        let score = getanime_app::navigation::next_rating(self.rating.get(), delta);
+        self.rating.set(score);
+        let app = Arc::clone(&self.app);
+        let runtime = Arc::clone(&self.runtime);
+        let screens = Rc::downgrade(self);
+        let started = slint::spawn_local(async move {
+            let rated = run_on(&runtime, async move {
+                let rating = score
+                    .map(|score| getanime_app::domain::Rating::new(i64::from(score)))
+                    .transpose()?;
+                app.rate(title, rating).await
+            })
+            .await;
+            let Some(screens) = screens.upgrade() else { return };
+            match rated {
+                Ok(()) => screens.open_title(title),
+                Err(error) => tracing::error!("cannot rate: {error:#}"),
+            }
+        });
+        if let Err(error) = started {
+            tracing::error!("cannot rate: {error}");
+        }
+    }
+
     fn show_title(
         &self,
         loaded: Result<(TitleDetails, Option<f64>, Option<SharedPixelBuffer<Rgba8Pixel>>)>,
@@ -292,6 +322,7 @@ impl Screens {
                 return;
             }
         };
+        self.rating.set(details.rating.map(|rating| rating.score()));
         let numbers: Vec<f64> = details.episodes.iter().map(|entry| entry.episode.number).collect();
         let focus =
             next.and_then(|next| numbers.iter().position(|number| *number == next)).unwrap_or(0);
@@ -324,7 +355,10 @@ impl Screens {
             card.kind.clone(),
             card.year.map(|year| year.to_string()),
             (!details.genres.is_empty()).then(|| details.genres.join(", ")),
-            details.rating.map(|rating| format!("★ {}/10", rating.score())),
+            Some(match details.rating {
+                Some(rating) => format!("★ {}/10", rating.score()),
+                None => "☆ rate with ← →".to_owned(),
+            }),
         ]
         .into_iter()
         .flatten()

@@ -307,3 +307,21 @@ fn the_tv_ui_goes_home_title_player_with_keys() -> Result<()> {
     );
     Ok(())
 }
+
+/// Rating from the remote: on the title screen → → sets 2/10, stored in the library.
+#[test]
+fn the_title_screen_rates_with_left_and_right() -> Result<()> {
+    std::env::var_os("DISPLAY")
+        .context("no DISPLAY: run the UI tests under Xvfb (`cargo xtask test` does)")?;
+    let library = playable_library()?;
+    let output = Command::new(env!("CARGO_BIN_EXE_getanime"))
+        .env("SLINT_BACKEND", "winit-software")
+        .arg("--data-dir")
+        .arg(&library.data)
+        .args(["--no-sync", "--exit-after-first-frame", "--keys", "enter,right,right"])
+        .output()?;
+    ensure!(output.status.success(), "the UI failed: {}", String::from_utf8_lossy(&output.stderr));
+    let shown = check(&library.data, &["show", &library.title_id])?;
+    assert!(shown.contains("your rating 2/10"), "{shown}");
+    Ok(())
+}
