@@ -28,8 +28,13 @@ struct World {
 
 impl World {
     async fn new() -> Result<World> {
+        World::with_limits(getanime_plugins::RuntimeLimits::default()).await
+    }
+
+    async fn with_limits(limits: getanime_plugins::RuntimeLimits) -> Result<World> {
         let dir = tempfile::tempdir()?;
-        let app = App::open(DataPaths::resolve(Some(dir.path().join("data")))?)?;
+        let app =
+            App::open_with_limits(DataPaths::resolve(Some(dir.path().join("data")))?, limits)?;
         let server = FakeServer::start().await?;
         server.route("/v3/title/updates", fixture("anilibria", "updates_page1.json")?);
         server.route("/v3/title/search", fixture("anilibria", "search_alchemist.json")?);
@@ -382,6 +387,41 @@ async fn watch_tracking_resumes_marks_watched_and_offers_the_next_episode() -> R
         world.app.plan_playback(title, 1.0).await?.start_ms,
         0,
         "a watched episode starts over"
+    );
+    Ok(())
+}
+
+/// While a hostile plugin spins in a sync, a screen query keeps answering fast.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_library_answers_while_a_hostile_plugin_runs() -> Result<()> {
+    let limits = getanime_plugins::RuntimeLimits {
+        call_timeout: Duration::from_secs(3),
+        ..Default::default()
+    };
+    let world = World::with_limits(limits).await?;
+    world.install_anilibria().await?;
+    world.sync().await?;
+    world.app.install_plugin(getanime_testkit::built_plugin("test-provider")?, None).await?;
+    let app = std::sync::Arc::new(world.app);
+    let hostile = tokio::spawn({
+        let app = std::sync::Arc::clone(&app);
+        async move { app.search_sources("loop", Some("test-provider")).await }
+    });
+    let mut slowest = Duration::ZERO;
+    let started = std::time::Instant::now();
+    while !hostile.is_finished() && started.elapsed() < Duration::from_secs(40) {
+        let query = std::time::Instant::now();
+        let titles = app.titles(Some("алхимик".into()), 50).await?;
+        assert!(!titles.is_empty());
+        slowest = slowest.max(query.elapsed());
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let outcome = hostile.await?;
+    let error = outcome.err().context("the endless loop ends in an error, not an answer")?;
+    assert!(format!("{error:#}").contains("took longer than 3 s"), "{error:#}");
+    assert!(
+        slowest < Duration::from_millis(50),
+        "slowest library query while the plugin ran: {slowest:?}"
     );
     Ok(())
 }

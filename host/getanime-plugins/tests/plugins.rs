@@ -152,6 +152,34 @@ mod failures {
     }
 
     #[tokio::test]
+    async fn a_plugin_sees_no_environment_files_or_arguments() -> Result<()> {
+        let runtime = PluginRuntime::new(limits())?;
+        let plugin = load_test_provider(&runtime)?;
+        let page = plugin.search("snoop", 1).await?;
+        assert_eq!(page.items[0].summary.name, "env=0 home=false file=false listing=false args=0");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn ten_thousand_tiny_fetches_are_bounded_by_the_deadline() -> Result<()> {
+        let server = FakeServer::start().await?;
+        server.route("/tiny", Reply::json("{}"));
+        let runtime = PluginRuntime::new(limits())?;
+        let plugin = load_test_provider(&runtime)?;
+        let started = std::time::Instant::now();
+        let outcome =
+            plugin.search(&format!("many-fetches 10000 {}/tiny", server.base_url()), 1).await;
+        // Either all of them finished within the 2 s deadline, or the deadline stopped the plugin.
+        match outcome {
+            Ok(page) => assert_eq!(page.items[0].summary.name, "fetched 10000"),
+            Err(error) => assert!(matches!(error, Error::Timeout { .. }), "{error}"),
+        }
+        assert!(started.elapsed() < Duration::from_secs(6), "took {:?}", started.elapsed());
+        assert_eq!(plugin.latest(1).await?.items.len(), 2, "the plugin still answers");
+        Ok(())
+    }
+
+    #[tokio::test]
     async fn a_huge_result_is_refused() -> Result<()> {
         let limits = RuntimeLimits { max_output_bytes: 4 << 20, ..limits() };
         let runtime = PluginRuntime::new(limits)?;

@@ -8,6 +8,8 @@
 //! - `huge-output <MiB>`: returns a title whose name is that many MiB long;
 //! - `sleep <ms>`: sleeps (through WASI clocks), then answers one title;
 //! - `invalid-data`: returns data that breaks the host's validation rules;
+//! - `snoop`: tries to read the environment, a file and the directory listing, and reports;
+//! - `many-fetches <n> <url>`: fetches `url` n times;
 //! - anything else: an empty page.
 
 use getanime_provider_sdk::{
@@ -106,6 +108,27 @@ impl Provider for TestProvider {
                     published_at: None,
                 });
                 Ok(Page { items: vec![broken], page: 1, pages: Some(1) })
+            }
+            "snoop" => {
+                let env = std::env::vars().count();
+                let home = std::env::var("HOME").is_ok();
+                let file = std::fs::read("/etc/passwd").is_ok();
+                let listing = std::fs::read_dir("/").is_ok();
+                let args = std::env::args().count();
+                Ok(one_title_page(&format!(
+                    "env={env} home={home} file={file} listing={listing} args={args}"
+                )))
+            }
+            "many-fetches" => {
+                let (count, url) = argument.split_once(' ').unwrap_or(("0", ""));
+                let count: u32 = count.parse().unwrap_or(0);
+                let mut ok = 0;
+                for _ in 0..count {
+                    if http::get(url).is_ok_and(|response| response.status == 200) {
+                        ok += 1;
+                    }
+                }
+                Ok(one_title_page(&format!("fetched {ok}")))
             }
             "setting" => {
                 let value = getanime_provider_sdk::setting(argument);
