@@ -100,6 +100,36 @@ impl App {
         self.db(move |db| db.history(ProfileId::DEFAULT, limit, 0)).await
     }
 
+    /// Sets a playback setting: `quality` (fhd, hd, sd) or `auto_skip` (true, false).
+    pub async fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        let valid = match key {
+            "quality" => getanime_domain::Quality::parse(value).is_some(),
+            "auto_skip" => matches!(value, "true" | "false"),
+            _ => {
+                bail!("unknown setting {key:?}; known: quality (fhd|hd|sd), auto_skip (true|false)")
+            }
+        };
+        if !valid {
+            bail!("{value:?} is not a valid value for {key}");
+        }
+        let (key, value) = (key.to_owned(), value.to_owned());
+        self.db(move |db| db.set_setting(&key, &value)).await
+    }
+
+    /// The playback settings and their values (defaults when unset).
+    pub async fn settings(&self) -> Result<Vec<(String, String)>> {
+        self.db(|db| {
+            Ok(vec![
+                ("quality".to_owned(), db.setting("quality")?.unwrap_or_else(|| "fhd".to_owned())),
+                (
+                    "auto_skip".to_owned(),
+                    db.setting("auto_skip")?.unwrap_or_else(|| "false".to_owned()),
+                ),
+            ])
+        })
+        .await
+    }
+
     /// Checks the database file and counts the catalog.
     pub async fn check(&self) -> Result<getanime_storage::LibraryCheck> {
         self.db(|db| db.check()).await

@@ -113,6 +113,12 @@ pub enum Command {
         #[arg(long)]
         silent: bool,
     },
+    /// Show the playback settings, or set one: quality (fhd|hd|sd), auto_skip (true|false).
+    Settings {
+        key: Option<String>,
+        #[arg(requires = "key")]
+        value: Option<String>,
+    },
     /// Check the library file (integrity, foreign keys) and count the catalog.
     Check,
     /// Copy the library to FILE (safe while the app runs).
@@ -279,6 +285,15 @@ impl Output {
             Command::Play { title_id, episode, quality, silent } => {
                 let quality = quality.as_deref().and_then(getanime_app::domain::Quality::parse);
                 crate::playback::play(app, TitleId(title_id), episode, quality, silent).await
+            }
+            Command::Settings { key, value } => {
+                if let (Some(key), Some(value)) = (&key, &value) {
+                    app.set_setting(key, value).await?;
+                }
+                let settings = app.settings().await?;
+                self.print(&settings, |settings| {
+                    settings.iter().map(|(key, value)| format!("{key} = {value}\n")).collect()
+                })
             }
             Command::Check => {
                 let check = app.check().await?;

@@ -81,6 +81,8 @@ fn the_command_line_installs_syncs_shows_rates_and_restores() -> Result<()> {
     assert!(shown.contains("your rating 8/10"), "{shown}");
     assert!(shown.contains("3.5 Что было раньше  [fhd hd sd]  ✓ watched"), "{shown}");
     assert!(check(&data, &["history"])?.contains("episode 3.5  watched"));
+    assert!(check(&data, &["settings", "quality", "sd"])?.contains("quality = sd"));
+    assert_eq!(getanime(&data, &["settings", "quality", "4k"])?.status.code(), Some(1));
 
     let backup = temp.path().join("backup.sqlite3");
     check(&data, &["backup", backup.to_str().context("utf-8 path")?])?;
