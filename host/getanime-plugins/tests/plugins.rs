@@ -152,6 +152,20 @@ mod failures {
     }
 
     #[tokio::test]
+    async fn a_stack_overflow_is_a_trap() -> Result<()> {
+        let runtime = PluginRuntime::new(limits())?;
+        let plugin = load_test_provider(&runtime)?;
+        let error = check_search_fails(&plugin, "stack-overflow").await?;
+        // Rust's shadow stack lives in linear memory: running past it is an out-of-bounds access
+        // (or, for deep wasm frames, call stack exhaustion). Either way a trap, and contained.
+        assert!(
+            matches!(&error, Error::Trap { reason, .. } if reason.contains("out of bounds") || reason.contains("stack")),
+            "{error}"
+        );
+        Ok(())
+    }
+
+    #[tokio::test]
     async fn a_plugin_sees_no_environment_files_or_arguments() -> Result<()> {
         let runtime = PluginRuntime::new(limits())?;
         let plugin = load_test_provider(&runtime)?;

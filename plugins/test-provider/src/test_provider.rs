@@ -8,6 +8,7 @@
 //! - `huge-output <MiB>`: returns a title whose name is that many MiB long;
 //! - `sleep <ms>`: sleeps (through WASI clocks), then answers one title;
 //! - `invalid-data`: returns data that breaks the host's validation rules;
+//! - `stack-overflow`: recurses without end;
 //! - `snoop`: tries to read the environment, a file and the directory listing, and reports;
 //! - `many-fetches <n> <url>`: fetches `url` n times;
 //! - anything else: an empty page.
@@ -41,6 +42,14 @@ fn title(source_id: &str, name: &str) -> Title {
         torrents: Vec::new(),
         details_complete: false,
     }
+}
+
+/// Never returns: each call adds a frame (black_box keeps the optimizer from looping it).
+#[allow(unconditional_recursion, reason = "the stack overflow is the point")]
+fn recurse(depth: u64) -> u64 {
+    let mut frame = [depth; 64];
+    std::hint::black_box(&mut frame);
+    recurse(frame[0] + 1) + frame[1]
 }
 
 fn one_title_page(name: &str) -> Page {
@@ -108,6 +117,9 @@ impl Provider for TestProvider {
                     published_at: None,
                 });
                 Ok(Page { items: vec![broken], page: 1, pages: Some(1) })
+            }
+            "stack-overflow" => {
+                Ok(one_title_page(&format!("depth {}", recurse(std::hint::black_box(1)))))
             }
             "snoop" => {
                 let env = std::env::vars().count();
