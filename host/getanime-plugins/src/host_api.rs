@@ -49,7 +49,15 @@ impl HostContext {
                 attempt.error(RedirectDenied { host })
             }
         });
+        let resolver = GuardedResolver {
+            user_granted: config
+                .granted_hosts
+                .iter()
+                .map(|host| host.to_ascii_lowercase())
+                .collect(),
+        };
         let client = reqwest::Client::builder()
+            .dns_resolver(resolver)
             .redirect(redirect)
             .timeout(limits.http_timeout)
             .user_agent(format!(
@@ -120,6 +128,65 @@ fn is_allowed(allowed_hosts: &[String], url: &Url) -> Result<(), String> {
     }
 }
 
+/// Resolves names for plugin fetches, refusing answers that point into the machine or the local
+/// network (loopback, private, link-local, unspecified) for names the plugin's author declared:
+/// a manifest must not reach `localhost` by calling it `api.example.org` (DNS rebinding). Names
+/// the user granted may resolve anywhere; IP literals never reach the resolver and are checked
+/// by the allow-list alone.
+struct GuardedResolver {
+    user_granted: Vec<String>,
+}
+
+impl reqwest::dns::Resolve for GuardedResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_ascii_lowercase();
+        let trusted = self.user_granted.contains(&host);
+        Box::pin(async move {
+            let resolved: Vec<std::net::SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let usable: Vec<std::net::SocketAddr> =
+                resolved.into_iter().filter(|address| trusted || is_public(address.ip())).collect();
+            if usable.is_empty() {
+                return Err(
+                    Box::new(PrivateAddress { host }) as Box<dyn std::error::Error + Send + Sync>
+                );
+            }
+            Ok(Box::new(usable.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
+
+fn is_public(ip: std::net::IpAddr) -> bool {
+    match ip {
+        std::net::IpAddr::V4(v4) => {
+            !(v4.is_loopback() || v4.is_private() || v4.is_link_local() || v4.is_unspecified())
+        }
+        std::net::IpAddr::V6(v6) => {
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || (v6.segments()[0] & 0xfe00) == 0xfc00
+                || (v6.segments()[0] & 0xffc0) == 0xfe80)
+        }
+    }
+}
+
+/// How a [`PrivateAddress`] refusal reads, and how [`classify`] recognises it.
+const PRIVATE_ADDRESS: &str = "resolves to a local address, which the plugin may not reach";
+
+/// A declared name that resolved only to local addresses.
+#[derive(Debug)]
+struct PrivateAddress {
+    host: String,
+}
+
+impl std::fmt::Display for PrivateAddress {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(formatter, "{} {PRIVATE_ADDRESS}", self.host)
+    }
+}
+
+impl std::error::Error for PrivateAddress {}
+
 /// A redirect the allow-list refused; found again in reqwest's error chain by [`classify`].
 #[derive(Debug)]
 struct RedirectDenied {
@@ -153,6 +220,13 @@ fn classify(error: &reqwest::Error) -> Refusal {
         Refusal {
             error: HttpError::Denied(denied.to_string()),
             denied_host: Some(denied.host.clone()),
+        }
+    } else if error_chain(error).contains(PRIVATE_ADDRESS) {
+        // reqwest re-wraps resolver errors, so the type does not survive; the message does.
+        let host = error.url().and_then(|url| url.host_str()).unwrap_or_default().to_owned();
+        Refusal {
+            error: HttpError::Denied(format!("{host} {PRIVATE_ADDRESS}")),
+            denied_host: Some(host),
         }
     } else {
         HttpError::Transport(error_chain(error)).into()

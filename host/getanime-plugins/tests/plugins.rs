@@ -251,17 +251,21 @@ mod http {
         Ok(())
     }
 
+    /// `localhost` is in the test provider's manifest, but a declared name that resolves to the
+    /// machine itself is refused (DNS rebinding); the same name granted by the user works.
     #[tokio::test]
-    async fn a_granted_host_is_reachable() -> Result<()> {
+    async fn a_declared_name_resolving_to_loopback_is_refused_until_the_user_grants_it()
+    -> Result<()> {
         let server = FakeServer::start().await?;
         server.route("/ok", Reply::json("{}"));
         let url = format!("http://localhost:{}/ok", server.address().port());
         let runtime = PluginRuntime::new(limits())?;
-        let denied = load_test_provider(&runtime)?;
-        assert!(matches!(
-            denied.search(&format!("fetch {url}"), 1).await,
-            Err(Error::CapabilityDenied { .. })
-        ));
+        let declared = load_test_provider(&runtime)?;
+        let error = check_search_fails(&declared, &format!("fetch {url}")).await?;
+        assert!(
+            matches!(&error, Error::CapabilityDenied { host, .. } if host == "localhost"),
+            "{error}"
+        );
         let config =
             PluginConfig { granted_hosts: vec!["localhost".to_owned()], ..PluginConfig::default() };
         let granted = runtime.load_with(&package_dir("test-provider")?, config)?;
@@ -269,6 +273,7 @@ mod http {
             granted.search(&format!("fetch {url}"), 1).await?.items[0].summary.name,
             "status 200"
         );
+        assert!(server.requests().len() == 1, "the refused fetch never reached the server");
         Ok(())
     }
 }
