@@ -16,12 +16,17 @@ pub enum Key {
     PlayPause,
     SeekForward,
     SeekBackward,
+    /// Backspace: erases a character in the search box, goes back elsewhere.
+    Erase,
+    /// A typed character (the search box).
+    Char(char),
 }
 
 /// The screens, as a stack: Back pops.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Screen {
     Home,
+    Search,
     Title(TitleId),
     Player { title: TitleId, episode: f64 },
 }
@@ -47,6 +52,10 @@ pub enum Effect {
     StopPlayback,
     PlayPause,
     SeekBy(i64),
+    /// The search box changed: show matching library titles.
+    SearchLibrary,
+    /// Enter in the search box: ask the sources too.
+    SearchSources,
     /// Back on the home screen: the app quits.
     Quit,
 }
@@ -65,6 +74,12 @@ pub struct Navigator {
     /// Episode numbers of the open title.
     episodes: Vec<f64>,
     episode: usize,
+    /// The home screen's "Search" button (above the rows) has focus.
+    search_button: bool,
+    /// The search screen: the query, the results, the focused result (`None` = the box).
+    query: String,
+    results: Vec<TitleId>,
+    result: Option<usize>,
 }
 
 impl Default for Navigator {
@@ -82,6 +97,10 @@ impl Navigator {
             columns: Vec::new(),
             episodes: Vec::new(),
             episode: 0,
+            search_button: false,
+            query: String::new(),
+            results: Vec::new(),
+            result: None,
         }
     }
 
@@ -117,16 +136,114 @@ impl Navigator {
         self.episodes = episodes;
     }
 
+    /// Whether the home screen's Search button has focus.
+    pub fn search_button_focused(&self) -> bool {
+        self.search_button
+    }
+
+    /// The search box's text.
+    pub fn query(&self) -> &str {
+        &self.query
+    }
+
+    /// The focused search result (`None` = the search box).
+    pub fn result_focus(&self) -> Option<usize> {
+        self.result
+    }
+
+    /// New search results; focus goes back to the box when they no longer fit.
+    pub fn set_results(&mut self, results: Vec<TitleId>) {
+        if self.result.is_some_and(|index| index >= results.len()) {
+            self.result = None;
+        }
+        self.results = results;
+    }
+
     pub fn key(&mut self, key: Key) -> Effect {
         match self.screen() {
+            Screen::Home if self.search_button => self.search_button_key(key),
+            Screen::Home if matches!(key, Key::Char('/')) => self.open_search(),
             Screen::Home => self.home_key(key),
+            Screen::Search => self.search_key(key),
             Screen::Title(title) => self.title_key(title, key),
             Screen::Player { .. } => self.player_key(key),
         }
     }
 
+    fn open_search(&mut self) -> Effect {
+        self.search_button = false;
+        self.stack.push(Screen::Search);
+        self.result = None;
+        Effect::SearchLibrary
+    }
+
+    fn search_button_key(&mut self, key: Key) -> Effect {
+        match key {
+            Key::Enter => self.open_search(),
+            Key::Down => {
+                self.search_button = false;
+                Effect::Redraw
+            }
+            Key::Back | Key::Erase => Effect::Quit,
+            _ => Effect::Redraw,
+        }
+    }
+
+    fn search_key(&mut self, key: Key) -> Effect {
+        match (self.result, key) {
+            (None, Key::Char(character)) if !character.is_control() => {
+                self.query.push(character);
+                Effect::SearchLibrary
+            }
+            (None, Key::Erase) if !self.query.is_empty() => {
+                self.query.pop();
+                Effect::SearchLibrary
+            }
+            (None, Key::Enter) if !self.query.trim().is_empty() => Effect::SearchSources,
+            (None, Key::Down) if !self.results.is_empty() => {
+                self.result = Some(0);
+                Effect::Redraw
+            }
+            (Some(_), Key::Up) => {
+                self.result = None;
+                Effect::Redraw
+            }
+            (Some(index), Key::Left) => {
+                self.result = Some(index.saturating_sub(1));
+                Effect::Redraw
+            }
+            (Some(index), Key::Right) => {
+                self.result = Some((index + 1).min(self.results.len().saturating_sub(1)));
+                Effect::Redraw
+            }
+            (Some(index), Key::Enter) => match self.results.get(index) {
+                Some(title) => {
+                    self.stack.push(Screen::Title(*title));
+                    self.episodes.clear();
+                    self.episode = 0;
+                    Effect::OpenTitle(*title)
+                }
+                None => Effect::Redraw,
+            },
+            (_, Key::Back | Key::Erase) => {
+                self.stack.pop();
+                Effect::Redraw
+            }
+            _ => Effect::Redraw,
+        }
+    }
+
     fn home_key(&mut self, key: Key) -> Effect {
         match key {
+            Key::Up
+                if self
+                    .rows
+                    .get(..self.row)
+                    .is_none_or(|above| above.iter().all(Vec::is_empty)) =>
+            {
+                self.search_button = true;
+                Effect::Redraw
+            }
             Key::Up | Key::Down => {
                 let forward = key == Key::Down;
                 let mut row = self.row;
@@ -170,7 +287,7 @@ impl Navigator {
                     None => Effect::Redraw,
                 }
             }
-            Key::Back => Effect::Quit,
+            Key::Back | Key::Erase => Effect::Quit,
             _ => Effect::Redraw,
         }
     }
@@ -194,7 +311,7 @@ impl Navigator {
             },
             Key::Right => Effect::Rate { title, delta: 1 },
             Key::Left => Effect::Rate { title, delta: -1 },
-            Key::Back => {
+            Key::Back | Key::Erase => {
                 self.stack.pop();
                 Effect::Redraw
             }
@@ -204,7 +321,7 @@ impl Navigator {
 
     fn player_key(&mut self, key: Key) -> Effect {
         match key {
-            Key::Back => {
+            Key::Back | Key::Erase => {
                 self.stack.pop();
                 Effect::StopPlayback
             }
@@ -213,6 +330,8 @@ impl Navigator {
             Key::Left | Key::SeekBackward => Effect::SeekBy(-SEEK_STEP_MS),
             Key::Up => Effect::SeekBy(6 * SEEK_STEP_MS),
             Key::Down => Effect::SeekBy(-6 * SEEK_STEP_MS),
+            Key::Char(' ') => Effect::PlayPause,
+            Key::Char(_) => Effect::Redraw,
         }
     }
 
@@ -276,6 +395,41 @@ mod tests {
         assert_eq!(navigator.screen(), Screen::Home);
         assert_eq!(navigator.home_focus(), (0, 1), "focus is where it was");
         assert_eq!(navigator.key(Key::Back), Effect::Quit);
+    }
+
+    #[test]
+    fn search_is_above_the_rows_and_typing_filters() {
+        let mut navigator = Navigator::new();
+        navigator.set_home_rows(vec![Vec::new(), ids(1..3)]);
+        assert_eq!(navigator.key(Key::Up), Effect::Redraw);
+        assert!(navigator.search_button_focused(), "up from the top row reaches Search");
+        assert_eq!(navigator.key(Key::Enter), Effect::SearchLibrary);
+        assert_eq!(navigator.screen(), Screen::Search);
+        for character in "маг".chars() {
+            assert_eq!(navigator.key(Key::Char(character)), Effect::SearchLibrary);
+        }
+        assert_eq!(navigator.query(), "маг");
+        assert_eq!(navigator.key(Key::Erase), Effect::SearchLibrary);
+        assert_eq!(navigator.query(), "ма");
+        assert_eq!(navigator.key(Key::Enter), Effect::SearchSources);
+        navigator.set_results(ids(7..10));
+        navigator.key(Key::Down);
+        navigator.key(Key::Right);
+        assert_eq!(navigator.result_focus(), Some(1));
+        assert_eq!(navigator.key(Key::Enter), Effect::OpenTitle(TitleId(8)));
+        navigator.key(Key::Back);
+        assert_eq!(navigator.screen(), Screen::Search);
+        navigator.key(Key::Up);
+        assert_eq!(navigator.result_focus(), None);
+        navigator.key(Key::Erase);
+        navigator.key(Key::Erase);
+        assert_eq!(navigator.key(Key::Erase), Effect::Redraw, "an empty box: Backspace goes back");
+        assert_eq!(navigator.screen(), Screen::Home);
+        assert_eq!(
+            navigator.key(Key::Char('/')),
+            Effect::SearchLibrary,
+            "/ opens search from home"
+        );
     }
 
     #[test]

@@ -103,6 +103,8 @@ impl Screens {
             Effect::OpenTitle(title) => self.open_title(title),
             Effect::Play { title, episode } => self.play(title, episode),
             Effect::Rate { title, delta } => self.rate(title, delta),
+            Effect::SearchLibrary => self.search(false),
+            Effect::SearchSources => self.search(true),
             Effect::StopPlayback => {
                 self.stop_playback();
                 if let Screen::Title(title) = self.navigator.borrow().screen() {
@@ -137,9 +139,13 @@ impl Screens {
         ui.set_focus_row(row as i32);
         ui.set_focus_column(column as i32);
         ui.set_focus_episode(navigator.episode_focus() as i32);
+        ui.set_search_button_focused(navigator.search_button_focused());
+        ui.set_search_query(navigator.query().into());
+        ui.set_search_focus(navigator.result_focus().map_or(-1, |index| index as i32));
         ui.set_screen(
             match navigator.screen() {
                 Screen::Home => "home",
+                Screen::Search => "search",
                 Screen::Title(_) => "title",
                 Screen::Player { .. } => "player",
             }
@@ -281,6 +287,85 @@ impl Screens {
         if let Err(error) = started {
             tracing::error!("cannot open the title: {error}");
         }
+    }
+
+    /// The search box changed (library only) or Enter was pressed (the sources too).
+    fn search(self: &Rc<Self>, sources: bool) {
+        let query = self.navigator.borrow().query().to_owned();
+        if let Some(window) = self.window.upgrade() {
+            let status = match (sources, query.trim().is_empty()) {
+                (true, _) => "Searching the sources…",
+                (false, true) => "",
+                (false, false) => "In your library — Enter searches the sources",
+            };
+            window.global::<Ui>().set_search_status(status.into());
+        }
+        let app = Arc::clone(&self.app);
+        let runtime = Arc::clone(&self.runtime);
+        let screens = Rc::downgrade(self);
+        let started = slint::spawn_local(async move {
+            let found = run_on(&runtime, async move {
+                let cards = if query.trim().is_empty() {
+                    Vec::new()
+                } else if sources {
+                    app.search_sources(&query, None).await?
+                } else {
+                    app.titles(Some(query.clone()), 30).await?
+                };
+                let mut posters = Vec::with_capacity(cards.len());
+                for card in &cards {
+                    posters.push(
+                        app.poster(card.id).await?.and_then(|poster| decode_poster(&poster.bytes)),
+                    );
+                }
+                anyhow::Ok((query, cards, posters))
+            })
+            .await;
+            let Some(screens) = screens.upgrade() else { return };
+            screens.show_results(sources, found);
+        });
+        if let Err(error) = started {
+            tracing::error!("cannot search: {error}");
+        }
+    }
+
+    fn show_results(&self, sources: bool, found: Result<SearchFound>) {
+        let Some(window) = self.window.upgrade() else { return };
+        let ui = window.global::<Ui>();
+        let (query, cards, posters) = match found {
+            Ok(found) => found,
+            Err(error) => {
+                ui.set_search_status(format!("{error:#}").into());
+                return;
+            }
+        };
+        if query != self.navigator.borrow().query() {
+            return; // the user typed on; a newer search is on its way
+        }
+        let ids = cards.iter().map(|card| card.id).collect();
+        let model: Vec<Card> = cards
+            .iter()
+            .zip(posters)
+            .map(|(card, poster)| Card {
+                title_id: card.id.0 as i32,
+                name: card.name.clone().into(),
+                subtitle: card.plugin_id.clone().into(),
+                has_poster: poster.is_some(),
+                poster: poster.map(Image::from_rgba8).unwrap_or_default(),
+                progress: 0.0,
+            })
+            .collect();
+        if sources {
+            ui.set_search_status(
+                format!("{} found in the sources (saved to your library)", model.len()).into(),
+            );
+        } else if !query.trim().is_empty() && model.is_empty() {
+            ui.set_search_status("Nothing in your library — Enter searches the sources".into());
+        }
+        ui.set_search_results(ModelRc::new(VecModel::from(model)));
+        drop(ui);
+        self.navigator.borrow_mut().set_results(ids);
+        self.show_navigation();
     }
 
     /// Left/right on the title screen: rate 1-10 (left at 1 clears), then show the title again.
@@ -573,6 +658,9 @@ async fn run_on<T: Send + 'static>(
     runtime.spawn(work).await.context("a background task failed")?
 }
 
+/// A finished search: its query, the cards and their decoded posters.
+type SearchFound = (String, Vec<TitleCard>, Vec<Option<SharedPixelBuffer<Rgba8Pixel>>>);
+
 type HomeLoad = (Home, Vec<Option<SharedPixelBuffer<Rgba8Pixel>>>, String);
 
 /// The home rows, with the posters of every card decoded (in row order), and the status line.
@@ -629,19 +717,24 @@ fn remote_key(text: &str) -> Option<Key> {
         Key::Left
     } else if is(K::RightArrow) {
         Key::Right
-    } else if is(K::Return) || text == "\n" || text == " " {
-        if text == " " { Key::PlayPause } else { Key::Enter }
-    } else if is(K::Escape) || is(K::Backspace) {
+    } else if is(K::Return) || text == "\n" {
+        Key::Enter
+    } else if is(K::Escape) {
         Key::Back
-    } else if text == "p" || text == "k" {
-        // Media keys reach X11 apps as these letters on most remotes' keyboard mappings.
-        Key::PlayPause
-    } else if text == "." || text == "l" {
-        Key::SeekForward
-    } else if text == "," || text == "j" {
-        Key::SeekBackward
+    } else if is(K::Backspace) {
+        Key::Erase
     } else {
-        return None;
+        // Everything else is text (the search box; Space pauses in the player). Slint sends
+        // special keys as private-use characters, which are not text.
+        let mut characters = text.chars();
+        match (characters.next(), characters.next()) {
+            (Some(character), None)
+                if !character.is_control() && !('\u{F700}'..='\u{F8FF}').contains(&character) =>
+            {
+                Key::Char(character)
+            }
+            _ => return None,
+        }
     })
 }
 
@@ -729,8 +822,14 @@ fn press(window: &AppWindow, name: &str) {
         "right" => K::RightArrow,
         "enter" => K::Return,
         "back" => K::Escape,
+        "erase" => K::Backspace,
         other => {
-            tracing::warn!("unknown smoke key {other}");
+            // Anything else is typed as text, one character per key event.
+            for character in other.chars() {
+                let text: SharedString = character.to_string().into();
+                window.window().dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
+                window.window().dispatch_event(WindowEvent::KeyReleased { text });
+            }
             return;
         }
     };

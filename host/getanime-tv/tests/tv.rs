@@ -327,3 +327,30 @@ fn the_title_screen_rates_with_left_and_right() -> Result<()> {
     assert!(shown.contains("your rating 2/10"), "{shown}");
     Ok(())
 }
+
+/// Search from the remote: Up to the Search button, Enter, type, Down to the result, Enter opens
+/// it (then → rates it, which proves which title opened).
+#[test]
+fn search_types_finds_and_opens_a_title() -> Result<()> {
+    std::env::var_os("DISPLAY")
+        .context("no DISPLAY: run the UI tests under Xvfb (`cargo xtask test` does)")?;
+    let library = playable_library()?;
+    let screenshot = screenshot_path("tv-search.png")?;
+    let output = Command::new(env!("CARGO_BIN_EXE_getanime"))
+        .env("SLINT_BACKEND", "winit-software")
+        .arg("--data-dir")
+        .arg(&library.data)
+        .args([
+            "--no-sync",
+            "--exit-after-first-frame",
+            "--keys",
+            "up,enter,тест,down,enter,right",
+            "--screenshot",
+        ])
+        .arg(&screenshot)
+        .output()?;
+    ensure!(output.status.success(), "the UI failed: {}", String::from_utf8_lossy(&output.stderr));
+    let shown = check(&library.data, &["show", &library.title_id])?;
+    assert!(shown.contains("your rating 1/10"), "{shown}");
+    Ok(())
+}
