@@ -216,15 +216,7 @@ impl Navigator {
                 self.result = Some((index + 1).min(self.results.len().saturating_sub(1)));
                 Effect::Redraw
             }
-            (Some(index), Key::Enter) => match self.results.get(index) {
-                Some(title) => {
-                    self.stack.push(Screen::Title(*title));
-                    self.episodes.clear();
-                    self.episode = 0;
-                    Effect::OpenTitle(*title)
-                }
-                None => Effect::Redraw,
-            },
+            (Some(index), Key::Enter) => self.open_title(self.results.get(index).copied()),
             (_, Key::Back | Key::Erase) => {
                 self.stack.pop();
                 Effect::Redraw
@@ -277,19 +269,20 @@ impl Navigator {
             }
             Key::Enter => {
                 let (row, column) = self.home_focus();
-                match self.rows.get(row).and_then(|row| row.get(column)) {
-                    Some(title) => {
-                        self.stack.push(Screen::Title(*title));
-                        self.episodes.clear();
-                        self.episode = 0;
-                        Effect::OpenTitle(*title)
-                    }
-                    None => Effect::Redraw,
-                }
+                self.open_title(self.rows.get(row).and_then(|row| row.get(column)).copied())
             }
             Key::Back | Key::Erase => Effect::Quit,
             _ => Effect::Redraw,
         }
+    }
+
+    /// Pushes the title screen for `title`, if there is one under the focus.
+    fn open_title(&mut self, title: Option<TitleId>) -> Effect {
+        let Some(title) = title else { return Effect::Redraw };
+        self.stack.push(Screen::Title(title));
+        self.episodes.clear();
+        self.episode = 0;
+        Effect::OpenTitle(title)
     }
 
     fn title_key(&mut self, title: TitleId, key: Key) -> Effect {
