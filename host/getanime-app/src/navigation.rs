@@ -27,6 +27,7 @@ pub enum Key {
 pub enum Screen {
     Home,
     Search,
+    Schedule,
     Title(TitleId),
     Player { title: TitleId, episode: f64 },
 }
@@ -52,6 +53,8 @@ pub enum Effect {
     StopPlayback,
     PlayPause,
     SeekBy(i64),
+    /// Load the week's schedule.
+    ShowSchedule,
     /// The search box changed: show matching library titles.
     SearchLibrary,
     /// Enter in the search box: ask the sources too.
@@ -76,6 +79,12 @@ pub struct Navigator {
     episode: usize,
     /// The home screen's "Search" button (above the rows) has focus.
     search_button: bool,
+    /// The home screen's "Schedule" button (right of Search) has focus.
+    schedule_button: bool,
+    /// The schedule screen: titles per weekday (Monday first) and the focus.
+    week: Vec<Vec<TitleId>>,
+    week_row: usize,
+    week_column: usize,
     /// The search screen: the query, the results, the focused result (`None` = the box).
     query: String,
     results: Vec<TitleId>,
@@ -98,6 +107,10 @@ impl Navigator {
             episodes: Vec::new(),
             episode: 0,
             search_button: false,
+            schedule_button: false,
+            week: Vec::new(),
+            week_row: 0,
+            week_column: 0,
             query: String::new(),
             results: Vec::new(),
             result: None,
@@ -141,6 +154,25 @@ impl Navigator {
         self.search_button
     }
 
+    /// Whether the home screen's Schedule button has focus.
+    pub fn schedule_button_focused(&self) -> bool {
+        self.schedule_button
+    }
+
+    /// The focused schedule card: (weekday index from Monday, column).
+    pub fn week_focus(&self) -> (usize, usize) {
+        (self.week_row, self.week_column)
+    }
+
+    /// The week's titles, Monday first; focus goes to the first non-empty day from `today`.
+    pub fn set_week(&mut self, week: Vec<Vec<TitleId>>, today: usize) {
+        let start = today.min(week.len().saturating_sub(1));
+        self.week_row =
+            (start..week.len()).chain(0..start).find(|day| !week[*day].is_empty()).unwrap_or(start);
+        self.week_column = 0;
+        self.week = week;
+    }
+
     /// The search box's text.
     pub fn query(&self) -> &str {
         &self.query
@@ -161,10 +193,11 @@ impl Navigator {
 
     pub fn key(&mut self, key: Key) -> Effect {
         match self.screen() {
-            Screen::Home if self.search_button => self.search_button_key(key),
+            Screen::Home if self.search_button || self.schedule_button => self.header_key(key),
             Screen::Home if matches!(key, Key::Char('/')) => self.open_search(),
             Screen::Home => self.home_key(key),
             Screen::Search => self.search_key(key),
+            Screen::Schedule => self.schedule_key(key),
             Screen::Title(title) => self.title_key(title, key),
             Screen::Player { .. } => self.player_key(key),
         }
@@ -172,19 +205,81 @@ impl Navigator {
 
     fn open_search(&mut self) -> Effect {
         self.search_button = false;
+        self.schedule_button = false;
         self.stack.push(Screen::Search);
         self.result = None;
         Effect::SearchLibrary
     }
 
-    fn search_button_key(&mut self, key: Key) -> Effect {
+    /// The buttons above the rows: Search and Schedule.
+    fn header_key(&mut self, key: Key) -> Effect {
         match key {
-            Key::Enter => self.open_search(),
+            Key::Enter if self.search_button => self.open_search(),
+            Key::Enter => {
+                self.schedule_button = false;
+                self.stack.push(Screen::Schedule);
+                Effect::ShowSchedule
+            }
+            Key::Right if self.search_button => {
+                self.search_button = false;
+                self.schedule_button = true;
+                Effect::Redraw
+            }
+            Key::Left if self.schedule_button => {
+                self.schedule_button = false;
+                self.search_button = true;
+                Effect::Redraw
+            }
             Key::Down => {
                 self.search_button = false;
+                self.schedule_button = false;
                 Effect::Redraw
             }
             Key::Back | Key::Erase => Effect::Quit,
+            _ => Effect::Redraw,
+        }
+    }
+
+    fn schedule_key(&mut self, key: Key) -> Effect {
+        let length = |day: usize, week: &[Vec<TitleId>]| week.get(day).map_or(0, Vec::len);
+        match key {
+            Key::Up | Key::Down => {
+                let mut day = self.week_row;
+                loop {
+                    let next = if key == Key::Down {
+                        day.checked_add(1).filter(|next| *next < self.week.len())
+                    } else {
+                        day.checked_sub(1)
+                    };
+                    match next {
+                        Some(next) if self.week[next].is_empty() => day = next,
+                        Some(next) => {
+                            self.week_row = next;
+                            self.week_column =
+                                self.week_column.min(length(next, &self.week).saturating_sub(1));
+                            break;
+                        }
+                        None => break,
+                    }
+                }
+                Effect::Redraw
+            }
+            Key::Left => {
+                self.week_column = self.week_column.saturating_sub(1);
+                Effect::Redraw
+            }
+            Key::Right => {
+                self.week_column =
+                    (self.week_column + 1).min(length(self.week_row, &self.week).saturating_sub(1));
+                Effect::Redraw
+            }
+            Key::Enter => self.open_title(
+                self.week.get(self.week_row).and_then(|day| day.get(self.week_column)).copied(),
+            ),
+            Key::Back | Key::Erase => {
+                self.stack.pop();
+                Effect::Redraw
+            }
             _ => Effect::Redraw,
         }
     }
@@ -423,6 +518,36 @@ mod tests {
             Effect::SearchLibrary,
             "/ opens search from home"
         );
+    }
+
+    #[test]
+    fn the_schedule_opens_on_today_and_moves_over_days() {
+        let mut navigator = Navigator::new();
+        navigator.set_home_rows(vec![ids(1..3)]);
+        navigator.key(Key::Up);
+        navigator.key(Key::Right);
+        assert!(navigator.schedule_button_focused() && !navigator.search_button_focused());
+        assert_eq!(navigator.key(Key::Enter), Effect::ShowSchedule);
+        assert_eq!(navigator.screen(), Screen::Schedule);
+        let mut week = vec![Vec::new(); 7];
+        week[0] = ids(10..12);
+        week[3] = ids(20..23);
+        navigator.set_week(week, 2);
+        assert_eq!(
+            navigator.week_focus(),
+            (3, 0),
+            "today (Wednesday) is empty: the next day with titles"
+        );
+        navigator.key(Key::Right);
+        navigator.key(Key::Right);
+        navigator.key(Key::Right);
+        assert_eq!(navigator.week_focus(), (3, 2));
+        navigator.key(Key::Up);
+        assert_eq!(navigator.week_focus(), (0, 1), "skips empty days, keeps the column in range");
+        assert_eq!(navigator.key(Key::Enter), Effect::OpenTitle(TitleId(11)));
+        navigator.key(Key::Back);
+        navigator.key(Key::Back);
+        assert_eq!(navigator.screen(), Screen::Home);
     }
 
     #[test]

@@ -103,6 +103,7 @@ impl Screens {
             Effect::OpenTitle(title) => self.open_title(title),
             Effect::Play { title, episode } => self.play(title, episode),
             Effect::Rate { title, delta } => self.rate(title, delta),
+            Effect::ShowSchedule => self.show_schedule(),
             Effect::SearchLibrary => self.search(false),
             Effect::SearchSources => self.search(true),
             Effect::StopPlayback => {
@@ -140,12 +141,17 @@ impl Screens {
         ui.set_focus_column(column as i32);
         ui.set_focus_episode(navigator.episode_focus() as i32);
         ui.set_search_button_focused(navigator.search_button_focused());
+        ui.set_schedule_button_focused(navigator.schedule_button_focused());
+        let (week_row, week_column) = navigator.week_focus();
+        ui.set_week_row(week_row as i32);
+        ui.set_week_column(week_column as i32);
         ui.set_search_query(navigator.query().into());
         ui.set_search_focus(navigator.result_focus().map_or(-1, |index| index as i32));
         ui.set_screen(
             match navigator.screen() {
                 Screen::Home => "home",
                 Screen::Search => "search",
+                Screen::Schedule => "schedule",
                 Screen::Title(_) => "title",
                 Screen::Player { .. } => "player",
             }
@@ -289,6 +295,66 @@ impl Screens {
         }
     }
 
+    /// Loads the seven days of the schedule.
+    fn show_schedule(self: &Rc<Self>) {
+        let app = Arc::clone(&self.app);
+        let runtime = Arc::clone(&self.runtime);
+        let screens = Rc::downgrade(self);
+        let started = slint::spawn_local(async move {
+            let loaded = run_on(&runtime, async move {
+                let mut week = Vec::with_capacity(7);
+                for weekday in 1..=7u8 {
+                    let cards = app.schedule(weekday).await?;
+                    let mut posters = Vec::with_capacity(cards.len());
+                    for card in &cards {
+                        posters.push(
+                            app.poster(card.id)
+                                .await?
+                                .and_then(|poster| decode_poster(&poster.bytes)),
+                        );
+                    }
+                    week.push((cards, posters));
+                }
+                anyhow::Ok(week)
+            })
+            .await;
+            let Some(screens) = screens.upgrade() else { return };
+            screens.show_week(loaded);
+        });
+        if let Err(error) = started {
+            tracing::error!("cannot load the schedule: {error}");
+        }
+    }
+
+    fn show_week(&self, loaded: Result<Vec<CardsWithPosters>>) {
+        let Some(window) = self.window.upgrade() else { return };
+        let ui = window.global::<Ui>();
+        let week = match loaded {
+            Ok(week) => week,
+            Err(error) => {
+                ui.set_error_text(format!("{error:#}").into());
+                return;
+            }
+        };
+        const DAYS: [&str; 7] =
+            ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+        let ids: Vec<Vec<TitleId>> =
+            week.iter().map(|(cards, _)| cards.iter().map(|card| card.id).collect()).collect();
+        let rows: Vec<PosterRow> = week
+            .into_iter()
+            .zip(DAYS)
+            .map(|((cards, posters), label)| PosterRow {
+                label: label.into(),
+                cards: ModelRc::new(VecModel::from(cards_model(&cards, posters))),
+            })
+            .collect();
+        ui.set_week(ModelRc::new(VecModel::from(rows)));
+        drop(ui);
+        let today = chrono::Local::now().weekday().num_days_from_monday() as usize;
+        self.navigator.borrow_mut().set_week(ids, today);
+        self.show_navigation();
+    }
+
     /// The search box changed (library only) or Enter was pressed (the sources too).
     fn search(self: &Rc<Self>, sources: bool) {
         let query = self.navigator.borrow().query().to_owned();
@@ -343,18 +409,7 @@ impl Screens {
             return; // the user typed on; a newer search is on its way
         }
         let ids = cards.iter().map(|card| card.id).collect();
-        let model: Vec<Card> = cards
-            .iter()
-            .zip(posters)
-            .map(|(card, poster)| Card {
-                title_id: card.id.0 as i32,
-                name: card.name.clone().into(),
-                subtitle: card.plugin_id.clone().into(),
-                has_poster: poster.is_some(),
-                poster: poster.map(Image::from_rgba8).unwrap_or_default(),
-                progress: 0.0,
-            })
-            .collect();
+        let model = cards_model(&cards, posters);
         if sources {
             ui.set_search_status(
                 format!("{} found in the sources (saved to your library)", model.len()).into(),
@@ -656,6 +711,28 @@ async fn run_on<T: Send + 'static>(
     work: impl std::future::Future<Output = Result<T>> + Send + 'static,
 ) -> Result<T> {
     runtime.spawn(work).await.context("a background task failed")?
+}
+
+/// Library cards with their decoded posters.
+type CardsWithPosters = (Vec<TitleCard>, Vec<Option<SharedPixelBuffer<Rgba8Pixel>>>);
+
+/// Cards for a poster row (subtitle: the source).
+fn cards_model(
+    cards: &[TitleCard],
+    posters: Vec<Option<SharedPixelBuffer<Rgba8Pixel>>>,
+) -> Vec<Card> {
+    cards
+        .iter()
+        .zip(posters)
+        .map(|(card, poster)| Card {
+            title_id: card.id.0 as i32,
+            name: card.name.clone().into(),
+            subtitle: card.plugin_id.clone().into(),
+            has_poster: poster.is_some(),
+            poster: poster.map(Image::from_rgba8).unwrap_or_default(),
+            progress: 0.0,
+        })
+        .collect()
 }
 
 /// A finished search: its query, the cards and their decoded posters.

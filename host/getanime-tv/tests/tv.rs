@@ -223,7 +223,7 @@ fn playable_library() -> Result<PlayableLibrary> {
         serde_json::json!({"ordinal": ordinal, "sort_order": ordinal, "duration": 3,
             "hls_720": format!("{}/media/ep1/index.m3u8", server.base_url()), "name": format!("Серия {ordinal}")})
     };
-    let release = serde_json::json!({"id": 77, "name": {"main": "Тестовый сериал", "english": "Test Series"},
+    let release = serde_json::json!({"id": 77, "publish_day": {"value": 6}, "name": {"main": "Тестовый сериал", "english": "Test Series"},
         "fresh_at": "2025-05-14T17:42:05+00:00", "type": {"value": "TV"}, "year": 2025,
         "description": "Полосы, мяч и тон: сериал, сгенерированный GStreamer для тестов.",
         "episodes": [episode(1), episode(2)], "torrents": []});
@@ -235,7 +235,11 @@ fn playable_library() -> Result<PlayableLibrary> {
         "/api/v1/anime/releases/77",
         getanime_testkit::Reply::json(serde_json::to_vec(&release)?),
     );
-    server.route("/api/v1/anime/schedule/week", getanime_testkit::Reply::json("[]"));
+    let week = serde_json::json!([{ "release": release }]);
+    server.route(
+        "/api/v1/anime/schedule/week",
+        getanime_testkit::Reply::json(serde_json::to_vec(&week)?),
+    );
 
     let temp = tempfile::tempdir()?;
     let data = temp.path().join("data");
@@ -348,6 +352,25 @@ fn search_types_finds_and_opens_a_title() -> Result<()> {
             "--screenshot",
         ])
         .arg(&screenshot)
+        .output()?;
+    ensure!(output.status.success(), "the UI failed: {}", String::from_utf8_lossy(&output.stderr));
+    let shown = check(&library.data, &["show", &library.title_id])?;
+    assert!(shown.contains("your rating 1/10"), "{shown}");
+    Ok(())
+}
+
+/// The schedule from the remote: Up, Right to Schedule, Enter; the week opens on the next day
+/// with titles; Enter opens it (→ rates it, which proves which title opened).
+#[test]
+fn the_schedule_screen_opens_a_title_of_the_week() -> Result<()> {
+    std::env::var_os("DISPLAY")
+        .context("no DISPLAY: run the UI tests under Xvfb (`cargo xtask test` does)")?;
+    let library = playable_library()?;
+    let output = Command::new(env!("CARGO_BIN_EXE_getanime"))
+        .env("SLINT_BACKEND", "winit-software")
+        .arg("--data-dir")
+        .arg(&library.data)
+        .args(["--no-sync", "--exit-after-first-frame", "--keys", "up,right,enter,enter,right"])
         .output()?;
     ensure!(output.status.success(), "the UI failed: {}", String::from_utf8_lossy(&output.stderr));
     let shown = check(&library.data, &["show", &library.title_id])?;
