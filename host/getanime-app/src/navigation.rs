@@ -244,23 +244,10 @@ impl Navigator {
         let length = |day: usize, week: &[Vec<TitleId>]| week.get(day).map_or(0, Vec::len);
         match key {
             Key::Up | Key::Down => {
-                let mut day = self.week_row;
-                loop {
-                    let next = if key == Key::Down {
-                        day.checked_add(1).filter(|next| *next < self.week.len())
-                    } else {
-                        day.checked_sub(1)
-                    };
-                    match next {
-                        Some(next) if self.week[next].is_empty() => day = next,
-                        Some(next) => {
-                            self.week_row = next;
-                            self.week_column =
-                                self.week_column.min(length(next, &self.week).saturating_sub(1));
-                            break;
-                        }
-                        None => break,
-                    }
+                if let Some(day) = next_filled_row(&self.week, self.week_row, key == Key::Down) {
+                    self.week_row = day;
+                    self.week_column =
+                        self.week_column.min(length(day, &self.week).saturating_sub(1));
                 }
                 Effect::Redraw
             }
@@ -332,22 +319,8 @@ impl Navigator {
                 Effect::Redraw
             }
             Key::Up | Key::Down => {
-                let forward = key == Key::Down;
-                let mut row = self.row;
-                loop {
-                    let next = if forward {
-                        row.checked_add(1).filter(|next| *next < self.rows.len())
-                    } else {
-                        row.checked_sub(1)
-                    };
-                    match next {
-                        Some(next) if self.rows[next].is_empty() => row = next,
-                        Some(next) => {
-                            self.row = next;
-                            break;
-                        }
-                        None => break,
-                    }
+                if let Some(row) = next_filled_row(&self.rows, self.row, key == Key::Down) {
+                    self.row = row;
                 }
                 Effect::Redraw
             }
@@ -572,6 +545,15 @@ mod tests {
         }
         navigator.set_home_rows(vec![ids(1..3)]);
         assert_eq!(navigator.home_focus(), (0, 1));
+    }
+}
+
+/// The next row above or below `from` that has cards (empty rows are skipped); `None` at the edge.
+fn next_filled_row(rows: &[Vec<TitleId>], from: usize, down: bool) -> Option<usize> {
+    if down {
+        (from + 1..rows.len()).find(|row| !rows[*row].is_empty())
+    } else {
+        (0..from).rev().find(|row| !rows[*row].is_empty())
     }
 }
 

@@ -22,6 +22,25 @@ fn getanime(data: &Path, args: &[&str]) -> Result<Output> {
         .context("running getanime")
 }
 
+/// Runs the UI in smoke mode on `data`, pressing `keys` (comma-separated), saving screenshots
+/// from `screenshot` on when given; requires success and returns stderr.
+fn run_ui(data: &Path, keys: &str, screenshot: Option<&Path>) -> Result<String> {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_getanime"));
+    command
+        .env("SLINT_BACKEND", "winit-software")
+        .env("GETANIME_SILENT", "1")
+        .arg("--data-dir")
+        .arg(data)
+        .args(["--no-sync", "--exit-after-first-frame", "--keys", keys]);
+    if let Some(screenshot) = screenshot {
+        command.arg("--screenshot").arg(screenshot);
+    }
+    let output = command.output().context("running the UI")?;
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    ensure!(output.status.success(), "the UI failed: {stderr}");
+    Ok(stderr)
+}
+
 /// Runs and requires success; returns stdout.
 fn check(data: &Path, args: &[&str]) -> Result<String> {
     let output = getanime(data, args)?;
@@ -278,16 +297,7 @@ fn the_tv_ui_goes_home_title_player_with_keys() -> Result<()> {
         .context("no DISPLAY: run the UI tests under Xvfb (`cargo xtask test` does)")?;
     let library = playable_library()?;
     let home = screenshot_path("tv-home.png")?;
-    let output = Command::new(env!("CARGO_BIN_EXE_getanime"))
-        .env("SLINT_BACKEND", "winit-software")
-        .env("GETANIME_SILENT", "1")
-        .arg("--data-dir")
-        .arg(&library.data)
-        .args(["--no-sync", "--exit-after-first-frame", "--keys", "enter,enter", "--screenshot"])
-        .arg(&home)
-        .output()?;
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    ensure!(output.status.success(), "the UI failed: {stderr}");
+    let stderr = run_ui(&library.data, "enter,enter", Some(&home))?;
     assert!(stderr.contains("smoke run done"), "{stderr}");
 
     let count = |path: &Path, color: [u8; 3]| -> Result<usize> {
@@ -320,13 +330,7 @@ fn the_title_screen_rates_with_left_and_right() -> Result<()> {
     std::env::var_os("DISPLAY")
         .context("no DISPLAY: run the UI tests under Xvfb (`cargo xtask test` does)")?;
     let library = playable_library()?;
-    let output = Command::new(env!("CARGO_BIN_EXE_getanime"))
-        .env("SLINT_BACKEND", "winit-software")
-        .arg("--data-dir")
-        .arg(&library.data)
-        .args(["--no-sync", "--exit-after-first-frame", "--keys", "enter,right,right"])
-        .output()?;
-    ensure!(output.status.success(), "the UI failed: {}", String::from_utf8_lossy(&output.stderr));
+    run_ui(&library.data, "enter,right,right", None)?;
     let shown = check(&library.data, &["show", &library.title_id])?;
     assert!(shown.contains("your rating 2/10"), "{shown}");
     Ok(())
@@ -340,20 +344,7 @@ fn search_types_finds_and_opens_a_title() -> Result<()> {
         .context("no DISPLAY: run the UI tests under Xvfb (`cargo xtask test` does)")?;
     let library = playable_library()?;
     let screenshot = screenshot_path("tv-search.png")?;
-    let output = Command::new(env!("CARGO_BIN_EXE_getanime"))
-        .env("SLINT_BACKEND", "winit-software")
-        .arg("--data-dir")
-        .arg(&library.data)
-        .args([
-            "--no-sync",
-            "--exit-after-first-frame",
-            "--keys",
-            "up,enter,тест,down,enter,right",
-            "--screenshot",
-        ])
-        .arg(&screenshot)
-        .output()?;
-    ensure!(output.status.success(), "the UI failed: {}", String::from_utf8_lossy(&output.stderr));
+    run_ui(&library.data, "up,enter,тест,down,enter,right", Some(&screenshot))?;
     let shown = check(&library.data, &["show", &library.title_id])?;
     assert!(shown.contains("your rating 1/10"), "{shown}");
     Ok(())
@@ -366,13 +357,7 @@ fn the_schedule_screen_opens_a_title_of_the_week() -> Result<()> {
     std::env::var_os("DISPLAY")
         .context("no DISPLAY: run the UI tests under Xvfb (`cargo xtask test` does)")?;
     let library = playable_library()?;
-    let output = Command::new(env!("CARGO_BIN_EXE_getanime"))
-        .env("SLINT_BACKEND", "winit-software")
-        .arg("--data-dir")
-        .arg(&library.data)
-        .args(["--no-sync", "--exit-after-first-frame", "--keys", "up,right,enter,enter,right"])
-        .output()?;
-    ensure!(output.status.success(), "the UI failed: {}", String::from_utf8_lossy(&output.stderr));
+    run_ui(&library.data, "up,right,enter,enter,right", None)?;
     let shown = check(&library.data, &["show", &library.title_id])?;
     assert!(shown.contains("your rating 1/10"), "{shown}");
     Ok(())
