@@ -31,8 +31,8 @@ pub struct Smoke {
     pub exit_after_first_frame: bool,
     /// Save that frame as a PNG here.
     pub screenshot: Option<PathBuf>,
-    /// Keys to press once loaded (comma-separated names), a screenshot after each into the
-    /// directory of `screenshot`.
+    /// Keys to press once loaded (comma-separated names; `wait` presses nothing), a screenshot
+    /// after each into the directory of `screenshot`.
     pub keys: Vec<String>,
     /// Skip the background sync (tests on a fixed library).
     pub no_sync: bool,
@@ -42,6 +42,8 @@ pub struct Smoke {
 
 /// How often the smoke mode checks whether the library has loaded.
 const SMOKE_POLL: Duration = Duration::from_millis(50);
+/// How long the player overlay stays after the last key press.
+const OVERLAY_TIMEOUT: Duration = Duration::from_secs(3);
 /// How long the smoke mode lets the UI settle after a key before its screenshot.
 const SMOKE_SETTLE: Duration = Duration::from_millis(1500);
 
@@ -54,6 +56,8 @@ struct Screens {
     playback: RefCell<Option<Sender<PlaybackCommand>>>,
     /// The open title's rating, for left/right.
     rating: std::cell::Cell<Option<u8>>,
+    /// Hides the player overlay after a few seconds without input.
+    overlay_timer: slint::Timer,
 }
 
 /// Opens the window and runs the event loop until it closes.
@@ -84,6 +88,7 @@ pub fn run_ui(paths: DataPaths, smoke: Smoke) -> Result<()> {
         navigator: RefCell::new(Navigator::new()),
         playback: RefCell::new(None),
         rating: std::cell::Cell::new(None),
+        overlay_timer: slint::Timer::default(),
     });
     let for_keys = Rc::clone(&screens);
     window.global::<Ui>().on_key(move |text| for_keys.key(&text));
@@ -121,6 +126,29 @@ impl Screens {
             }
         }
         self.show_navigation();
+        if matches!(self.navigator.borrow().screen(), Screen::Player { .. }) {
+            self.show_overlay();
+        }
+    }
+
+    /// Shows the player overlay and hides it again after [`OVERLAY_TIMEOUT`] without input.
+    fn show_overlay(&self) {
+        let Some(window) = self.window.upgrade() else { return };
+        window.global::<Ui>().set_overlay_visible(true);
+        let weak = self.window.clone();
+        self.overlay_timer.start(slint::TimerMode::SingleShot, OVERLAY_TIMEOUT, move || {
+            if let Some(window) = weak.upgrade() {
+                let ui = window.global::<Ui>();
+                // An error, a paused picture or the end of the episode keeps its overlay.
+                let note = ui.get_player_note();
+                if ui.get_player_error().is_empty()
+                    && note != "paused"
+                    && !note.starts_with("finished")
+                {
+                    ui.set_overlay_visible(false);
+                }
+            }
+        });
     }
 
     fn send(&self, command: PlaybackCommand) {
@@ -900,6 +928,8 @@ fn press(window: &AppWindow, name: &str) {
         "enter" => K::Return,
         "back" => K::Escape,
         "erase" => K::Backspace,
+        // Lets one settle period pass without input (for timeouts such as the overlay's).
+        "wait" => return,
         other => {
             // Anything else is typed as text, one character per key event.
             for character in other.chars() {

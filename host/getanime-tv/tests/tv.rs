@@ -230,7 +230,7 @@ struct PlayableLibrary {
 fn playable_library() -> Result<PlayableLibrary> {
     let media = tempfile::tempdir()?;
     let spec = getanime_player::media::TestStreamSpec {
-        seconds: 3,
+        seconds: 6,
         width: 320,
         height: 180,
         ..Default::default()
@@ -239,7 +239,7 @@ fn playable_library() -> Result<PlayableLibrary> {
     let server = FakeServer::start_in_background()?;
     server.serve_dir("/media", media.path());
     let episode = |ordinal: u32| {
-        serde_json::json!({"ordinal": ordinal, "sort_order": ordinal, "duration": 3,
+        serde_json::json!({"ordinal": ordinal, "sort_order": ordinal, "duration": 6,
             "hls_720": format!("{}/media/ep1/index.m3u8", server.base_url()), "name": format!("Серия {ordinal}")})
     };
     let release = serde_json::json!({"id": 77, "publish_day": {"value": 6}, "name": {"main": "Тестовый сериал", "english": "Test Series"},
@@ -360,5 +360,27 @@ fn the_schedule_screen_opens_a_title_of_the_week() -> Result<()> {
     run_ui(&library.data, "up,right,enter,enter,right", None)?;
     let shown = check(&library.data, &["show", &library.title_id])?;
     assert!(shown.contains("your rating 1/10"), "{shown}");
+    Ok(())
+}
+
+/// The player overlay (title, progress, time) hides after 3 s without input and comes back on a key.
+#[test]
+fn the_player_overlay_hides_without_input() -> Result<()> {
+    std::env::var_os("DISPLAY")
+        .context("no DISPLAY: run the UI tests under Xvfb (`cargo xtask test` does)")?;
+    let library = playable_library()?;
+    let shot = screenshot_path("tv-overlay.png")?;
+    run_ui(&library.data, "enter,enter,wait,wait", Some(&shot))?;
+    // The progress bar is the only accent-coloured thing at the bottom of the player screen.
+    let accent_at_bottom = |name: &str| -> Result<usize> {
+        let image = image::open(shot.with_file_name(name))?.to_rgba8();
+        let top = image.height() * 3 / 4;
+        Ok(image
+            .enumerate_pixels()
+            .filter(|(_, y, pixel)| *y >= top && pixel.0[..3] == ACCENT)
+            .count())
+    };
+    assert!(accent_at_bottom("tv-overlay-2.png")? > 100, "the overlay shows right after Play");
+    assert_eq!(accent_at_bottom("tv-overlay-4.png")?, 0, "3 s later it is gone");
     Ok(())
 }
