@@ -33,7 +33,7 @@ impl App {
     /// Downloads missing or stale posters (at most `limit`).
     pub async fn refresh_posters(&self, limit: u32) -> Result<PosterReport> {
         let now = now_ms();
-        let fresh_after = now - i64::try_from(POSTER_TTL.as_millis()).unwrap_or(i64::MAX);
+        let fresh_after = fresh_after(now);
         let wanted = self.db(move |db| db.posters_to_fetch(CARD, fresh_after, limit)).await?;
         let mut report = PosterReport::default();
         let semaphore = Arc::new(tokio::sync::Semaphore::new(CONCURRENT_DOWNLOADS));
@@ -68,7 +68,7 @@ impl App {
 
     /// The cached card poster of a title, if any.
     pub async fn poster(&self, title: TitleId) -> Result<Option<Poster>> {
-        let fresh_after = now_ms() - i64::try_from(POSTER_TTL.as_millis()).unwrap_or(i64::MAX);
+        let fresh_after = fresh_after(now_ms());
         self.db(move |db| db.poster(title, CARD, fresh_after)).await
     }
 
@@ -90,6 +90,11 @@ impl App {
             bail!("{host} is an address, not a public host, and the plugin may not reach it")
         }
     }
+}
+
+/// Posters fetched before this are stale.
+fn fresh_after(now: i64) -> i64 {
+    now - i64::try_from(POSTER_TTL.as_millis()).unwrap_or(i64::MAX)
 }
 
 /// Downloads an image and turns it into the card JPEG.

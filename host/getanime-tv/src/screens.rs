@@ -310,8 +310,7 @@ impl Screens {
             let loaded = run_on(&runtime, async move {
                 let details = app.title(title).await?;
                 let next = app.next_unwatched(title).await?;
-                let poster =
-                    app.poster(title).await?.and_then(|poster| decode_poster(&poster.bytes));
+                let poster = poster_pixels(&app, title).await?;
                 anyhow::Ok((details, next.map(|entry| entry.episode.number), poster))
             })
             .await;
@@ -333,14 +332,8 @@ impl Screens {
                 let mut week = Vec::with_capacity(7);
                 for weekday in 1..=7u8 {
                     let cards = app.schedule(weekday).await?;
-                    let mut posters = Vec::with_capacity(cards.len());
-                    for card in &cards {
-                        posters.push(
-                            app.poster(card.id)
-                                .await?
-                                .and_then(|poster| decode_poster(&poster.bytes)),
-                        );
-                    }
+                    let posters =
+                        posters_of(&app, cards.iter().map(|card| card.id).collect()).await?;
                     week.push((cards, posters));
                 }
                 anyhow::Ok(week)
@@ -406,12 +399,7 @@ impl Screens {
                 } else {
                     app.titles(Some(query.clone()), 30).await?
                 };
-                let mut posters = Vec::with_capacity(cards.len());
-                for card in &cards {
-                    posters.push(
-                        app.poster(card.id).await?.and_then(|poster| decode_poster(&poster.bytes)),
-                    );
-                }
+                let posters = posters_of(&app, cards.iter().map(|card| card.id).collect()).await?;
                 anyhow::Ok((query, cards, posters))
             })
             .await;
@@ -780,10 +768,7 @@ async fn load_home_rows(app: Arc<App>) -> Result<HomeLoad> {
         .chain(home.today.iter().map(|card| card.id))
         .chain(home.rated.iter().map(|card| card.id))
         .collect();
-    let mut posters = Vec::with_capacity(ids.len());
-    for id in ids {
-        posters.push(app.poster(id).await?.and_then(|poster| decode_poster(&poster.bytes)));
-    }
+    let posters = posters_of(&app, ids).await?;
     let status = app.status().await?;
     Ok((home, posters, format!("{} titles", status.titles)))
 }
@@ -802,6 +787,23 @@ async fn sync_sources(app: Arc<App>) -> Result<String> {
     } else {
         format!("Synced at {time}; unreachable: {}", failed.join(", "))
     })
+}
+
+/// The cached poster of `title` as pixels; none cached (or a broken one) is `None`.
+async fn poster_pixels(app: &App, title: TitleId) -> Result<Option<SharedPixelBuffer<Rgba8Pixel>>> {
+    Ok(app.poster(title).await?.and_then(|poster| decode_poster(&poster.bytes)))
+}
+
+/// [`poster_pixels`] for several titles, in order.
+async fn posters_of(
+    app: &App,
+    titles: Vec<TitleId>,
+) -> Result<Vec<Option<SharedPixelBuffer<Rgba8Pixel>>>> {
+    let mut posters = Vec::new();
+    for title in titles {
+        posters.push(poster_pixels(app, title).await?);
+    }
+    Ok(posters)
 }
 
 /// A cached poster (JPEG) to pixels the UI can show; a broken one is simply no poster.

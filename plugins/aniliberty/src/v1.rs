@@ -7,7 +7,9 @@
 
 use getanime_provider_sdk::http;
 use getanime_provider_sdk::lenient::{f64_opt, i64_opt, string_opt, tolerant, u64_opt};
-use getanime_provider_sdk::text::{absolute_url, clean_description, clean_name, parse_rfc3339};
+use getanime_provider_sdk::text::{
+    absolute_url, clean_description, clean_name, magnet_link, parse_rfc3339,
+};
 use getanime_provider_sdk::{
     Episode, Page, ProviderError, Quality, ScheduleDay, SkipRange, Stream, Title, TitleSummary,
     Torrent,
@@ -419,10 +421,7 @@ fn torrents(items: Vec<Value>) -> Vec<Torrent> {
             let hash = raw.hash.filter(|hash| {
                 !hash.is_empty() && hash.bytes().all(|byte| byte.is_ascii_alphanumeric())
             });
-            let magnet = raw
-                .magnet
-                .filter(|magnet| magnet.starts_with("magnet:?"))
-                .or_else(|| hash.as_ref().map(|hash| format!("magnet:?xt=urn:btih:{hash}")))?;
+            let magnet = magnet_link(raw.magnet, hash.as_deref())?;
             let codec = raw.codec.and_then(|codec| codec.label.or(codec.value));
             let quality = [
                 raw.kind.and_then(|kind| kind.value.as_str().map(str::to_owned)),

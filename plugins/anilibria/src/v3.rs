@@ -12,7 +12,7 @@ use getanime_provider_sdk::http;
 use getanime_provider_sdk::lenient::{
     self, f64_opt, i64_opt, string_opt, strings, tolerant, u64_opt,
 };
-use getanime_provider_sdk::text::{absolute_url, clean_description, clean_name};
+use getanime_provider_sdk::text::{absolute_url, clean_description, clean_name, magnet_link};
 use getanime_provider_sdk::{
     Episode, Page, ProviderError, Quality, ScheduleDay, SkipRange, Stream, Title, TitleSummary,
     Torrent,
@@ -413,10 +413,7 @@ fn torrents(torrents: Torrents) -> Vec<Torrent> {
             let hash = raw.hash.filter(|hash| {
                 hash.len() == 40 && hash.bytes().all(|byte| byte.is_ascii_hexdigit())
             });
-            let magnet = raw
-                .magnet
-                .filter(|magnet| magnet.starts_with("magnet:?"))
-                .or_else(|| hash.as_ref().map(|hash| format!("magnet:?xt=urn:btih:{hash}")))?;
+            let magnet = magnet_link(raw.magnet, hash.as_deref())?;
             Some(Torrent {
                 source_id: raw.torrent_id.map(|id| id.to_string()).or(hash)?,
                 episodes: raw.episodes.and_then(|episodes| episodes.string).unwrap_or_default(),

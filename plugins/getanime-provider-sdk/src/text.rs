@@ -97,6 +97,13 @@ pub fn absolute_url(base: &str, path: &str) -> Option<String> {
     Some(format!("{base}/{}", path.trim_start_matches('/')))
 }
 
+/// A source's magnet link when it is one, else one built from the info hash.
+pub fn magnet_link(magnet: Option<String>, hash: Option<&str>) -> Option<String> {
+    magnet
+        .filter(|magnet| magnet.starts_with("magnet:?"))
+        .or_else(|| hash.map(|hash| format!("magnet:?xt=urn:btih:{hash}")))
+}
+
 /// Percent-encodes a query value (RFC 3986 unreserved characters stay as they are).
 pub fn encode_query(value: &str) -> String {
     let mut out = String::with_capacity(value.len() * 3);
