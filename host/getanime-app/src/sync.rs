@@ -154,6 +154,8 @@ impl App {
     ) -> Result<()> {
         let id = plugin.id().to_owned();
         let now = now_ms();
+        // Details fetched before this are stale; computed once for the whole sync.
+        let stale_before = now - i64::try_from(options.details_ttl.as_millis()).unwrap_or(i64::MAX);
         let mut wanted_details: Vec<String> = Vec::new();
         for number in 1..=options.max_pages.max(1) {
             if options.cancel.load(Ordering::Relaxed) {
@@ -183,8 +185,9 @@ impl App {
             });
             let last_page =
                 page.items.is_empty() || page.pages.is_some_and(|pages| number >= pages);
-            let written =
-                self.ingest(&id, page.items, now, options, report, &mut wanted_details).await?;
+            let written = self
+                .ingest(&id, page.items, now, stale_before, report, &mut wanted_details)
+                .await?;
             if written == 0 || last_page {
                 break;
             }
@@ -202,7 +205,6 @@ impl App {
             Err(PluginError::Provider { error: ProviderError::Unsupported, .. }) => {}
             Err(error) => report.problems.push(format!("schedule: {error}")),
         }
-        let stale_before = now - i64::try_from(options.details_ttl.as_millis()).unwrap_or(i64::MAX);
         let (owned, limit) = (id.clone(), options.max_details);
         let stale = self.db(move |db| db.stale_titles(&owned, stale_before, limit)).await?;
         let mut seen: HashSet<String> = wanted_details.iter().cloned().collect();
@@ -223,7 +225,7 @@ impl App {
         id: &str,
         titles: Vec<Title>,
         now: i64,
-        options: &SyncOptions,
+        stale_before: i64,
         report: &mut SyncReport,
         wanted_details: &mut Vec<String>,
     ) -> Result<usize> {
@@ -237,7 +239,6 @@ impl App {
                 db.sync_states(&owned, &ids)
             })
             .await?;
-        let stale_before = now - i64::try_from(options.details_ttl.as_millis()).unwrap_or(i64::MAX);
         let mut changed = Vec::new();
         for title in valid {
             let known = states.get(&title.summary.source_id);
