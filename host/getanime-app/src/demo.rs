@@ -174,7 +174,7 @@ fn write_catalog(root: &Path) -> Result<PathBuf> {
                         .collect();
                     json!({
                         "number": number, "name": format!("Серия {number}"), "streams": streams,
-                        "opening": [1_000, 3_000], "ending": [6_500, 8_000], "duration_ms": STREAM_SECONDS * 1000,
+                        "opening": [500, 4_000], "ending": [6_500, 8_000], "duration_ms": STREAM_SECONDS * 1000,
                     })
                 })
                 .collect();

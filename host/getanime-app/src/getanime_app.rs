@@ -8,10 +8,12 @@
 mod demo;
 mod index;
 mod library;
+mod menus;
 pub mod navigation;
 mod paths;
 mod playback;
 mod posters;
+mod preferences;
 mod sources;
 mod sync;
 
@@ -26,9 +28,11 @@ pub use getanime_domain as domain;
 pub use getanime_storage::{LibraryCheck, RemovalPolicy};
 pub use index::IndexEntry;
 pub use library::{Home, LibraryStatus};
+pub use menus::{MenuEntry, MenuItem, MenuOutcome, menu_rows};
 pub use paths::DataPaths;
 pub use playback::{PlaybackPlan, WatchAction, WatchTracker, resume_position};
 pub use posters::PosterReport;
+pub use preferences::{PREFERENCES, Preference, preference};
 pub use sources::GrantNeeded;
 pub use sync::{RetryPolicy, SyncEvent, SyncOptions, SyncReport};
 

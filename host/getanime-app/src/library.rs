@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use getanime_domain::{
-    ContinueItem, HistoryItem, ProfileId, Rating, TitleCard, TitleDetails, TitleId,
+    BrowseFacets, BrowseQuery, ContinueItem, HistoryItem, ProfileId, Rating, TitleCard,
+    TitleDetails, TitleId,
 };
 use serde::Serialize;
 
@@ -59,6 +60,21 @@ impl App {
         .await
     }
 
+    /// The ids of every title `query` lets through, in its order (the Browse grid).
+    pub async fn browse(&self, query: BrowseQuery) -> Result<Vec<TitleId>> {
+        self.db(move |db| db.browse_ids(&query, ProfileId::DEFAULT)).await
+    }
+
+    /// The values the Browse filters can take.
+    pub async fn browse_facets(&self) -> Result<BrowseFacets> {
+        self.db(|db| db.browse_facets()).await
+    }
+
+    /// The cards of `ids`, in that order (titles gone from the library are left out).
+    pub async fn cards(&self, ids: Vec<TitleId>) -> Result<Vec<TitleCard>> {
+        self.db(move |db| db.cards_by_ids(&ids)).await
+    }
+
     /// Titles airing on `weekday` (1 = Monday).
     pub async fn schedule(&self, weekday: u8) -> Result<Vec<TitleCard>> {
         self.db(move |db| db.titles_on_weekday(weekday)).await
@@ -98,36 +114,6 @@ impl App {
     /// What was watched, newest first.
     pub async fn history(&self, limit: u32) -> Result<Vec<HistoryItem>> {
         self.db(move |db| db.history(ProfileId::DEFAULT, limit, 0)).await
-    }
-
-    /// Sets a playback setting: `quality` (fhd, hd, sd) or `auto_skip` (true, false).
-    pub async fn set_setting(&self, key: &str, value: &str) -> Result<()> {
-        let valid = match key {
-            "quality" => getanime_domain::Quality::parse(value).is_some(),
-            "auto_skip" => matches!(value, "true" | "false"),
-            _ => {
-                bail!("unknown setting {key:?}; known: quality (fhd|hd|sd), auto_skip (true|false)")
-            }
-        };
-        if !valid {
-            bail!("{value:?} is not a valid value for {key}");
-        }
-        let (key, value) = (key.to_owned(), value.to_owned());
-        self.db(move |db| db.set_setting(&key, &value)).await
-    }
-
-    /// The playback settings and their values (defaults when unset).
-    pub async fn settings(&self) -> Result<Vec<(String, String)>> {
-        self.db(|db| {
-            Ok(vec![
-                ("quality".to_owned(), db.setting("quality")?.unwrap_or_else(|| "fhd".to_owned())),
-                (
-                    "auto_skip".to_owned(),
-                    db.setting("auto_skip")?.unwrap_or_else(|| "false".to_owned()),
-                ),
-            ])
-        })
-        .await
     }
 
     /// Checks the database file and counts the catalog.

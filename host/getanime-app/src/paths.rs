@@ -45,6 +45,11 @@ impl DataPaths {
         self.root.join("cache").join("compiled")
     }
 
+    /// Backups made from the Settings screen.
+    pub fn backups(&self) -> PathBuf {
+        self.root.join("backups")
+    }
+
     /// Creates the directories that must exist.
     pub fn create(&self) -> Result<()> {
         for dir in [self.root.clone(), self.plugins()] {

@@ -32,6 +32,8 @@ pub struct PlaybackPlan {
     pub next_episode: Option<f64>,
     pub preferred_quality: Quality,
     pub auto_skip: bool,
+    /// Move on to the next episode by itself after a short countdown.
+    pub auto_play_next: bool,
 }
 
 /// Where to start: the saved position, unless the episode was finished or nearly so.
@@ -148,7 +150,8 @@ impl App {
             .await?
             .and_then(|text| Quality::parse(&text))
             .unwrap_or(Quality::Fhd);
-        let auto_skip = self.db(|db| db.setting("auto_skip")).await?.as_deref() == Some("true");
+        let auto_skip = self.setting_value("auto_skip").await? == "true";
+        let auto_play_next = self.setting_value("auto_play_next").await? == "true";
         Ok(PlaybackPlan {
             title,
             title_name: details.card.name.clone(),
@@ -160,6 +163,7 @@ impl App {
             episode: entry,
             preferred_quality,
             auto_skip,
+            auto_play_next,
         })
     }
 

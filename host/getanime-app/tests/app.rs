@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use getanime_app::domain::{Rating, TitleId};
-use getanime_app::{App, DataPaths, RetryPolicy, SyncOptions, SyncReport};
+use getanime_app::navigation::MenuRow;
+use getanime_app::{App, DataPaths, MenuEntry, MenuItem, RetryPolicy, SyncOptions, SyncReport};
 use getanime_testkit::{FakeServer, Reply, built_plugin, fixture, fixture_path};
 
 /// A real 1x1 PNG (red), for the poster cache.
@@ -423,5 +424,112 @@ async fn the_library_answers_while_a_hostile_plugin_runs() -> Result<()> {
         slowest < Duration::from_millis(50),
         "slowest library query while the plugin ran: {slowest:?}"
     );
+    Ok(())
+}
+
+/// The entry of `entries` whose label starts with `label`.
+fn entry<'a>(entries: &'a [MenuEntry], label: &str) -> Result<&'a MenuEntry> {
+    entries
+        .iter()
+        .find(|entry| entry.label.starts_with(label))
+        .with_context(|| format!("no row {label:?} in {entries:#?}"))
+}
+
+#[tokio::test]
+async fn the_sources_menu_installs_from_the_index_and_a_file_toggles_syncs_and_removes()
+-> Result<()> {
+    let world = World::new().await?;
+    let package = getanime_testkit::package_archive("test-provider", |text| text)?;
+    world.server.route(
+        "/packages/test-provider.tar.gz",
+        Reply::new(200, "application/gzip", package.clone()),
+    );
+    world.server.route(
+        "/index.json",
+        Reply::json(serde_json::to_vec(&serde_json::json!({"plugins": [{
+            "id": "test-provider", "name": "Test provider", "version": "0.1.0",
+            "description": "Fixtures for tests", "allowed_hosts": ["127.0.0.1"],
+            "url": format!("{}/packages/test-provider.tar.gz", world.server.base_url()),
+            "sha256": getanime_plugins::sha256_hex(&package)}]}))?),
+    );
+    let menu = world.app.sources_menu().await?;
+    assert_eq!(entry(&menu, "Plugin index")?.value, "not set (getanime plugin index --url URL)");
+    world.app.set_plugin_index_url(&format!("{}/index.json", world.server.base_url())).await?;
+
+    let menu = world.app.sources_menu().await?;
+    let available = entry(&menu, "Test provider 0.1.0")?;
+    assert_eq!(available.buttons, ["Install"]);
+    let question = available.questions[0].as_deref().context("installing asks first")?;
+    assert!(question.contains("will connect to: 127.0.0.1"), "{question}");
+    let outcome = world.app.menu_press(&available.item, 0, "").await?;
+    assert_eq!(outcome.message, "Installed Test provider 0.1.0");
+    assert!(outcome.library_changed);
+
+    let menu = world.app.sources_menu().await?;
+    assert!(
+        !menu.iter().any(|entry| matches!(entry.item, MenuItem::Available(_))),
+        "an installed plugin of the same version is not offered again"
+    );
+    let installed = entry(&menu, "Test provider 0.1.0")?;
+    assert_eq!(installed.value, "enabled");
+    assert_eq!(installed.buttons, ["Disable", "Sync now", "Remove"]);
+    assert_eq!(
+        installed.questions.iter().map(Option::is_some).collect::<Vec<_>>(),
+        [false, false, true]
+    );
+    assert!(installed.detail.starts_with("synced never"), "{}", installed.detail);
+    world.app.menu_press(&installed.item, 0, "").await?;
+    assert_eq!(entry(&world.app.sources_menu().await?, "Test provider")?.value, "disabled");
+
+    let outcome = world.app.menu_press(&installed.item, 2, "").await?;
+    assert!(outcome.message.starts_with("test-provider removed"), "{}", outcome.message);
+    assert!(world.app.plugins().await?.is_empty());
+
+    // From a file: the first Enter reads the package and names its hosts; nothing is installed.
+    let file = world._dir.path().join("provider.tar.gz");
+    std::fs::write(&file, &package)?;
+    let path = file.display().to_string();
+    let question = world.app.menu_ask(&MenuItem::InstallFromFile, &path).await?;
+    assert!(question.contains("will connect to: 127.0.0.1"), "{question}");
+    assert!(world.app.plugins().await?.is_empty(), "asking installs nothing");
+    let missing = world.app.menu_ask(&MenuItem::InstallFromFile, "/no/such/package.tar.gz").await;
+    assert!(missing.is_err(), "a missing file is an error, not a question");
+    world.app.menu_press(&MenuItem::InstallFromFile, 0, &path).await?;
+    assert_eq!(world.app.plugins().await?.len(), 1);
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_settings_menu_steps_preferences_backs_up_and_restores() -> Result<()> {
+    let world = World::new().await?;
+    world.install_anilibria().await?;
+    world.sync().await?;
+    let title = world.title("9612").await?;
+    world.app.rate(title.card.id, Some(Rating::new(7)?)).await?;
+
+    let menu = world.app.settings_menu().await?;
+    let quality = entry(&menu, "Preferred quality")?;
+    assert_eq!((quality.value.as_str(), &quality.row), ("fhd", &MenuRow::Choice));
+    world.app.menu_change(&quality.item, true).await?;
+    world.app.menu_change(&entry(&menu, "Play the next episode")?.item, true).await?;
+    world.app.menu_change(&entry(&menu, "Sync sources every")?.item, false).await?;
+    let menu = world.app.settings_menu().await?;
+    assert_eq!(entry(&menu, "Preferred quality")?.value, "hd");
+    assert_eq!(entry(&menu, "Play the next episode")?.value, "off");
+    assert_eq!(entry(&menu, "Sync sources every")?.value, "never");
+    assert_eq!(world.app.setting_value("quality").await?, "hd");
+    assert!(world.app.set_setting("quality", "4k").await.is_err(), "not one of its values");
+    assert!(entry(&menu, "About")?.value.contains("library schema V1"));
+    assert!(!menu.iter().any(|entry| matches!(entry.item, MenuItem::Restore(_))), "no backups yet");
+
+    let outcome = world.app.menu_press(&entry(&menu, "Back up the library")?.item, 0, "").await?;
+    assert!(outcome.message.starts_with("Backed up to "), "{}", outcome.message);
+    world.app.rate(title.card.id, None).await?;
+    let menu = world.app.settings_menu().await?;
+    let restore = entry(&menu, "Restore")?;
+    assert!(restore.questions[0].is_some(), "restoring asks first");
+    let outcome = world.app.menu_press(&restore.item, 0, "").await?;
+    assert!(outcome.library_changed);
+    assert_eq!(world.app.title(title.card.id).await?.rating, Some(Rating::new(7)?));
     Ok(())
 }

@@ -3,11 +3,13 @@
 //! Architecture invariant: this crate does no IO and names no heavy dependency. Every other crate
 //! speaks these types, so plugin output, storage rows and view models agree on one meaning.
 
+mod browse;
 mod catalog;
 mod library;
 mod plugin;
 pub mod validation;
 
+pub use browse::{BrowseFacets, BrowseFilter, BrowseQuery, BrowseSort};
 pub use catalog::{
     Episode, Page, ProviderError, Quality, ScheduleDay, SkipRange, Stream, Title, TitleSummary,
     Torrent,

@@ -1,8 +1,8 @@
 //! Titles, episodes, streams, torrents, genres and the schedule.
 
 use getanime_domain::{
-    Episode, EpisodeEntry, EpisodeId, ProfileId, Quality, ScheduleDay, SkipRange, Stream, Title,
-    TitleCard, TitleDetails, TitleId, Torrent, UnixMillis,
+    BrowseFacets, BrowseQuery, BrowseSort, Episode, EpisodeEntry, EpisodeId, ProfileId, Quality,
+    ScheduleDay, SkipRange, Stream, Title, TitleCard, TitleDetails, TitleId, Torrent, UnixMillis,
 };
 use std::collections::HashMap;
 
@@ -308,6 +308,66 @@ impl Database {
             ),
             params![limit, offset],
         )
+    }
+
+    /// The ids of every title `query` lets through, in its order (the Browse grid). Ids only: the
+    /// grid asks for the cards of the rows it shows with [`Database::cards_by_ids`].
+    pub fn browse_ids(&self, query: &BrowseQuery, profile: ProfileId) -> Result<Vec<TitleId>> {
+        let order = match query.sort {
+            BrowseSort::Updated => "t.source_updated_at DESC, t.id DESC",
+            BrowseSort::Name => "t.name COLLATE NOCASE, t.id",
+            BrowseSort::Rating => {
+                "r.score IS NULL, r.score DESC, t.source_updated_at DESC, t.id DESC"
+            }
+        };
+        let mut statement = self.connection.prepare_cached(&format!(
+            "SELECT t.id FROM titles t \
+             LEFT JOIN ratings r ON r.title_id = t.id AND r.profile_id = ?1 \
+             WHERE (?2 IS NULL OR t.plugin_id = ?2) \
+               AND (?3 IS NULL OR EXISTS (SELECT 1 FROM title_genres g \
+                                          WHERE g.title_id = t.id AND g.genre = ?3)) \
+               AND (?4 IS NULL OR t.year = ?4) \
+             ORDER BY {order}"
+        ))?;
+        let ids = statement
+            .query_map(params![profile.0, query.source, query.genre, query.year], |row| {
+                Ok(TitleId(row.get(0)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(ids)
+    }
+
+    /// The cards of `ids`, in the order given; ids no longer in the library are left out.
+    pub fn cards_by_ids(&self, ids: &[TitleId]) -> Result<Vec<TitleCard>> {
+        let mut statement = self
+            .connection
+            .prepare_cached(&format!("SELECT {CARD_COLUMNS} FROM titles t WHERE t.id = ?1"))?;
+        let mut cards = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(card) = statement.query_row([id.0], card_from_row).optional()? {
+                cards.push(card);
+            }
+        }
+        Ok(cards)
+    }
+
+    /// The sources, genres and years present in the library (the Browse filters' values).
+    pub fn browse_facets(&self) -> Result<BrowseFacets> {
+        let strings = |sql: &str| -> Result<Vec<String>> {
+            let mut statement = self.connection.prepare_cached(sql)?;
+            let values =
+                statement.query_map([], |row| row.get(0))?.collect::<rusqlite::Result<_>>()?;
+            Ok(values)
+        };
+        let mut statement = self.connection.prepare_cached(
+            "SELECT DISTINCT year FROM titles WHERE year IS NOT NULL ORDER BY year DESC",
+        )?;
+        let years = statement.query_map([], |row| row.get(0))?.collect::<rusqlite::Result<_>>()?;
+        Ok(BrowseFacets {
+            sources: strings("SELECT DISTINCT plugin_id FROM titles ORDER BY plugin_id")?,
+            genres: strings("SELECT DISTINCT genre FROM title_genres ORDER BY genre")?,
+            years,
+        })
     }
 
     /// Titles airing on `weekday` (1 = Monday), by name.

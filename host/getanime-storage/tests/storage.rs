@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use getanime_domain::{
-    Episode, EpisodeId, PluginRecord, ProfileId, Quality, Rating, ScheduleDay, SkipRange, Stream,
-    Title, TitleSummary, Torrent,
+    BrowseQuery, BrowseSort, Episode, EpisodeId, PluginRecord, ProfileId, Quality, Rating,
+    ScheduleDay, SkipRange, Stream, Title, TitleSummary, Torrent,
 };
 use getanime_storage::{Database, Error, RemovalPolicy};
 
@@ -420,6 +420,55 @@ mod catalog {
         unknown.summary.updated_at = None;
         db.upsert_title(PLUGIN, &unknown, NOW)?;
         assert_eq!(page(&db, 4)?, ["1", "0"], "titles without a date come last");
+        Ok(())
+    }
+
+    #[test]
+    fn browse_filters_by_source_genre_and_year_and_sorts_three_ways() -> Result<()> {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        let make = |source_id: &str, name: &str, year: u16, genre: &str, updated: i64| {
+            let mut title = title(source_id, name, &[]);
+            title.year = Some(year);
+            title.genres = vec![genre.to_owned(), "Общий".to_owned()];
+            title.summary.updated_at = Some(NOW + updated);
+            title
+        };
+        let a = db.upsert_title(PLUGIN, &make("a", "Яблоко", 2020, "Драма", 1), NOW)?;
+        let b = db.upsert_title(PLUGIN, &make("b", "apple", 2021, "Комедия", 3), NOW)?;
+        let c = db.upsert_title("demo", &make("c", "Banana", 2020, "Драма", 2), NOW)?;
+        db.set_rating(DEFAULT, c, Rating::new(9)?, NOW)?;
+        db.set_rating(DEFAULT, a, Rating::new(4)?, NOW)?;
+        let ids = |db: &Database, query: BrowseQuery| db.browse_ids(&query, DEFAULT);
+
+        assert_eq!(ids(&db, BrowseQuery::default())?, [b, c, a], "newest first by default");
+        let by = |sort| BrowseQuery { sort, ..BrowseQuery::default() };
+        assert_eq!(
+            ids(&db, by(BrowseSort::Name))?,
+            [b, c, a],
+            "case-insensitive, Latin before Cyrillic"
+        );
+        assert_eq!(ids(&db, by(BrowseSort::Rating))?, [c, a, b], "unrated last");
+        let only = |source: Option<&str>, genre: Option<&str>, year: Option<u16>| BrowseQuery {
+            source: source.map(str::to_owned),
+            genre: genre.map(str::to_owned),
+            year,
+            ..BrowseQuery::default()
+        };
+        assert_eq!(ids(&db, only(Some("demo"), None, None))?, [c]);
+        assert_eq!(ids(&db, only(None, Some("Драма"), None))?, [c, a]);
+        assert_eq!(ids(&db, only(None, Some("Драма"), Some(2020)))?, [c, a]);
+        assert_eq!(ids(&db, only(Some(PLUGIN), None, Some(2021)))?, [b]);
+        assert!(ids(&db, only(None, Some("Нет такого"), None))?.is_empty());
+
+        let facets = db.browse_facets()?;
+        assert_eq!(facets.sources, ["anilibria", "demo"]);
+        assert_eq!(facets.genres, ["Драма", "Комедия", "Общий"]);
+        assert_eq!(facets.years, [2021, 2020]);
+
+        let cards = db.cards_by_ids(&[a, getanime_domain::TitleId(999), c])?;
+        let names: Vec<&str> = cards.iter().map(|card| card.name.as_str()).collect();
+        assert_eq!(names, ["Яблоко", "Banana"], "in the given order, unknown ids left out");
         Ok(())
     }
 

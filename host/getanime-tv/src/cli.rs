@@ -113,7 +113,8 @@ pub enum Command {
         #[arg(long)]
         silent: bool,
     },
-    /// Show the playback settings, or set one: quality (fhd|hd|sd), auto_skip (true|false).
+    /// Show the settings, or set one (quality, auto_skip, auto_play_next, sync_interval_minutes,
+    /// details_ttl_hours; `getanime settings` lists them with their values).
     Settings {
         key: Option<String>,
         #[arg(requires = "key")]

@@ -42,9 +42,18 @@ fn init_tracing(verbose: bool) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("GETANIME_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let colored = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    tracing_subscriber::fmt()
+    let subscriber = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_ansi(colored)
-        .init();
+        .finish();
+    if let Err(error) = tracing::subscriber::set_global_default(subscriber) {
+        eprintln!("logging is unavailable: {error}");
+    }
+    // `log` records are forwarded too, except arboard's: the X11 clipboard logs from its
+    // destructor while the UI thread's thread-locals are torn down at exit, and formatting that
+    // record would touch a destroyed thread-local and abort the process.
+    if let Err(error) = tracing_log::LogTracer::builder().ignore_crate("arboard").init() {
+        eprintln!("`log` records are unavailable: {error}");
+    }
 }

@@ -21,6 +21,15 @@ pub fn position(milliseconds: u64) -> String {
     }
 }
 
+/// A file size for people: `1.4 GB`, `700 MB`.
+pub fn size(bytes: u64) -> String {
+    if bytes >= 1_000_000_000 {
+        format!("{:.1} GB", bytes as f64 / 1e9)
+    } else {
+        format!("{} MB", bytes / 1_000_000)
+    }
+}
+
 pub fn title_details(details: &TitleDetails) -> String {
     let card = &details.card;
     let mut out = card_line(card);
@@ -76,10 +85,7 @@ pub fn title_details(details: &TitleDetails) -> String {
     if !details.torrents.is_empty() {
         out.push_str("torrents:\n");
         for torrent in &details.torrents {
-            let size = torrent
-                .size_bytes
-                .map(|bytes| format!("{:.1} GB", bytes as f64 / 1e9))
-                .unwrap_or_default();
+            let size = torrent.size_bytes.map(size).unwrap_or_default();
             let seeders =
                 torrent.seeders.map(|seeders| format!("{seeders} seeders")).unwrap_or_default();
             out.push_str(&format!(

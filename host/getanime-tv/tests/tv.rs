@@ -1,6 +1,7 @@
 //! Tests of the real `getanime` binary: the command line against a fake API on 127.0.0.1 with the
 //! real plugins, and the real Slint window under Xvfb (`cargo xtask test` provides the display).
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -22,16 +23,27 @@ fn getanime(data: &Path, args: &[&str]) -> Result<Output> {
         .context("running getanime")
 }
 
-/// Runs the UI in smoke mode on `data`, pressing `keys` (comma-separated), saving screenshots
-/// from `screenshot` on when given; requires success and returns stderr.
+/// Runs the UI in smoke mode on `data` without syncing, pressing `keys` (comma-separated), saving
+/// screenshots from `screenshot` on when given; requires success and returns stderr.
 fn run_ui(data: &Path, keys: &str, screenshot: Option<&Path>) -> Result<String> {
+    run_window(data, &[OsStr::new("--no-sync")], keys, screenshot)
+}
+
+/// [`run_ui`] with other options instead of `--no-sync`.
+fn run_window(
+    data: &Path,
+    options: &[&OsStr],
+    keys: &str,
+    screenshot: Option<&Path>,
+) -> Result<String> {
     let mut command = Command::new(env!("CARGO_BIN_EXE_getanime"));
     command
         .env("SLINT_BACKEND", "winit-software")
         .env("GETANIME_SILENT", "1")
         .arg("--data-dir")
         .arg(data)
-        .args(["--no-sync", "--exit-after-first-frame", "--keys", keys]);
+        .args(options)
+        .args(["--exit-after-first-frame", "--keys", keys]);
     if let Some(screenshot) = screenshot {
         command.arg("--screenshot").arg(screenshot);
     }
@@ -128,8 +140,7 @@ fn failures_exit_1_with_one_line_and_usage_errors_exit_2() -> Result<()> {
 
 #[test]
 fn the_window_renders_the_home_screen_and_exits() -> Result<()> {
-    std::env::var_os("DISPLAY")
-        .context("no DISPLAY: run the UI tests under Xvfb (`cargo xtask test` does)")?;
+    require_display()?;
     let temp = tempfile::tempdir()?;
     let screenshot = screenshot_path("home.png")?;
     let output = getanime(
@@ -227,6 +238,9 @@ struct PlayableLibrary {
     title_id: String,
 }
 
+/// The info-hash of the test title's one torrent.
+const TEST_MAGNET_HASH: &str = "0123456789abcdef0123456789abcdef01234567";
+
 fn playable_library() -> Result<PlayableLibrary> {
     let media = tempfile::tempdir()?;
     let spec = getanime_player::media::TestStreamSpec {
@@ -245,7 +259,9 @@ fn playable_library() -> Result<PlayableLibrary> {
     let release = serde_json::json!({"id": 77, "publish_day": {"value": 6}, "name": {"main": "Тестовый сериал", "english": "Test Series"},
         "fresh_at": "2025-05-14T17:42:05+00:00", "type": {"value": "TV"}, "year": 2025,
         "description": "Полосы, мяч и тон: сериал, сгенерированный GStreamer для тестов.",
-        "episodes": [episode(1), episode(2)], "torrents": []});
+        "episodes": [episode(1), episode(2)],
+        "torrents": [{"id": 501, "hash": TEST_MAGNET_HASH, "size": 734_003_200, "type": {"value": "WEBRip"},
+            "quality": {"value": "720p"}, "description": "1-2", "seeders": 17}]});
     server.route(
         "/api/v1/anime/releases/latest",
         getanime_testkit::Reply::json(serde_json::to_vec(&[&release])?),
@@ -293,8 +309,7 @@ fn play_runs_an_episode_to_the_end_and_marks_it_watched() -> Result<()> {
 /// screenshot of each screen in `target/screenshots/`. The player shows real decoded video.
 #[test]
 fn the_tv_ui_goes_home_title_player_with_keys() -> Result<()> {
-    std::env::var_os("DISPLAY")
-        .context("no DISPLAY: run the UI tests under Xvfb (`cargo xtask test` does)")?;
+    require_display()?;
     let library = playable_library()?;
     let home = screenshot_path("tv-home.png")?;
     let stderr = run_ui(&library.data, "enter,enter", Some(&home))?;
@@ -327,8 +342,7 @@ fn the_tv_ui_goes_home_title_player_with_keys() -> Result<()> {
 /// Rating from the remote: on the title screen → → sets 2/10, stored in the library.
 #[test]
 fn the_title_screen_rates_with_left_and_right() -> Result<()> {
-    std::env::var_os("DISPLAY")
-        .context("no DISPLAY: run the UI tests under Xvfb (`cargo xtask test` does)")?;
+    require_display()?;
     let library = playable_library()?;
     run_ui(&library.data, "enter,right,right", None)?;
     let shown = check(&library.data, &["show", &library.title_id])?;
@@ -340,8 +354,7 @@ fn the_title_screen_rates_with_left_and_right() -> Result<()> {
 /// it (then → rates it, which proves which title opened).
 #[test]
 fn search_types_finds_and_opens_a_title() -> Result<()> {
-    std::env::var_os("DISPLAY")
-        .context("no DISPLAY: run the UI tests under Xvfb (`cargo xtask test` does)")?;
+    require_display()?;
     let library = playable_library()?;
     let screenshot = screenshot_path("tv-search.png")?;
     run_ui(&library.data, "up,enter,тест,down,enter,right", Some(&screenshot))?;
@@ -350,14 +363,13 @@ fn search_types_finds_and_opens_a_title() -> Result<()> {
     Ok(())
 }
 
-/// The schedule from the remote: Up, Right to Schedule, Enter; the week opens on the next day
+/// The schedule from the remote: Up, Right, Right to Schedule, Enter; the week opens on the next day
 /// with titles; Enter opens it (→ rates it, which proves which title opened).
 #[test]
 fn the_schedule_screen_opens_a_title_of_the_week() -> Result<()> {
-    std::env::var_os("DISPLAY")
-        .context("no DISPLAY: run the UI tests under Xvfb (`cargo xtask test` does)")?;
+    require_display()?;
     let library = playable_library()?;
-    run_ui(&library.data, "up,right,enter,enter,right", None)?;
+    run_ui(&library.data, "up,right,right,enter,enter,right", None)?;
     let shown = check(&library.data, &["show", &library.title_id])?;
     assert!(shown.contains("your rating 1/10"), "{shown}");
     Ok(())
@@ -366,8 +378,7 @@ fn the_schedule_screen_opens_a_title_of_the_week() -> Result<()> {
 /// The player overlay (title, progress, time) hides after 3 s without input and comes back on a key.
 #[test]
 fn the_player_overlay_hides_without_input() -> Result<()> {
-    std::env::var_os("DISPLAY")
-        .context("no DISPLAY: run the UI tests under Xvfb (`cargo xtask test` does)")?;
+    require_display()?;
     let library = playable_library()?;
     let shot = screenshot_path("tv-overlay.png")?;
     run_ui(&library.data, "enter,enter,wait,wait", Some(&shot))?;
@@ -382,5 +393,179 @@ fn the_player_overlay_hides_without_input() -> Result<()> {
     };
     assert!(accent_at_bottom("tv-overlay-2.png")? > 100, "the overlay shows right after Play");
     assert_eq!(accent_at_bottom("tv-overlay-4.png")?, 0, "3 s later it is gone");
+    Ok(())
+}
+
+fn require_display() -> Result<()> {
+    std::env::var_os("DISPLAY")
+        .context("no DISPLAY: run the UI tests under Xvfb (`cargo xtask test` does)")?;
+    Ok(())
+}
+
+/// Browse from the remote: Up, Right to Browse, Enter shows the grid; Up reaches the filters and
+/// Enter steps the sort; Down, Enter opens the title (→ rates it, which proves which one opened).
+#[test]
+fn the_browse_grid_filters_and_opens_a_title() -> Result<()> {
+    require_display()?;
+    let library = playable_library()?;
+    let shot = screenshot_path("tv-browse.png")?;
+    let stderr = run_ui(&library.data, "up,right,enter,up,enter,down,enter,right", Some(&shot))?;
+    assert!(stderr.contains("smoke run done"), "{stderr}");
+    let shown = check(&library.data, &["show", &library.title_id])?;
+    assert!(shown.contains("your rating 1/10"), "{shown}");
+    Ok(())
+}
+
+/// Settings from the remote: a preference steps with →; "Back up now" writes a backup; a later
+/// run restores it (asking first) and the rating cleared in between is back.
+#[test]
+fn settings_change_a_preference_back_up_and_restore() -> Result<()> {
+    require_display()?;
+    let library = playable_library()?;
+    check(&library.data, &["rate", &library.title_id, "6"])?;
+    let shot = screenshot_path("tv-settings.png")?;
+    // Header → Settings; row 0 (quality) →; down to "Back up the library"; Enter.
+    run_ui(
+        &library.data,
+        "up,right,right,right,right,enter,right,down,down,down,down,down,enter",
+        Some(&shot),
+    )?;
+    let settings = check(&library.data, &["settings"])?;
+    assert!(settings.contains("quality = hd"), "{settings}");
+    let backups: Vec<_> = std::fs::read_dir(library.data.join("backups"))?.collect();
+    assert_eq!(backups.len(), 1, "one backup written");
+
+    check(&library.data, &["rate", &library.title_id, "--clear"])?;
+    // The restore row follows the backup row; its first Enter asks, the second restores.
+    let stderr = run_ui(
+        &library.data,
+        "up,right,right,right,right,enter,down,down,down,down,down,down,enter,enter",
+        None,
+    )?;
+    assert!(stderr.contains("Restored the library from"), "{stderr}");
+    let shown = check(&library.data, &["show", &library.title_id])?;
+    assert!(shown.contains("your rating 6/10"), "{shown}");
+    Ok(())
+}
+
+/// Sources from the remote: the installed source is listed; Disable works at once; Remove asks
+/// first, then removes it, keeping the rated title.
+#[test]
+fn the_sources_screen_disables_and_removes_a_source() -> Result<()> {
+    require_display()?;
+    let library = playable_library()?;
+    check(&library.data, &["rate", &library.title_id, "9"])?;
+    let shot = screenshot_path("tv-sources.png")?;
+    run_ui(&library.data, "up,right,right,right,enter,enter", Some(&shot))?;
+    let plugins = check(&library.data, &["plugin", "list"])?;
+    assert!(plugins.contains("disabled"), "{plugins}");
+
+    let stderr = run_ui(&library.data, "up,right,right,right,enter,right,right,enter", None)?;
+    assert!(!stderr.contains("removed"), "the first Enter only asks: {stderr}");
+    assert!(check(&library.data, &["plugin", "list"])?.contains("aniliberty"));
+    let stderr = run_ui(&library.data, "up,right,right,right,enter,right,right,enter,enter", None)?;
+    assert!(stderr.contains("aniliberty removed"), "{stderr}");
+    assert!(!check(&library.data, &["plugin", "list"])?.contains("aniliberty"));
+    let shown = check(&library.data, &["show", &library.title_id])?;
+    assert!(shown.contains("your rating 9/10"), "the rated title stays: {shown}");
+    Ok(())
+}
+
+/// The title screen lists the torrent after the episodes; Enter on it copies its magnet link;
+/// `w` marks the focused episode watched.
+#[test]
+fn the_title_screen_copies_a_magnet_link_and_marks_watched() -> Result<()> {
+    require_display()?;
+    let library = playable_library()?;
+    let shot = screenshot_path("tv-title-torrents.png")?;
+    let stderr = run_ui(&library.data, "enter,w,down,down,enter", Some(&shot))?;
+    assert!(
+        stderr.contains(&format!("magnet:?xt=urn:btih:{TEST_MAGNET_HASH}")),
+        "the magnet link of the torrent was copied: {stderr}"
+    );
+    let shown = check(&library.data, &["show", &library.title_id])?;
+    assert!(shown.contains("1 Серия 1  [hd]  ✓ watched"), "{shown}");
+    Ok(())
+}
+
+/// At the end of an episode the next one starts after a countdown (auto-play next is on by
+/// default).
+#[test]
+fn the_player_counts_down_and_plays_the_next_episode() -> Result<()> {
+    require_display()?;
+    let library = playable_library()?;
+    let shot = screenshot_path("tv-next.png")?;
+    let stderr = run_ui(
+        &library.data,
+        "enter,enter,wait,wait,wait,wait,wait,wait,wait,wait,wait,wait",
+        Some(&shot),
+    )?;
+    assert!(stderr.contains("auto-play moved on"), "{stderr}");
+    let shown = check(&library.data, &["show", &library.title_id])?;
+    assert!(shown.contains("1 Серия 1  [hd]  ✓ watched"), "{shown}");
+    Ok(())
+}
+
+/// The golden path once through the real window, on the offline demo installed through the
+/// normal install path: search → title → play episode 1 → skip the opening (Enter on the prompt)
+/// → stop → resume near the saved position → the ending marks it watched → the countdown plays
+/// episode 2 → stop → rate 8 → Settings: back up. Then the database is deleted, the next run
+/// restores the backup from Settings, and history and rating are back. Screenshots of each step.
+#[test]
+fn the_golden_path_through_the_window() -> Result<()> {
+    require_display()?;
+    let temp = tempfile::tempdir()?;
+    let data = temp.path().join("data");
+    let demo = built_plugin("demo-source")?;
+    let demo_options = [OsStr::new("--demo"), demo.as_os_str()];
+    let run = |keys: &str, shot: &str| -> Result<String> {
+        run_window(&data, &demo_options, keys, Some(&screenshot_path(shot)?))
+    };
+    let to_settings = "up,right,right,right,right,enter";
+    let stderr = run(
+        &format!(
+            "up,enter,почтальон,down,enter,enter,enter,back,enter,\
+             wait,wait,wait,wait,wait,wait,wait,back,\
+             right,right,right,right,right,right,right,right,back,back,\
+             {to_settings},down,down,down,down,down,enter"
+        ),
+        "golden.png",
+    )?;
+    let starts: Vec<u64> = stderr
+        .lines()
+        .filter(|line| line.contains("playing"))
+        .filter_map(|line| line.split("start_ms=").nth(1))
+        .filter_map(|rest| rest.split_whitespace().next()?.parse().ok())
+        .collect();
+    ensure!(starts.len() == 3, "played episode 1, again, then episode 2: {starts:?}\n{stderr}");
+    ensure!(starts[0] == 0, "the first play starts at 0: {starts:?}");
+    ensure!(starts[1] >= 3_000, "the second play resumes after the skipped opening: {starts:?}");
+    ensure!(stderr.contains("skipping"), "Enter on the prompt skipped the opening: {stderr}");
+    ensure!(stderr.contains("auto-play moved on"), "episode 2 followed by itself: {stderr}");
+    ensure!(stderr.contains("Backed up to"), "{stderr}");
+
+    let history = check(&data, &["history"])?;
+    ensure!(history.contains("Звёздный почтальон"), "{history}");
+    let titles: serde_json::Value =
+        serde_json::from_str(&check(&data, &["--json", "titles", "--query", "почтальон"])?)?;
+    let title_id = titles[0]["id"].as_i64().context("the title id")?.to_string();
+    let shown = check(&data, &["show", &title_id])?;
+    ensure!(shown.contains("your rating 8/10"), "{shown}");
+    ensure!(shown.contains("Серия 1") && shown.contains("✓ watched"), "{shown}");
+
+    // Lose the library; the backup in the data folder survives and is restored from Settings.
+    for file in ["library.sqlite3", "library.sqlite3-wal", "library.sqlite3-shm"] {
+        if data.join(file).exists() {
+            std::fs::remove_file(data.join(file))?;
+        }
+    }
+    let stderr = run(
+        &format!("{to_settings},down,down,down,down,down,down,enter,enter"),
+        "golden-restore.png",
+    )?;
+    ensure!(stderr.contains("Restored the library from"), "{stderr}");
+    let shown = check(&data, &["show", &title_id])?;
+    ensure!(shown.contains("your rating 8/10"), "the rating is back: {shown}");
+    ensure!(shown.contains("✓ watched"), "the history is back: {shown}");
     Ok(())
 }

@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use chrono::Datelike;
-use getanime_app::domain::{TitleCard, TitleDetails, TitleId};
-use getanime_app::navigation::{Effect, Key, Navigator, Screen};
+use getanime_app::domain::{BrowseFilter, TitleCard, TitleDetails, TitleId};
+use getanime_app::navigation::{Effect, HeaderButton, Key, Navigator, Screen};
 use getanime_app::{App, DataPaths, Home, SyncOptions, WatchTracker};
 use getanime_player::{
     AudioOutput, FrameSink, Media, Player, PlayerConfig, PlayerEvent, PlayerState, SkipKind,
@@ -22,7 +22,11 @@ use slint::{
     ComponentHandle, Image, ModelRc, Rgba8Pixel, SharedPixelBuffer, SharedString, VecModel, Weak,
 };
 
-use crate::ui::{AppWindow, Card, EpisodeLine, PosterRow, Ui};
+use crate::ui::{AppWindow, Card, EpisodeLine, PosterRow, TorrentLine, Ui};
+
+mod browse;
+mod grid;
+mod menus;
 
 /// Options for running the UI as a smoke test.
 #[derive(Debug, Clone, Default)]
@@ -44,6 +48,8 @@ pub struct Smoke {
 const SMOKE_POLL: Duration = Duration::from_millis(50);
 /// How long the player overlay stays after the last key press.
 const OVERLAY_TIMEOUT: Duration = Duration::from_secs(3);
+/// How often the UI checks whether a background sync is due.
+const SYNC_CHECK: Duration = Duration::from_secs(60);
 /// How long the smoke mode lets the UI settle after a key before its screenshot.
 const SMOKE_SETTLE: Duration = Duration::from_millis(1500);
 
@@ -58,6 +64,12 @@ struct Screens {
     rating: std::cell::Cell<Option<u8>>,
     /// Hides the player overlay after a few seconds without input.
     overlay_timer: slint::Timer,
+    /// The rows of the open Sources or Settings screen.
+    menu: RefCell<Vec<getanime_app::MenuEntry>>,
+    /// The open title: its id, each episode's watched mark, its torrents' magnet links.
+    shown_title: std::cell::Cell<Option<TitleId>>,
+    watched: RefCell<Vec<bool>>,
+    magnets: RefCell<Vec<String>>,
 }
 
 /// Opens the window and runs the event loop until it closes.
@@ -89,10 +101,36 @@ pub fn run_ui(paths: DataPaths, smoke: Smoke) -> Result<()> {
         playback: RefCell::new(None),
         rating: std::cell::Cell::new(None),
         overlay_timer: slint::Timer::default(),
+        menu: RefCell::new(Vec::new()),
+        shown_title: std::cell::Cell::new(None),
+        watched: RefCell::new(Vec::new()),
+        magnets: RefCell::new(Vec::new()),
     });
     let for_keys = Rc::clone(&screens);
     window.global::<Ui>().on_key(move |text| for_keys.key(&text));
-    screens.load_home(!smoke.no_sync && smoke.demo.is_none());
+    let for_next = Rc::clone(&screens);
+    let for_skip = Rc::clone(&screens);
+    window.global::<Ui>().on_skip_available(move |available| {
+        for_skip.navigator.borrow_mut().set_skip_available(available);
+    });
+    window.global::<Ui>().on_now_playing(move |episode| {
+        tracing::info!(episode, "auto-play moved on");
+        for_next.navigator.borrow_mut().replace_player_episode(f64::from(episode));
+    });
+    let sync_at_start = !smoke.no_sync && smoke.demo.is_none();
+    screens.load_home(sync_at_start);
+    // Later syncs follow the "Sync sources every" setting (checked each minute, so a change
+    // applies without a restart).
+    let sync_timer = slint::Timer::default();
+    if sync_at_start {
+        let for_timer = Rc::downgrade(&screens);
+        let last_sync = Rc::new(std::cell::Cell::new(std::time::Instant::now()));
+        sync_timer.start(slint::TimerMode::Repeated, SYNC_CHECK, move || {
+            if let Some(screens) = for_timer.upgrade() {
+                screens.sync_if_due(Rc::clone(&last_sync));
+            }
+        });
+    }
     let _smoke_timer = smoke.exit_after_first_frame.then(|| run_smoke(&window, smoke));
     window.run().context("running the UI event loop")?;
     screens.stop_playback();
@@ -109,6 +147,14 @@ impl Screens {
             Effect::Play { title, episode } => self.play(title, episode),
             Effect::Rate { title, delta } => self.rate(title, delta),
             Effect::ShowSchedule => self.show_schedule(),
+            Effect::ShowBrowse => self.show_browse(),
+            Effect::ShowSources | Effect::ShowSettings => self.load_menu(None),
+            Effect::MenuChange { row, forward } => self.menu_change(row, forward),
+            Effect::MenuPress { row, button } => self.menu_press(row, button),
+            Effect::MenuAsk { row } => self.menu_ask(row),
+            Effect::MenuText { .. } => self.show_menu_lines(),
+            Effect::ToggleWatched { title, episode } => self.toggle_watched(title, episode),
+            Effect::CopyMagnet { torrent, .. } => self.copy_magnet(torrent),
             Effect::SearchLibrary => self.search(false),
             Effect::SearchSources => self.search(true),
             Effect::StopPlayback => {
@@ -118,6 +164,7 @@ impl Screens {
                 }
             }
             Effect::PlayPause => self.send(PlaybackCommand::PlayPause),
+            Effect::Skip => self.send(PlaybackCommand::Skip),
             Effect::SeekBy(delta) => self.send(PlaybackCommand::SeekBy(delta)),
             Effect::Quit => {
                 if let Err(error) = slint::quit_event_loop() {
@@ -168,23 +215,78 @@ impl Screens {
         ui.set_focus_row(row as i32);
         ui.set_focus_column(column as i32);
         ui.set_focus_episode(navigator.episode_focus() as i32);
-        ui.set_search_button_focused(navigator.search_button_focused());
-        ui.set_schedule_button_focused(navigator.schedule_button_focused());
+        ui.set_header_focus(navigator.header_focus().map_or(-1, |button| {
+            HeaderButton::ALL.iter().position(|candidate| *candidate == button).unwrap_or(0) as i32
+        }));
         let (week_row, week_column) = navigator.week_focus();
         ui.set_week_row(week_row as i32);
         ui.set_week_column(week_column as i32);
         ui.set_search_query(navigator.query().into());
         ui.set_search_focus(navigator.result_focus().map_or(-1, |index| index as i32));
+        let (browse_focus, filter) = navigator.browse_focus();
+        ui.set_browse_focus(browse_focus as i32);
+        ui.set_browse_filter_focus(filter.map_or(-1, |filter| {
+            BrowseFilter::ALL.iter().position(|candidate| *candidate == filter).unwrap_or(0) as i32
+        }));
+        let query = navigator.browse_query();
+        let labels: Vec<SharedString> =
+            BrowseFilter::ALL.iter().map(|filter| query.label(*filter).into()).collect();
+        ui.set_browse_filters(ModelRc::new(VecModel::from(labels)));
+        let (menu_row, menu_button, armed) = navigator.menu_focus();
+        ui.set_menu_row(menu_row as i32);
+        ui.set_menu_button(menu_button as i32);
+        let question = self
+            .menu
+            .borrow()
+            .get(menu_row)
+            .and_then(|entry| entry.questions.get(menu_button).cloned().flatten());
+        if let Some(question) = question.filter(|_| armed) {
+            ui.set_menu_message(question.into());
+        } else if ui.get_menu_armed() && !armed {
+            ui.set_menu_message(SharedString::new()); // the question was answered or cancelled
+        }
+        ui.set_menu_armed(armed);
         ui.set_screen(
             match navigator.screen() {
                 Screen::Home => "home",
                 Screen::Search => "search",
                 Screen::Schedule => "schedule",
+                Screen::Browse => "browse",
+                Screen::Sources => "sources",
+                Screen::Settings => "settings",
                 Screen::Title(_) => "title",
                 Screen::Player { .. } => "player",
             }
             .into(),
         );
+    }
+
+    /// Syncs when the interval set in Settings ("0": never) has passed since the last sync.
+    fn sync_if_due(self: &Rc<Self>, last_sync: Rc<std::cell::Cell<std::time::Instant>>) {
+        let app = Arc::clone(&self.app);
+        let runtime = Arc::clone(&self.runtime);
+        let screens = Rc::downgrade(self);
+        let started = slint::spawn_local(async move {
+            let minutes = run_on(&runtime, async move {
+                Ok(app.setting_value("sync_interval_minutes").await?.parse::<u64>().unwrap_or(0))
+            })
+            .await;
+            let Some(screens) = screens.upgrade() else { return };
+            match minutes {
+                Ok(minutes)
+                    if minutes > 0
+                        && last_sync.get().elapsed() >= Duration::from_secs(minutes * 60) =>
+                {
+                    last_sync.set(std::time::Instant::now());
+                    screens.load_home(true);
+                }
+                Ok(_) => {}
+                Err(error) => tracing::error!("cannot read the sync interval: {error:#}"),
+            }
+        });
+        if let Err(error) = started {
+            tracing::error!("cannot check the sync interval: {error}");
+        }
     }
 
     /// Loads the home rows from the library, then (optionally) syncs and loads them again.
@@ -480,9 +582,47 @@ impl Screens {
         };
         self.rating.set(details.rating.map(|rating| rating.score()));
         let numbers: Vec<f64> = details.episodes.iter().map(|entry| entry.episode.number).collect();
-        let focus =
-            next.and_then(|next| numbers.iter().position(|number| *number == next)).unwrap_or(0);
-        self.navigator.borrow_mut().set_episodes(numbers, focus);
+        // Reloading the title on screen (after rating or marking) keeps the focus where it is;
+        // opening one puts it on the episode to watch next.
+        let reloaded = self.shown_title.replace(Some(details.card.id)) == Some(details.card.id);
+        let focus = if reloaded {
+            self.navigator.borrow().episode_focus()
+        } else {
+            next.and_then(|next| numbers.iter().position(|number| *number == next)).unwrap_or(0)
+        };
+        {
+            let mut navigator = self.navigator.borrow_mut();
+            navigator.set_torrents(details.torrents.len());
+            navigator.set_episodes(numbers, focus);
+        }
+        if !reloaded {
+            ui.set_title_message(SharedString::new());
+        }
+        *self.watched.borrow_mut() = details
+            .episodes
+            .iter()
+            .map(|entry| entry.watch.is_some_and(|watch| watch.watched))
+            .collect();
+        *self.magnets.borrow_mut() =
+            details.torrents.iter().map(|torrent| torrent.magnet.clone()).collect();
+        let torrents: Vec<TorrentLine> = details
+            .torrents
+            .iter()
+            .map(|torrent| TorrentLine {
+                label: format!("{} · episodes {}", torrent.quality, torrent.episodes).into(),
+                detail: [
+                    torrent.size_bytes.map(crate::text::size),
+                    torrent.seeders.map(|seeders| format!("{seeders} seeders")),
+                    Some("Enter: copy magnet".to_owned()),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · ")
+                .into(),
+            })
+            .collect();
+        ui.set_torrents(ModelRc::new(VecModel::from(torrents)));
         let lines: Vec<EpisodeLine> = details
             .episodes
             .iter()
@@ -515,6 +655,7 @@ impl Screens {
                 Some(rating) => format!("★ {}/10", rating.score()),
                 None => "☆ rate with ← →".to_owned(),
             }),
+            Some("w marks watched".to_owned()),
         ]
         .into_iter()
         .flatten()
@@ -530,8 +671,42 @@ impl Screens {
         self.show_navigation();
     }
 
+    /// `w` on an episode: flips its watched mark, then shows the title again.
+    fn toggle_watched(self: &Rc<Self>, title: TitleId, episode: f64) {
+        let focus = self.navigator.borrow().episode_focus();
+        let watched = !self.watched.borrow().get(focus).copied().unwrap_or(false);
+        let app = Arc::clone(&self.app);
+        let runtime = Arc::clone(&self.runtime);
+        let screens = Rc::downgrade(self);
+        let started = slint::spawn_local(async move {
+            let marked =
+                run_on(&runtime, async move { app.set_watched(title, episode, watched).await })
+                    .await;
+            let Some(screens) = screens.upgrade() else { return };
+            match marked {
+                Ok(_) => screens.open_title(title),
+                Err(error) => tracing::error!("cannot mark the episode: {error:#}"),
+            }
+        });
+        if let Err(error) = started {
+            tracing::error!("cannot mark the episode: {error}");
+        }
+    }
+
+    /// Enter on a torrent: its magnet link goes to the system clipboard.
+    fn copy_magnet(&self, torrent: usize) {
+        let Some(magnet) = self.magnets.borrow().get(torrent).cloned() else { return };
+        let Some(window) = self.window.upgrade() else { return };
+        window.invoke_copy_to_clipboard(magnet.clone().into());
+        tracing::info!(%magnet, "copied the magnet link");
+        window
+            .global::<Ui>()
+            .set_title_message("Magnet link copied — paste it into your torrent client".into());
+    }
+
     fn play(self: &Rc<Self>, title: TitleId, episode: f64) {
         self.stop_playback();
+        self.navigator.borrow_mut().set_skip_available(false);
         let (commands, inbox) = channel();
         *self.playback.borrow_mut() = Some(commands);
         let app = Arc::clone(&self.app);
@@ -540,6 +715,8 @@ impl Screens {
         if let Some(window) = self.window.upgrade() {
             let ui = window.global::<Ui>();
             ui.set_player_error(SharedString::new());
+            ui.set_skip_prompt(SharedString::new());
+            ui.set_player_countdown(SharedString::new());
             ui.set_player_title("Loading…".into());
             ui.set_video_frame(Image::default());
         }
@@ -566,19 +743,74 @@ impl Screens {
 /// Commands from the UI thread to the playback thread.
 enum PlaybackCommand {
     PlayPause,
+    Skip,
     SeekBy(i64),
     Stop,
 }
 
-/// Runs on its own thread: owns the player, follows its events, saves progress.
+/// How long the "next episode" countdown runs before the next episode starts by itself.
+const NEXT_COUNTDOWN_SECONDS: u32 = 5;
+
+/// How one episode's playback ended.
+enum Ended {
+    /// Back, an error or the end without auto-play: the session is over.
+    Stopped,
+    /// Auto-play moves on to this episode.
+    Next(f64),
+}
+
+/// Runs on its own thread: plays `episode`, then the next ones while auto-play goes on.
 fn playback_session(
+    app: &App,
+    runtime: &tokio::runtime::Handle,
+    weak: &Weak<AppWindow>,
+    title: TitleId,
+    mut episode: f64,
+    inbox: &Receiver<PlaybackCommand>,
+) -> Result<()> {
+    while let Ended::Next(next) = play_episode(app, runtime, weak, title, episode, inbox)? {
+        episode = next;
+        update(weak, move |ui| {
+            ui.set_player_countdown(SharedString::new());
+            ui.set_player_note(SharedString::new());
+            ui.set_player_progress(0.0);
+            ui.invoke_now_playing(next as f32);
+        });
+    }
+    Ok(())
+}
+
+/// Waits out the next-episode countdown: `true` to play on (time up or Enter), `false` on Back.
+fn count_down_to_next(
+    weak: &Weak<AppWindow>,
+    next: f64,
+    inbox: &Receiver<PlaybackCommand>,
+) -> bool {
+    for remaining in (1..=NEXT_COUNTDOWN_SECONDS).rev() {
+        let text = format!("Episode {next} in {remaining} s — Enter plays now, Back stops");
+        update(weak, move |ui| ui.set_player_countdown(text.into()));
+        match inbox.recv_timeout(Duration::from_secs(1)) {
+            Ok(PlaybackCommand::PlayPause) => return true,
+            Ok(PlaybackCommand::Stop) | Err(RecvTimeoutError::Disconnected) => {
+                update(weak, |ui| ui.set_player_countdown(SharedString::new()));
+                return false;
+            }
+            Ok(PlaybackCommand::SeekBy(_) | PlaybackCommand::Skip)
+            | Err(RecvTimeoutError::Timeout) => {}
+        }
+    }
+    true
+}
+
+/// Plays one episode: owns the player, follows its events, saves progress.
+fn play_episode(
     app: &App,
     runtime: &tokio::runtime::Handle,
     weak: &Weak<AppWindow>,
     title: TitleId,
     episode: f64,
     inbox: &Receiver<PlaybackCommand>,
-) -> Result<()> {
+) -> Result<Ended> {
     let plan = runtime.block_on(app.plan_playback(title, episode))?;
     let frames_window = weak.clone();
     let frames: FrameSink = Arc::new(move |frame| {
@@ -608,6 +840,7 @@ fn playback_session(
         ending: plan.ending,
         auto_skip: plan.auto_skip,
     });
+    tracing::info!(episode, start_ms = plan.start_ms, "playing");
     let heading = format!("{} — episode {}", plan.title_name, plan.episode.episode.number);
     update(weak, move |ui| ui.set_player_title(heading.into()));
     let mut tracker = WatchTracker::new(plan.ending);
@@ -622,7 +855,7 @@ fn playback_session(
                     app.apply_watch_actions(plan.episode.id, tracker.on_stop(last.0, last.1, now)),
                 )?;
                 player.stop();
-                return Ok(());
+                return Ok(Ended::Stopped);
             }
             Ok(PlaybackCommand::PlayPause) => {
                 if playing {
@@ -633,12 +866,16 @@ fn playback_session(
                 playing = !playing;
             }
             Ok(PlaybackCommand::SeekBy(delta)) => player.seek_by(delta),
+            Ok(PlaybackCommand::Skip) => {
+                tracing::info!(position_ms = last.0, "skipping");
+                player.skip();
+            }
             Err(std::sync::mpsc::TryRecvError::Empty) => {}
         }
         let event = match player.events().recv_timeout(Duration::from_millis(100)) {
             Ok(event) => event,
             Err(RecvTimeoutError::Timeout) => continue,
-            Err(RecvTimeoutError::Disconnected) => return Ok(()),
+            Err(RecvTimeoutError::Disconnected) => return Ok(Ended::Stopped),
         };
         let now = chrono::Utc::now().timestamp_millis();
         match event {
@@ -667,7 +904,10 @@ fn playback_session(
                     Some(SkipKind::Ending) => "Skip ending ▶",
                     None => "",
                 };
-                update(weak, move |ui| ui.set_skip_prompt(prompt.into()));
+                update(weak, move |ui| {
+                    ui.set_skip_prompt(prompt.into());
+                    ui.invoke_skip_available(!prompt.is_empty());
+                });
             }
             PlayerEvent::QualityChanged { quality, fallback_from } => {
                 quality_note = match fallback_from {
@@ -689,6 +929,14 @@ fn playback_session(
             }
             PlayerEvent::EndOfStream => {
                 runtime.block_on(app.apply_watch_actions(plan.episode.id, tracker.on_end()))?;
+                if let Some(next) = plan.next_episode.filter(|_| plan.auto_play_next) {
+                    player.stop();
+                    return Ok(if count_down_to_next(weak, next, inbox) {
+                        Ended::Next(next)
+                    } else {
+                        Ended::Stopped
+                    });
+                }
                 let note = match plan.next_episode {
                     Some(next) => format!("finished — next: episode {next}"),
                     None => "finished — that was the last episode".to_owned(),
@@ -775,7 +1023,12 @@ async fn load_home_rows(app: Arc<App>) -> Result<HomeLoad> {
 
 /// Syncs every enabled source and fetches posters; returns the status line.
 async fn sync_sources(app: Arc<App>) -> Result<String> {
-    let reports = app.sync(&SyncOptions::default(), &|_| {}).await?;
+    let ttl_hours: u64 = app.setting_value("details_ttl_hours").await?.parse().unwrap_or(24);
+    let options = SyncOptions {
+        details_ttl: Duration::from_secs(ttl_hours * 3600),
+        ..SyncOptions::default()
+    };
+    let reports = app.sync(&options, &|_| {}).await?;
     app.refresh_posters(500).await?;
     let failed: Vec<String> = reports
         .iter()

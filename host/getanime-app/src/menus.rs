@@ -1,0 +1,323 @@
+//! The Sources and Settings screens as data: which rows they have, what each row shows, what its
+//! buttons do and which ones ask first. The TV UI draws [`MenuEntry`] lists and forwards
+//! [`crate::navigation::Effect::MenuChange`]/`MenuPress`/`MenuAsk` here, so the screens' behaviour
+//! is tested without a window.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use getanime_storage::RemovalPolicy;
+
+use crate::index::INDEX_URL_SETTING;
+use crate::navigation::MenuRow;
+use crate::preferences::PREFERENCES;
+use crate::{App, IndexEntry, SyncOptions};
+
+/// What a menu row stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MenuItem {
+    /// An installed plugin: buttons enable/disable, sync now, remove.
+    Plugin(String),
+    /// A plugin the index offers: button install (asks, showing its hosts).
+    Available(IndexEntry),
+    /// A text field for a package path (a directory or a `.tar.gz`).
+    InstallFromFile,
+    /// A preference (key), stepped with left/right.
+    Preference(&'static str),
+    BackupNow,
+    /// A backup in the data directory: button restore (asks).
+    Restore(PathBuf),
+    /// Text only.
+    Info,
+}
+
+/// One row as the screen shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MenuEntry {
+    pub item: MenuItem,
+    pub row: MenuRow,
+    pub label: String,
+    pub value: String,
+    pub detail: String,
+    /// Button captions, left to right.
+    pub buttons: Vec<String>,
+    /// For each button, the question its first Enter asks (`None`: no question).
+    pub questions: Vec<Option<String>>,
+}
+
+impl MenuEntry {
+    fn info(label: impl Into<String>, value: impl Into<String>) -> MenuEntry {
+        MenuEntry {
+            item: MenuItem::Info,
+            row: MenuRow::Info,
+            label: label.into(),
+            value: value.into(),
+            detail: String::new(),
+            buttons: Vec::new(),
+            questions: Vec::new(),
+        }
+    }
+
+    fn with_buttons(mut self, buttons: Vec<(&str, Option<String>)>) -> MenuEntry {
+        self.row =
+            MenuRow::Buttons(buttons.iter().map(|(_, question)| question.is_some()).collect());
+        self.buttons = buttons.iter().map(|(caption, _)| (*caption).to_owned()).collect();
+        self.questions = buttons.into_iter().map(|(_, question)| question).collect();
+        self
+    }
+}
+
+/// The rows a navigator needs for `entries`.
+pub fn menu_rows(entries: &[MenuEntry]) -> Vec<MenuRow> {
+    entries.iter().map(|entry| entry.row.clone()).collect()
+}
+
+/// What pressing a button did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MenuOutcome {
+    /// One line for the user.
+    pub message: String,
+    /// The library was replaced or its sources changed: screens showing it must reload.
+    pub library_changed: bool,
+}
+
+impl MenuOutcome {
+    fn said(message: String) -> MenuOutcome {
+        MenuOutcome { message, library_changed: false }
+    }
+
+    fn changed(message: String) -> MenuOutcome {
+        MenuOutcome { message, library_changed: true }
+    }
+}
+
+impl App {
+    /// The Sources screen: installed plugins, what the plugin index offers, install from a file.
+    pub async fn sources_menu(&self) -> Result<Vec<MenuEntry>> {
+        let plugins = self.plugins().await?;
+        let mut entries = Vec::new();
+        if plugins.is_empty() {
+            entries.push(MenuEntry::info("No sources installed", "install one below"));
+        }
+        for plugin in &plugins {
+            let last_sync = match plugin.last_sync_at {
+                Some(at) => local_time(at),
+                None => "never".to_owned(),
+            };
+            let mut detail = format!("synced {last_sync}");
+            if let Some(error) = &plugin.last_error {
+                detail.push_str(&format!(" · last error: {error}"));
+            }
+            detail.push_str(&format!(" · reaches {}", plugin.allowed_hosts.join(", ")));
+            let state = if plugin.enabled { "enabled" } else { "disabled" };
+            let toggle = if plugin.enabled { "Disable" } else { "Enable" };
+            let remove = format!(
+                "Remove {}? Titles you watched or rated stay in the library. Enter removes, Back keeps it.",
+                plugin.name
+            );
+            entries.push(
+                MenuEntry {
+                    item: MenuItem::Plugin(plugin.id.clone()),
+                    row: MenuRow::Info,
+                    label: format!("{} {}", plugin.name, plugin.version),
+                    value: state.to_owned(),
+                    detail,
+                    buttons: Vec::new(),
+                    questions: Vec::new(),
+                }
+                .with_buttons(vec![
+                    (toggle, None),
+                    ("Sync now", None),
+                    ("Remove", Some(remove)),
+                ]),
+            );
+        }
+        let index_url = self.db(|db| db.setting(INDEX_URL_SETTING)).await?;
+        match index_url {
+            None => entries
+                .push(MenuEntry::info("Plugin index", "not set (getanime plugin index --url URL)")),
+            Some(url) => match self.plugin_index().await {
+                Err(error) => entries
+                    .push(MenuEntry::info("Plugin index", format!("could not be read: {error:#}"))),
+                Ok(available) => {
+                    for entry in available {
+                        let installed = plugins.iter().find(|plugin| plugin.id == entry.id);
+                        if installed.is_some_and(|plugin| plugin.version == entry.version) {
+                            continue;
+                        }
+                        let caption = if installed.is_some() { "Update" } else { "Install" };
+                        let question = format!(
+                            "{} {} will connect to: {}. Enter accepts and installs, Back cancels.",
+                            entry.name,
+                            entry.version,
+                            entry.allowed_hosts.join(", ")
+                        );
+                        entries.push(
+                            MenuEntry {
+                                item: MenuItem::Available(entry.clone()),
+                                row: MenuRow::Info,
+                                label: format!("{} {}", entry.name, entry.version),
+                                value: format!("from {url}"),
+                                detail: entry.description.clone().unwrap_or_default(),
+                                buttons: Vec::new(),
+                                questions: Vec::new(),
+                            }
+                            .with_buttons(vec![(caption, Some(question))]),
+                        );
+                    }
+                }
+            },
+        }
+        entries.push(MenuEntry {
+            item: MenuItem::InstallFromFile,
+            row: MenuRow::Text,
+            label: "Install from a file".to_owned(),
+            value: String::new(),
+            detail: "Type the path of a plugin directory or .tar.gz, then Enter".to_owned(),
+            buttons: Vec::new(),
+            questions: Vec::new(),
+        });
+        Ok(entries)
+    }
+
+    /// The Settings screen: preferences, backup and restore, where the data is, versions.
+    pub async fn settings_menu(&self) -> Result<Vec<MenuEntry>> {
+        let values = self.settings().await?;
+        let mut entries: Vec<MenuEntry> = PREFERENCES
+            .iter()
+            .zip(values)
+            .map(|(preference, (_, value))| MenuEntry {
+                item: MenuItem::Preference(preference.key),
+                row: MenuRow::Choice,
+                label: preference.label.to_owned(),
+                value: match (preference.key, value.as_str()) {
+                    ("sync_interval_minutes", "0") => "never".to_owned(),
+                    (_, "true") => "on".to_owned(),
+                    (_, "false") => "off".to_owned(),
+                    _ => value,
+                },
+                detail: String::new(),
+                buttons: Vec::new(),
+                questions: Vec::new(),
+            })
+            .collect();
+        entries.push(
+            MenuEntry {
+                item: MenuItem::BackupNow,
+                detail: format!("into {}", self.paths.backups().display()),
+                ..MenuEntry::info("Back up the library", "")
+            }
+            .with_buttons(vec![("Back up now", None)]),
+        );
+        for backup in self.backups().await?.into_iter().take(5) {
+            let name = backup.file_name().map(|name| name.to_string_lossy().into_owned());
+            let question = format!(
+                "Replace the library with {}? The current one is kept as library.sqlite3.before-restore. Enter restores, Back cancels.",
+                name.as_deref().unwrap_or("this backup")
+            );
+            entries.push(
+                MenuEntry {
+                    item: MenuItem::Restore(backup.clone()),
+                    ..MenuEntry::info("Restore", name.unwrap_or_default())
+                }
+                .with_buttons(vec![("Restore", Some(question))]),
+            );
+        }
+        entries.push(MenuEntry::info("Data folder", self.paths.root().display().to_string()));
+        let status = self.status().await?;
+        entries.push(MenuEntry::info(
+            "About",
+            format!(
+                "getanime {} · library schema V{} · plugin API {}",
+                env!("CARGO_PKG_VERSION"),
+                status.schema_version,
+                getanime_plugins::API_VERSION
+            ),
+        ));
+        Ok(entries)
+    }
+
+    /// Left/right on a preference: store its next value.
+    pub async fn menu_change(&self, item: &MenuItem, forward: bool) -> Result<()> {
+        let MenuItem::Preference(key) = item else { return Ok(()) };
+        let preference = crate::preference(key).with_context(|| format!("no setting {key}"))?;
+        let current = self.setting_value(key).await?;
+        self.set_setting(key, preference.step(&current, forward)).await
+    }
+
+    /// The question the first Enter in a text row asks: for a package path, what it is and
+    /// which hosts it will reach (the package is read and checked, nothing is installed).
+    pub async fn menu_ask(&self, item: &MenuItem, text: &str) -> Result<String> {
+        let MenuItem::InstallFromFile = item else { return Ok(String::new()) };
+        let path = PathBuf::from(text.trim());
+        let package = tokio::task::spawn_blocking(move || getanime_plugins::Package::read(&path))
+            .await
+            .context("the package check failed")??;
+        let manifest = package.manifest;
+        Ok(format!(
+            "{} {} will connect to: {}. Enter accepts and installs, Back cancels.",
+            manifest.name,
+            manifest.version,
+            manifest.allowed_hosts.join(", ")
+        ))
+    }
+
+    /// A button press (after its question, if it has one); `text` is the row's typed text.
+    pub async fn menu_press(
+        &self,
+        item: &MenuItem,
+        button: usize,
+        text: &str,
+    ) -> Result<MenuOutcome> {
+        Ok(match (item, button) {
+            (MenuItem::Plugin(id), 0) => {
+                let enabled = self.plugin_record(id).await?.enabled;
+                self.set_plugin_enabled(id, !enabled).await?;
+                let state = if enabled { "disabled" } else { "enabled" };
+                MenuOutcome::changed(format!("{id} {state}"))
+            }
+            (MenuItem::Plugin(id), 1) => {
+                let options = SyncOptions { plugin: Some(id.clone()), ..SyncOptions::default() };
+                let reports = self.sync(&options, &|_| {}).await?;
+                self.refresh_posters(500).await?;
+                let report = reports.first().with_context(|| format!("{id} did not sync"))?;
+                MenuOutcome::changed(match &report.error {
+                    Some(error) => format!("{id}: {error}"),
+                    None => format!("{id} synced: {} titles new or changed", report.written),
+                })
+            }
+            (MenuItem::Plugin(id), 2) => {
+                let deleted = self.remove_plugin(id, RemovalPolicy::KeepHistory).await?;
+                MenuOutcome::changed(format!(
+                    "{id} removed; {deleted} titles without history left the library"
+                ))
+            }
+            (MenuItem::Available(entry), _) => {
+                let record = self.install_from_index(&entry.id).await?;
+                MenuOutcome::changed(format!("Installed {} {}", record.name, record.version))
+            }
+            (MenuItem::InstallFromFile, _) => {
+                let record = self.install_plugin(PathBuf::from(text.trim()), None).await?;
+                MenuOutcome::changed(format!("Installed {} {}", record.name, record.version))
+            }
+            (MenuItem::BackupNow, _) => {
+                let path = self.backup_now().await?;
+                MenuOutcome::said(format!("Backed up to {}", path.display()))
+            }
+            (MenuItem::Restore(path), _) => {
+                self.restore(path.clone()).await?;
+                MenuOutcome::changed(format!("Restored the library from {}", path.display()))
+            }
+            _ => MenuOutcome::said(String::new()),
+        })
+    }
+}
+
+/// `2026-11-25 18:04` in local time, for "last synced".
+fn local_time(at: getanime_domain::UnixMillis) -> String {
+    use chrono::TimeZone;
+    match chrono::Local.timestamp_millis_opt(at) {
+        chrono::LocalResult::Single(time) => time.format("%Y-%m-%d %H:%M").to_string(),
+        _ => "at an unknown time".to_owned(),
+    }
+}

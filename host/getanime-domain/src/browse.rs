@@ -1,0 +1,146 @@
+//! What the Browse screen asks the library for: every title, filtered and sorted.
+
+use serde::Serialize;
+
+/// The order of the Browse grid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub enum BrowseSort {
+    /// Newest episodes first.
+    #[default]
+    Updated,
+    /// By name, A to Z in any script.
+    Name,
+    /// The profile's highest ratings first, unrated titles after.
+    Rating,
+}
+
+impl BrowseSort {
+    pub const ALL: [BrowseSort; 3] = [BrowseSort::Updated, BrowseSort::Name, BrowseSort::Rating];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            BrowseSort::Updated => "updated",
+            BrowseSort::Name => "name",
+            BrowseSort::Rating => "rating",
+        }
+    }
+}
+
+/// Filters and order of the Browse grid; `None` filters let everything through.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct BrowseQuery {
+    pub sort: BrowseSort,
+    /// Only titles of this plugin.
+    pub source: Option<String>,
+    pub genre: Option<String>,
+    pub year: Option<u16>,
+}
+
+/// The values the Browse filters can take in this library.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct BrowseFacets {
+    pub sources: Vec<String>,
+    /// Alphabetical.
+    pub genres: Vec<String>,
+    /// Newest first.
+    pub years: Vec<u16>,
+}
+
+/// One of the filter chips above the grid, left to right.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum BrowseFilter {
+    Sort,
+    Source,
+    Genre,
+    Year,
+}
+
+impl BrowseFilter {
+    pub const ALL: [BrowseFilter; 4] =
+        [BrowseFilter::Sort, BrowseFilter::Source, BrowseFilter::Genre, BrowseFilter::Year];
+}
+
+impl BrowseQuery {
+    /// Steps `filter` to its next (`forward`) or previous value; "all" sits between the last
+    /// and the first value, so a filter can always be switched off again.
+    pub fn cycle(&mut self, filter: BrowseFilter, forward: bool, facets: &BrowseFacets) {
+        match filter {
+            BrowseFilter::Sort => {
+                let at = BrowseSort::ALL.iter().position(|sort| *sort == self.sort).unwrap_or(0);
+                let count = BrowseSort::ALL.len();
+                let next = if forward { (at + 1) % count } else { (at + count - 1) % count };
+                self.sort = BrowseSort::ALL[next];
+            }
+            BrowseFilter::Source => {
+                self.source = step(self.source.take(), &facets.sources, forward)
+            }
+            BrowseFilter::Genre => self.genre = step(self.genre.take(), &facets.genres, forward),
+            BrowseFilter::Year => self.year = step(self.year, &facets.years, forward),
+        }
+    }
+
+    /// What the chip of `filter` shows.
+    pub fn label(&self, filter: BrowseFilter) -> String {
+        match filter {
+            BrowseFilter::Sort => format!("Sort: {}", self.sort.label()),
+            BrowseFilter::Source => format!("Source: {}", self.source.as_deref().unwrap_or("all")),
+            BrowseFilter::Genre => format!("Genre: {}", self.genre.as_deref().unwrap_or("all")),
+            BrowseFilter::Year => {
+                format!("Year: {}", self.year.map_or_else(|| "all".to_owned(), |y| y.to_string()))
+            }
+        }
+    }
+}
+
+/// The value after (or before) `current` in `values`, with `None` ("all") as the wrap point.
+fn step<T: PartialEq + Clone>(current: Option<T>, values: &[T], forward: bool) -> Option<T> {
+    let at = current.and_then(|value| values.iter().position(|candidate| *candidate == value));
+    let next = match (at, forward) {
+        (None, true) => Some(0),
+        (None, false) => values.len().checked_sub(1),
+        (Some(at), true) => (at + 1 < values.len()).then_some(at + 1),
+        (Some(at), false) => at.checked_sub(1),
+    };
+    next.and_then(|index| values.get(index).cloned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facets() -> BrowseFacets {
+        BrowseFacets {
+            sources: vec!["anilibria".into(), "demo".into()],
+            genres: vec!["Драма".into()],
+            years: vec![2024, 2023],
+        }
+    }
+
+    #[test]
+    fn filters_cycle_through_their_values_and_back_to_all() {
+        let facets = facets();
+        let mut query = BrowseQuery::default();
+        query.cycle(BrowseFilter::Source, true, &facets);
+        assert_eq!(query.source.as_deref(), Some("anilibria"));
+        query.cycle(BrowseFilter::Source, true, &facets);
+        assert_eq!(query.label(BrowseFilter::Source), "Source: demo");
+        query.cycle(BrowseFilter::Source, true, &facets);
+        assert_eq!(query.source, None, "after the last value comes all");
+        query.cycle(BrowseFilter::Year, false, &facets);
+        assert_eq!(query.year, Some(2023), "backwards from all is the last value");
+        query.cycle(BrowseFilter::Genre, true, &facets);
+        query.cycle(BrowseFilter::Genre, true, &facets);
+        assert_eq!(query.genre, None);
+        query.cycle(BrowseFilter::Sort, false, &facets);
+        assert_eq!(query.sort, BrowseSort::Rating);
+        assert_eq!(query.label(BrowseFilter::Year), "Year: 2023");
+    }
+
+    #[test]
+    fn a_filter_without_values_stays_all() {
+        let mut query = BrowseQuery::default();
+        query.cycle(BrowseFilter::Genre, true, &BrowseFacets::default());
+        query.cycle(BrowseFilter::Year, false, &BrowseFacets::default());
+        assert_eq!(query, BrowseQuery::default());
+    }
+}

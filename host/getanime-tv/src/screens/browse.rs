@@ -1,0 +1,109 @@
+//! The Browse screen: the whole library as a lazily loaded poster grid with filters.
+
+use std::rc::Rc;
+use std::sync::Arc;
+
+use slint::{ComponentHandle, ModelRc};
+
+use super::grid::BrowseCards;
+use super::{Screens, cards_model, posters_of, run_on};
+use crate::ui::{Card, Ui};
+
+/// Grid geometry (logical pixels), as in `theme.slint`: margins, card width, spacing.
+const GRID_MARGIN: f32 = 64.0;
+const CARD_WIDTH: f32 = 220.0;
+const CARD_SPACING: f32 = 24.0;
+
+impl Screens {
+    /// Loads the titles the Browse query lets through and shows them as a grid.
+    pub(super) fn show_browse(self: &Rc<Self>) {
+        let Some(window) = self.window.upgrade() else { return };
+        let width = window.window().size().to_logical(window.window().scale_factor()).width;
+        let columns = ((width - 2.0 * GRID_MARGIN + CARD_SPACING) / (CARD_WIDTH + CARD_SPACING))
+            .floor()
+            .max(1.0) as usize;
+        window.global::<Ui>().set_browse_columns(columns as i32);
+        window.global::<Ui>().set_browse_status("Loading…".into());
+        self.navigator.borrow_mut().set_browse_columns(columns);
+        let query = self.navigator.borrow().browse_query().clone();
+        let app = Arc::clone(&self.app);
+        let runtime = Arc::clone(&self.runtime);
+        let screens = Rc::downgrade(self);
+        let started = slint::spawn_local(async move {
+            let loaded = run_on(&runtime, async move {
+                let facets = app.browse_facets().await?;
+                let ids = app.browse(query).await?;
+                anyhow::Ok((facets, ids))
+            })
+            .await;
+            let Some(screens) = screens.upgrade() else { return };
+            let Some(window) = screens.window.upgrade() else { return };
+            let ui = window.global::<Ui>();
+            match loaded {
+                Ok((facets, ids)) => {
+                    ui.set_browse_status(format!("{} titles", ids.len()).into());
+                    {
+                        let mut navigator = screens.navigator.borrow_mut();
+                        navigator.set_browse_facets(facets);
+                        navigator.set_browse(ids.clone());
+                    }
+                    let model = BrowseCards::new(ids, screens.page_loader());
+                    ui.set_browse_cards(ModelRc::from(model));
+                }
+                Err(error) => ui.set_browse_status(format!("{error:#}").into()),
+            }
+            drop(ui);
+            screens.show_navigation();
+        });
+        if let Err(error) = started {
+            tracing::error!("cannot browse: {error}");
+        }
+    }
+
+    /// Loads one page of grid cards (with posters) off the UI thread.
+    fn page_loader(&self) -> super::grid::PageLoader {
+        let app = Arc::clone(&self.app);
+        let runtime = Arc::clone(&self.runtime);
+        Box::new(move |model, page, ids| {
+            let (app, runtime) = (Arc::clone(&app), Arc::clone(&runtime));
+            let started = slint::spawn_local(async move {
+                let wanted = ids.clone();
+                let loaded = run_on(&runtime, async move {
+                    let cards = app.cards(wanted.clone()).await?;
+                    let posters =
+                        posters_of(&app, cards.iter().map(|card| card.id).collect()).await?;
+                    anyhow::Ok((cards, posters))
+                })
+                .await;
+                let Some(model) = model.upgrade() else { return };
+                match loaded {
+                    Ok((cards, posters)) => {
+                        let found = cards_model(&cards, posters);
+                        // In the page's order; a title gone meanwhile stays a blank card.
+                        let cards = ids
+                            .iter()
+                            .map(|id| {
+                                found
+                                    .iter()
+                                    .find(|card| i64::from(card.title_id) == id.0)
+                                    .cloned()
+                                    .unwrap_or_else(|| Card {
+                                        title_id: id.0 as i32,
+                                        ..Card::default()
+                                    })
+                            })
+                            .collect();
+                        model.deliver(page, cards);
+                    }
+                    Err(error) => {
+                        tracing::error!("cannot load browse page {page}: {error:#}");
+                        model.forget(page);
+                    }
+                }
+            });
+            if let Err(error) = started {
+                tracing::error!("cannot load a browse page: {error}");
+            }
+        })
+    }
+}
