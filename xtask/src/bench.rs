@@ -4,7 +4,7 @@
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
-use crate::{cargo, workspace_root};
+use crate::workspace_root;
 
 #[derive(Serialize, Deserialize)]
 pub struct Entry {
@@ -21,13 +21,17 @@ const BENCHES: &[(&str, &str)] = &[
     ("getanime-plugins", "plugins"),
     ("getanime-app", "sync"),
     ("getanime-player", "player"),
+    ("getanime-tv", "ui"),
 ];
 
 pub fn run() -> Result<()> {
     let plugins_dir = crate::plugins::build()?;
     let mut entries = Vec::new();
     for (package, bench) in BENCHES {
-        let output = cargo()
+        // Under Xvfb: the UI benchmark opens windows (the others do not mind).
+        let mut command = crate::under_xvfb();
+        command.arg(env!("CARGO")).current_dir(workspace_root());
+        let output = command
             .args(["bench", "--locked", "--package", package, "--bench", bench])
             .env("GETANIME_PLUGINS_DIR", &plugins_dir)
             .stderr(std::process::Stdio::inherit())

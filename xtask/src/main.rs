@@ -3,8 +3,10 @@
 
 mod bench;
 mod frozen;
+mod fuzz;
 mod plugins;
 mod setup;
+mod soak;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -35,6 +37,19 @@ enum Task {
     Test,
     /// Run the benchmarks and write target/bench-report.json.
     Bench,
+    /// The long reliability runs: 50-round SIGKILL harnesses and the 100 000-title load run;
+    /// writes target/soak-report.json.
+    Soak,
+    /// Fuzz every target under libFuzzer (installs nightly and cargo-fuzz when missing); writes
+    /// target/fuzz-report.json.
+    Fuzz {
+        /// Seconds per target.
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+        /// Only this target (anilibria_v3, aniliberty_v1, validation, package, restore).
+        #[arg(long)]
+        target: Option<String>,
+    },
 }
 
 fn main() -> Result<()> {
@@ -44,6 +59,8 @@ fn main() -> Result<()> {
         Task::Run { args } => run(&args),
         Task::Test => test(),
         Task::Bench => bench::run(),
+        Task::Soak => soak::run(),
+        Task::Fuzz { seconds, target } => fuzz::run(seconds, target.as_deref()),
     }
 }
 

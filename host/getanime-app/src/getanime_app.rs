@@ -88,7 +88,7 @@ impl App {
         tokio::task::spawn_blocking(move || {
             let mut guard =
                 db.lock().map_err(|_| anyhow!("the database lock was poisoned by a crash"))?;
-            work(&mut guard).map_err(anyhow::Error::from)
+            work(&mut guard).map_err(|error| anyhow::Error::from(guard.write_error(error)))
         })
         .await
         .context("the database task failed")?

@@ -20,7 +20,9 @@ mod registry;
 mod runtime;
 
 pub use error::{Error, Result};
-pub use package::{COMPONENT_FILE, MANIFEST_FILE, Package, read_manifest, sha256_hex};
+pub use package::{
+    COMPONENT_FILE, MANIFEST_FILE, Package, parse_manifest, read_manifest, sha256_hex,
+};
 pub use registry::{Installed, PluginRegistry};
 pub use runtime::{Plugin, PluginConfig, PluginInfo, PluginRuntime, RuntimeLimits};
 

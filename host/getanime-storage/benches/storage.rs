@@ -4,64 +4,14 @@
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use getanime_domain::{
-    Episode, ProfileId, Quality, SkipRange, Stream, Title, TitleSummary, Torrent,
-};
+use getanime_domain::{ProfileId, Title};
 use getanime_storage::Database;
+use getanime_testkit::generated_title;
 
 const TITLES: usize = 1_000;
 const EPISODES: usize = 24;
 const LIBRARY_TITLES: usize = 100_000;
 const RUNS: usize = 5;
-
-fn title(n: usize, episodes: usize) -> Title {
-    Title {
-        summary: TitleSummary {
-            source_id: n.to_string(),
-            name: format!("Название {n}"),
-            name_original: Some(format!("Title {n}")),
-            alt_names: vec![],
-            poster_url: Some(format!("https://static.example/{n}.jpg")),
-            kind: Some("TV".into()),
-            episodes_total: Some(episodes as u32),
-            updated_at: Some(n as i64),
-        },
-        description: Some("Описание".into()),
-        genres: vec!["Экшен".into()],
-        year: Some(2024),
-        status: None,
-        release_weekday: Some((n % 7 + 1) as u8),
-        episodes: (1..=episodes)
-            .map(|number| Episode {
-                number: number as f64,
-                name: None,
-                streams: [Quality::Fhd, Quality::Hd, Quality::Sd]
-                    .into_iter()
-                    .map(|quality| Stream {
-                        quality,
-                        url: format!("https://cdn.example/{n}/{number}/{}.m3u8", quality.as_str()),
-                    })
-                    .collect(),
-                preview_url: None,
-                opening: Some(SkipRange { start_ms: 0, end_ms: 90_000 }),
-                ending: None,
-                duration_ms: Some(1_420_000),
-                published_at: Some(0),
-            })
-            .collect(),
-        torrents: (0..2)
-            .map(|t| Torrent {
-                source_id: format!("{n}-{t}"),
-                episodes: "1-24".into(),
-                quality: "WEBRip 1080p".into(),
-                size_bytes: Some(1 << 32),
-                magnet: "magnet:?xt=urn:btih:0123456789abcdef0123456789abcdef01234567".into(),
-                seeders: Some(3),
-            })
-            .collect(),
-        details_complete: true,
-    }
-}
 
 fn median(mut samples: Vec<Duration>) -> f64 {
     samples.sort();
@@ -176,7 +126,7 @@ fn raw_insert(connection: &mut rusqlite::Connection, titles: &[Title]) -> Result
 fn queries() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let mut db = Database::open(&dir.path().join("library.sqlite3"))?;
-    let titles: Vec<Title> = (0..LIBRARY_TITLES).map(|n| title(n, 1)).collect();
+    let titles: Vec<Title> = (0..LIBRARY_TITLES).map(|n| generated_title(n, 1)).collect();
     for chunk in titles.chunks(10_000) {
         db.upsert_titles("bench", chunk, 0)?;
     }
@@ -210,7 +160,7 @@ fn queries() -> Result<()> {
 
 fn main() -> Result<()> {
     // `cargo bench` passes `--bench`; nothing to parse.
-    let titles: Vec<Title> = (0..TITLES).map(|n| title(n, EPISODES)).collect();
+    let titles: Vec<Title> = (0..TITLES).map(|n| generated_title(n, EPISODES)).collect();
     ingest(&titles)?;
     queries()
 }

@@ -53,6 +53,10 @@ impl From<rusqlite::Error> for Error {
     fn from(error: rusqlite::Error) -> Error {
         match error.sqlite_error_code() {
             Some(ErrorCode::DiskFull) => Error::DiskFull,
+            // The shared-memory index could not grow: on Linux that is a full file system.
+            Some(ErrorCode::SystemIoFailure) if matches!(&error, rusqlite::Error::SqliteFailure(failure, _) if failure.extended_code == SQLITE_IOERR_SHMSIZE) => {
+                Error::DiskFull
+            }
             Some(ErrorCode::ReadOnly) => Error::ReadOnly,
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Error::Busy,
             Some(ErrorCode::ConstraintViolation) => Error::Conflict(error.to_string()),
@@ -60,6 +64,9 @@ impl From<rusqlite::Error> for Error {
         }
     }
 }
+
+/// `SQLITE_IOERR_SHMSIZE`: growing the `-shm` file failed.
+const SQLITE_IOERR_SHMSIZE: std::ffi::c_int = 10 | (19 << 8);
 
 /// Result of storage operations.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1017,3 +1017,72 @@ mod backups {
         Ok(())
     }
 }
+
+mod crash {
+    use super::*;
+    use std::io::Read;
+
+    /// Rounds of the kill test: a few in `cargo xtask test`, `GETANIME_SOAK_ROUNDS` (50 in
+    /// `cargo xtask soak`) for the long run.
+    fn rounds() -> u64 {
+        std::env::var("GETANIME_SOAK_ROUNDS")
+            .ok()
+            .and_then(|rounds| rounds.parse().ok())
+            .unwrap_or(8)
+    }
+
+    /// A burst of watch-position writes in a child process, SIGKILLed at a random moment, over
+    /// and over: the file stays healthy and every position the child reported as committed is
+    /// there (at most the one write in flight is lost).
+    #[test]
+    fn killing_a_burst_of_watch_writes_keeps_every_committed_position() -> Result<()> {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        let title = db.upsert_title(PLUGIN, &title("1", "One", &[1.0]), NOW)?;
+        let episode = episode_ids(&db, title)?[0].1;
+        drop(db);
+        let mut random = 0x2545_f491_4f6c_dd1d_u64;
+        let mut killed_while_writing = 0;
+        let mut previous = 0;
+        for round in 0..rounds() {
+            // Each round writes its own range, so a value left by an earlier round is told apart.
+            let base = (round + 1) * 1_000_000_000;
+            let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_watch_burst"))
+                .arg(dir.db_path())
+                .arg(episode.0.to_string())
+                .arg(base.to_string())
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .context("starting the watch_burst helper")?;
+            random ^= random << 13;
+            random ^= random >> 7;
+            random ^= random << 17;
+            std::thread::sleep(std::time::Duration::from_millis(30 + random % 170));
+            if child.try_wait()?.is_none() {
+                killed_while_writing += 1;
+            }
+            child.kill()?;
+            child.wait()?;
+            let mut printed = String::new();
+            child.stdout.take().context("the helper's stdout")?.read_to_string(&mut printed)?;
+            let committed: Option<u64> = printed.lines().rev().find_map(|line| line.parse().ok());
+
+            let db = dir.open()?;
+            let check = db.check()?;
+            assert!(check.problems.is_empty(), "round {round}: {check:?}");
+            let stored = db.watch_state(DEFAULT, episode)?.map_or(0, |watch| watch.position_ms);
+            // The last committed write, or the one in flight when the kill came.
+            let expected = match committed {
+                Some(committed) => vec![committed, committed + 1_000],
+                None => vec![previous, base + 1_000],
+            };
+            assert!(
+                expected.contains(&stored),
+                "round {round}: the child committed {committed:?}, the file has {stored} ms"
+            );
+            previous = stored;
+        }
+        assert!(killed_while_writing * 2 >= rounds(), "most kills must land mid-burst");
+        Ok(())
+    }
+}

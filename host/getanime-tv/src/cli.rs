@@ -38,6 +38,10 @@ pub struct Cli {
     #[arg(long, value_delimiter = ',', requires = "exit_after_first_frame")]
     pub keys: Vec<String>,
 
+    /// With --keys: how long each key is given to settle before the next (and its screenshot).
+    #[arg(long, value_name = "MS", default_value_t = 1500, requires = "exit_after_first_frame")]
+    pub key_interval_ms: u64,
+
     /// Do not sync the sources when the UI starts.
     #[arg(long)]
     pub no_sync: bool,
@@ -194,6 +198,7 @@ fn run_inner(cli: Cli) -> Result<()> {
             exit_after_first_frame: cli.exit_after_first_frame,
             screenshot: cli.screenshot,
             keys: cli.keys,
+            key_interval: std::time::Duration::from_millis(cli.key_interval_ms),
             no_sync: cli.no_sync,
             demo: cli.demo,
         };

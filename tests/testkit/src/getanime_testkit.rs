@@ -78,3 +78,55 @@ pub fn generated_anilibria_page(page: u32, pages: u32, titles: u32, updated: u64
         serde_json::json!({"list": list, "pagination": {"pages": pages, "current_page": page}});
     serde_json::to_vec(&body).unwrap_or_default()
 }
+
+/// A whole title for benchmarks and load runs: `episodes` episodes of three qualities with an
+/// opening, two torrents, a genre out of three and a year out of 25, updated in order of `n`.
+pub fn generated_title(n: usize, episodes: usize) -> getanime_domain::Title {
+    use getanime_domain::{Episode, Quality, SkipRange, Stream, Title, TitleSummary, Torrent};
+    Title {
+        summary: TitleSummary {
+            source_id: n.to_string(),
+            name: format!("Название {n}"),
+            name_original: Some(format!("Title {n}")),
+            alt_names: vec![],
+            poster_url: Some(format!("https://static.example/{n}.jpg")),
+            kind: Some("TV".into()),
+            episodes_total: Some(episodes as u32),
+            updated_at: Some(1_700_000_000_000 + n as i64),
+        },
+        description: Some("Описание".into()),
+        genres: vec![["Экшен", "Драма", "Комедия"][n % 3].into()],
+        year: Some(2000 + (n % 25) as u16),
+        status: None,
+        release_weekday: Some((n % 7 + 1) as u8),
+        episodes: (1..=episodes)
+            .map(|number| Episode {
+                number: number as f64,
+                name: None,
+                streams: [Quality::Fhd, Quality::Hd, Quality::Sd]
+                    .into_iter()
+                    .map(|quality| Stream {
+                        quality,
+                        url: format!("https://cdn.example/{n}/{number}/{}.m3u8", quality.as_str()),
+                    })
+                    .collect(),
+                preview_url: None,
+                opening: Some(SkipRange { start_ms: 0, end_ms: 90_000 }),
+                ending: None,
+                duration_ms: Some(1_420_000),
+                published_at: Some(0),
+            })
+            .collect(),
+        torrents: (0..2)
+            .map(|t| Torrent {
+                source_id: format!("{n}-{t}"),
+                episodes: format!("1-{episodes}"),
+                quality: "WEBRip 1080p".into(),
+                size_bytes: Some(1 << 32),
+                magnet: "magnet:?xt=urn:btih:0123456789abcdef0123456789abcdef01234567".into(),
+                seeders: Some(3),
+            })
+            .collect(),
+        details_complete: true,
+    }
+}

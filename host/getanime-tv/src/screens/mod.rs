@@ -38,6 +38,8 @@ pub struct Smoke {
     /// Keys to press once loaded (comma-separated names; `wait` presses nothing), a screenshot
     /// after each into the directory of `screenshot`.
     pub keys: Vec<String>,
+    /// How long each key settles before the next.
+    pub key_interval: Duration,
     /// Skip the background sync (tests on a fixed library).
     pub no_sync: bool,
     /// The demo-source package to install and serve before the window opens.
@@ -50,8 +52,6 @@ const SMOKE_POLL: Duration = Duration::from_millis(50);
 const OVERLAY_TIMEOUT: Duration = Duration::from_secs(3);
 /// How often the UI checks whether a background sync is due.
 const SYNC_CHECK: Duration = Duration::from_secs(60);
-/// How long the smoke mode lets the UI settle after a key before its screenshot.
-const SMOKE_SETTLE: Duration = Duration::from_millis(1500);
 
 /// Shared by the UI-thread callbacks.
 struct Screens {
@@ -1114,14 +1114,18 @@ fn run_smoke(window: &AppWindow, smoke: Smoke) -> slint::Timer {
         }
         let mut steps = steps.borrow_mut();
         if let Some(since) = steps.waiting_since {
-            if since.elapsed() < SMOKE_SETTLE {
+            if since.elapsed() < smoke.key_interval {
                 return;
             }
             steps.waiting_since = None;
         }
         let index = steps.index;
         let shot = screenshot_name(&smoke.screenshot, index);
-        match window.window().take_snapshot() {
+        let rendering = std::time::Instant::now();
+        let snapshot = window.window().take_snapshot();
+        // The software renderer draws the whole window for a snapshot: its time is a frame's.
+        tracing::info!(render_ms = rendering.elapsed().as_secs_f64() * 1e3, "frame rendered");
+        match snapshot {
             Ok(frame) => {
                 if index == 0 {
                     tracing::info!(
