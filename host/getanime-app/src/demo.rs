@@ -17,7 +17,7 @@ use crate::{App, SyncOptions, now_ms};
 /// The port the demo prefers (a fixed one keeps stored stream URLs valid between runs).
 const DEMO_PORT: u16 = 47390;
 /// Seconds of each generated stream.
-const STREAM_SECONDS: u32 = 8;
+const STREAM_SECONDS: u32 = 12;
 /// Distinct generated streams, reused by the episodes.
 const STREAMS: [(&str, u32); 4] = [("smpte", 440), ("ball", 523), ("pinwheel", 659), ("bar", 784)];
 const QUALITIES: [(&str, u32, u32); 2] = [("hd", 640, 360), ("sd", 320, 180)];
@@ -105,7 +105,12 @@ impl App {
 fn prepare_media(root: &Path) -> Result<()> {
     for (index, (pattern, tone_hz)) in STREAMS.iter().enumerate() {
         for (quality, width, height) in QUALITIES {
-            let dir = root.join("media").join(format!("s{index}")).join(quality);
+            // Named by length too, so a data dir from a build with other lengths regenerates.
+            let dir = root
+                .join("media")
+                .join(format!("{STREAM_SECONDS}s"))
+                .join(format!("s{index}"))
+                .join(quality);
             if dir.join("index.m3u8").is_file() {
                 continue;
             }
@@ -170,11 +175,11 @@ fn write_catalog(root: &Path) -> Result<PathBuf> {
                     let stream = (index + number as usize) % STREAMS.len();
                     let streams: serde_json::Map<String, serde_json::Value> = QUALITIES
                         .iter()
-                        .map(|(quality, ..)| (quality.to_string(), json!(format!("/media/s{stream}/{quality}/index.m3u8"))))
+                        .map(|(quality, ..)| (quality.to_string(), json!(format!("/media/{STREAM_SECONDS}s/s{stream}/{quality}/index.m3u8"))))
                         .collect();
                     json!({
                         "number": number, "name": format!("Серия {number}"), "streams": streams,
-                        "opening": [500, 4_000], "ending": [6_500, 8_000], "duration_ms": STREAM_SECONDS * 1000,
+                        "opening": [500, 5_000], "ending": [9_500, 12_000], "duration_ms": STREAM_SECONDS * 1000,
                     })
                 })
                 .collect();

@@ -515,7 +515,8 @@ fn the_player_counts_down_and_plays_the_next_episode() -> Result<()> {
 }
 
 /// The golden path once through the real window, on the offline demo installed through the
-/// normal install path: search → title → play episode 1 → skip the opening (Enter on the prompt)
+/// normal install path (12 s episodes: opening 0.5–5 s, ending from 9.5 s; each key gets 1.5 s):
+/// search → title → play episode 1 → skip the opening (Enter on the prompt)
 /// → stop → resume near the saved position → the ending marks it watched → the countdown plays
 /// episode 2 → stop → rate 8 → Settings: back up. Then the database is deleted, the next run
 /// restores the backup from Settings, and history and rating are back. Screenshots of each step.
@@ -532,8 +533,8 @@ fn the_golden_path_through_the_window() -> Result<()> {
     let to_settings = "up,right,right,right,right,enter";
     let stderr = run(
         &format!(
-            "up,enter,почтальон,down,enter,enter,enter,back,enter,\
-             wait,wait,wait,wait,wait,wait,wait,back,\
+            "up,enter,почтальон,down,enter,enter,wait,enter,back,enter,\
+             wait,wait,wait,wait,wait,wait,wait,wait,wait,wait,back,\
              right,right,right,right,right,right,right,right,back,back,\
              {to_settings},down,down,down,down,down,enter"
         ),
