@@ -30,7 +30,7 @@ pub use index::IndexEntry;
 pub use library::{Home, LibraryStatus};
 pub use menus::{MenuEntry, MenuItem, MenuOutcome, menu_rows};
 pub use paths::DataPaths;
-pub use playback::{PlaybackPlan, WatchAction, WatchTracker, resume_position};
+pub use playback::{PlaybackPlan, WatchAction, WatchTracker, next_quality, resume_position};
 pub use posters::PosterReport;
 pub use preferences::{PREFERENCES, Preference, preference};
 pub use sources::GrantNeeded;

@@ -18,6 +18,8 @@ pub enum Key {
     SeekBackward,
     /// Backspace: erases a character in the search box, goes back elsewhere.
     Erase,
+    /// Straight back to the home screen (stopping playback).
+    Home,
     /// A typed character (the search box).
     Char(char),
 }
@@ -56,6 +58,8 @@ pub enum Effect {
     StopPlayback,
     /// Jump past the opening or ending the player is in.
     Skip,
+    /// Switch the player to the next quality the episode has.
+    CycleQuality,
     PlayPause,
     SeekBy(i64),
     /// Load the week's schedule.
@@ -186,6 +190,8 @@ pub struct Navigator {
     menu: Menu,
     /// The player shows its skip prompt.
     skip_available: bool,
+    /// The player shows its error panel.
+    player_failed: bool,
 }
 
 impl Default for Navigator {
@@ -219,6 +225,7 @@ impl Navigator {
             torrents: 0,
             menu: Menu::default(),
             skip_available: false,
+            player_failed: false,
         }
     }
 
@@ -342,6 +349,13 @@ impl Navigator {
     }
 
     pub fn key(&mut self, key: Key) -> Effect {
+        if key == Key::Home {
+            let was_playing =
+                self.stack.iter().any(|screen| matches!(screen, Screen::Player { .. }));
+            self.stack.truncate(1);
+            self.header = None;
+            return if was_playing { Effect::StopPlayback } else { Effect::Redraw };
+        }
         match self.screen() {
             Screen::Home if matches!(key, Key::Char('/')) => self.open_search(),
             Screen::Home if self.header.is_some() => self.header_key(key),
@@ -684,6 +698,14 @@ impl Navigator {
                 self.stack.pop();
                 Effect::StopPlayback
             }
+            // After a playback error, Enter tries the episode again.
+            Key::Enter if self.player_failed => {
+                self.player_failed = false;
+                match self.screen() {
+                    Screen::Player { title, episode } => Effect::Play { title, episode },
+                    _ => Effect::Redraw,
+                }
+            }
             // While "Skip opening/ending" shows, Enter presses it (as on streaming apps).
             Key::Enter if self.skip_available => {
                 self.skip_available = false;
@@ -695,8 +717,14 @@ impl Navigator {
             Key::Up => Effect::SeekBy(6 * SEEK_STEP_MS),
             Key::Down => Effect::SeekBy(-6 * SEEK_STEP_MS),
             Key::Char(' ') => Effect::PlayPause,
-            Key::Char(_) => Effect::Redraw,
+            Key::Char('q' | 'Q') => Effect::CycleQuality,
+            Key::Char(_) | Key::Home => Effect::Redraw,
         }
+    }
+
+    /// The player shows its error panel (`true`) or plays again.
+    pub fn set_player_failed(&mut self, failed: bool) {
+        self.player_failed = failed;
     }
 
     /// The player shows (or hides) its "Skip opening/ending" prompt.
@@ -761,6 +789,13 @@ mod tests {
         navigator.set_skip_available(true);
         assert_eq!(navigator.key(Key::Enter), Effect::Skip, "Enter presses the skip prompt");
         assert_eq!(navigator.key(Key::Enter), Effect::PlayPause, "once");
+        assert_eq!(navigator.key(Key::Char('q')), Effect::CycleQuality);
+        navigator.set_player_failed(true);
+        assert_eq!(
+            navigator.key(Key::Enter),
+            Effect::Play { title: TitleId(6), episode: 2.5 },
+            "Enter on the error panel tries again"
+        );
         assert_eq!(navigator.key(Key::Back), Effect::StopPlayback);
         assert_eq!(navigator.screen(), Screen::Title(TitleId(6)));
         navigator.key(Key::Back);
@@ -1013,6 +1048,23 @@ mod tests {
         assert_eq!(navigator.key(Key::Enter), Effect::MenuAsk { row: 1 });
         assert_eq!(navigator.key(Key::Enter), Effect::MenuPress { row: 1, button: 0 });
         assert_eq!(navigator.key(Key::Enter), Effect::MenuAsk { row: 1 }, "asks again next time");
+    }
+
+    #[test]
+    fn home_goes_straight_home_and_stops_playback() {
+        let mut navigator = Navigator::new();
+        navigator.set_home_rows(vec![ids(5..6)]);
+        navigator.key(Key::Enter);
+        navigator.set_episodes(vec![1.0], 0);
+        navigator.key(Key::Enter);
+        assert_eq!(navigator.key(Key::Home), Effect::StopPlayback);
+        assert_eq!(navigator.screen(), Screen::Home);
+        navigator.key(Key::Up);
+        navigator.key(Key::Enter);
+        assert_eq!(navigator.screen(), Screen::Search);
+        assert_eq!(navigator.key(Key::Home), Effect::Redraw);
+        assert_eq!(navigator.screen(), Screen::Home);
+        assert_eq!(navigator.header_focus(), None);
     }
 
     #[test]

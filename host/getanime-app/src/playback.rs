@@ -135,6 +135,17 @@ impl WatchTracker {
     }
 }
 
+/// The quality the player's quality key moves to: the next one the episode has, best first,
+/// wrapping around; `None` when there is no other.
+pub fn next_quality(streams: &[Stream], current: Option<Quality>) -> Option<Quality> {
+    let mut qualities: Vec<Quality> = streams.iter().map(|stream| stream.quality).collect();
+    qualities.sort_by(|a, b| b.cmp(a));
+    qualities.dedup();
+    let at = current.and_then(|current| qualities.iter().position(|quality| *quality == current));
+    let next = at.map_or(0, |at| (at + 1) % qualities.len());
+    qualities.get(next).copied().filter(|quality| Some(*quality) != current)
+}
+
 impl App {
     /// What playing episode `number` of `title` needs: streams, resume point, skips, next episode.
     pub async fn plan_playback(&self, title: TitleId, number: f64) -> Result<PlaybackPlan> {
@@ -208,6 +219,19 @@ mod tests {
     use super::*;
 
     const MINUTE: u64 = 60_000;
+
+    #[test]
+    fn the_quality_key_cycles_through_what_the_episode_has() {
+        let streams: Vec<Stream> = [Quality::Sd, Quality::Fhd, Quality::Sd]
+            .into_iter()
+            .map(|quality| Stream { quality, url: String::new() })
+            .collect();
+        assert_eq!(next_quality(&streams, None), Some(Quality::Fhd), "best first");
+        assert_eq!(next_quality(&streams, Some(Quality::Fhd)), Some(Quality::Sd));
+        assert_eq!(next_quality(&streams, Some(Quality::Sd)), Some(Quality::Fhd), "wraps");
+        assert_eq!(next_quality(&streams[..1], Some(Quality::Sd)), None, "nothing else to pick");
+        assert_eq!(next_quality(&[], None), None);
+    }
 
     #[test]
     fn resume_unless_finished_or_nearly() {

@@ -516,9 +516,9 @@ fn the_player_counts_down_and_plays_the_next_episode() -> Result<()> {
 
 /// The golden path once through the real window, on the offline demo installed through the
 /// normal install path (12 s episodes: opening 0.5–5 s, ending from 9.5 s; each key gets 1.5 s):
-/// search → title → play episode 1 → skip the opening (Enter on the prompt)
+/// search → title → play episode 1 → skip the opening (Enter on the prompt) → q: next quality
 /// → stop → resume near the saved position → the ending marks it watched → the countdown plays
-/// episode 2 → stop → rate 8 → Settings: back up. Then the database is deleted, the next run
+/// episode 2 → stop → rate 8 → Home key → Settings: back up. Then the database is deleted, the next run
 /// restores the backup from Settings, and history and rating are back. Screenshots of each step.
 #[test]
 fn the_golden_path_through_the_window() -> Result<()> {
@@ -533,9 +533,9 @@ fn the_golden_path_through_the_window() -> Result<()> {
     let to_settings = "up,right,right,right,right,enter";
     let stderr = run(
         &format!(
-            "up,enter,почтальон,down,enter,enter,wait,enter,back,enter,\
+            "up,enter,почтальон,down,enter,enter,wait,enter,q,back,enter,\
              wait,wait,wait,wait,wait,wait,wait,wait,wait,wait,back,\
-             right,right,right,right,right,right,right,right,back,back,\
+             right,right,right,right,right,right,right,right,home,\
              {to_settings},down,down,down,down,down,enter"
         ),
         "golden.png",
@@ -550,6 +550,7 @@ fn the_golden_path_through_the_window() -> Result<()> {
     ensure!(starts[0] == 0, "the first play starts at 0: {starts:?}");
     ensure!(starts[1] >= 3_000, "the second play resumes after the skipped opening: {starts:?}");
     ensure!(stderr.contains("skipping"), "Enter on the prompt skipped the opening: {stderr}");
+    ensure!(stderr.contains("switching quality quality=sd"), "q picked the next quality: {stderr}");
     ensure!(stderr.contains("auto-play moved on"), "episode 2 followed by itself: {stderr}");
     ensure!(stderr.contains("Backed up to"), "{stderr}");
 

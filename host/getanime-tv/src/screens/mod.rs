@@ -109,6 +109,10 @@ pub fn run_ui(paths: DataPaths, smoke: Smoke) -> Result<()> {
     let for_keys = Rc::clone(&screens);
     window.global::<Ui>().on_key(move |text| for_keys.key(&text));
     let for_next = Rc::clone(&screens);
+    let for_failure = Rc::clone(&screens);
+    window.global::<Ui>().on_player_failed(move || {
+        for_failure.navigator.borrow_mut().set_player_failed(true);
+    });
     let for_skip = Rc::clone(&screens);
     window.global::<Ui>().on_skip_available(move |available| {
         for_skip.navigator.borrow_mut().set_skip_available(available);
@@ -165,6 +169,7 @@ impl Screens {
             }
             Effect::PlayPause => self.send(PlaybackCommand::PlayPause),
             Effect::Skip => self.send(PlaybackCommand::Skip),
+            Effect::CycleQuality => self.send(PlaybackCommand::CycleQuality),
             Effect::SeekBy(delta) => self.send(PlaybackCommand::SeekBy(delta)),
             Effect::Quit => {
                 if let Err(error) = slint::quit_event_loop() {
@@ -707,6 +712,7 @@ impl Screens {
     fn play(self: &Rc<Self>, title: TitleId, episode: f64) {
         self.stop_playback();
         self.navigator.borrow_mut().set_skip_available(false);
+        self.navigator.borrow_mut().set_player_failed(false);
         let (commands, inbox) = channel();
         *self.playback.borrow_mut() = Some(commands);
         let app = Arc::clone(&self.app);
@@ -744,6 +750,7 @@ impl Screens {
 enum PlaybackCommand {
     PlayPause,
     Skip,
+    CycleQuality,
     SeekBy(i64),
     Stop,
 }
@@ -795,7 +802,9 @@ fn count_down_to_next(
                 update(weak, |ui| ui.set_player_countdown(SharedString::new()));
                 return false;
             }
-            Ok(PlaybackCommand::SeekBy(_) | PlaybackCommand::Skip)
+            Ok(
+                PlaybackCommand::SeekBy(_) | PlaybackCommand::Skip | PlaybackCommand::CycleQuality,
+            )
             | Err(RecvTimeoutError::Timeout) => {}
         }
     }
@@ -847,6 +856,7 @@ fn play_episode(
     let mut playing = true;
     let mut last = (plan.start_ms, None);
     let mut quality_note = String::new();
+    let mut current_quality = None;
     loop {
         match inbox.try_recv() {
             Ok(PlaybackCommand::Stop) | Err(std::sync::mpsc::TryRecvError::Disconnected) => {
@@ -869,6 +879,12 @@ fn play_episode(
             Ok(PlaybackCommand::Skip) => {
                 tracing::info!(position_ms = last.0, "skipping");
                 player.skip();
+            }
+            Ok(PlaybackCommand::CycleQuality) => {
+                if let Some(next) = getanime_app::next_quality(&plan.streams, current_quality) {
+                    tracing::info!(quality = %next.as_str(), "switching quality");
+                    player.select_quality(next);
+                }
             }
             Err(std::sync::mpsc::TryRecvError::Empty) => {}
         }
@@ -910,6 +926,7 @@ fn play_episode(
                 });
             }
             PlayerEvent::QualityChanged { quality, fallback_from } => {
+                current_quality = Some(quality);
                 quality_note = match fallback_from {
                     Some(wanted) => format!("{} (no {})", quality.as_str(), wanted.as_str()),
                     None => quality.as_str().to_owned(),
@@ -948,7 +965,11 @@ fn play_episode(
                     app.apply_watch_actions(plan.episode.id, tracker.on_stop(last.0, last.1, now)),
                 )?;
                 update(weak, move |ui| {
-                    ui.set_player_error(format!("Playback failed: {message}\nPress Back.").into())
+                    ui.set_player_error(
+                        format!("Playback failed: {message}\nEnter tries again, Back leaves.")
+                            .into(),
+                    );
+                    ui.invoke_player_failed();
                 });
             }
             _ => {}
@@ -1083,6 +1104,8 @@ fn remote_key(text: &str) -> Option<Key> {
         Key::Back
     } else if is(K::Backspace) {
         Key::Erase
+    } else if is(K::Home) {
+        Key::Home
     } else {
         // Everything else is text (the search box; Space pauses in the player). Slint sends
         // special keys as private-use characters, which are not text.
@@ -1187,6 +1210,7 @@ fn press(window: &AppWindow, name: &str) {
         "enter" => K::Return,
         "back" => K::Escape,
         "erase" => K::Backspace,
+        "home" => K::Home,
         // Lets one settle period pass without input (for timeouts such as the overlay's).
         "wait" => return,
         other => {
