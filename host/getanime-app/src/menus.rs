@@ -18,6 +18,12 @@ use crate::{App, IndexEntry, SyncOptions};
 pub enum MenuItem {
     /// An installed plugin: buttons enable/disable, sync now, remove.
     Plugin(String),
+    /// A setting of an installed plugin (plugin id, key): a text field; Enter asks (naming a host
+    /// the new value would let the plugin reach), a second Enter saves and grants it.
+    PluginSetting {
+        plugin: String,
+        key: String,
+    },
     /// A plugin the index offers: button install (asks, showing its hosts).
     Available(IndexEntry),
     /// A text field for a package path (a directory or a `.tar.gz`).
@@ -131,6 +137,17 @@ impl App {
                     ("Remove", Some(remove)),
                 ]),
             );
+            for (key, value) in self.plugin_settings(&plugin.id).await? {
+                entries.push(MenuEntry {
+                    item: MenuItem::PluginSetting { plugin: plugin.id.clone(), key: key.clone() },
+                    row: MenuRow::Text,
+                    label: format!("{} · {key}", plugin.name),
+                    value: String::new(),
+                    detail: format!("now {value} — type a new value, then Enter"),
+                    buttons: Vec::new(),
+                    questions: Vec::new(),
+                });
+            }
         }
         let index_url = self.db(|db| db.setting(INDEX_URL_SETTING)).await?;
         match index_url {
@@ -248,6 +265,15 @@ impl App {
     /// The question the first Enter in a text row asks: for a package path, what it is and
     /// which hosts it will reach (the package is read and checked, nothing is installed).
     pub async fn menu_ask(&self, item: &MenuItem, text: &str) -> Result<String> {
+        if let MenuItem::PluginSetting { plugin, key } = item {
+            let value = text.trim();
+            return Ok(match self.host_to_grant(plugin, value).await? {
+                Some(host) => format!(
+                    "Set {key} to {value}? {plugin} will then also connect to {host}. Enter accepts, Back cancels."
+                ),
+                None => format!("Set {key} to {value}? Enter saves, Back cancels."),
+            });
+        }
         let MenuItem::InstallFromFile = item else { return Ok(String::new()) };
         let path = PathBuf::from(text.trim());
         let package = tokio::task::spawn_blocking(move || getanime_plugins::Package::read(&path))
@@ -299,6 +325,17 @@ impl App {
             (MenuItem::InstallFromFile, _) => {
                 let record = self.install_plugin(PathBuf::from(text.trim()), None).await?;
                 MenuOutcome::changed(format!("Installed {} {}", record.name, record.version))
+            }
+            (MenuItem::PluginSetting { plugin, key }, _) => {
+                let value = text.trim();
+                let grant = self.set_plugin_setting(plugin, key, value).await?;
+                if let Some(grant) = &grant {
+                    self.grant_host(plugin, &grant.host).await?;
+                }
+                MenuOutcome::changed(match grant {
+                    Some(grant) => format!("{key} set; {plugin} may now reach {}", grant.host),
+                    None => format!("{key} set"),
+                })
             }
             (MenuItem::BackupNow, _) => {
                 let path = self.backup_now().await?;

@@ -152,6 +152,32 @@ impl App {
             .map_err(anyhow::Error::from)
     }
 
+    /// A plugin's settings as its manifest declares them, with the user's value where set:
+    /// `(key, current value)`, by key.
+    pub async fn plugin_settings(&self, id: &str) -> Result<Vec<(String, String)>> {
+        let manifest_path = self.paths.plugins().join(id).join(getanime_plugins::MANIFEST_FILE);
+        let manifest =
+            tokio::task::spawn_blocking(move || getanime_plugins::read_manifest(&manifest_path))
+                .await
+                .context("reading the plugin manifest failed")??;
+        let overrides = self.plugin_overrides(id).await?;
+        Ok(manifest
+            .settings
+            .into_iter()
+            .map(|(key, default)| {
+                let value = overrides.get(&key).cloned().unwrap_or(default);
+                (key, value)
+            })
+            .collect())
+    }
+
+    /// The host `value` would make plugin `id` reach that it may not reach yet, if any.
+    pub async fn host_to_grant(&self, id: &str, value: &str) -> Result<Option<String>> {
+        let Some(host) = url_host(value) else { return Ok(None) };
+        let reachable = self.reachable_hosts(id).await?;
+        Ok((!reachable.iter().any(|allowed| allowed.eq_ignore_ascii_case(&host))).then_some(host))
+    }
+
     /// The hosts a plugin may reach: its manifest's and the ones the user granted.
     pub(crate) async fn reachable_hosts(&self, id: &str) -> Result<Vec<String>> {
         let mut hosts = self.plugin_record(id).await?.allowed_hosts;

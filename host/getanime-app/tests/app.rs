@@ -533,3 +533,37 @@ async fn the_settings_menu_steps_preferences_backs_up_and_restores() -> Result<(
     assert_eq!(world.app.title(title.card.id).await?.rating, Some(Rating::new(7)?));
     Ok(())
 }
+
+#[tokio::test]
+async fn the_sources_menu_edits_a_plugin_setting_and_grants_its_host() -> Result<()> {
+    let world = World::new().await?;
+    world.app.install_plugin(built_plugin("anilibria")?, None).await?;
+    let menu = world.app.sources_menu().await?;
+    let base_url = entry(&menu, "AniLibria · base_url")?;
+    assert_eq!(base_url.row, MenuRow::Text);
+    assert!(base_url.detail.starts_with("now https://api.anilibria.tv/v3"), "{}", base_url.detail);
+
+    let mirror = format!("{}/v3", world.server.base_url());
+    let question = world.app.menu_ask(&base_url.item, &mirror).await?;
+    assert!(question.contains("will then also connect to 127.0.0.1"), "{question}");
+    let outcome = world.app.menu_press(&base_url.item, 0, &mirror).await?;
+    assert_eq!(outcome.message, "base_url set; anilibria may now reach 127.0.0.1");
+    let menu = world.app.sources_menu().await?;
+    let detail = &entry(&menu, "AniLibria · base_url")?.detail;
+    assert!(detail.starts_with(&format!("now {mirror}")), "{detail}");
+    let question = world.app.menu_ask(&base_url.item, &mirror).await?;
+    assert!(!question.contains("also connect"), "granted once is enough: {question}");
+
+    // The setting and the grant are what sync uses: the mirror answers.
+    world
+        .app
+        .set_plugin_setting(
+            "anilibria",
+            "media_host",
+            &format!("{}/media", world.server.base_url()),
+        )
+        .await?;
+    let report = world.sync().await?;
+    assert!(report.error.is_none() && report.written > 0, "{report:?}");
+    Ok(())
+}
