@@ -728,3 +728,103 @@ fn a_full_disk_or_a_read_only_library_fails_clearly_and_loses_nothing() -> Resul
     assert!(shown.contains("your rating 3/10"), "{shown}");
     Ok(())
 }
+
+/// The headless Slint testing backend (no display, no pixels): every screen's controls are found
+/// by their accessible label, with their values — the hook screen readers and UI tests use.
+#[test]
+fn every_screen_names_its_controls_for_the_testing_backend() -> Result<()> {
+    use getanime_tv::ui::{AppWindow, Card, EpisodeLine, MenuLine, TorrentLine, Ui};
+    use i_slint_backend_testing::ElementHandle;
+    use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+
+    i_slint_backend_testing::init_no_event_loop();
+    let window = AppWindow::new()?;
+    let ui = window.global::<Ui>();
+    let find =
+        |label: &str| ElementHandle::find_by_accessible_label(&window, label).collect::<Vec<_>>();
+    let strings = |values: &[&str]| {
+        ModelRc::new(VecModel::from(
+            values.iter().map(|value| SharedString::from(*value)).collect::<Vec<_>>(),
+        ))
+    };
+
+    // Home: the title, the status line and the five header buttons.
+    ui.set_status_text("12 titles".into());
+    for label in ["app-title", "search", "browse", "schedule", "sources", "settings"] {
+        assert!(!find(label).is_empty(), "home: {label}");
+    }
+    assert!(!find("library-status").is_empty());
+
+    // Browse: the filter chips and the cards (named after their titles).
+    ui.set_screen("browse".into());
+    ui.set_browse_filters(strings(&["Sort: name", "Source: all", "Genre: all", "Year: all"]));
+    ui.set_browse_cards(ModelRc::new(VecModel::from(vec![Card {
+        name: "Тестовый сериал".into(),
+        ..Card::default()
+    }])));
+    ui.set_browse_status("1 titles".into());
+    for label in ["Sort: name", "Year: all", "browse-status", "Тестовый сериал"] {
+        assert!(!find(label).is_empty(), "browse: {label}");
+    }
+    assert!(find("search").is_empty(), "the home header is gone");
+
+    // Settings: rows carry their value.
+    ui.set_screen("settings".into());
+    ui.set_menu_title("Settings".into());
+    ui.set_menu_lines(ModelRc::new(VecModel::from(vec![
+        MenuLine {
+            label: "Preferred quality".into(),
+            value: "hd".into(),
+            kind: "choice".into(),
+            ..MenuLine::default()
+        },
+        MenuLine {
+            label: "Back up the library".into(),
+            kind: "buttons".into(),
+            buttons: strings(&["Back up now"]),
+            ..MenuLine::default()
+        },
+    ])));
+    assert_eq!(find("Preferred quality")[0].accessible_value().as_deref(), Some("hd"));
+    assert!(!find("Back up now").is_empty());
+    assert!(!find("menu-title").is_empty());
+
+    // Title: name, episodes and torrents as list items.
+    ui.set_screen("title".into());
+    ui.set_title_name("Тестовый сериал".into());
+    ui.set_episodes(ModelRc::new(VecModel::from(vec![EpisodeLine {
+        number: "1".into(),
+        ..EpisodeLine::default()
+    }])));
+    ui.set_torrents(ModelRc::new(VecModel::from(vec![TorrentLine {
+        label: "WEBRip 720p".into(),
+        ..TorrentLine::default()
+    }])));
+    for label in ["title-name", "episode 1", "torrent WEBRip 720p"] {
+        assert!(!find(label).is_empty(), "title: {label}");
+    }
+
+    // Player: the video and its title; the countdown only while it counts.
+    ui.set_screen("player".into());
+    assert!(!find("video").is_empty());
+    assert!(find("next-countdown").is_empty());
+    ui.set_player_countdown("Episode 2 in 5 s".into());
+    assert!(!find("next-countdown").is_empty());
+
+    // On every screen a key press reaches the `key` callback (and so the navigator).
+    let pressed = std::rc::Rc::new(std::cell::RefCell::new(Vec::<SharedString>::new()));
+    let log = std::rc::Rc::clone(&pressed);
+    ui.on_key(move |text| log.borrow_mut().push(text));
+    let screens =
+        ["home", "search", "browse", "schedule", "sources", "settings", "title", "player"];
+    for screen in screens {
+        ui.set_screen(screen.into());
+        let text: SharedString = slint::platform::Key::UpArrow.into();
+        window
+            .window()
+            .dispatch_event(slint::platform::WindowEvent::KeyPressed { text: text.clone() });
+        window.window().dispatch_event(slint::platform::WindowEvent::KeyReleased { text });
+    }
+    assert_eq!(pressed.borrow().len(), screens.len(), "one Up per screen reached the callback");
+    Ok(())
+}
