@@ -54,6 +54,11 @@ impl App {
             self.download(&url).await.with_context(|| format!("reading the plugin index {url}"))?;
         let index: Index = serde_json::from_slice(&bytes)
             .with_context(|| format!("the plugin index {url} is not valid"))?;
+        // Two entries with one id would make "install X" ambiguous: which package, which hosts?
+        let mut seen = std::collections::BTreeSet::new();
+        if let Some(twice) = index.plugins.iter().find(|entry| !seen.insert(entry.id.as_str())) {
+            bail!("the plugin index {url} lists {} twice; refusing it", twice.id);
+        }
         Ok(index.plugins)
     }
 

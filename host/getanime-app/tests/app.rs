@@ -343,6 +343,14 @@ async fn plugins_install_from_the_index_with_checksums_and_no_downgrades() -> Re
         .context("a downgrade must be refused")?;
     assert!(format!("{error:#}").contains("older than the installed 0.1.0"), "{error:#}");
     assert_eq!(world.app.plugins().await?[0].version, "0.1.0");
+
+    // An index naming one id twice is refused as a whole.
+    let mut doubled = index("0.2.0", "test-provider-0.1.0.tar.gz", &sha(&current));
+    let entry = doubled["plugins"][0].clone();
+    doubled["plugins"].as_array_mut().context("the plugins array")?.push(entry);
+    world.server.route("/index.json", Reply::json(serde_json::to_vec(&doubled)?));
+    let error = world.app.plugin_index().await.err().context("a doubled id must be refused")?;
+    assert!(format!("{error:#}").contains("lists test-provider twice"), "{error:#}");
     Ok(())
 }
 
