@@ -152,7 +152,16 @@ impl Screens {
             Effect::Rate { title, delta } => self.rate(title, delta),
             Effect::ShowSchedule => self.show_schedule(),
             Effect::ShowBrowse => self.show_browse(),
-            Effect::ShowSources | Effect::ShowSettings => self.load_menu(None),
+            Effect::ShowSources | Effect::ShowSettings => {
+                // A fresh screen: no rows or message left from the last visit.
+                self.menu.borrow_mut().clear();
+                if let Some(window) = self.window.upgrade() {
+                    let ui = window.global::<Ui>();
+                    ui.set_menu_lines(ModelRc::default());
+                    ui.set_menu_message(SharedString::new());
+                }
+                self.load_menu(None);
+            }
             Effect::MenuChange { row, forward } => self.menu_change(row, forward),
             Effect::MenuPress { row, button } => self.menu_press(row, button),
             Effect::MenuAsk { row } => self.menu_ask(row),
