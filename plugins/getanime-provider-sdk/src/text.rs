@@ -132,15 +132,27 @@ pub fn parse_rfc3339(text: &str) -> Option<i64> {
         let split = time.rfind(['+', '-'])?;
         let (clock, offset) = time.split_at(split);
         let sign = if offset.starts_with('-') { -1 } else { 1 };
-        let (hours, minutes) =
-            offset[1..].split_once(':').unwrap_or((&offset[1..3.min(offset.len())], "0"));
-        (clock, sign * (hours.parse::<i64>().ok()? * 60 + minutes.parse::<i64>().ok()?))
+        // `offset` starts with the ASCII sign, so byte 1 is a character boundary; the rest may
+        // be anything (`get` instead of slicing: a fuzzer found "+0е…" splitting a character).
+        let rest = &offset[1..];
+        let (hours, minutes) = match rest.split_once(':') {
+            Some(pair) => pair,
+            None => {
+                (rest.get(..2)?, rest.get(2..).filter(|minutes| !minutes.is_empty()).unwrap_or("0"))
+            }
+        };
+        let (hours, minutes) = (hours.parse::<i64>().ok()?, minutes.parse::<i64>().ok()?);
+        if !(0..=23).contains(&hours) || !(0..=59).contains(&minutes) {
+            return None;
+        }
+        (clock, sign * (hours * 60 + minutes))
     };
     let mut clock_parts = clock.split(':');
     let hour: i64 = clock_parts.next()?.parse().ok()?;
     let minute: i64 = clock_parts.next()?.parse().ok()?;
     let seconds: f64 = clock_parts.next().unwrap_or("0").parse().ok()?;
-    if !(1..=12).contains(&month)
+    if !(0..=9999).contains(&year)
+        || !(1..=12).contains(&month)
         || !(1..=31).contains(&day)
         || hour > 23
         || minute > 59
@@ -235,7 +247,19 @@ mod tests {
         assert_eq!(parse_rfc3339("2025-05-14T20:42:05+03:00"), Some(1_747_244_525_000));
         assert_eq!(parse_rfc3339("2025-05-14T17:42:05.250Z"), Some(1_747_244_525_250));
         assert_eq!(parse_rfc3339("2000-02-29T12:00:00-01:30"), Some(951_831_000_000), "13:30 UTC");
-        for bad in ["", "yesterday", "2025-13-01T00:00:00Z", "2025-05-14", "2025-05-14T25:00:00Z"] {
+        assert_eq!(parse_rfc3339("2025-05-14T20:42:05+0300"), Some(1_747_244_525_000));
+        for bad in [
+            "",
+            "yesterday",
+            "2025-13-01T00:00:00Z",
+            "2025-05-14",
+            "2025-05-14T25:00:00Z",
+            // Found by the fuzzer: an offset whose third byte is inside a Cyrillic letter.
+            "2025-05-14T17:42:05+0ез адреса",
+            "2025-05-14T17:42:05+99:00",
+            "99999999999999-05-14T17:42:05Z",
+            "2025-05-14T17:42:NaNZ",
+        ] {
             assert_eq!(parse_rfc3339(bad), None, "{bad}");
         }
     }
