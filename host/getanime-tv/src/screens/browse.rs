@@ -26,38 +26,33 @@ impl Screens {
         window.global::<Ui>().set_browse_status("Loading…".into());
         self.navigator.borrow_mut().set_browse_columns(columns);
         let query = self.navigator.borrow().browse_query().clone();
-        let app = Arc::clone(&self.app);
-        let runtime = Arc::clone(&self.runtime);
-        let screens = Rc::downgrade(self);
-        let started = slint::spawn_local(async move {
-            let loaded = run_on(&runtime, async move {
+        self.in_background(
+            "browse",
+            move |app| async move {
                 let facets = app.browse_facets().await?;
                 let ids = app.browse(query).await?;
                 anyhow::Ok((facets, ids))
-            })
-            .await;
-            let Some(screens) = screens.upgrade() else { return };
-            let Some(window) = screens.window.upgrade() else { return };
-            let ui = window.global::<Ui>();
-            match loaded {
-                Ok((facets, ids)) => {
-                    ui.set_browse_status(format!("{} titles", ids.len()).into());
-                    {
-                        let mut navigator = screens.navigator.borrow_mut();
-                        navigator.set_browse_facets(facets);
-                        navigator.set_browse(ids.clone());
+            },
+            |screens, loaded| {
+                let Some(window) = screens.window.upgrade() else { return };
+                let ui = window.global::<Ui>();
+                match loaded {
+                    Ok((facets, ids)) => {
+                        ui.set_browse_status(format!("{} titles", ids.len()).into());
+                        {
+                            let mut navigator = screens.navigator.borrow_mut();
+                            navigator.set_browse_facets(facets);
+                            navigator.set_browse(ids.clone());
+                        }
+                        let model = BrowseCards::new(ids, screens.page_loader());
+                        ui.set_browse_cards(ModelRc::from(model));
                     }
-                    let model = BrowseCards::new(ids, screens.page_loader());
-                    ui.set_browse_cards(ModelRc::from(model));
+                    Err(error) => ui.set_browse_status(format!("{error:#}").into()),
                 }
-                Err(error) => ui.set_browse_status(format!("{error:#}").into()),
-            }
-            drop(ui);
-            screens.show_navigation();
-        });
-        if let Err(error) = started {
-            tracing::error!("cannot browse: {error}");
-        }
+                drop(ui);
+                screens.show_navigation();
+            },
+        );
     }
 
     /// Loads one page of grid cards (with posters) off the UI thread.

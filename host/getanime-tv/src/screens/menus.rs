@@ -1,60 +1,49 @@
 //! The Sources and Settings screens: rows from `getanime_app::menus`, keys from the navigator.
 
 use std::rc::Rc;
-use std::sync::Arc;
 
 use getanime_app::MenuEntry;
 use getanime_app::navigation::Screen;
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
-use super::{Screens, run_on};
+use super::Screens;
 use crate::ui::{MenuLine, Ui};
 
 impl Screens {
     /// Loads the rows of the open menu screen; `message` replaces the message line when given.
     pub(super) fn load_menu(self: &Rc<Self>, message: Option<String>) {
         let screen = self.navigator.borrow().screen();
-        let app = Arc::clone(&self.app);
-        let runtime = Arc::clone(&self.runtime);
-        let screens = Rc::downgrade(self);
         if let Some(window) = self.window.upgrade() {
-            let ui = window.global::<Ui>();
-            ui.set_menu_title(
-                if screen == Screen::Sources { "Sources" } else { "Settings" }.into(),
-            );
-            if message.is_none() && self.menu.borrow().is_empty() {
-                ui.set_menu_message(SharedString::new());
-            }
+            let title = if screen == Screen::Sources { "Sources" } else { "Settings" };
+            window.global::<Ui>().set_menu_title(title.into());
         }
-        let started = slint::spawn_local(async move {
-            let loaded = run_on(&runtime, async move {
+        self.in_background(
+            "load the menu",
+            move |app| async move {
                 if screen == Screen::Sources {
                     app.sources_menu().await
                 } else {
                     app.settings_menu().await
                 }
-            })
-            .await;
-            let Some(screens) = screens.upgrade() else { return };
-            if screens.navigator.borrow().screen() != screen {
-                return; // the user left meanwhile
-            }
-            match loaded {
-                Ok(entries) => {
-                    screens.navigator.borrow_mut().set_menu(getanime_app::menu_rows(&entries));
-                    *screens.menu.borrow_mut() = entries;
-                    screens.show_menu_lines();
+            },
+            move |screens, loaded| {
+                if screens.navigator.borrow().screen() != screen {
+                    return; // the user left meanwhile
                 }
-                Err(error) => screens.set_menu_message(format!("{error:#}")),
-            }
-            if let Some(message) = message {
-                screens.set_menu_message(message);
-            }
-            screens.show_navigation();
-        });
-        if let Err(error) = started {
-            tracing::error!("cannot load the menu: {error}");
-        }
+                match loaded {
+                    Ok(entries) => {
+                        screens.navigator.borrow_mut().set_menu(getanime_app::menu_rows(&entries));
+                        *screens.menu.borrow_mut() = entries;
+                        screens.show_menu_lines();
+                    }
+                    Err(error) => screens.set_menu_message(format!("{error:#}")),
+                }
+                if let Some(message) = message {
+                    screens.set_menu_message(message);
+                }
+                screens.show_navigation();
+            },
+        );
     }
 
     /// The menu rows to the UI (text rows show what was typed).
@@ -100,39 +89,27 @@ impl Screens {
 
     pub(super) fn menu_change(self: &Rc<Self>, row: usize, forward: bool) {
         let Some(entry) = self.menu_entry(row) else { return };
-        let app = Arc::clone(&self.app);
-        let runtime = Arc::clone(&self.runtime);
-        let screens = Rc::downgrade(self);
-        let started = slint::spawn_local(async move {
-            let changed =
-                run_on(&runtime, async move { app.menu_change(&entry.item, forward).await }).await;
-            let Some(screens) = screens.upgrade() else { return };
-            screens.load_menu(changed.err().map(|error| format!("{error:#}")));
-        });
-        if let Err(error) = started {
-            tracing::error!("cannot change the setting: {error}");
-        }
+        self.in_background(
+            "change the setting",
+            move |app| async move { app.menu_change(&entry.item, forward).await },
+            |screens, changed| screens.load_menu(changed.err().map(|error| format!("{error:#}"))),
+        );
     }
 
     pub(super) fn menu_ask(self: &Rc<Self>, row: usize) {
         let Some(entry) = self.menu_entry(row) else { return };
         let text = self.navigator.borrow().menu_text(row).to_owned();
         self.set_menu_message("Checking the package…".to_owned());
-        let app = Arc::clone(&self.app);
-        let runtime = Arc::clone(&self.runtime);
-        let screens = Rc::downgrade(self);
-        let started = slint::spawn_local(async move {
-            let asked =
-                run_on(&runtime, async move { app.menu_ask(&entry.item, &text).await }).await;
-            let Some(screens) = screens.upgrade() else { return };
-            screens.set_menu_message(match asked {
-                Ok(question) => question,
-                Err(error) => format!("Cannot install: {error:#}"),
-            });
-        });
-        if let Err(error) = started {
-            tracing::error!("cannot check the package: {error}");
-        }
+        self.in_background(
+            "check the package",
+            move |app| async move { app.menu_ask(&entry.item, &text).await },
+            |screens, asked| {
+                screens.set_menu_message(match asked {
+                    Ok(question) => question,
+                    Err(error) => format!("Cannot install: {error:#}"),
+                })
+            },
+        );
     }
 
     pub(super) fn menu_press(self: &Rc<Self>, row: usize, button: usize) {
@@ -142,28 +119,22 @@ impl Screens {
             "{}…",
             entry.buttons.get(button).map_or("Working", String::as_str)
         ));
-        let app = Arc::clone(&self.app);
-        let runtime = Arc::clone(&self.runtime);
-        let screens = Rc::downgrade(self);
-        let started = slint::spawn_local(async move {
-            let pressed =
-                run_on(&runtime, async move { app.menu_press(&entry.item, button, &text).await })
-                    .await;
-            let Some(screens) = screens.upgrade() else { return };
-            let message = match pressed {
-                Ok(outcome) => {
-                    if outcome.library_changed {
-                        screens.load_home(false);
+        self.in_background(
+            "run the action",
+            move |app| async move { app.menu_press(&entry.item, button, &text).await },
+            |screens, pressed| {
+                let message = match pressed {
+                    Ok(outcome) => {
+                        if outcome.library_changed {
+                            screens.load_home(false);
+                        }
+                        tracing::info!(message = %outcome.message, "menu action done");
+                        outcome.message
                     }
-                    tracing::info!(message = %outcome.message, "menu action done");
-                    outcome.message
-                }
-                Err(error) => format!("Failed: {error:#}"),
-            };
-            screens.load_menu(Some(message));
-        });
-        if let Err(error) = started {
-            tracing::error!("cannot run the action: {error}");
-        }
+                    Err(error) => format!("Failed: {error:#}"),
+                };
+                screens.load_menu(Some(message));
+            },
+        );
     }
 }

@@ -275,18 +275,39 @@ impl Screens {
         );
     }
 
-    /// Syncs when the interval set in Settings ("0": never) has passed since the last sync.
-    fn sync_if_due(self: &Rc<Self>, last_sync: Rc<std::cell::Cell<std::time::Instant>>) {
-        let app = Arc::clone(&self.app);
+    /// Runs `work` (given the app) on the tokio runtime, then `done` with its result on the UI
+    /// thread, if the screens still exist: the one way screens do library work off the UI thread.
+    fn in_background<T, F>(
+        self: &Rc<Self>,
+        what: &'static str,
+        work: impl FnOnce(Arc<App>) -> F,
+        done: impl FnOnce(&Rc<Self>, Result<T>) + 'static,
+    ) where
+        T: Send + 'static,
+        F: std::future::Future<Output = Result<T>> + Send + 'static,
+    {
+        let future = work(Arc::clone(&self.app));
         let runtime = Arc::clone(&self.runtime);
         let screens = Rc::downgrade(self);
         let started = slint::spawn_local(async move {
-            let minutes = run_on(&runtime, async move {
+            let result = run_on(&runtime, future).await;
+            if let Some(screens) = screens.upgrade() {
+                done(&screens, result);
+            }
+        });
+        if let Err(error) = started {
+            tracing::error!("cannot {what}: {error}");
+        }
+    }
+
+    /// Syncs when the interval set in Settings ("0": never) has passed since the last sync.
+    fn sync_if_due(self: &Rc<Self>, last_sync: Rc<std::cell::Cell<std::time::Instant>>) {
+        self.in_background(
+            "check the sync interval",
+            |app| async move {
                 Ok(app.setting_value("sync_interval_minutes").await?.parse::<u64>().unwrap_or(0))
-            })
-            .await;
-            let Some(screens) = screens.upgrade() else { return };
-            match minutes {
+            },
+            move |screens, minutes| match minutes {
                 Ok(minutes)
                     if minutes > 0
                         && last_sync.get().elapsed() >= Duration::from_secs(minutes * 60) =>
@@ -296,11 +317,8 @@ impl Screens {
                 }
                 Ok(_) => {}
                 Err(error) => tracing::error!("cannot read the sync interval: {error:#}"),
-            }
-        });
-        if let Err(error) = started {
-            tracing::error!("cannot check the sync interval: {error}");
-        }
+            },
+        );
     }
 
     /// Loads the home rows from the library, then (optionally) syncs and loads them again.
@@ -419,32 +437,23 @@ impl Screens {
     }
 
     fn open_title(self: &Rc<Self>, title: TitleId) {
-        let app = Arc::clone(&self.app);
-        let runtime = Arc::clone(&self.runtime);
-        let screens = Rc::downgrade(self);
-        let started = slint::spawn_local(async move {
-            let loaded = run_on(&runtime, async move {
+        self.in_background(
+            "open the title",
+            move |app| async move {
                 let details = app.title(title).await?;
                 let next = app.next_unwatched(title).await?;
                 let poster = poster_pixels(&app, title).await?;
                 anyhow::Ok((details, next.map(|entry| entry.episode.number), poster))
-            })
-            .await;
-            let Some(screens) = screens.upgrade() else { return };
-            screens.show_title(loaded);
-        });
-        if let Err(error) = started {
-            tracing::error!("cannot open the title: {error}");
-        }
+            },
+            |screens, loaded| screens.show_title(loaded),
+        );
     }
 
     /// Loads the seven days of the schedule.
     fn show_schedule(self: &Rc<Self>) {
-        let app = Arc::clone(&self.app);
-        let runtime = Arc::clone(&self.runtime);
-        let screens = Rc::downgrade(self);
-        let started = slint::spawn_local(async move {
-            let loaded = run_on(&runtime, async move {
+        self.in_background(
+            "load the schedule",
+            |app| async move {
                 let mut week = Vec::with_capacity(7);
                 for weekday in 1..=7u8 {
                     let cards = app.schedule(weekday).await?;
@@ -453,14 +462,9 @@ impl Screens {
                     week.push((cards, posters));
                 }
                 anyhow::Ok(week)
-            })
-            .await;
-            let Some(screens) = screens.upgrade() else { return };
-            screens.show_week(loaded);
-        });
-        if let Err(error) = started {
-            tracing::error!("cannot load the schedule: {error}");
-        }
+            },
+            |screens, loaded| screens.show_week(loaded),
+        );
     }
 
     fn show_week(&self, loaded: Result<Vec<CardsWithPosters>>) {
@@ -503,11 +507,9 @@ impl Screens {
             };
             window.global::<Ui>().set_search_status(status.into());
         }
-        let app = Arc::clone(&self.app);
-        let runtime = Arc::clone(&self.runtime);
-        let screens = Rc::downgrade(self);
-        let started = slint::spawn_local(async move {
-            let found = run_on(&runtime, async move {
+        self.in_background(
+            "search",
+            move |app| async move {
                 let cards = if query.trim().is_empty() {
                     Vec::new()
                 } else if sources {
@@ -517,14 +519,9 @@ impl Screens {
                 };
                 let posters = posters_of(&app, cards.iter().map(|card| card.id).collect()).await?;
                 anyhow::Ok((query, cards, posters))
-            })
-            .await;
-            let Some(screens) = screens.upgrade() else { return };
-            screens.show_results(sources, found);
-        });
-        if let Err(error) = started {
-            tracing::error!("cannot search: {error}");
-        }
+            },
+            move |screens, found| screens.show_results(sources, found),
+        );
     }
 
     fn show_results(&self, sources: bool, found: Result<SearchFound>) {
@@ -559,26 +556,19 @@ impl Screens {
     fn rate(self: &Rc<Self>, title: TitleId, delta: i8) {
         let score = getanime_app::navigation::next_rating(self.rating.get(), delta);
         self.rating.set(score);
-        let app = Arc::clone(&self.app);
-        let runtime = Arc::clone(&self.runtime);
-        let screens = Rc::downgrade(self);
-        let started = slint::spawn_local(async move {
-            let rated = run_on(&runtime, async move {
+        self.in_background(
+            "rate",
+            move |app| async move {
                 let rating = score
                     .map(|score| getanime_app::domain::Rating::new(i64::from(score)))
                     .transpose()?;
                 app.rate(title, rating).await
-            })
-            .await;
-            let Some(screens) = screens.upgrade() else { return };
-            match rated {
+            },
+            move |screens, rated| match rated {
                 Ok(()) => screens.open_title(title),
                 Err(error) => tracing::error!("cannot rate: {error:#}"),
-            }
-        });
-        if let Err(error) = started {
-            tracing::error!("cannot rate: {error}");
-        }
+            },
+        );
     }
 
     fn show_title(
@@ -689,22 +679,14 @@ impl Screens {
     fn toggle_watched(self: &Rc<Self>, title: TitleId, episode: f64) {
         let focus = self.navigator.borrow().episode_focus();
         let watched = !self.watched.borrow().get(focus).copied().unwrap_or(false);
-        let app = Arc::clone(&self.app);
-        let runtime = Arc::clone(&self.runtime);
-        let screens = Rc::downgrade(self);
-        let started = slint::spawn_local(async move {
-            let marked =
-                run_on(&runtime, async move { app.set_watched(title, episode, watched).await })
-                    .await;
-            let Some(screens) = screens.upgrade() else { return };
-            match marked {
+        self.in_background(
+            "mark the episode",
+            move |app| async move { app.set_watched(title, episode, watched).await },
+            move |screens, marked| match marked {
                 Ok(_) => screens.open_title(title),
                 Err(error) => tracing::error!("cannot mark the episode: {error:#}"),
-            }
-        });
-        if let Err(error) = started {
-            tracing::error!("cannot mark the episode: {error}");
-        }
+            },
+        );
     }
 
     /// Enter on a torrent: its magnet link goes to the system clipboard.
