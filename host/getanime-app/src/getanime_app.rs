@@ -42,8 +42,12 @@ pub struct App {
     db: Arc<Mutex<Database>>,
     runtime: Arc<PluginRuntime>,
     registry: Arc<PluginRegistry>,
-    http: reqwest::Client,
 }
+
+/// How the host introduces itself on requests it makes on its own (posters, the plugin index).
+pub(crate) const USER_AGENT: &str = concat!("getanime/", env!("CARGO_PKG_VERSION"));
+/// Time limit of one such request.
+pub(crate) const HTTP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
 
 impl App {
     /// Creates the data directory if needed, opens (migrating) the database and starts the plugin
@@ -60,19 +64,8 @@ impl App {
         let runtime = PluginRuntime::new(limits)
             .context("starting the plugin runtime")?
             .with_compile_cache(paths.compile_cache());
-        let http = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(20))
-            .user_agent(concat!("getanime/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .context("building the HTTP client")?;
         let registry = Arc::new(PluginRegistry::new(paths.plugins()));
-        Ok(App {
-            paths,
-            db: Arc::new(Mutex::new(database)),
-            runtime: Arc::new(runtime),
-            registry,
-            http,
-        })
+        Ok(App { paths, db: Arc::new(Mutex::new(database)), runtime: Arc::new(runtime), registry })
     }
 
     pub fn paths(&self) -> &DataPaths {

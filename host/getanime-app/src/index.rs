@@ -5,6 +5,8 @@
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
+use getanime_plugins::{GuardedClient, NetworkPolicy, url_host};
+
 use crate::App;
 
 /// The app setting holding the index URL.
@@ -37,7 +39,7 @@ struct Index {
 impl App {
     /// Sets the index URL.
     pub async fn set_plugin_index_url(&self, url: &str) -> Result<()> {
-        if crate::sources::url_host(url).is_none() {
+        if url_host(url).is_none() {
             bail!("{url} is not an http(s) URL");
         }
         let url = url.to_owned();
@@ -50,8 +52,10 @@ impl App {
             .db(|db| db.setting(INDEX_URL_SETTING))
             .await?
             .context("no plugin index is set; set one with `getanime plugin index --url URL`")?;
-        let bytes =
-            self.download(&url).await.with_context(|| format!("reading the plugin index {url}"))?;
+        let bytes = self
+            .download(&url, &url)
+            .await
+            .with_context(|| format!("reading the plugin index {url}"))?;
         let index: Index = serde_json::from_slice(&bytes)
             .with_context(|| format!("the plugin index {url} is not valid"))?;
         // Two entries with one id would make "install X" ambiguous: which package, which hosts?
@@ -63,22 +67,36 @@ impl App {
     }
 
     /// Installs plugin `id` from the index: download, sha256 check, the usual install checks.
+    /// The package may live on the index's own host (which the user chose) or a public one.
     pub async fn install_from_index(&self, id: &str) -> Result<getanime_domain::PluginRecord> {
+        let index_url = self.db(|db| db.setting(INDEX_URL_SETTING)).await?.unwrap_or_default();
         let entries = self.plugin_index().await?;
         let entry = entries
             .into_iter()
             .find(|entry| entry.id == id)
             .with_context(|| format!("the plugin index has no {id}"))?;
-        self.install_from_url(&entry.url, Some(entry.sha256)).await
+        self.install_downloaded(&entry.url, &index_url, Some(entry.sha256)).await
     }
 
-    /// Downloads a `.tar.gz` package and installs it (checked against `sha256` when given).
+    /// Downloads a `.tar.gz` package the user named and installs it (checked against `sha256`
+    /// when given).
     pub async fn install_from_url(
         &self,
         url: &str,
         sha256: Option<String>,
     ) -> Result<getanime_domain::PluginRecord> {
-        let bytes = self.download(url).await.with_context(|| format!("downloading {url}"))?;
+        self.install_downloaded(url, url, sha256).await
+    }
+
+    /// Downloads `url` (which may be local only on `chosen_url`'s host) and installs it.
+    async fn install_downloaded(
+        &self,
+        url: &str,
+        chosen_url: &str,
+        sha256: Option<String>,
+    ) -> Result<getanime_domain::PluginRecord> {
+        let bytes =
+            self.download(url, chosen_url).await.with_context(|| format!("downloading {url}"))?;
         let downloads = self.paths.root().join("cache").join("downloads");
         std::fs::create_dir_all(&downloads)
             .with_context(|| format!("creating {}", downloads.display()))?;
@@ -90,18 +108,12 @@ impl App {
         self.install_plugin(file.path().to_path_buf(), sha256).await
     }
 
-    async fn download(&self, url: &str) -> Result<Vec<u8>> {
-        if crate::sources::url_host(url).is_none() {
-            bail!("{url} is not an http(s) URL");
-        }
-        let mut response = self.http.get(url).send().await?.error_for_status()?;
-        let mut bytes = Vec::new();
-        while let Some(chunk) = response.chunk().await? {
-            if bytes.len() + chunk.len() > MAX_DOWNLOAD_BYTES {
-                bail!("larger than {} MiB", MAX_DOWNLOAD_BYTES >> 20);
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        Ok(bytes)
+    /// Downloads through the network rule: public hosts, and the host of `chosen_url`, which
+    /// the user typed in (so may be on their own network).
+    async fn download(&self, url: &str, chosen_url: &str) -> Result<Vec<u8>> {
+        let policy = NetworkPolicy::for_user_chosen(url_host(chosen_url));
+        let client =
+            GuardedClient::new(policy, crate::USER_AGENT, crate::HTTP_TIMEOUT, MAX_DOWNLOAD_BYTES)?;
+        Ok(client.get_bytes(url).await?)
     }
 }

@@ -4,10 +4,12 @@
 
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, anyhow};
 use getanime_domain::{
     EpisodeEntry, EpisodeId, ProfileId, Quality, SkipRange, Stream, TitleId, WatchState,
 };
+
+use getanime_plugins::Refusal;
 
 use crate::{App, now_ms};
 
@@ -135,6 +137,21 @@ impl WatchTracker {
     }
 }
 
+/// What the player says when the source's streams may not be opened.
+fn stream_refused_text(refusal: &Refusal) -> String {
+    match refusal {
+        Refusal::LocalAddress { host } => format!(
+            "the source points at a private address ({host}); grant it in Sources if you trust it"
+        ),
+        Refusal::NotAllowed { host } | Refusal::Unresolved { host, .. } => {
+            format!("cannot reach {host}, where the episode is: {refusal}")
+        }
+        Refusal::Invalid { .. } | Refusal::Scheme { .. } => {
+            format!("the source gave a stream address the player may not open: {refusal}")
+        }
+    }
+}
+
 /// The quality the player's quality key moves to: the next one the episode has, best first,
 /// wrapping around; `None` when there is no other.
 pub fn next_quality(streams: &[Stream], current: Option<Quality>) -> Option<Quality> {
@@ -163,10 +180,12 @@ impl App {
             .unwrap_or(Quality::Fhd);
         let auto_skip = self.setting_value("auto_skip").await? == "true";
         let auto_play_next = self.setting_value("auto_play_next").await? == "true";
+        let streams =
+            self.permitted_streams(&details.card.plugin_id, &entry.episode.streams).await?;
         Ok(PlaybackPlan {
             title,
             title_name: details.card.name.clone(),
-            streams: entry.episode.streams.clone(),
+            streams,
             start_ms: resume_position(entry.watch),
             opening: entry.episode.opening,
             ending: entry.episode.ending,
@@ -176,6 +195,28 @@ impl App {
             auto_skip,
             auto_play_next,
         })
+    }
+
+    /// The streams the player may open: the source's network rule checked on every URL before
+    /// GStreamer sees it, so quality fallback never tries a refused one. When every stream is
+    /// refused, the error names the host and what the user can do.
+    async fn permitted_streams(&self, plugin_id: &str, streams: &[Stream]) -> Result<Vec<Stream>> {
+        let policy = self.returned_url_policy(plugin_id).await?;
+        let mut permitted = Vec::new();
+        let mut refused = None;
+        for stream in streams {
+            match policy.check_resolved(&stream.url).await {
+                Ok(_) => permitted.push(stream.clone()),
+                Err(refusal) => {
+                    tracing::warn!(plugin_id, url = %stream.url, "stream refused: {refusal}");
+                    refused.get_or_insert(refusal);
+                }
+            }
+        }
+        match refused {
+            Some(refusal) if permitted.is_empty() => Err(anyhow!(stream_refused_text(&refusal))),
+            _ => Ok(permitted),
+        }
     }
 
     /// Stores what a [`WatchTracker`] decided.

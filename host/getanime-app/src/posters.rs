@@ -2,11 +2,14 @@
 //! resized once with `image`, and stored in the database so browsing works offline. A missing
 //! or broken poster is a placeholder in the UI, never an error screen.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use getanime_domain::{Poster, TitleId};
+use getanime_plugins::GuardedClient;
+use getanime_storage::PosterToFetch;
 use serde::Serialize;
 
 use crate::{App, now_ms};
@@ -30,22 +33,29 @@ pub struct PosterReport {
 }
 
 impl App {
-    /// Downloads missing or stale posters (at most `limit`).
+    /// Downloads missing or stale posters (at most `limit`), each through its source's network
+    /// rule: a poster URL naming a private or local address is refused unless the user granted
+    /// that host to the source.
     pub async fn refresh_posters(&self, limit: u32) -> Result<PosterReport> {
         let now = now_ms();
         let fresh_after = fresh_after(now);
         let wanted = self.db(move |db| db.posters_to_fetch(CARD, fresh_after, limit)).await?;
         let mut report = PosterReport::default();
         let semaphore = Arc::new(tokio::sync::Semaphore::new(CONCURRENT_DOWNLOADS));
+        let mut clients: HashMap<String, GuardedClient> = HashMap::new();
         let mut tasks = tokio::task::JoinSet::new();
-        for (title, url) in wanted {
-            let (client, semaphore) = (self.http.clone(), Arc::clone(&semaphore));
-            let allowed = self.poster_host_allowed(title, &url).await;
+        for PosterToFetch { title, plugin_id, url } in wanted {
+            let client = match clients.get(&plugin_id) {
+                Some(client) => client.clone(),
+                None => {
+                    let client = self.returned_url_client(&plugin_id, MAX_IMAGE_BYTES).await?;
+                    clients.insert(plugin_id, client.clone());
+                    client
+                }
+            };
+            let semaphore = Arc::clone(&semaphore);
             tasks.spawn(async move {
                 let _permit = semaphore.acquire_owned().await;
-                if let Err(reason) = allowed {
-                    return (title, url, Err(reason));
-                }
                 let result = download_card(&client, &url).await;
                 (title, url, result)
             });
@@ -71,25 +81,6 @@ impl App {
         let fresh_after = fresh_after(now_ms());
         self.db(move |db| db.poster(title, CARD, fresh_after)).await
     }
-
-    /// Posters come from whatever URL a plugin returned, so the host refuses IP-literal hosts
-    /// (loopback, private networks) unless the title's plugin may reach them anyway.
-    async fn poster_host_allowed(&self, title: TitleId, url: &str) -> Result<(), anyhow::Error> {
-        let host = crate::sources::url_host(url).context("not an http(s) URL")?;
-        let is_ip = host.parse::<std::net::IpAddr>().is_ok()
-            || host.starts_with('[')
-            || host == "localhost";
-        if !is_ip {
-            return Ok(());
-        }
-        let details = self.title(title).await?;
-        let reachable = self.reachable_hosts(&details.card.plugin_id).await.unwrap_or_default();
-        if reachable.iter().any(|allowed| allowed.eq_ignore_ascii_case(&host)) {
-            Ok(())
-        } else {
-            bail!("{host} is an address, not a public host, and the plugin may not reach it")
-        }
-    }
 }
 
 /// Posters fetched before this are stale.
@@ -98,15 +89,8 @@ fn fresh_after(now: i64) -> i64 {
 }
 
 /// Downloads an image and turns it into the card JPEG.
-async fn download_card(client: &reqwest::Client, url: &str) -> Result<Vec<u8>> {
-    let mut response = client.get(url).send().await.context("downloading")?.error_for_status()?;
-    let mut bytes = Vec::new();
-    while let Some(chunk) = response.chunk().await.context("downloading")? {
-        if bytes.len() + chunk.len() > MAX_IMAGE_BYTES {
-            bail!("larger than {} MiB", MAX_IMAGE_BYTES >> 20);
-        }
-        bytes.extend_from_slice(&chunk);
-    }
+async fn download_card(client: &GuardedClient, url: &str) -> Result<Vec<u8>> {
+    let bytes = client.get_bytes(url).await.context("downloading")?;
     tokio::task::spawn_blocking(move || card_jpeg(&bytes))
         .await
         .context("the resize task failed")?

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use getanime_domain::PluginRecord;
-use getanime_plugins::{Plugin, PluginConfig};
+use getanime_plugins::{GuardedClient, NetworkPolicy, Plugin, PluginConfig, url_host};
 use getanime_storage::RemovalPolicy;
 
 use crate::{App, now_ms};
@@ -89,7 +89,12 @@ impl App {
             bail!("setting names starting with {GRANT_PREFIX:?} are reserved; use `plugin grant`");
         }
         let (owned_id, owned_key, owned_value) = (id.to_owned(), key.to_owned(), value.to_owned());
-        self.db(move |db| db.set_plugin_setting(&owned_id, &owned_key, &owned_value)).await?;
+        // A setting can change where every URL the source hands over points (a mirror): its
+        // titles get their details, and so their poster and stream URLs, again on the next sync.
+        self.db(move |db| {
+            db.set_plugin_setting_expiring_details(&owned_id, &owned_key, &owned_value)
+        })
+        .await?;
         let Some(host) = url_host(value) else { return Ok(None) };
         let record = self.plugin_record(id).await?;
         let granted = self.granted_hosts(id).await?;
@@ -184,12 +189,22 @@ impl App {
         hosts.extend(self.granted_hosts(id).await?);
         Ok(hosts)
     }
-}
 
-/// The host of an http(s) URL, lower-cased.
-pub(crate) fn url_host(value: &str) -> Option<String> {
-    let url = reqwest::Url::parse(value.trim()).ok()?;
-    matches!(url.scheme(), "http" | "https")
-        .then(|| url.host_str().map(str::to_ascii_lowercase))
-        .flatten()
+    /// The network rule for URLs plugin `id` returned (posters, previews, streams): public
+    /// hosts, and local ones only when the user granted them.
+    pub async fn returned_url_policy(&self, id: &str) -> Result<NetworkPolicy> {
+        let manifest_hosts = self.plugin_record(id).await?.allowed_hosts;
+        let granted = self.granted_hosts(id).await?;
+        Ok(NetworkPolicy::for_returned_urls(&manifest_hosts, &granted))
+    }
+
+    /// An HTTP client for URLs plugin `id` returned, bounded to `max_body_bytes`.
+    pub(crate) async fn returned_url_client(
+        &self,
+        id: &str,
+        max_body_bytes: usize,
+    ) -> Result<GuardedClient> {
+        let policy = self.returned_url_policy(id).await?;
+        Ok(GuardedClient::new(policy, crate::USER_AGENT, crate::HTTP_TIMEOUT, max_body_bytes)?)
+    }
 }

@@ -37,7 +37,11 @@ impl World {
         let app =
             App::open_with_limits(DataPaths::resolve(Some(dir.path().join("data")))?, limits)?;
         let server = FakeServer::start().await?;
-        server.route("/v3/title/updates", fixture("anilibria", "updates_page1.json")?);
+        // The streams' CDN is the fake server too (granted like the API): the host looks up
+        // every stream's name before the player gets it, and tests have no internet.
+        let updates = std::fs::read_to_string(fixture_path("anilibria", "updates_page1.json"))?
+            .replace("cache.libria.fun", &server.address().to_string());
+        server.route("/v3/title/updates", Reply::json(updates));
         server.route("/v3/title/search", fixture("anilibria", "search_alchemist.json")?);
         server.route("/v3/title/schedule", fixture("anilibria", "schedule.json")?);
         server.route("/v3/title?id=9432", fixture("anilibria", "title_9432.json")?);
@@ -243,6 +247,88 @@ async fn posters_are_downloaded_resized_and_cached() -> Result<()> {
         "fresh posters are not fetched again"
     );
     assert!(world.app.poster(TitleId(999_999)).await?.is_none());
+    Ok(())
+}
+
+/// A source whose API (127.0.0.1, granted) names its posters, previews and streams on
+/// `localhost`: a name resolving to a local address the user did not grant. The host requests
+/// none of them (a probe server there sees nothing) during sync, poster refresh and play, and
+/// says why; once the user grants `localhost`, the same URLs work.
+#[tokio::test]
+async fn returned_urls_on_an_ungranted_local_name_are_never_requested() -> Result<()> {
+    let world = World::new().await?;
+    let probe = FakeServer::start().await?;
+    let on_probe = format!("localhost:{}", probe.address().port());
+    for (route, name) in
+        [("/v3/title/updates", "updates_page1.json"), ("/v3/title?id=9432", "title_9432.json")]
+    {
+        let body = std::fs::read_to_string(fixture_path("anilibria", name))?
+            .replace("cache.libria.fun", &on_probe);
+        world.server.route(route, Reply::json(body));
+    }
+    world.install_anilibria().await?;
+    world
+        .app
+        .set_plugin_setting("anilibria", "media_host", &format!("http://{on_probe}/media"))
+        .await?;
+    world.sync().await?;
+    let movie = world.title("9612").await?;
+    let poster = movie.card.poster_url.clone().context("the title has a poster")?;
+    assert!(poster.starts_with(&format!("http://{on_probe}/")), "{poster}");
+    let preview = movie.episodes[0].episode.preview_url.clone();
+    assert!(preview.is_none_or(|url| url.contains(&on_probe)));
+    let path = poster.strip_prefix(&format!("http://{on_probe}")).context("the poster path")?;
+    probe.route(path, Reply::new(200, "image/png", poster_png()));
+
+    let report = world.app.refresh_posters(100).await?;
+    assert_eq!(report.stored, 0, "{report:?}");
+    assert!(
+        report
+            .failed
+            .iter()
+            .all(|failure| failure.contains("localhost is a private or local address")),
+        "{report:?}"
+    );
+    let number = movie.episodes[0].episode.number;
+    let refused = world.app.plan_playback(movie.card.id, number).await;
+    let error = format!("{:#}", refused.err().context("the streams are refused")?);
+    assert_eq!(
+        error,
+        "the source points at a private address (localhost); grant it in Sources if you trust it"
+    );
+    assert_eq!(probe.requests(), Vec::<String>::new(), "nothing reached the probe");
+
+    world.app.grant_host("anilibria", "localhost").await?;
+    let report = world.app.refresh_posters(100).await?;
+    assert!(report.stored >= 1, "{report:?}");
+    assert!(world.app.poster(movie.card.id).await?.is_some());
+    let plan = world.app.plan_playback(movie.card.id, number).await?;
+    assert_eq!(plan.streams.len(), movie.episodes[0].episode.streams.len());
+    assert!(probe.requests().contains(&path.to_owned()), "{:?}", probe.requests());
+    Ok(())
+}
+
+/// A mirror change (`media_host`, `base_url`) reaches every stored poster and stream URL on
+/// the next sync, not only the titles the source happens to change.
+#[tokio::test]
+async fn a_mirror_change_moves_every_stored_url_on_the_next_sync() -> Result<()> {
+    let world = World::new().await?;
+    world.install_anilibria().await?;
+    world.sync().await?;
+    let old_poster = world.title("9612").await?.card.poster_url.context("a poster")?;
+    assert!(old_poster.contains("/media/"), "{old_poster}");
+
+    let mirror = format!("{}/mirror", world.server.base_url());
+    world.app.set_plugin_setting("anilibria", "media_host", &mirror).await?;
+    world.sync().await?;
+    let after = world.title("9612").await?;
+    let new_poster = after.card.poster_url.clone().context("a poster")?;
+    assert!(new_poster.starts_with(&format!("{mirror}/")), "{new_poster}");
+    // Previews come only with the details, which were fresh: the setting change expired them.
+    let previews: Vec<String> =
+        after.episodes.iter().filter_map(|entry| entry.episode.preview_url.clone()).collect();
+    assert!(!previews.is_empty(), "the fixture has previews");
+    assert!(previews.iter().all(|url| url.starts_with(&format!("{mirror}/"))), "{previews:?}");
     Ok(())
 }
 

@@ -140,6 +140,10 @@ pub enum ProviderError {
     RateLimited,
     #[error("the source answered something unexpected: {0}")]
     Parse(String),
+    /// The answer ended before its data did (a dropped connection, a proxy); the detail is for
+    /// the log, the words are for the user.
+    #[error("the answer was cut off; the library keeps what it had")]
+    CutOff(String),
     #[error("the source does not offer this")]
     Unsupported,
     #[error("{0}")]

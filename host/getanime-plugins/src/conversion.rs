@@ -83,11 +83,18 @@ fn torrent(torrent: wit::Torrent) -> domain::Torrent {
     }
 }
 
+/// How the SDK begins a `parse` error for JSON that ended early (`http::ANSWER_CUT_OFF` in
+/// `getanime-provider-sdk`; the plugin tests check that the two agree).
+const ANSWER_CUT_OFF: &str = "answer cut off";
+
 pub(crate) fn provider_error(error: wit::ProviderError) -> domain::ProviderError {
     match error {
         wit::ProviderError::Network(message) => domain::ProviderError::Network(message),
         wit::ProviderError::NotFound => domain::ProviderError::NotFound,
         wit::ProviderError::RateLimited => domain::ProviderError::RateLimited,
+        wit::ProviderError::Parse(message) if message.starts_with(ANSWER_CUT_OFF) => {
+            domain::ProviderError::CutOff(message)
+        }
         wit::ProviderError::Parse(message) => domain::ProviderError::Parse(message),
         wit::ProviderError::Unsupported => domain::ProviderError::Unsupported,
         wit::ProviderError::Other(message) => domain::ProviderError::Other(message),

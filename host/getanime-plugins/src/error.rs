@@ -34,10 +34,22 @@ pub enum Error {
     OutputTooLarge { id: String, limit_mib: usize },
     #[error("plugin {id} crashed: {reason}")]
     Trap { id: String, reason: String },
-    #[error("plugin {id} failed: {error}")]
-    Provider { id: String, error: getanime_domain::ProviderError },
+    /// The source itself failed; `name` is how the user knows it ("AniLibria").
+    #[error("{}", provider_failure(name, error))]
+    Provider { id: String, name: String, error: getanime_domain::ProviderError },
     #[error("cannot start the plugin runtime: {0}")]
     Runtime(String),
+}
+
+/// How a source's failure reads: "AniLibria failed: the source is unreachable: …", and for an
+/// answer cut off, plain words without the parser's detail (which went to the log).
+fn provider_failure(name: &str, error: &getanime_domain::ProviderError) -> String {
+    match error {
+        getanime_domain::ProviderError::CutOff(_) => {
+            format!("{name}'s answer was cut off; the library keeps what it had")
+        }
+        other => format!("{name} failed: {other}"),
+    }
 }
 
 /// Result of plugin operations.

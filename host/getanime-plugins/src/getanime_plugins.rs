@@ -15,11 +15,15 @@ mod cache;
 mod conversion;
 mod error;
 mod host_api;
+mod network;
 mod package;
 mod registry;
 mod runtime;
 
 pub use error::{Error, Result};
+pub use network::{
+    FetchError, Fetched, GuardedClient, NetworkPolicy, Refusal, is_public, url_host,
+};
 pub use package::{
     COMPONENT_FILE, MANIFEST_FILE, Package, parse_manifest, read_manifest, sha256_hex,
 };

@@ -316,7 +316,13 @@ impl Plugin {
         let id = self.manifest.id.clone();
         match &store.data().denied_host {
             Some(host) => Error::CapabilityDenied { id, host: host.clone() },
-            None => Error::Provider { id, error: conversion::provider_error(error) },
+            None => {
+                let error = conversion::provider_error(error);
+                if let getanime_domain::ProviderError::CutOff(detail) = &error {
+                    tracing::warn!(plugin_id = %id, "{detail}");
+                }
+                Error::Provider { id, name: self.manifest.name.clone(), error }
+            }
         }
     }
 
@@ -342,7 +348,6 @@ pub(crate) struct PluginState {
     stdout: MemoryOutputPipe,
     stderr: MemoryOutputPipe,
     pub(crate) host: Arc<HostContext>,
-    pub(crate) host_id: String,
     /// The last host a fetch was refused for, if any.
     pub(crate) denied_host: Option<String>,
 }
@@ -367,7 +372,6 @@ impl PluginState {
             stdout,
             stderr,
             host,
-            host_id: String::new(),
             denied_host: None,
         }
     }
@@ -379,7 +383,7 @@ impl Drop for PluginState {
             let contents = pipe.contents();
             let text = String::from_utf8_lossy(&contents);
             for line in text.lines().filter(|line| !line.trim().is_empty()) {
-                tracing::info!(target: "plugin", plugin_id = %self.host_id, stream, "{line}");
+                tracing::info!(target: "plugin", plugin_id = %self.host.plugin_id, stream, "{line}");
             }
         }
     }

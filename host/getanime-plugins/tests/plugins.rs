@@ -9,6 +9,42 @@ use anyhow::{Context, Result, bail};
 use getanime_plugins::{Error, Plugin, PluginConfig, PluginRegistry, PluginRuntime, RuntimeLimits};
 use getanime_testkit::{FakeServer, Reply, built_plugin};
 
+/// Everything this test binary logs, for tests that check what reaches the log.
+fn captured_log() -> String {
+    static LOG: std::sync::OnceLock<SharedBuffer> = std::sync::OnceLock::new();
+    let buffer = LOG.get_or_init(|| {
+        let buffer = SharedBuffer::default();
+        let writer = buffer.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_ansi(false)
+            .with_max_level(tracing::Level::INFO)
+            .with_writer(move || writer.clone())
+            .finish();
+        if let Err(error) = tracing::subscriber::set_global_default(subscriber) {
+            panic!("cannot capture the log: {error}");
+        }
+        buffer
+    });
+    let bytes = buffer.0.lock().map(|bytes| bytes.clone()).unwrap_or_default();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+#[derive(Clone, Default)]
+struct SharedBuffer(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for SharedBuffer {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut buffer) = self.0.lock() {
+            buffer.extend_from_slice(bytes);
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 fn package_dir(id: &str) -> Result<PathBuf> {
     built_plugin(id)
 }
@@ -53,6 +89,23 @@ mod calls {
         assert_eq!(page.page, 3);
         let names: Vec<&str> = page.items.iter().map(|title| title.summary.name.as_str()).collect();
         assert_eq!(names, ["First", "Second"]);
+        Ok(())
+    }
+
+    /// What a plugin prints goes to the log, line by line, with the plugin's id.
+    #[tokio::test]
+    async fn a_plugins_printed_lines_are_logged_with_its_id() -> Result<()> {
+        captured_log();
+        let runtime = PluginRuntime::new(limits())?;
+        let plugin = load_test_provider(&runtime)?;
+        plugin.search("print hello-from-the-guest", 1).await?;
+        let log = captured_log();
+        let lines: Vec<&str> =
+            log.lines().filter(|line| line.contains("hello-from-the-guest")).collect();
+        assert_eq!(lines.len(), 2, "stdout and stderr: {log}");
+        for line in lines {
+            assert!(line.contains("plugin_id=test-provider"), "{line}");
+        }
         Ok(())
     }
 
@@ -274,6 +327,49 @@ mod http {
             "status 200"
         );
         assert!(server.requests().len() == 1, "the refused fetch never reached the server");
+        Ok(())
+    }
+}
+
+/// The host's own client for URLs a plugin returned: the same rule as `fetch`.
+mod guarded_client {
+    use super::*;
+    use getanime_plugins::{FetchError, GuardedClient, NetworkPolicy, Refusal};
+
+    fn client(granted: &[&str]) -> Result<GuardedClient> {
+        let granted: Vec<String> = granted.iter().map(|host| (*host).to_owned()).collect();
+        let policy = NetworkPolicy::for_returned_urls(&["127.0.0.1".to_owned()], &granted);
+        Ok(GuardedClient::new(policy, "getanime-test", Duration::from_secs(5), 1 << 20)?)
+    }
+
+    /// A redirect is checked hop by hop: from a trusted address to a local name nobody granted
+    /// is refused before anything is sent there; granted, it is followed.
+    #[tokio::test]
+    async fn a_redirect_to_an_ungranted_local_name_is_refused() -> Result<()> {
+        let probe = FakeServer::start().await?;
+        probe.route("/secret", Reply::json("{}"));
+        let server = FakeServer::start().await?;
+        let target = format!("http://localhost:{}/secret", probe.address().port());
+        server.route("/poster.jpg", Reply::redirect(&target));
+        let url = format!("{}/poster.jpg", server.base_url());
+
+        let error = client(&[])?.get_bytes(&url).await.err().context("refused")?;
+        assert_eq!(error, FetchError::Refused(Refusal::LocalAddress { host: "localhost".into() }));
+        assert!(probe.requests().is_empty(), "{:?}", probe.requests());
+
+        assert_eq!(client(&["localhost"])?.get_bytes(&url).await?, b"{}");
+        assert_eq!(probe.requests(), ["/secret"]);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn bodies_are_bounded_and_only_http_is_spoken() -> Result<()> {
+        let server = FakeServer::start().await?;
+        server.route("/big", Reply::json(vec![b' '; 2 << 20]));
+        let error = client(&[])?.get_bytes(&format!("{}/big", server.base_url())).await;
+        assert!(matches!(error, Err(FetchError::TooLarge { .. })), "{error:?}");
+        let error = client(&[])?.get_bytes("file:///etc/passwd").await;
+        assert!(matches!(error, Err(FetchError::Refused(Refusal::Scheme { .. }))), "{error:?}");
         Ok(())
     }
 }
@@ -645,6 +741,34 @@ mod sources {
             matches!(&error, Error::Provider { error: ProviderError::Network(message), .. } if message.contains("too large")),
             "{error}"
         );
+        Ok(())
+    }
+
+    /// A real answer cut off mid-way (a dropped connection): the user reads plain words, the
+    /// parser's detail goes to the log.
+    #[tokio::test]
+    async fn an_answer_cut_off_midway_is_said_in_plain_words() -> Result<()> {
+        for (id, route, name, root) in [
+            ("anilibria", "/v3/title/updates", "updates_page1.json", "/v3"),
+            ("aniliberty", "/api/v1/anime/releases/latest", "releases_latest.json", "/api/v1"),
+        ] {
+            let whole = std::fs::read(getanime_testkit::fixture_path(id, name))?;
+            let server = FakeServer::start().await?;
+            server.route(route, Reply::json(whole[..whole.len() / 2].to_vec()));
+            let runtime = PluginRuntime::new(limits())?;
+            let plugin = load_source(&runtime, id, format!("{}{root}", server.base_url()))?;
+            let error = plugin.latest(1).await.err().context("half an answer is an error")?;
+            assert!(
+                matches!(&error, Error::Provider { error: ProviderError::CutOff(detail), .. } if detail.contains("EOF")),
+                "{error:?}"
+            );
+            let source = plugin.manifest().name.clone();
+            assert_eq!(
+                error.to_string(),
+                format!("{source}'s answer was cut off; the library keeps what it had")
+            );
+            assert!(captured_log().contains("EOF while parsing"), "the detail is in the log");
+        }
         Ok(())
     }
 

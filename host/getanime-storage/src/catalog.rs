@@ -452,6 +452,10 @@ fn upsert_title(
         search_text.push_str(&fold_for_search(name));
     }
     let details_fetched_at = title.details_complete.then_some(fetched_at);
+    let previous_poster: Option<Option<String>> = transaction
+        .prepare_cached("SELECT poster_url FROM titles WHERE plugin_id = ?1 AND source_id = ?2")?
+        .query_row(params![plugin_id, summary.source_id], |row| row.get(0))
+        .optional()?;
     let id: i64 = transaction.query_row(
         "INSERT INTO titles (plugin_id, source_id, name, name_original, alt_names, search_text, description, kind, \
              status, year, release_weekday, episodes_total, poster_url, source_updated_at, fetched_at, details_fetched_at) \
@@ -489,6 +493,13 @@ fn upsert_title(
         ],
         |row| row.get(0),
     )?;
+    // A poster cached from another URL (a mirror change, a new picture) is fetched again; the
+    // old image stays on screen until the new one arrives.
+    if let (Some(Some(previous)), Some(current)) = (&previous_poster, &summary.poster_url)
+        && previous != current
+    {
+        transaction.execute("UPDATE posters SET fetched_at = 0 WHERE title_id = ?1", [id])?;
+    }
     if !title.genres.is_empty() || title.details_complete {
         transaction.execute("DELETE FROM title_genres WHERE title_id = ?1", [id])?;
         let mut insert = transaction.prepare_cached(

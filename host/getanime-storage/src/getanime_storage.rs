@@ -23,6 +23,7 @@ use rusqlite::{Connection, OpenFlags};
 pub use catalog::SyncState;
 pub use error::{Error, Result};
 pub use plugins::RemovalPolicy;
+pub use posters::PosterToFetch;
 pub use schema::SchemaVersion;
 
 /// How long a writer waits for another connection's lock before giving up.

@@ -145,6 +145,43 @@ impl Database {
         Ok(())
     }
 
+    /// Sets a setting that shapes what the plugin returns (an API root, a media host) and, when
+    /// the value changed, marks every title of the plugin for a details refresh in the same
+    /// transaction, so the next sync replaces the URLs built from the old value. Returns whether
+    /// the value changed.
+    pub fn set_plugin_setting_expiring_details(
+        &mut self,
+        id: &str,
+        key: &str,
+        value: &str,
+    ) -> Result<bool> {
+        if self.plugin(id)?.is_none() {
+            return Err(Error::NotFound { what: "plugin", id: id.to_owned() });
+        }
+        let transaction = self.connection.transaction()?;
+        let previous: Option<String> = transaction
+            .query_row(
+                "SELECT value FROM plugin_settings WHERE plugin_id = ?1 AND key = ?2",
+                params![id, key],
+                |row| row.get(0),
+            )
+            .optional()?;
+        let changed = previous.as_deref() != Some(value);
+        if changed {
+            transaction.execute(
+                "INSERT INTO plugin_settings (plugin_id, key, value) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT (plugin_id, key) DO UPDATE SET value = excluded.value",
+                params![id, key, value],
+            )?;
+            transaction.execute(
+                "UPDATE titles SET details_fetched_at = NULL WHERE plugin_id = ?1",
+                params![id],
+            )?;
+        }
+        transaction.commit()?;
+        Ok(changed)
+    }
+
     /// A plugin's setting overrides.
     pub fn plugin_settings(&self, id: &str) -> Result<BTreeMap<String, String>> {
         let mut statement = self

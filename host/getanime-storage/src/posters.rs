@@ -5,6 +5,15 @@ use rusqlite::{OptionalExtension, params};
 
 use crate::{Database, Error, Result};
 
+/// One poster the cache should download: whose, and from where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PosterToFetch {
+    pub title: TitleId,
+    /// The source that named the URL; its network rule applies to the download.
+    pub plugin_id: String,
+    pub url: String,
+}
+
 impl Database {
     /// Stores (or replaces) one size variant of a title's poster.
     pub fn put_poster(
@@ -54,21 +63,25 @@ impl Database {
     }
 
     /// Titles with a poster URL whose `size` variant is missing or was fetched before
-    /// `fresh_after`: the poster cache's work list.
+    /// `fresh_after` (or from another URL than the title names now): the poster cache's work list.
     pub fn posters_to_fetch(
         &self,
         size: &str,
         fresh_after: UnixMillis,
         limit: u32,
-    ) -> Result<Vec<(TitleId, String)>> {
+    ) -> Result<Vec<PosterToFetch>> {
         let mut statement = self.connection.prepare_cached(
-            "SELECT t.id, t.poster_url FROM titles t LEFT JOIN posters p ON p.title_id = t.id AND p.size = ?1 \
+            "SELECT t.id, t.plugin_id, t.poster_url FROM titles t LEFT JOIN posters p ON p.title_id = t.id AND p.size = ?1 \
              WHERE t.poster_url IS NOT NULL AND (p.fetched_at IS NULL OR p.fetched_at < ?2) \
              ORDER BY t.source_updated_at DESC LIMIT ?3",
         )?;
         let rows = statement
             .query_map(params![size, fresh_after, limit], |row| {
-                Ok((TitleId(row.get(0)?), row.get(1)?))
+                Ok(PosterToFetch {
+                    title: TitleId(row.get(0)?),
+                    plugin_id: row.get(1)?,
+                    url: row.get(2)?,
+                })
             })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)

@@ -7,7 +7,7 @@ use getanime_domain::{
     BrowseQuery, BrowseSort, Episode, EpisodeId, PluginRecord, ProfileId, Quality, Rating,
     ScheduleDay, SkipRange, Stream, Title, TitleSummary, Torrent,
 };
-use getanime_storage::{Database, Error, RemovalPolicy};
+use getanime_storage::{Database, Error, PosterToFetch, RemovalPolicy};
 
 const PLUGIN: &str = "anilibria";
 const NOW: i64 = 1_700_000_000_000;
@@ -775,6 +775,38 @@ mod plugins {
         Ok(())
     }
 
+    /// Changing a setting (a mirror's `base_url`) marks the plugin's titles for a details
+    /// refresh at once; setting the same value again, or another plugin's, does not.
+    #[test]
+    fn a_changed_setting_expires_the_plugins_details() -> Result<()> {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        db.register_plugin(&plugin(PLUGIN))?;
+        db.register_plugin(&plugin("other"))?;
+        db.upsert_title(PLUGIN, &title("1", "One", &[1.0]), NOW)?;
+        db.upsert_title("other", &title("2", "Two", &[1.0]), NOW)?;
+        let stale = |db: &Database, plugin: &str| -> Result<usize> {
+            Ok(db.stale_titles(plugin, NOW - 1, 10)?.len())
+        };
+        assert_eq!((stale(&db, PLUGIN)?, stale(&db, "other")?), (0, 0));
+
+        assert!(db.set_plugin_setting_expiring_details(PLUGIN, "base_url", "https://m1/v3")?);
+        assert_eq!((stale(&db, PLUGIN)?, stale(&db, "other")?), (1, 0));
+        assert_eq!(
+            db.plugin_settings(PLUGIN)?.get("base_url").map(String::as_str),
+            Some("https://m1/v3")
+        );
+
+        db.upsert_title(PLUGIN, &title("1", "One", &[1.0]), NOW)?;
+        assert!(!db.set_plugin_setting_expiring_details(PLUGIN, "base_url", "https://m1/v3")?);
+        assert_eq!(stale(&db, PLUGIN)?, 0, "the same value again expires nothing");
+        assert!(matches!(
+            db.set_plugin_setting_expiring_details("nope", "k", "v"),
+            Err(Error::NotFound { .. })
+        ));
+        Ok(())
+    }
+
     #[test]
     fn removing_a_plugin_keeps_watched_and_rated_titles_by_default() -> Result<()> {
         let dir = TestDir::new()?;
@@ -858,7 +890,11 @@ mod posters {
         assert_eq!(db.poster(id, "card", NOW)?, None);
         assert_eq!(
             db.posters_to_fetch("card", NOW, 10)?,
-            vec![(id, "https://static.example/posters/1.jpg".to_owned())]
+            vec![PosterToFetch {
+                title: id,
+                plugin_id: PLUGIN.to_owned(),
+                url: "https://static.example/posters/1.jpg".to_owned()
+            }]
         );
 
         db.put_poster(id, "card", "image/jpeg", &[0xff, 0xd8, 0xff], NOW)?;
@@ -880,6 +916,34 @@ mod posters {
             Err(Error::NotFound { .. })
         ));
         assert_eq!(db.poster(without, "card", NOW)?, None);
+        Ok(())
+    }
+
+    /// A mirror change gives a title a new poster URL: the picture cached from the old one is
+    /// fetched again (and shown until then); the same URL again changes nothing.
+    #[test]
+    fn a_poster_from_another_url_is_fetched_again() -> Result<()> {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        let id = db.upsert_title(PLUGIN, &title("1", "One", &[]), NOW)?;
+        db.put_poster(id, "card", "image/jpeg", &[0xff, 0xd8, 0xff], NOW)?;
+        db.upsert_title(PLUGIN, &title("1", "One", &[]), NOW)?;
+        assert!(db.posters_to_fetch("card", NOW - 1, 10)?.is_empty(), "same URL: still fresh");
+
+        let moved = Title {
+            summary: TitleSummary {
+                poster_url: Some("https://mirror.example/posters/1.jpg".to_owned()),
+                ..title("1", "One", &[]).summary
+            },
+            ..title("1", "One", &[])
+        };
+        db.upsert_title(PLUGIN, &moved, NOW)?;
+        let wanted = db.posters_to_fetch("card", NOW - 1, 10)?;
+        assert_eq!(
+            wanted.iter().map(|poster| poster.url.as_str()).collect::<Vec<_>>(),
+            ["https://mirror.example/posters/1.jpg"]
+        );
+        assert!(db.poster(id, "card", 0)?.is_some(), "the old picture stays until replaced");
         Ok(())
     }
 }

@@ -1,6 +1,7 @@
 //! `getanime play`: plays an episode headless (sound, progress on the terminal) with the same
 //! player and watch tracking the TV UI uses; the position is saved as it goes.
 
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::Duration;
 
 use anyhow::{Result, bail};
@@ -42,11 +43,16 @@ pub async fn play(
     let episode = plan.episode.id;
     let mut last = (0, None);
     loop {
-        let event = tokio::task::block_in_place(|| {
-            player.events().recv_timeout(Duration::from_millis(500))
-        });
-        let Ok(event) = event else { continue };
+        let event = tokio::task::block_in_place(|| next_event(player.events()));
         let now = chrono::Utc::now().timestamp_millis();
+        let event = match event {
+            Ok(Some(event)) => event,
+            Ok(None) => continue,
+            Err(error) => {
+                app.apply_watch_actions(episode, tracker.on_stop(last.0, last.1, now)).await?;
+                return Err(error);
+            }
+        };
         match event {
             PlayerEvent::Position { position_ms, duration_ms } => {
                 last = (position_ms, duration_ms);
@@ -76,5 +82,30 @@ pub async fn play(
             }
             _ => {}
         }
+    }
+}
+
+/// The next player event, `None` after half a second without one. A closed channel means the
+/// player thread is gone: an error, not a reason to poll again (which spun a core at 100 %).
+fn next_event(events: &Receiver<PlayerEvent>) -> Result<Option<PlayerEvent>> {
+    match events.recv_timeout(Duration::from_millis(500)) {
+        Ok(event) => Ok(Some(event)),
+        Err(RecvTimeoutError::Timeout) => Ok(None),
+        Err(RecvTimeoutError::Disconnected) => bail!("the player stopped unexpectedly"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_player_that_went_away_ends_the_loop() {
+        let (sender, events) = std::sync::mpsc::channel();
+        sender.send(PlayerEvent::EndOfStream).unwrap_or_else(|error| panic!("{error}"));
+        assert!(matches!(next_event(&events), Ok(Some(PlayerEvent::EndOfStream))));
+        drop(sender);
+        let error = next_event(&events).err().map(|error| error.to_string());
+        assert_eq!(error.as_deref(), Some("the player stopped unexpectedly"));
     }
 }

@@ -186,8 +186,7 @@ fn message(body: &[u8]) -> String {
 }
 
 fn decode(body: &[u8]) -> Result<Value, ProviderError> {
-    serde_json::from_slice(body)
-        .map_err(|error| ProviderError::Parse(format!("invalid JSON from AniLiberty: {error}")))
+    serde_json::from_slice(body).map_err(|error| http::json_error("AniLiberty", &error))
 }
 
 /// The items of a list answer, with the current page and page count when the envelope says.

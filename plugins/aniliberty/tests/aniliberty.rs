@@ -282,8 +282,8 @@ mod tolerance {
         check_page(
             r#"[{"id": 1, "name": {"main": "Cut"#,
             expect![[r#"
-            error ProviderError::Parse("invalid JSON from AniLiberty: EOF while parsing a string at line 1 column 32")
-        "#]],
+                error ProviderError::Parse("answer cut off: the JSON from AniLiberty ends early (EOF while parsing a string at line 1 column 32)")
+            "#]],
         );
         check_page(
             "42",

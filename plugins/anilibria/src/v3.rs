@@ -211,8 +211,7 @@ pub fn source_error(_status: u16, body: &[u8]) -> Option<ProviderError> {
 }
 
 fn decode<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, ProviderError> {
-    serde_json::from_slice(body)
-        .map_err(|error| ProviderError::Parse(format!("invalid JSON from AniLibria: {error}")))
+    serde_json::from_slice(body).map_err(|error| http::json_error("AniLibria", &error))
 }
 
 /// `title/updates` and `title/search`: the `{list, pagination}` envelope (or a bare array).

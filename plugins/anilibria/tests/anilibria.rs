@@ -415,14 +415,14 @@ mod tolerance {
         check_page(
             r#"{"list": [{"id": 1, "names": {"ru": "Cut"#,
             expect![[r#"
-            error ProviderError::Parse("invalid JSON from AniLibria: EOF while parsing a string at line 1 column 40")
-        "#]],
+                error ProviderError::Parse("answer cut off: the JSON from AniLibria ends early (EOF while parsing a string at line 1 column 40)")
+            "#]],
         );
         check_page(
             b"[1, 2",
             expect![[r#"
-            error ProviderError::Parse("invalid JSON from AniLibria: EOF while parsing a list at line 1 column 5")
-        "#]],
+                error ProviderError::Parse("answer cut off: the JSON from AniLibria ends early (EOF while parsing a list at line 1 column 5)")
+            "#]],
         );
         check_page(
             r#""just a string""#,

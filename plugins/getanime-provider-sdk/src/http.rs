@@ -5,6 +5,22 @@ use serde::de::DeserializeOwned;
 use crate::ProviderError;
 use crate::bindings::getanime::provider::host::{self, HttpError, HttpRequest, HttpResponse};
 
+/// How a `parse` error begins when the body ended before the JSON did (a dropped connection, a
+/// proxy cutting the answer): the host recognises it and tells the user in plain words
+/// (`getanime_plugins` conversion, `ANSWER_CUT_OFF` there), keeping the detail for the log.
+pub const ANSWER_CUT_OFF: &str = "answer cut off";
+
+/// The `parse` error for JSON that `source` answered and serde could not read.
+pub fn json_error(source: &str, error: &serde_json::Error) -> ProviderError {
+    if error.is_eof() {
+        ProviderError::Parse(format!(
+            "{ANSWER_CUT_OFF}: the JSON from {source} ends early ({error})"
+        ))
+    } else {
+        ProviderError::Parse(format!("invalid JSON from {source}: {error}"))
+    }
+}
+
 /// How much of a body is quoted in error messages.
 const QUOTE_LIMIT: usize = 200;
 
@@ -54,8 +70,9 @@ fn status_error(url: &str, status: u16, body: &[u8]) -> Result<(), ProviderError
 
 /// Decodes JSON, with the start of the body in the error when it is not JSON.
 pub fn decode_json<T: DeserializeOwned>(url: &str, body: &[u8]) -> Result<T, ProviderError> {
-    serde_json::from_slice(body).map_err(|error| {
-        ProviderError::Parse(format!("{url} did not answer valid JSON ({error}): {}", quote(body)))
+    serde_json::from_slice(body).map_err(|error| match json_error(url, &error) {
+        ProviderError::Parse(detail) => ProviderError::Parse(format!("{detail}: {}", quote(body))),
+        other => other,
     })
 }
 

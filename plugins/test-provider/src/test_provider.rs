@@ -142,6 +142,11 @@ impl Provider for TestProvider {
                 }
                 Ok(one_title_page(&format!("fetched {ok}")))
             }
+            "print" => {
+                println!("{argument}");
+                eprintln!("{argument} (stderr)");
+                Ok(one_title_page("printed"))
+            }
             "setting" => {
                 let value = getanime_provider_sdk::setting(argument);
                 Ok(one_title_page(value.as_deref().unwrap_or("(unset)")))

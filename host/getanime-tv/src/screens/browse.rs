@@ -1,8 +1,10 @@
 //! The Browse screen: the whole library as a lazily loaded poster grid with filters.
 
+use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
+use getanime_app::domain::TitleId;
 use slint::{ComponentHandle, ModelRc};
 
 use super::grid::BrowseCards;
@@ -73,20 +75,15 @@ impl Screens {
                 let Some(model) = model.upgrade() else { return };
                 match loaded {
                     Ok((cards, posters)) => {
-                        let found = cards_model(&cards, posters);
+                        let found: HashMap<TitleId, Card> = cards
+                            .iter()
+                            .map(|card| card.id)
+                            .zip(cards_model(&cards, posters))
+                            .collect();
                         // In the page's order; a title gone meanwhile stays a blank card.
                         let cards = ids
                             .iter()
-                            .map(|id| {
-                                found
-                                    .iter()
-                                    .find(|card| i64::from(card.title_id) == id.0)
-                                    .cloned()
-                                    .unwrap_or_else(|| Card {
-                                        title_id: id.0 as i32,
-                                        ..Card::default()
-                                    })
-                            })
+                            .map(|id| found.get(id).cloned().unwrap_or_default())
                             .collect();
                         model.deliver(page, cards);
                     }

@@ -79,7 +79,7 @@ impl Model for BrowseCards {
     }
 
     fn row_data(&self, row: usize) -> Option<Card> {
-        let id = *self.ids.get(row)?;
+        self.ids.get(row)?;
         let page = row / PAGE;
         if let Some(card) = self.pages.borrow().get(&page).and_then(|cards| cards.get(row % PAGE)) {
             return Some(card.clone());
@@ -88,7 +88,7 @@ impl Model for BrowseCards {
             (self.loader)(self.this.clone(), page, self.page_ids(page));
         }
         // A placeholder until the page arrives (the same size, so nothing jumps).
-        Some(Card { title_id: id.0 as i32, ..Card::default() })
+        Some(Card::default())
     }
 
     fn model_tracker(&self) -> &dyn ModelTracker {

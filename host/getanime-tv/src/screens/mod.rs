@@ -118,8 +118,11 @@ pub fn run_ui(paths: DataPaths, smoke: Smoke) -> Result<()> {
         for_skip.navigator.borrow_mut().set_skip_available(available);
     });
     window.global::<Ui>().on_now_playing(move |episode| {
-        tracing::info!(episode, "auto-play moved on");
-        for_next.navigator.borrow_mut().replace_player_episode(f64::from(episode));
+        tracing::info!(%episode, "auto-play moved on");
+        match episode.parse::<f64>() {
+            Ok(number) => for_next.navigator.borrow_mut().replace_player_episode(number),
+            Err(error) => tracing::error!(%episode, "not an episode number: {error}"),
+        }
     });
     let sync_at_start = !smoke.no_sync && smoke.demo.is_none();
     screens.load_home(sync_at_start);
@@ -356,7 +359,6 @@ impl Screens {
                 let mut card_of = |card: &TitleCard, subtitle: String, progress: f32| {
                     let poster = posters.next().flatten();
                     Card {
-                        title_id: card.id.0 as i32,
                         name: card.name.clone().into(),
                         subtitle: subtitle.into(),
                         has_poster: poster.is_some(),
@@ -772,7 +774,7 @@ fn playback_session(
             ui.set_player_countdown(SharedString::new());
             ui.set_player_note(SharedString::new());
             ui.set_player_progress(0.0);
-            ui.invoke_now_playing(next as f32);
+            ui.invoke_now_playing(next.to_string().into());
         });
     }
     Ok(())
@@ -1001,7 +1003,6 @@ fn cards_model(
         .iter()
         .zip(posters)
         .map(|(card, poster)| Card {
-            title_id: card.id.0 as i32,
             name: card.name.clone().into(),
             subtitle: card.plugin_id.clone().into(),
             has_poster: poster.is_some(),
