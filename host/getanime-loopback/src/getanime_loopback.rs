@@ -1,9 +1,11 @@
-//! A small real HTTP server on 127.0.0.1. The offline demo serves its catalog and media with it,
-//! and tests use it as a fake API (no internet, ever). Routes map a request path (and query) to a
+//! A real HTTP server on 127.0.0.1. The offline demo serves its catalog and media with it, and
+//! tests use it as a fake API (no internet, ever). Routes map a request path (and query) to a
 //! canned [`Reply`], directories are served under a prefix, and every request is logged so tests
 //! can count calls.
 //!
-//! Deliberately small: HTTP/1.1, GET only, `Connection: close`, loopback only. It runs on the
+//! HTTP is axum's (hyper underneath); directories are tower-http's `ServeDir`, so HLS clients
+//! get HEAD, byte ranges and percent-decoded paths, and `..` never leaves the directory. What is
+//! ours is only the fake-API part: canned replies, delays, the request log. It runs on the
 //! caller's tokio runtime or, with [`LoopbackServer::start_in_background`], on its own thread.
 
 use std::collections::HashMap;
@@ -13,8 +15,12 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use tokio::net::TcpListener;
+use tower_http::services::ServeDir;
 
 /// What the server answers to one route.
 #[derive(Debug, Clone)]
@@ -79,13 +85,37 @@ struct Routes {
     dirs: Vec<(String, PathBuf)>,
 }
 
+/// What the request handler shares.
+#[derive(Clone)]
+struct Shared {
+    routes: Arc<Mutex<Routes>>,
+    requests: Arc<Mutex<Vec<String>>>,
+}
+
 /// A running fake server. Dropping it stops it.
 pub struct LoopbackServer {
     address: SocketAddr,
-    routes: Arc<Mutex<Routes>>,
-    requests: Arc<Mutex<Vec<String>>>,
-    _stop: tokio::sync::oneshot::Sender<()>,
+    shared: Shared,
+    _stop: Stop,
     _thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// Stops serving when dropped: aborts the accept loop on the caller's runtime, or ends the
+/// background thread's runtime.
+enum Stop {
+    Task(tokio::task::AbortHandle),
+    Thread(
+        #[allow(dead_code, reason = "dropping the sender is the signal")]
+        tokio::sync::oneshot::Sender<()>,
+    ),
+}
+
+impl Drop for Stop {
+    fn drop(&mut self) {
+        if let Stop::Task(task) = self {
+            task.abort();
+        }
+    }
 }
 
 impl LoopbackServer {
@@ -99,7 +129,8 @@ impl LoopbackServer {
         let listener = TcpListener::bind(("127.0.0.1", port))
             .await
             .with_context(|| format!("binding 127.0.0.1:{port}"))?;
-        Ok(LoopbackServer::serve(listener, None))
+        let (address, shared, task) = serve(listener)?;
+        Ok(LoopbackServer { address, shared, _stop: Stop::Task(task), _thread: None })
     }
 
     /// Starts on its own thread and runtime, for tests without one.
@@ -108,62 +139,39 @@ impl LoopbackServer {
             std::net::TcpListener::bind("127.0.0.1:0").context("binding 127.0.0.1")?;
         std_listener.set_nonblocking(true)?;
         let (ready_sender, ready) = std::sync::mpsc::channel();
+        let (stop_sender, stop) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {
             let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
                 Ok(runtime) => runtime,
-                Err(_) => return,
-            };
-            runtime.block_on(async move {
-                let listener = match TcpListener::from_std(std_listener) {
-                    Ok(listener) => listener,
-                    Err(_) => return,
-                };
-                let (stop_sender, stop) = tokio::sync::oneshot::channel::<()>();
-                let server = LoopbackServer::serve(listener, None);
-                let shared = (
-                    server.address,
-                    Arc::clone(&server.routes),
-                    Arc::clone(&server.requests),
-                    stop_sender,
-                );
-                if ready_sender.send(shared).is_err() {
+                Err(error) => {
+                    // The owner waits on `ready`; if it is gone there is nobody to tell.
+                    ready_sender.send(Err(anyhow::anyhow!("no runtime: {error}"))).ok();
                     return;
                 }
-                // Keep serving until the owner drops its stop handle.
-                let _server = server;
-                if stop.await.is_err() {
-                    // The owner is gone: stop serving.
+            };
+            runtime.block_on(async move {
+                let started = TcpListener::from_std(std_listener)
+                    .context("adopting the listener")
+                    .and_then(serve);
+                let ok = started.is_ok();
+                if ready_sender
+                    .send(started.map(|(address, shared, _task)| (address, shared)))
+                    .is_err()
+                    || !ok
+                {
+                    return;
                 }
+                // Serve until the owner drops its stop handle (the error is that drop).
+                stop.await.ok();
             });
         });
-        let (address, routes, requests, stop) =
-            ready.recv().context("the fake server did not start")?;
-        Ok(LoopbackServer { address, routes, requests, _stop: stop, _thread: Some(thread) })
-    }
-
-    fn serve(listener: TcpListener, thread: Option<std::thread::JoinHandle<()>>) -> LoopbackServer {
-        let address =
-            listener.local_addr().unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)));
-        let routes = Arc::new(Mutex::new(Routes::default()));
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let (stop_sender, mut stop) = tokio::sync::oneshot::channel::<()>();
-        let (task_routes, task_requests) = (Arc::clone(&routes), Arc::clone(&requests));
-        tokio::spawn(async move {
-            loop {
-                tokio::select! {
-                    _ = &mut stop => break,
-                    accepted = listener.accept() => {
-                        let Ok((stream, _)) = accepted else { continue };
-                        let (routes, requests) = (Arc::clone(&task_routes), Arc::clone(&task_requests));
-                        tokio::spawn(async move {
-                            // A client that hangs up mid-answer (a cancelled segment) is normal.
-                            if handle(stream, &routes, &requests).await.is_err() {}
-                        });
-                    }
-                }
-            }
-        });
-        LoopbackServer { address, routes, requests, _stop: stop_sender, _thread: thread }
+        let (address, shared) = ready.recv().context("the fake server did not start")??;
+        Ok(LoopbackServer {
+            address,
+            shared,
+            _stop: Stop::Thread(stop_sender),
+            _thread: Some(thread),
+        })
     }
 
     /// `http://127.0.0.1:PORT`.
@@ -177,78 +185,171 @@ impl LoopbackServer {
 
     /// Answers `path` (optionally with `?query`; a route with a query must match exactly).
     pub fn route(&self, path_and_query: &str, reply: Reply) {
-        lock(&self.routes).exact.insert(path_and_query.to_owned(), reply);
+        lock(&self.shared.routes).exact.insert(path_and_query.to_owned(), reply);
     }
 
     /// Serves the files of `dir` under the path prefix `prefix` (e.g. `/media`).
     pub fn serve_dir(&self, prefix: &str, dir: &Path) {
-        lock(&self.routes).dirs.push((prefix.trim_end_matches('/').to_owned(), dir.to_path_buf()));
+        lock(&self.shared.routes)
+            .dirs
+            .push((prefix.trim_end_matches('/').to_owned(), dir.to_path_buf()));
     }
 
     /// Every request target (`path?query`) received so far, in order.
     pub fn requests(&self) -> Vec<String> {
-        lock(&self.requests).clone()
+        lock(&self.shared.requests).clone()
     }
+}
+
+/// Starts axum on `listener` (on the current runtime) with one handler for everything.
+fn serve(listener: TcpListener) -> Result<(SocketAddr, Shared, tokio::task::AbortHandle)> {
+    let address = listener.local_addr().context("the listener's address")?;
+    let shared = Shared {
+        routes: Arc::new(Mutex::new(Routes::default())),
+        requests: Arc::new(Mutex::new(Vec::new())),
+    };
+    let router = axum::Router::new().fallback(answer).with_state(shared.clone());
+    let task = tokio::spawn(async move {
+        if let Err(error) = axum::serve(listener, router).await {
+            eprintln!("the loopback server stopped: {error}");
+        }
+    });
+    Ok((address, shared, task.abort_handle()))
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-async fn handle(
-    mut stream: TcpStream,
-    routes: &Mutex<Routes>,
-    requests: &Mutex<Vec<String>>,
-) -> Result<()> {
-    let mut head = Vec::new();
-    let mut buffer = [0u8; 4096];
-    while !head.windows(4).any(|window| window == b"\r\n\r\n") {
-        let read = stream.read(&mut buffer).await?;
-        if read == 0 || head.len() > 64 << 10 {
-            return Ok(());
+/// Logs the request, then answers from the canned routes, else from a served directory, else 404.
+async fn answer(State(shared): State<Shared>, request: Request) -> Response {
+    let target = request.uri().path_and_query().map_or("/", |target| target.as_str()).to_owned();
+    lock(&shared.requests).push(target.clone());
+    let path = request.uri().path().to_owned();
+    let found = {
+        let routes = lock(&shared.routes);
+        match routes.exact.get(&target).or_else(|| routes.exact.get(&path)) {
+            Some(reply) => Found::Reply(reply.clone()),
+            None => routes
+                .dirs
+                .iter()
+                .find_map(|(prefix, dir)| {
+                    let rest = path.strip_prefix(prefix.as_str())?;
+                    (rest.is_empty() || rest.starts_with('/'))
+                        .then(|| Found::Dir(dir.clone(), rest.to_owned()))
+                })
+                .unwrap_or(Found::Nothing),
         }
-        head.extend_from_slice(&buffer[..read]);
+    };
+    match found {
+        Found::Reply(reply) => canned(reply).await,
+        Found::Dir(dir, rest) => from_dir(&dir, &rest, request).await,
+        Found::Nothing => {
+            (StatusCode::NOT_FOUND, "no such route on this loopback server").into_response()
+        }
     }
-    let head = String::from_utf8_lossy(&head);
-    let target = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
-    lock(requests).push(target.clone());
-    let reply = find(routes, &target)
-        .unwrap_or_else(|| Reply::new(404, "text/plain", "no such route on this loopback server"));
+}
+
+enum Found {
+    Reply(Reply),
+    Dir(PathBuf, String),
+    Nothing,
+}
+
+async fn canned(reply: Reply) -> Response {
     if !reply.delay.is_zero() {
         tokio::time::sleep(reply.delay).await;
     }
-    let mut response = format!(
-        "HTTP/1.1 {} Fake\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n",
-        reply.status,
-        reply.content_type,
-        reply.body.len()
-    );
+    let mut response = Response::new(Body::from(reply.body));
+    *response.status_mut() = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::OK);
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&reply.content_type) {
+        headers.insert(axum::http::header::CONTENT_TYPE, value);
+    }
     for (name, value) in &reply.headers {
-        response.push_str(&format!("{name}: {value}\r\n"));
-    }
-    response.push_str("\r\n");
-    stream.write_all(response.as_bytes()).await?;
-    // A client that hangs up early (a cancelled HLS segment) is not an error.
-    if stream.write_all(&reply.body).await.is_ok() {
-        stream.shutdown().await.ok();
-    }
-    Ok(())
-}
-
-fn find(routes: &Mutex<Routes>, target: &str) -> Option<Reply> {
-    let routes = lock(routes);
-    let path = target.split('?').next().unwrap_or(target);
-    if let Some(reply) = routes.exact.get(target).or_else(|| routes.exact.get(path)) {
-        return Some(reply.clone());
-    }
-    for (prefix, dir) in &routes.dirs {
-        if let Some(rest) = path.strip_prefix(prefix.as_str()) {
-            let relative = rest.trim_start_matches('/');
-            if relative.split('/').any(|part| part == ".." || part.is_empty()) {
-                return None;
-            }
-            return Reply::file(&dir.join(relative)).ok();
+        if let (Ok(name), Ok(value)) =
+            (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value))
+        {
+            headers.insert(name, value);
         }
     }
-    None
+    response
+}
+
+/// Hands the request, its path made relative to the prefix, to `ServeDir`.
+async fn from_dir(dir: &Path, rest: &str, mut request: Request) -> Response {
+    let relative = if rest.is_empty() { "/" } else { rest };
+    match relative.parse::<Uri>() {
+        Ok(uri) => *request.uri_mut() = uri,
+        Err(_) => return StatusCode::BAD_REQUEST.into_response(),
+    }
+    match ServeDir::new(dir).append_index_html_on_directories(false).try_call(request).await {
+        Ok(response) => response.map(Body::new),
+        Err(error) => (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    use super::*;
+
+    /// Sends one raw HTTP/1.1 request and returns the whole answer as text.
+    async fn exchange(server: &LoopbackServer, request: &str) -> Result<String> {
+        let mut stream = tokio::net::TcpStream::connect(server.address()).await?;
+        stream.write_all(request.as_bytes()).await?;
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).await?;
+        Ok(String::from_utf8_lossy(&answer).into_owned())
+    }
+
+    /// What HLS players ask of a media directory: HEAD, byte ranges, escaped names; and
+    /// nothing outside the directory.
+    #[tokio::test]
+    async fn directories_answer_head_ranges_and_escaped_paths_and_stay_inside() -> Result<()> {
+        let root = tempfile::tempdir()?;
+        let media = root.path().join("media");
+        std::fs::create_dir(&media)?;
+        std::fs::write(media.join("segment 1.ts"), b"0123456789")?;
+        std::fs::write(root.path().join("outside.txt"), b"secret")?;
+        let server = LoopbackServer::start().await?;
+        server.serve_dir("/media", &media);
+        let close = "Host: x\r\nConnection: close\r\n\r\n";
+
+        let head =
+            exchange(&server, &format!("HEAD /media/segment%201.ts HTTP/1.1\r\n{close}")).await?;
+        assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+        assert!(head.to_ascii_lowercase().contains("content-length: 10"), "{head}");
+        assert!(!head.contains("0123"), "HEAD has no body: {head}");
+
+        let range = exchange(
+            &server,
+            &format!("GET /media/segment%201.ts HTTP/1.1\r\nRange: bytes=2-5\r\n{close}"),
+        )
+        .await?;
+        assert!(range.starts_with("HTTP/1.1 206"), "{range}");
+        assert!(range.ends_with("2345"), "{range}");
+
+        let escape =
+            exchange(&server, &format!("GET /media/../outside.txt HTTP/1.1\r\n{close}")).await?;
+        assert!(!escape.contains("secret"), "{escape}");
+        assert_eq!(
+            server.requests(),
+            ["/media/segment%201.ts", "/media/segment%201.ts", "/media/../outside.txt"]
+        );
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn routes_answer_canned_replies_and_unknown_paths_are_404() -> Result<()> {
+        let server = LoopbackServer::start().await?;
+        server.route("/api?page=2", Reply::json("{\"page\":2}"));
+        let close = "Host: x\r\nConnection: close\r\n\r\n";
+        let page = exchange(&server, &format!("GET /api?page=2 HTTP/1.1\r\n{close}")).await?;
+        assert!(page.starts_with("HTTP/1.1 200") && page.ends_with("{\"page\":2}"), "{page}");
+        let missing = exchange(&server, &format!("GET /api?page=3 HTTP/1.1\r\n{close}")).await?;
+        assert!(missing.starts_with("HTTP/1.1 404"), "{missing}");
+        Ok(())
+    }
 }
