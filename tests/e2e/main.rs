@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
 use getanime_app::domain::{Rating, TitleId};
-use getanime_app::{App, WatchAction, WatchTracker};
+use getanime_app::{App, PlaybackSession};
 use getanime_e2e::{TestHome, built_plugin};
 use getanime_player::{AudioOutput, Media, Player, PlayerConfig, PlayerEvent, SkipKind};
 use getanime_testkit::{FakeServer, fixture};
@@ -26,14 +26,12 @@ async fn a_fresh_home_installs_a_plugin_and_searches_it() -> Result<()> {
     Ok(())
 }
 
-/// Follows the player's events until `wanted` matches, feeding positions to the tracker and the
-/// library on the way (what the UI does). Returns the matching event.
+/// Follows the player's events until `wanted` matches, feeding each to the session and storing
+/// what it decides (what the TV and `getanime play` do). Returns the matching event.
 async fn follow(
     app: &App,
     player: &Player,
-    tracker: &mut WatchTracker,
-    episode: getanime_app::domain::EpisodeId,
-    last: &mut (u64, Option<u64>),
+    session: &mut PlaybackSession,
     wanted: impl Fn(&PlayerEvent) -> bool,
 ) -> Result<PlayerEvent> {
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -43,18 +41,10 @@ async fn follow(
             player.events().recv_timeout(Duration::from_millis(200))
         });
         let Ok(event) = event else { continue };
-        match &event {
-            PlayerEvent::Position { position_ms, duration_ms } => {
-                *last = (*position_ms, *duration_ms);
-                let now = chrono::Utc::now().timestamp_millis();
-                app.apply_watch_actions(
-                    episode,
-                    tracker.on_position(*position_ms, *duration_ms, now),
-                )
-                .await?;
-            }
-            PlayerEvent::Error { message, .. } => bail!("playback failed: {message}"),
-            _ => {}
+        let step = session.on_event(&event, chrono::Utc::now().timestamp_millis());
+        app.apply_watch_actions(session.episode(), step.actions).await?;
+        if let PlayerEvent::Error { message, .. } = &event {
+            bail!("playback failed: {message}");
         }
         if wanted(&event) {
             return Ok(event);
@@ -72,7 +62,7 @@ async fn golden_path() -> Result<()> {
     let app = home.open_app()?;
 
     // Install: the demo source (served by the app on loopback) and AniLibria against a fake API.
-    let _demo = app.start_demo(&built_plugin("demo-source")?).await?;
+    let _demo = getanime_demo::start(&app, &built_plugin("demo-source")?).await?;
     let api = FakeServer::start().await?;
     api.route("/v3/title/updates", fixture("anilibria", "updates_page1.json")?);
     api.route("/v3/title/search", fixture("anilibria", "search_alchemist.json")?);
@@ -105,49 +95,39 @@ async fn golden_path() -> Result<()> {
     // Play episode 1 on the real player: the opening prompt, skip it, play on, stop.
     let plan = app.plan_playback(title, 1.0).await?;
     ensure!(plan.start_ms == 0 && plan.next_episode == Some(2.0));
-    let episode = plan.episode.id;
-    let media = |start_ms| Media {
-        streams: plan.streams.clone(),
-        preferred: plan.preferred_quality,
-        start_ms,
-        opening: plan.opening,
-        ending: plan.ending,
-        auto_skip: false,
-    };
-    let mut tracker = WatchTracker::new(plan.ending);
-    let mut last = (0, None);
+    let mut session = PlaybackSession::new(plan);
+    let without_auto_skip =
+        |session: &PlaybackSession| Media { auto_skip: false, ..session.media() };
     let first = player()?;
-    first.load(media(0));
-    follow(&app, &first, &mut tracker, episode, &mut last, |event| {
+    first.load(without_auto_skip(&session));
+    follow(&app, &first, &mut session, |event| {
         *event == PlayerEvent::SkipAvailable(Some(SkipKind::Opening))
     })
     .await?;
+    ensure!(session.overlay().skip_prompt == "Skip opening ▶", "{:?}", session.overlay());
     first.skip();
     follow(
         &app,
         &first,
-        &mut tracker,
-        episode,
-        &mut last,
+        &mut session,
         |event| matches!(event, PlayerEvent::Position { position_ms, .. } if *position_ms >= 3_500),
     )
     .await?;
     let now = chrono::Utc::now().timestamp_millis();
-    app.apply_watch_actions(episode, tracker.on_stop(last.0, last.1, now)).await?;
+    app.apply_watch_actions(session.episode(), session.on_stop(now)).await?;
     first.stop();
     drop(first);
-    let saved = last.0;
+    let saved = session.position().0;
 
     // Resume near the saved position.
     let resumed = app.plan_playback(title, 1.0).await?;
     ensure!(resumed.start_ms == saved, "resume from {saved}, got {}", resumed.start_ms);
+    let mut session = PlaybackSession::new(resumed);
     let second = player()?;
-    second.load(media(resumed.start_ms));
+    second.load(without_auto_skip(&session));
     let PlayerEvent::Position { position_ms, .. } =
-        follow(&app, &second, &mut tracker, episode, &mut last, |event| {
-            matches!(event, PlayerEvent::Position { .. })
-        })
-        .await?
+        follow(&app, &second, &mut session, |event| matches!(event, PlayerEvent::Position { .. }))
+            .await?
     else {
         bail!("not a position");
     };
@@ -158,20 +138,10 @@ async fn golden_path() -> Result<()> {
     let deadline = Instant::now() + Duration::from_secs(10);
     while !app.title(title).await?.episodes[0].watch.is_some_and(|watch| watch.watched) {
         ensure!(Instant::now() < deadline, "episode 1 was never marked watched");
-        let event = tokio::task::block_in_place(|| {
-            second.events().recv_timeout(Duration::from_millis(200))
-        });
-        if let Ok(PlayerEvent::Position { position_ms, duration_ms }) = event {
-            let now = chrono::Utc::now().timestamp_millis();
-            let actions = tracker.on_position(position_ms, duration_ms, now);
-            let marks = actions.contains(&WatchAction::MarkWatched);
-            app.apply_watch_actions(episode, actions).await?;
-            if marks {
-                break;
-            }
-        } else if let Ok(PlayerEvent::EndOfStream) = event {
-            app.apply_watch_actions(episode, tracker.on_end()).await?;
-        }
+        follow(&app, &second, &mut session, |event| {
+            matches!(event, PlayerEvent::Position { .. } | PlayerEvent::EndOfStream)
+        })
+        .await?;
     }
     drop(second);
     let next = app.next_unwatched(title).await?.context("a next episode")?;

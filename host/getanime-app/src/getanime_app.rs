@@ -5,7 +5,6 @@
 //! a display, and the UI and the CLI are thin adapters over [`App`]. Database work runs on
 //! tokio's blocking pool ([`App::db`]), so no caller's thread waits on disk.
 
-mod demo;
 mod index;
 mod library;
 mod menus;
@@ -14,6 +13,7 @@ mod paths;
 mod playback;
 mod posters;
 mod preferences;
+mod session;
 mod sources;
 mod sync;
 
@@ -23,7 +23,6 @@ use anyhow::{Context, Result, anyhow};
 use getanime_plugins::{PluginRegistry, PluginRuntime, RuntimeLimits};
 use getanime_storage::Database;
 
-pub use demo::DemoSite;
 pub use getanime_domain as domain;
 pub use getanime_storage::{LibraryCheck, RemovalPolicy};
 pub use index::IndexEntry;
@@ -33,6 +32,9 @@ pub use paths::DataPaths;
 pub use playback::{PlaybackPlan, WatchAction, WatchTracker, next_quality, resume_position};
 pub use posters::PosterReport;
 pub use preferences::{PREFERENCES, Preference, preference};
+pub use session::{
+    PlaybackSession, PlayerOverlay, SessionState, SessionStep, clock, countdown_text,
+};
 pub use sources::GrantNeeded;
 pub use sync::{RetryPolicy, SyncEvent, SyncOptions, SyncReport};
 

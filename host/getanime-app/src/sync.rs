@@ -443,7 +443,7 @@ impl App {
     }
 }
 
-#[doc(hidden)]
+#[cfg(feature = "testing")]
 impl App {
     /// For benchmarks only: validate and write titles as sync does, without a plugin.
     pub async fn ingest_for_benchmark(&self, plugin_id: &str, titles: Vec<Title>) -> Result<()> {

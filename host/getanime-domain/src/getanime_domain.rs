@@ -6,6 +6,7 @@
 mod browse;
 mod catalog;
 mod library;
+pub mod playback;
 mod plugin;
 pub mod validation;
 

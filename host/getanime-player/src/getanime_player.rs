@@ -9,46 +9,11 @@ pub mod media;
 mod pipeline;
 mod player;
 
-use getanime_domain::Quality;
-
 pub use error::{Error, Result};
+// The events and media the core reasons about live in the domain, so the core needs no player.
+pub use getanime_domain::playback::{Media, PlayerEvent, PlayerState, SkipKind};
 pub use pipeline::Pipeline;
-pub use player::{AudioOutput, FrameSink, Media, Player, PlayerConfig, SkipKind, VideoFrame};
-
-/// What the pipeline is doing, as GStreamer reports it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PlayerState {
-    Stopped,
-    Paused,
-    Playing,
-}
-
-/// Something that happened in the pipeline.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PlayerEvent {
-    StateChanged(PlayerState),
-    /// 0-100; below 100 the picture may wait for data.
-    Buffering(u8),
-    /// Sent about 4 times a second while there is a position.
-    Position {
-        position_ms: u64,
-        duration_ms: Option<u64>,
-    },
-    /// A stream was (re)started in `quality`; `fallback_from` when it is not the one asked for.
-    QualityChanged {
-        quality: Quality,
-        fallback_from: Option<Quality>,
-    },
-    /// The position entered (Some) or left (None) an opening or ending: offer "Skip".
-    SkipAvailable(Option<SkipKind>),
-    /// Auto-skip jumped over an opening or ending.
-    Skipped(Option<SkipKind>),
-    EndOfStream,
-    Error {
-        element: String,
-        message: String,
-    },
-}
+pub use player::{AudioOutput, FrameSink, Player, PlayerConfig, VideoFrame};
 
 /// Initializes GStreamer once per process; cheap after the first call.
 pub fn init() -> Result<()> {

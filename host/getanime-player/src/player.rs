@@ -14,13 +14,13 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use getanime_domain::{Quality, SkipRange, Stream};
+use getanime_domain::Quality;
 use gstreamer as gst;
 use gstreamer::prelude::*;
 use gstreamer_app as gst_app;
 use gstreamer_video as gst_video;
 
-use crate::{Error, PlayerEvent, PlayerState, Result, init};
+use crate::{Error, Media, PlayerEvent, PlayerState, Result, SkipKind, init};
 
 /// How often position ticks are sent.
 const TICK: Duration = Duration::from_millis(250);
@@ -58,25 +58,6 @@ pub struct VideoFrame {
 
 /// Receives decoded frames (on a GStreamer streaming thread: copy and return quickly).
 pub type FrameSink = Arc<dyn Fn(VideoFrame) + Send + Sync>;
-
-/// Which skippable part the position is in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SkipKind {
-    Opening,
-    Ending,
-}
-
-/// What to play.
-#[derive(Debug, Clone)]
-pub struct Media {
-    pub streams: Vec<Stream>,
-    pub preferred: Quality,
-    pub start_ms: u64,
-    pub opening: Option<SkipRange>,
-    pub ending: Option<SkipRange>,
-    /// Skip openings and endings without asking.
-    pub auto_skip: bool,
-}
 
 enum Input {
     Load(Media),

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use anyhow::{Result, bail};
 use getanime_app::domain::{Quality, TitleId};
-use getanime_app::{App, WatchTracker};
-use getanime_player::{AudioOutput, Media, Player, PlayerConfig, PlayerEvent};
+use getanime_app::{App, PlaybackSession, SessionState};
+use getanime_player::{AudioOutput, Player, PlayerConfig, PlayerEvent};
 
 /// Plays episode `number` of `title` to its end (or an error).
 pub async fn play(
@@ -26,22 +26,18 @@ pub async fn play(
         ..PlayerConfig::default()
     };
     let player = Player::new(config, None)?;
-    player.load(Media {
-        streams: plan.streams.clone(),
-        preferred: quality.unwrap_or(plan.preferred_quality),
-        start_ms: plan.start_ms,
-        opening: plan.opening,
-        ending: plan.ending,
-        auto_skip: plan.auto_skip,
-    });
+    let next_episode = plan.next_episode;
+    let mut session = PlaybackSession::new(plan);
+    let mut media = session.media();
+    if let Some(quality) = quality {
+        media.preferred = quality;
+    }
+    player.load(media);
     eprintln!(
-        "playing {} — episode {number} from {}",
-        plan.title_name,
-        crate::text::position(plan.start_ms)
+        "playing {} from {}",
+        session.overlay().heading,
+        getanime_app::clock(session.plan().start_ms)
     );
-    let mut tracker = WatchTracker::new(plan.ending);
-    let episode = plan.episode.id;
-    let mut last = (0, None);
     loop {
         let event = tokio::task::block_in_place(|| next_event(player.events()));
         let now = chrono::Utc::now().timestamp_millis();
@@ -49,25 +45,19 @@ pub async fn play(
             Ok(Some(event)) => event,
             Ok(None) => continue,
             Err(error) => {
-                app.apply_watch_actions(episode, tracker.on_stop(last.0, last.1, now)).await?;
+                app.apply_watch_actions(session.episode(), session.on_stop(now)).await?;
                 return Err(error);
             }
         };
-        match event {
-            PlayerEvent::Position { position_ms, duration_ms } => {
-                last = (position_ms, duration_ms);
-                app.apply_watch_actions(
-                    episode,
-                    tracker.on_position(position_ms, duration_ms, now),
-                )
-                .await?;
-            }
-            PlayerEvent::QualityChanged { quality, fallback_from: Some(wanted) } => {
-                eprintln!("{} is not available, playing {}", wanted.as_str(), quality.as_str());
-            }
-            PlayerEvent::EndOfStream => {
-                app.apply_watch_actions(episode, tracker.on_end()).await?;
-                match plan.next_episode {
+        if let PlayerEvent::QualityChanged { quality, fallback_from: Some(wanted) } = &event {
+            eprintln!("{} is not available, playing {}", wanted.as_str(), quality.as_str());
+        }
+        let step = session.on_event(&event, now);
+        app.apply_watch_actions(session.episode(), step.actions).await?;
+        match step.state {
+            SessionState::Playing => {}
+            SessionState::Finished | SessionState::CountDownTo(_) => {
+                match next_episode {
                     Some(next) => println!(
                         "finished; next: episode {next} (`getanime play {} {next}`)",
                         title.0
@@ -76,11 +66,10 @@ pub async fn play(
                 }
                 return Ok(());
             }
-            PlayerEvent::Error { message, .. } => {
-                app.apply_watch_actions(episode, tracker.on_stop(last.0, last.1, now)).await?;
+            SessionState::Failed => {
+                let PlayerEvent::Error { message, .. } = event else { continue };
                 bail!("playback failed: {message}");
             }
-            _ => {}
         }
     }
 }

@@ -12,13 +12,7 @@ pub fn card_line(card: &TitleCard) -> String {
 
 /// `12:34` or `1:02:03`.
 pub fn position(milliseconds: u64) -> String {
-    let seconds = milliseconds / 1000;
-    let (hours, minutes, seconds) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
-    if hours > 0 {
-        format!("{hours}:{minutes:02}:{seconds:02}")
-    } else {
-        format!("{minutes}:{seconds:02}")
-    }
+    getanime_app::clock(milliseconds)
 }
 
 /// A file size for people: `1.4 GB`, `700 MB`.

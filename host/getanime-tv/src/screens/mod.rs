@@ -14,10 +14,11 @@ use anyhow::{Context, Result};
 use chrono::Datelike;
 use getanime_app::domain::{BrowseFilter, TitleCard, TitleDetails, TitleId};
 use getanime_app::navigation::{Effect, HeaderButton, Key, Navigator, Screen};
-use getanime_app::{App, DataPaths, Home, SyncOptions, WatchTracker};
-use getanime_player::{
-    AudioOutput, FrameSink, Media, Player, PlayerConfig, PlayerEvent, PlayerState, SkipKind,
+use getanime_app::{
+    App, DataPaths, Home, PlaybackSession, PlayerOverlay, SessionState, SyncOptions,
 };
+use getanime_player::{AudioOutput, FrameSink, Player, PlayerConfig};
+
 use slint::{
     ComponentHandle, Image, ModelRc, Rgba8Pixel, SharedPixelBuffer, SharedString, VecModel, Weak,
 };
@@ -85,8 +86,9 @@ pub fn run_ui(paths: DataPaths, smoke: Smoke) -> Result<()> {
     let _demo = match &smoke.demo {
         Some(package) => {
             eprintln!("preparing the offline demo (the first run generates its videos)…");
-            let site =
-                runtime.block_on(app.start_demo(package)).context("starting the offline demo")?;
+            let site = runtime
+                .block_on(getanime_demo::start(&app, package))
+                .context("starting the offline demo")?;
             eprintln!("demo catalog served at {}", site.base_url);
             Some(site)
         }
@@ -787,7 +789,7 @@ fn count_down_to_next(
     inbox: &Receiver<PlaybackCommand>,
 ) -> bool {
     for remaining in (1..=NEXT_COUNTDOWN_SECONDS).rev() {
-        let text = format!("Episode {next} in {remaining} s — Enter plays now, Back stops");
+        let text = getanime_app::countdown_text(next, remaining);
         update(weak, move |ui| ui.set_player_countdown(text.into()));
         match inbox.recv_timeout(Duration::from_secs(1)) {
             Ok(PlaybackCommand::PlayPause) => return true,
@@ -804,7 +806,8 @@ fn count_down_to_next(
     true
 }
 
-/// Plays one episode: owns the player, follows its events, saves progress.
+/// Plays one episode: owns the player, feeds its events to the core's [`PlaybackSession`],
+/// stores what the session decides and draws its overlay.
 fn play_episode(
     app: &App,
     runtime: &tokio::runtime::Handle,
@@ -813,7 +816,7 @@ fn play_episode(
     episode: f64,
     inbox: &Receiver<PlaybackCommand>,
 ) -> Result<Ended> {
-    let plan = runtime.block_on(app.plan_playback(title, episode))?;
+    let mut session = PlaybackSession::new(runtime.block_on(app.plan_playback(title, episode))?);
     let frames_window = weak.clone();
     let frames: FrameSink = Arc::new(move |frame| {
         let buffer = SharedPixelBuffer::<Rgba8Pixel>::clone_from_slice(
@@ -834,29 +837,16 @@ fn play_episode(
         AudioOutput::Default
     };
     let player = Player::new(PlayerConfig { audio, ..PlayerConfig::default() }, Some(frames))?;
-    player.load(Media {
-        streams: plan.streams.clone(),
-        preferred: plan.preferred_quality,
-        start_ms: plan.start_ms,
-        opening: plan.opening,
-        ending: plan.ending,
-        auto_skip: plan.auto_skip,
-    });
-    tracing::info!(episode, start_ms = plan.start_ms, "playing");
-    let heading = format!("{} — episode {}", plan.title_name, plan.episode.episode.number);
-    update(weak, move |ui| ui.set_player_title(heading.into()));
-    let mut tracker = WatchTracker::new(plan.ending);
+    player.load(session.media());
+    tracing::info!(episode, start_ms = session.plan().start_ms, "playing");
+    draw_overlay(weak, session.overlay());
     let mut playing = true;
-    let mut last = (plan.start_ms, None);
-    let mut quality_note = String::new();
-    let mut current_quality = None;
     loop {
         match inbox.try_recv() {
             Ok(PlaybackCommand::Stop) | Err(std::sync::mpsc::TryRecvError::Disconnected) => {
                 let now = chrono::Utc::now().timestamp_millis();
-                runtime.block_on(
-                    app.apply_watch_actions(plan.episode.id, tracker.on_stop(last.0, last.1, now)),
-                )?;
+                runtime
+                    .block_on(app.apply_watch_actions(session.episode(), session.on_stop(now)))?;
                 player.stop();
                 return Ok(Ended::Stopped);
             }
@@ -870,11 +860,11 @@ fn play_episode(
             }
             Ok(PlaybackCommand::SeekBy(delta)) => player.seek_by(delta),
             Ok(PlaybackCommand::Skip) => {
-                tracing::info!(position_ms = last.0, "skipping");
+                tracing::info!(position_ms = session.position().0, "skipping");
                 player.skip();
             }
             Ok(PlaybackCommand::CycleQuality) => {
-                if let Some(next) = getanime_app::next_quality(&plan.streams, current_quality) {
+                if let Some(next) = session.next_quality() {
                     tracing::info!(quality = %next.as_str(), "switching quality");
                     player.select_quality(next);
                 }
@@ -886,88 +876,43 @@ fn play_episode(
             Err(RecvTimeoutError::Timeout) => continue,
             Err(RecvTimeoutError::Disconnected) => return Ok(Ended::Stopped),
         };
-        let now = chrono::Utc::now().timestamp_millis();
-        match event {
-            PlayerEvent::Position { position_ms, duration_ms } => {
-                last = (position_ms, duration_ms);
-                runtime.block_on(app.apply_watch_actions(
-                    plan.episode.id,
-                    tracker.on_position(position_ms, duration_ms, now),
-                ))?;
-                let progress = duration_ms
-                    .filter(|duration| *duration > 0)
-                    .map_or(0.0, |duration| position_ms as f32 / duration as f32);
-                let time = format!(
-                    "{} / {}",
-                    crate::text::position(position_ms),
-                    duration_ms.map(crate::text::position).unwrap_or_else(|| "…".into())
-                );
-                update(weak, move |ui| {
-                    ui.set_player_progress(progress.clamp(0.0, 1.0));
-                    ui.set_player_time(time.into());
+        let step = session.on_event(&event, chrono::Utc::now().timestamp_millis());
+        runtime.block_on(app.apply_watch_actions(session.episode(), step.actions))?;
+        if step.redraw {
+            draw_overlay(weak, session.overlay());
+        }
+        match step.state {
+            SessionState::CountDownTo(next) => {
+                player.stop();
+                return Ok(if count_down_to_next(weak, next, inbox) {
+                    Ended::Next(next)
+                } else {
+                    Ended::Stopped
                 });
             }
-            PlayerEvent::SkipAvailable(kind) => {
-                let prompt = match kind {
-                    Some(SkipKind::Opening) => "Skip opening ▶",
-                    Some(SkipKind::Ending) => "Skip ending ▶",
-                    None => "",
-                };
-                update(weak, move |ui| {
-                    ui.set_skip_prompt(prompt.into());
-                    ui.invoke_skip_available(!prompt.is_empty());
-                });
-            }
-            PlayerEvent::QualityChanged { quality, fallback_from } => {
-                current_quality = Some(quality);
-                quality_note = match fallback_from {
-                    Some(wanted) => format!("{} (no {})", quality.as_str(), wanted.as_str()),
-                    None => quality.as_str().to_owned(),
-                };
-                let note = quality_note.clone();
-                update(weak, move |ui| ui.set_player_note(note.into()));
-            }
-            PlayerEvent::Buffering(percent) if percent < 100 => {
-                update(weak, move |ui| ui.set_player_note(format!("buffering {percent}%").into()));
-            }
-            PlayerEvent::StateChanged(PlayerState::Paused) => {
-                update(weak, |ui| ui.set_player_note("paused".into()))
-            }
-            PlayerEvent::StateChanged(PlayerState::Playing) => {
-                let note = quality_note.clone();
-                update(weak, move |ui| ui.set_player_note(note.into()));
-            }
-            PlayerEvent::EndOfStream => {
-                runtime.block_on(app.apply_watch_actions(plan.episode.id, tracker.on_end()))?;
-                if let Some(next) = plan.next_episode.filter(|_| plan.auto_play_next) {
-                    player.stop();
-                    return Ok(if count_down_to_next(weak, next, inbox) {
-                        Ended::Next(next)
-                    } else {
-                        Ended::Stopped
-                    });
-                }
-                let note = match plan.next_episode {
-                    Some(next) => format!("finished — next: episode {next}"),
-                    None => "finished — that was the last episode".to_owned(),
-                };
-                update(weak, move |ui| ui.set_player_note(note.into()));
-            }
-            PlayerEvent::Error { message, .. } => {
-                runtime.block_on(
-                    app.apply_watch_actions(plan.episode.id, tracker.on_stop(last.0, last.1, now)),
-                )?;
-                update(weak, move |ui| {
-                    ui.set_player_error(
-                        format!("Playback failed: {message}\nEnter tries again, Back leaves.")
-                            .into(),
-                    );
-                    ui.invoke_player_failed();
-                });
-            }
-            _ => {}
+            SessionState::Failed => update(weak, |ui| ui.invoke_player_failed()),
+            SessionState::Playing | SessionState::Finished => {}
         }
     }
+}
+
+/// Copies the session's overlay into the window (from the playback thread).
+fn draw_overlay(weak: &Weak<AppWindow>, overlay: &PlayerOverlay) {
+    let overlay = overlay.clone();
+    update(weak, move |ui| {
+        ui.set_player_title(overlay.heading.into());
+        ui.set_player_progress(overlay.progress);
+        ui.set_player_time(overlay.time.into());
+        ui.set_player_note(overlay.note.into());
+        if ui.get_skip_prompt().as_str() != overlay.skip_prompt {
+            let available = !overlay.skip_prompt.is_empty();
+            ui.set_skip_prompt(overlay.skip_prompt.into());
+            ui.invoke_skip_available(available);
+        }
+        if let Some(error) = overlay.error {
+            ui.set_player_error(error.into());
+        }
+    });
 }
 
 /// Sets UI properties from any thread.

@@ -3,6 +3,9 @@
 //! with GStreamer on first run. The app serves it on 127.0.0.1 and installs the `demo-source`
 //! plugin through the normal install path, so the demo exercises the real product end to end.
 //! Nothing is downloaded and nothing large is committed.
+//!
+//! Its own crate so the headless core (`getanime-app`) names neither the player nor an HTTP
+//! server: the demo is a user of the core, like the UI and the CLI.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -12,7 +15,7 @@ use getanime_loopback::LoopbackServer;
 use getanime_player::media::{TestStreamSpec, generate_hls};
 use serde_json::json;
 
-use crate::{App, SyncOptions, now_ms};
+use getanime_app::{App, SyncOptions};
 
 /// The port the demo prefers (a fixed one keeps stored stream URLs valid between runs).
 const DEMO_PORT: u16 = 47390;
@@ -65,40 +68,36 @@ const TITLES: [DemoTitle; 12] = [
     ("12", "Хроники соляной равнины", "Salt Flat Chronicles", "TV", 2020, 4, "Приключения", 3),
 ];
 
-impl App {
-    /// Prepares the demo (media on first run), serves it on 127.0.0.1, installs the demo plugin
-    /// from `package` through the normal install path, points it at the server and syncs it.
-    pub async fn start_demo(&self, package: &Path) -> Result<DemoSite> {
-        let root = self.paths.root().join("demo");
-        tokio::task::spawn_blocking({
-            let root = root.clone();
-            move || prepare_media(&root)
-        })
-        .await
-        .context("the demo media task failed")??;
-        let server = match LoopbackServer::start_on(DEMO_PORT).await {
-            Ok(server) => server,
-            Err(_) => LoopbackServer::start().await?,
-        };
-        let base_url = server.base_url();
-        write_catalog(&root)?;
-        server.serve_dir("/", &root);
-        self.install_plugin(package.to_path_buf(), None)
-            .await
-            .context("installing the demo source")?;
-        self.set_plugin_setting("demo-source", "base_url", &base_url).await?;
-        let options = SyncOptions {
-            plugin: Some("demo-source".into()),
-            details_ttl: Duration::from_secs(3600),
-            ..SyncOptions::default()
-        };
-        let reports = self.sync(&options, &|_| {}).await?;
-        if let Some(error) = reports.iter().find_map(|report| report.error.clone()) {
-            anyhow::bail!("the demo source did not sync: {error}");
-        }
-        self.refresh_posters(100).await?;
-        Ok(DemoSite { _server: server, base_url })
+/// Prepares the demo (media on first run), serves it on 127.0.0.1, installs the demo plugin from
+/// `package` through the normal install path, points it at the server and syncs it.
+pub async fn start(app: &App, package: &Path) -> Result<DemoSite> {
+    let root = app.paths().root().join("demo");
+    tokio::task::spawn_blocking({
+        let root = root.clone();
+        move || prepare_media(&root)
+    })
+    .await
+    .context("the demo media task failed")??;
+    let server = match LoopbackServer::start_on(DEMO_PORT).await {
+        Ok(server) => server,
+        Err(_) => LoopbackServer::start().await?,
+    };
+    let base_url = server.base_url();
+    write_catalog(&root)?;
+    server.serve_dir("/", &root);
+    app.install_plugin(package.to_path_buf(), None).await.context("installing the demo source")?;
+    app.set_plugin_setting("demo-source", "base_url", &base_url).await?;
+    let options = SyncOptions {
+        plugin: Some("demo-source".into()),
+        details_ttl: Duration::from_secs(3600),
+        ..SyncOptions::default()
+    };
+    let reports = app.sync(&options, &|_| {}).await?;
+    if let Some(error) = reports.iter().find_map(|report| report.error.clone()) {
+        anyhow::bail!("the demo source did not sync: {error}");
     }
+    app.refresh_posters(100).await?;
+    Ok(DemoSite { _server: server, base_url })
 }
 
 /// Generates the streams and posters that are missing.
@@ -165,7 +164,7 @@ fn hue_to_rgb(hue: f32) -> (f32, f32, f32) {
 /// `catalog.json` (paths relative to the server), stamped with the current time so every start
 /// refreshes what the library stored (the server's port may differ from the last run).
 fn write_catalog(root: &Path) -> Result<PathBuf> {
-    let updated_at = now_ms();
+    let updated_at = chrono::Utc::now().timestamp_millis();
     let titles: Vec<serde_json::Value> = TITLES
         .iter()
         .enumerate()

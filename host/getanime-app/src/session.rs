@@ -1,0 +1,321 @@
+//! One episode's playback, as rules: player events and a clock in; what to store, what the
+//! overlay shows and whether the episode is over out. The TV screen, `getanime play` and the
+//! e2e test all drive a real player with it, so playback is orchestrated once and tested
+//! without a window or a player.
+
+use getanime_domain::playback::{Media, PlayerEvent, PlayerState, SkipKind};
+use getanime_domain::{EpisodeId, Quality};
+
+use crate::playback::{PlaybackPlan, WatchAction, WatchTracker, next_quality};
+
+/// What the player's overlay shows, in the user's words.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlayerOverlay {
+    /// "Title — episode 3".
+    pub heading: String,
+    /// "1:05 / 23:40".
+    pub time: String,
+    /// 0.0–1.0 of the episode.
+    pub progress: f32,
+    /// Quality, buffering, paused, finished.
+    pub note: String,
+    /// "Skip opening ▶" while the position is in one; empty otherwise.
+    pub skip_prompt: String,
+    /// Set when playback failed: what happened and what the keys do now.
+    pub error: Option<String>,
+}
+
+/// How an event left the session.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SessionState {
+    /// Still playing (or paused, or buffering).
+    Playing,
+    /// The episode ended and the next one should start after the countdown.
+    CountDownTo(f64),
+    /// The episode ended; nothing plays next by itself.
+    Finished,
+    /// The player reported an error (the overlay says it).
+    Failed,
+}
+
+/// What one event asks of the caller.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionStep {
+    /// Store these (through [`crate::App::apply_watch_actions`]).
+    pub actions: Vec<WatchAction>,
+    pub state: SessionState,
+    /// The overlay changed (redraw it).
+    pub redraw: bool,
+}
+
+/// One episode being played.
+#[derive(Debug, Clone)]
+pub struct PlaybackSession {
+    plan: PlaybackPlan,
+    tracker: WatchTracker,
+    position_ms: u64,
+    duration_ms: Option<u64>,
+    quality: Option<Quality>,
+    quality_note: String,
+    overlay: PlayerOverlay,
+}
+
+impl PlaybackSession {
+    pub fn new(plan: PlaybackPlan) -> PlaybackSession {
+        let overlay = PlayerOverlay {
+            heading: format!("{} — episode {}", plan.title_name, plan.episode.episode.number),
+            ..PlayerOverlay::default()
+        };
+        PlaybackSession {
+            tracker: WatchTracker::new(plan.ending),
+            position_ms: plan.start_ms,
+            duration_ms: None,
+            quality: None,
+            quality_note: String::new(),
+            overlay,
+            plan,
+        }
+    }
+
+    pub fn plan(&self) -> &PlaybackPlan {
+        &self.plan
+    }
+
+    /// The episode whose watch state this session writes.
+    pub fn episode(&self) -> EpisodeId {
+        self.plan.episode.id
+    }
+
+    /// What to load into the player.
+    pub fn media(&self) -> Media {
+        Media {
+            streams: self.plan.streams.clone(),
+            preferred: self.plan.preferred_quality,
+            start_ms: self.plan.start_ms,
+            opening: self.plan.opening,
+            ending: self.plan.ending,
+            auto_skip: self.plan.auto_skip,
+        }
+    }
+
+    pub fn overlay(&self) -> &PlayerOverlay {
+        &self.overlay
+    }
+
+    /// The last position the player reported, and the duration.
+    pub fn position(&self) -> (u64, Option<u64>) {
+        (self.position_ms, self.duration_ms)
+    }
+
+    /// The quality the quality key switches to, if the episode has another.
+    pub fn next_quality(&self) -> Option<Quality> {
+        next_quality(&self.plan.streams, self.quality)
+    }
+
+    /// The user leaves (Back, Home, quitting): save where they are.
+    pub fn on_stop(&mut self, now_ms: i64) -> Vec<WatchAction> {
+        self.tracker.on_stop(self.position_ms, self.duration_ms, now_ms)
+    }
+
+    /// One player event at `now_ms`.
+    pub fn on_event(&mut self, event: &PlayerEvent, now_ms: i64) -> SessionStep {
+        let mut step =
+            SessionStep { actions: Vec::new(), state: SessionState::Playing, redraw: true };
+        match event {
+            PlayerEvent::Position { position_ms, duration_ms } => {
+                (self.position_ms, self.duration_ms) = (*position_ms, *duration_ms);
+                step.actions = self.tracker.on_position(*position_ms, *duration_ms, now_ms);
+                self.overlay.progress =
+                    duration_ms.filter(|duration| *duration > 0).map_or(0.0, |duration| {
+                        (*position_ms as f32 / duration as f32).clamp(0.0, 1.0)
+                    });
+                self.overlay.time = format!(
+                    "{} / {}",
+                    clock(*position_ms),
+                    duration_ms.map(clock).unwrap_or_else(|| "…".into())
+                );
+            }
+            PlayerEvent::SkipAvailable(kind) => {
+                self.overlay.skip_prompt = match kind {
+                    Some(SkipKind::Opening) => "Skip opening ▶",
+                    Some(SkipKind::Ending) => "Skip ending ▶",
+                    None => "",
+                }
+                .to_owned();
+            }
+            PlayerEvent::QualityChanged { quality, fallback_from } => {
+                self.quality = Some(*quality);
+                self.quality_note = match fallback_from {
+                    Some(wanted) => format!("{} (no {})", quality.as_str(), wanted.as_str()),
+                    None => quality.as_str().to_owned(),
+                };
+                self.overlay.note = self.quality_note.clone();
+            }
+            PlayerEvent::Buffering(percent) if *percent < 100 => {
+                self.overlay.note = format!("buffering {percent}%");
+            }
+            PlayerEvent::StateChanged(PlayerState::Paused) => self.overlay.note = "paused".into(),
+            PlayerEvent::StateChanged(PlayerState::Playing) => {
+                self.overlay.note = self.quality_note.clone();
+            }
+            PlayerEvent::EndOfStream => {
+                step.actions = self.tracker.on_end();
+                match self.plan.next_episode {
+                    Some(next) if self.plan.auto_play_next => {
+                        step.state = SessionState::CountDownTo(next);
+                    }
+                    Some(next) => {
+                        self.overlay.note = format!("finished — next: episode {next}");
+                        step.state = SessionState::Finished;
+                    }
+                    None => {
+                        self.overlay.note = "finished — that was the last episode".into();
+                        step.state = SessionState::Finished;
+                    }
+                }
+            }
+            PlayerEvent::Error { message, .. } => {
+                step.actions = self.on_stop(now_ms);
+                self.overlay.error =
+                    Some(format!("Playback failed: {message}\nEnter tries again, Back leaves."));
+                step.state = SessionState::Failed;
+            }
+            _ => step.redraw = false,
+        }
+        step
+    }
+}
+
+/// The next-episode countdown line.
+pub fn countdown_text(next: f64, remaining_seconds: u32) -> String {
+    format!("Episode {next} in {remaining_seconds} s — Enter plays now, Back stops")
+}
+
+/// A position for people: `4:05`, `1:02:03`.
+pub fn clock(milliseconds: u64) -> String {
+    let seconds = milliseconds / 1000;
+    let (hours, minutes, seconds) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    if hours > 0 {
+        format!("{hours}:{minutes:02}:{seconds:02}")
+    } else {
+        format!("{minutes}:{seconds:02}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use getanime_domain::{Episode, EpisodeEntry, SkipRange, Stream, TitleId};
+
+    use super::*;
+
+    fn plan(next: Option<f64>, auto_play_next: bool) -> PlaybackPlan {
+        let streams = [Quality::Hd, Quality::Sd]
+            .into_iter()
+            .map(|quality| Stream { quality, url: format!("http://cdn.example/{quality:?}.m3u8") })
+            .collect::<Vec<_>>();
+        PlaybackPlan {
+            title: TitleId(7),
+            title_name: "Ледяной алхимик".into(),
+            episode: EpisodeEntry {
+                id: EpisodeId(70),
+                episode: Episode {
+                    number: 2.0,
+                    name: None,
+                    streams: streams.clone(),
+                    preview_url: None,
+                    opening: None,
+                    ending: None,
+                    duration_ms: None,
+                    published_at: None,
+                },
+                watch: None,
+            },
+            streams,
+            start_ms: 30_000,
+            opening: Some(SkipRange { start_ms: 1_000, end_ms: 5_000 }),
+            ending: None,
+            next_episode: next,
+            preferred_quality: Quality::Fhd,
+            auto_skip: false,
+            auto_play_next,
+        }
+    }
+
+    fn at(position_ms: u64) -> PlayerEvent {
+        PlayerEvent::Position { position_ms, duration_ms: Some(100_000) }
+    }
+
+    #[test]
+    fn the_overlay_follows_the_player() {
+        let mut session = PlaybackSession::new(plan(Some(3.0), false));
+        assert_eq!(session.overlay().heading, "Ледяной алхимик — episode 2");
+        assert_eq!(session.media().start_ms, 30_000);
+
+        let fallback =
+            PlayerEvent::QualityChanged { quality: Quality::Hd, fallback_from: Some(Quality::Fhd) };
+        session.on_event(&fallback, 0);
+        assert_eq!(session.overlay().note, "hd (no fhd)");
+        assert_eq!(session.next_quality(), Some(Quality::Sd));
+        session.on_event(&PlayerEvent::StateChanged(PlayerState::Paused), 0);
+        assert_eq!(session.overlay().note, "paused");
+        session.on_event(&PlayerEvent::StateChanged(PlayerState::Playing), 0);
+        assert_eq!(session.overlay().note, "hd (no fhd)");
+        session.on_event(&PlayerEvent::Buffering(40), 0);
+        assert_eq!(session.overlay().note, "buffering 40%");
+
+        let step = session.on_event(&at(65_000), 1_000);
+        assert_eq!(
+            step.actions,
+            [WatchAction::SavePosition { position_ms: 65_000, duration_ms: Some(100_000) }]
+        );
+        assert_eq!(
+            (session.overlay().time.as_str(), session.overlay().progress),
+            ("1:05 / 1:40", 0.65)
+        );
+        session.on_event(&PlayerEvent::SkipAvailable(Some(SkipKind::Opening)), 1_000);
+        assert_eq!(session.overlay().skip_prompt, "Skip opening ▶");
+        session.on_event(&PlayerEvent::SkipAvailable(None), 1_000);
+        assert_eq!(session.overlay().skip_prompt, "");
+        assert!(!session.on_event(&PlayerEvent::Skipped(None), 0).redraw);
+    }
+
+    #[test]
+    fn the_end_counts_down_to_the_next_episode_or_says_what_is_next() {
+        let mut auto = PlaybackSession::new(plan(Some(3.0), true));
+        let step = auto.on_event(&PlayerEvent::EndOfStream, 0);
+        assert_eq!(
+            (step.state, step.actions),
+            (SessionState::CountDownTo(3.0), vec![WatchAction::MarkWatched])
+        );
+        assert_eq!(countdown_text(3.0, 5), "Episode 3 in 5 s — Enter plays now, Back stops");
+
+        let mut manual = PlaybackSession::new(plan(Some(3.5), false));
+        assert_eq!(manual.on_event(&PlayerEvent::EndOfStream, 0).state, SessionState::Finished);
+        assert_eq!(manual.overlay().note, "finished — next: episode 3.5");
+
+        let mut last = PlaybackSession::new(plan(None, true));
+        assert_eq!(last.on_event(&PlayerEvent::EndOfStream, 0).state, SessionState::Finished);
+        assert_eq!(last.overlay().note, "finished — that was the last episode");
+    }
+
+    #[test]
+    fn an_error_saves_the_position_and_says_what_the_keys_do() {
+        let mut session = PlaybackSession::new(plan(None, false));
+        session.on_event(&at(42_000), 0);
+        assert_eq!(session.on_event(&at(43_000), 1_000).actions, [], "saved 1 s ago");
+        let error = PlayerEvent::Error { element: "souphttpsrc".into(), message: "404".into() };
+        let step = session.on_event(&error, 2_000);
+        assert_eq!(step.state, SessionState::Failed);
+        assert_eq!(
+            step.actions,
+            [WatchAction::SavePosition { position_ms: 43_000, duration_ms: Some(100_000) }],
+            "the last position is kept"
+        );
+        assert_eq!(
+            session.overlay().error.as_deref(),
+            Some("Playback failed: 404\nEnter tries again, Back leaves.")
+        );
+        assert_eq!(session.on_stop(3_000), [], "nothing new to save");
+        assert_eq!(clock(3_723_000), "1:02:03");
+    }
+}
