@@ -1,0 +1,170 @@
+//! Browse: a grid of every title with filter chips above it (sort, source, genre, year…).
+
+use getanime_domain::{BrowseFacets, BrowseFilter, BrowseQuery, TitleId};
+
+use super::{Effect, Key, Outcome};
+
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct BrowseState {
+    pub(super) query: BrowseQuery,
+    /// The values the filters can take.
+    pub(super) facets: BrowseFacets,
+    pub(super) titles: Vec<TitleId>,
+    pub(super) focus: usize,
+    /// Cards per grid row (the view's width decides).
+    pub(super) columns: usize,
+    /// The focused filter chip, when focus is on the filter bar.
+    pub(super) filter: Option<BrowseFilter>,
+}
+
+impl Default for BrowseState {
+    fn default() -> BrowseState {
+        BrowseState {
+            query: BrowseQuery::default(),
+            facets: BrowseFacets::default(),
+            titles: Vec::new(),
+            focus: 0,
+            columns: 1,
+            filter: None,
+        }
+    }
+}
+
+impl BrowseState {
+    pub(super) fn key(&mut self, key: Key) -> Outcome {
+        match self.filter {
+            Some(filter) => self.filter_key(filter, key),
+            None => self.grid_key(key),
+        }
+    }
+
+    fn filter_key(&mut self, filter: BrowseFilter, key: Key) -> Outcome {
+        let at = BrowseFilter::ALL.iter().position(|candidate| *candidate == filter).unwrap_or(0);
+        match key {
+            Key::Left => {
+                self.filter = Some(BrowseFilter::ALL[at.saturating_sub(1)]);
+                Outcome::stay(Effect::Redraw)
+            }
+            Key::Right => {
+                self.filter = Some(BrowseFilter::ALL[(at + 1).min(BrowseFilter::ALL.len() - 1)]);
+                Outcome::stay(Effect::Redraw)
+            }
+            Key::Enter | Key::Up => {
+                self.query.cycle(filter, key == Key::Enter, &self.facets);
+                Outcome::stay(Effect::ShowBrowse)
+            }
+            Key::Down if !self.titles.is_empty() => {
+                self.filter = None;
+                Outcome::stay(Effect::Redraw)
+            }
+            Key::Back | Key::Erase => Outcome::back(Effect::Redraw),
+            _ => Outcome::stay(Effect::Redraw),
+        }
+    }
+
+    fn grid_key(&mut self, key: Key) -> Outcome {
+        let columns = self.columns;
+        let last = self.titles.len().saturating_sub(1);
+        match key {
+            Key::Up if self.focus < columns => {
+                self.filter = Some(BrowseFilter::Sort);
+                Outcome::stay(Effect::Redraw)
+            }
+            Key::Up => {
+                self.focus -= columns;
+                Outcome::stay(Effect::Redraw)
+            }
+            Key::Down => {
+                // The last row may be short: Down from above it lands on its last card.
+                if self.focus / columns < last / columns {
+                    self.focus = (self.focus + columns).min(last);
+                }
+                Outcome::stay(Effect::Redraw)
+            }
+            Key::Left if !self.focus.is_multiple_of(columns) => {
+                self.focus -= 1;
+                Outcome::stay(Effect::Redraw)
+            }
+            Key::Right if self.focus % columns + 1 < columns => {
+                self.focus = (self.focus + 1).min(last);
+                Outcome::stay(Effect::Redraw)
+            }
+            Key::Enter => Outcome::open_title(self.titles.get(self.focus).copied()),
+            Key::Back | Key::Erase => Outcome::back(Effect::Redraw),
+            _ => Outcome::stay(Effect::Redraw),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+
+    fn browsing(titles: std::ops::Range<i64>, columns: usize) -> Navigator {
+        let mut navigator = Navigator::new();
+        navigator.set_home_rows(vec![ids(1..2)]);
+        navigator.key(Key::Up);
+        navigator.key(Key::Right);
+        assert_eq!(navigator.key(Key::Enter), Effect::ShowBrowse);
+        navigator.set_browse_columns(columns);
+        navigator.set_browse(ids(titles));
+        navigator
+    }
+
+    #[test]
+    fn the_browse_grid_moves_by_cards_and_rows_and_clamps_the_short_last_row() {
+        let mut navigator = browsing(0..10, 4);
+        navigator.key(Key::Right);
+        navigator.key(Key::Down);
+        assert_eq!(navigator.browse_focus(), (5, None));
+        navigator.key(Key::Down);
+        assert_eq!(navigator.browse_focus(), (9, None), "the last row has two cards: its last one");
+        navigator.key(Key::Down);
+        assert_eq!(navigator.browse_focus(), (9, None));
+        navigator.key(Key::Right);
+        assert_eq!(navigator.browse_focus(), (9, None), "nothing right of the last title");
+        navigator.key(Key::Left);
+        navigator.key(Key::Left);
+        assert_eq!(navigator.browse_focus(), (8, None), "left stops at the row's first card");
+        assert_eq!(navigator.key(Key::Enter), Effect::OpenTitle(TitleId(8)));
+        navigator.key(Key::Back);
+        assert_eq!(navigator.screen(), Screen::Browse);
+        navigator.key(Key::Up);
+        navigator.key(Key::Up);
+        assert_eq!(navigator.browse_focus(), (0, None));
+        navigator.key(Key::Up);
+        assert_eq!(navigator.browse_focus(), (0, Some(BrowseFilter::Sort)), "up to the filters");
+    }
+
+    #[test]
+    fn browse_filters_step_with_enter_and_reload_the_grid() {
+        let mut navigator = browsing(0..3, 4);
+        navigator.set_browse_facets(BrowseFacets {
+            sources: vec!["demo".into()],
+            genres: vec!["Драма".into()],
+            years: vec![2024],
+        });
+        navigator.key(Key::Up);
+        assert_eq!(navigator.key(Key::Enter), Effect::ShowBrowse);
+        assert_eq!(navigator.browse_query().sort, getanime_domain::BrowseSort::Name);
+        navigator.key(Key::Right);
+        navigator.key(Key::Right);
+        assert_eq!(navigator.browse_focus().1, Some(BrowseFilter::Genre));
+        assert_eq!(navigator.key(Key::Enter), Effect::ShowBrowse);
+        assert_eq!(navigator.browse_query().genre.as_deref(), Some("Драма"));
+        navigator.set_browse(Vec::new());
+        assert_eq!(
+            navigator.key(Key::Down),
+            Effect::Redraw,
+            "an empty grid keeps focus on the filters"
+        );
+        assert_eq!(navigator.browse_focus().1, Some(BrowseFilter::Genre));
+        navigator.key(Key::Enter);
+        assert_eq!(navigator.browse_query().genre, None, "after the last genre: all");
+        navigator.set_browse(ids(0..3));
+        navigator.key(Key::Down);
+        assert_eq!(navigator.browse_focus(), (0, None));
+        navigator.key(Key::Back);
+        assert_eq!(navigator.screen(), Screen::Home);
+    }
+}

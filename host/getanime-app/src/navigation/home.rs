@@ -1,0 +1,216 @@
+//! Home: the header buttons above the poster rows, and the rows (continue watching, new, today…).
+
+use getanime_domain::TitleId;
+
+use super::{Effect, Key, Outcome, Screen, next_filled_row};
+
+/// The buttons above the home rows, left to right.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeaderButton {
+    Search,
+    Browse,
+    Schedule,
+    Sources,
+    Settings,
+}
+
+impl HeaderButton {
+    pub const ALL: [HeaderButton; 5] = [
+        HeaderButton::Search,
+        HeaderButton::Browse,
+        HeaderButton::Schedule,
+        HeaderButton::Sources,
+        HeaderButton::Settings,
+    ];
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(super) struct HomeState {
+    /// Title ids of each row, top to bottom (empty rows included, skipped by focus).
+    rows: Vec<Vec<TitleId>>,
+    row: usize,
+    /// The focused column of each row (each row keeps its own).
+    columns: Vec<usize>,
+    /// The focused button above the rows, if focus is up there.
+    pub(super) header: Option<HeaderButton>,
+}
+
+impl HomeState {
+    pub(super) fn focus(&self) -> (usize, usize) {
+        (self.row, self.columns.get(self.row).copied().unwrap_or(0))
+    }
+
+    pub(super) fn set_rows(&mut self, rows: Vec<Vec<TitleId>>) {
+        self.columns.resize(rows.len(), 0);
+        for (column, row) in self.columns.iter_mut().zip(&rows) {
+            *column = (*column).min(row.len().saturating_sub(1));
+        }
+        self.rows = rows;
+        if self.rows.get(self.row).is_none_or(Vec::is_empty) {
+            self.row = self.rows.iter().position(|row| !row.is_empty()).unwrap_or(0);
+        }
+    }
+
+    pub(super) fn key(&mut self, key: Key) -> Outcome {
+        if let Some(button) = self.header {
+            return self.header_key(button, key);
+        }
+        match key {
+            Key::Up
+                if self
+                    .rows
+                    .get(..self.row)
+                    .is_none_or(|above| above.iter().all(Vec::is_empty)) =>
+            {
+                self.header = Some(HeaderButton::Search);
+                Outcome::stay(Effect::Redraw)
+            }
+            Key::Up | Key::Down => {
+                if let Some(row) = next_filled_row(&self.rows, self.row, key == Key::Down) {
+                    self.row = row;
+                }
+                Outcome::stay(Effect::Redraw)
+            }
+            Key::Left | Key::Right => {
+                let length = self.rows.get(self.row).map_or(0, Vec::len);
+                if let Some(column) = self.columns.get_mut(self.row) {
+                    *column = if key == Key::Right {
+                        (*column + 1).min(length.saturating_sub(1))
+                    } else {
+                        column.saturating_sub(1)
+                    };
+                }
+                Outcome::stay(Effect::Redraw)
+            }
+            Key::Enter => {
+                let (row, column) = self.focus();
+                Outcome::open_title(self.rows.get(row).and_then(|row| row.get(column)).copied())
+            }
+            Key::Back | Key::Erase => Outcome::stay(Effect::Quit),
+            _ => Outcome::stay(Effect::Redraw),
+        }
+    }
+
+    /// The buttons above the rows: Search, Browse, Schedule, Sources, Settings.
+    fn header_key(&mut self, button: HeaderButton, key: Key) -> Outcome {
+        let at = HeaderButton::ALL.iter().position(|candidate| *candidate == button).unwrap_or(0);
+        match key {
+            Key::Enter => match button {
+                HeaderButton::Search => Outcome::open(Screen::Search, Effect::SearchLibrary),
+                HeaderButton::Browse => Outcome::open(Screen::Browse, Effect::ShowBrowse),
+                HeaderButton::Schedule => Outcome::open(Screen::Schedule, Effect::ShowSchedule),
+                HeaderButton::Sources => Outcome::open(Screen::Sources, Effect::ShowSources),
+                HeaderButton::Settings => Outcome::open(Screen::Settings, Effect::ShowSettings),
+            },
+            Key::Right => {
+                self.header = Some(HeaderButton::ALL[(at + 1).min(HeaderButton::ALL.len() - 1)]);
+                Outcome::stay(Effect::Redraw)
+            }
+            Key::Left => {
+                self.header = Some(HeaderButton::ALL[at.saturating_sub(1)]);
+                Outcome::stay(Effect::Redraw)
+            }
+            Key::Down => {
+                self.header = None;
+                Outcome::stay(Effect::Redraw)
+            }
+            Key::Back | Key::Erase => Outcome::stay(Effect::Quit),
+            _ => Outcome::stay(Effect::Redraw),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+
+    #[test]
+    fn home_focus_moves_over_rows_skipping_empty_ones() {
+        let mut navigator = Navigator::new();
+        navigator.set_home_rows(vec![Vec::new(), ids(1..4), Vec::new(), ids(10..12)]);
+        assert_eq!(navigator.home_focus(), (1, 0), "the first non-empty row");
+        assert_eq!(navigator.key(Key::Right), Effect::Redraw);
+        navigator.key(Key::Right);
+        navigator.key(Key::Right);
+        assert_eq!(navigator.home_focus(), (1, 2), "stops at the last card");
+        navigator.key(Key::Down);
+        assert_eq!(
+            navigator.home_focus(),
+            (3, 0),
+            "skips the empty row, each row keeps its column"
+        );
+        navigator.key(Key::Down);
+        assert_eq!(navigator.home_focus(), (3, 0));
+        navigator.key(Key::Up);
+        assert_eq!(navigator.home_focus(), (1, 2));
+        navigator.key(Key::Up);
+        assert_eq!(navigator.home_focus(), (1, 2), "nothing above but an empty row");
+    }
+
+    #[test]
+    fn empty_screens_do_nothing_on_enter() {
+        let mut navigator = Navigator::new();
+        assert_eq!(navigator.key(Key::Enter), Effect::Redraw);
+        navigator.set_home_rows(vec![ids(1..2)]);
+        navigator.key(Key::Enter);
+        assert_eq!(
+            navigator.key(Key::Enter),
+            Effect::Redraw,
+            "a title without episodes has nothing to play"
+        );
+    }
+
+    #[test]
+    fn new_rows_keep_the_focus_in_bounds() {
+        let mut navigator = Navigator::new();
+        navigator.set_home_rows(vec![ids(1..6)]);
+        for _ in 0..4 {
+            navigator.key(Key::Right);
+        }
+        navigator.set_home_rows(vec![ids(1..3)]);
+        assert_eq!(navigator.home_focus(), (0, 1));
+    }
+
+    #[test]
+    fn the_header_reaches_every_screen_and_back_returns_home() {
+        let mut navigator = Navigator::new();
+        navigator.set_home_rows(vec![ids(1..3)]);
+        navigator.key(Key::Up);
+        for _ in 0..10 {
+            navigator.key(Key::Right);
+        }
+        assert_eq!(navigator.header_focus(), Some(HeaderButton::Settings), "stops at the last");
+        assert_eq!(navigator.key(Key::Enter), Effect::ShowSettings);
+        assert_eq!(navigator.screen(), Screen::Settings);
+        navigator.key(Key::Back);
+        assert_eq!(navigator.screen(), Screen::Home);
+        assert_eq!(navigator.header_focus(), None, "back lands on the rows");
+        navigator.key(Key::Up);
+        navigator.key(Key::Right);
+        assert_eq!(navigator.key(Key::Enter), Effect::ShowBrowse);
+        navigator.key(Key::Back);
+        navigator.key(Key::Up);
+        for _ in 0..3 {
+            navigator.key(Key::Right);
+        }
+        assert_eq!(navigator.key(Key::Enter), Effect::ShowSources);
+        assert_eq!(navigator.screen(), Screen::Sources);
+    }
+
+    #[test]
+    fn home_goes_straight_home_and_stops_playback() {
+        let mut navigator = Navigator::new();
+        navigator.set_home_rows(vec![ids(5..6)]);
+        navigator.key(Key::Enter);
+        navigator.set_episodes(vec![1.0], 0);
+        navigator.key(Key::Enter);
+        assert_eq!(navigator.key(Key::Home), Effect::StopPlayback);
+        assert_eq!(navigator.screen(), Screen::Home);
+        navigator.key(Key::Up);
+        navigator.key(Key::Enter);
+        assert_eq!(navigator.screen(), Screen::Search);
+        assert_eq!(navigator.key(Key::Home), Effect::Redraw);
+        assert_eq!(navigator.screen(), Screen::Home);
+        assert_eq!(navigator.header_focus(), None);
+    }
+}

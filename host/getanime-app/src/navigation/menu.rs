@@ -1,0 +1,172 @@
+//! Sources and Settings: one menu of rows (info, choices, buttons, text fields), with a second
+//! Enter to confirm what destroys or replaces something.
+
+use std::collections::BTreeMap;
+
+use super::{Effect, Key, Outcome};
+
+/// What a row of a menu screen (Sources, Settings) does with keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MenuRow {
+    /// Shown, focusable, does nothing.
+    Info,
+    /// A value: left/right (and Enter) step it.
+    Choice,
+    /// Buttons side by side: left/right pick one, Enter presses it. `true` marks a button that
+    /// destroys or replaces something: its first Enter only asks, the second does it.
+    Buttons(Vec<bool>),
+    /// A text field: typing edits it, Enter submits (and asks first, as a confirming button).
+    Text,
+}
+
+/// Focus and confirmation state of a menu screen.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(super) struct MenuState {
+    rows: Vec<MenuRow>,
+    row: usize,
+    button: usize,
+    /// The button that asked "press Enter again" (row, button).
+    armed: Option<(usize, usize)>,
+    /// Text typed into `Text` rows, by row.
+    texts: BTreeMap<usize, String>,
+}
+
+impl MenuState {
+    pub(super) fn set_rows(&mut self, rows: Vec<MenuRow>) {
+        self.row = self.row.min(rows.len().saturating_sub(1));
+        self.button = 0;
+        self.armed = None;
+        self.rows = rows;
+    }
+
+    pub(super) fn focus(&self) -> (usize, usize, bool) {
+        (self.row, self.button, self.armed == Some((self.row, self.button)))
+    }
+
+    pub(super) fn text(&self, row: usize) -> &str {
+        self.texts.get(&row).map_or("", String::as_str)
+    }
+
+    pub(super) fn key(&mut self, key: Key) -> Outcome {
+        let row = self.row;
+        let kind = self.rows.get(row).cloned().unwrap_or(MenuRow::Info);
+        let armed = self.armed.take();
+        let effect = match (kind, key) {
+            (_, Key::Up) => {
+                self.row = row.saturating_sub(1);
+                self.button = 0;
+                Effect::Redraw
+            }
+            (_, Key::Down) => {
+                self.row = (row + 1).min(self.rows.len().saturating_sub(1));
+                self.button = 0;
+                Effect::Redraw
+            }
+            (MenuRow::Text, Key::Char(character)) if !character.is_control() => {
+                self.texts.entry(row).or_default().push(character);
+                Effect::MenuText { row }
+            }
+            (MenuRow::Text, Key::Erase) if !self.text(row).is_empty() => {
+                self.texts.entry(row).or_default().pop();
+                Effect::MenuText { row }
+            }
+            (MenuRow::Text, Key::Enter) if !self.text(row).trim().is_empty() => {
+                if armed == Some((row, 0)) {
+                    Effect::MenuPress { row, button: 0 }
+                } else {
+                    self.armed = Some((row, 0));
+                    Effect::MenuAsk { row }
+                }
+            }
+            (MenuRow::Choice, Key::Left | Key::Right | Key::Enter) => {
+                Effect::MenuChange { row, forward: key != Key::Left }
+            }
+            (MenuRow::Buttons(_), Key::Left) => {
+                self.button = self.button.saturating_sub(1);
+                Effect::Redraw
+            }
+            (MenuRow::Buttons(buttons), Key::Right) => {
+                self.button = (self.button + 1).min(buttons.len().saturating_sub(1));
+                Effect::Redraw
+            }
+            (MenuRow::Buttons(buttons), Key::Enter) => {
+                let button = self.button;
+                match buttons.get(button) {
+                    Some(true) if armed != Some((row, button)) => {
+                        self.armed = Some((row, button));
+                        Effect::Redraw
+                    }
+                    Some(_) => Effect::MenuPress { row, button },
+                    None => Effect::Redraw,
+                }
+            }
+            (_, Key::Back | Key::Erase) if armed.is_some() => Effect::Redraw,
+            (_, Key::Back | Key::Erase) => return Outcome::back(Effect::Redraw),
+            _ => Effect::Redraw,
+        };
+        Outcome::stay(effect)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+
+    fn settings(rows: Vec<MenuRow>) -> Navigator {
+        let mut navigator = Navigator::new();
+        navigator.key(Key::Up);
+        for _ in 0..4 {
+            navigator.key(Key::Right);
+        }
+        assert_eq!(navigator.key(Key::Enter), Effect::ShowSettings);
+        navigator.set_menu(rows);
+        navigator
+    }
+
+    #[test]
+    fn menus_step_choices_press_buttons_and_confirm_destructive_ones() {
+        let mut navigator = settings(vec![
+            MenuRow::Choice,
+            MenuRow::Buttons(vec![false, false, true]),
+            MenuRow::Info,
+        ]);
+        assert_eq!(navigator.key(Key::Right), Effect::MenuChange { row: 0, forward: true });
+        assert_eq!(navigator.key(Key::Left), Effect::MenuChange { row: 0, forward: false });
+        navigator.key(Key::Down);
+        assert_eq!(navigator.key(Key::Enter), Effect::MenuPress { row: 1, button: 0 });
+        navigator.key(Key::Right);
+        navigator.key(Key::Right);
+        navigator.key(Key::Right);
+        assert_eq!(navigator.menu_focus(), (1, 2, false));
+        assert_eq!(navigator.key(Key::Enter), Effect::Redraw, "the first Enter only asks");
+        assert_eq!(navigator.menu_focus(), (1, 2, true));
+        assert_eq!(navigator.key(Key::Back), Effect::Redraw, "Back cancels the question");
+        assert_eq!(navigator.menu_focus(), (1, 2, false));
+        assert_eq!(navigator.screen(), Screen::Settings);
+        navigator.key(Key::Enter);
+        assert_eq!(navigator.key(Key::Enter), Effect::MenuPress { row: 1, button: 2 });
+        navigator.key(Key::Down);
+        navigator.key(Key::Down);
+        assert_eq!(navigator.menu_focus(), (2, 0, false));
+        assert_eq!(navigator.key(Key::Enter), Effect::Redraw);
+        navigator.set_menu(vec![MenuRow::Info]);
+        assert_eq!(navigator.menu_focus(), (0, 0, false), "focus stays within new rows");
+        navigator.key(Key::Back);
+        assert_eq!(navigator.screen(), Screen::Home);
+    }
+
+    #[test]
+    fn menu_text_rows_take_typing_and_ask_before_submitting() {
+        let mut navigator = settings(vec![MenuRow::Info, MenuRow::Text]);
+        navigator.key(Key::Down);
+        assert_eq!(navigator.key(Key::Enter), Effect::Redraw, "nothing typed, nothing to submit");
+        for character in "/tmp/x".chars() {
+            assert_eq!(navigator.key(Key::Char(character)), Effect::MenuText { row: 1 });
+        }
+        assert_eq!(navigator.key(Key::Erase), Effect::MenuText { row: 1 });
+        assert_eq!(navigator.menu_text(1), "/tmp/");
+        assert_eq!(navigator.key(Key::Enter), Effect::MenuAsk { row: 1 });
+        assert_eq!(navigator.key(Key::Enter), Effect::MenuPress { row: 1, button: 0 });
+        assert_eq!(navigator.key(Key::Enter), Effect::MenuAsk { row: 1 }, "asks again next time");
+    }
+}

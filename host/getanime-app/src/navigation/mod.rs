@@ -1,0 +1,391 @@
+//! The remote-control logic of the TV UI, without the UI: which screen is open, what has focus,
+//! what a key press does. The Slint layer forwards keys here and draws the state it gets back
+//! (the todo-mvc controller pattern), so all of it is tested headless.
+//!
+//! One module per screen holds that screen's state and key handling, with its tests beside it;
+//! [`Navigator`] keeps only the screen stack and sends each key to the screen on top. Each screen
+//! is on the stack at most once (a title cannot open another title), so a screen's state lives
+//! in its own field and Back finds it as it was left.
+
+mod browse;
+mod home;
+mod menu;
+mod player;
+mod schedule;
+mod search;
+mod title;
+
+use getanime_domain::{BrowseFacets, BrowseFilter, BrowseQuery, TitleId};
+
+pub use home::HeaderButton;
+pub use menu::MenuRow;
+pub use title::next_rating;
+
+/// The keys a remote (or a keyboard) sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    Up,
+    Down,
+    Left,
+    Right,
+    Enter,
+    Back,
+    PlayPause,
+    SeekForward,
+    SeekBackward,
+    /// Backspace: erases a character in the search box, goes back elsewhere.
+    Erase,
+    /// Straight back to the home screen (stopping playback).
+    Home,
+    /// A typed character (the search box).
+    Char(char),
+}
+
+/// The screens, as a stack: Back pops.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Screen {
+    Home,
+    Search,
+    Browse,
+    Schedule,
+    Sources,
+    Settings,
+    Title(TitleId),
+    Player { title: TitleId, episode: f64 },
+}
+
+/// What the UI must do after a key.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Effect {
+    /// Nothing beyond redrawing the focus.
+    Redraw,
+    /// Load and show a title.
+    OpenTitle(TitleId),
+    /// Start playing an episode.
+    Play {
+        title: TitleId,
+        episode: f64,
+    },
+    /// Raise (+1) or lower (-1) the title's rating (the title screen's left/right).
+    Rate {
+        title: TitleId,
+        delta: i8,
+    },
+    /// Leave the player (save the position, stop).
+    StopPlayback,
+    /// Jump past the opening or ending the player is in.
+    Skip,
+    /// Switch the player to the next quality the episode has.
+    CycleQuality,
+    PlayPause,
+    SeekBy(i64),
+    /// Load the week's schedule.
+    ShowSchedule,
+    /// Load the Browse grid for [`Navigator::browse_query`] (opened, or a filter changed).
+    ShowBrowse,
+    /// Load the installed sources and the plugin index.
+    ShowSources,
+    /// Load the settings.
+    ShowSettings,
+    /// A menu row's value steps forward or back (a setting's choices).
+    MenuChange {
+        row: usize,
+        forward: bool,
+    },
+    /// A menu button is pressed (confirmed first when it asks to be).
+    MenuPress {
+        row: usize,
+        button: usize,
+    },
+    /// The first Enter in a menu text row: the screen shows what the second Enter would do.
+    MenuAsk {
+        row: usize,
+    },
+    /// A typed character or Backspace changed a menu text row (see [`Navigator::menu_text`]).
+    MenuText {
+        row: usize,
+    },
+    /// Mark the focused episode watched or not (the title screen's `w`).
+    ToggleWatched {
+        title: TitleId,
+        episode: f64,
+    },
+    /// Put the focused torrent's magnet link on the clipboard.
+    CopyMagnet {
+        title: TitleId,
+        torrent: usize,
+    },
+    /// The search box changed: show matching library titles.
+    SearchLibrary,
+    /// Enter in the search box: ask the sources too.
+    SearchSources,
+    /// Back on the home screen: the app quits.
+    Quit,
+}
+
+/// Seek step of the left/right keys in the player.
+pub const SEEK_STEP_MS: i64 = 10_000;
+
+/// What a screen's key handler asks of the screen stack.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Move {
+    Stay,
+    Back,
+    Open(Screen),
+}
+
+/// A screen's answer to a key: the effect for the UI, and the move on the stack.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Outcome {
+    effect: Effect,
+    movement: Move,
+}
+
+impl Outcome {
+    fn stay(effect: Effect) -> Outcome {
+        Outcome { effect, movement: Move::Stay }
+    }
+
+    fn back(effect: Effect) -> Outcome {
+        Outcome { effect, movement: Move::Back }
+    }
+
+    fn open(screen: Screen, effect: Effect) -> Outcome {
+        Outcome { effect, movement: Move::Open(screen) }
+    }
+
+    /// Opens the title under the focus, if there is one.
+    fn open_title(title: Option<TitleId>) -> Outcome {
+        match title {
+            Some(title) => Outcome::open(Screen::Title(title), Effect::OpenTitle(title)),
+            None => Outcome::stay(Effect::Redraw),
+        }
+    }
+}
+
+/// The screen stack, and each screen's state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Navigator {
+    stack: Vec<Screen>,
+    home: home::HomeState,
+    search: search::SearchState,
+    browse: browse::BrowseState,
+    schedule: schedule::ScheduleState,
+    menu: menu::MenuState,
+    title: title::TitleState,
+    player: player::PlayerControls,
+}
+
+impl Default for Navigator {
+    fn default() -> Navigator {
+        Navigator::new()
+    }
+}
+
+impl Navigator {
+    pub fn new() -> Navigator {
+        Navigator {
+            stack: vec![Screen::Home],
+            home: home::HomeState::default(),
+            search: search::SearchState::default(),
+            browse: browse::BrowseState::default(),
+            schedule: schedule::ScheduleState::default(),
+            menu: menu::MenuState::default(),
+            title: title::TitleState::default(),
+            player: player::PlayerControls::default(),
+        }
+    }
+
+    pub fn screen(&self) -> Screen {
+        self.stack.last().copied().unwrap_or(Screen::Home)
+    }
+
+    pub fn key(&mut self, key: Key) -> Effect {
+        if key == Key::Home {
+            let was_playing =
+                self.stack.iter().any(|screen| matches!(screen, Screen::Player { .. }));
+            self.stack.truncate(1);
+            self.home.header = None;
+            return if was_playing { Effect::StopPlayback } else { Effect::Redraw };
+        }
+        let outcome = match self.screen() {
+            Screen::Home if matches!(key, Key::Char('/')) => {
+                Outcome::open(Screen::Search, Effect::SearchLibrary)
+            }
+            Screen::Home => self.home.key(key),
+            Screen::Search => self.search.key(key),
+            Screen::Browse => self.browse.key(key),
+            Screen::Schedule => self.schedule.key(key),
+            Screen::Sources | Screen::Settings => self.menu.key(key),
+            Screen::Title(title) => self.title.key(title, key),
+            Screen::Player { title, episode } => self.player.key(title, episode, key),
+        };
+        match outcome.movement {
+            Move::Stay => {}
+            Move::Back => {
+                self.stack.pop();
+            }
+            Move::Open(screen) => self.open(screen),
+        }
+        outcome.effect
+    }
+
+    /// Pushes `screen`, fresh where a screen starts over each time it opens.
+    fn open(&mut self, screen: Screen) {
+        self.home.header = None;
+        match screen {
+            Screen::Search => self.search.result = None,
+            Screen::Browse => self.browse.filter = None,
+            Screen::Sources | Screen::Settings => self.menu = menu::MenuState::default(),
+            Screen::Title(_) => self.title = title::TitleState::default(),
+            Screen::Home | Screen::Schedule | Screen::Player { .. } => {}
+        }
+        self.stack.push(screen);
+    }
+
+    // Home.
+
+    /// The focused home card: (row, column).
+    pub fn home_focus(&self) -> (usize, usize) {
+        self.home.focus()
+    }
+
+    /// New home rows (after a load or a sync); focus stays where it was when it still fits.
+    pub fn set_home_rows(&mut self, rows: Vec<Vec<TitleId>>) {
+        self.home.set_rows(rows);
+    }
+
+    /// The focused button above the home rows (`None`: focus is on the rows).
+    pub fn header_focus(&self) -> Option<HeaderButton> {
+        self.home.header
+    }
+
+    // Search.
+
+    /// The search box's text.
+    pub fn query(&self) -> &str {
+        &self.search.query
+    }
+
+    /// The focused search result (`None` = the search box).
+    pub fn result_focus(&self) -> Option<usize> {
+        self.search.result
+    }
+
+    /// New search results; focus goes back to the box when they no longer fit.
+    pub fn set_results(&mut self, results: Vec<TitleId>) {
+        self.search.set_results(results);
+    }
+
+    // Browse.
+
+    /// The Browse grid's filters and order.
+    pub fn browse_query(&self) -> &BrowseQuery {
+        &self.browse.query
+    }
+
+    /// The focused Browse card (index into the titles), and the focused filter chip if any.
+    pub fn browse_focus(&self) -> (usize, Option<BrowseFilter>) {
+        (self.browse.focus, self.browse.filter)
+    }
+
+    /// Cards per grid row; the focus stays on the same title.
+    pub fn set_browse_columns(&mut self, columns: usize) {
+        self.browse.columns = columns.max(1);
+    }
+
+    /// The values the Browse filters can take.
+    pub fn set_browse_facets(&mut self, facets: BrowseFacets) {
+        self.browse.facets = facets;
+    }
+
+    /// The titles of the Browse grid, in order; focus goes back to the first.
+    pub fn set_browse(&mut self, titles: Vec<TitleId>) {
+        self.browse.titles = titles;
+        self.browse.focus = 0;
+    }
+
+    // Schedule.
+
+    /// The focused schedule card: (weekday index from Monday, column).
+    pub fn week_focus(&self) -> (usize, usize) {
+        (self.schedule.row, self.schedule.column)
+    }
+
+    /// The week's titles, Monday first; focus goes to the first non-empty day from `today`.
+    pub fn set_week(&mut self, week: Vec<Vec<TitleId>>, today: usize) {
+        self.schedule.set_week(week, today);
+    }
+
+    // Sources and Settings.
+
+    /// The rows of the open menu screen; focus stays where it was when it still fits.
+    pub fn set_menu(&mut self, rows: Vec<MenuRow>) {
+        self.menu.set_rows(rows);
+    }
+
+    /// The focused menu row and button, and whether that button waits for a second Enter.
+    pub fn menu_focus(&self) -> (usize, usize, bool) {
+        self.menu.focus()
+    }
+
+    /// What was typed into the menu text row `row`.
+    pub fn menu_text(&self, row: usize) -> &str {
+        self.menu.text(row)
+    }
+
+    // Title.
+
+    /// The focused line on the title screen (episodes first, then torrents).
+    pub fn episode_focus(&self) -> usize {
+        self.title.focus
+    }
+
+    /// The open title's episodes; focus goes to `focus` (the one to resume, say).
+    pub fn set_episodes(&mut self, episodes: Vec<f64>, focus: usize) {
+        self.title.set_episodes(episodes, focus);
+    }
+
+    /// How many torrents the open title lists after its episodes.
+    pub fn set_torrents(&mut self, count: usize) {
+        self.title.torrents = count;
+    }
+
+    // Player.
+
+    /// The player shows its error panel (`true`) or plays again.
+    pub fn set_player_failed(&mut self, failed: bool) {
+        self.player.failed = failed;
+    }
+
+    /// The player shows (or hides) its "Skip opening/ending" prompt.
+    pub fn set_skip_available(&mut self, available: bool) {
+        self.player.skip_available = available;
+    }
+
+    /// The player reached the end and moves on to `episode` (auto-play next).
+    pub fn replace_player_episode(&mut self, episode: f64) {
+        if let Some(Screen::Player { episode: current, .. }) = self.stack.last_mut() {
+            *current = episode;
+        }
+    }
+}
+
+/// The next row above or below `from` that has cards (empty rows are skipped); `None` at the edge.
+fn next_filled_row(rows: &[Vec<TitleId>], from: usize, down: bool) -> Option<usize> {
+    if down {
+        (from + 1..rows.len()).find(|row| !rows[*row].is_empty())
+    } else {
+        (0..from).rev().find(|row| !rows[*row].is_empty())
+    }
+}
+
+/// Helpers the screens' tests share.
+#[cfg(test)]
+mod testing {
+    pub(super) use super::*;
+
+    pub(super) fn ids(range: std::ops::Range<i64>) -> Vec<TitleId> {
+        range.map(TitleId).collect()
+    }
+}
