@@ -23,6 +23,7 @@ pub mod ui {
 }
 
 pub use cli::{Cli, Command};
+pub use screens::header_buttons;
 
 use std::process::ExitCode;
 

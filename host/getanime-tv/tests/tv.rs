@@ -733,7 +733,9 @@ fn a_full_disk_or_a_read_only_library_fails_clearly_and_loses_nothing() -> Resul
 /// by their accessible label, with their values — the hook screen readers and UI tests use.
 #[test]
 fn every_screen_names_its_controls_for_the_testing_backend() -> Result<()> {
-    use getanime_tv::ui::{AppWindow, Card, EpisodeLine, MenuLine, TorrentLine, Ui};
+    use getanime_tv::ui::{
+        AppWindow, Card, EpisodeLine, MenuLine, MenuLineKind, ScreenKind, TorrentLine, Ui,
+    };
     use i_slint_backend_testing::ElementHandle;
     use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
@@ -749,6 +751,7 @@ fn every_screen_names_its_controls_for_the_testing_backend() -> Result<()> {
     };
 
     // Home: the title, the status line and the five header buttons.
+    ui.set_header_buttons(getanime_tv::header_buttons());
     ui.set_status_text("12 titles".into());
     for label in ["app-title", "search", "browse", "schedule", "sources", "settings"] {
         assert!(!find(label).is_empty(), "home: {label}");
@@ -756,7 +759,7 @@ fn every_screen_names_its_controls_for_the_testing_backend() -> Result<()> {
     assert!(!find("library-status").is_empty());
 
     // Browse: the filter chips and the cards (named after their titles).
-    ui.set_screen("browse".into());
+    ui.set_screen(ScreenKind::Browse);
     ui.set_browse_filters(strings(&["Sort: name", "Source: all", "Genre: all", "Year: all"]));
     ui.set_browse_cards(ModelRc::new(VecModel::from(vec![Card {
         name: "Тестовый сериал".into(),
@@ -769,18 +772,18 @@ fn every_screen_names_its_controls_for_the_testing_backend() -> Result<()> {
     assert!(find("search").is_empty(), "the home header is gone");
 
     // Settings: rows carry their value.
-    ui.set_screen("settings".into());
+    ui.set_screen(ScreenKind::Menu);
     ui.set_menu_title("Settings".into());
     ui.set_menu_lines(ModelRc::new(VecModel::from(vec![
         MenuLine {
             label: "Preferred quality".into(),
             value: "hd".into(),
-            kind: "choice".into(),
+            kind: MenuLineKind::Choice,
             ..MenuLine::default()
         },
         MenuLine {
             label: "Back up the library".into(),
-            kind: "buttons".into(),
+            kind: MenuLineKind::Buttons,
             buttons: strings(&["Back up now"]),
             ..MenuLine::default()
         },
@@ -790,7 +793,7 @@ fn every_screen_names_its_controls_for_the_testing_backend() -> Result<()> {
     assert!(!find("menu-title").is_empty());
 
     // Title: name, episodes and torrents as list items.
-    ui.set_screen("title".into());
+    ui.set_screen(ScreenKind::Title);
     ui.set_title_name("Тестовый сериал".into());
     ui.set_episodes(ModelRc::new(VecModel::from(vec![EpisodeLine {
         number: "1".into(),
@@ -805,7 +808,7 @@ fn every_screen_names_its_controls_for_the_testing_backend() -> Result<()> {
     }
 
     // Player: the video and its title; the countdown only while it counts.
-    ui.set_screen("player".into());
+    ui.set_screen(ScreenKind::Player);
     assert!(!find("video").is_empty());
     assert!(find("next-countdown").is_empty());
     ui.set_player_countdown("Episode 2 in 5 s".into());
@@ -815,10 +818,17 @@ fn every_screen_names_its_controls_for_the_testing_backend() -> Result<()> {
     let pressed = std::rc::Rc::new(std::cell::RefCell::new(Vec::<SharedString>::new()));
     let log = std::rc::Rc::clone(&pressed);
     ui.on_key(move |text| log.borrow_mut().push(text));
-    let screens =
-        ["home", "search", "browse", "schedule", "sources", "settings", "title", "player"];
+    let screens = [
+        ScreenKind::Home,
+        ScreenKind::Search,
+        ScreenKind::Browse,
+        ScreenKind::Schedule,
+        ScreenKind::Menu,
+        ScreenKind::Title,
+        ScreenKind::Player,
+    ];
     for screen in screens {
-        ui.set_screen(screen.into());
+        ui.set_screen(screen);
         let text: SharedString = slint::platform::Key::UpArrow.into();
         window
             .window()

@@ -22,6 +22,28 @@ impl HeaderButton {
         HeaderButton::Sources,
         HeaderButton::Settings,
     ];
+
+    /// What the button says.
+    pub fn label(self) -> &'static str {
+        match self {
+            HeaderButton::Search => "⌕ Search",
+            HeaderButton::Browse => "▤ Browse",
+            HeaderButton::Schedule => "▦ Schedule",
+            HeaderButton::Sources => "⚙ Sources",
+            HeaderButton::Settings => "☰ Settings",
+        }
+    }
+
+    /// A stable name for the button (accessibility, tests).
+    pub fn id(self) -> &'static str {
+        match self {
+            HeaderButton::Search => "search",
+            HeaderButton::Browse => "browse",
+            HeaderButton::Schedule => "schedule",
+            HeaderButton::Sources => "sources",
+            HeaderButton::Settings => "settings",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -7,7 +7,7 @@ use getanime_app::navigation::Screen;
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use super::Screens;
-use crate::ui::{MenuLine, Ui};
+use crate::ui::{MenuLine, MenuLineKind, Ui};
 
 impl Screens {
     /// Loads the rows of the open menu screen; `message` replaces the message line when given.
@@ -63,12 +63,11 @@ impl Screens {
                 },
                 detail: entry.detail.clone().into(),
                 kind: match entry.row {
-                    getanime_app::navigation::MenuRow::Info => "info",
-                    getanime_app::navigation::MenuRow::Choice => "choice",
-                    getanime_app::navigation::MenuRow::Buttons(_) => "buttons",
-                    getanime_app::navigation::MenuRow::Text => "text",
-                }
-                .into(),
+                    getanime_app::navigation::MenuRow::Info => MenuLineKind::Info,
+                    getanime_app::navigation::MenuRow::Choice => MenuLineKind::Choice,
+                    getanime_app::navigation::MenuRow::Buttons(_) => MenuLineKind::Buttons,
+                    getanime_app::navigation::MenuRow::Text => MenuLineKind::Text,
+                },
                 buttons: ModelRc::new(VecModel::from(
                     entry.buttons.iter().map(SharedString::from).collect::<Vec<_>>(),
                 )),

@@ -1,0 +1,180 @@
+//! Home adapter: loads the rows (and syncs), copies them into the window.
+
+use super::*;
+
+impl Screens {
+    /// Syncs when the interval set in Settings ("0": never) has passed since the last sync.
+    pub(super) fn sync_if_due(self: &Rc<Self>, last_sync: Rc<std::cell::Cell<std::time::Instant>>) {
+        self.in_background(
+            "check the sync interval",
+            |app| async move {
+                Ok(app.setting_value("sync_interval_minutes").await?.parse::<u64>().unwrap_or(0))
+            },
+            move |screens, minutes| match minutes {
+                Ok(minutes)
+                    if minutes > 0
+                        && last_sync.get().elapsed() >= Duration::from_secs(minutes * 60) =>
+                {
+                    last_sync.set(std::time::Instant::now());
+                    screens.load_home(true);
+                }
+                Ok(_) => {}
+                Err(error) => tracing::error!("cannot read the sync interval: {error:#}"),
+            },
+        );
+    }
+
+    /// Loads the home rows from the library, then (optionally) syncs and loads them again.
+    pub(super) fn load_home(self: &Rc<Self>, then_sync: bool) {
+        let app = Arc::clone(&self.app);
+        let weak = self.window.clone();
+        let runtime = Arc::clone(&self.runtime);
+        let screens = Rc::downgrade(self);
+        let delivered = slint::spawn_local(async move {
+            let loaded = run_on(&runtime, load_home_rows(Arc::clone(&app))).await;
+            let Some(screens) = screens.upgrade() else { return };
+            screens.show_home(loaded);
+            if then_sync {
+                set_status(&weak, "Syncing sources…");
+                let status = match run_on(&runtime, sync_sources(Arc::clone(&app))).await {
+                    Ok(status) => status,
+                    Err(error) => format!("Sync failed: {error:#}"),
+                };
+                set_status(&weak, &status);
+                let loaded = run_on(&runtime, load_home_rows(app)).await;
+                screens.show_home(loaded);
+            }
+        });
+        if let Err(error) = delivered {
+            tracing::error!("cannot start loading the home screen: {error}");
+        }
+    }
+
+    pub(super) fn show_home(&self, loaded: Result<HomeLoad>) {
+        let Some(window) = self.window.upgrade() else { return };
+        let ui = window.global::<Ui>();
+        match loaded {
+            Ok((home, posters, status)) => {
+                let mut posters = posters.into_iter();
+                let mut card_of = |card: &TitleCard, subtitle: String, progress: f32| {
+                    let poster = posters.next().flatten();
+                    Card {
+                        name: card.name.clone().into(),
+                        subtitle: subtitle.into(),
+                        has_poster: poster.is_some(),
+                        poster: poster.map(Image::from_rgba8).unwrap_or_default(),
+                        progress,
+                    }
+                };
+                let continue_cards: Vec<Card> = home
+                    .continue_watching
+                    .iter()
+                    .map(|item| {
+                        let progress = item
+                            .watch
+                            .duration_ms
+                            .filter(|duration| *duration > 0)
+                            .map_or(0.0, |duration| {
+                                item.watch.position_ms as f32 / duration as f32
+                            });
+                        card_of(
+                            &item.card,
+                            format!("Episode {}", item.episode_number),
+                            progress.clamp(0.0, 1.0),
+                        )
+                    })
+                    .collect();
+                let simple = |cards: &[TitleCard],
+                              card_of: &mut dyn FnMut(&TitleCard, String, f32) -> Card|
+                 -> Vec<Card> {
+                    cards
+                        .iter()
+                        .map(|card| card_of(card, card.kind.clone().unwrap_or_default(), 0.0))
+                        .collect()
+                };
+                let rows = vec![
+                    (
+                        "Continue watching",
+                        continue_cards,
+                        home.continue_watching.iter().map(|item| item.card.id).collect::<Vec<_>>(),
+                    ),
+                    (
+                        "New episodes",
+                        simple(&home.new_episodes, &mut card_of),
+                        home.new_episodes.iter().map(|card| card.id).collect(),
+                    ),
+                    (
+                        "Today",
+                        simple(&home.today, &mut card_of),
+                        home.today.iter().map(|card| card.id).collect(),
+                    ),
+                    (
+                        "Rated",
+                        simple(&home.rated, &mut card_of),
+                        home.rated.iter().map(|card| card.id).collect(),
+                    ),
+                ];
+                self.navigator
+                    .borrow_mut()
+                    .set_home_rows(rows.iter().map(|(_, _, ids)| ids.clone()).collect());
+                let model: Vec<PosterRow> = rows
+                    .into_iter()
+                    .map(|(label, cards, _)| PosterRow {
+                        label: label.into(),
+                        cards: ModelRc::new(VecModel::from(cards)),
+                    })
+                    .collect();
+                ui.set_rows(ModelRc::new(VecModel::from(model)));
+                ui.set_status_text(status.into());
+                ui.set_error_text(SharedString::new());
+            }
+            Err(error) => {
+                ui.set_status_text("The library could not be opened".into());
+                ui.set_error_text(format!("{error:#}").into());
+            }
+        }
+        ui.set_loading(false);
+        drop(ui);
+        self.show_navigation();
+    }
+}
+
+pub(super) type HomeLoad = (Home, Vec<Option<SharedPixelBuffer<Rgba8Pixel>>>, String);
+
+/// The home rows, with the posters of every card decoded (in row order), and the status line.
+pub(super) async fn load_home_rows(app: Arc<App>) -> Result<HomeLoad> {
+    let weekday = chrono::Local::now().weekday().number_from_monday() as u8;
+    let home = app.home(weekday).await?;
+    let ids: Vec<TitleId> = home
+        .continue_watching
+        .iter()
+        .map(|item| item.card.id)
+        .chain(home.new_episodes.iter().map(|card| card.id))
+        .chain(home.today.iter().map(|card| card.id))
+        .chain(home.rated.iter().map(|card| card.id))
+        .collect();
+    let posters = posters_of(&app, ids).await?;
+    let status = app.status().await?;
+    Ok((home, posters, format!("{} titles", status.titles)))
+}
+
+/// Syncs every enabled source and fetches posters; returns the status line.
+pub(super) async fn sync_sources(app: Arc<App>) -> Result<String> {
+    let ttl_hours: u64 = app.setting_value("details_ttl_hours").await?.parse().unwrap_or(24);
+    let options = SyncOptions {
+        details_ttl: Duration::from_secs(ttl_hours * 3600),
+        ..SyncOptions::default()
+    };
+    let reports = app.sync(&options, &|_| {}).await?;
+    app.refresh_posters(500).await?;
+    let failed: Vec<String> = reports
+        .iter()
+        .filter_map(|report| report.error.as_ref().map(|_| report.plugin_id.clone()))
+        .collect();
+    let time = chrono::Local::now().format("%H:%M");
+    Ok(if failed.is_empty() {
+        format!("Synced at {time}")
+    } else {
+        format!("Synced at {time}; unreachable: {}", failed.join(", "))
+    })
+}

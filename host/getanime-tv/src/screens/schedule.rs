@@ -1,0 +1,52 @@
+//! Schedule adapter: the week's titles by weekday.
+
+use super::*;
+
+impl Screens {
+    /// Loads the seven days of the schedule.
+    pub(super) fn show_schedule(self: &Rc<Self>) {
+        self.in_background(
+            "load the schedule",
+            |app| async move {
+                let mut week = Vec::with_capacity(7);
+                for weekday in 1..=7u8 {
+                    let cards = app.schedule(weekday).await?;
+                    let posters =
+                        posters_of(&app, cards.iter().map(|card| card.id).collect()).await?;
+                    week.push((cards, posters));
+                }
+                anyhow::Ok(week)
+            },
+            |screens, loaded| screens.show_week(loaded),
+        );
+    }
+
+    pub(super) fn show_week(&self, loaded: Result<Vec<CardsWithPosters>>) {
+        let Some(window) = self.window.upgrade() else { return };
+        let ui = window.global::<Ui>();
+        let week = match loaded {
+            Ok(week) => week,
+            Err(error) => {
+                ui.set_error_text(format!("{error:#}").into());
+                return;
+            }
+        };
+        const DAYS: [&str; 7] =
+            ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+        let ids: Vec<Vec<TitleId>> =
+            week.iter().map(|(cards, _)| cards.iter().map(|card| card.id).collect()).collect();
+        let rows: Vec<PosterRow> = week
+            .into_iter()
+            .zip(DAYS)
+            .map(|((cards, posters), label)| PosterRow {
+                label: label.into(),
+                cards: ModelRc::new(VecModel::from(cards_model(&cards, posters))),
+            })
+            .collect();
+        ui.set_week(ModelRc::new(VecModel::from(rows)));
+        drop(ui);
+        let today = chrono::Local::now().weekday().num_days_from_monday() as usize;
+        self.navigator.borrow_mut().set_week(ids, today);
+        self.show_navigation();
+    }
+}

@@ -1,0 +1,64 @@
+//! Search adapter: library results as the query changes, the sources on Enter.
+
+use super::*;
+
+impl Screens {
+    /// The search box changed (library only) or Enter was pressed (the sources too).
+    pub(super) fn search(self: &Rc<Self>, sources: bool) {
+        let query = self.navigator.borrow().query().to_owned();
+        if let Some(window) = self.window.upgrade() {
+            let status = match (sources, query.trim().is_empty()) {
+                (true, _) => "Searching the sources…",
+                (false, true) => "",
+                (false, false) => "In your library — Enter searches the sources",
+            };
+            window.global::<Ui>().set_search_status(status.into());
+        }
+        self.in_background(
+            "search",
+            move |app| async move {
+                let cards = if query.trim().is_empty() {
+                    Vec::new()
+                } else if sources {
+                    app.search_sources(&query, None).await?
+                } else {
+                    app.titles(Some(query.clone()), 30).await?
+                };
+                let posters = posters_of(&app, cards.iter().map(|card| card.id).collect()).await?;
+                anyhow::Ok((query, cards, posters))
+            },
+            move |screens, found| screens.show_results(sources, found),
+        );
+    }
+
+    pub(super) fn show_results(&self, sources: bool, found: Result<SearchFound>) {
+        let Some(window) = self.window.upgrade() else { return };
+        let ui = window.global::<Ui>();
+        let (query, cards, posters) = match found {
+            Ok(found) => found,
+            Err(error) => {
+                ui.set_search_status(format!("{error:#}").into());
+                return;
+            }
+        };
+        if query != self.navigator.borrow().query() {
+            return; // the user typed on; a newer search is on its way
+        }
+        let ids = cards.iter().map(|card| card.id).collect();
+        let model = cards_model(&cards, posters);
+        if sources {
+            ui.set_search_status(
+                format!("{} found in the sources (saved to your library)", model.len()).into(),
+            );
+        } else if !query.trim().is_empty() && model.is_empty() {
+            ui.set_search_status("Nothing in your library — Enter searches the sources".into());
+        }
+        ui.set_search_results(ModelRc::new(VecModel::from(model)));
+        drop(ui);
+        self.navigator.borrow_mut().set_results(ids);
+        self.show_navigation();
+    }
+}
+
+/// A finished search: its query, the cards and their decoded posters.
+pub(super) type SearchFound = (String, Vec<TitleCard>, Vec<Option<SharedPixelBuffer<Rgba8Pixel>>>);

@@ -1,0 +1,166 @@
+//! Title adapter: details, episodes and torrents, rating, watched marks, magnet links.
+
+use super::*;
+
+impl Screens {
+    pub(super) fn open_title(self: &Rc<Self>, title: TitleId) {
+        self.in_background(
+            "open the title",
+            move |app| async move {
+                let details = app.title(title).await?;
+                let next = app.next_unwatched(title).await?;
+                let poster = poster_pixels(&app, title).await?;
+                anyhow::Ok((details, next.map(|entry| entry.episode.number), poster))
+            },
+            |screens, loaded| screens.show_title(loaded),
+        );
+    }
+
+    /// Left/right on the title screen: rate 1-10 (left at 1 clears), then show the title again.
+    pub(super) fn rate(self: &Rc<Self>, title: TitleId, delta: i8) {
+        let score = getanime_app::navigation::next_rating(self.rating.get(), delta);
+        self.rating.set(score);
+        self.in_background(
+            "rate",
+            move |app| async move {
+                let rating = score
+                    .map(|score| getanime_app::domain::Rating::new(i64::from(score)))
+                    .transpose()?;
+                app.rate(title, rating).await
+            },
+            move |screens, rated| match rated {
+                Ok(()) => screens.open_title(title),
+                Err(error) => tracing::error!("cannot rate: {error:#}"),
+            },
+        );
+    }
+
+    pub(super) fn show_title(
+        &self,
+        loaded: Result<(TitleDetails, Option<f64>, Option<SharedPixelBuffer<Rgba8Pixel>>)>,
+    ) {
+        let Some(window) = self.window.upgrade() else { return };
+        let ui = window.global::<Ui>();
+        let (details, next, poster) = match loaded {
+            Ok(loaded) => loaded,
+            Err(error) => {
+                ui.set_error_text(format!("{error:#}").into());
+                return;
+            }
+        };
+        self.rating.set(details.rating.map(|rating| rating.score()));
+        let numbers: Vec<f64> = details.episodes.iter().map(|entry| entry.episode.number).collect();
+        // Reloading the title on screen (after rating or marking) keeps the focus where it is;
+        // opening one puts it on the episode to watch next.
+        let reloaded = self.shown_title.replace(Some(details.card.id)) == Some(details.card.id);
+        let focus = if reloaded {
+            self.navigator.borrow().episode_focus()
+        } else {
+            next.and_then(|next| numbers.iter().position(|number| *number == next)).unwrap_or(0)
+        };
+        {
+            let mut navigator = self.navigator.borrow_mut();
+            navigator.set_torrents(details.torrents.len());
+            navigator.set_episodes(numbers, focus);
+        }
+        if !reloaded {
+            ui.set_title_message(SharedString::new());
+        }
+        *self.watched.borrow_mut() = details
+            .episodes
+            .iter()
+            .map(|entry| entry.watch.is_some_and(|watch| watch.watched))
+            .collect();
+        *self.magnets.borrow_mut() =
+            details.torrents.iter().map(|torrent| torrent.magnet.clone()).collect();
+        let torrents: Vec<TorrentLine> = details
+            .torrents
+            .iter()
+            .map(|torrent| TorrentLine {
+                label: format!("{} · episodes {}", torrent.quality, torrent.episodes).into(),
+                detail: [
+                    torrent.size_bytes.map(crate::text::size),
+                    torrent.seeders.map(|seeders| format!("{seeders} seeders")),
+                    Some("Enter: copy magnet".to_owned()),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · ")
+                .into(),
+            })
+            .collect();
+        ui.set_torrents(ModelRc::new(VecModel::from(torrents)));
+        let lines: Vec<EpisodeLine> = details
+            .episodes
+            .iter()
+            .map(|entry| EpisodeLine {
+                number: entry.episode.number.to_string().into(),
+                name: entry.episode.name.clone().unwrap_or_default().into(),
+                qualities: entry
+                    .episode
+                    .streams
+                    .iter()
+                    .map(|stream| stream.quality.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .into(),
+                state: match entry.watch {
+                    Some(watch) if watch.watched => "✓ watched".into(),
+                    Some(watch) if watch.position_ms > 0 => {
+                        format!("▶ {}", crate::text::position(watch.position_ms)).into()
+                    }
+                    _ => SharedString::new(),
+                },
+            })
+            .collect();
+        let card = &details.card;
+        let facts: Vec<String> = [
+            card.kind.clone(),
+            card.year.map(|year| year.to_string()),
+            (!details.genres.is_empty()).then(|| details.genres.join(", ")),
+            Some(match details.rating {
+                Some(rating) => format!("★ {}/10", rating.score()),
+                None => "☆ rate with ← →".to_owned(),
+            }),
+            Some("w marks watched".to_owned()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        ui.set_title_name(card.name.clone().into());
+        ui.set_title_original(card.name_original.clone().unwrap_or_default().into());
+        ui.set_title_facts(facts.join(" · ").into());
+        ui.set_title_description(details.description.clone().unwrap_or_default().into());
+        ui.set_has_title_poster(poster.is_some());
+        ui.set_title_poster(poster.map(Image::from_rgba8).unwrap_or_default());
+        ui.set_episodes(ModelRc::new(VecModel::from(lines)));
+        drop(ui);
+        self.show_navigation();
+    }
+
+    /// `w` on an episode: flips its watched mark, then shows the title again.
+    pub(super) fn toggle_watched(self: &Rc<Self>, title: TitleId, episode: f64) {
+        let focus = self.navigator.borrow().episode_focus();
+        let watched = !self.watched.borrow().get(focus).copied().unwrap_or(false);
+        self.in_background(
+            "mark the episode",
+            move |app| async move { app.set_watched(title, episode, watched).await },
+            move |screens, marked| match marked {
+                Ok(_) => screens.open_title(title),
+                Err(error) => tracing::error!("cannot mark the episode: {error:#}"),
+            },
+        );
+    }
+
+    /// Enter on a torrent: its magnet link goes to the system clipboard.
+    pub(super) fn copy_magnet(&self, torrent: usize) {
+        let Some(magnet) = self.magnets.borrow().get(torrent).cloned() else { return };
+        let Some(window) = self.window.upgrade() else { return };
+        window.invoke_copy_to_clipboard(magnet.clone().into());
+        tracing::info!(%magnet, "copied the magnet link");
+        window
+            .global::<Ui>()
+            .set_title_message("Magnet link copied — paste it into your torrent client".into());
+    }
+}
