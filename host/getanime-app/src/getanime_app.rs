@@ -16,6 +16,7 @@ mod preferences;
 mod session;
 mod sources;
 mod sync;
+pub mod views;
 
 use std::sync::{Arc, Mutex};
 

@@ -17,11 +17,7 @@ pub fn position(milliseconds: u64) -> String {
 
 /// A file size for people: `1.4 GB`, `700 MB`.
 pub fn size(bytes: u64) -> String {
-    if bytes >= 1_000_000_000 {
-        format!("{:.1} GB", bytes as f64 / 1e9)
-    } else {
-        format!("{} MB", bytes / 1_000_000)
-    }
+    getanime_app::views::title::size(bytes)
 }
 
 pub fn title_details(details: &TitleDetails) -> String {

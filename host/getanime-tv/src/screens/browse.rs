@@ -25,7 +25,7 @@ impl Screens {
             .floor()
             .max(1.0) as usize;
         window.global::<Ui>().set_browse_columns(columns as i32);
-        window.global::<Ui>().set_browse_status("Loading…".into());
+        window.global::<Ui>().set_browse_status(getanime_app::views::browse::LOADING.into());
         self.navigator.borrow_mut().set_browse_columns(columns);
         let query = self.navigator.borrow().browse_query().clone();
         self.in_background(
@@ -40,7 +40,7 @@ impl Screens {
                 let ui = window.global::<Ui>();
                 match loaded {
                     Ok((facets, ids)) => {
-                        ui.set_browse_status(format!("{} titles", ids.len()).into());
+                        ui.set_browse_status(getanime_app::views::browse::count(ids.len()).into());
                         {
                             let mut navigator = screens.navigator.borrow_mut();
                             navigator.set_browse_facets(facets);

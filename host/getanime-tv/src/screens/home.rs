@@ -1,6 +1,7 @@
 //! Home adapter: loads the rows (and syncs), copies them into the window.
 
 use super::*;
+use getanime_app::views;
 
 impl Screens {
     /// Syncs when the interval set in Settings ("0": never) has passed since the last sync.
@@ -35,10 +36,10 @@ impl Screens {
             let Some(screens) = screens.upgrade() else { return };
             screens.show_home(loaded);
             if then_sync {
-                set_status(&weak, "Syncing sources…");
+                set_status(&weak, views::home::SYNCING);
                 let status = match run_on(&runtime, sync_sources(Arc::clone(&app))).await {
                     Ok(status) => status,
-                    Err(error) => format!("Sync failed: {error:#}"),
+                    Err(error) => views::home::sync_failed_status(&error),
                 };
                 set_status(&weak, &status);
                 let loaded = run_on(&runtime, load_home_rows(app)).await;
@@ -55,73 +56,35 @@ impl Screens {
         let ui = window.global::<Ui>();
         match loaded {
             Ok((home, posters, status)) => {
+                let rows = views::home::rows(&home);
+                self.navigator.borrow_mut().set_home_rows(
+                    rows.iter()
+                        .map(|row| row.cards.iter().map(|card| card.title).collect())
+                        .collect(),
+                );
+                // The posters come in the rows' order.
                 let mut posters = posters.into_iter();
-                let mut card_of = |card: &TitleCard, subtitle: String, progress: f32| {
-                    let poster = posters.next().flatten();
-                    Card {
-                        name: card.name.clone().into(),
-                        subtitle: subtitle.into(),
-                        has_poster: poster.is_some(),
-                        poster: poster.map(Image::from_rgba8).unwrap_or_default(),
-                        progress,
-                    }
-                };
-                let continue_cards: Vec<Card> = home
-                    .continue_watching
-                    .iter()
-                    .map(|item| {
-                        let progress = item
-                            .watch
-                            .duration_ms
-                            .filter(|duration| *duration > 0)
-                            .map_or(0.0, |duration| {
-                                item.watch.position_ms as f32 / duration as f32
-                            });
-                        card_of(
-                            &item.card,
-                            format!("Episode {}", item.episode_number),
-                            progress.clamp(0.0, 1.0),
-                        )
-                    })
-                    .collect();
-                let simple = |cards: &[TitleCard],
-                              card_of: &mut dyn FnMut(&TitleCard, String, f32) -> Card|
-                 -> Vec<Card> {
-                    cards
-                        .iter()
-                        .map(|card| card_of(card, card.kind.clone().unwrap_or_default(), 0.0))
-                        .collect()
-                };
-                let rows = vec![
-                    (
-                        "Continue watching",
-                        continue_cards,
-                        home.continue_watching.iter().map(|item| item.card.id).collect::<Vec<_>>(),
-                    ),
-                    (
-                        "New episodes",
-                        simple(&home.new_episodes, &mut card_of),
-                        home.new_episodes.iter().map(|card| card.id).collect(),
-                    ),
-                    (
-                        "Today",
-                        simple(&home.today, &mut card_of),
-                        home.today.iter().map(|card| card.id).collect(),
-                    ),
-                    (
-                        "Rated",
-                        simple(&home.rated, &mut card_of),
-                        home.rated.iter().map(|card| card.id).collect(),
-                    ),
-                ];
-                self.navigator
-                    .borrow_mut()
-                    .set_home_rows(rows.iter().map(|(_, _, ids)| ids.clone()).collect());
                 let model: Vec<PosterRow> = rows
                     .into_iter()
-                    .map(|(label, cards, _)| PosterRow {
-                        label: label.into(),
-                        cards: ModelRc::new(VecModel::from(cards)),
+                    .map(|row| {
+                        let cards: Vec<Card> = row
+                            .cards
+                            .into_iter()
+                            .map(|card| {
+                                let poster = posters.next().flatten();
+                                Card {
+                                    name: card.name.into(),
+                                    subtitle: card.subtitle.into(),
+                                    has_poster: poster.is_some(),
+                                    poster: poster.map(Image::from_rgba8).unwrap_or_default(),
+                                    progress: card.progress,
+                                }
+                            })
+                            .collect();
+                        PosterRow {
+                            label: row.label.into(),
+                            cards: ModelRc::new(VecModel::from(cards)),
+                        }
                     })
                     .collect();
                 ui.set_rows(ModelRc::new(VecModel::from(model)));
@@ -129,7 +92,7 @@ impl Screens {
                 ui.set_error_text(SharedString::new());
             }
             Err(error) => {
-                ui.set_status_text("The library could not be opened".into());
+                ui.set_status_text(views::home::LIBRARY_UNREADABLE.into());
                 ui.set_error_text(format!("{error:#}").into());
             }
         }
@@ -155,7 +118,7 @@ pub(super) async fn load_home_rows(app: Arc<App>) -> Result<HomeLoad> {
         .collect();
     let posters = posters_of(&app, ids).await?;
     let status = app.status().await?;
-    Ok((home, posters, format!("{} titles", status.titles)))
+    Ok((home, posters, views::home::library_status(status.titles)))
 }
 
 /// Syncs every enabled source and fetches posters; returns the status line.
@@ -171,10 +134,6 @@ pub(super) async fn sync_sources(app: Arc<App>) -> Result<String> {
         .iter()
         .filter_map(|report| report.error.as_ref().map(|_| report.plugin_id.clone()))
         .collect();
-    let time = chrono::Local::now().format("%H:%M");
-    Ok(if failed.is_empty() {
-        format!("Synced at {time}")
-    } else {
-        format!("Synced at {time}; unreachable: {}", failed.join(", "))
-    })
+    let time = chrono::Local::now().format("%H:%M").to_string();
+    Ok(views::home::synced_status(&time, &failed))
 }

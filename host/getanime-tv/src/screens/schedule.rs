@@ -31,13 +31,11 @@ impl Screens {
                 return;
             }
         };
-        const DAYS: [&str; 7] =
-            ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
         let ids: Vec<Vec<TitleId>> =
             week.iter().map(|(cards, _)| cards.iter().map(|card| card.id).collect()).collect();
         let rows: Vec<PosterRow> = week
             .into_iter()
-            .zip(DAYS)
+            .zip(getanime_app::views::schedule::WEEKDAYS)
             .map(|((cards, posters), label)| PosterRow {
                 label: label.into(),
                 cards: ModelRc::new(VecModel::from(cards_model(&cards, posters))),

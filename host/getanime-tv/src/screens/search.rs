@@ -7,11 +7,7 @@ impl Screens {
     pub(super) fn search(self: &Rc<Self>, sources: bool) {
         let query = self.navigator.borrow().query().to_owned();
         if let Some(window) = self.window.upgrade() {
-            let status = match (sources, query.trim().is_empty()) {
-                (true, _) => "Searching the sources…",
-                (false, true) => "",
-                (false, false) => "In your library — Enter searches the sources",
-            };
+            let status = getanime_app::views::search::searching(sources, &query);
             window.global::<Ui>().set_search_status(status.into());
         }
         self.in_background(
@@ -46,12 +42,8 @@ impl Screens {
         }
         let ids = cards.iter().map(|card| card.id).collect();
         let model = cards_model(&cards, posters);
-        if sources {
-            ui.set_search_status(
-                format!("{} found in the sources (saved to your library)", model.len()).into(),
-            );
-        } else if !query.trim().is_empty() && model.is_empty() {
-            ui.set_search_status("Nothing in your library — Enter searches the sources".into());
+        if let Some(status) = getanime_app::views::search::found(sources, &query, model.len()) {
+            ui.set_search_status(status.into());
         }
         ui.set_search_results(ModelRc::new(VecModel::from(model)));
         drop(ui);

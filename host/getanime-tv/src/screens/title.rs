@@ -1,6 +1,7 @@
 //! Title adapter: details, episodes and torrents, rating, watched marks, magnet links.
 
 use super::*;
+use getanime_app::views;
 
 impl Screens {
     pub(super) fn open_title(self: &Rc<Self>, title: TitleId) {
@@ -73,65 +74,27 @@ impl Screens {
             .collect();
         *self.magnets.borrow_mut() =
             details.torrents.iter().map(|torrent| torrent.magnet.clone()).collect();
-        let torrents: Vec<TorrentLine> = details
+        let view = views::title::title(&details);
+        let torrents: Vec<TorrentLine> = view
             .torrents
-            .iter()
-            .map(|torrent| TorrentLine {
-                label: format!("{} · episodes {}", torrent.quality, torrent.episodes).into(),
-                detail: [
-                    torrent.size_bytes.map(crate::text::size),
-                    torrent.seeders.map(|seeders| format!("{seeders} seeders")),
-                    Some("Enter: copy magnet".to_owned()),
-                ]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" · ")
-                .into(),
-            })
+            .into_iter()
+            .map(|line| TorrentLine { label: line.label.into(), detail: line.detail.into() })
             .collect();
         ui.set_torrents(ModelRc::new(VecModel::from(torrents)));
-        let lines: Vec<EpisodeLine> = details
+        let lines: Vec<EpisodeLine> = view
             .episodes
-            .iter()
-            .map(|entry| EpisodeLine {
-                number: entry.episode.number.to_string().into(),
-                name: entry.episode.name.clone().unwrap_or_default().into(),
-                qualities: entry
-                    .episode
-                    .streams
-                    .iter()
-                    .map(|stream| stream.quality.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-                    .into(),
-                state: match entry.watch {
-                    Some(watch) if watch.watched => "✓ watched".into(),
-                    Some(watch) if watch.position_ms > 0 => {
-                        format!("▶ {}", crate::text::position(watch.position_ms)).into()
-                    }
-                    _ => SharedString::new(),
-                },
+            .into_iter()
+            .map(|line| EpisodeLine {
+                number: line.number.into(),
+                name: line.name.into(),
+                qualities: line.qualities.into(),
+                state: line.state.into(),
             })
             .collect();
-        let card = &details.card;
-        let facts: Vec<String> = [
-            card.kind.clone(),
-            card.year.map(|year| year.to_string()),
-            (!details.genres.is_empty()).then(|| details.genres.join(", ")),
-            Some(match details.rating {
-                Some(rating) => format!("★ {}/10", rating.score()),
-                None => "☆ rate with ← →".to_owned(),
-            }),
-            Some("w marks watched".to_owned()),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        ui.set_title_name(card.name.clone().into());
-        ui.set_title_original(card.name_original.clone().unwrap_or_default().into());
-        ui.set_title_facts(facts.join(" · ").into());
-        ui.set_title_description(details.description.clone().unwrap_or_default().into());
+        ui.set_title_name(view.name.into());
+        ui.set_title_original(view.original.into());
+        ui.set_title_facts(view.facts.into());
+        ui.set_title_description(view.description.into());
         ui.set_has_title_poster(poster.is_some());
         ui.set_title_poster(poster.map(Image::from_rgba8).unwrap_or_default());
         ui.set_episodes(ModelRc::new(VecModel::from(lines)));
@@ -159,8 +122,6 @@ impl Screens {
         let Some(window) = self.window.upgrade() else { return };
         window.invoke_copy_to_clipboard(magnet.clone().into());
         tracing::info!(%magnet, "copied the magnet link");
-        window
-            .global::<Ui>()
-            .set_title_message("Magnet link copied — paste it into your torrent client".into());
+        window.global::<Ui>().set_title_message(views::title::MAGNET_COPIED.into());
     }
 }

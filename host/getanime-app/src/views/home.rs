@@ -1,0 +1,155 @@
+//! The home screen: its poster rows and its status line.
+
+use getanime_domain::{TitleCard, TitleId};
+
+use crate::Home;
+
+/// One card of a poster row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CardView {
+    pub title: TitleId,
+    pub name: String,
+    /// Under the name: the episode to continue, or the kind (TV, MOVIE…).
+    pub subtitle: String,
+    /// 0.0–1.0 watched of that episode (0 when not started).
+    pub progress: f32,
+}
+
+/// A poster row; empty rows are kept (the navigator skips them) so row indices stay stable.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowView {
+    pub label: String,
+    pub cards: Vec<CardView>,
+}
+
+/// The status line while a sync runs.
+pub const SYNCING: &str = "Syncing sources…";
+/// The status line when the library cannot be read.
+pub const LIBRARY_UNREADABLE: &str = "The library could not be opened";
+
+/// The rows, top to bottom: continue watching, new episodes, today, rated.
+pub fn rows(home: &Home) -> Vec<RowView> {
+    let continuing = home
+        .continue_watching
+        .iter()
+        .map(|item| {
+            let progress = item
+                .watch
+                .duration_ms
+                .filter(|duration| *duration > 0)
+                .map_or(0.0, |duration| item.watch.position_ms as f32 / duration as f32);
+            CardView {
+                title: item.card.id,
+                name: item.card.name.clone(),
+                subtitle: format!("Episode {}", item.episode_number),
+                progress: progress.clamp(0.0, 1.0),
+            }
+        })
+        .collect();
+    vec![
+        RowView { label: "Continue watching".into(), cards: continuing },
+        RowView { label: "New episodes".into(), cards: plain_cards(&home.new_episodes) },
+        RowView { label: "Today".into(), cards: plain_cards(&home.today) },
+        RowView { label: "Rated".into(), cards: plain_cards(&home.rated) },
+    ]
+}
+
+fn plain_cards(cards: &[TitleCard]) -> Vec<CardView> {
+    cards
+        .iter()
+        .map(|card| CardView {
+            title: card.id,
+            name: card.name.clone(),
+            subtitle: card.kind.clone().unwrap_or_default(),
+            progress: 0.0,
+        })
+        .collect()
+}
+
+/// "12 titles".
+pub fn library_status(titles: u64) -> String {
+    format!("{titles} titles")
+}
+
+/// After a sync at `time` (HH:MM): when, and which sources could not be reached.
+pub fn synced_status(time: &str, unreachable: &[String]) -> String {
+    if unreachable.is_empty() {
+        format!("Synced at {time}")
+    } else {
+        format!("Synced at {time}; unreachable: {}", unreachable.join(", "))
+    }
+}
+
+/// When the sync itself could not run.
+pub fn sync_failed_status(error: &anyhow::Error) -> String {
+    format!("Sync failed: {error:#}")
+}
+
+#[cfg(test)]
+mod tests {
+    use getanime_domain::{ContinueItem, EpisodeId, WatchState};
+
+    use super::*;
+
+    fn card(id: i64, name: &str, kind: Option<&str>) -> TitleCard {
+        TitleCard {
+            id: TitleId(id),
+            plugin_id: "demo-source".into(),
+            source_id: id.to_string(),
+            name: name.into(),
+            name_original: None,
+            poster_url: None,
+            kind: kind.map(str::to_owned),
+            year: None,
+            episodes_total: None,
+            source_updated_at: None,
+        }
+    }
+
+    #[test]
+    fn rows_say_what_to_continue_and_keep_empty_rows() {
+        let home = Home {
+            continue_watching: vec![ContinueItem {
+                card: card(1, "Звёздный почтальон", Some("TV")),
+                episode_id: EpisodeId(10),
+                episode_number: 2.5,
+                watch: WatchState {
+                    position_ms: 30_000,
+                    duration_ms: Some(120_000),
+                    watched: false,
+                    updated_at: 0,
+                },
+            }],
+            new_episodes: vec![card(2, "Тихий маяк", Some("ONA")), card(3, "Без типа", None)],
+            today: Vec::new(),
+            rated: Vec::new(),
+        };
+        let rows = rows(&home);
+        let labels: Vec<&str> = rows.iter().map(|row| row.label.as_str()).collect();
+        assert_eq!(labels, ["Continue watching", "New episodes", "Today", "Rated"]);
+        assert_eq!(
+            rows[0].cards,
+            [CardView {
+                title: TitleId(1),
+                name: "Звёздный почтальон".into(),
+                subtitle: "Episode 2.5".into(),
+                progress: 0.25
+            }]
+        );
+        let subtitles: Vec<&str> =
+            rows[1].cards.iter().map(|card| card.subtitle.as_str()).collect();
+        assert_eq!(subtitles, ["ONA", ""]);
+        assert!(rows[2].cards.is_empty() && rows[3].cards.is_empty());
+    }
+
+    #[test]
+    fn status_lines() {
+        assert_eq!(library_status(12), "12 titles");
+        assert_eq!(synced_status("21:05", &[]), "Synced at 21:05");
+        assert_eq!(
+            synced_status("21:05", &["anilibria".into(), "aniliberty".into()]),
+            "Synced at 21:05; unreachable: anilibria, aniliberty"
+        );
+        assert_eq!(sync_failed_status(&anyhow::anyhow!("disk full")), "Sync failed: disk full");
+    }
+}

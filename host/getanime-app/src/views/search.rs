@@ -1,0 +1,43 @@
+//! The search screen's status line.
+
+/// While a search runs: asking the sources, or filtering the library as the user types.
+pub fn searching(sources: bool, query: &str) -> &'static str {
+    match (sources, query.trim().is_empty()) {
+        (true, _) => "Searching the sources…",
+        (false, true) => "",
+        (false, false) => "In your library — Enter searches the sources",
+    }
+}
+
+/// When results arrive; `None` keeps the line as it is.
+pub fn found(sources: bool, query: &str, count: usize) -> Option<String> {
+    if sources {
+        Some(format!("{count} found in the sources (saved to your library)"))
+    } else if !query.trim().is_empty() && count == 0 {
+        Some("Nothing in your library — Enter searches the sources".to_owned())
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_status_line_says_where_it_looked() {
+        assert_eq!(searching(false, "  "), "");
+        assert_eq!(searching(false, "маг"), "In your library — Enter searches the sources");
+        assert_eq!(searching(true, "маг"), "Searching the sources…");
+        assert_eq!(
+            found(true, "маг", 2).as_deref(),
+            Some("2 found in the sources (saved to your library)")
+        );
+        assert_eq!(
+            found(false, "маг", 0).as_deref(),
+            Some("Nothing in your library — Enter searches the sources")
+        );
+        assert_eq!(found(false, "маг", 3), None);
+        assert_eq!(found(false, "", 0), None);
+    }
+}

@@ -1,0 +1,200 @@
+//! The title screen: name, facts, description, the episode lines, then the torrent lines.
+
+use getanime_domain::{EpisodeEntry, TitleDetails, Torrent};
+
+use crate::session::clock;
+
+/// Everything the title screen writes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TitleView {
+    pub name: String,
+    pub original: String,
+    /// "TV · 2024 · Фэнтези, Приключения · ★ 8/10 · w marks watched".
+    pub facts: String,
+    pub description: String,
+    pub episodes: Vec<EpisodeLineView>,
+    pub torrents: Vec<TorrentLineView>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EpisodeLineView {
+    pub number: String,
+    pub name: String,
+    /// "fhd hd sd".
+    pub qualities: String,
+    /// "✓ watched", "▶ 4:05" (where it stopped) or empty.
+    pub state: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TorrentLineView {
+    /// "WEBRip 1080p · episodes 1-12".
+    pub label: String,
+    /// "1.4 GB · 120 seeders · Enter: copy magnet".
+    pub detail: String,
+}
+
+/// The line after Enter on a torrent.
+pub const MAGNET_COPIED: &str = "Magnet link copied — paste it into your torrent client";
+
+pub fn title(details: &TitleDetails) -> TitleView {
+    let card = &details.card;
+    let facts: Vec<String> = [
+        card.kind.clone(),
+        card.year.map(|year| year.to_string()),
+        (!details.genres.is_empty()).then(|| details.genres.join(", ")),
+        Some(match details.rating {
+            Some(rating) => format!("★ {}/10", rating.score()),
+            None => "☆ rate with ← →".to_owned(),
+        }),
+        Some("w marks watched".to_owned()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    TitleView {
+        name: card.name.clone(),
+        original: card.name_original.clone().unwrap_or_default(),
+        facts: facts.join(" · "),
+        description: details.description.clone().unwrap_or_default(),
+        episodes: details.episodes.iter().map(episode_line).collect(),
+        torrents: details.torrents.iter().map(torrent_line).collect(),
+    }
+}
+
+fn episode_line(entry: &EpisodeEntry) -> EpisodeLineView {
+    EpisodeLineView {
+        number: entry.episode.number.to_string(),
+        name: entry.episode.name.clone().unwrap_or_default(),
+        qualities: entry
+            .episode
+            .streams
+            .iter()
+            .map(|stream| stream.quality.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+        state: match entry.watch {
+            Some(watch) if watch.watched => "✓ watched".into(),
+            Some(watch) if watch.position_ms > 0 => format!("▶ {}", clock(watch.position_ms)),
+            _ => String::new(),
+        },
+    }
+}
+
+fn torrent_line(torrent: &Torrent) -> TorrentLineView {
+    TorrentLineView {
+        label: format!("{} · episodes {}", torrent.quality, torrent.episodes),
+        detail: [
+            torrent.size_bytes.map(size),
+            torrent.seeders.map(|seeders| format!("{seeders} seeders")),
+            Some("Enter: copy magnet".to_owned()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · "),
+    }
+}
+
+/// A file size for people: `1.4 GB`, `700 MB`.
+pub fn size(bytes: u64) -> String {
+    if bytes >= 1_000_000_000 {
+        format!("{:.1} GB", bytes as f64 / 1e9)
+    } else {
+        format!("{} MB", bytes / 1_000_000)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use getanime_domain::{
+        Episode, EpisodeId, Quality, Rating, Stream, TitleCard, TitleId, WatchState,
+    };
+
+    use super::*;
+
+    fn entry(number: f64, watch: Option<WatchState>) -> EpisodeEntry {
+        EpisodeEntry {
+            id: EpisodeId(number as i64),
+            episode: Episode {
+                number,
+                name: Some(format!("Серия {number}")),
+                streams: [Quality::Fhd, Quality::Sd]
+                    .into_iter()
+                    .map(|quality| Stream { quality, url: String::new() })
+                    .collect(),
+                preview_url: None,
+                opening: None,
+                ending: None,
+                duration_ms: None,
+                published_at: None,
+            },
+            watch,
+        }
+    }
+
+    fn details(rating: Option<Rating>) -> TitleDetails {
+        let watch = |position_ms, watched| {
+            Some(WatchState { position_ms, duration_ms: None, watched, updated_at: 0 })
+        };
+        TitleDetails {
+            card: TitleCard {
+                id: TitleId(1),
+                plugin_id: "anilibria".into(),
+                source_id: "9612".into(),
+                name: "Ледяной алхимик".into(),
+                name_original: Some("Frost Alchemist".into()),
+                poster_url: None,
+                kind: Some("TV".into()),
+                year: Some(2024),
+                episodes_total: Some(3),
+                source_updated_at: None,
+            },
+            alt_names: Vec::new(),
+            description: None,
+            genres: vec!["Фэнтези".into(), "Приключения".into()],
+            status: None,
+            release_weekday: None,
+            episodes: vec![
+                entry(1.0, watch(0, true)),
+                entry(2.0, watch(245_000, false)),
+                entry(2.5, None),
+            ],
+            torrents: vec![Torrent {
+                source_id: "t1".into(),
+                episodes: "1-3".into(),
+                quality: "WEBRip 1080p".into(),
+                size_bytes: Some(1_400_000_000),
+                magnet: "magnet:?xt=urn:btih:0".into(),
+                seeders: Some(120),
+            }],
+            rating,
+            average_rating: None,
+            fetched_at: 0,
+            details_fetched_at: Some(0),
+        }
+    }
+
+    #[test]
+    fn the_title_screen_in_words() -> anyhow::Result<()> {
+        let view = title(&details(Some(Rating::new(8)?)));
+        assert_eq!(view.facts, "TV · 2024 · Фэнтези, Приключения · ★ 8/10 · w marks watched");
+        assert_eq!(view.original, "Frost Alchemist");
+        let states: Vec<&str> = view.episodes.iter().map(|line| line.state.as_str()).collect();
+        assert_eq!(states, ["✓ watched", "▶ 4:05", ""]);
+        assert_eq!(
+            (view.episodes[2].number.as_str(), view.episodes[2].qualities.as_str()),
+            ("2.5", "fhd sd")
+        );
+        assert_eq!(
+            view.torrents,
+            [TorrentLineView {
+                label: "WEBRip 1080p · episodes 1-3".into(),
+                detail: "1.4 GB · 120 seeders · Enter: copy magnet".into()
+            }]
+        );
+        assert!(title(&details(None)).facts.contains("☆ rate with ← →"));
+        assert_eq!(size(700_000_000), "700 MB");
+        Ok(())
+    }
+}
