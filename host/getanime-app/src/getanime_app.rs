@@ -5,6 +5,7 @@
 //! a display, and the UI and the CLI are thin adapters over [`App`]. Database work runs on
 //! tokio's blocking pool ([`App::db`]), so no caller's thread waits on disk.
 
+mod details;
 mod index;
 mod library;
 mod menus;
@@ -14,6 +15,7 @@ mod playback;
 mod posters;
 mod preferences;
 mod session;
+mod shipped;
 mod sources;
 mod sync;
 pub mod views;
@@ -24,6 +26,9 @@ use anyhow::{Context, Result, anyhow};
 use getanime_plugins::{PluginRegistry, PluginRuntime, RuntimeLimits};
 use getanime_storage::Database;
 
+pub use details::{
+    DetailsRefresh, LOADING_EPISODES, details_failed_text, details_missing_or_stale,
+};
 pub use getanime_domain as domain;
 pub use getanime_storage::{LibraryCheck, RemovalPolicy};
 pub use index::IndexEntry;
@@ -36,6 +41,7 @@ pub use preferences::{PREFERENCES, Preference, preference};
 pub use session::{
     PlaybackSession, PlayerOverlay, SessionState, SessionStep, clock, countdown_text,
 };
+pub use shipped::{SHIPPED, SHIPPED_PLUGINS_ENV, ShippedPlugin};
 pub use sources::GrantNeeded;
 pub use sync::{RetryPolicy, SyncEvent, SyncOptions, SyncReport};
 
@@ -45,6 +51,8 @@ pub struct App {
     db: Arc<Mutex<Database>>,
     runtime: Arc<PluginRuntime>,
     registry: Arc<PluginRegistry>,
+    /// Where the packages of the sources that ship with getanime are, if found.
+    shipped_dir: Option<std::path::PathBuf>,
 }
 
 /// How the host introduces itself on requests it makes on its own (posters, the plugin index).
@@ -68,7 +76,19 @@ impl App {
             .context("starting the plugin runtime")?
             .with_compile_cache(paths.compile_cache());
         let registry = Arc::new(PluginRegistry::new(paths.plugins()));
-        Ok(App { paths, db: Arc::new(Mutex::new(database)), runtime: Arc::new(runtime), registry })
+        Ok(App {
+            paths,
+            db: Arc::new(Mutex::new(database)),
+            runtime: Arc::new(runtime),
+            registry,
+            shipped_dir: shipped::shipped_dir(),
+        })
+    }
+
+    /// Looks for the shipped sources in `dir` instead (tests, packagers).
+    pub fn with_shipped_dir(mut self, dir: Option<std::path::PathBuf>) -> App {
+        self.shipped_dir = dir;
+        self
     }
 
     pub fn paths(&self) -> &DataPaths {

@@ -11,6 +11,7 @@ use getanime_storage::RemovalPolicy;
 use crate::index::INDEX_URL_SETTING;
 use crate::navigation::MenuRow;
 use crate::preferences::PREFERENCES;
+use crate::shipped::ShippedPlugin;
 use crate::{App, IndexEntry, SyncOptions};
 
 /// What a menu row stands for.
@@ -26,6 +27,8 @@ pub enum MenuItem {
     },
     /// A plugin the index offers: button install (asks, showing its hosts).
     Available(IndexEntry),
+    /// A source that ships with getanime: button install or update (asks, showing its hosts).
+    Shipped(ShippedPlugin),
     /// A text field for a package path (a directory or a `.tar.gz`).
     InstallFromFile,
     /// A preference (key), stepped with left/right.
@@ -148,6 +151,40 @@ impl App {
                     questions: Vec::new(),
                 });
             }
+        }
+        for shipped in self.shipped_plugins().await? {
+            let manifest = &shipped.manifest;
+            let installed = plugins.iter().find(|plugin| plugin.id == manifest.id);
+            let newer = match installed {
+                None => true,
+                Some(plugin) => is_newer(&manifest.version, &plugin.version),
+            };
+            if !newer {
+                continue;
+            }
+            let caption = if installed.is_some() { "Update" } else { "Install" };
+            let question = format!(
+                "{} {} will connect to: {}. Enter accepts and installs, Back cancels.",
+                manifest.name,
+                manifest.version,
+                manifest.allowed_hosts.join(", ")
+            );
+            entries.push(
+                MenuEntry {
+                    item: MenuItem::Shipped(shipped.clone()),
+                    row: MenuRow::Info,
+                    label: format!("{} {}", manifest.name, manifest.version),
+                    value: "ships with getanime".to_owned(),
+                    detail: format!(
+                        "{} · reaches {}",
+                        manifest.description.clone().unwrap_or_default(),
+                        manifest.allowed_hosts.join(", ")
+                    ),
+                    buttons: Vec::new(),
+                    questions: Vec::new(),
+                }
+                .with_buttons(vec![(caption, Some(question))]),
+            );
         }
         let index_url = self.db(|db| db.setting(INDEX_URL_SETTING)).await?;
         match index_url {
@@ -318,6 +355,13 @@ impl App {
                     "{id} removed; {deleted} titles without history left the library"
                 ))
             }
+            (MenuItem::Shipped(shipped), _) => {
+                let record = self.install_plugin(shipped.path.clone(), None).await?;
+                MenuOutcome::changed(format!(
+                    "Installed {} {}; sync it with Sync now",
+                    record.name, record.version
+                ))
+            }
             (MenuItem::Available(entry), _) => {
                 let record = self.install_from_index(&entry.id).await?;
                 MenuOutcome::changed(format!("Installed {} {}", record.name, record.version))
@@ -356,5 +400,13 @@ fn local_time(at: getanime_domain::UnixMillis) -> String {
     match chrono::Local.timestamp_millis_opt(at) {
         chrono::LocalResult::Single(time) => time.format("%Y-%m-%d %H:%M").to_string(),
         _ => "at an unknown time".to_owned(),
+    }
+}
+
+/// Whether `offered` is a newer version than `installed` (semver; unparsable: not newer).
+fn is_newer(offered: &str, installed: &str) -> bool {
+    match (semver::Version::parse(offered), semver::Version::parse(installed)) {
+        (Ok(offered), Ok(installed)) => offered > installed,
+        _ => false,
     }
 }

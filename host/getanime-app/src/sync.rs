@@ -271,7 +271,12 @@ impl App {
     }
 
     /// Validates titles; refused ones become report lines.
-    fn validated(&self, id: &str, titles: Vec<Title>, report: &mut SyncReport) -> Vec<Title> {
+    pub(crate) fn validated(
+        &self,
+        id: &str,
+        titles: Vec<Title>,
+        report: &mut SyncReport,
+    ) -> Vec<Title> {
         titles
             .into_iter()
             .filter_map(|title| match validate_title(id, title) {

@@ -332,6 +332,88 @@ async fn a_mirror_change_moves_every_stored_url_on_the_next_sync() -> Result<()>
     Ok(())
 }
 
+/// A title known only by its summary (here: from the schedule, its details call failing during
+/// the sync) gets its episodes when it is opened, without another sync; an unreachable source
+/// leaves it as stored and says why.
+#[tokio::test]
+async fn opening_a_summary_only_title_fetches_its_details() -> Result<()> {
+    let world = World::new().await?;
+    // 9620 is only in the schedule (a summary), and its details are down during the sync.
+    world.server.route("/v3/title?id=9620", Reply::new(503, "text/html", "<html>down</html>"));
+    world.install_anilibria().await?;
+    world.sync().await?;
+    let summary = world.title("9620").await?;
+    assert!(summary.episodes.is_empty() && summary.details_fetched_at.is_none(), "{summary:?}");
+
+    let refused = world.app.refresh_details(summary.card.id).await?;
+    let getanime_app::DetailsRefresh::Failed(reason) = refused else {
+        panic!("the source is down: {refused:?}")
+    };
+    assert!(reason.contains("503"), "{reason}");
+    assert_eq!(world.app.title(summary.card.id).await?, summary, "the library is unchanged");
+
+    // The real details answer of another title, renumbered as this one.
+    let details = std::fs::read_to_string(fixture_path("anilibria", "title_9432.json"))?.replacen(
+        "\"id\": 9432",
+        "\"id\": 9620",
+        1,
+    );
+    world.server.route("/v3/title?id=9620", Reply::json(details));
+    assert_eq!(
+        world.app.refresh_details(summary.card.id).await?,
+        getanime_app::DetailsRefresh::Fetched
+    );
+    let opened = world.app.title(summary.card.id).await?;
+    assert!(!opened.episodes.is_empty() && !opened.torrents.is_empty(), "{opened:?}");
+    assert_eq!(
+        world.app.refresh_details(summary.card.id).await?,
+        getanime_app::DetailsRefresh::Fresh,
+        "fresh details are not fetched again"
+    );
+    Ok(())
+}
+
+/// AniLiberty and AniLibria ship beside the app: Sources offers them without an index, says
+/// which hosts they reach, asks, installs on the second Enter, and then offers them no more.
+#[tokio::test]
+async fn the_sources_menu_offers_the_shipped_sources() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let shipped = built_plugin("anilibria")?.parent().context("the plugins directory")?.to_owned();
+    let app = App::open(DataPaths::resolve(Some(dir.path().join("data")))?)?
+        .with_shipped_dir(Some(shipped));
+    let menu = app.sources_menu().await?;
+    let offered: Vec<&str> = menu
+        .iter()
+        .filter(|entry| matches!(entry.item, MenuItem::Shipped(_)))
+        .map(|entry| entry.label.as_str())
+        .collect();
+    assert_eq!(offered, ["AniLiberty 0.1.0", "AniLibria 0.1.0"], "the shipped ones, nothing else");
+    let aniliberty = entry(&menu, "AniLiberty 0.1.0")?;
+    assert_eq!(
+        (aniliberty.buttons.as_slice(), aniliberty.value.as_str()),
+        (&["Install".to_owned()][..], "ships with getanime")
+    );
+    assert!(
+        aniliberty.detail.contains("reaches anilibria.top, aniliberty.top"),
+        "{}",
+        aniliberty.detail
+    );
+    let question = aniliberty.questions[0].as_deref().context("installing asks first")?;
+    assert!(question.contains("will connect to: anilibria.top, aniliberty.top"), "{question}");
+
+    let outcome = app.menu_press(&aniliberty.item, 0, "").await?;
+    assert_eq!(outcome.message, "Installed AniLiberty 0.1.0; sync it with Sync now");
+    let menu = app.sources_menu().await?;
+    assert_eq!(entry(&menu, "AniLiberty 0.1.0")?.value, "enabled", "now an installed source");
+    let still_offered: Vec<&str> = menu
+        .iter()
+        .filter(|entry| matches!(entry.item, MenuItem::Shipped(_)))
+        .map(|entry| entry.label.as_str())
+        .collect();
+    assert_eq!(still_offered, ["AniLibria 0.1.0"]);
+    Ok(())
+}
+
 #[tokio::test]
 async fn live_search_saves_results_and_library_search_finds_them() -> Result<()> {
     let world = World::new().await?;

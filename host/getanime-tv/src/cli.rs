@@ -85,8 +85,14 @@ pub enum Command {
         #[arg(long, default_value_t = 50)]
         limit: u32,
     },
-    /// Show one title: episodes, qualities, skips, torrents, watched marks, rating.
-    Show { title_id: i64 },
+    /// Show one title: episodes, qualities, skips, torrents, watched marks, rating. Details that
+    /// are missing or stale are fetched from the source first.
+    Show {
+        title_id: i64,
+        /// Only read the library; ask no source.
+        #[arg(long)]
+        offline: bool,
+    },
     /// Mark an episode watched (or not, with --unset).
     Watched {
         title_id: i64,
@@ -252,7 +258,19 @@ impl Output {
                 let cards = app.titles(query, limit).await?;
                 self.print(&cards, |cards| cards_text(cards))
             }
-            Command::Show { title_id } => {
+            Command::Show { title_id, offline } => {
+                if !offline {
+                    // What the library has is worth showing even when the refresh fails.
+                    // A title that is not there, or a library that cannot be written, is
+                    // reported by what follows; only a source's failure is worth a note here.
+                    match app.refresh_details(TitleId(title_id)).await {
+                        Ok(getanime_app::DetailsRefresh::Failed(reason)) => {
+                            eprintln!("{}", getanime_app::details_failed_text(&reason));
+                        }
+                        Ok(_) => {}
+                        Err(error) => tracing::debug!("no details refresh: {error:#}"),
+                    }
+                }
                 let details = app.title(TitleId(title_id)).await?;
                 self.print(&details, crate::text::title_details)
             }

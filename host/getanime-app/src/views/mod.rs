@@ -5,6 +5,7 @@
 
 pub mod browse;
 pub mod home;
+pub mod menu;
 pub mod schedule;
 pub mod search;
 pub mod title;

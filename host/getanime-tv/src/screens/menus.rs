@@ -2,8 +2,8 @@
 
 use std::rc::Rc;
 
-use getanime_app::MenuEntry;
 use getanime_app::navigation::Screen;
+use getanime_app::{MenuEntry, views};
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use super::Screens;
@@ -14,7 +14,7 @@ impl Screens {
     pub(super) fn load_menu(self: &Rc<Self>, message: Option<String>) {
         let screen = self.navigator.borrow().screen();
         if let Some(window) = self.window.upgrade() {
-            let title = if screen == Screen::Sources { "Sources" } else { "Settings" };
+            let title = views::menu::heading(screen == Screen::Sources);
             window.global::<Ui>().set_menu_title(title.into());
         }
         self.in_background(
@@ -98,14 +98,14 @@ impl Screens {
     pub(super) fn menu_ask(self: &Rc<Self>, row: usize) {
         let Some(entry) = self.menu_entry(row) else { return };
         let text = self.navigator.borrow().menu_text(row).to_owned();
-        self.set_menu_message("Checking the package…".to_owned());
+        self.set_menu_message(views::menu::CHECKING.to_owned());
         self.in_background(
             "check the package",
             move |app| async move { app.menu_ask(&entry.item, &text).await },
             |screens, asked| {
                 screens.set_menu_message(match asked {
                     Ok(question) => question,
-                    Err(error) => format!("Cannot install: {error:#}"),
+                    Err(error) => views::menu::cannot_use(&error),
                 })
             },
         );
@@ -114,10 +114,7 @@ impl Screens {
     pub(super) fn menu_press(self: &Rc<Self>, row: usize, button: usize) {
         let Some(entry) = self.menu_entry(row) else { return };
         let text = self.navigator.borrow().menu_text(row).to_owned();
-        self.set_menu_message(format!(
-            "{}…",
-            entry.buttons.get(button).map_or("Working", String::as_str)
-        ));
+        self.set_menu_message(views::menu::working(entry.buttons.get(button).map(String::as_str)));
         self.in_background(
             "run the action",
             move |app| async move { app.menu_press(&entry.item, button, &text).await },
@@ -130,7 +127,7 @@ impl Screens {
                         tracing::info!(message = %outcome.message, "menu action done");
                         outcome.message
                     }
-                    Err(error) => format!("Failed: {error:#}"),
+                    Err(error) => views::menu::failed(&error),
                 };
                 screens.load_menu(Some(message));
             },

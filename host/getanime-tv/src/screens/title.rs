@@ -4,7 +4,35 @@ use super::*;
 use getanime_app::views;
 
 impl Screens {
+    /// Opens a title: what the library has at once, then its details from the source when they
+    /// are missing or stale ("Loading episodes…" meanwhile; the episodes appear without a sync).
     pub(super) fn open_title(self: &Rc<Self>, title: TitleId) {
+        self.reload_title(title);
+        self.in_background(
+            "fetch the title's details",
+            move |app| async move { app.refresh_details(title).await },
+            move |screens, refreshed| {
+                if screens.navigator.borrow().screen() != Screen::Title(title) {
+                    return; // the user moved on
+                }
+                let message = match refreshed {
+                    Ok(getanime_app::DetailsRefresh::Fresh) => return,
+                    Ok(getanime_app::DetailsRefresh::Fetched) => String::new(),
+                    Ok(getanime_app::DetailsRefresh::Failed(reason)) => {
+                        getanime_app::details_failed_text(&reason)
+                    }
+                    Err(error) => getanime_app::details_failed_text(&format!("{error:#}")),
+                };
+                if let Some(window) = screens.window.upgrade() {
+                    window.global::<Ui>().set_title_message(message.into());
+                }
+                screens.reload_title(title);
+            },
+        );
+    }
+
+    /// Shows the title as the library has it (after opening, rating, marking watched).
+    pub(super) fn reload_title(self: &Rc<Self>, title: TitleId) {
         self.in_background(
             "open the title",
             move |app| async move {
@@ -30,7 +58,7 @@ impl Screens {
                 app.rate(title, rating).await
             },
             move |screens, rated| match rated {
-                Ok(()) => screens.open_title(title),
+                Ok(()) => screens.reload_title(title),
                 Err(error) => tracing::error!("cannot rate: {error:#}"),
             },
         );
@@ -65,7 +93,12 @@ impl Screens {
             navigator.set_episodes(numbers, focus);
         }
         if !reloaded {
-            ui.set_title_message(SharedString::new());
+            let message = if details.details_fetched_at.is_none() {
+                getanime_app::LOADING_EPISODES
+            } else {
+                ""
+            };
+            ui.set_title_message(message.into());
         }
         *self.watched.borrow_mut() = details
             .episodes
@@ -110,7 +143,7 @@ impl Screens {
             "mark the episode",
             move |app| async move { app.set_watched(title, episode, watched).await },
             move |screens, marked| match marked {
-                Ok(_) => screens.open_title(title),
+                Ok(_) => screens.reload_title(title),
                 Err(error) => tracing::error!("cannot mark the episode: {error:#}"),
             },
         );

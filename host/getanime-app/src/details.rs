@@ -1,0 +1,78 @@
+//! Details on open: a title opened with missing or stale details (a search result is only a
+//! summary; a sync may be hours old) fetches them from its source at once, validated and written
+//! like a sync's. When the source cannot be reached, the stored title stays as it was and the
+//! caller says so.
+
+use std::time::Duration;
+
+use anyhow::Result;
+use getanime_domain::{Title, TitleDetails, TitleId};
+
+use crate::sync::SyncReport;
+use crate::{App, now_ms};
+
+/// What opening a title did about its details.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DetailsRefresh {
+    /// Fetched recently enough; nothing asked.
+    Fresh,
+    /// Fetched from the source just now.
+    Fetched,
+    /// The source could not give them; the stored title is unchanged. In the user's words.
+    Failed(String),
+}
+
+/// Details fetched before this long ago are fetched again on open (the same setting as sync).
+const DEFAULT_TTL: Duration = Duration::from_secs(24 * 3600);
+
+/// Whether a title needs its details fetched: never fetched in full, or before `stale_before`.
+pub fn details_missing_or_stale(details: &TitleDetails, stale_before: i64) -> bool {
+    details.details_fetched_at.is_none_or(|at| at < stale_before)
+}
+
+/// What the title screen says while details load, and when they could not.
+pub const LOADING_EPISODES: &str = "Loading episodes…";
+
+/// The line under the title when the source could not give its details.
+pub fn details_failed_text(reason: &str) -> String {
+    format!("Could not load the episodes: {reason}. Showing what the library has.")
+}
+
+impl App {
+    /// Fetches `title`'s details from its source when they are missing or stale, and stores
+    /// them; a failure leaves the library as it was and is returned as words, not an error
+    /// (the stored title is still worth showing).
+    pub async fn refresh_details(&self, title: TitleId) -> Result<DetailsRefresh> {
+        let details = self.title(title).await?;
+        let ttl_hours = self.setting_value("details_ttl_hours").await?.parse::<u64>().ok();
+        let ttl = ttl_hours.map_or(DEFAULT_TTL, |hours| Duration::from_secs(hours * 3600));
+        let now = now_ms();
+        let stale_before = now - i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX);
+        if !details_missing_or_stale(&details, stale_before) {
+            return Ok(DetailsRefresh::Fresh);
+        }
+        let plugin_id = details.card.plugin_id.clone();
+        let plugin = match self.load_plugin(&plugin_id).await {
+            Ok(plugin) => plugin,
+            Err(error) => return Ok(DetailsRefresh::Failed(format!("{error:#}"))),
+        };
+        let fetched = match plugin.details(&details.card.source_id).await {
+            Ok(fetched) => fetched,
+            Err(error) => {
+                tracing::warn!(%plugin_id, source_id = %details.card.source_id, "details on open failed: {error}");
+                return Ok(DetailsRefresh::Failed(error.to_string()));
+            }
+        };
+        let mut report = SyncReport::default();
+        let mut valid = self.validated(
+            &plugin_id,
+            vec![Title { details_complete: true, ..fetched }],
+            &mut report,
+        );
+        let Some(valid) = valid.pop() else {
+            return Ok(DetailsRefresh::Failed(report.problems.join("; ")));
+        };
+        self.db(move |db| db.upsert_title(&plugin_id, &valid, now)).await?;
+        Ok(DetailsRefresh::Fetched)
+    }
+}

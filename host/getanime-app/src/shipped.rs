@@ -1,0 +1,66 @@
+//! The sources that ship with getanime (AniLiberty, AniLibria): their packages sit beside the
+//! app, so Sources can offer them with Enter, offline, without a plugin index.
+//!
+//! Where: `GETANIME_SHIPPED_PLUGINS` when set; else `plugins/` beside the executable, then
+//! `../share/getanime/plugins` (an installed layout), then `../plugins` (the build tree, where
+//! `cargo xtask build-plugins` puts them: `target/plugins/` next to `target/debug/`).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use getanime_domain::PluginManifest;
+
+use crate::App;
+
+/// The environment variable naming the directory of shipped packages.
+pub const SHIPPED_PLUGINS_ENV: &str = "GETANIME_SHIPPED_PLUGINS";
+
+/// The plugins getanime ships, in the order Sources lists them (today's live API first).
+pub const SHIPPED: [&str; 2] = ["aniliberty", "anilibria"];
+
+/// A shipped package that can be installed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShippedPlugin {
+    pub manifest: PluginManifest,
+    /// The package directory.
+    pub path: PathBuf,
+}
+
+/// The directory holding the shipped packages, if one is found.
+pub fn shipped_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os(SHIPPED_PLUGINS_ENV) {
+        return Some(PathBuf::from(dir));
+    }
+    let exe = std::env::current_exe().ok()?;
+    let beside = exe.parent()?;
+    [beside.join("plugins"), beside.join("../share/getanime/plugins"), beside.join("../plugins")]
+        .into_iter()
+        .find(|dir| {
+            SHIPPED.iter().any(|id| dir.join(id).join(getanime_plugins::MANIFEST_FILE).is_file())
+        })
+}
+
+/// The shipped packages found in `dir` (a missing or broken one is left out, and logged).
+pub fn shipped_in(dir: &Path) -> Vec<ShippedPlugin> {
+    SHIPPED
+        .iter()
+        .filter_map(|id| {
+            let path = dir.join(id);
+            match getanime_plugins::read_manifest(&path.join(getanime_plugins::MANIFEST_FILE)) {
+                Ok(manifest) => Some(ShippedPlugin { manifest, path }),
+                Err(error) => {
+                    tracing::debug!(%id, "no shipped package: {error}");
+                    None
+                }
+            }
+        })
+        .collect()
+}
+
+impl App {
+    /// The sources that ship with this build, whether installed or not.
+    pub async fn shipped_plugins(&self) -> Result<Vec<ShippedPlugin>> {
+        let Some(dir) = self.shipped_dir.clone() else { return Ok(Vec::new()) };
+        Ok(tokio::task::spawn_blocking(move || shipped_in(&dir)).await?)
+    }
+}
