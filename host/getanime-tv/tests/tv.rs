@@ -563,6 +563,20 @@ fn the_golden_path_through_the_window() -> Result<()> {
     ensure!(shown.contains("your rating 8/10"), "{shown}");
     ensure!(shown.contains("Серия 1") && shown.contains("✓ watched"), "{shown}");
 
+    // Walk down the home rows (continue watching, new, today, rated): after every key the focus
+    // ring is on screen, below the header (the view once lagged a row behind the focus).
+    run("down,down,down,down", "golden-walk.png")?;
+    for step in 1..=4 {
+        let shot = screenshot_path(&format!("golden-walk-{step}.png"))?;
+        let image = image::open(&shot).with_context(|| format!("reading {}", shot.display()))?;
+        let image = image.to_rgba8();
+        let ring = image
+            .enumerate_pixels()
+            .filter(|(_, y, pixel)| *y > 140 && pixel.0[..3] == ACCENT)
+            .count();
+        ensure!(ring > 4_000, "after Down {step} the focus ring is on screen ({ring} pixels)");
+    }
+
     // Lose the library; the backup in the data folder survives and is restored from Settings.
     for file in ["library.sqlite3", "library.sqlite3-wal", "library.sqlite3-shm"] {
         if data.join(file).exists() {

@@ -62,6 +62,14 @@ impl HomeState {
         (self.row, self.columns.get(self.row).copied().unwrap_or(0))
     }
 
+    /// How far the rows scroll so the focused one is at the top: the filled and the empty rows
+    /// above it (an empty row is hidden but still takes the layout's spacing).
+    pub(super) fn scroll(&self) -> (usize, usize) {
+        let above = self.rows.get(..self.row).unwrap_or_default();
+        let filled = above.iter().filter(|row| !row.is_empty()).count();
+        (filled, above.len() - filled)
+    }
+
     pub(super) fn set_rows(&mut self, rows: Vec<Vec<TitleId>>) {
         self.columns.resize(rows.len(), 0);
         for (column, row) in self.columns.iter_mut().zip(&rows) {
@@ -180,6 +188,23 @@ mod tests {
             Effect::Redraw,
             "a title without episodes has nothing to play"
         );
+    }
+
+    /// The view scrolls by whole rows so the focused row is the top one, whatever empty rows lie
+    /// above it (the view once lagged a row behind and showed the focus off screen).
+    #[test]
+    fn the_focused_row_is_scrolled_to_the_top() {
+        let mut navigator = Navigator::new();
+        navigator.set_home_rows(vec![ids(1..3), Vec::new(), ids(3..5), ids(5..7)]);
+        assert_eq!(navigator.home_scroll(), (0, 0));
+        navigator.key(Key::Down);
+        assert_eq!(navigator.home_focus().0, 2);
+        assert_eq!(navigator.home_scroll(), (1, 1), "one filled and one empty row above");
+        navigator.key(Key::Down);
+        assert_eq!(navigator.home_scroll(), (2, 1));
+        navigator.key(Key::Up);
+        navigator.key(Key::Up);
+        assert_eq!(navigator.home_scroll(), (0, 0));
     }
 
     #[test]

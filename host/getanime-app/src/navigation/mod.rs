@@ -250,6 +250,11 @@ impl Navigator {
         self.home.focus()
     }
 
+    /// How many filled and empty rows lie above the focused home row (the view scrolls by them).
+    pub fn home_scroll(&self) -> (usize, usize) {
+        self.home.scroll()
+    }
+
     /// New home rows (after a load or a sync); focus stays where it was when it still fits.
     pub fn set_home_rows(&mut self, rows: Vec<Vec<TitleId>>) {
         self.home.set_rows(rows);

@@ -232,6 +232,9 @@ impl Screens {
         let navigator = self.navigator.borrow();
         let (row, column) = navigator.home_focus();
         ui.set_focus_row(row as i32);
+        let (filled_above, empty_above) = navigator.home_scroll();
+        ui.set_home_rows_above(filled_above as i32);
+        ui.set_home_empty_rows_above(empty_above as i32);
         ui.set_focus_column(column as i32);
         ui.set_focus_episode(navigator.episode_focus() as i32);
         ui.set_header_focus(navigator.header_focus().map_or(-1, |button| {
