@@ -155,36 +155,25 @@ impl App {
         for shipped in self.shipped_plugins().await? {
             let manifest = &shipped.manifest;
             let installed = plugins.iter().find(|plugin| plugin.id == manifest.id);
-            let newer = match installed {
-                None => true,
-                Some(plugin) => is_newer(&manifest.version, &plugin.version),
-            };
-            if !newer {
+            if installed.is_some_and(|plugin| !is_newer(&manifest.version, &plugin.version)) {
                 continue;
             }
-            let caption = if installed.is_some() { "Update" } else { "Install" };
-            let question = format!(
-                "{} {} will connect to: {}. Enter accepts and installs, Back cancels.",
-                manifest.name,
-                manifest.version,
+            let offer = Offer {
+                name: &manifest.name,
+                version: &manifest.version,
+                hosts: &manifest.allowed_hosts,
+                installed: installed.is_some(),
+            };
+            let detail = format!(
+                "{} · reaches {}",
+                manifest.description.clone().unwrap_or_default(),
                 manifest.allowed_hosts.join(", ")
             );
-            entries.push(
-                MenuEntry {
-                    item: MenuItem::Shipped(shipped.clone()),
-                    row: MenuRow::Info,
-                    label: format!("{} {}", manifest.name, manifest.version),
-                    value: "ships with getanime".to_owned(),
-                    detail: format!(
-                        "{} · reaches {}",
-                        manifest.description.clone().unwrap_or_default(),
-                        manifest.allowed_hosts.join(", ")
-                    ),
-                    buttons: Vec::new(),
-                    questions: Vec::new(),
-                }
-                .with_buttons(vec![(caption, Some(question))]),
-            );
+            entries.push(offer.entry(
+                MenuItem::Shipped(shipped.clone()),
+                "ships with getanime".to_owned(),
+                detail,
+            ));
         }
         let index_url = self.db(|db| db.setting(INDEX_URL_SETTING)).await?;
         match index_url {
@@ -199,25 +188,17 @@ impl App {
                         if installed.is_some_and(|plugin| plugin.version == entry.version) {
                             continue;
                         }
-                        let caption = if installed.is_some() { "Update" } else { "Install" };
-                        let question = format!(
-                            "{} {} will connect to: {}. Enter accepts and installs, Back cancels.",
-                            entry.name,
-                            entry.version,
-                            entry.allowed_hosts.join(", ")
-                        );
-                        entries.push(
-                            MenuEntry {
-                                item: MenuItem::Available(entry.clone()),
-                                row: MenuRow::Info,
-                                label: format!("{} {}", entry.name, entry.version),
-                                value: format!("from {url}"),
-                                detail: entry.description.clone().unwrap_or_default(),
-                                buttons: Vec::new(),
-                                questions: Vec::new(),
-                            }
-                            .with_buttons(vec![(caption, Some(question))]),
-                        );
+                        let offer = Offer {
+                            name: &entry.name,
+                            version: &entry.version,
+                            hosts: &entry.allowed_hosts,
+                            installed: installed.is_some(),
+                        };
+                        entries.push(offer.entry(
+                            MenuItem::Available(entry.clone()),
+                            format!("from {url}"),
+                            entry.description.clone().unwrap_or_default(),
+                        ));
                     }
                 }
             },
@@ -400,6 +381,37 @@ fn local_time(at: getanime_domain::UnixMillis) -> String {
     match chrono::Local.timestamp_millis_opt(at) {
         chrono::LocalResult::Single(time) => time.format("%Y-%m-%d %H:%M").to_string(),
         _ => "at an unknown time".to_owned(),
+    }
+}
+
+/// A plugin offered for install or update (shipped or from the index).
+struct Offer<'a> {
+    name: &'a str,
+    version: &'a str,
+    hosts: &'a [String],
+    installed: bool,
+}
+
+impl Offer<'_> {
+    /// Its row: one button, Install or Update, whose first Enter names the hosts it will reach.
+    fn entry(&self, item: MenuItem, value: String, detail: String) -> MenuEntry {
+        let caption = if self.installed { "Update" } else { "Install" };
+        let question = format!(
+            "{} {} will connect to: {}. Enter accepts and installs, Back cancels.",
+            self.name,
+            self.version,
+            self.hosts.join(", ")
+        );
+        MenuEntry {
+            item,
+            row: MenuRow::Info,
+            label: format!("{} {}", self.name, self.version),
+            value,
+            detail,
+            buttons: Vec::new(),
+            questions: Vec::new(),
+        }
+        .with_buttons(vec![(caption, Some(question))])
     }
 }
 
