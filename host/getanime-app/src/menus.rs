@@ -171,7 +171,7 @@ impl App {
             );
             entries.push(offer.entry(
                 MenuItem::Shipped(shipped.clone()),
-                "ships with getanime".to_owned(),
+                "included".to_owned(),
                 detail,
             ));
         }

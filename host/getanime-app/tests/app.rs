@@ -391,7 +391,7 @@ async fn the_sources_menu_offers_the_shipped_sources() -> Result<()> {
     let aniliberty = entry(&menu, "AniLiberty 0.1.0")?;
     assert_eq!(
         (aniliberty.buttons.as_slice(), aniliberty.value.as_str()),
-        (&["Install".to_owned()][..], "ships with getanime")
+        (&["Install".to_owned()][..], "included")
     );
     assert!(
         aniliberty.detail.contains("reaches anilibria.top, aniliberty.top"),

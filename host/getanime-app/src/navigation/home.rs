@@ -79,6 +79,11 @@ impl HomeState {
         if self.rows.get(self.row).is_none_or(Vec::is_empty) {
             self.row = self.rows.iter().position(|row| !row.is_empty()).unwrap_or(0);
         }
+        // Nothing to focus in the rows (a first launch): the focus waits on Sources, where the
+        // first thing to do is, instead of nowhere.
+        if self.header.is_none() && self.rows.iter().all(Vec::is_empty) {
+            self.header = Some(HeaderButton::Sources);
+        }
     }
 
     pub(super) fn key(&mut self, key: Key) -> Outcome {
@@ -205,6 +210,16 @@ mod tests {
         navigator.key(Key::Up);
         navigator.key(Key::Up);
         assert_eq!(navigator.home_scroll(), (0, 0));
+    }
+
+    /// A first launch has no rows: the focus is on Sources, and Enter opens it.
+    #[test]
+    fn an_empty_home_focuses_sources() {
+        let mut navigator = Navigator::new();
+        navigator.set_home_rows(vec![Vec::new(); 4]);
+        assert_eq!(navigator.header_focus(), Some(HeaderButton::Sources));
+        assert_eq!(navigator.key(Key::Enter), Effect::ShowSources);
+        assert_eq!(navigator.screen(), Screen::Sources);
     }
 
     #[test]

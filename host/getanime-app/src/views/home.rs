@@ -66,9 +66,14 @@ fn plain_cards(cards: &[TitleCard]) -> Vec<CardView> {
         .collect()
 }
 
-/// "12 titles".
+/// "12 titles"; an empty library says what to do first.
 pub fn library_status(titles: u64) -> String {
-    format!("{titles} titles")
+    if titles == 0 {
+        "Your library is empty — open Sources (focused above) to install AniLiberty or AniLibria"
+            .to_owned()
+    } else {
+        format!("{titles} titles")
+    }
 }
 
 /// After a sync at `time` (HH:MM): when, and which sources could not be reached.
@@ -145,6 +150,7 @@ mod tests {
     #[test]
     fn status_lines() {
         assert_eq!(library_status(12), "12 titles");
+        assert!(library_status(0).starts_with("Your library is empty — open Sources"));
         assert_eq!(synced_status("21:05", &[]), "Synced at 21:05");
         assert_eq!(
             synced_status("21:05", &["anilibria".into(), "aniliberty".into()]),
