@@ -52,6 +52,12 @@ impl App {
             return Ok(DetailsRefresh::Fresh);
         }
         let plugin_id = details.card.plugin_id.clone();
+        // A source the user disabled (or removed) is not contacted behind their back.
+        let record = self.plugin_record(&plugin_id).await.ok();
+        if !record.as_ref().is_some_and(|record| record.enabled) {
+            let name = record.map_or(plugin_id, |record| record.name);
+            return Ok(DetailsRefresh::Failed(format!("{name} is disabled or not installed")));
+        }
         let plugin = match self.load_plugin(&plugin_id).await {
             Ok(plugin) => plugin,
             Err(error) => return Ok(DetailsRefresh::Failed(format!("{error:#}"))),

@@ -345,6 +345,13 @@ async fn opening_a_summary_only_title_fetches_its_details() -> Result<()> {
     let summary = world.title("9620").await?;
     assert!(summary.episodes.is_empty() && summary.details_fetched_at.is_none(), "{summary:?}");
 
+    world.app.set_plugin_enabled("anilibria", false).await?;
+    assert_eq!(
+        world.app.refresh_details(summary.card.id).await?,
+        getanime_app::DetailsRefresh::Failed("AniLibria is disabled or not installed".into()),
+        "a disabled source is not asked"
+    );
+    world.app.set_plugin_enabled("anilibria", true).await?;
     let refused = world.app.refresh_details(summary.card.id).await?;
     let getanime_app::DetailsRefresh::Failed(reason) = refused else {
         panic!("the source is down: {refused:?}")
