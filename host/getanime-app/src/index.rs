@@ -48,6 +48,11 @@ impl App {
 
     /// The plugins the index offers.
     pub async fn plugin_index(&self) -> Result<Vec<IndexEntry>> {
+        Ok(self.read_index().await?.1)
+    }
+
+    /// The index URL the user set, and what the index there offers.
+    async fn read_index(&self) -> Result<(String, Vec<IndexEntry>)> {
         let url = self
             .db(|db| db.setting(INDEX_URL_SETTING))
             .await?
@@ -63,14 +68,13 @@ impl App {
         if let Some(twice) = index.plugins.iter().find(|entry| !seen.insert(entry.id.as_str())) {
             bail!("the plugin index {url} lists {} twice; refusing it", twice.id);
         }
-        Ok(index.plugins)
+        Ok((url, index.plugins))
     }
 
     /// Installs plugin `id` from the index: download, sha256 check, the usual install checks.
     /// The package may live on the index's own host (which the user chose) or a public one.
     pub async fn install_from_index(&self, id: &str) -> Result<getanime_domain::PluginRecord> {
-        let index_url = self.db(|db| db.setting(INDEX_URL_SETTING)).await?.unwrap_or_default();
-        let entries = self.plugin_index().await?;
+        let (index_url, entries) = self.read_index().await?;
         let entry = entries
             .into_iter()
             .find(|entry| entry.id == id)

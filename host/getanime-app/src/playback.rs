@@ -202,10 +202,12 @@ impl App {
     /// refused, the error names the host and what the user can do.
     async fn permitted_streams(&self, plugin_id: &str, streams: &[Stream]) -> Result<Vec<Stream>> {
         let policy = self.returned_url_policy(plugin_id).await?;
+        let urls: Vec<&str> = streams.iter().map(|stream| stream.url.as_str()).collect();
+        let checked = policy.check_all_resolved(&urls).await;
         let mut permitted = Vec::new();
         let mut refused = None;
-        for stream in streams {
-            match policy.check_resolved(&stream.url).await {
+        for (stream, verdict) in streams.iter().zip(checked) {
+            match verdict {
                 Ok(_) => permitted.push(stream.clone()),
                 Err(refusal) => {
                     tracing::warn!(plugin_id, url = %stream.url, "stream refused: {refusal}");

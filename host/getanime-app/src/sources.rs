@@ -95,15 +95,8 @@ impl App {
             db.set_plugin_setting_expiring_details(&owned_id, &owned_key, &owned_value)
         })
         .await?;
-        let Some(host) = url_host(value) else { return Ok(None) };
-        let record = self.plugin_record(id).await?;
-        let granted = self.granted_hosts(id).await?;
-        let allowed = record
-            .allowed_hosts
-            .iter()
-            .chain(&granted)
-            .any(|allowed| allowed.eq_ignore_ascii_case(&host));
-        Ok((!allowed).then(|| GrantNeeded { plugin_id: id.to_owned(), host }))
+        let host = self.host_to_grant(id, value).await?;
+        Ok(host.map(|host| GrantNeeded { plugin_id: id.to_owned(), host }))
     }
 
     /// Lets a plugin reach `host` in addition to its manifest's allowed hosts.

@@ -17,6 +17,7 @@
 //! [`NetworkPolicy::check_resolved`] is the same rule for URLs the host cannot fetch itself
 //! (streams GStreamer plays).
 
+use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
@@ -144,21 +145,55 @@ impl NetworkPolicy {
     /// address rule. For URLs the host hands to something that resolves them again (the
     /// player): refusing when *any* address is local leaves it no local address to pick.
     pub async fn check_resolved(&self, url: &str) -> Result<Url, Refusal> {
-        let url = self.permit(url)?;
-        if let Some(host) = url_host_name(&url).filter(|host| ip_literal(host).is_none()) {
+        let mut checked = self.check_all_resolved(&[url]).await;
+        checked.pop().unwrap_or_else(|| Err(Refusal::Invalid { reason: "no URL".to_owned() }))
+    }
+
+    /// [`check_resolved`](Self::check_resolved) for several URLs (an episode's qualities),
+    /// looking each host and port up once.
+    pub async fn check_all_resolved(&self, urls: &[&str]) -> Vec<Result<Url, Refusal>> {
+        let mut lookups: HashMap<(String, u16), Result<(), Refusal>> = HashMap::new();
+        let mut checked = Vec::with_capacity(urls.len());
+        for url in urls {
+            let url = match self.permit(url) {
+                Ok(url) => url,
+                Err(refusal) => {
+                    checked.push(Err(refusal));
+                    continue;
+                }
+            };
+            let Some(host) = url_host_name(&url).filter(|host| ip_literal(host).is_none()) else {
+                checked.push(Ok(url));
+                continue;
+            };
             let port = url.port_or_known_default().unwrap_or(80);
-            let addresses: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), port))
-                .await
-                .map_err(|error| Refusal::Unresolved {
-                    host: host.clone(),
-                    reason: error.to_string(),
-                })?
-                .collect();
-            if addresses.iter().any(|address| !self.may_reach(&host, address.ip())) {
-                return Err(Refusal::LocalAddress { host });
-            }
+            let key = (host, port);
+            let verdict = match lookups.get(&key) {
+                Some(verdict) => verdict.clone(),
+                None => {
+                    let verdict = self.check_addresses(&key.0, port).await;
+                    lookups.insert(key, verdict.clone());
+                    verdict
+                }
+            };
+            checked.push(verdict.map(|()| url));
         }
-        Ok(url)
+        checked
+    }
+
+    /// Every address `host` resolves to passes the address rule.
+    async fn check_addresses(&self, host: &str, port: u16) -> Result<(), Refusal> {
+        let addresses: Vec<SocketAddr> = tokio::net::lookup_host((host, port))
+            .await
+            .map_err(|error| Refusal::Unresolved {
+                host: host.to_owned(),
+                reason: error.to_string(),
+            })?
+            .collect();
+        if addresses.iter().any(|address| !self.may_reach(host, address.ip())) {
+            return Err(Refusal::LocalAddress { host: host.to_owned() });
+        }
+        Ok(())
     }
 
     /// The address rule: public, or the host is trusted.
@@ -169,12 +204,8 @@ impl NetworkPolicy {
 
 /// The hosts that may be local: the user's grants, and the IP literals a manifest names.
 fn trusted_hosts(manifest_hosts: &[String], granted_hosts: &[String]) -> Vec<String> {
-    let literals = manifest_hosts.iter().filter(|host| is_ip_literal(host));
+    let literals = manifest_hosts.iter().filter(|host| ip_literal(host).is_some());
     granted_hosts.iter().chain(literals).map(|host| lower(host)).collect()
-}
-
-fn is_ip_literal(host: &str) -> bool {
-    ip_literal(host).is_some()
 }
 
 /// The address a host names directly (`192.0.2.1`, `[2001:db8::1]`), if it is one.

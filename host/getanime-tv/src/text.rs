@@ -10,15 +10,9 @@ pub fn card_line(card: &TitleCard) -> String {
     format!("{:>6}  {}{original}{year}  [{}]\n", card.id.0, card.name, card.plugin_id)
 }
 
-/// `12:34` or `1:02:03`.
-pub fn position(milliseconds: u64) -> String {
-    getanime_app::clock(milliseconds)
-}
-
-/// A file size for people: `1.4 GB`, `700 MB`.
-pub fn size(bytes: u64) -> String {
-    getanime_app::views::title::size(bytes)
-}
+// Positions and sizes read the same on the TV and the command line: one wording, in the core.
+pub use getanime_app::clock as position;
+pub use getanime_app::views::title::size;
 
 pub fn title_details(details: &TitleDetails) -> String {
     let card = &details.card;
