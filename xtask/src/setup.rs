@@ -6,7 +6,8 @@ use anyhow::{Context, Result, bail};
 
 use crate::check;
 
-/// Debian packages the build (GStreamer, Slint) and the tests (Xvfb, GStreamer plugins) need.
+/// Debian packages the build (GStreamer, Slint) and the tests (Xvfb, GStreamer plugins; real X
+/// key presses and screenshots of the whole screen for the person-like window tests) need.
 pub const DEBIAN_PACKAGES: &[&str] = &[
     "pkg-config",
     "libgstreamer1.0-dev",
@@ -23,6 +24,8 @@ pub const DEBIAN_PACKAGES: &[&str] = &[
     "xvfb",
     "xauth",
     "fonts-dejavu-core",
+    "xdotool",
+    "imagemagick",
 ];
 
 pub fn run() -> Result<()> {

@@ -23,6 +23,8 @@ pub struct PlayerOverlay {
     pub skip_prompt: String,
     /// Set when playback failed: what happened and what the keys do now.
     pub error: Option<String>,
+    /// The overlay stays on screen without input: paused, finished or failed.
+    pub pinned: bool,
 }
 
 /// How an event left the session.
@@ -154,12 +156,17 @@ impl PlaybackSession {
             PlayerEvent::Buffering(percent) if *percent < 100 => {
                 self.overlay.note = format!("buffering {percent}%");
             }
-            PlayerEvent::StateChanged(PlayerState::Paused) => self.overlay.note = "paused".into(),
+            PlayerEvent::StateChanged(PlayerState::Paused) => {
+                self.overlay.note = "paused".into();
+                self.overlay.pinned = true;
+            }
             PlayerEvent::StateChanged(PlayerState::Playing) => {
                 self.overlay.note = self.quality_note.clone();
+                self.overlay.pinned = false;
             }
             PlayerEvent::EndOfStream => {
                 step.actions = self.tracker.on_end();
+                self.overlay.pinned = true;
                 match self.plan.next_episode {
                     Some(next) if self.plan.auto_play_next => {
                         step.state = SessionState::CountDownTo(next);
@@ -178,6 +185,7 @@ impl PlaybackSession {
                 step.actions = self.on_stop(now_ms);
                 self.overlay.error =
                     Some(format!("Playback failed: {message}\nEnter tries again, Back leaves."));
+                self.overlay.pinned = true;
                 step.state = SessionState::Failed;
             }
             _ => step.redraw = false,
@@ -258,8 +266,10 @@ mod tests {
         assert_eq!(session.next_quality(), Some(Quality::Sd));
         session.on_event(&PlayerEvent::StateChanged(PlayerState::Paused), 0);
         assert_eq!(session.overlay().note, "paused");
+        assert!(session.overlay().pinned, "a paused picture keeps its overlay");
         session.on_event(&PlayerEvent::StateChanged(PlayerState::Playing), 0);
         assert_eq!(session.overlay().note, "hd (no fhd)");
+        assert!(!session.overlay().pinned, "playing again lets the overlay hide");
         session.on_event(&PlayerEvent::Buffering(40), 0);
         assert_eq!(session.overlay().note, "buffering 40%");
 
@@ -296,6 +306,7 @@ mod tests {
         let mut last = PlaybackSession::new(plan(None, true));
         assert_eq!(last.on_event(&PlayerEvent::EndOfStream, 0).state, SessionState::Finished);
         assert_eq!(last.overlay().note, "finished — that was the last episode");
+        assert!(last.overlay().pinned, "the end of the episode keeps its overlay");
     }
 
     #[test]

@@ -748,14 +748,15 @@ fn a_full_disk_or_a_read_only_library_fails_clearly_and_loses_nothing() -> Resul
 #[test]
 fn every_screen_names_its_controls_for_the_testing_backend() -> Result<()> {
     use getanime_tv::ui::{
-        AppWindow, Card, EpisodeLine, MenuLine, MenuLineKind, ScreenKind, TorrentLine, Ui,
+        AppWindow, BrowseAdapter, Card, EpisodeLine, HomeAdapter, MenuAdapter, MenuLine,
+        MenuLineKind, PlayerAdapter, ScreenKind, Shell, TitleAdapter, TorrentLine,
     };
     use i_slint_backend_testing::ElementHandle;
     use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
     i_slint_backend_testing::init_no_event_loop();
     let window = AppWindow::new()?;
-    let ui = window.global::<Ui>();
+    let ui = window.global::<Shell>();
     let find =
         |label: &str| ElementHandle::find_by_accessible_label(&window, label).collect::<Vec<_>>();
     let strings = |values: &[&str]| {
@@ -765,7 +766,7 @@ fn every_screen_names_its_controls_for_the_testing_backend() -> Result<()> {
     };
 
     // Home: the title, the status line and the five header buttons.
-    ui.set_header_buttons(getanime_tv::header_buttons());
+    window.global::<HomeAdapter>().set_header_buttons(getanime_tv::header_buttons());
     ui.set_status_text("12 titles".into());
     for label in ["app-title", "search", "browse", "schedule", "sources", "settings"] {
         assert!(!find(label).is_empty(), "home: {label}");
@@ -774,12 +775,17 @@ fn every_screen_names_its_controls_for_the_testing_backend() -> Result<()> {
 
     // Browse: the filter chips and the cards (named after their titles).
     ui.set_screen(ScreenKind::Browse);
-    ui.set_browse_filters(strings(&["Sort: name", "Source: all", "Genre: all", "Year: all"]));
-    ui.set_browse_cards(ModelRc::new(VecModel::from(vec![Card {
+    window.global::<BrowseAdapter>().set_filters(strings(&[
+        "Sort: name",
+        "Source: all",
+        "Genre: all",
+        "Year: all",
+    ]));
+    window.global::<BrowseAdapter>().set_cards(ModelRc::new(VecModel::from(vec![Card {
         name: "Тестовый сериал".into(),
         ..Card::default()
     }])));
-    ui.set_browse_status("1 titles".into());
+    window.global::<BrowseAdapter>().set_status("1 titles".into());
     for label in ["Sort: name", "Year: all", "browse-status", "Тестовый сериал"] {
         assert!(!find(label).is_empty(), "browse: {label}");
     }
@@ -787,8 +793,8 @@ fn every_screen_names_its_controls_for_the_testing_backend() -> Result<()> {
 
     // Settings: rows carry their value.
     ui.set_screen(ScreenKind::Menu);
-    ui.set_menu_title("Settings".into());
-    ui.set_menu_lines(ModelRc::new(VecModel::from(vec![
+    window.global::<MenuAdapter>().set_title("Settings".into());
+    window.global::<MenuAdapter>().set_lines(ModelRc::new(VecModel::from(vec![
         MenuLine {
             label: "Preferred quality".into(),
             value: "hd".into(),
@@ -808,12 +814,12 @@ fn every_screen_names_its_controls_for_the_testing_backend() -> Result<()> {
 
     // Title: name, episodes and torrents as list items.
     ui.set_screen(ScreenKind::Title);
-    ui.set_title_name("Тестовый сериал".into());
-    ui.set_episodes(ModelRc::new(VecModel::from(vec![EpisodeLine {
+    window.global::<TitleAdapter>().set_name("Тестовый сериал".into());
+    window.global::<TitleAdapter>().set_episodes(ModelRc::new(VecModel::from(vec![EpisodeLine {
         number: "1".into(),
         ..EpisodeLine::default()
     }])));
-    ui.set_torrents(ModelRc::new(VecModel::from(vec![TorrentLine {
+    window.global::<TitleAdapter>().set_torrents(ModelRc::new(VecModel::from(vec![TorrentLine {
         label: "WEBRip 720p".into(),
         ..TorrentLine::default()
     }])));
@@ -825,7 +831,7 @@ fn every_screen_names_its_controls_for_the_testing_backend() -> Result<()> {
     ui.set_screen(ScreenKind::Player);
     assert!(!find("video").is_empty());
     assert!(find("next-countdown").is_empty());
-    ui.set_player_countdown("Episode 2 in 5 s".into());
+    window.global::<PlayerAdapter>().set_countdown("Episode 2 in 5 s".into());
     assert!(!find("next-countdown").is_empty());
 
     // On every screen a key press reaches the `key` callback (and so the navigator).

@@ -1,11 +1,12 @@
 //! View models: per screen, the plain data the TV shows — texts, rows, hints — composed here so
 //! every user-visible sentence is tested without a window. `getanime-tv` only copies them into
-//! Slint (and adds what only it has, such as decoded posters). The player's is
+//! Slint (and adds what only it has, such as decoded posters). The player's overlay is
 //! [`crate::PlayerOverlay`], the menus' [`crate::MenuEntry`].
 
 pub mod browse;
 pub mod home;
 pub mod menu;
+pub mod player;
 pub mod schedule;
 pub mod search;
 pub mod title;

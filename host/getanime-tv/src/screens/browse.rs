@@ -4,12 +4,14 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
+use getanime_app::domain::BrowseFilter;
 use getanime_app::domain::TitleId;
-use slint::{ComponentHandle, ModelRc};
+use getanime_app::navigation::Navigator;
+use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use super::grid::BrowseCards;
 use super::{Screens, cards_model, posters_of, run_on};
-use crate::ui::{Card, Ui};
+use crate::ui::{BrowseAdapter, Card};
 
 /// Grid geometry (logical pixels), as in `theme.slint`: margins, card width, spacing.
 const GRID_MARGIN: f32 = 64.0;
@@ -24,8 +26,8 @@ impl Screens {
         let columns = ((width - 2.0 * GRID_MARGIN + CARD_SPACING) / (CARD_WIDTH + CARD_SPACING))
             .floor()
             .max(1.0) as usize;
-        window.global::<Ui>().set_browse_columns(columns as i32);
-        window.global::<Ui>().set_browse_status(getanime_app::views::browse::LOADING.into());
+        window.global::<BrowseAdapter>().set_columns(columns as i32);
+        window.global::<BrowseAdapter>().set_status(getanime_app::views::browse::LOADING.into());
         self.navigator.borrow_mut().set_browse_columns(columns);
         let query = self.navigator.borrow().browse_query().clone();
         self.in_background(
@@ -37,21 +39,21 @@ impl Screens {
             },
             |screens, loaded| {
                 let Some(window) = screens.window.upgrade() else { return };
-                let ui = window.global::<Ui>();
+                let view = window.global::<BrowseAdapter>();
                 match loaded {
                     Ok((facets, ids)) => {
-                        ui.set_browse_status(getanime_app::views::browse::count(ids.len()).into());
+                        view.set_status(getanime_app::views::browse::count(ids.len()).into());
                         {
                             let mut navigator = screens.navigator.borrow_mut();
                             navigator.set_browse_facets(facets);
                             navigator.set_browse(ids.clone());
                         }
                         let model = BrowseCards::new(ids, screens.page_loader());
-                        ui.set_browse_cards(ModelRc::from(model));
+                        view.set_cards(ModelRc::from(model));
                     }
-                    Err(error) => ui.set_browse_status(format!("{error:#}").into()),
+                    Err(error) => view.set_status(format!("{error:#}").into()),
                 }
-                drop(ui);
+                drop(view);
                 screens.show_navigation();
             },
         );
@@ -98,4 +100,17 @@ impl Screens {
             }
         })
     }
+}
+
+/// The focused card or filter chip, and the chips' labels.
+pub(super) fn show_focus(view: &BrowseAdapter<'_>, navigator: &Navigator) {
+    let (focus, filter) = navigator.browse_focus();
+    view.set_focus(focus as i32);
+    view.set_filter_focus(filter.map_or(-1, |filter| {
+        BrowseFilter::ALL.iter().position(|candidate| *candidate == filter).unwrap_or(0) as i32
+    }));
+    let query = navigator.browse_query();
+    let labels: Vec<SharedString> =
+        BrowseFilter::ALL.iter().map(|filter| query.label(*filter).into()).collect();
+    view.set_filters(ModelRc::new(VecModel::from(labels)));
 }

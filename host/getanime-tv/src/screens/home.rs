@@ -53,7 +53,8 @@ impl Screens {
 
     pub(super) fn show_home(&self, loaded: Result<HomeLoad>) {
         let Some(window) = self.window.upgrade() else { return };
-        let ui = window.global::<Ui>();
+        let view = window.global::<HomeAdapter>();
+        let shell = window.global::<Shell>();
         match loaded {
             Ok((home, posters, status)) => {
                 let rows = views::home::rows(&home);
@@ -87,17 +88,17 @@ impl Screens {
                         }
                     })
                     .collect();
-                ui.set_rows(ModelRc::new(VecModel::from(model)));
-                ui.set_status_text(status.into());
-                ui.set_error_text(SharedString::new());
+                view.set_rows(ModelRc::new(VecModel::from(model)));
+                shell.set_status_text(status.into());
+                shell.set_error_text(SharedString::new());
             }
             Err(error) => {
-                ui.set_status_text(views::home::LIBRARY_UNREADABLE.into());
-                ui.set_error_text(format!("{error:#}").into());
+                shell.set_status_text(views::home::LIBRARY_UNREADABLE.into());
+                shell.set_error_text(format!("{error:#}").into());
             }
         }
-        ui.set_loading(false);
-        drop(ui);
+        shell.set_loading(false);
+        drop((view, shell));
         self.show_navigation();
     }
 }
@@ -136,4 +137,18 @@ pub(super) async fn sync_sources(app: Arc<App>) -> Result<String> {
         .collect();
     let time = chrono::Local::now().format("%H:%M").to_string();
     Ok(views::home::synced_status(&time, &failed))
+}
+
+/// The navigator's home focus to the view: one focus ring, on a header button or on a card.
+pub(super) fn show_focus(view: &HomeAdapter<'_>, navigator: &Navigator) {
+    let header = navigator.header_focus();
+    let (row, column) = navigator.home_focus();
+    view.set_focus_row(if header.is_some() { -1 } else { row as i32 });
+    view.set_focus_column(column as i32);
+    let (filled_above, empty_above) = navigator.home_scroll();
+    view.set_rows_above(filled_above as i32);
+    view.set_empty_rows_above(empty_above as i32);
+    view.set_header_focus(header.map_or(-1, |button| {
+        HeaderButton::ALL.iter().position(|candidate| *candidate == button).unwrap_or(0) as i32
+    }));
 }

@@ -2,12 +2,12 @@
 
 use std::rc::Rc;
 
-use getanime_app::navigation::Screen;
+use getanime_app::navigation::{Navigator, Screen};
 use getanime_app::{MenuEntry, views};
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use super::Screens;
-use crate::ui::{MenuLine, MenuLineKind, Ui};
+use crate::ui::{MenuAdapter, MenuLine, MenuLineKind};
 
 impl Screens {
     /// Loads the rows of the open menu screen; `message` replaces the message line when given.
@@ -15,7 +15,7 @@ impl Screens {
         let screen = self.navigator.borrow().screen();
         if let Some(window) = self.window.upgrade() {
             let title = views::menu::heading(screen == Screen::Sources);
-            window.global::<Ui>().set_menu_title(title.into());
+            window.global::<MenuAdapter>().set_title(title.into());
         }
         self.in_background(
             "load the menu",
@@ -73,12 +73,12 @@ impl Screens {
                 )),
             })
             .collect();
-        window.global::<Ui>().set_menu_lines(ModelRc::new(VecModel::from(lines)));
+        window.global::<MenuAdapter>().set_lines(ModelRc::new(VecModel::from(lines)));
     }
 
     fn set_menu_message(&self, message: String) {
         if let Some(window) = self.window.upgrade() {
-            window.global::<Ui>().set_menu_message(message.into());
+            window.global::<MenuAdapter>().set_message(message.into());
         }
     }
 
@@ -133,4 +133,23 @@ impl Screens {
             },
         );
     }
+}
+
+/// The focused row and button; an armed button shows its question until it is answered.
+pub(super) fn show_focus(
+    view: &MenuAdapter<'_>,
+    navigator: &Navigator,
+    entries: &[getanime_app::MenuEntry],
+) {
+    let (row, button, armed) = navigator.menu_focus();
+    view.set_row(row as i32);
+    view.set_button(button as i32);
+    let question =
+        entries.get(row).and_then(|entry| entry.questions.get(button).cloned().flatten());
+    if let Some(question) = question.filter(|_| armed) {
+        view.set_message(question.into());
+    } else if view.get_armed() && !armed {
+        view.set_message(SharedString::new()); // the question was answered or cancelled
+    }
+    view.set_armed(armed);
 }

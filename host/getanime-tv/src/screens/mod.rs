@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use chrono::Datelike;
-use getanime_app::domain::{BrowseFilter, TitleCard, TitleDetails, TitleId};
+use getanime_app::domain::{TitleCard, TitleDetails, TitleId};
 use getanime_app::navigation::{Effect, HeaderButton, Key, Navigator, Screen};
 use getanime_app::{
     App, DataPaths, Home, PlaybackSession, PlayerOverlay, SessionState, SyncOptions,
@@ -23,7 +23,11 @@ use slint::{
     ComponentHandle, Image, ModelRc, Rgba8Pixel, SharedPixelBuffer, SharedString, VecModel, Weak,
 };
 
-use crate::ui::{AppWindow, Card, EpisodeLine, HeaderItem, PosterRow, ScreenKind, TorrentLine, Ui};
+use crate::ui::{
+    AppWindow, BrowseAdapter, Card, EpisodeLine, HeaderItem, HomeAdapter, MenuAdapter,
+    PlayerAdapter, PosterRow, ScheduleAdapter, ScreenKind, SearchAdapter, Shell, TitleAdapter,
+    TorrentLine,
+};
 
 mod browse;
 mod home;
@@ -108,18 +112,19 @@ pub fn run_ui(paths: DataPaths, smoke: Smoke) -> Result<()> {
         magnets: RefCell::new(Vec::new()),
     });
     let for_keys = Rc::clone(&screens);
-    window.global::<Ui>().set_header_buttons(header_buttons());
-    window.global::<Ui>().on_key(move |text| for_keys.key(&text));
+    window.global::<HomeAdapter>().set_header_buttons(header_buttons());
+    window.global::<Shell>().on_key(move |text| for_keys.key(&text));
     let for_next = Rc::clone(&screens);
     let for_failure = Rc::clone(&screens);
-    window.global::<Ui>().on_player_failed(move || {
+    let player = window.global::<PlayerAdapter>();
+    player.on_failed(move || {
         for_failure.navigator.borrow_mut().set_player_failed(true);
     });
     let for_skip = Rc::clone(&screens);
-    window.global::<Ui>().on_skip_available(move |available| {
+    player.on_skip_available(move |available| {
         for_skip.navigator.borrow_mut().set_skip_available(available);
     });
-    window.global::<Ui>().on_now_playing(move |episode| {
+    player.on_now_playing(move |episode| {
         tracing::info!(%episode, "auto-play moved on");
         match episode.parse::<f64>() {
             Ok(number) => for_next.navigator.borrow_mut().replace_player_episode(number),
@@ -149,7 +154,14 @@ pub fn run_ui(paths: DataPaths, smoke: Smoke) -> Result<()> {
 impl Screens {
     fn key(self: &Rc<Self>, text: &str) {
         let Some(key) = remote_key(text) else { return };
+        let before = self.navigator.borrow().screen();
         let effect = self.navigator.borrow_mut().key(key);
+        if self.navigator.borrow().screen() != before
+            && let Some(window) = self.window.upgrade()
+        {
+            // An error belongs to the screen it happened on.
+            window.global::<Shell>().set_error_text(SharedString::new());
+        }
         match effect {
             Effect::Redraw => {}
             Effect::OpenTitle(title) => self.open_title(title),
@@ -161,9 +173,9 @@ impl Screens {
                 // A fresh screen: no rows or message left from the last visit.
                 self.menu.borrow_mut().clear();
                 if let Some(window) = self.window.upgrade() {
-                    let ui = window.global::<Ui>();
-                    ui.set_menu_lines(ModelRc::default());
-                    ui.set_menu_message(SharedString::new());
+                    let menu = window.global::<MenuAdapter>();
+                    menu.set_lines(ModelRc::default());
+                    menu.set_message(SharedString::new());
                 }
                 self.load_menu(None);
             }
@@ -200,18 +212,13 @@ impl Screens {
     /// Shows the player overlay and hides it again after [`OVERLAY_TIMEOUT`] without input.
     fn show_overlay(&self) {
         let Some(window) = self.window.upgrade() else { return };
-        window.global::<Ui>().set_overlay_visible(true);
+        window.global::<PlayerAdapter>().set_overlay_visible(true);
         let weak = self.window.clone();
         self.overlay_timer.start(slint::TimerMode::SingleShot, OVERLAY_TIMEOUT, move || {
             if let Some(window) = weak.upgrade() {
-                let ui = window.global::<Ui>();
-                // An error, a paused picture or the end of the episode keeps its overlay.
-                let note = ui.get_player_note();
-                if ui.get_player_error().is_empty()
-                    && note != "paused"
-                    && !note.starts_with("finished")
-                {
-                    ui.set_overlay_visible(false);
+                let player = window.global::<PlayerAdapter>();
+                if !player.get_overlay_pinned() {
+                    player.set_overlay_visible(false);
                 }
             }
         });
@@ -225,50 +232,17 @@ impl Screens {
         }
     }
 
-    /// Focus and screen from the navigator to the UI.
+    /// Focus and screen from the navigator to the UI: each screen's adapter copies its part.
     fn show_navigation(&self) {
         let Some(window) = self.window.upgrade() else { return };
-        let ui = window.global::<Ui>();
         let navigator = self.navigator.borrow();
-        let (row, column) = navigator.home_focus();
-        ui.set_focus_row(row as i32);
-        let (filled_above, empty_above) = navigator.home_scroll();
-        ui.set_home_rows_above(filled_above as i32);
-        ui.set_home_empty_rows_above(empty_above as i32);
-        ui.set_focus_column(column as i32);
-        ui.set_focus_episode(navigator.episode_focus() as i32);
-        ui.set_header_focus(navigator.header_focus().map_or(-1, |button| {
-            HeaderButton::ALL.iter().position(|candidate| *candidate == button).unwrap_or(0) as i32
-        }));
-        let (week_row, week_column) = navigator.week_focus();
-        ui.set_week_row(week_row as i32);
-        ui.set_week_column(week_column as i32);
-        ui.set_search_query(navigator.query().into());
-        ui.set_search_focus(navigator.result_focus().map_or(-1, |index| index as i32));
-        let (browse_focus, filter) = navigator.browse_focus();
-        ui.set_browse_focus(browse_focus as i32);
-        ui.set_browse_filter_focus(filter.map_or(-1, |filter| {
-            BrowseFilter::ALL.iter().position(|candidate| *candidate == filter).unwrap_or(0) as i32
-        }));
-        let query = navigator.browse_query();
-        let labels: Vec<SharedString> =
-            BrowseFilter::ALL.iter().map(|filter| query.label(*filter).into()).collect();
-        ui.set_browse_filters(ModelRc::new(VecModel::from(labels)));
-        let (menu_row, menu_button, armed) = navigator.menu_focus();
-        ui.set_menu_row(menu_row as i32);
-        ui.set_menu_button(menu_button as i32);
-        let question = self
-            .menu
-            .borrow()
-            .get(menu_row)
-            .and_then(|entry| entry.questions.get(menu_button).cloned().flatten());
-        if let Some(question) = question.filter(|_| armed) {
-            ui.set_menu_message(question.into());
-        } else if ui.get_menu_armed() && !armed {
-            ui.set_menu_message(SharedString::new()); // the question was answered or cancelled
-        }
-        ui.set_menu_armed(armed);
-        ui.set_screen(match navigator.screen() {
+        home::show_focus(&window.global::<HomeAdapter>(), &navigator);
+        title::show_focus(&window.global::<TitleAdapter>(), &navigator);
+        schedule::show_focus(&window.global::<ScheduleAdapter>(), &navigator);
+        search::show_focus(&window.global::<SearchAdapter>(), &navigator);
+        browse::show_focus(&window.global::<BrowseAdapter>(), &navigator);
+        menus::show_focus(&window.global::<MenuAdapter>(), &navigator, &self.menu.borrow());
+        window.global::<Shell>().set_screen(match navigator.screen() {
             Screen::Home => ScreenKind::Home,
             Screen::Search => ScreenKind::Search,
             Screen::Schedule => ScreenKind::Schedule,
@@ -306,8 +280,8 @@ impl Screens {
 }
 
 /// Sets UI properties from any thread.
-fn update(weak: &Weak<AppWindow>, change: impl FnOnce(&Ui<'_>) + Send + 'static) {
-    let delivered = weak.upgrade_in_event_loop(move |window| change(&window.global::<Ui>()));
+fn update(weak: &Weak<AppWindow>, change: impl FnOnce(&AppWindow) + Send + 'static) {
+    let delivered = weak.upgrade_in_event_loop(move |window| change(&window));
     if delivered.is_err() {
         tracing::trace!("the window is gone; update dropped");
     }
@@ -315,7 +289,7 @@ fn update(weak: &Weak<AppWindow>, change: impl FnOnce(&Ui<'_>) + Send + 'static)
 
 fn set_status(weak: &Weak<AppWindow>, status: &str) {
     let status = status.to_owned();
-    update(weak, move |ui| ui.set_status_text(status.into()));
+    update(weak, move |window| window.global::<Shell>().set_status_text(status.into()));
 }
 
 /// Runs `work` on the tokio runtime and awaits it from the UI thread without blocking it.

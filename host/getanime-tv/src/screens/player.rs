@@ -14,17 +14,20 @@ impl Screens {
         let handle = self.runtime.handle().clone();
         let weak = self.window.clone();
         if let Some(window) = self.window.upgrade() {
-            let ui = window.global::<Ui>();
-            ui.set_player_error(SharedString::new());
-            ui.set_skip_prompt(SharedString::new());
-            ui.set_player_countdown(SharedString::new());
-            ui.set_player_title("Loading…".into());
-            ui.set_video_frame(Image::default());
+            let view = window.global::<PlayerAdapter>();
+            view.set_error(SharedString::new());
+            view.set_overlay_pinned(false);
+            view.set_skip_prompt(SharedString::new());
+            view.set_countdown(SharedString::new());
+            view.set_title(getanime_app::views::player::LOADING.into());
+            view.set_frame(Image::default());
         }
         let spawned = std::thread::Builder::new().name("playback".into()).spawn(move || {
             if let Err(error) = playback_session(&app, &handle, &weak, title, episode, &inbox) {
                 let message = format!("{error:#}");
-                update(&weak, move |ui| ui.set_player_error(message.into()));
+                update(&weak, move |window| {
+                    window.global::<PlayerAdapter>().set_error(message.into())
+                });
             }
         });
         if let Err(error) = spawned {
@@ -72,11 +75,12 @@ pub(super) fn playback_session(
 ) -> Result<()> {
     while let Ended::Next(next) = play_episode(app, runtime, weak, title, episode, inbox)? {
         episode = next;
-        update(weak, move |ui| {
-            ui.set_player_countdown(SharedString::new());
-            ui.set_player_note(SharedString::new());
-            ui.set_player_progress(0.0);
-            ui.invoke_now_playing(next.to_string().into());
+        update(weak, move |window| {
+            let view = window.global::<PlayerAdapter>();
+            view.set_countdown(SharedString::new());
+            view.set_note(SharedString::new());
+            view.set_progress(0.0);
+            view.invoke_now_playing(next.to_string().into());
         });
     }
     Ok(())
@@ -90,11 +94,13 @@ pub(super) fn count_down_to_next(
 ) -> bool {
     for remaining in (1..=NEXT_COUNTDOWN_SECONDS).rev() {
         let text = getanime_app::countdown_text(next, remaining);
-        update(weak, move |ui| ui.set_player_countdown(text.into()));
+        update(weak, move |window| window.global::<PlayerAdapter>().set_countdown(text.into()));
         match inbox.recv_timeout(Duration::from_secs(1)) {
             Ok(PlaybackCommand::PlayPause) => return true,
             Ok(PlaybackCommand::Stop) | Err(RecvTimeoutError::Disconnected) => {
-                update(weak, |ui| ui.set_player_countdown(SharedString::new()));
+                update(weak, |window| {
+                    window.global::<PlayerAdapter>().set_countdown(SharedString::new())
+                });
                 return false;
             }
             Ok(
@@ -125,7 +131,7 @@ pub(super) fn play_episode(
             frame.height,
         );
         let delivered = frames_window.upgrade_in_event_loop(move |window| {
-            window.global::<Ui>().set_video_frame(Image::from_rgba8(buffer))
+            window.global::<PlayerAdapter>().set_frame(Image::from_rgba8(buffer))
         });
         if delivered.is_err() {
             tracing::trace!("frame dropped: the window is gone");
@@ -190,7 +196,9 @@ pub(super) fn play_episode(
                     Ended::Stopped
                 });
             }
-            SessionState::Failed => update(weak, |ui| ui.invoke_player_failed()),
+            SessionState::Failed => {
+                update(weak, |window| window.global::<PlayerAdapter>().invoke_failed())
+            }
             SessionState::Playing | SessionState::Finished => {}
         }
     }
@@ -199,18 +207,20 @@ pub(super) fn play_episode(
 /// Copies the session's overlay into the window (from the playback thread).
 pub(super) fn draw_overlay(weak: &Weak<AppWindow>, overlay: &PlayerOverlay) {
     let overlay = overlay.clone();
-    update(weak, move |ui| {
-        ui.set_player_title(overlay.heading.into());
-        ui.set_player_progress(overlay.progress);
-        ui.set_player_time(overlay.time.into());
-        ui.set_player_note(overlay.note.into());
-        if ui.get_skip_prompt().as_str() != overlay.skip_prompt {
+    update(weak, move |window| {
+        let view = window.global::<PlayerAdapter>();
+        view.set_title(overlay.heading.into());
+        view.set_progress(overlay.progress);
+        view.set_time(overlay.time.into());
+        view.set_note(overlay.note.into());
+        view.set_overlay_pinned(overlay.pinned);
+        if view.get_skip_prompt().as_str() != overlay.skip_prompt {
             let available = !overlay.skip_prompt.is_empty();
-            ui.set_skip_prompt(overlay.skip_prompt.into());
-            ui.invoke_skip_available(available);
+            view.set_skip_prompt(overlay.skip_prompt.into());
+            view.invoke_skip_available(available);
         }
         if let Some(error) = overlay.error {
-            ui.set_player_error(error.into());
+            view.set_error(error.into());
         }
     });
 }

@@ -23,11 +23,11 @@ impl Screens {
 
     pub(super) fn show_week(&self, loaded: Result<Vec<CardsWithPosters>>) {
         let Some(window) = self.window.upgrade() else { return };
-        let ui = window.global::<Ui>();
+        let view = window.global::<ScheduleAdapter>();
         let week = match loaded {
             Ok(week) => week,
             Err(error) => {
-                ui.set_error_text(format!("{error:#}").into());
+                window.global::<Shell>().set_error_text(format!("{error:#}").into());
                 return;
             }
         };
@@ -41,10 +41,17 @@ impl Screens {
                 cards: ModelRc::new(VecModel::from(cards_model(&cards, posters))),
             })
             .collect();
-        ui.set_week(ModelRc::new(VecModel::from(rows)));
-        drop(ui);
+        view.set_days(ModelRc::new(VecModel::from(rows)));
+        drop(view);
         let today = chrono::Local::now().weekday().num_days_from_monday() as usize;
         self.navigator.borrow_mut().set_week(ids, today);
         self.show_navigation();
     }
+}
+
+/// The focused day and card.
+pub(super) fn show_focus(view: &ScheduleAdapter<'_>, navigator: &Navigator) {
+    let (row, column) = navigator.week_focus();
+    view.set_row(row as i32);
+    view.set_column(column as i32);
 }

@@ -8,7 +8,7 @@ impl Screens {
         let query = self.navigator.borrow().query().to_owned();
         if let Some(window) = self.window.upgrade() {
             let status = getanime_app::views::search::searching(sources, &query);
-            window.global::<Ui>().set_search_status(status.into());
+            window.global::<SearchAdapter>().set_status(status.into());
         }
         self.in_background(
             "search",
@@ -29,11 +29,11 @@ impl Screens {
 
     pub(super) fn show_results(&self, sources: bool, found: Result<SearchFound>) {
         let Some(window) = self.window.upgrade() else { return };
-        let ui = window.global::<Ui>();
+        let view = window.global::<SearchAdapter>();
         let (query, cards, posters) = match found {
             Ok(found) => found,
             Err(error) => {
-                ui.set_search_status(format!("{error:#}").into());
+                view.set_status(format!("{error:#}").into());
                 return;
             }
         };
@@ -43,10 +43,10 @@ impl Screens {
         let ids = cards.iter().map(|card| card.id).collect();
         let model = cards_model(&cards, posters);
         if let Some(status) = getanime_app::views::search::found(sources, &query, model.len()) {
-            ui.set_search_status(status.into());
+            view.set_status(status.into());
         }
-        ui.set_search_results(ModelRc::new(VecModel::from(model)));
-        drop(ui);
+        view.set_results(ModelRc::new(VecModel::from(model)));
+        drop(view);
         self.navigator.borrow_mut().set_results(ids);
         self.show_navigation();
     }
@@ -54,3 +54,9 @@ impl Screens {
 
 /// A finished search: its query, the cards and their decoded posters.
 pub(super) type SearchFound = (String, Vec<TitleCard>, Vec<Option<SharedPixelBuffer<Rgba8Pixel>>>);
+
+/// The typed query and the focused result (-1: the search box).
+pub(super) fn show_focus(view: &SearchAdapter<'_>, navigator: &Navigator) {
+    view.set_query(navigator.query().into());
+    view.set_focus(navigator.result_focus().map_or(-1, |index| index as i32));
+}

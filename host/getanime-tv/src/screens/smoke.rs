@@ -34,7 +34,7 @@ pub(super) fn run_smoke(window: &AppWindow, smoke: Smoke) -> slint::Timer {
     }));
     timer.start(slint::TimerMode::Repeated, SMOKE_POLL, move || {
         let Some(window) = weak.upgrade() else { return };
-        if window.global::<Ui>().get_loading() {
+        if window.global::<Shell>().get_loading() {
             return;
         }
         let mut steps = steps.borrow_mut();

@@ -24,7 +24,7 @@ impl Screens {
                     Err(error) => getanime_app::details_failed_text(&format!("{error:#}")),
                 };
                 if let Some(window) = screens.window.upgrade() {
-                    window.global::<Ui>().set_title_message(message.into());
+                    window.global::<TitleAdapter>().set_message(message.into());
                 }
                 screens.reload_title(title);
             },
@@ -69,11 +69,11 @@ impl Screens {
         loaded: Result<(TitleDetails, Option<f64>, Option<SharedPixelBuffer<Rgba8Pixel>>)>,
     ) {
         let Some(window) = self.window.upgrade() else { return };
-        let ui = window.global::<Ui>();
+        let view_of = window.global::<TitleAdapter>();
         let (details, next, poster) = match loaded {
             Ok(loaded) => loaded,
             Err(error) => {
-                ui.set_error_text(format!("{error:#}").into());
+                window.global::<Shell>().set_error_text(format!("{error:#}").into());
                 return;
             }
         };
@@ -98,7 +98,7 @@ impl Screens {
             } else {
                 ""
             };
-            ui.set_title_message(message.into());
+            view_of.set_message(message.into());
         }
         *self.watched.borrow_mut() = details
             .episodes
@@ -113,7 +113,7 @@ impl Screens {
             .into_iter()
             .map(|line| TorrentLine { label: line.label.into(), detail: line.detail.into() })
             .collect();
-        ui.set_torrents(ModelRc::new(VecModel::from(torrents)));
+        view_of.set_torrents(ModelRc::new(VecModel::from(torrents)));
         let lines: Vec<EpisodeLine> = view
             .episodes
             .into_iter()
@@ -124,14 +124,14 @@ impl Screens {
                 state: line.state.into(),
             })
             .collect();
-        ui.set_title_name(view.name.into());
-        ui.set_title_original(view.original.into());
-        ui.set_title_facts(view.facts.into());
-        ui.set_title_description(view.description.into());
-        ui.set_has_title_poster(poster.is_some());
-        ui.set_title_poster(poster.map(Image::from_rgba8).unwrap_or_default());
-        ui.set_episodes(ModelRc::new(VecModel::from(lines)));
-        drop(ui);
+        view_of.set_name(view.name.into());
+        view_of.set_original(view.original.into());
+        view_of.set_facts(view.facts.into());
+        view_of.set_description(view.description.into());
+        view_of.set_has_poster(poster.is_some());
+        view_of.set_poster(poster.map(Image::from_rgba8).unwrap_or_default());
+        view_of.set_episodes(ModelRc::new(VecModel::from(lines)));
+        drop(view_of);
         self.show_navigation();
     }
 
@@ -155,6 +155,11 @@ impl Screens {
         let Some(window) = self.window.upgrade() else { return };
         window.invoke_copy_to_clipboard(magnet.clone().into());
         tracing::info!(%magnet, "copied the magnet link");
-        window.global::<Ui>().set_title_message(views::title::MAGNET_COPIED.into());
+        window.global::<TitleAdapter>().set_message(views::title::MAGNET_COPIED.into());
     }
+}
+
+/// The focused episode or torrent line.
+pub(super) fn show_focus(view: &TitleAdapter<'_>, navigator: &Navigator) {
+    view.set_focus(navigator.episode_focus() as i32);
 }
