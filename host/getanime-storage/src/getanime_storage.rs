@@ -10,6 +10,7 @@
 mod backup;
 mod catalog;
 mod error;
+mod ingest;
 mod plugins;
 mod posters;
 mod schema;
