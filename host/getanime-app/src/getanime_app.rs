@@ -42,7 +42,7 @@ pub use session::{
     PlaybackSession, PlayerOverlay, SessionState, SessionStep, clock, countdown_text,
 };
 pub use shipped::{SHIPPED, SHIPPED_PLUGINS_ENV, ShippedPlugin};
-pub use sources::GrantNeeded;
+pub use sources::{GrantNeeded, preset_variable};
 pub use sync::{RetryPolicy, SyncEvent, SyncOptions, SyncReport};
 
 /// The application: one data directory, its database, its plugins.

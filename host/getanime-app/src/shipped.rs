@@ -7,10 +7,13 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use std::time::Duration;
+
+use anyhow::{Result, bail};
 use getanime_domain::PluginManifest;
 
 use crate::App;
+use crate::sync::{SyncEvent, SyncOptions, SyncReport};
 
 /// The environment variable naming the directory of shipped packages.
 pub const SHIPPED_PLUGINS_ENV: &str = "GETANIME_SHIPPED_PLUGINS";
@@ -62,5 +65,39 @@ impl App {
     pub async fn shipped_plugins(&self) -> Result<Vec<ShippedPlugin>> {
         let Some(dir) = self.shipped_dir.clone() else { return Ok(Vec::new()) };
         Ok(tokio::task::spawn_blocking(move || shipped_in(&dir)).await?)
+    }
+}
+
+/// The first sync of a source chosen at the first launch: a couple of pages and the details of
+/// the newest titles, so Home fills in seconds; the regular sync and details-on-open do the rest.
+fn first_sync(plugin: &str) -> SyncOptions {
+    SyncOptions {
+        plugin: Some(plugin.to_owned()),
+        max_pages: 2,
+        max_details: 24,
+        details_ttl: Duration::from_secs(24 * 3600),
+        ..SyncOptions::default()
+    }
+}
+
+impl App {
+    /// The first launch's choice: installs a shipped source, syncs it (reporting progress) and
+    /// fetches its posters. A source that cannot be reached is an error in words; what was
+    /// installed stays installed (Sources can sync it later).
+    pub async fn set_up_shipped(
+        &self,
+        plugin: &ShippedPlugin,
+        progress: &(dyn Fn(SyncEvent) + Sync),
+    ) -> Result<SyncReport> {
+        let record = self.install_plugin(plugin.path.clone(), None).await?;
+        let reports = self.sync(&first_sync(&record.id), progress).await?;
+        let Some(report) = reports.into_iter().next() else {
+            bail!("{} was installed but not synced", record.name);
+        };
+        if let Some(error) = &report.error {
+            bail!("{error}");
+        }
+        self.refresh_posters(200).await?;
+        Ok(report)
     }
 }

@@ -23,6 +23,22 @@ pub struct GrantNeeded {
     pub host: String,
 }
 
+/// The environment variable that presets setting `key` of plugin `id` at install:
+/// `GETANIME_PRESET_<ID>_<KEY>`, upper case, `-` as `_` (`GETANIME_PRESET_ANILIBERTY_BASE_URL`).
+/// For mirrors, kiosks and tests (a fake API on 127.0.0.1); the host it names is granted.
+pub fn preset_variable(id: &str, key: &str) -> String {
+    format!("GETANIME_PRESET_{id}_{key}").to_ascii_uppercase().replace('-', "_")
+}
+
+/// The presets the environment sets for these keys of plugin `id`.
+fn preset_settings<'a>(id: &str, keys: impl Iterator<Item = &'a String>) -> Vec<(String, String)> {
+    keys.filter_map(|key| {
+        let value = std::env::var(preset_variable(id, key)).ok()?;
+        Some((key.clone(), value))
+    })
+    .collect()
+}
+
 impl App {
     /// Installs (or upgrades) the plugin package at `source` (directory or `.tar.gz`): every
     /// check first, files second, the library record last.
@@ -55,6 +71,13 @@ impl App {
         };
         let stored = record.clone();
         self.db(move |db| db.register_plugin(&stored)).await?;
+        for (key, value) in preset_settings(&manifest.id, manifest.settings.keys()) {
+            tracing::info!(plugin = %manifest.id, %key, %value, "setting preset by the environment");
+            if let Some(grant) = self.set_plugin_setting(&manifest.id, &key, &value).await? {
+                // Set by whoever started the app, as `plugin set` + `plugin grant` would be.
+                self.grant_host(&grant.plugin_id, &grant.host).await?;
+            }
+        }
         let id = record.id.clone();
         self.db(move |db| db.plugin(&id)).await?.context("the plugin record vanished")
     }

@@ -42,6 +42,10 @@ pub struct Cli {
     #[arg(long, value_name = "MS", default_value_t = 1500, requires = "exit_after_first_frame")]
     pub key_interval_ms: u64,
 
+    /// Open the UI in a desktop window instead of full screen.
+    #[arg(long)]
+    pub windowed: bool,
+
     /// Do not sync the sources when the UI starts.
     #[arg(long)]
     pub no_sync: bool,
@@ -208,7 +212,7 @@ fn run_inner(cli: Cli) -> Result<()> {
             no_sync: cli.no_sync,
             demo: cli.demo,
         };
-        return crate::screens::run_ui(paths, smoke);
+        return crate::screens::run_ui(paths, smoke, cli.windowed);
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -36,7 +36,17 @@ fn run_window(
     keys: &str,
     screenshot: Option<&Path>,
 ) -> Result<String> {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_getanime"));
+    run_window_with(Command::new(env!("CARGO_BIN_EXE_getanime")), data, options, keys, screenshot)
+}
+
+/// [`run_window`] from a prepared command (with its own environment).
+fn run_window_with(
+    mut command: Command,
+    data: &Path,
+    options: &[&OsStr],
+    keys: &str,
+    screenshot: Option<&Path>,
+) -> Result<String> {
     command
         .env("SLINT_BACKEND", "winit-software")
         .env("GETANIME_SILENT", "1")
@@ -249,7 +259,9 @@ struct PlayableLibrary {
 /// The info-hash of the test title's one torrent.
 const TEST_MAGNET_HASH: &str = "0123456789abcdef0123456789abcdef01234567";
 
-fn playable_library() -> Result<PlayableLibrary> {
+/// A fake server on 127.0.0.1 serving a 6 s generated HLS stream at `/media/ep1/index.m3u8`
+/// (keep the directory alive with it).
+fn served_media() -> Result<(tempfile::TempDir, FakeServer)> {
     let media = tempfile::tempdir()?;
     let spec = getanime_player::media::TestStreamSpec {
         seconds: 6,
@@ -260,6 +272,11 @@ fn playable_library() -> Result<PlayableLibrary> {
     getanime_player::media::generate_hls(&media.path().join("ep1"), &spec)?;
     let server = FakeServer::start_in_background()?;
     server.serve_dir("/media", media.path());
+    Ok((media, server))
+}
+
+fn playable_library() -> Result<PlayableLibrary> {
+    let (media, server) = served_media()?;
     let episode = |ordinal: u32| {
         serde_json::json!({"ordinal": ordinal, "sort_order": ordinal, "duration": 6,
             "hls_720": format!("{}/media/ep1/index.m3u8", server.base_url()), "name": format!("Серия {ordinal}")})
@@ -310,6 +327,87 @@ fn play_runs_an_episode_to_the_end_and_marks_it_watched() -> Result<()> {
     assert!(played.contains("finished; next: episode 2"), "{played}");
     let shown = check(&library.data, &["show", &library.title_id])?;
     assert!(shown.contains("1 Серия 1  [hd]  ✓ watched"), "{shown}");
+    Ok(())
+}
+
+/// A first launch with a remote alone, on an empty data directory, against the real AniLiberty
+/// answers served on 127.0.0.1 (the shipped plugin's API preset through the documented
+/// `GETANIME_PRESET_ANILIBERTY_BASE_URL`): the welcome screen → Enter installs AniLiberty and
+/// syncs it → Home → Up, Enter: Search → one letter and Done on the on-screen keyboard → the
+/// source's result has the focus → Enter opens it and its episodes come without a sync → Enter
+/// plays episode 1 → Back.
+#[test]
+fn a_first_launch_reaches_an_episode_with_the_remote_alone() -> Result<()> {
+    require_display()?;
+    let (_media, server) = served_media()?;
+    let real = |name: &str| -> Result<serde_json::Value> {
+        let path = getanime_testkit::fixture_path("aniliberty", &format!("real/{name}"));
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        Ok(serde_json::from_str(&text)?)
+    };
+    let serve = |path: &str, value: &serde_json::Value| -> Result<()> {
+        server.route(path, getanime_testkit::Reply::json(serde_json::to_vec(value)?));
+        Ok(())
+    };
+    serve("/api/v1/anime/releases/latest", &real("releases_latest.json")?)?;
+    serve("/api/v1/anime/schedule/week", &real("schedule_week.json")?)?;
+    // Release 9970 as the API gives it, its streams moved to 127.0.0.1; search answers its
+    // summary (no episodes), as the real search does.
+    let mut release = real("release_9970.json")?;
+    let stream = format!("{}/media/ep1/index.m3u8", server.base_url());
+    for episode in release["episodes"].as_array_mut().context("episodes")? {
+        for quality in ["hls_480", "hls_720", "hls_1080"] {
+            episode[quality] = serde_json::Value::String(stream.clone());
+        }
+    }
+    serve("/api/v1/anime/releases/9970", &release)?;
+    let mut summary = release.clone();
+    for detail in ["episodes", "torrents", "members", "sponsor", "genres"] {
+        summary.as_object_mut().context("a release object")?.remove(detail);
+    }
+    serve("/api/v1/app/search/releases", &serde_json::json!([summary]))?;
+
+    let temp = tempfile::tempdir()?;
+    let data = temp.path().join("data");
+    let shipped = built_plugin("aniliberty")?.parent().context("the plugins dir")?.to_path_buf();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_getanime"));
+    command
+        .env(getanime_app::SHIPPED_PLUGINS_ENV, &shipped)
+        .env(
+            getanime_app::preset_variable("aniliberty", "base_url"),
+            format!("{}/api/v1", server.base_url()),
+        )
+        .env(getanime_app::preset_variable("aniliberty", "media_host"), server.base_url());
+    let shot = screenshot_path("first-launch.png")?;
+    // Welcome: Enter. Home: Up to Search, Enter. Down to the keyboard, Down, Right ×4 to «п»,
+    // Enter types it; Down ×2 to Done, Enter asks the source. Enter opens the result, Enter plays
+    // episode 1, a moment of playback, Back.
+    let keys = "enter,up,enter,down,down,right,right,right,right,enter,down,down,enter,enter,enter,wait,back";
+    run_window_with(command, &data, &[OsStr::new("--no-sync")], keys, Some(&shot))?;
+
+    let typed = server.requests();
+    assert!(
+        typed.iter().any(|request| request == "/api/v1/app/search/releases?query=%D0%BF"),
+        "the on-screen keyboard typed «п» and Done asked the source: {typed:?}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&check(&data, &["--json", "titles"])?)?;
+    let found = json
+        .as_array()
+        .context("titles")?
+        .iter()
+        .find(|title| title["name"] == "Песнь ночных сов 2")
+        .context("the search result is in the library")?;
+    let id = found["id"].as_i64().context("its id")?.to_string();
+    let shown = check(&data, &["show", &id, "--offline"])?;
+    assert!(shown.contains("Это время не для нас"), "episodes came on open: {shown}");
+    let first = shown.lines().find(|line| line.contains("Это время не для нас")).unwrap_or("");
+    assert!(first.contains("▶ at") || first.contains("✓ watched"), "episode 1 was played: {shown}");
+    let count = |path: &Path| -> Result<usize> {
+        let image = image::open(path)?.to_rgba8();
+        Ok(image.pixels().filter(|pixel| pixel.0[..3] == ACCENT).count())
+    };
+    assert!(count(&shot)? > 1_000, "the welcome screen shows its heading and focus ring");
     Ok(())
 }
 

@@ -9,15 +9,18 @@
 
 mod browse;
 mod home;
+mod keyboard;
 mod menu;
 mod player;
 mod schedule;
 mod search;
 mod title;
+mod welcome;
 
 use getanime_domain::{BrowseFacets, BrowseFilter, BrowseQuery, TitleId};
 
 pub use home::HeaderButton;
+pub use keyboard::{KeyCap, Keyboard, KeyboardLayout};
 pub use menu::MenuRow;
 pub use title::next_rating;
 
@@ -37,6 +40,10 @@ pub enum Key {
     Erase,
     /// Straight back to the home screen (stopping playback).
     Home,
+    /// A remote's "next track": the next episode (in the player).
+    NextEpisode,
+    /// A remote's "previous track": the episode before (in the player).
+    PreviousEpisode,
     /// A typed character (the search box).
     Char(char),
 }
@@ -51,7 +58,12 @@ pub enum Screen {
     Sources,
     Settings,
     Title(TitleId),
-    Player { title: TitleId, episode: f64 },
+    Player {
+        title: TitleId,
+        episode: f64,
+    },
+    /// The first launch: no source installed yet.
+    Welcome,
 }
 
 /// What the UI must do after a key.
@@ -119,6 +131,8 @@ pub enum Effect {
     SearchLibrary,
     /// Enter in the search box: ask the sources too.
     SearchSources,
+    /// The welcome screen's choice (an index into what it lists): install it and sync.
+    WelcomeChoose(usize),
     /// Back on the home screen: the app quits.
     Quit,
 }
@@ -174,6 +188,7 @@ pub struct Navigator {
     menu: menu::MenuState,
     title: title::TitleState,
     player: player::PlayerControls,
+    welcome: welcome::WelcomeState,
 }
 
 impl Default for Navigator {
@@ -193,6 +208,7 @@ impl Navigator {
             menu: menu::MenuState::default(),
             title: title::TitleState::default(),
             player: player::PlayerControls::default(),
+            welcome: welcome::WelcomeState::default(),
         }
     }
 
@@ -218,7 +234,19 @@ impl Navigator {
             Screen::Schedule => self.schedule.key(key),
             Screen::Sources | Screen::Settings => self.menu.key(key),
             Screen::Title(title) => self.title.key(title, key),
+            Screen::Player { title, episode }
+                if matches!(key, Key::NextEpisode | Key::PreviousEpisode) =>
+            {
+                match self.title.neighbour(episode, key == Key::NextEpisode) {
+                    Some(next) => {
+                        self.replace_player_episode(next);
+                        Outcome::stay(Effect::Play { title, episode: next })
+                    }
+                    None => Outcome::stay(Effect::Redraw),
+                }
+            }
             Screen::Player { title, episode } => self.player.key(title, episode, key),
+            Screen::Welcome => self.welcome.key(key),
         };
         match outcome.movement {
             Move::Stay => {}
@@ -234,11 +262,11 @@ impl Navigator {
     fn open(&mut self, screen: Screen) {
         self.home.header = None;
         match screen {
-            Screen::Search => self.search.result = None,
+            Screen::Search => self.search.reset_focus(),
             Screen::Browse => self.browse.filter = None,
             Screen::Sources | Screen::Settings => self.menu = menu::MenuState::default(),
             Screen::Title(_) => self.title = title::TitleState::default(),
-            Screen::Home | Screen::Schedule | Screen::Player { .. } => {}
+            Screen::Home | Screen::Schedule | Screen::Player { .. } | Screen::Welcome => {}
         }
         self.stack.push(screen);
     }
@@ -274,7 +302,17 @@ impl Navigator {
 
     /// The focused search result (`None` = the search box).
     pub fn result_focus(&self) -> Option<usize> {
-        self.search.result
+        self.search.result()
+    }
+
+    /// The search screen's on-screen keyboard, and whether it has the focus.
+    pub fn search_keyboard(&self) -> (&Keyboard, bool) {
+        (&self.search.keyboard, self.search.focus == search::SearchFocus::Keyboard)
+    }
+
+    /// Whether the search box has the focus (typing goes there; the keyboard types too).
+    pub fn search_box_focused(&self) -> bool {
+        self.search.focus == search::SearchFocus::Box
     }
 
     /// New search results; focus goes back to the box when they no longer fit.
@@ -366,6 +404,29 @@ impl Navigator {
     /// The player shows (or hides) its "Skip opening/ending" prompt.
     pub fn set_skip_available(&mut self, available: bool) {
         self.player.skip_available = available;
+    }
+
+    /// Opens the welcome screen over Home (the first launch) with this many choices.
+    pub fn show_welcome(&mut self, choices: usize) {
+        if self.stack == [Screen::Home] {
+            self.welcome = welcome::WelcomeState { choices, ..welcome::WelcomeState::default() };
+            self.stack.push(Screen::Welcome);
+        }
+    }
+
+    /// The welcome's focused choice, and whether it is being installed.
+    pub fn welcome_focus(&self) -> (usize, bool) {
+        (self.welcome.focus, self.welcome.busy)
+    }
+
+    /// The chosen source was installed and synced (then Home shows), or it failed (choose again).
+    pub fn welcome_finished(&mut self, landed: bool) {
+        self.welcome.busy = false;
+        if landed && self.screen() == Screen::Welcome {
+            self.stack.pop();
+            // The rows coming in take the focus (the empty home had put it on Sources).
+            self.home.header = None;
+        }
     }
 
     /// The player reached the end and moves on to `episode` (auto-play next).

@@ -34,7 +34,8 @@ impl PlayerControls {
             Key::Down => Effect::SeekBy(-6 * SEEK_STEP_MS),
             Key::Char(' ') => Effect::PlayPause,
             Key::Char('q' | 'Q') => Effect::CycleQuality,
-            Key::Char(_) | Key::Home => Effect::Redraw,
+            // Next/previous are the navigator's (they need the title's episodes).
+            Key::Char(_) | Key::Home | Key::NextEpisode | Key::PreviousEpisode => Effect::Redraw,
         };
         Outcome::stay(effect)
     }
@@ -75,5 +76,31 @@ mod tests {
         assert_eq!(navigator.screen(), Screen::Home);
         assert_eq!(navigator.home_focus(), (0, 1), "focus is where it was");
         assert_eq!(navigator.key(Key::Back), Effect::Quit);
+    }
+
+    #[test]
+    fn next_and_previous_track_keys_change_the_episode_and_back_lands_on_it() {
+        let mut navigator = Navigator::new();
+        navigator.set_home_rows(vec![ids(5..6)]);
+        navigator.key(Key::Enter);
+        navigator.set_episodes(vec![1.0, 2.0, 2.5], 0);
+        assert_eq!(navigator.key(Key::Enter), Effect::Play { title: TitleId(5), episode: 1.0 });
+        assert_eq!(navigator.key(Key::PreviousEpisode), Effect::Redraw, "none before the first");
+        assert_eq!(
+            navigator.key(Key::NextEpisode),
+            Effect::Play { title: TitleId(5), episode: 2.0 }
+        );
+        assert_eq!(
+            navigator.key(Key::NextEpisode),
+            Effect::Play { title: TitleId(5), episode: 2.5 }
+        );
+        assert_eq!(navigator.screen(), Screen::Player { title: TitleId(5), episode: 2.5 });
+        assert_eq!(navigator.key(Key::NextEpisode), Effect::Redraw, "none after the last");
+        assert_eq!(
+            navigator.key(Key::PreviousEpisode),
+            Effect::Play { title: TitleId(5), episode: 2.0 }
+        );
+        assert_eq!(navigator.key(Key::Back), Effect::StopPlayback);
+        assert_eq!(navigator.episode_focus(), 1, "the title shows the episode last played");
     }
 }

@@ -1,55 +1,123 @@
-//! Search: a query box over the results; typing filters the library, Enter asks the sources.
+//! Search: a query box, the results under it, and the on-screen keyboard at the bottom. Typing
+//! (on the keyboard or a physical one) filters the library; Enter in the box or the keyboard's
+//! Done asks the sources, and the focus moves to their results when they come.
 
 use getanime_domain::TitleId;
 
+use super::keyboard::{Keyboard, Typed};
 use super::{Effect, Key, Outcome};
+
+/// What has focus on the search screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(super) enum SearchFocus {
+    #[default]
+    Box,
+    Result(usize),
+    Keyboard,
+}
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub(super) struct SearchState {
     pub(super) query: String,
     results: Vec<TitleId>,
-    /// The focused result (`None` = the box).
-    pub(super) result: Option<usize>,
+    pub(super) focus: SearchFocus,
+    pub(super) keyboard: Keyboard,
+    /// The sources were asked: their results take the focus when they arrive.
+    results_wanted: bool,
 }
 
 impl SearchState {
     pub(super) fn set_results(&mut self, results: Vec<TitleId>) {
-        if self.result.is_some_and(|index| index >= results.len()) {
-            self.result = None;
+        if matches!(self.focus, SearchFocus::Result(index) if index >= results.len()) {
+            self.focus = SearchFocus::Box;
+        }
+        if self.results_wanted && !results.is_empty() {
+            self.results_wanted = false;
+            self.focus = SearchFocus::Result(0);
         }
         self.results = results;
     }
 
+    /// Opening the screen again starts at the box.
+    pub(super) fn reset_focus(&mut self) {
+        self.focus = SearchFocus::Box;
+        self.results_wanted = false;
+    }
+
+    pub(super) fn result(&self) -> Option<usize> {
+        match self.focus {
+            SearchFocus::Result(index) => Some(index),
+            _ => None,
+        }
+    }
+
+    fn type_char(&mut self, character: char) -> Outcome {
+        self.query.push(character);
+        Outcome::stay(Effect::SearchLibrary)
+    }
+
+    fn erase(&mut self) -> Outcome {
+        self.query.pop();
+        Outcome::stay(Effect::SearchLibrary)
+    }
+
+    fn search_sources(&mut self) -> Outcome {
+        if self.query.trim().is_empty() {
+            return Outcome::stay(Effect::Redraw);
+        }
+        self.results_wanted = true;
+        Outcome::stay(Effect::SearchSources)
+    }
+
+    fn focus(&mut self, focus: SearchFocus) -> Outcome {
+        self.focus = focus;
+        Outcome::stay(Effect::Redraw)
+    }
+
+    /// Down from the box, up from the keyboard: the results when there are some.
+    fn results_or(&self, otherwise: SearchFocus) -> SearchFocus {
+        if self.results.is_empty() { otherwise } else { SearchFocus::Result(0) }
+    }
+
     pub(super) fn key(&mut self, key: Key) -> Outcome {
-        match (self.result, key) {
-            (None, Key::Char(character)) if !character.is_control() => {
-                self.query.push(character);
-                Outcome::stay(Effect::SearchLibrary)
+        match (self.focus, key) {
+            (SearchFocus::Box | SearchFocus::Keyboard, Key::Char(character))
+                if !character.is_control() =>
+            {
+                self.type_char(character)
             }
-            (None, Key::Erase) if !self.query.is_empty() => {
-                self.query.pop();
-                Outcome::stay(Effect::SearchLibrary)
+            (SearchFocus::Box | SearchFocus::Keyboard, Key::Erase) if !self.query.is_empty() => {
+                self.erase()
             }
-            (None, Key::Enter) if !self.query.trim().is_empty() => {
-                Outcome::stay(Effect::SearchSources)
+            (SearchFocus::Box, Key::Enter) => self.search_sources(),
+            (SearchFocus::Box, Key::Down) => {
+                let next = self.results_or(SearchFocus::Keyboard);
+                if next == SearchFocus::Keyboard {
+                    self.keyboard.enter_from_top(true);
+                }
+                self.focus(next)
             }
-            (None, Key::Down) if !self.results.is_empty() => {
-                self.result = Some(0);
-                Outcome::stay(Effect::Redraw)
+            (SearchFocus::Keyboard, Key::Back) => self.focus(SearchFocus::Box),
+            (SearchFocus::Keyboard, _) => match self.keyboard.key(key) {
+                Typed::Char(character) => self.type_char(character),
+                Typed::Erase if !self.query.is_empty() => self.erase(),
+                Typed::Done => self.search_sources(),
+                Typed::LeftUp => self.focus(self.results_or(SearchFocus::Box)),
+                Typed::Erase | Typed::Moved | Typed::LeftDown => Outcome::stay(Effect::Redraw),
+            },
+            (SearchFocus::Result(_), Key::Up) => self.focus(SearchFocus::Box),
+            (SearchFocus::Result(_), Key::Down) => {
+                self.keyboard.enter_from_top(true);
+                self.focus(SearchFocus::Keyboard)
             }
-            (Some(_), Key::Up) => {
-                self.result = None;
-                Outcome::stay(Effect::Redraw)
+            (SearchFocus::Result(index), Key::Left) => {
+                self.focus(SearchFocus::Result(index.saturating_sub(1)))
             }
-            (Some(index), Key::Left) => {
-                self.result = Some(index.saturating_sub(1));
-                Outcome::stay(Effect::Redraw)
+            (SearchFocus::Result(index), Key::Right) => self
+                .focus(SearchFocus::Result((index + 1).min(self.results.len().saturating_sub(1)))),
+            (SearchFocus::Result(index), Key::Enter) => {
+                Outcome::open_title(self.results.get(index).copied())
             }
-            (Some(index), Key::Right) => {
-                self.result = Some((index + 1).min(self.results.len().saturating_sub(1)));
-                Outcome::stay(Effect::Redraw)
-            }
-            (Some(index), Key::Enter) => Outcome::open_title(self.results.get(index).copied()),
             (_, Key::Back | Key::Erase) => Outcome::back(Effect::Redraw),
             _ => Outcome::stay(Effect::Redraw),
         }
@@ -80,7 +148,7 @@ mod tests {
         assert_eq!(navigator.query(), "ма");
         assert_eq!(navigator.key(Key::Enter), Effect::SearchSources);
         navigator.set_results(ids(7..10));
-        navigator.key(Key::Down);
+        assert_eq!(navigator.result_focus(), Some(0), "the sources' results take the focus");
         navigator.key(Key::Right);
         assert_eq!(navigator.result_focus(), Some(1));
         assert_eq!(navigator.key(Key::Enter), Effect::OpenTitle(TitleId(8)));
@@ -97,5 +165,47 @@ mod tests {
             Effect::SearchLibrary,
             "/ opens search from home"
         );
+    }
+
+    #[test]
+    fn the_on_screen_keyboard_types_and_done_shows_the_sources_results() {
+        let mut navigator = Navigator::new();
+        navigator.key(Key::Char('/'));
+        assert_eq!(navigator.screen(), Screen::Search);
+        assert_eq!(
+            navigator.key(Key::Down),
+            Effect::Redraw,
+            "no results yet: down is the keyboard"
+        );
+        assert_eq!(navigator.search_keyboard(), (&Keyboard::default(), true));
+        // м: third row, fourth key of ЙЦУКЕН.
+        for key in [Key::Down, Key::Down, Key::Right, Key::Right, Key::Right] {
+            navigator.key(key);
+        }
+        assert_eq!(navigator.key(Key::Enter), Effect::SearchLibrary);
+        assert_eq!(navigator.query(), "м");
+        assert_eq!(
+            navigator.key(Key::Char('а')),
+            Effect::SearchLibrary,
+            "a physical keyboard types while the on-screen one has focus"
+        );
+        // Down to the bottom row (same column: Done), Enter asks the sources.
+        navigator.key(Key::Down);
+        assert_eq!(navigator.key(Key::Enter), Effect::SearchSources);
+        assert_eq!(navigator.result_focus(), None);
+        navigator.set_results(ids(5..7));
+        assert_eq!(navigator.result_focus(), Some(0), "the sources' results take the focus");
+        assert_eq!(navigator.key(Key::Enter), Effect::OpenTitle(TitleId(5)));
+        navigator.key(Key::Back);
+        assert_eq!(navigator.key(Key::Down), Effect::Redraw);
+        assert!(navigator.search_keyboard().1, "down from the results is the keyboard");
+        navigator.key(Key::Up);
+        assert_eq!(navigator.result_focus(), Some(0), "up from the keyboard is the results");
+        navigator.key(Key::Down);
+        assert_eq!(navigator.key(Key::Back), Effect::Redraw);
+        assert_eq!(navigator.screen(), Screen::Search, "Back on the keyboard returns to the box");
+        assert!(!navigator.search_keyboard().1);
+        assert_eq!(navigator.key(Key::Back), Effect::Redraw);
+        assert_eq!(navigator.screen(), Screen::Home);
     }
 }

@@ -20,6 +20,15 @@ impl TitleState {
         self.episodes = episodes;
     }
 
+    /// The episode after (or before) `episode`, which takes the focus so Back lands on it.
+    pub(super) fn neighbour(&mut self, episode: f64, next: bool) -> Option<f64> {
+        let index = self.episodes.iter().position(|number| *number == episode)?;
+        let index = if next { index + 1 } else { index.checked_sub(1)? };
+        let number = *self.episodes.get(index)?;
+        self.focus = index;
+        Some(number)
+    }
+
     pub(super) fn key(&mut self, title: TitleId, key: Key) -> Outcome {
         let length = self.episodes.len() + self.torrents;
         let effect = match key {

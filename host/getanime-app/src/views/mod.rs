@@ -5,8 +5,10 @@
 
 pub mod browse;
 pub mod home;
+pub mod keyboard;
 pub mod menu;
 pub mod player;
 pub mod schedule;
 pub mod search;
 pub mod title;
+pub mod welcome;

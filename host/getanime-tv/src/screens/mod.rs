@@ -15,7 +15,7 @@ use chrono::Datelike;
 use getanime_app::domain::{TitleCard, TitleDetails, TitleId};
 use getanime_app::navigation::{Effect, HeaderButton, Key, Navigator, Screen};
 use getanime_app::{
-    App, DataPaths, Home, PlaybackSession, PlayerOverlay, SessionState, SyncOptions,
+    App, DataPaths, Home, PlaybackSession, PlayerOverlay, SessionState, SyncOptions, views,
 };
 use getanime_player::{AudioOutput, FrameSink, Player, PlayerConfig};
 
@@ -24,18 +24,20 @@ use slint::{
 };
 
 use crate::ui::{
-    AppWindow, BrowseAdapter, Card, EpisodeLine, HeaderItem, HomeAdapter, MenuAdapter,
-    PlayerAdapter, PosterRow, ScheduleAdapter, ScreenKind, SearchAdapter, Shell, TitleAdapter,
-    TorrentLine,
+    AppWindow, BrowseAdapter, Card, EpisodeLine, HeaderItem, HomeAdapter, KeyRow, KeyView,
+    MenuAdapter, PlayerAdapter, PosterRow, ScheduleAdapter, ScreenKind, SearchAdapter, Shell,
+    TitleAdapter, TorrentLine, WelcomeAdapter, WelcomeChoice,
 };
 
 mod browse;
+mod display;
 mod home;
 mod player;
 mod schedule;
 mod search;
 mod smoke;
 mod title;
+mod welcome;
 
 use player::*;
 pub use smoke::Smoke;
@@ -65,6 +67,10 @@ struct Screens {
     shown_title: std::cell::Cell<Option<TitleId>>,
     watched: RefCell<Vec<bool>>,
     magnets: RefCell<Vec<String>>,
+    /// The welcome screen's choices (the first launch).
+    welcome: RefCell<Vec<getanime_app::ShippedPlugin>>,
+    /// Work the user waits for, running (see `Shell.busy`).
+    busy: std::cell::Cell<usize>,
 }
 
 /// The buttons above the home rows, from the navigator's list (so the order always matches).
@@ -77,7 +83,8 @@ pub fn header_buttons() -> ModelRc<HeaderItem> {
 }
 
 /// Opens the window and runs the event loop until it closes.
-pub fn run_ui(paths: DataPaths, smoke: Smoke) -> Result<()> {
+/// Runs the TV UI: full screen, or in a desktop-sized window when `windowed`.
+pub fn run_ui(paths: DataPaths, smoke: Smoke, windowed: bool) -> Result<()> {
     let runtime = Arc::new(
         tokio::runtime::Builder::new_multi_thread()
             .enable_all()
@@ -110,7 +117,15 @@ pub fn run_ui(paths: DataPaths, smoke: Smoke) -> Result<()> {
         shown_title: std::cell::Cell::new(None),
         watched: RefCell::new(Vec::new()),
         magnets: RefCell::new(Vec::new()),
+        welcome: RefCell::new(Vec::new()),
+        busy: std::cell::Cell::new(0),
     });
+    display::watch_window(&window, Rc::downgrade(&screens));
+    if windowed {
+        window.window().set_size(slint::PhysicalSize::new(1280, 720));
+    } else {
+        display::go_full_screen(&window);
+    }
     let for_keys = Rc::clone(&screens);
     window.global::<HomeAdapter>().set_header_buttons(header_buttons());
     window.global::<Shell>().on_key(move |text| for_keys.key(&text));
@@ -133,6 +148,7 @@ pub fn run_ui(paths: DataPaths, smoke: Smoke) -> Result<()> {
     });
     let sync_at_start = !smoke.no_sync && smoke.demo.is_none();
     screens.load_home(sync_at_start);
+    screens.welcome_if_first_launch();
     // Later syncs follow the "Sync sources every" setting (checked each minute, so a change
     // applies without a restart).
     let sync_timer = slint::Timer::default();
@@ -153,7 +169,13 @@ pub fn run_ui(paths: DataPaths, smoke: Smoke) -> Result<()> {
 
 impl Screens {
     fn key(self: &Rc<Self>, text: &str) {
-        let Some(key) = remote_key(text) else { return };
+        if let Some(key) = remote_key(text) {
+            self.press(key);
+        }
+    }
+
+    /// What a key does: the navigator decides, the adapters show it.
+    fn press(self: &Rc<Self>, key: Key) {
         let before = self.navigator.borrow().screen();
         let effect = self.navigator.borrow_mut().key(key);
         if self.navigator.borrow().screen() != before
@@ -185,6 +207,7 @@ impl Screens {
             Effect::MenuText { .. } => self.show_menu_lines(),
             Effect::ToggleWatched { title, episode } => self.toggle_watched(title, episode),
             Effect::CopyMagnet { torrent, .. } => self.copy_magnet(torrent),
+            Effect::WelcomeChoose(choice) => self.welcome_choose(choice),
             Effect::SearchLibrary => self.search(false),
             Effect::SearchSources => self.search(true),
             Effect::StopPlayback => {
@@ -242,6 +265,7 @@ impl Screens {
         search::show_focus(&window.global::<SearchAdapter>(), &navigator);
         browse::show_focus(&window.global::<BrowseAdapter>(), &navigator);
         menus::show_focus(&window.global::<MenuAdapter>(), &navigator, &self.menu.borrow());
+        welcome::show_focus(&window.global::<WelcomeAdapter>(), &navigator);
         window.global::<Shell>().set_screen(match navigator.screen() {
             Screen::Home => ScreenKind::Home,
             Screen::Search => ScreenKind::Search,
@@ -250,7 +274,25 @@ impl Screens {
             Screen::Sources | Screen::Settings => ScreenKind::Menu,
             Screen::Title(_) => ScreenKind::Title,
             Screen::Player { .. } => ScreenKind::Player,
+            Screen::Welcome => ScreenKind::Welcome,
         });
+    }
+
+    /// Work the user waits for starts: `Shell.busy` until [`Screens::end_work`].
+    fn begin_work(&self) {
+        self.busy.set(self.busy.get() + 1);
+        self.show_busy();
+    }
+
+    fn end_work(&self) {
+        self.busy.set(self.busy.get().saturating_sub(1));
+        self.show_busy();
+    }
+
+    fn show_busy(&self) {
+        if let Some(window) = self.window.upgrade() {
+            window.global::<Shell>().set_busy(self.busy.get() > 0);
+        }
     }
 
     /// Runs `work` (given the app) on the tokio runtime, then `done` with its result on the UI

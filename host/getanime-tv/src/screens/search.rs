@@ -7,8 +7,11 @@ impl Screens {
     pub(super) fn search(self: &Rc<Self>, sources: bool) {
         let query = self.navigator.borrow().query().to_owned();
         if let Some(window) = self.window.upgrade() {
-            let status = getanime_app::views::search::searching(sources, &query);
+            let status = views::search::searching(sources, &query);
             window.global::<SearchAdapter>().set_status(status.into());
+        }
+        if sources {
+            self.begin_work();
         }
         self.in_background(
             "search",
@@ -23,7 +26,12 @@ impl Screens {
                 let posters = posters_of(&app, cards.iter().map(|card| card.id).collect()).await?;
                 anyhow::Ok((query, cards, posters))
             },
-            move |screens, found| screens.show_results(sources, found),
+            move |screens, found| {
+                if sources {
+                    screens.end_work();
+                }
+                screens.show_results(sources, found)
+            },
         );
     }
 
@@ -42,7 +50,7 @@ impl Screens {
         }
         let ids = cards.iter().map(|card| card.id).collect();
         let model = cards_model(&cards, posters);
-        if let Some(status) = getanime_app::views::search::found(sources, &query, model.len()) {
+        if let Some(status) = views::search::found(sources, &query, model.len()) {
             view.set_status(status.into());
         }
         view.set_results(ModelRc::new(VecModel::from(model)));
@@ -55,8 +63,38 @@ impl Screens {
 /// A finished search: its query, the cards and their decoded posters.
 pub(super) type SearchFound = (String, Vec<TitleCard>, Vec<Option<SharedPixelBuffer<Rgba8Pixel>>>);
 
-/// The typed query and the focused result (-1: the search box).
+/// The query box, the focused result and the on-screen keyboard.
 pub(super) fn show_focus(view: &SearchAdapter<'_>, navigator: &Navigator) {
+    let box_focused = navigator.search_box_focused();
+    let query_box = views::search::query_box(navigator.query(), box_focused);
     view.set_query(navigator.query().into());
+    view.set_box_text(query_box.text.into());
+    view.set_box_hint(query_box.hint);
+    view.set_box_focused(box_focused);
     view.set_focus(navigator.result_focus().map_or(-1, |index| index as i32));
+    let (keyboard, focused) = navigator.search_keyboard();
+    let keyboard = views::keyboard::keyboard(keyboard, focused);
+    view.set_keyboard(key_rows(&keyboard));
+    let (row, column) = keyboard.focus.map_or((-1, 0), |(row, column)| (row as i32, column as i32));
+    view.set_key_row(row);
+    view.set_key_column(column);
+}
+
+/// The keyboard's rows as Slint draws them.
+pub(super) fn key_rows(keyboard: &views::keyboard::KeyboardView) -> ModelRc<KeyRow> {
+    let rows: Vec<KeyRow> = keyboard
+        .rows
+        .iter()
+        .map(|row| {
+            let keys: Vec<KeyView> = row
+                .iter()
+                .map(|key| KeyView {
+                    label: key.label.as_str().into(),
+                    width: i32::from(key.width),
+                })
+                .collect();
+            KeyRow { keys: ModelRc::new(VecModel::from(keys)) }
+        })
+        .collect();
+    ModelRc::new(VecModel::from(rows))
 }

@@ -34,7 +34,9 @@ pub(super) fn run_smoke(window: &AppWindow, smoke: Smoke) -> slint::Timer {
     }));
     timer.start(slint::TimerMode::Repeated, SMOKE_POLL, move || {
         let Some(window) = weak.upgrade() else { return };
-        if window.global::<Shell>().get_loading() {
+        // As a person would: wait for the library to load and for work being shown to end.
+        let shell = window.global::<Shell>();
+        if shell.get_loading() || shell.get_busy() {
             return;
         }
         let mut steps = steps.borrow_mut();

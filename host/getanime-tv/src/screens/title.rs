@@ -8,10 +8,12 @@ impl Screens {
     /// are missing or stale ("Loading episodes…" meanwhile; the episodes appear without a sync).
     pub(super) fn open_title(self: &Rc<Self>, title: TitleId) {
         self.reload_title(title);
+        self.begin_work();
         self.in_background(
             "fetch the title's details",
             move |app| async move { app.refresh_details(title).await },
             move |screens, refreshed| {
+                screens.end_work();
                 if screens.navigator.borrow().screen() != Screen::Title(title) {
                     return; // the user moved on
                 }
