@@ -21,6 +21,8 @@ pub const DEBIAN_PACKAGES: &[&str] = &[
     "libfontconfig1-dev",
     "libxkbcommon-dev",
     "libxkbcommon-x11-dev",
+    // gilrs (gamepads) finds devices through udev.
+    "libudev-dev",
     "xvfb",
     "xauth",
     "fonts-dejavu-core",

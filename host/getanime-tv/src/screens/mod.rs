@@ -31,6 +31,7 @@ use crate::ui::{
 
 mod browse;
 mod display;
+mod gamepad;
 mod home;
 mod player;
 mod schedule;
@@ -161,6 +162,7 @@ pub fn run_ui(paths: DataPaths, smoke: Smoke, windowed: bool) -> Result<()> {
             }
         });
     }
+    let _gamepads = gamepad::watch_gamepads(Rc::downgrade(&screens));
     let _smoke_timer = smoke.exit_after_first_frame.then(|| run_smoke(&window, smoke));
     window.run().context("running the UI event loop")?;
     screens.stop_playback();
