@@ -411,6 +411,78 @@ fn a_first_launch_reaches_an_episode_with_the_remote_alone() -> Result<()> {
     Ok(())
 }
 
+/// Runs `xdotool ARGS...` against the test's X display; requires success, returns stdout.
+fn xdotool(args: &[&str]) -> Result<String> {
+    let output = Command::new("xdotool").args(args).output().context("running xdotool")?;
+    ensure!(
+        output.status.success(),
+        "xdotool {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// At a desk, with real X input: on the welcome screen the mouse wheel moves the focus down to
+/// AniLibria and a real Return key installs it (not AniLiberty, which had the focus).
+#[test]
+fn the_mouse_wheel_and_real_keys_drive_the_window() -> Result<()> {
+    require_display()?;
+    let server = FakeServer::start_in_background()?;
+    server.route("/v3/title/schedule", getanime_testkit::Reply::json("[]"));
+    server.route(
+        "/v3/title/updates?page=1&items_per_page=20",
+        getanime_testkit::Reply::json(getanime_testkit::generated_anilibria_page(
+            1,
+            1,
+            2,
+            1_700_000_000,
+        )),
+    );
+    let temp = tempfile::tempdir()?;
+    let data = temp.path().join("data");
+    let shipped = built_plugin("anilibria")?.parent().context("the plugins dir")?.to_path_buf();
+    let app = Command::new(env!("CARGO_BIN_EXE_getanime"))
+        .env("SLINT_BACKEND", "winit-software")
+        .env("GETANIME_SILENT", "1")
+        .env(getanime_app::SHIPPED_PLUGINS_ENV, &shipped)
+        .env(
+            getanime_app::preset_variable("anilibria", "base_url"),
+            format!("{}/v3", server.base_url()),
+        )
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["--exit-after-first-frame", "--key-interval-ms", "1500", "--keys"])
+        .arg(["wait"; 12].join(","))
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .context("starting the window")?;
+    let window = (0..100)
+        .find_map(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            let found = xdotool(&["search", "--name", "^getanime$"]).ok()?;
+            found.lines().next().map(str::to_owned)
+        })
+        .context("the window never appeared")?;
+    let pause = || std::thread::sleep(std::time::Duration::from_millis(1_500));
+    pause();
+    xdotool(&["windowfocus", "--sync", &window])?;
+    xdotool(&["mousemove", "960", "540"])?;
+    xdotool(&["click", "5"])?;
+    pause();
+    xdotool(&["key", "Return"])?;
+    let output = app.wait_with_output()?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    ensure!(output.status.success(), "the window failed: {stderr}");
+    let plugins = check(&data, &["plugin", "list"])?;
+    ensure!(
+        plugins.contains("anilibria") && !plugins.contains("aniliberty"),
+        "the wheel moved the focus to AniLibria before Enter: {plugins}"
+    );
+    let status = check(&data, &["status"])?;
+    ensure!(status.contains("titles: 2"), "the install synced the fake API: {status}");
+    Ok(())
+}
+
 /// The real window under Xvfb, driven by key events: Home → Enter (title) → Enter (player), a
 /// screenshot of each screen in `target/screenshots/`. The player shows real decoded video.
 #[test]
@@ -644,7 +716,10 @@ fn the_golden_path_through_the_window() -> Result<()> {
         .filter_map(|line| line.split("start_ms=").nth(1))
         .filter_map(|rest| rest.split_whitespace().next()?.parse().ok())
         .collect();
-    ensure!(starts.len() == 3, "played episode 1, again, then episode 2: {starts:?}\n{stderr}");
+    // On a loaded machine the keys come later than asked, and episode 2 may end and hand over
+    // to episode 3 before Back: that is the countdown working too.
+    ensure!(starts.len() >= 3, "played episode 1, again, then episode 2: {starts:?}\n{stderr}");
+    ensure!(starts[2] == 0, "episode 2 starts from its beginning: {starts:?}");
     ensure!(starts[0] == 0, "the first play starts at 0: {starts:?}");
     ensure!(starts[1] >= 3_000, "the second play resumes after the skipped opening: {starts:?}");
     ensure!(stderr.contains("skipping"), "Enter on the prompt skipped the opening: {stderr}");

@@ -1,16 +1,20 @@
 //! The window on the screen: full screen by default, the layout scaled to the window, and the
-//! keys only winit reports (media keys, a remote's Back and Home).
+//! input only winit reports (media keys, a remote's Back and Home, the mouse wheel and the
+//! mouse's back buttons).
 //!
 //! The views are laid out on a 1920×1080 logical canvas; the window's scale factor is set to
 //! fit that canvas into the window (so 720p shows the same layout at two thirds, 4K at twice),
 //! and set again on every resize.
 
+use std::cell::Cell;
 use std::rc::Weak;
 
 use getanime_app::navigation::Key;
 use slint::ComponentHandle;
 use slint::platform::WindowEvent;
-use slint::winit_030::winit::event::{ElementState, WindowEvent as WinitEvent};
+use slint::winit_030::winit::event::{
+    ElementState, MouseButton, MouseScrollDelta, WindowEvent as WinitEvent,
+};
 use slint::winit_030::winit::keyboard::{Key as WinitKey, NamedKey};
 use slint::winit_030::winit::window::Fullscreen;
 use slint::winit_030::{EventResult, WinitWindowAccessor};
@@ -42,9 +46,36 @@ fn remote_key(key: &WinitKey) -> Option<Key> {
     })
 }
 
+/// How many pixels of a touchpad's smooth scrolling make one line (one focus step).
+const PIXELS_PER_LINE: f64 = 60.0;
+
+/// The wheel as Up and Down presses: one press per line turned; a touchpad's pixels add up until
+/// they make a line. Winit's positive `y` is a turn away from the user, which scrolls up.
+#[derive(Debug, Default)]
+pub struct Wheel {
+    pending_lines: Cell<f64>,
+}
+
+impl Wheel {
+    /// The presses (all Up or all Down) this turn of the wheel makes.
+    pub fn turned(&self, delta: MouseScrollDelta) -> Vec<Key> {
+        let lines = match delta {
+            MouseScrollDelta::LineDelta(_, y) => f64::from(y),
+            MouseScrollDelta::PixelDelta(position) => position.y / PIXELS_PER_LINE,
+        };
+        let total = self.pending_lines.get() + lines;
+        let whole = total.trunc();
+        self.pending_lines.set(total - whole);
+        let key = if whole > 0.0 { Key::Up } else { Key::Down };
+        // At most a screenful per event, whatever a driver reports.
+        vec![key; whole.abs().min(12.0) as usize]
+    }
+}
+
 /// Scales the layout on every resize and sends media keys to the navigator. A no-op when the
 /// window is not a winit one (the headless testing backend).
 pub(super) fn watch_window(window: &AppWindow, screens: Weak<Screens>) {
+    let wheel = Wheel::default();
     window.window().on_winit_window_event(move |slint_window, event| {
         match event {
             WinitEvent::Resized(size) => {
@@ -60,6 +91,25 @@ pub(super) fn watch_window(window: &AppWindow, screens: Weak<Screens>) {
                     screens.press(key);
                     return EventResult::PreventDefault;
                 }
+            }
+            WinitEvent::MouseWheel { delta, .. } => {
+                if let Some(screens) = screens.upgrade() {
+                    for key in wheel.turned(*delta) {
+                        screens.press(key);
+                    }
+                }
+                return EventResult::PreventDefault;
+            }
+            // A desk mouse: the right button and the thumb's back button go back, as in Kodi.
+            WinitEvent::MouseInput {
+                state: ElementState::Pressed,
+                button: MouseButton::Right | MouseButton::Back,
+                ..
+            } => {
+                if let Some(screens) = screens.upgrade() {
+                    screens.press(Key::Back);
+                }
+                return EventResult::PreventDefault;
             }
             _ => {}
         }
@@ -95,5 +145,30 @@ pub(super) fn go_full_screen(window: &AppWindow) {
     });
     if let Err(error) = spawned {
         tracing::warn!("full screen is not available: {error}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use slint::winit_030::winit::dpi::PhysicalPosition;
+
+    #[test]
+    fn the_wheel_steps_a_line_at_a_time() {
+        let wheel = Wheel::default();
+        assert_eq!(wheel.turned(MouseScrollDelta::LineDelta(0.0, 1.0)), vec![Key::Up]);
+        assert_eq!(wheel.turned(MouseScrollDelta::LineDelta(0.0, -2.0)), vec![Key::Down; 2]);
+        let pixels = |y| MouseScrollDelta::PixelDelta(PhysicalPosition::new(0.0, y));
+        assert!(wheel.turned(pixels(-40.0)).is_empty(), "less than a line waits");
+        assert_eq!(wheel.turned(pixels(-40.0)), vec![Key::Down], "then adds up");
+        assert_eq!(wheel.turned(MouseScrollDelta::LineDelta(0.0, -500.0)).len(), 12);
+    }
+
+    #[test]
+    fn the_layout_scales_to_fit_the_design_canvas() {
+        assert_eq!(scale_for(1920, 1080), 1.0);
+        assert_eq!(scale_for(3840, 2160), 2.0);
+        assert!((scale_for(1280, 720) - 2.0 / 3.0).abs() < 1e-6);
+        assert_eq!(scale_for(1920, 1200), 1.0, "letterboxed, not stretched");
     }
 }
