@@ -411,15 +411,52 @@ fn a_first_launch_reaches_an_episode_with_the_remote_alone() -> Result<()> {
     Ok(())
 }
 
-/// Runs `xdotool ARGS...` against the test's X display; requires success, returns stdout.
-fn xdotool(args: &[&str]) -> Result<String> {
-    let output = Command::new("xdotool").args(args).output().context("running xdotool")?;
-    ensure!(
-        output.status.success(),
-        "xdotool {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+/// An X server of the test's own (Xvfb), so real input sent to it cannot reach the windows of
+/// the tests running beside it on the shared display. Stopped when dropped.
+struct OwnDisplay {
+    server: std::process::Child,
+    display: String,
+}
+
+impl OwnDisplay {
+    fn start() -> Result<OwnDisplay> {
+        use std::io::BufRead;
+        let mut server = Command::new("Xvfb")
+            .args(["-displayfd", "1", "-screen", "0", "1920x1080x24", "-nolisten", "tcp"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .context("starting Xvfb")?;
+        let stdout = server.stdout.take().context("Xvfb's stdout")?;
+        let mut number = String::new();
+        std::io::BufReader::new(stdout).read_line(&mut number)?;
+        let number = number.trim();
+        ensure!(!number.is_empty(), "Xvfb did not say which display it opened");
+        Ok(OwnDisplay { server, display: format!(":{number}") })
+    }
+
+    /// Runs `xdotool ARGS...` on this display; requires success, returns stdout.
+    fn xdotool(&self, args: &[&str]) -> Result<String> {
+        let output = Command::new("xdotool")
+            .env("DISPLAY", &self.display)
+            .args(args)
+            .output()
+            .context("running xdotool")?;
+        ensure!(
+            output.status.success(),
+            "xdotool {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    }
+}
+
+impl Drop for OwnDisplay {
+    fn drop(&mut self) {
+        if let Err(error) = self.server.kill().and_then(|()| self.server.wait().map(drop)) {
+            eprintln!("stopping Xvfb: {error}");
+        }
+    }
 }
 
 /// At a desk, with real X input: on the welcome screen the mouse wheel moves the focus down to
@@ -441,7 +478,9 @@ fn the_mouse_wheel_and_real_keys_drive_the_window() -> Result<()> {
     let temp = tempfile::tempdir()?;
     let data = temp.path().join("data");
     let shipped = built_plugin("anilibria")?.parent().context("the plugins dir")?.to_path_buf();
+    let screen = OwnDisplay::start()?;
     let app = Command::new(env!("CARGO_BIN_EXE_getanime"))
+        .env("DISPLAY", &screen.display)
         .env("SLINT_BACKEND", "winit-software")
         .env("GETANIME_SILENT", "1")
         .env(getanime_app::SHIPPED_PLUGINS_ENV, &shipped)
@@ -459,17 +498,17 @@ fn the_mouse_wheel_and_real_keys_drive_the_window() -> Result<()> {
     let window = (0..100)
         .find_map(|_| {
             std::thread::sleep(std::time::Duration::from_millis(200));
-            let found = xdotool(&["search", "--name", "^getanime$"]).ok()?;
+            let found = screen.xdotool(&["search", "--name", "^getanime$"]).ok()?;
             found.lines().next().map(str::to_owned)
         })
         .context("the window never appeared")?;
     let pause = || std::thread::sleep(std::time::Duration::from_millis(1_500));
     pause();
-    xdotool(&["windowfocus", "--sync", &window])?;
-    xdotool(&["mousemove", "960", "540"])?;
-    xdotool(&["click", "5"])?;
+    screen.xdotool(&["windowfocus", "--sync", &window])?;
+    screen.xdotool(&["mousemove", "960", "540"])?;
+    screen.xdotool(&["click", "5"])?;
     pause();
-    xdotool(&["key", "Return"])?;
+    screen.xdotool(&["key", "Return"])?;
     let output = app.wait_with_output()?;
     let stderr = String::from_utf8_lossy(&output.stderr);
     ensure!(output.status.success(), "the window failed: {stderr}");
