@@ -885,8 +885,9 @@ fn the_focus_ring_check_refuses_a_ring_cut_by_the_window_edge() -> Result<()> {
 }
 
 /// A long walk with the remote over a library of 100 titles of 24 episodes (with watched,
-/// rated and continue-watching rows): after every key on Home, Browse, a title and Sources, the
-/// window is full screen and the focus ring is drawn whole inside it.
+/// rated and continue-watching rows): after every key on Home, Browse, a title and Sources (with
+/// the on-screen keyboard open on its last text row), the window is full screen and the focus
+/// ring is drawn whole inside it.
 #[test]
 fn the_focus_stays_on_screen_through_a_long_walk() -> Result<()> {
     require_display()?;
@@ -933,7 +934,7 @@ fn the_focus_stays_on_screen_through_a_long_walk() -> Result<()> {
         ),
         (
             "walk-sources",
-            "up,right,right,right,enter,down,down,down,down,down,down,down,down,down,down,down,down",
+            "up,right,right,right,enter,down,down,down,down,down,down,down,down,down,down,down,down,enter,right,enter,back",
         ),
     ];
     for (name, keys) in walks {

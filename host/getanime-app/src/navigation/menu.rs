@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use super::keyboard::{Keyboard, Typed};
 use super::{Effect, Key, Outcome};
 
 /// What a row of a menu screen (Sources, Settings) does with keys.
@@ -16,6 +17,7 @@ pub enum MenuRow {
     /// destroys or replaces something: its first Enter only asks, the second does it.
     Buttons(Vec<bool>),
     /// A text field: typing edits it, Enter submits (and asks first, as a confirming button).
+    /// Enter on an empty one opens the on-screen keyboard, for a remote.
     Text,
 }
 
@@ -29,6 +31,8 @@ pub(super) struct MenuState {
     armed: Option<(usize, usize)>,
     /// Text typed into `Text` rows, by row.
     texts: BTreeMap<usize, String>,
+    /// The on-screen keyboard, open on the focused `Text` row.
+    keyboard: Option<Keyboard>,
 }
 
 impl MenuState {
@@ -36,7 +40,51 @@ impl MenuState {
         self.row = self.row.min(rows.len().saturating_sub(1));
         self.button = 0;
         self.armed = None;
+        if rows.get(self.row) != Some(&MenuRow::Text) {
+            self.keyboard = None;
+        }
         self.rows = rows;
+    }
+
+    /// The on-screen keyboard, when it is open on the focused row.
+    pub(super) fn keyboard(&self) -> Option<&Keyboard> {
+        self.keyboard.as_ref()
+    }
+
+    /// A key while the on-screen keyboard is open: it types into the focused row; Done submits
+    /// as Enter would (asking first), Back closes it. A physical keyboard still types.
+    fn keyboard_key(&mut self, key: Key) -> Option<Effect> {
+        let row = self.row;
+        let keyboard = self.keyboard.as_mut()?;
+        let typed = match key {
+            Key::Char(character) => Typed::Char(character),
+            Key::Erase => Typed::Erase,
+            Key::Back => {
+                self.keyboard = None;
+                return Some(Effect::Redraw);
+            }
+            other => keyboard.key(other),
+        };
+        Some(match typed {
+            Typed::Char(character) if !character.is_control() => {
+                self.texts.entry(row).or_default().push(character);
+                Effect::MenuText { row }
+            }
+            Typed::Erase => {
+                self.texts.entry(row).or_default().pop();
+                Effect::MenuText { row }
+            }
+            Typed::Done => {
+                self.keyboard = None;
+                if self.text(row).trim().is_empty() {
+                    Effect::Redraw
+                } else {
+                    self.armed = Some((row, 0));
+                    Effect::MenuAsk { row }
+                }
+            }
+            Typed::Char(_) | Typed::Moved | Typed::LeftUp | Typed::LeftDown => Effect::Redraw,
+        })
     }
 
     pub(super) fn focus(&self) -> (usize, usize, bool) {
@@ -48,6 +96,9 @@ impl MenuState {
     }
 
     pub(super) fn key(&mut self, key: Key) -> Outcome {
+        if let Some(effect) = self.keyboard_key(key) {
+            return Outcome::stay(effect);
+        }
         let row = self.row;
         let kind = self.rows.get(row).cloned().unwrap_or(MenuRow::Info);
         let armed = self.armed.take();
@@ -77,6 +128,10 @@ impl MenuState {
                     self.armed = Some((row, 0));
                     Effect::MenuAsk { row }
                 }
+            }
+            (MenuRow::Text, Key::Enter) if armed.is_none() && self.text(row).is_empty() => {
+                self.keyboard = Some(Keyboard::default());
+                Effect::Redraw
             }
             (MenuRow::Choice, Key::Left | Key::Right | Key::Enter) => {
                 Effect::MenuChange { row, forward: key != Key::Left }
@@ -159,7 +214,6 @@ mod tests {
     fn menu_text_rows_take_typing_and_ask_before_submitting() {
         let mut navigator = settings(vec![MenuRow::Info, MenuRow::Text]);
         navigator.key(Key::Down);
-        assert_eq!(navigator.key(Key::Enter), Effect::Redraw, "nothing typed, nothing to submit");
         for character in "/tmp/x".chars() {
             assert_eq!(navigator.key(Key::Char(character)), Effect::MenuText { row: 1 });
         }
@@ -168,5 +222,46 @@ mod tests {
         assert_eq!(navigator.key(Key::Enter), Effect::MenuAsk { row: 1 });
         assert_eq!(navigator.key(Key::Enter), Effect::MenuPress { row: 1, button: 0 });
         assert_eq!(navigator.key(Key::Enter), Effect::MenuAsk { row: 1 }, "asks again next time");
+    }
+
+    #[test]
+    fn enter_on_an_empty_text_row_opens_the_on_screen_keyboard() {
+        let mut navigator = settings(vec![MenuRow::Info, MenuRow::Text]);
+        navigator.key(Key::Down);
+        assert_eq!(navigator.menu_keyboard(), None);
+        assert_eq!(navigator.key(Key::Enter), Effect::Redraw, "nothing typed: the keyboard opens");
+        assert_eq!(navigator.menu_keyboard(), Some(&Keyboard::default()));
+        // The first key is "й"; Right moves to "ц".
+        assert_eq!(navigator.key(Key::Enter), Effect::MenuText { row: 1 });
+        assert_eq!(navigator.key(Key::Right), Effect::Redraw);
+        assert_eq!(navigator.key(Key::Enter), Effect::MenuText { row: 1 });
+        assert_eq!(navigator.key(Key::Char('x')), Effect::MenuText { row: 1 }, "a keyboard types");
+        assert_eq!(navigator.key(Key::Erase), Effect::MenuText { row: 1 });
+        assert_eq!(navigator.menu_text(1), "йц");
+        assert_eq!(navigator.key(Key::Up), Effect::Redraw, "up from the top row stays");
+        assert_eq!(navigator.screen(), Screen::Settings);
+        // Done is on the bottom row.
+        for _ in 0..6 {
+            navigator.key(Key::Down);
+        }
+        let on_done = |navigator: &Navigator| {
+            let keyboard = navigator.menu_keyboard().expect("the keyboard is open");
+            let (row, column) = keyboard.focus();
+            keyboard.rows()[row][column] == KeyCap::Done
+        };
+        for _ in 0..8 {
+            if !on_done(&navigator) {
+                navigator.key(Key::Right);
+            }
+        }
+        assert!(on_done(&navigator));
+        assert_eq!(navigator.key(Key::Enter), Effect::MenuAsk { row: 1 }, "Done asks first");
+        assert_eq!(navigator.menu_keyboard(), None, "and closes the keyboard");
+        assert_eq!(navigator.key(Key::Enter), Effect::MenuPress { row: 1, button: 0 });
+        navigator.menu.texts.clear();
+        navigator.key(Key::Enter);
+        assert!(navigator.menu_keyboard().is_some());
+        assert_eq!(navigator.key(Key::Back), Effect::Redraw, "Back closes the keyboard");
+        assert_eq!((navigator.menu_keyboard(), navigator.screen()), (None, Screen::Settings));
     }
 }

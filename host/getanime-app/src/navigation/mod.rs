@@ -377,6 +377,11 @@ impl Navigator {
         self.menu.text(row)
     }
 
+    /// The on-screen keyboard of the focused menu text row, when open.
+    pub fn menu_keyboard(&self) -> Option<&Keyboard> {
+        self.menu.keyboard()
+    }
+
     // Title.
 
     /// The focused line on the title screen (episodes first, then torrents).

@@ -152,4 +152,14 @@ pub(super) fn show_focus(
         view.set_message(SharedString::new()); // the question was answered or cancelled
     }
     view.set_armed(armed);
+    match navigator.menu_keyboard() {
+        Some(keyboard) => {
+            let keyboard = views::keyboard::keyboard(keyboard, true);
+            view.set_keyboard(super::search::key_rows(&keyboard));
+            let (row, column) = keyboard.focus.unwrap_or_default();
+            view.set_key_row(row as i32);
+            view.set_key_column(column as i32);
+        }
+        None => view.set_key_row(-1),
+    }
 }
