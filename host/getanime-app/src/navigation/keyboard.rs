@@ -74,6 +74,11 @@ pub struct Keyboard {
 }
 
 impl Keyboard {
+    /// A keyboard showing `layout` first (Latin for URLs and paths).
+    pub fn in_layout(layout: KeyboardLayout) -> Keyboard {
+        Keyboard { layout, ..Keyboard::default() }
+    }
+
     pub fn layout(&self) -> KeyboardLayout {
         self.layout
     }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::keyboard::{Keyboard, Typed};
+use super::keyboard::{Keyboard, KeyboardLayout, Typed};
 use super::{Effect, Key, Outcome};
 
 /// What a row of a menu screen (Sources, Settings) does with keys.
@@ -130,7 +130,8 @@ impl MenuState {
                 }
             }
             (MenuRow::Text, Key::Enter) if armed.is_none() && self.text(row).is_empty() => {
-                self.keyboard = Some(Keyboard::default());
+                // Menu text rows hold URLs, paths and numbers: Latin first.
+                self.keyboard = Some(Keyboard::in_layout(KeyboardLayout::Latin));
                 Effect::Redraw
             }
             (MenuRow::Choice, Key::Left | Key::Right | Key::Enter) => {
@@ -230,14 +231,14 @@ mod tests {
         navigator.key(Key::Down);
         assert_eq!(navigator.menu_keyboard(), None);
         assert_eq!(navigator.key(Key::Enter), Effect::Redraw, "nothing typed: the keyboard opens");
-        assert_eq!(navigator.menu_keyboard(), Some(&Keyboard::default()));
-        // The first key is "й"; Right moves to "ц".
+        assert_eq!(navigator.menu_keyboard(), Some(&Keyboard::in_layout(KeyboardLayout::Latin)));
+        // The first key is "q"; Right moves to "w".
         assert_eq!(navigator.key(Key::Enter), Effect::MenuText { row: 1 });
         assert_eq!(navigator.key(Key::Right), Effect::Redraw);
         assert_eq!(navigator.key(Key::Enter), Effect::MenuText { row: 1 });
         assert_eq!(navigator.key(Key::Char('x')), Effect::MenuText { row: 1 }, "a keyboard types");
         assert_eq!(navigator.key(Key::Erase), Effect::MenuText { row: 1 });
-        assert_eq!(navigator.menu_text(1), "йц");
+        assert_eq!(navigator.menu_text(1), "qw");
         assert_eq!(navigator.key(Key::Up), Effect::Redraw, "up from the top row stays");
         assert_eq!(navigator.screen(), Screen::Settings);
         // Done is on the bottom row.
