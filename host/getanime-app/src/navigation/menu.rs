@@ -46,6 +46,18 @@ impl MenuState {
         self.rows = rows;
     }
 
+    /// Types into a text row, from either keyboard.
+    fn type_char(&mut self, row: usize, character: char) -> Effect {
+        self.texts.entry(row).or_default().push(character);
+        Effect::MenuText { row }
+    }
+
+    /// Erases the last character of a text row, from either keyboard.
+    fn erase(&mut self, row: usize) -> Effect {
+        self.texts.entry(row).or_default().pop();
+        Effect::MenuText { row }
+    }
+
     /// The on-screen keyboard, when it is open on the focused row.
     pub(super) fn keyboard(&self) -> Option<&Keyboard> {
         self.keyboard.as_ref()
@@ -66,14 +78,8 @@ impl MenuState {
             other => keyboard.key(other),
         };
         Some(match typed {
-            Typed::Char(character) if !character.is_control() => {
-                self.texts.entry(row).or_default().push(character);
-                Effect::MenuText { row }
-            }
-            Typed::Erase => {
-                self.texts.entry(row).or_default().pop();
-                Effect::MenuText { row }
-            }
+            Typed::Char(character) if !character.is_control() => self.type_char(row, character),
+            Typed::Erase => self.erase(row),
             Typed::Done => {
                 self.keyboard = None;
                 if self.text(row).trim().is_empty() {
@@ -114,13 +120,9 @@ impl MenuState {
                 Effect::Redraw
             }
             (MenuRow::Text, Key::Char(character)) if !character.is_control() => {
-                self.texts.entry(row).or_default().push(character);
-                Effect::MenuText { row }
+                self.type_char(row, character)
             }
-            (MenuRow::Text, Key::Erase) if !self.text(row).is_empty() => {
-                self.texts.entry(row).or_default().pop();
-                Effect::MenuText { row }
-            }
+            (MenuRow::Text, Key::Erase) if !self.text(row).is_empty() => self.erase(row),
             (MenuRow::Text, Key::Enter) if !self.text(row).trim().is_empty() => {
                 if armed == Some((row, 0)) {
                     Effect::MenuPress { row, button: 0 }

@@ -6,7 +6,6 @@
 //! fit that canvas into the window (so 720p shows the same layout at two thirds, 4K at twice),
 //! and set again on every resize.
 
-use std::cell::Cell;
 use std::rc::Weak;
 
 use getanime_app::navigation::Key;
@@ -53,19 +52,19 @@ const PIXELS_PER_LINE: f64 = 60.0;
 /// they make a line. Winit's positive `y` is a turn away from the user, which scrolls up.
 #[derive(Debug, Default)]
 pub struct Wheel {
-    pending_lines: Cell<f64>,
+    pending_lines: f64,
 }
 
 impl Wheel {
     /// The presses (all Up or all Down) this turn of the wheel makes.
-    pub fn turned(&self, delta: MouseScrollDelta) -> Vec<Key> {
+    pub fn turned(&mut self, delta: MouseScrollDelta) -> Vec<Key> {
         let lines = match delta {
             MouseScrollDelta::LineDelta(_, y) => f64::from(y),
             MouseScrollDelta::PixelDelta(position) => position.y / PIXELS_PER_LINE,
         };
-        let total = self.pending_lines.get() + lines;
+        let total = self.pending_lines + lines;
         let whole = total.trunc();
-        self.pending_lines.set(total - whole);
+        self.pending_lines = total - whole;
         let key = if whole > 0.0 { Key::Up } else { Key::Down };
         // At most a screenful per event, whatever a driver reports.
         vec![key; whole.abs().min(12.0) as usize]
@@ -75,7 +74,7 @@ impl Wheel {
 /// Scales the layout on every resize and sends media keys to the navigator. A no-op when the
 /// window is not a winit one (the headless testing backend).
 pub(super) fn watch_window(window: &AppWindow, screens: Weak<Screens>) {
-    let wheel = Wheel::default();
+    let mut wheel = Wheel::default();
     window.window().on_winit_window_event(move |slint_window, event| {
         match event {
             WinitEvent::Resized(size) => {
@@ -155,7 +154,7 @@ mod tests {
 
     #[test]
     fn the_wheel_steps_a_line_at_a_time() {
-        let wheel = Wheel::default();
+        let mut wheel = Wheel::default();
         assert_eq!(wheel.turned(MouseScrollDelta::LineDelta(0.0, 1.0)), vec![Key::Up]);
         assert_eq!(wheel.turned(MouseScrollDelta::LineDelta(0.0, -2.0)), vec![Key::Down; 2]);
         let pixels = |y| MouseScrollDelta::PixelDelta(PhysicalPosition::new(0.0, y));
