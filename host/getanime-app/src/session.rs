@@ -156,6 +156,8 @@ impl PlaybackSession {
             PlayerEvent::Buffering(percent) if *percent < 100 => {
                 self.overlay.note = format!("buffering {percent}%");
             }
+            // Buffered: the note goes back to the quality (it would stay at "buffering 99%").
+            PlayerEvent::Buffering(_) => self.overlay.note = self.quality_note.clone(),
             PlayerEvent::StateChanged(PlayerState::Paused) => {
                 self.overlay.note = "paused".into();
                 self.overlay.pinned = true;
@@ -272,6 +274,8 @@ mod tests {
         assert!(!session.overlay().pinned, "playing again lets the overlay hide");
         session.on_event(&PlayerEvent::Buffering(40), 0);
         assert_eq!(session.overlay().note, "buffering 40%");
+        session.on_event(&PlayerEvent::Buffering(100), 0);
+        assert_eq!(session.overlay().note, "hd (no fhd)", "buffered, the quality shows again");
 
         let step = session.on_event(&at(65_000), 1_000);
         assert_eq!(

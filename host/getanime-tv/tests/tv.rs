@@ -11,6 +11,9 @@ use getanime_testkit::{FakeServer, built_plugin, fixture};
 /// The accent color of `ui/theme.slint`, used by the app title.
 const ACCENT: [u8; 3] = [0xff, 0x6b, 0x3d];
 
+/// The `surface-raised` color of `ui/theme.slint`, used by the player's progress track.
+const TRACK: [u8; 3] = [0x26, 0x2a, 0x36];
+
 /// Runs `getanime --data-dir DIR ARGS...`.
 fn getanime(data: &Path, args: &[&str]) -> Result<Output> {
     Command::new(env!("CARGO_BIN_EXE_getanime"))
@@ -262,9 +265,14 @@ const TEST_MAGNET_HASH: &str = "0123456789abcdef0123456789abcdef01234567";
 /// A fake server on 127.0.0.1 serving a 6 s generated HLS stream at `/media/ep1/index.m3u8`
 /// (keep the directory alive with it).
 fn served_media() -> Result<(tempfile::TempDir, FakeServer)> {
+    served_media_lasting(6)
+}
+
+/// [`served_media`] with episodes of `seconds`.
+fn served_media_lasting(seconds: u32) -> Result<(tempfile::TempDir, FakeServer)> {
     let media = tempfile::tempdir()?;
     let spec = getanime_player::media::TestStreamSpec {
-        seconds: 6,
+        seconds,
         width: 320,
         height: 180,
         ..Default::default()
@@ -276,9 +284,14 @@ fn served_media() -> Result<(tempfile::TempDir, FakeServer)> {
 }
 
 fn playable_library() -> Result<PlayableLibrary> {
-    let (media, server) = served_media()?;
+    playable_library_lasting(6)
+}
+
+/// [`playable_library`] with episodes of `seconds`.
+fn playable_library_lasting(seconds: u32) -> Result<PlayableLibrary> {
+    let (media, server) = served_media_lasting(seconds)?;
     let episode = |ordinal: u32| {
-        serde_json::json!({"ordinal": ordinal, "sort_order": ordinal, "duration": 6,
+        serde_json::json!({"ordinal": ordinal, "sort_order": ordinal, "duration": seconds,
             "hls_720": format!("{}/media/ep1/index.m3u8", server.base_url()), "name": format!("Серия {ordinal}")})
     };
     let release = serde_json::json!({"id": 77, "publish_day": {"value": 6}, "name": {"main": "Тестовый сериал", "english": "Test Series"},
@@ -592,24 +605,36 @@ fn the_schedule_screen_opens_a_title_of_the_week() -> Result<()> {
     Ok(())
 }
 
-/// The player overlay (title, progress, time) hides after 3 s without input and comes back on a key.
+/// The player overlay (title, progress, time) hides 3 s after the last key (or after a slow start
+/// begins to play) and comes back on a key.
 #[test]
 fn the_player_overlay_hides_without_input() -> Result<()> {
     require_display()?;
-    let library = playable_library()?;
+    // Long enough that the end of the episode (which pins the overlay) stays out of the way.
+    let library = playable_library_lasting(30)?;
     let shot = screenshot_path("tv-overlay.png")?;
-    run_ui(&library.data, "enter,enter,wait,wait", Some(&shot))?;
-    // The progress bar is the only accent-coloured thing at the bottom of the player screen.
-    let accent_at_bottom = |name: &str| -> Result<usize> {
-        let image = image::open(shot.with_file_name(name))?.to_rgba8();
+    // Shot 2 is 1.5 s after Play; shots 3..=8 every 1.5 s without input; shot 9 after ←.
+    run_ui(&library.data, "enter,enter,wait,wait,wait,wait,wait,wait,left", Some(&shot))?;
+    // The progress track (drawn whatever the position, so a slow start cannot hide it) is the
+    // only thing in the track colour at the bottom of the player screen.
+    let track_at_bottom = |index: usize| -> Result<usize> {
+        let image = image::open(shot.with_file_name(format!("tv-overlay-{index}.png")))?;
+        let image = image.to_rgba8();
         let top = image.height() * 3 / 4;
         Ok(image
             .enumerate_pixels()
-            .filter(|(_, y, pixel)| *y >= top && pixel.0[..3] == ACCENT)
+            .filter(|(_, y, pixel)| *y >= top && pixel.0[..3] == TRACK)
             .count())
     };
-    assert!(accent_at_bottom("tv-overlay-2.png")? > 100, "the overlay shows right after Play");
-    assert_eq!(accent_at_bottom("tv-overlay-4.png")?, 0, "3 s later it is gone");
+    let shown = track_at_bottom(2)?;
+    assert!(shown > 5_000, "the overlay shows right after Play ({shown} track pixels)");
+    let idle = (3..=8).map(track_at_bottom).collect::<Result<Vec<_>>>()?;
+    assert!(
+        idle.iter().any(|&left| left < shown / 10),
+        "it hides without input (track pixels every 1.5 s: {idle:?})"
+    );
+    let again = track_at_bottom(9)?;
+    assert!(again > 5_000, "a key brings it back ({again} track pixels)");
     Ok(())
 }
 

@@ -136,6 +136,9 @@ pub fn run_ui(paths: DataPaths, smoke: Smoke, windowed: bool) -> Result<()> {
     player.on_failed(move || {
         for_failure.navigator.borrow_mut().set_player_failed(true);
     });
+    let for_release = Rc::clone(&screens);
+    // A start or a pause kept the overlay up; playing again lets it hide after the timeout.
+    player.on_released(move || for_release.show_overlay());
     let for_skip = Rc::clone(&screens);
     player.on_skip_available(move |available| {
         for_skip.navigator.borrow_mut().set_skip_available(available);

@@ -213,7 +213,12 @@ pub(super) fn draw_overlay(weak: &Weak<AppWindow>, overlay: &PlayerOverlay) {
         view.set_progress(overlay.progress);
         view.set_time(overlay.time.into());
         view.set_note(overlay.note.into());
-        view.set_overlay_pinned(overlay.pinned);
+        if view.get_overlay_pinned() && !overlay.pinned {
+            view.set_overlay_pinned(false);
+            view.invoke_released();
+        } else {
+            view.set_overlay_pinned(overlay.pinned);
+        }
         if view.get_skip_prompt().as_str() != overlay.skip_prompt {
             let available = !overlay.skip_prompt.is_empty();
             view.set_skip_prompt(overlay.skip_prompt.into());
