@@ -40,6 +40,9 @@ pub enum MenuItem {
     Info,
 }
 
+/// The button of an installed plugin's row that syncs it (after Enable/Disable).
+const PLUGIN_SYNC_BUTTON: usize = 1;
+
 /// One row as the screen shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MenuEntry {
@@ -88,16 +91,38 @@ pub struct MenuOutcome {
     pub message: String,
     /// The library was replaced or its sources changed: screens showing it must reload.
     pub library_changed: bool,
+    /// The row and button that take the focus when the menu reloads (a plugin just installed:
+    /// its Sync now); `None`: the focused row stays (see [`menu_focus_after`]).
+    pub focus: Option<(MenuItem, usize)>,
 }
 
 impl MenuOutcome {
     fn said(message: String) -> MenuOutcome {
-        MenuOutcome { message, library_changed: false }
+        MenuOutcome { message, library_changed: false, focus: None }
     }
 
     fn changed(message: String) -> MenuOutcome {
-        MenuOutcome { message, library_changed: true }
+        MenuOutcome { message, library_changed: true, focus: None }
     }
+
+    /// A plugin was installed: its Sync now button takes the focus, the next thing to press.
+    fn installed(record: &getanime_domain::PluginRecord, message: String) -> MenuOutcome {
+        let focus = Some((MenuItem::Plugin(record.id.clone()), PLUGIN_SYNC_BUTTON));
+        MenuOutcome { focus, ..Self::changed(message) }
+    }
+}
+
+/// Where the focus goes when a menu's rows are reloaded, as (row, button): to `wanted` (a plugin
+/// just installed), else to the row of what had it `before` (rows move when a plugin comes or
+/// goes); `None`: neither is listed, the focused row number stays.
+pub fn menu_focus_after(
+    entries: &[MenuEntry],
+    wanted: Option<&(MenuItem, usize)>,
+    before: Option<&MenuItem>,
+) -> Option<(usize, usize)> {
+    let row_of = |item: &MenuItem| entries.iter().position(|entry| entry.item == *item);
+    let wanted = wanted.and_then(|(item, button)| Some((row_of(item)?, *button)));
+    wanted.or_else(|| Some((row_of(before?)?, 0)))
 }
 
 impl App {
@@ -320,7 +345,7 @@ impl App {
                 let state = if enabled { "disabled" } else { "enabled" };
                 MenuOutcome::changed(format!("{id} {state}"))
             }
-            (MenuItem::Plugin(id), 1) => {
+            (MenuItem::Plugin(id), PLUGIN_SYNC_BUTTON) => {
                 let options = SyncOptions { plugin: Some(id.clone()), ..SyncOptions::default() };
                 let reports = self.sync(&options, &|_| {}).await?;
                 self.refresh_posters(500).await?;
@@ -338,18 +363,19 @@ impl App {
             }
             (MenuItem::Shipped(shipped), _) => {
                 let record = self.install_plugin(shipped.path.clone(), None).await?;
-                MenuOutcome::changed(format!(
-                    "Installed {} {}; sync it with Sync now",
-                    record.name, record.version
-                ))
+                let message =
+                    format!("Installed {} {}; sync it with Sync now", record.name, record.version);
+                MenuOutcome::installed(&record, message)
             }
             (MenuItem::Available(entry), _) => {
                 let record = self.install_from_index(&entry.id).await?;
-                MenuOutcome::changed(format!("Installed {} {}", record.name, record.version))
+                let message = format!("Installed {} {}", record.name, record.version);
+                MenuOutcome::installed(&record, message)
             }
             (MenuItem::InstallFromFile, _) => {
                 let record = self.install_plugin(PathBuf::from(text.trim()), None).await?;
-                MenuOutcome::changed(format!("Installed {} {}", record.name, record.version))
+                let message = format!("Installed {} {}", record.name, record.version);
+                MenuOutcome::installed(&record, message)
             }
             (MenuItem::PluginSetting { plugin, key }, _) => {
                 let value = text.trim();
@@ -420,5 +446,32 @@ fn is_newer(offered: &str, installed: &str) -> bool {
     match (semver::Version::parse(offered), semver::Version::parse(installed)) {
         (Ok(offered), Ok(installed)) => offered > installed,
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plugin(id: &str) -> MenuEntry {
+        MenuEntry { item: MenuItem::Plugin(id.into()), ..MenuEntry::info(id, "") }
+    }
+
+    #[test]
+    fn the_focus_follows_an_installed_plugin_or_the_row_it_was_on() {
+        let before = [plugin("aniliberty"), MenuEntry::info("Install from a file", "")];
+        let after = [plugin("anilibria"), plugin("aniliberty"), before[1].clone()];
+        let installed = (MenuItem::Plugin("anilibria".into()), PLUGIN_SYNC_BUTTON);
+        assert_eq!(
+            menu_focus_after(&after, Some(&installed), Some(&before[0].item)),
+            Some((0, PLUGIN_SYNC_BUTTON))
+        );
+        assert_eq!(
+            menu_focus_after(&after, None, Some(&before[0].item)),
+            Some((1, 0)),
+            "the focused plugin moved down a row"
+        );
+        let removed = MenuItem::Plugin("gone".into());
+        assert_eq!(menu_focus_after(&after, Some(&(removed.clone(), 2)), Some(&removed)), None);
     }
 }

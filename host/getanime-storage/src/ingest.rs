@@ -98,7 +98,10 @@ fn upsert_title(
         .prepare_cached("SELECT poster_url FROM titles WHERE plugin_id = ?1 AND source_id = ?2")?
         .query_row(params![plugin_id, summary.source_id], |row| row.get(0))
         .optional()?;
-    let id: i64 = transaction.query_row(
+    // A title the library has never seen has no genres, episodes, streams or torrents to
+    // replace: its rows are only inserted (a sync of a new source is mostly such titles).
+    let known = previous_poster.is_some();
+    let id: i64 = transaction.prepare_cached(
         "INSERT INTO titles (plugin_id, source_id, name, name_original, alt_names, search_text, description, kind, \
              status, year, release_weekday, episodes_total, poster_url, source_updated_at, fetched_at, details_fetched_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) \
@@ -115,6 +118,7 @@ fn upsert_title(
              fetched_at = excluded.fetched_at, \
              details_fetched_at = coalesce(excluded.details_fetched_at, titles.details_fetched_at) \
          RETURNING id",
+    )?.query_row(
         params![
             plugin_id,
             summary.source_id,
@@ -143,7 +147,11 @@ fn upsert_title(
         transaction.execute("UPDATE posters SET fetched_at = 0 WHERE title_id = ?1", [id])?;
     }
     if !title.genres.is_empty() || title.details_complete {
-        transaction.execute("DELETE FROM title_genres WHERE title_id = ?1", [id])?;
+        if known {
+            transaction
+                .prepare_cached("DELETE FROM title_genres WHERE title_id = ?1")?
+                .execute([id])?;
+        }
         let mut insert = transaction.prepare_cached(
             "INSERT OR IGNORE INTO title_genres (title_id, genre) VALUES (?1, ?2)",
         )?;
@@ -152,17 +160,19 @@ fn upsert_title(
         }
     }
     if title.details_complete {
-        replace_episodes(transaction, id, &title.episodes)?;
-        replace_torrents(transaction, id, &title.torrents)?;
+        replace_episodes(transaction, id, &title.episodes, known)?;
+        replace_torrents(transaction, id, &title.torrents, known)?;
     }
     Ok(TitleId(id))
 }
 
-/// Upserts episodes by number (keeping ids, hence watch state) and removes the ones that are gone.
+/// Upserts episodes by number (keeping ids, hence watch state) and removes the ones that are gone
+/// (nothing to remove or replace for a title that was not `known`).
 fn replace_episodes(
     transaction: &Transaction<'_>,
     title_id: i64,
     episodes: &[Episode],
+    known: bool,
 ) -> Result<()> {
     let mut upsert = transaction.prepare_cached(
         "INSERT INTO episodes (title_id, number, name, preview_url, opening_start_ms, opening_end_ms, \
@@ -174,8 +184,13 @@ fn replace_episodes(
              duration_ms = excluded.duration_ms, published_at = excluded.published_at \
          RETURNING id",
     )?;
-    let mut delete_streams =
-        transaction.prepare_cached("DELETE FROM streams WHERE episode_id = ?1")?;
+    if known {
+        transaction
+            .prepare_cached(
+                "DELETE FROM streams WHERE episode_id IN (SELECT id FROM episodes WHERE title_id = ?1)",
+            )?
+            .execute([title_id])?;
+    }
     let mut insert_stream = transaction.prepare_cached(
         "INSERT OR REPLACE INTO streams (episode_id, quality, url) VALUES (?1, ?2, ?3)",
     )?;
@@ -196,16 +211,18 @@ fn replace_episodes(
             ],
             |row| row.get(0),
         )?;
-        delete_streams.execute([id])?;
         for stream in &episode.streams {
             insert_stream.execute(params![id, stream.quality.as_str(), stream.url])?;
         }
         kept.push(id);
     }
-    transaction.execute(
-        "DELETE FROM episodes WHERE title_id = ?1 AND id NOT IN (SELECT value FROM json_each(?2))",
-        params![title_id, id_list(&kept)],
-    )?;
+    if known {
+        transaction
+            .prepare_cached(
+                "DELETE FROM episodes WHERE title_id = ?1 AND id NOT IN (SELECT value FROM json_each(?2))",
+            )?
+            .execute(params![title_id, id_list(&kept)])?;
+    }
     Ok(())
 }
 
@@ -213,6 +230,7 @@ fn replace_torrents(
     transaction: &Transaction<'_>,
     title_id: i64,
     torrents: &[Torrent],
+    known: bool,
 ) -> Result<()> {
     let mut upsert = transaction.prepare_cached(
         "INSERT INTO torrents (title_id, source_id, episodes, quality, size_bytes, magnet, seeders) \
@@ -243,9 +261,12 @@ fn replace_torrents(
         )?;
         kept.push(id);
     }
-    transaction.execute(
-        "DELETE FROM torrents WHERE title_id = ?1 AND id NOT IN (SELECT value FROM json_each(?2))",
-        params![title_id, id_list(&kept)],
-    )?;
+    if known {
+        transaction
+            .prepare_cached(
+                "DELETE FROM torrents WHERE title_id = ?1 AND id NOT IN (SELECT value FROM json_each(?2))",
+            )?
+            .execute(params![title_id, id_list(&kept)])?;
+    }
     Ok(())
 }

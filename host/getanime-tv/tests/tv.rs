@@ -192,15 +192,7 @@ fn killing_a_sync_never_leaves_a_half_written_title() -> Result<()> {
     server.route("/v3/title/schedule", getanime_testkit::Reply::json("[]"));
     let temp = tempfile::tempdir()?;
     let data = temp.path().join("data");
-    check(
-        &data,
-        &["plugin", "install", built_plugin("anilibria")?.to_str().context("utf-8 path")?],
-    )?;
-    check(
-        &data,
-        &["plugin", "set", "anilibria", "base_url", &format!("{}/v3", server.base_url())],
-    )?;
-    check(&data, &["plugin", "grant", "anilibria", "127.0.0.1"])?;
+    install_against(&data, "anilibria", &format!("{}/v3", server.base_url()))?;
 
     // 20 rounds here; `cargo xtask soak` asks for more.
     let rounds: u64 = std::env::var("GETANIME_SOAK_ROUNDS")
@@ -283,6 +275,23 @@ fn served_media_lasting(seconds: u32) -> Result<(tempfile::TempDir, FakeServer)>
     Ok((media, server))
 }
 
+/// Installs the built plugin `id` into `data`, pointed at `base_url` on 127.0.0.1 (granted).
+fn install_against(data: &Path, id: &str, base_url: &str) -> Result<()> {
+    check(data, &["plugin", "install", built_plugin(id)?.to_str().context("utf-8 path")?])?;
+    check(data, &["plugin", "set", id, "base_url", base_url])?;
+    check(data, &["plugin", "grant", id, "127.0.0.1"])?;
+    Ok(())
+}
+
+/// A fake AniLibria v3 API on 127.0.0.1 whose latest page holds two generated titles.
+fn two_title_anilibria() -> Result<FakeServer> {
+    let server = FakeServer::start_in_background()?;
+    server.route("/v3/title/schedule", getanime_testkit::Reply::json("[]"));
+    let page = getanime_testkit::generated_anilibria_page(1, 1, 2, 1_700_000_000);
+    server.route("/v3/title/updates?page=1&items_per_page=20", getanime_testkit::Reply::json(page));
+    Ok(server)
+}
+
 fn playable_library() -> Result<PlayableLibrary> {
     playable_library_lasting(6)
 }
@@ -316,15 +325,7 @@ fn playable_library_lasting(seconds: u32) -> Result<PlayableLibrary> {
 
     let temp = tempfile::tempdir()?;
     let data = temp.path().join("data");
-    check(
-        &data,
-        &["plugin", "install", built_plugin("aniliberty")?.to_str().context("utf-8 path")?],
-    )?;
-    check(
-        &data,
-        &["plugin", "set", "aniliberty", "base_url", &format!("{}/api/v1", server.base_url())],
-    )?;
-    check(&data, &["plugin", "grant", "aniliberty", "127.0.0.1"])?;
+    install_against(&data, "aniliberty", &format!("{}/api/v1", server.base_url()))?;
     check(&data, &["sync"])?;
     let json: serde_json::Value = serde_json::from_str(&check(&data, &["--json", "titles"])?)?;
     let title_id = json[0]["id"].as_i64().context("the title id")?.to_string();
@@ -448,6 +449,25 @@ impl OwnDisplay {
         Ok(OwnDisplay { server, display: format!(":{number}") })
     }
 
+    /// Starts the app's window here (`command` names its options); returns it and its X id.
+    fn open_window(&self, mut command: Command) -> Result<(std::process::Child, String)> {
+        let app = command
+            .env("DISPLAY", &self.display)
+            .env("SLINT_BACKEND", "winit-software")
+            .env("GETANIME_SILENT", "1")
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .context("starting the window")?;
+        let window = (0..100)
+            .find_map(|_| {
+                std::thread::sleep(std::time::Duration::from_millis(200));
+                let found = self.xdotool(&["search", "--name", "^getanime$"]).ok()?;
+                found.lines().next().map(str::to_owned)
+            })
+            .context("the window never appeared")?;
+        Ok((app, window))
+    }
+
     /// Runs `xdotool ARGS...` on this display; requires success, returns stdout.
     fn xdotool(&self, args: &[&str]) -> Result<String> {
         let output = Command::new("xdotool")
@@ -477,25 +497,13 @@ impl Drop for OwnDisplay {
 #[test]
 fn the_mouse_wheel_and_real_keys_drive_the_window() -> Result<()> {
     require_display()?;
-    let server = FakeServer::start_in_background()?;
-    server.route("/v3/title/schedule", getanime_testkit::Reply::json("[]"));
-    server.route(
-        "/v3/title/updates?page=1&items_per_page=20",
-        getanime_testkit::Reply::json(getanime_testkit::generated_anilibria_page(
-            1,
-            1,
-            2,
-            1_700_000_000,
-        )),
-    );
+    let server = two_title_anilibria()?;
     let temp = tempfile::tempdir()?;
     let data = temp.path().join("data");
     let shipped = built_plugin("anilibria")?.parent().context("the plugins dir")?.to_path_buf();
     let screen = OwnDisplay::start()?;
-    let app = Command::new(env!("CARGO_BIN_EXE_getanime"))
-        .env("DISPLAY", &screen.display)
-        .env("SLINT_BACKEND", "winit-software")
-        .env("GETANIME_SILENT", "1")
+    let mut command = Command::new(env!("CARGO_BIN_EXE_getanime"));
+    command
         .env(getanime_app::SHIPPED_PLUGINS_ENV, &shipped)
         .env(
             getanime_app::preset_variable("anilibria", "base_url"),
@@ -504,17 +512,8 @@ fn the_mouse_wheel_and_real_keys_drive_the_window() -> Result<()> {
         .arg("--data-dir")
         .arg(&data)
         .args(["--exit-after-first-frame", "--key-interval-ms", "1500", "--keys"])
-        .arg(["wait"; 12].join(","))
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .context("starting the window")?;
-    let window = (0..100)
-        .find_map(|_| {
-            std::thread::sleep(std::time::Duration::from_millis(200));
-            let found = screen.xdotool(&["search", "--name", "^getanime$"]).ok()?;
-            found.lines().next().map(str::to_owned)
-        })
-        .context("the window never appeared")?;
+        .arg(["wait"; 12].join(","));
+    let (app, window) = screen.open_window(command)?;
     let pause = || std::thread::sleep(std::time::Duration::from_millis(1_500));
     pause();
     screen.xdotool(&["windowfocus", "--sync", &window])?;
@@ -532,6 +531,77 @@ fn the_mouse_wheel_and_real_keys_drive_the_window() -> Result<()> {
     );
     let status = check(&data, &["status"])?;
     ensure!(status.contains("titles: 2"), "the install synced the fake API: {status}");
+    Ok(())
+}
+
+/// With a mouse, on real X input: a left click on the second card of Home opens that title (not
+/// the focused first one), as its rating by a real → key then shows.
+#[test]
+fn a_left_click_opens_the_card_it_hits() -> Result<()> {
+    require_display()?;
+    let server = two_title_anilibria()?;
+    let temp = tempfile::tempdir()?;
+    let data = temp.path().join("data");
+    install_against(&data, "anilibria", &format!("{}/v3", server.base_url()))?;
+    check(&data, &["sync"])?;
+    let rated = || -> Result<Vec<String>> {
+        let titles: serde_json::Value =
+            serde_json::from_str(&check(&data, &["--json", "titles"])?)?;
+        let mut rated = Vec::new();
+        for title in titles.as_array().context("a list of titles")? {
+            let id = title["id"].as_i64().context("a title id")?.to_string();
+            if check(&data, &["show", &id])?.contains("your rating 1/10") {
+                rated.push(id);
+            }
+        }
+        Ok(rated)
+    };
+
+    // The keys alone open the focused first card.
+    run_ui(&data, "enter,right", None)?;
+    let first = rated()?;
+    ensure!(first.len() == 1, "Enter and → rated the focused title: {first:?}");
+    check(&data, &["rate", &first[0], "--clear"])?;
+
+    let screen = OwnDisplay::start()?;
+    let shot = screenshot_path("tv-click.png")?;
+    if shot.exists() {
+        std::fs::remove_file(&shot)?;
+    }
+    let mut command = Command::new(env!("CARGO_BIN_EXE_getanime"));
+    command
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["--no-sync", "--exit-after-first-frame", "--key-interval-ms", "1500"])
+        .arg("--screenshot")
+        .arg(&shot)
+        .arg("--keys")
+        .arg(["wait"; 6].join(","));
+    let (app, window) = screen.open_window(command)?;
+    // The first frame (the focused first card) says where the second card is.
+    let home = (0..100)
+        .find_map(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            image::open(&shot).ok()
+        })
+        .context("the first frame was never saved")?
+        .to_rgba8();
+    let (left, top, right, bottom) = focus_ring(&home).context("no focused card on Home")?;
+    let card_step = 220 + 24; // Theme.card-width + Theme.spacing at a 1920×1080 scale of 1
+    let (x, y) = ((left + right) / 2 + card_step, (top + bottom) / 2);
+    screen.xdotool(&["windowfocus", "--sync", &window])?;
+    screen.xdotool(&["mousemove", &x.to_string(), &y.to_string()])?;
+    screen.xdotool(&["click", "1"])?;
+    std::thread::sleep(std::time::Duration::from_millis(1_500));
+    screen.xdotool(&["key", "Right"])?;
+    let output = app.wait_with_output()?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    ensure!(output.status.success(), "the window failed: {stderr}");
+    let clicked = rated()?;
+    ensure!(
+        clicked.len() == 1 && clicked != first,
+        "the click opened the second card, not the focused {first:?}: rated {clicked:?}"
+    );
     Ok(())
 }
 
@@ -710,6 +780,31 @@ fn the_sources_screen_disables_and_removes_a_source() -> Result<()> {
     assert!(!check(&library.data, &["plugin", "list"])?.contains("aniliberty"));
     let shown = check(&library.data, &["show", &library.title_id])?;
     assert!(shown.contains("your rating 9/10"), "the rated title stays: {shown}");
+    Ok(())
+}
+
+/// Installing a shipped source from the Sources screen (no welcome: Back skipped it) puts the
+/// focus on the new source's Sync now, so the next Enter syncs it.
+#[test]
+fn installing_from_sources_focuses_the_new_source() -> Result<()> {
+    require_display()?;
+    let server = two_title_anilibria()?;
+    let temp = tempfile::tempdir()?;
+    let data = temp.path().join("data");
+    let shipped = built_plugin("anilibria")?.parent().context("the plugins dir")?.to_path_buf();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_getanime"));
+    command.env(getanime_app::SHIPPED_PLUGINS_ENV, &shipped).env(
+        getanime_app::preset_variable("anilibria", "base_url"),
+        format!("{}/v3", server.base_url()),
+    );
+    let shot = screenshot_path("tv-sources-install.png")?;
+    // Back leaves the welcome screen; Enter opens Sources (the empty home focuses it); rows:
+    // "No sources installed", AniLiberty, AniLibria. Enter asks, Enter installs, Enter syncs.
+    let keys = "back,enter,down,down,enter,enter,enter";
+    let stderr = run_window_with(command, &data, &[], keys, Some(&shot))?;
+    ensure!(stderr.contains("Installed AniLibria"), "{stderr}");
+    let status = check(&data, &["status"])?;
+    ensure!(status.contains("titles: 2"), "the Enter after the install synced it: {status}");
     Ok(())
 }
 

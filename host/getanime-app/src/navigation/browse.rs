@@ -31,6 +31,23 @@ impl Default for BrowseState {
 }
 
 impl BrowseState {
+    /// Puts the focus on the filter chip at `index`, if there is one.
+    pub(super) fn focus_filter(&mut self, index: usize) -> bool {
+        let Some(filter) = BrowseFilter::ALL.get(index) else { return false };
+        self.filter = Some(*filter);
+        true
+    }
+
+    /// Puts the focus on a card of the grid, if it exists.
+    pub(super) fn focus_card(&mut self, index: usize) -> bool {
+        if index >= self.titles.len() {
+            return false;
+        }
+        self.filter = None;
+        self.focus = index;
+        true
+    }
+
     pub(super) fn key(&mut self, key: Key) -> Outcome {
         match self.filter {
             Some(filter) => self.filter_key(filter, key),

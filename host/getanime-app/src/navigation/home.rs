@@ -86,6 +86,24 @@ impl HomeState {
         }
     }
 
+    /// Puts the focus on the header button at `index`, if there is one.
+    pub(super) fn focus_header(&mut self, index: usize) -> bool {
+        let Some(button) = HeaderButton::ALL.get(index) else { return false };
+        self.header = Some(*button);
+        true
+    }
+
+    /// Puts the focus on a card, if it exists.
+    pub(super) fn focus_card(&mut self, row: usize, column: usize) -> bool {
+        if self.rows.get(row).is_none_or(|cards| column >= cards.len()) {
+            return false;
+        }
+        self.header = None;
+        self.row = row;
+        self.columns[row] = column;
+        true
+    }
+
     pub(super) fn key(&mut self, key: Key) -> Outcome {
         if let Some(button) = self.header {
             return self.header_key(button, key);

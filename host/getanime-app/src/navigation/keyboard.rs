@@ -106,6 +106,15 @@ impl Keyboard {
         self.clamp_column();
     }
 
+    /// Puts the focus on the key at (row, column), if the layout has one there.
+    pub fn focus_at(&mut self, row: usize, column: usize) -> bool {
+        if self.rows().get(row).is_none_or(|keys| column >= keys.len()) {
+            return false;
+        }
+        (self.row, self.column) = (row, column);
+        true
+    }
+
     pub fn key(&mut self, key: Key) -> Typed {
         let rows = self.rows();
         match key {

@@ -101,6 +101,40 @@ impl MenuState {
         self.texts.get(&row).map_or("", String::as_str)
     }
 
+    /// How many places the focus can take on `row` (its buttons; 1 for a row without), if the
+    /// row exists.
+    fn places(&self, row: usize) -> Option<usize> {
+        Some(match self.rows.get(row)? {
+            MenuRow::Buttons(buttons) => buttons.len().max(1),
+            MenuRow::Info | MenuRow::Choice | MenuRow::Text => 1,
+        })
+    }
+
+    pub(super) fn focus_row(&mut self, row: usize, button: usize) {
+        let Some(places) = self.places(row) else { return };
+        let button = button.min(places - 1);
+        if (row, button) != (self.row, self.button) {
+            (self.row, self.button, self.armed, self.keyboard) = (row, button, None, None);
+        }
+    }
+
+    /// Puts the focus on a row's button (0 for a row without buttons), closing an open keyboard
+    /// (a click on its own row would otherwise type its focused key). An armed button stays
+    /// armed, so a second click confirms it.
+    pub(super) fn focus_button(&mut self, row: usize, button: usize) -> bool {
+        if self.places(row).is_none_or(|places| button >= places) {
+            return false;
+        }
+        self.keyboard = None;
+        (self.row, self.button) = (row, button);
+        true
+    }
+
+    /// Puts the focus on a key of the open on-screen keyboard, if there is one.
+    pub(super) fn focus_key(&mut self, row: usize, column: usize) -> bool {
+        self.keyboard.as_mut().is_some_and(|keyboard| keyboard.focus_at(row, column))
+    }
+
     pub(super) fn key(&mut self, key: Key) -> Outcome {
         if let Some(effect) = self.keyboard_key(key) {
             return Outcome::stay(effect);

@@ -12,6 +12,7 @@ mod home;
 mod keyboard;
 mod menu;
 mod player;
+mod pointer;
 mod schedule;
 mod search;
 mod title;
@@ -22,6 +23,7 @@ use getanime_domain::{BrowseFacets, BrowseFilter, BrowseQuery, TitleId};
 pub use home::HeaderButton;
 pub use keyboard::{KeyCap, Keyboard, KeyboardLayout};
 pub use menu::MenuRow;
+pub use pointer::Pointed;
 pub use title::next_rating;
 
 /// The keys a remote (or a keyboard) sends.
@@ -365,6 +367,11 @@ impl Navigator {
     /// The rows of the open menu screen; focus stays where it was when it still fits.
     pub fn set_menu(&mut self, rows: Vec<MenuRow>) {
         self.menu.set_rows(rows);
+    }
+
+    /// Moves the menu focus to `button` of `row` (a source just installed), if it exists.
+    pub fn set_menu_focus(&mut self, row: usize, button: usize) {
+        self.menu.focus_row(row, button);
     }
 
     /// The focused menu row and button, and whether that button waits for a second Enter.

@@ -24,6 +24,15 @@ impl ScheduleState {
         self.week.get(day).map_or(0, Vec::len)
     }
 
+    /// Puts the focus on a card of a day, if it exists.
+    pub(super) fn focus_card(&mut self, day: usize, column: usize) -> bool {
+        if column >= self.length(day) {
+            return false;
+        }
+        (self.row, self.column) = (day, column);
+        true
+    }
+
     pub(super) fn key(&mut self, key: Key) -> Outcome {
         match key {
             Key::Up | Key::Down => {

@@ -79,6 +79,24 @@ impl SearchState {
         if self.results.is_empty() { otherwise } else { SearchFocus::Result(0) }
     }
 
+    /// Puts the focus on a result, if it exists.
+    pub(super) fn focus_result(&mut self, index: usize) -> bool {
+        if index >= self.results.len() {
+            return false;
+        }
+        self.focus = SearchFocus::Result(index);
+        true
+    }
+
+    /// Puts the focus on a key of the on-screen keyboard, if it exists.
+    pub(super) fn focus_key(&mut self, row: usize, column: usize) -> bool {
+        if !self.keyboard.focus_at(row, column) {
+            return false;
+        }
+        self.focus = SearchFocus::Keyboard;
+        true
+    }
+
     pub(super) fn key(&mut self, key: Key) -> Outcome {
         match (self.focus, key) {
             (SearchFocus::Box | SearchFocus::Keyboard, Key::Char(character))

@@ -29,6 +29,15 @@ impl TitleState {
         Some(number)
     }
 
+    /// Puts the focus on a line (an episode, or past them a torrent), if it exists.
+    pub(super) fn focus_line(&mut self, index: usize) -> bool {
+        if index >= self.episodes.len() + self.torrents {
+            return false;
+        }
+        self.focus = index;
+        true
+    }
+
     pub(super) fn key(&mut self, title: TitleId, key: Key) -> Outcome {
         let length = self.episodes.len() + self.torrents;
         let effect = match key {

@@ -1,5 +1,6 @@
-//! Welcome: the first launch (no source installed). A list of choices (the shipped sources,
-//! the demo); Enter installs the focused one and syncs it, Back skips to the empty library.
+//! Welcome: the first launch (no source installed). A list of choices (the shipped sources; not
+//! the demo, which needs its media server started with `--demo` each launch); Enter installs the
+//! focused one and syncs it, Back skips to the empty library.
 
 use super::{Effect, Key, Outcome};
 
@@ -13,6 +14,15 @@ pub(super) struct WelcomeState {
 }
 
 impl WelcomeState {
+    /// Puts the focus on a choice, if it exists and nothing is being installed.
+    pub(super) fn focus_choice(&mut self, index: usize) -> bool {
+        if self.busy || index >= self.choices {
+            return false;
+        }
+        self.focus = index;
+        true
+    }
+
     pub(super) fn key(&mut self, key: Key) -> Outcome {
         if self.busy {
             return Outcome::stay(Effect::Redraw);

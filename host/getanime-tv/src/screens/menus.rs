@@ -11,12 +11,17 @@ use crate::ui::{MenuAdapter, MenuLine, MenuLineKind};
 
 impl Screens {
     /// Loads the rows of the open menu screen; `message` replaces the message line when given.
-    pub(super) fn load_menu(self: &Rc<Self>, message: Option<String>) {
+    pub(super) fn load_menu(
+        self: &Rc<Self>,
+        message: Option<String>,
+        focus: Option<(getanime_app::MenuItem, usize)>,
+    ) {
         let screen = self.navigator.borrow().screen();
         if let Some(window) = self.window.upgrade() {
             let title = views::menu::heading(screen == Screen::Sources);
             window.global::<MenuAdapter>().set_title(title.into());
         }
+        self.begin_work();
         self.in_background(
             "load the menu",
             move |app| async move {
@@ -27,12 +32,25 @@ impl Screens {
                 }
             },
             move |screens, loaded| {
+                screens.end_work();
                 if screens.navigator.borrow().screen() != screen {
                     return; // the user left meanwhile
                 }
                 match loaded {
                     Ok(entries) => {
-                        screens.navigator.borrow_mut().set_menu(getanime_app::menu_rows(&entries));
+                        let (row, ..) = screens.navigator.borrow().menu_focus();
+                        let before = screens.menu.borrow().get(row).map(|entry| entry.item.clone());
+                        let row = getanime_app::menu_focus_after(
+                            &entries,
+                            focus.as_ref(),
+                            before.as_ref(),
+                        );
+                        let mut navigator = screens.navigator.borrow_mut();
+                        navigator.set_menu(getanime_app::menu_rows(&entries));
+                        if let Some((row, button)) = row {
+                            navigator.set_menu_focus(row, button);
+                        }
+                        drop(navigator);
                         *screens.menu.borrow_mut() = entries;
                         screens.show_menu_lines();
                     }
@@ -91,7 +109,9 @@ impl Screens {
         self.in_background(
             "change the setting",
             move |app| async move { app.menu_change(&entry.item, forward).await },
-            |screens, changed| screens.load_menu(changed.err().map(|error| format!("{error:#}"))),
+            |screens, changed| {
+                screens.load_menu(changed.err().map(|error| format!("{error:#}")), None)
+            },
         );
     }
 
@@ -115,21 +135,24 @@ impl Screens {
         let Some(entry) = self.menu_entry(row) else { return };
         let text = self.navigator.borrow().menu_text(row).to_owned();
         self.set_menu_message(views::menu::working(entry.buttons.get(button).map(String::as_str)));
+        // Installing, syncing, restoring: the user waits for it (`Shell.busy`).
+        self.begin_work();
         self.in_background(
             "run the action",
             move |app| async move { app.menu_press(&entry.item, button, &text).await },
             |screens, pressed| {
-                let message = match pressed {
+                screens.end_work();
+                let (message, focus) = match pressed {
                     Ok(outcome) => {
                         if outcome.library_changed {
                             screens.load_home(false);
                         }
                         tracing::info!(message = %outcome.message, "menu action done");
-                        outcome.message
+                        (outcome.message, outcome.focus)
                     }
-                    Err(error) => views::menu::failed(&error),
+                    Err(error) => (views::menu::failed(&error), None),
                 };
-                screens.load_menu(Some(message));
+                screens.load_menu(Some(message), focus);
             },
         );
     }

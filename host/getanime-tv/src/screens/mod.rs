@@ -34,6 +34,7 @@ mod display;
 mod gamepad;
 mod home;
 mod player;
+mod pointer;
 mod schedule;
 mod search;
 mod smoke;
@@ -130,6 +131,10 @@ pub fn run_ui(paths: DataPaths, smoke: Smoke, windowed: bool) -> Result<()> {
     let for_keys = Rc::clone(&screens);
     window.global::<HomeAdapter>().set_header_buttons(header_buttons());
     window.global::<Shell>().on_key(move |text| for_keys.key(&text));
+    let for_clicks = Rc::clone(&screens);
+    window
+        .global::<Shell>()
+        .on_clicked(move |target, first, second| for_clicks.click(target, first, second));
     let for_next = Rc::clone(&screens);
     let for_failure = Rc::clone(&screens);
     let player = window.global::<PlayerAdapter>();
@@ -183,6 +188,11 @@ impl Screens {
     fn press(self: &Rc<Self>, key: Key) {
         let before = self.navigator.borrow().screen();
         let effect = self.navigator.borrow_mut().key(key);
+        self.apply(before, effect);
+    }
+
+    /// Carries out what the navigator decided (on `before`, the screen the input came to).
+    fn apply(self: &Rc<Self>, before: Screen, effect: Effect) {
         if self.navigator.borrow().screen() != before
             && let Some(window) = self.window.upgrade()
         {
@@ -204,7 +214,7 @@ impl Screens {
                     menu.set_lines(ModelRc::default());
                     menu.set_message(SharedString::new());
                 }
-                self.load_menu(None);
+                self.load_menu(None, None);
             }
             Effect::MenuChange { row, forward } => self.menu_change(row, forward),
             Effect::MenuPress { row, button } => self.menu_press(row, button),

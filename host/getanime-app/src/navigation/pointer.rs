@@ -1,0 +1,206 @@
+//! A pointer (a mouse, a touch screen) pressing what it points at: the focus moves there, then
+//! it acts as Enter would, so a click and the remote always do the same thing.
+
+use super::{Effect, Key, Navigator, Screen};
+
+/// What a pointer pressed, by the index the view drew it at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pointed {
+    /// A button above the home rows, in [`super::HeaderButton::ALL`] order.
+    HeaderButton(usize),
+    HomeCard {
+        row: usize,
+        column: usize,
+    },
+    SearchResult(usize),
+    /// A key of the on-screen keyboard on screen (Search's, or a menu text row's).
+    KeyCap {
+        row: usize,
+        column: usize,
+    },
+    /// A Browse filter chip, in [`getanime_domain::BrowseFilter::ALL`] order.
+    BrowseFilter(usize),
+    BrowseCard(usize),
+    /// A schedule card: the weekday from Monday, then the card.
+    WeekCard {
+        day: usize,
+        column: usize,
+    },
+    /// A menu row (a Sources or Settings line) and its button (0 for a row without buttons).
+    MenuButton {
+        row: usize,
+        button: usize,
+    },
+    /// A line of the title screen: an episode, or past them a torrent.
+    TitleLine(usize),
+    WelcomeChoice(usize),
+}
+
+impl Navigator {
+    /// A click: the focus goes to what was pointed at, then Enter. Something that is not on the
+    /// open screen (a click landing during a screen change) or no longer exists does nothing.
+    pub fn click(&mut self, pointed: Pointed) -> Effect {
+        let focused = match (self.screen(), pointed) {
+            (Screen::Home, Pointed::HeaderButton(index)) => self.home.focus_header(index),
+            (Screen::Home, Pointed::HomeCard { row, column }) => self.home.focus_card(row, column),
+            (Screen::Search, Pointed::SearchResult(index)) => self.search.focus_result(index),
+            (Screen::Search, Pointed::KeyCap { row, column }) => self.search.focus_key(row, column),
+            (Screen::Browse, Pointed::BrowseFilter(index)) => self.browse.focus_filter(index),
+            (Screen::Browse, Pointed::BrowseCard(index)) => self.browse.focus_card(index),
+            (Screen::Schedule, Pointed::WeekCard { day, column }) => {
+                self.schedule.focus_card(day, column)
+            }
+            (Screen::Sources | Screen::Settings, Pointed::MenuButton { row, button }) => {
+                self.menu.focus_button(row, button)
+            }
+            (Screen::Sources | Screen::Settings, Pointed::KeyCap { row, column }) => {
+                self.menu.focus_key(row, column)
+            }
+            (Screen::Title(_), Pointed::TitleLine(index)) => self.title.focus_line(index),
+            (Screen::Welcome, Pointed::WelcomeChoice(index)) => self.welcome.focus_choice(index),
+            _ => false,
+        };
+        if focused { self.key(Key::Enter) } else { Effect::Redraw }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::Pointed;
+    use crate::navigation::MenuRow;
+    use getanime_domain::BrowseFilter;
+
+    #[test]
+    fn a_click_on_home_opens_the_card_or_the_button_it_hits() {
+        let mut navigator = Navigator::new();
+        navigator.set_home_rows(vec![ids(1..3), Vec::new(), ids(10..15)]);
+        assert_eq!(
+            navigator.click(Pointed::HomeCard { row: 2, column: 3 }),
+            Effect::OpenTitle(TitleId(13))
+        );
+        navigator.key(Key::Back);
+        assert_eq!(navigator.home_focus(), (2, 3), "the clicked card keeps the focus");
+        assert_eq!(navigator.click(Pointed::HomeCard { row: 1, column: 0 }), Effect::Redraw);
+        assert_eq!(navigator.click(Pointed::HomeCard { row: 0, column: 2 }), Effect::Redraw);
+        assert_eq!(navigator.home_focus(), (2, 3), "a miss moves nothing");
+
+        assert_eq!(navigator.click(Pointed::HeaderButton(2)), Effect::ShowSchedule);
+        assert_eq!(navigator.screen(), Screen::Schedule);
+        assert_eq!(
+            navigator.click(Pointed::HomeCard { row: 0, column: 0 }),
+            Effect::Redraw,
+            "a home card is not on the schedule"
+        );
+        navigator.key(Key::Back);
+        assert_eq!(navigator.click(Pointed::HeaderButton(5)), Effect::Redraw);
+    }
+
+    #[test]
+    fn a_click_types_on_the_keyboard_and_opens_a_result() {
+        let mut navigator = Navigator::new();
+        navigator.set_home_rows(vec![ids(1..3)]);
+        navigator.click(Pointed::HeaderButton(0));
+        assert_eq!(navigator.screen(), Screen::Search);
+        assert_eq!(navigator.click(Pointed::KeyCap { row: 0, column: 1 }), Effect::SearchLibrary);
+        assert_eq!(navigator.query(), "ц");
+        assert_eq!(navigator.search_keyboard().0.focus(), (0, 1));
+        assert_eq!(navigator.click(Pointed::KeyCap { row: 0, column: 99 }), Effect::Redraw);
+        assert_eq!(navigator.query(), "ц");
+
+        navigator.set_results(ids(5..8));
+        assert_eq!(navigator.click(Pointed::SearchResult(3)), Effect::Redraw);
+        assert_eq!(navigator.click(Pointed::SearchResult(2)), Effect::OpenTitle(TitleId(7)));
+    }
+
+    #[test]
+    fn a_click_steps_a_browse_filter_and_opens_a_card() {
+        let mut navigator = Navigator::new();
+        navigator.set_home_rows(vec![ids(1..3)]);
+        navigator.click(Pointed::HeaderButton(1));
+        navigator.set_browse_columns(4);
+        navigator.set_browse(ids(20..30));
+        let sort = navigator.browse_query().sort;
+        assert_eq!(navigator.click(Pointed::BrowseFilter(0)), Effect::ShowBrowse);
+        assert_ne!(navigator.browse_query().sort, sort, "the sort stepped");
+        assert_eq!(navigator.browse_focus().1, Some(BrowseFilter::ALL[0]));
+        assert_eq!(navigator.click(Pointed::BrowseFilter(BrowseFilter::ALL.len())), Effect::Redraw);
+        assert_eq!(navigator.click(Pointed::BrowseCard(9)), Effect::OpenTitle(TitleId(29)));
+        navigator.key(Key::Back);
+        assert_eq!(navigator.browse_focus(), (9, None));
+        assert_eq!(navigator.click(Pointed::BrowseCard(10)), Effect::Redraw);
+    }
+
+    #[test]
+    fn a_click_opens_a_week_card_an_episode_or_a_torrent() {
+        let mut navigator = Navigator::new();
+        navigator.set_home_rows(vec![ids(1..3)]);
+        navigator.click(Pointed::HeaderButton(2));
+        navigator.set_week(vec![ids(1..2), Vec::new(), ids(3..6)], 0);
+        assert_eq!(navigator.click(Pointed::WeekCard { day: 1, column: 0 }), Effect::Redraw);
+        assert_eq!(
+            navigator.click(Pointed::WeekCard { day: 2, column: 2 }),
+            Effect::OpenTitle(TitleId(5))
+        );
+        navigator.set_episodes(vec![1.0, 2.0], 0);
+        navigator.set_torrents(1);
+        assert_eq!(
+            navigator.click(Pointed::TitleLine(2)),
+            Effect::CopyMagnet { title: TitleId(5), torrent: 0 }
+        );
+        assert_eq!(navigator.click(Pointed::TitleLine(3)), Effect::Redraw);
+        assert_eq!(
+            navigator.click(Pointed::TitleLine(1)),
+            Effect::Play { title: TitleId(5), episode: 2.0 }
+        );
+    }
+
+    #[test]
+    fn a_click_on_a_menu_button_asks_first_like_enter() {
+        let mut navigator = Navigator::new();
+        navigator.set_home_rows(vec![ids(1..3)]);
+        navigator.click(Pointed::HeaderButton(3));
+        navigator.set_menu(vec![
+            MenuRow::Choice,
+            MenuRow::Buttons(vec![false, true]),
+            MenuRow::Text,
+        ]);
+        assert_eq!(
+            navigator.click(Pointed::MenuButton { row: 0, button: 0 }),
+            Effect::MenuChange { row: 0, forward: true }
+        );
+        assert_eq!(
+            navigator.click(Pointed::MenuButton { row: 1, button: 1 }),
+            Effect::Redraw,
+            "a destroying button asks"
+        );
+        assert_eq!(navigator.menu_focus(), (1, 1, true));
+        assert_eq!(
+            navigator.click(Pointed::MenuButton { row: 1, button: 1 }),
+            Effect::MenuPress { row: 1, button: 1 }
+        );
+        assert_eq!(navigator.click(Pointed::MenuButton { row: 1, button: 2 }), Effect::Redraw);
+
+        // An empty text row opens its keyboard; its keys type; another row closes it.
+        navigator.click(Pointed::MenuButton { row: 2, button: 0 });
+        assert!(navigator.menu_keyboard().is_some());
+        assert_eq!(
+            navigator.click(Pointed::KeyCap { row: 0, column: 0 }),
+            Effect::MenuText { row: 2 }
+        );
+        assert_eq!(navigator.menu_text(2), "q");
+        navigator.click(Pointed::MenuButton { row: 0, button: 0 });
+        assert!(navigator.menu_keyboard().is_none());
+        assert_eq!(navigator.click(Pointed::KeyCap { row: 0, column: 0 }), Effect::Redraw);
+    }
+
+    #[test]
+    fn a_click_chooses_on_the_welcome_screen_once() {
+        let mut navigator = Navigator::new();
+        navigator.set_home_rows(Vec::new());
+        navigator.show_welcome(3);
+        assert_eq!(navigator.click(Pointed::WelcomeChoice(3)), Effect::Redraw);
+        assert_eq!(navigator.click(Pointed::WelcomeChoice(1)), Effect::WelcomeChoose(1));
+        assert_eq!(navigator.click(Pointed::WelcomeChoice(0)), Effect::Redraw, "busy installing");
+    }
+}
