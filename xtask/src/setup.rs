@@ -18,6 +18,9 @@ pub const DEBIAN_PACKAGES: &[&str] = &[
     "gstreamer1.0-plugins-ugly",
     "gstreamer1.0-libav",
     "gstreamer1.0-tools",
+    // gst-play-1.0 and its X video sink: the baseline of the 1080p playback CPU benchmark.
+    "gstreamer1.0-plugins-base-apps",
+    "gstreamer1.0-x",
     "libfontconfig1-dev",
     "libxkbcommon-dev",
     "libxkbcommon-x11-dev",

@@ -121,6 +121,7 @@ fn prepare_media(root: &Path) -> Result<()> {
                 pattern: (*pattern).to_owned(),
                 tone_hz: *tone_hz,
                 segment_seconds: 2,
+                ..TestStreamSpec::default()
             };
             generate_hls(&dir, &spec)
                 .with_context(|| format!("generating demo stream {index} ({quality})"))?;

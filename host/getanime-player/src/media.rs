@@ -22,6 +22,10 @@ pub struct TestStreamSpec {
     pub tone_hz: u32,
     /// Segment length in seconds.
     pub segment_seconds: u32,
+    /// Frames per second.
+    pub frame_rate: u32,
+    /// Video bitrate in kbit/s.
+    pub kbit_per_second: u32,
 }
 
 impl Default for TestStreamSpec {
@@ -33,13 +37,14 @@ impl Default for TestStreamSpec {
             pattern: "smpte".into(),
             tone_hz: 440,
             segment_seconds: 1,
+            frame_rate: 25,
+            kbit_per_second: 400,
         }
     }
 }
 
 /// Longest a generation may take (the encoder is fast; this bounds a stuck pipeline).
 const GENERATION_TIMEOUT: Duration = Duration::from_secs(60);
-const FRAME_RATE: u32 = 25;
 const SAMPLE_RATE: u32 = 44_100;
 const SAMPLES_PER_BUFFER: u32 = 1024;
 
@@ -49,12 +54,13 @@ pub fn generate_hls(dir: &Path, spec: &TestStreamSpec) -> Result<PathBuf> {
     std::fs::create_dir_all(dir)
         .map_err(|error| Error::Pipeline(format!("creating {}: {error}", dir.display())))?;
     let playlist = dir.join("index.m3u8");
-    let frames = spec.seconds * FRAME_RATE;
+    let (rate, bitrate) = (spec.frame_rate.max(1), spec.kbit_per_second.max(1));
+    let frames = spec.seconds * rate;
     let audio_buffers = (spec.seconds * SAMPLE_RATE).div_ceil(SAMPLES_PER_BUFFER);
     let description = format!(
         "videotestsrc num-buffers={frames} pattern={pattern} \
-           ! video/x-raw,width={width},height={height},framerate={FRAME_RATE}/1 \
-           ! x264enc tune=zerolatency speed-preset=ultrafast key-int-max={FRAME_RATE} bitrate=400 \
+           ! video/x-raw,width={width},height={height},framerate={rate}/1 \
+           ! x264enc tune=zerolatency speed-preset=ultrafast key-int-max={rate} bitrate={bitrate} \
            ! h264parse ! hlssink2 name=sink location=\"{segments}\" playlist-location=\"{playlist}\" \
              target-duration={segment} max-files=0 playlist-length=0 \
          audiotestsrc num-buffers={audio_buffers} samplesperbuffer={SAMPLES_PER_BUFFER} freq={tone} \

@@ -48,16 +48,42 @@ impl Default for PlayerConfig {
     }
 }
 
-/// One decoded video frame, tightly packed RGBA.
-#[derive(Debug, Clone)]
-pub struct VideoFrame {
+/// One decoded video frame, borrowed from GStreamer's buffer for the length of the call (so the
+/// only copy is the one into the screen's image): 8-bit RGB rows of `stride` bytes. RGB, not
+/// RGBA: video is opaque, and an image without alpha is drawn without blending.
+#[derive(Debug, Clone, Copy)]
+pub struct VideoFrame<'a> {
     pub width: u32,
     pub height: u32,
-    pub rgba: Vec<u8>,
+    /// Bytes from one row to the next (at least `width * 3`).
+    pub stride: usize,
+    pub rgb: &'a [u8],
+}
+
+impl VideoFrame<'_> {
+    /// Bytes of one tightly packed row.
+    pub fn row_bytes(&self) -> usize {
+        self.width as usize * 3
+    }
+
+    /// Copies the rows, tightly packed, into `target` (`row_bytes() * height` long); rows the
+    /// buffer is short of stay as they were. One copy when the rows are packed already.
+    pub fn copy_rows_into(&self, target: &mut [u8]) {
+        let row = self.row_bytes();
+        if self.stride == row && self.rgb.len() >= target.len() {
+            target.copy_from_slice(&self.rgb[..target.len()]);
+            return;
+        }
+        for (into, from) in target.chunks_exact_mut(row).zip(self.rgb.chunks(self.stride.max(1))) {
+            if let Some(from) = from.get(..row) {
+                into.copy_from_slice(from);
+            }
+        }
+    }
 }
 
 /// Receives decoded frames (on a GStreamer streaming thread: copy and return quickly).
-pub type FrameSink = Arc<dyn Fn(VideoFrame) + Send + Sync>;
+pub type FrameSink = Arc<dyn Fn(&VideoFrame<'_>) + Send + Sync>;
 
 enum Input {
     Load(Media),
@@ -193,9 +219,9 @@ impl Drop for Player {
     }
 }
 
-/// `videoconvert ! appsink(RGBA)`, handing frames to `frames`.
+/// `videoconvert ! appsink(RGB)`, handing frames to `frames`.
 fn video_sink(frames: Option<FrameSink>) -> Result<gst::Element> {
-    let caps = gst_video::VideoCapsBuilder::new().format(gst_video::VideoFormat::Rgba).build();
+    let caps = gst_video::VideoCapsBuilder::new().format(gst_video::VideoFormat::Rgb).build();
     let appsink =
         gst_app::AppSink::builder().caps(&caps).max_buffers(2).drop(true).sync(true).build();
     // The preroll frame is delivered too: the picture appears as soon as it is decoded (and
@@ -232,25 +258,16 @@ fn video_sink(frames: Option<FrameSink>) -> Result<gst::Element> {
 }
 
 fn deliver(frames: Option<&FrameSink>, sample: &gst::Sample) {
-    if let Some(frames) = frames
-        && let Some(frame) = to_frame(sample)
-    {
-        frames(frame);
-    }
-}
-
-fn to_frame(sample: &gst::Sample) -> Option<VideoFrame> {
-    let info = gst_video::VideoInfo::from_caps(sample.caps()?).ok()?;
-    let buffer = sample.buffer()?;
-    let map = buffer.map_readable().ok()?;
-    let (width, height) = (info.width(), info.height());
-    let stride = usize::try_from(info.stride()[0]).ok()?;
-    let row = width as usize * 4;
-    let mut rgba = Vec::with_capacity(row * height as usize);
-    for line in 0..height as usize {
-        rgba.extend_from_slice(map.get(line * stride..line * stride + row)?);
-    }
-    Some(VideoFrame { width, height, rgba })
+    let Some(frames) = frames else { return };
+    let Some(info) = sample.caps().and_then(|caps| gst_video::VideoInfo::from_caps(caps).ok())
+    else {
+        return;
+    };
+    let Some(map) = sample.buffer().and_then(|buffer| buffer.map_readable().ok()) else {
+        return;
+    };
+    let Ok(stride) = usize::try_from(info.stride()[0]) else { return };
+    frames(&VideoFrame { width: info.width(), height: info.height(), stride, rgb: map.as_slice() });
 }
 
 fn translate(playbin: &gst::Object, message: &gst::Message) -> Option<BusNews> {

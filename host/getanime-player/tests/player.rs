@@ -143,7 +143,13 @@ mod hls {
         let frames = Arc::new(AtomicUsize::new(0));
         let counter = Arc::clone(&frames);
         let sink: getanime_player::FrameSink = Arc::new(move |frame| {
-            assert_eq!(frame.rgba.len(), (frame.width * frame.height * 4) as usize);
+            assert!(frame.stride >= frame.row_bytes(), "RGB rows, 3 bytes a pixel");
+            assert!(
+                frame.rgb.len() >= frame.stride * (frame.height as usize - 1) + frame.row_bytes()
+            );
+            let mut packed = vec![0; frame.row_bytes() * frame.height as usize];
+            frame.copy_rows_into(&mut packed);
+            assert!(packed.iter().any(|byte| *byte != 0), "a test pattern is not all black");
             counter.fetch_add(1, Ordering::Relaxed);
         });
         let player = quiet_player(Some(sink))?;

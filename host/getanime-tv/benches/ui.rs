@@ -1,11 +1,20 @@
-//! `cargo xtask bench` (under Xvfb, software renderer): the TV UI's two figures, each against a
-//! baseline measured in the same run.
+//! `cargo xtask bench` (under a 1920×1080 Xvfb, software renderer, the window full screen): the TV
+//! UI's figures, each against a baseline measured in the same run.
 //!
 //! - `cold_start_to_first_frame`: starting the `getanime` binary on a 10 000-title library until
-//!   the first frame showing it is rendered; baseline: the same on an empty library.
-//! - `frame_time_scroll_grid`: p95 of the frame render time while the Browse grid of a
-//!   100 000-title library scrolls down, one key every 40 ms (pages of cards loading meanwhile);
-//!   baseline: the same keys on an empty grid.
+//!   the first frame showing it is rendered; baseline: the same on a one-title library.
+//! - `frame_time_scroll_grid`: p95 of what each real frame cost the UI thread (drawn and
+//!   presented, as `display::watch_window` times it) while the Browse grid of a 100 000-title
+//!   library scrolls down, one key every 40 ms (pages of cards loading meanwhile); baseline: the
+//!   same keys on a one-card grid.
+//! - `frame_time_home_walk`: the same p95 while the focus walks the home rows of the 10 000-title
+//!   library (along a row and down the rows, each strip sliding); baseline: the same keys on an
+//!   one-card home.
+//! - `frame_time_scroll_grid_opengl`: the grid scroll drawn by FemtoVG on OpenGL (the default
+//!   renderer where OpenGL works); baseline: the software renderer's figure above.
+//! - `playback_cpu_1080p`: CPU time per second of a 1080p30 H.264 HLS episode playing in the TV
+//!   window (served on 127.0.0.1 through the real AniLiberty plugin); baseline: `gst-play-1.0`
+//!   on the same stream with an X video sink.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -15,6 +24,9 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use getanime_app::{App, DataPaths};
 use getanime_testkit::generated_title;
+
+#[path = "ui/playback.rs"]
+mod playback;
 
 fn report(name: &str, value: f64, unit: &str, baseline: f64) {
     let ratio = value / baseline;
@@ -37,12 +49,32 @@ fn library(runtime: &tokio::runtime::Runtime, titles: usize) -> Result<tempfile:
     Ok(dir)
 }
 
-/// Runs the UI in smoke mode; returns the time to the first library frame and each frame's
-/// render time (ms) in order.
-fn run_ui(data: &Path, keys: &str) -> Result<(f64, Vec<f64>)> {
+/// What one smoke run of the window showed.
+struct Run {
+    /// Process start to the first frame with the library (ms).
+    first_frame: f64,
+    /// The size of that frame.
+    size: (u32, u32),
+    /// What each real frame cost (ms), in order, from the first press of `from_key` on.
+    frames: Vec<f64>,
+}
+
+/// Runs the UI in smoke mode on `data`, pressing `keys` every 40 ms; frames count from the first
+/// `from_key` (so the frames opening a screen are not mixed with the ones moving on it).
+fn run_ui(data: &Path, keys: &str, from_key: &str) -> Result<Run> {
+    run_ui_on(SOFTWARE, data, keys, from_key)
+}
+
+/// The software renderer (Slint's own, the fallback where OpenGL is missing).
+const SOFTWARE: &str = "winit-software";
+/// FemtoVG on OpenGL (what getanime uses by default where OpenGL works).
+const OPENGL: &str = "winit-femtovg";
+
+/// [`run_ui`] with a Slint backend and renderer (`SLINT_BACKEND`).
+fn run_ui_on(backend: &str, data: &Path, keys: &str, from_key: &str) -> Result<Run> {
     let started = Instant::now();
     let mut child = Command::new(env!("CARGO_BIN_EXE_getanime"))
-        .env("SLINT_BACKEND", "winit-software")
+        .env("SLINT_BACKEND", backend)
         .env("GETANIME_SILENT", "1")
         .env_remove("GETANIME_LOG")
         .arg("--data-dir")
@@ -53,20 +85,48 @@ fn run_ui(data: &Path, keys: &str) -> Result<(f64, Vec<f64>)> {
         .spawn()
         .context("starting getanime")?;
     let stderr = BufReader::new(child.stderr.take().context("stderr")?);
-    let mut first_frame = None;
+    let (mut first_frame, mut size, mut pressed) = (None, None, false);
     let mut frames = Vec::new();
     for line in stderr.lines() {
         let line = line?;
         if first_frame.is_none() && line.contains("first frame with the library rendered") {
             first_frame = Some(started.elapsed().as_secs_f64() * 1e3);
+            size = Some((field(&line, "width=")?, field(&line, "height=")?));
         }
-        if let Some(rest) = line.split("render_ms=").nth(1) {
-            frames.push(rest.split_whitespace().next().context("a value")?.parse()?);
+        pressed |= line.contains(&format!("pressing key={from_key}"));
+        if pressed && line.contains("frame drawn") {
+            frames.push(field(&line, "draw_ms=")?);
         }
     }
     let status = child.wait()?;
     anyhow::ensure!(status.success(), "getanime failed: {status}");
-    Ok((first_frame.context("no first frame was logged")?, frames))
+    Ok(Run {
+        first_frame: first_frame.context("no first frame was logged")?,
+        size: size.context("no frame size was logged")?,
+        frames,
+    })
+}
+
+/// The value after `name` in a log line (`draw_ms=3.2`).
+fn field<T: std::str::FromStr>(line: &str, name: &str) -> Result<T>
+where
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    let rest = line.split(name).nth(1).with_context(|| format!("no {name} in {line}"))?;
+    Ok(rest.split_whitespace().next().context("a value")?.parse()?)
+}
+
+/// p95 frame time of `keys` on `data`, requiring a full-HD window and enough frames to mean it.
+fn frame_p95(data: &Path, keys: &str, from_key: &str) -> Result<f64> {
+    frame_p95_on(SOFTWARE, data, keys, from_key)
+}
+
+/// [`frame_p95`] with a Slint backend and renderer.
+fn frame_p95_on(backend: &str, data: &Path, keys: &str, from_key: &str) -> Result<f64> {
+    let run = run_ui_on(backend, data, keys, from_key)?;
+    anyhow::ensure!(run.size == (1920, 1080), "the window was {:?}, not full HD", run.size);
+    anyhow::ensure!(run.frames.len() >= 10, "only {} frames were drawn", run.frames.len());
+    Ok(p95(run.frames))
 }
 
 fn median(mut values: Vec<f64>) -> f64 {
@@ -84,22 +144,37 @@ fn main() -> Result<()> {
         .context("the UI benchmarks need a display (cargo xtask bench runs them under Xvfb)")?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
 
-    let empty = library(&runtime, 0)?;
+    // The baseline library: one title (an empty one would open the welcome screen instead).
+    let one = library(&runtime, 1)?;
     let ten_thousand = library(&runtime, 10_000)?;
     let mut cold = Vec::new();
     let mut baseline = Vec::new();
     for _ in 0..5 {
-        baseline.push(run_ui(empty.path(), "wait")?.0);
-        cold.push(run_ui(ten_thousand.path(), "wait")?.0);
+        baseline.push(run_ui(one.path(), "wait", "wait")?.first_frame);
+        cold.push(run_ui(ten_thousand.path(), "wait", "wait")?.first_frame);
     }
     report("cold_start_to_first_frame", median(cold), "ms", median(baseline));
 
+    // Along the first row and back, then down every row and up again.
+    let walk = [vec!["right"; 12], vec!["left"; 12], vec!["down"; 6], vec!["up"; 6]].concat();
+    let walk = walk.join(",");
+    report(
+        "frame_time_home_walk",
+        frame_p95(ten_thousand.path(), &walk, "right")?,
+        "ms",
+        frame_p95(one.path(), &walk, "right")?,
+    );
+
     let hundred_thousand = library(&runtime, 100_000)?;
     let keys = format!("up,right,enter,wait,{}", vec!["down"; 60].join(","));
-    // The first frames (home, header, opening the grid) are not scrolling.
-    let scrolling = |frames: Vec<f64>| frames.into_iter().skip(5).collect::<Vec<_>>();
-    let grid = scrolling(run_ui(hundred_thousand.path(), &keys)?.1);
-    let empty_grid = scrolling(run_ui(empty.path(), &keys)?.1);
-    report("frame_time_scroll_grid", p95(grid), "ms", p95(empty_grid));
+    let software = frame_p95(hundred_thousand.path(), &keys, "down")?;
+    report("frame_time_scroll_grid", software, "ms", frame_p95(one.path(), &keys, "down")?);
+    // OpenGL where it works: on a machine without a GPU (CI, this Xvfb) Mesa draws it on the CPU
+    // (llvmpipe), so the figure says what the default renderer costs there.
+    let opengl = frame_p95_on(OPENGL, hundred_thousand.path(), &keys, "down")?;
+    report("frame_time_scroll_grid_opengl", opengl, "ms", software);
+
+    let (app_cpu, gst_play_cpu) = playback::cpu_per_second()?;
+    report("playback_cpu_1080p", app_cpu, "cpu s/s", gst_play_cpu);
     Ok(())
 }

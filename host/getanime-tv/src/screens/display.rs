@@ -6,6 +6,7 @@
 //! fit that canvas into the window (so 720p shows the same layout at two thirds, 4K at twice),
 //! and set again on every resize.
 
+use std::path::Path;
 use std::rc::Weak;
 
 use getanime_app::navigation::Key;
@@ -71,12 +72,51 @@ impl Wheel {
     }
 }
 
+/// Picks Slint's software renderer where no GPU can be reached (no DRM render node in
+/// `/dev/dri`): OpenGL there is Mesa drawing on the CPU (llvmpipe), which measured about 5×
+/// slower per frame than the software renderer (`frame_time_scroll_grid_opengl` in `cargo xtask
+/// bench`). With a GPU, Slint's default stays (FemtoVG on OpenGL, falling back to software by
+/// itself). `SLINT_BACKEND`, when set, decides instead.
+pub(super) fn choose_renderer() {
+    if std::env::var_os("SLINT_BACKEND").is_some() || has_render_node(Path::new("/dev/dri")) {
+        return;
+    }
+    let selected = slint::BackendSelector::new()
+        .backend_name("winit".into())
+        .renderer_name("software".into())
+        .select();
+    if let Err(error) = selected {
+        tracing::warn!("cannot choose the software renderer, keeping Slint's default: {error}");
+    }
+}
+
+/// Whether `dev_dri` lists a GPU render node (`renderD128`…).
+fn has_render_node(dev_dri: &Path) -> bool {
+    std::fs::read_dir(dev_dri).is_ok_and(|entries| {
+        entries.flatten().any(|entry| entry.file_name().to_string_lossy().starts_with("renderD"))
+    })
+}
+
 /// Scales the layout on every resize and sends media keys to the navigator. A no-op when the
-/// window is not a winit one (the headless testing backend).
-pub(super) fn watch_window(window: &AppWindow, screens: Weak<Screens>) {
+/// window is not a winit one (the headless testing backend). With `time_frames`, logs what each
+/// real frame cost the UI thread (`frame drawn draw_ms=…`, read by the UI benchmark).
+pub(super) fn watch_window(window: &AppWindow, screens: Weak<Screens>, time_frames: bool) {
     let mut wheel = Wheel::default();
     window.window().on_winit_window_event(move |slint_window, event| {
         match event {
+            // Slint draws (and presents) the frame right after this hook returns, on this thread;
+            // a callback posted now runs once that is done. A snapshot would not do: it forces a
+            // full redraw into a new buffer, which real frames (partial rendering) do not.
+            WinitEvent::RedrawRequested if time_frames => {
+                let started = std::time::Instant::now();
+                let posted = slint::invoke_from_event_loop(move || {
+                    let draw_ms = started.elapsed().as_secs_f64() * 1e3;
+                    tracing::info!(draw_ms, "frame drawn");
+                });
+                if let Err(error) = posted {
+                    tracing::debug!("cannot time the frame: {error}");
+                }
+            }
             WinitEvent::Resized(size) => {
                 // Before Slint handles the resize, so it lays out at the new scale.
                 slint_window.dispatch_event(WindowEvent::ScaleFactorChanged {
@@ -151,6 +191,17 @@ pub(super) fn go_full_screen(window: &AppWindow) {
 mod tests {
     use super::*;
     use slint::winit_030::winit::dpi::PhysicalPosition;
+
+    #[test]
+    fn a_gpu_is_a_render_node_in_dev_dri() -> anyhow::Result<()> {
+        let dev_dri = tempfile::tempdir()?;
+        assert!(!has_render_node(&dev_dri.path().join("missing")), "no /dev/dri at all");
+        std::fs::write(dev_dri.path().join("card0"), "")?;
+        assert!(!has_render_node(dev_dri.path()), "a display card alone renders nothing");
+        std::fs::write(dev_dri.path().join("renderD128"), "")?;
+        assert!(has_render_node(dev_dri.path()));
+        Ok(())
+    }
 
     #[test]
     fn the_wheel_steps_a_line_at_a_time() {

@@ -20,7 +20,8 @@ use getanime_app::{
 use getanime_player::{AudioOutput, FrameSink, Player, PlayerConfig};
 
 use slint::{
-    ComponentHandle, Image, ModelRc, Rgba8Pixel, SharedPixelBuffer, SharedString, VecModel, Weak,
+    ComponentHandle, Image, ModelRc, Rgb8Pixel, Rgba8Pixel, SharedPixelBuffer, SharedString,
+    VecModel, Weak,
 };
 
 use crate::ui::{
@@ -106,6 +107,7 @@ pub fn run_ui(paths: DataPaths, smoke: Smoke, windowed: bool) -> Result<()> {
         }
         None => None,
     };
+    display::choose_renderer();
     let window = AppWindow::new().context("cannot open the window (is a display available?)")?;
     let screens = Rc::new(Screens {
         app,
@@ -122,7 +124,7 @@ pub fn run_ui(paths: DataPaths, smoke: Smoke, windowed: bool) -> Result<()> {
         welcome: RefCell::new(Vec::new()),
         busy: std::cell::Cell::new(0),
     });
-    display::watch_window(&window, Rc::downgrade(&screens));
+    display::watch_window(&window, Rc::downgrade(&screens), smoke.exit_after_first_frame);
     if windowed {
         window.window().set_size(slint::PhysicalSize::new(1280, 720));
     } else {

@@ -125,13 +125,11 @@ pub(super) fn play_episode(
     let mut session = PlaybackSession::new(runtime.block_on(app.plan_playback(title, episode))?);
     let frames_window = weak.clone();
     let frames: FrameSink = Arc::new(move |frame| {
-        let buffer = SharedPixelBuffer::<Rgba8Pixel>::clone_from_slice(
-            &frame.rgba,
-            frame.width,
-            frame.height,
-        );
+        // The one copy of a frame: from GStreamer's buffer into the image the window draws.
+        let mut buffer = SharedPixelBuffer::<Rgb8Pixel>::new(frame.width, frame.height);
+        frame.copy_rows_into(buffer.make_mut_bytes());
         let delivered = frames_window.upgrade_in_event_loop(move |window| {
-            window.global::<PlayerAdapter>().set_frame(Image::from_rgba8(buffer))
+            window.global::<PlayerAdapter>().set_frame(Image::from_rgb8(buffer))
         });
         if delivered.is_err() {
             tracing::trace!("frame dropped: the window is gone");

@@ -6,13 +6,16 @@ use getanime_app::ShippedPlugin;
 use getanime_app::views::welcome;
 
 impl Screens {
-    /// At start: with no source installed, the welcome screen opens over Home.
+    /// At start: with no source installed and an empty library, the welcome screen opens over
+    /// Home.
     pub(super) fn welcome_if_first_launch(self: &Rc<Self>) {
         self.begin_work();
         self.in_background(
             "check for a first launch",
             |app| async move {
-                if !app.plugins().await?.is_empty() {
+                // A library kept after its sources were removed is not a first launch: its
+                // history shows on Home, and Sources is where a source comes back.
+                if !app.plugins().await?.is_empty() || app.status().await?.titles > 0 {
                     return Ok(None);
                 }
                 Ok(Some(app.shipped_plugins().await?))
