@@ -66,6 +66,12 @@ impl VideoFrame<'_> {
         self.width as usize * 3
     }
 
+    /// The whole picture, when its rows are tightly packed already (no padding between them).
+    pub fn packed(&self) -> Option<&[u8]> {
+        let length = self.row_bytes() * self.height as usize;
+        (self.stride == self.row_bytes()).then(|| self.rgb.get(..length)).flatten()
+    }
+
     /// Copies the rows, tightly packed, into `target` (`row_bytes() * height` long); rows the
     /// buffer is short of stay as they were. One copy when the rows are packed already.
     pub fn copy_rows_into(&self, target: &mut [u8]) {

@@ -150,6 +150,9 @@ mod hls {
             let mut packed = vec![0; frame.row_bytes() * frame.height as usize];
             frame.copy_rows_into(&mut packed);
             assert!(packed.iter().any(|byte| *byte != 0), "a test pattern is not all black");
+            if let Some(bytes) = frame.packed() {
+                assert_eq!(bytes, packed, "packed rows are the picture as it is");
+            }
             counter.fetch_add(1, Ordering::Relaxed);
         });
         let player = quiet_player(Some(sink))?;

@@ -142,39 +142,50 @@ fn p95(mut values: Vec<f64>) -> f64 {
 fn main() -> Result<()> {
     std::env::var_os("DISPLAY")
         .context("the UI benchmarks need a display (cargo xtask bench runs them under Xvfb)")?;
+    // `cargo bench --bench ui -- NAME` runs only the figures whose name contains NAME.
+    let only = std::env::args().skip(1).find(|argument| !argument.starts_with('-'));
+    let wanted = |name: &str| only.as_deref().is_none_or(|only| name.contains(only));
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
 
     // The baseline library: one title (an empty one would open the welcome screen instead).
     let one = library(&runtime, 1)?;
-    let ten_thousand = library(&runtime, 10_000)?;
-    let mut cold = Vec::new();
-    let mut baseline = Vec::new();
-    for _ in 0..5 {
-        baseline.push(run_ui(one.path(), "wait", "wait")?.first_frame);
-        cold.push(run_ui(ten_thousand.path(), "wait", "wait")?.first_frame);
+    if wanted("frame_time") || wanted("cold_start") {
+        let ten_thousand = library(&runtime, 10_000)?;
+        if wanted("cold_start_to_first_frame") {
+            let mut cold = Vec::new();
+            let mut baseline = Vec::new();
+            for _ in 0..5 {
+                baseline.push(run_ui(one.path(), "wait", "wait")?.first_frame);
+                cold.push(run_ui(ten_thousand.path(), "wait", "wait")?.first_frame);
+            }
+            report("cold_start_to_first_frame", median(cold), "ms", median(baseline));
+        }
+        if wanted("frame_time_home_walk") {
+            // Along the first row and back, then down every row and up again.
+            let walk =
+                [vec!["right"; 12], vec!["left"; 12], vec!["down"; 6], vec!["up"; 6]].concat();
+            let walk = walk.join(",");
+            report(
+                "frame_time_home_walk",
+                frame_p95(ten_thousand.path(), &walk, "right")?,
+                "ms",
+                frame_p95(one.path(), &walk, "right")?,
+            );
+        }
     }
-    report("cold_start_to_first_frame", median(cold), "ms", median(baseline));
-
-    // Along the first row and back, then down every row and up again.
-    let walk = [vec!["right"; 12], vec!["left"; 12], vec!["down"; 6], vec!["up"; 6]].concat();
-    let walk = walk.join(",");
-    report(
-        "frame_time_home_walk",
-        frame_p95(ten_thousand.path(), &walk, "right")?,
-        "ms",
-        frame_p95(one.path(), &walk, "right")?,
-    );
-
-    let hundred_thousand = library(&runtime, 100_000)?;
-    let keys = format!("up,right,enter,wait,{}", vec!["down"; 60].join(","));
-    let software = frame_p95(hundred_thousand.path(), &keys, "down")?;
-    report("frame_time_scroll_grid", software, "ms", frame_p95(one.path(), &keys, "down")?);
-    // OpenGL where it works: on a machine without a GPU (CI, this Xvfb) Mesa draws it on the CPU
-    // (llvmpipe), so the figure says what the default renderer costs there.
-    let opengl = frame_p95_on(OPENGL, hundred_thousand.path(), &keys, "down")?;
-    report("frame_time_scroll_grid_opengl", opengl, "ms", software);
-
-    let (app_cpu, gst_play_cpu) = playback::cpu_per_second()?;
-    report("playback_cpu_1080p", app_cpu, "cpu s/s", gst_play_cpu);
+    if wanted("frame_time_scroll_grid") {
+        let hundred_thousand = library(&runtime, 100_000)?;
+        let keys = format!("up,right,enter,wait,{}", vec!["down"; 60].join(","));
+        let software = frame_p95(hundred_thousand.path(), &keys, "down")?;
+        report("frame_time_scroll_grid", software, "ms", frame_p95(one.path(), &keys, "down")?);
+        // OpenGL where it works: on a machine without a GPU (CI, this Xvfb) Mesa draws it on
+        // the CPU (llvmpipe), so the figure says what the default renderer would cost there.
+        let opengl = frame_p95_on(OPENGL, hundred_thousand.path(), &keys, "down")?;
+        report("frame_time_scroll_grid_opengl", opengl, "ms", software);
+    }
+    if wanted("playback_cpu_1080p") {
+        let (app_cpu, gst_play_cpu) = playback::cpu_per_second()?;
+        report("playback_cpu_1080p", app_cpu, "cpu s/s", gst_play_cpu);
+    }
     Ok(())
 }

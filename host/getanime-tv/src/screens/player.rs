@@ -125,9 +125,18 @@ pub(super) fn play_episode(
     let mut session = PlaybackSession::new(runtime.block_on(app.plan_playback(title, episode))?);
     let frames_window = weak.clone();
     let frames: FrameSink = Arc::new(move |frame| {
-        // The one copy of a frame: from GStreamer's buffer into the image the window draws.
-        let mut buffer = SharedPixelBuffer::<Rgb8Pixel>::new(frame.width, frame.height);
-        frame.copy_rows_into(buffer.make_mut_bytes());
+        // The one copy of a frame: from GStreamer's buffer into the image the window draws
+        // (straight when its rows are packed, else row by row into a new buffer).
+        let buffer = match frame.packed() {
+            Some(bytes) => {
+                SharedPixelBuffer::<Rgb8Pixel>::clone_from_slice(bytes, frame.width, frame.height)
+            }
+            None => {
+                let mut buffer = SharedPixelBuffer::<Rgb8Pixel>::new(frame.width, frame.height);
+                frame.copy_rows_into(buffer.make_mut_bytes());
+                buffer
+            }
+        };
         let delivered = frames_window.upgrade_in_event_loop(move |window| {
             window.global::<PlayerAdapter>().set_frame(Image::from_rgb8(buffer))
         });
