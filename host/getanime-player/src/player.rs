@@ -75,11 +75,11 @@ impl VideoFrame<'_> {
     /// Copies the rows, tightly packed, into `target` (`row_bytes() * height` long); rows the
     /// buffer is short of stay as they were. One copy when the rows are packed already.
     pub fn copy_rows_into(&self, target: &mut [u8]) {
-        let row = self.row_bytes();
-        if self.stride == row && self.rgb.len() >= target.len() {
-            target.copy_from_slice(&self.rgb[..target.len()]);
+        if let Some(picture) = self.packed().filter(|picture| picture.len() == target.len()) {
+            target.copy_from_slice(picture);
             return;
         }
+        let row = self.row_bytes();
         for (into, from) in target.chunks_exact_mut(row).zip(self.rgb.chunks(self.stride.max(1))) {
             if let Some(from) = from.get(..row) {
                 into.copy_from_slice(from);

@@ -18,7 +18,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
@@ -59,31 +59,34 @@ struct Run {
     frames: Vec<f64>,
 }
 
-/// Runs the UI in smoke mode on `data`, pressing `keys` every 40 ms; frames count from the first
-/// `from_key` (so the frames opening a screen are not mixed with the ones moving on it).
-fn run_ui(data: &Path, keys: &str, from_key: &str) -> Result<Run> {
-    run_ui_on(SOFTWARE, data, keys, from_key)
-}
-
 /// The software renderer (Slint's own, the fallback where OpenGL is missing).
 const SOFTWARE: &str = "winit-software";
 /// FemtoVG on OpenGL (what getanime uses by default where OpenGL works).
 const OPENGL: &str = "winit-femtovg";
 
-/// [`run_ui`] with a Slint backend and renderer (`SLINT_BACKEND`).
-fn run_ui_on(backend: &str, data: &Path, keys: &str, from_key: &str) -> Result<Run> {
-    let started = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_getanime"))
+/// Starts the window in smoke mode on `data` with a Slint backend and renderer
+/// (`SLINT_BACKEND`), pressing `keys` every `key_interval_ms`; its log is on the child's stderr.
+fn smoke(backend: &str, data: &Path, keys: &str, key_interval_ms: u32) -> Result<Child> {
+    Command::new(env!("CARGO_BIN_EXE_getanime"))
         .env("SLINT_BACKEND", backend)
         .env("GETANIME_SILENT", "1")
         .env_remove("GETANIME_LOG")
         .arg("--data-dir")
         .arg(data)
-        .args(["--no-sync", "--exit-after-first-frame", "--key-interval-ms", "40", "--keys", keys])
+        .args(["--no-sync", "--exit-after-first-frame", "--key-interval-ms"])
+        .arg(key_interval_ms.to_string())
+        .args(["--keys", keys])
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
-        .context("starting getanime")?;
+        .context("starting getanime")
+}
+
+/// Runs the UI in smoke mode on `data`, pressing `keys` every 40 ms; frames count from the first
+/// `from_key` (so the frames opening a screen are not mixed with the ones moving on it).
+fn run_ui(backend: &str, data: &Path, keys: &str, from_key: &str) -> Result<Run> {
+    let started = Instant::now();
+    let mut child = smoke(backend, data, keys, 40)?;
     let stderr = BufReader::new(child.stderr.take().context("stderr")?);
     let (mut first_frame, mut size, mut pressed) = (None, None, false);
     let mut frames = Vec::new();
@@ -117,13 +120,8 @@ where
 }
 
 /// p95 frame time of `keys` on `data`, requiring a full-HD window and enough frames to mean it.
-fn frame_p95(data: &Path, keys: &str, from_key: &str) -> Result<f64> {
-    frame_p95_on(SOFTWARE, data, keys, from_key)
-}
-
-/// [`frame_p95`] with a Slint backend and renderer.
-fn frame_p95_on(backend: &str, data: &Path, keys: &str, from_key: &str) -> Result<f64> {
-    let run = run_ui_on(backend, data, keys, from_key)?;
+fn frame_p95(backend: &str, data: &Path, keys: &str, from_key: &str) -> Result<f64> {
+    let run = run_ui(backend, data, keys, from_key)?;
     anyhow::ensure!(run.size == (1920, 1080), "the window was {:?}, not full HD", run.size);
     anyhow::ensure!(run.frames.len() >= 10, "only {} frames were drawn", run.frames.len());
     Ok(p95(run.frames))
@@ -155,8 +153,8 @@ fn main() -> Result<()> {
             let mut cold = Vec::new();
             let mut baseline = Vec::new();
             for _ in 0..5 {
-                baseline.push(run_ui(one.path(), "wait", "wait")?.first_frame);
-                cold.push(run_ui(ten_thousand.path(), "wait", "wait")?.first_frame);
+                baseline.push(run_ui(SOFTWARE, one.path(), "wait", "wait")?.first_frame);
+                cold.push(run_ui(SOFTWARE, ten_thousand.path(), "wait", "wait")?.first_frame);
             }
             report("cold_start_to_first_frame", median(cold), "ms", median(baseline));
         }
@@ -167,20 +165,25 @@ fn main() -> Result<()> {
             let walk = walk.join(",");
             report(
                 "frame_time_home_walk",
-                frame_p95(ten_thousand.path(), &walk, "right")?,
+                frame_p95(SOFTWARE, ten_thousand.path(), &walk, "right")?,
                 "ms",
-                frame_p95(one.path(), &walk, "right")?,
+                frame_p95(SOFTWARE, one.path(), &walk, "right")?,
             );
         }
     }
     if wanted("frame_time_scroll_grid") {
         let hundred_thousand = library(&runtime, 100_000)?;
         let keys = format!("up,right,enter,wait,{}", vec!["down"; 60].join(","));
-        let software = frame_p95(hundred_thousand.path(), &keys, "down")?;
-        report("frame_time_scroll_grid", software, "ms", frame_p95(one.path(), &keys, "down")?);
+        let software = frame_p95(SOFTWARE, hundred_thousand.path(), &keys, "down")?;
+        report(
+            "frame_time_scroll_grid",
+            software,
+            "ms",
+            frame_p95(SOFTWARE, one.path(), &keys, "down")?,
+        );
         // OpenGL where it works: on a machine without a GPU (CI, this Xvfb) Mesa draws it on
         // the CPU (llvmpipe), so the figure says what the default renderer would cost there.
-        let opengl = frame_p95_on(OPENGL, hundred_thousand.path(), &keys, "down")?;
+        let opengl = frame_p95(OPENGL, hundred_thousand.path(), &keys, "down")?;
         report("frame_time_scroll_grid_opengl", opengl, "ms", software);
     }
     if wanted("playback_cpu_1080p") {

@@ -283,6 +283,17 @@ fn install_against(data: &Path, id: &str, base_url: &str) -> Result<()> {
     Ok(())
 }
 
+/// The `getanime` command shipping the built plugins as its sources, `id`'s API preset to
+/// `base_url` (the documented `GETANIME_PRESET_<ID>_BASE_URL`).
+fn shipping_sources(id: &str, base_url: &str) -> Result<Command> {
+    let shipped = built_plugin(id)?.parent().context("the plugins dir")?.to_path_buf();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_getanime"));
+    command
+        .env(getanime_app::SHIPPED_PLUGINS_ENV, shipped)
+        .env(getanime_app::preset_variable(id, "base_url"), base_url);
+    Ok(command)
+}
+
 /// A fake AniLibria v3 API on 127.0.0.1 whose latest page holds two generated titles.
 fn two_title_anilibria() -> Result<FakeServer> {
     let server = FakeServer::start_in_background()?;
@@ -384,15 +395,8 @@ fn a_first_launch_reaches_an_episode_with_the_remote_alone() -> Result<()> {
 
     let temp = tempfile::tempdir()?;
     let data = temp.path().join("data");
-    let shipped = built_plugin("aniliberty")?.parent().context("the plugins dir")?.to_path_buf();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_getanime"));
-    command
-        .env(getanime_app::SHIPPED_PLUGINS_ENV, &shipped)
-        .env(
-            getanime_app::preset_variable("aniliberty", "base_url"),
-            format!("{}/api/v1", server.base_url()),
-        )
-        .env(getanime_app::preset_variable("aniliberty", "media_host"), server.base_url());
+    let mut command = shipping_sources("aniliberty", &format!("{}/api/v1", server.base_url()))?;
+    command.env(getanime_app::preset_variable("aniliberty", "media_host"), server.base_url());
     let shot = screenshot_path("first-launch.png")?;
     // Welcome: Enter. Home: Up to Search, Enter. Down to the keyboard, Down, Right ×4 to «п»,
     // Enter types it; Down ×2 to Done, Enter asks the source. Enter opens the result, Enter plays
@@ -500,15 +504,9 @@ fn the_mouse_wheel_and_real_keys_drive_the_window() -> Result<()> {
     let server = two_title_anilibria()?;
     let temp = tempfile::tempdir()?;
     let data = temp.path().join("data");
-    let shipped = built_plugin("anilibria")?.parent().context("the plugins dir")?.to_path_buf();
     let screen = OwnDisplay::start()?;
-    let mut command = Command::new(env!("CARGO_BIN_EXE_getanime"));
+    let mut command = shipping_sources("anilibria", &format!("{}/v3", server.base_url()))?;
     command
-        .env(getanime_app::SHIPPED_PLUGINS_ENV, &shipped)
-        .env(
-            getanime_app::preset_variable("anilibria", "base_url"),
-            format!("{}/v3", server.base_url()),
-        )
         .arg("--data-dir")
         .arg(&data)
         .args(["--exit-after-first-frame", "--key-interval-ms", "1500", "--keys"])
@@ -791,12 +789,7 @@ fn installing_from_sources_focuses_the_new_source() -> Result<()> {
     let server = two_title_anilibria()?;
     let temp = tempfile::tempdir()?;
     let data = temp.path().join("data");
-    let shipped = built_plugin("anilibria")?.parent().context("the plugins dir")?.to_path_buf();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_getanime"));
-    command.env(getanime_app::SHIPPED_PLUGINS_ENV, &shipped).env(
-        getanime_app::preset_variable("anilibria", "base_url"),
-        format!("{}/v3", server.base_url()),
-    );
+    let command = shipping_sources("anilibria", &format!("{}/v3", server.base_url()))?;
     let shot = screenshot_path("tv-sources-install.png")?;
     // Back leaves the welcome screen; Enter opens Sources (the empty home focuses it); rows:
     // "No sources installed", AniLiberty, AniLibria. Enter asks, Enter installs, Enter syncs.

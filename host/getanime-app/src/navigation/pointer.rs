@@ -71,6 +71,14 @@ mod tests {
     use crate::navigation::MenuRow;
     use getanime_domain::BrowseFilter;
 
+    /// A navigator whose home has a row, on the screen the header button `button` opens.
+    fn opened_from_home(button: usize) -> Navigator {
+        let mut navigator = Navigator::new();
+        navigator.set_home_rows(vec![ids(1..3)]);
+        navigator.click(Pointed::HeaderButton(button));
+        navigator
+    }
+
     #[test]
     fn a_click_on_home_opens_the_card_or_the_button_it_hits() {
         let mut navigator = Navigator::new();
@@ -98,9 +106,7 @@ mod tests {
 
     #[test]
     fn a_click_types_on_the_keyboard_and_opens_a_result() {
-        let mut navigator = Navigator::new();
-        navigator.set_home_rows(vec![ids(1..3)]);
-        navigator.click(Pointed::HeaderButton(0));
+        let mut navigator = opened_from_home(0);
         assert_eq!(navigator.screen(), Screen::Search);
         assert_eq!(navigator.click(Pointed::KeyCap { row: 0, column: 1 }), Effect::SearchLibrary);
         assert_eq!(navigator.query(), "ц");
@@ -115,9 +121,7 @@ mod tests {
 
     #[test]
     fn a_click_steps_a_browse_filter_and_opens_a_card() {
-        let mut navigator = Navigator::new();
-        navigator.set_home_rows(vec![ids(1..3)]);
-        navigator.click(Pointed::HeaderButton(1));
+        let mut navigator = opened_from_home(1);
         navigator.set_browse_columns(4);
         navigator.set_browse(ids(20..30));
         let sort = navigator.browse_query().sort;
@@ -133,9 +137,7 @@ mod tests {
 
     #[test]
     fn a_click_opens_a_week_card_an_episode_or_a_torrent() {
-        let mut navigator = Navigator::new();
-        navigator.set_home_rows(vec![ids(1..3)]);
-        navigator.click(Pointed::HeaderButton(2));
+        let mut navigator = opened_from_home(2);
         navigator.set_week(vec![ids(1..2), Vec::new(), ids(3..6)], 0);
         assert_eq!(navigator.click(Pointed::WeekCard { day: 1, column: 0 }), Effect::Redraw);
         assert_eq!(
@@ -157,9 +159,7 @@ mod tests {
 
     #[test]
     fn a_click_on_a_menu_button_asks_first_like_enter() {
-        let mut navigator = Navigator::new();
-        navigator.set_home_rows(vec![ids(1..3)]);
-        navigator.click(Pointed::HeaderButton(3));
+        let mut navigator = opened_from_home(3);
         navigator.set_menu(vec![
             MenuRow::Choice,
             MenuRow::Buttons(vec![false, true]),

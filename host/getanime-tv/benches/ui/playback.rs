@@ -57,34 +57,18 @@ pub fn cpu_per_second() -> Result<(f64, f64)> {
         app.push(app_sample(&data)?);
         gst_play.push(gst_play_sample(&stream)?);
     }
-    Ok((median(app), median(gst_play)))
+    Ok((super::median(app), super::median(gst_play)))
 }
 
 /// Samples per side.
 const RUNS: usize = 3;
-
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
-}
 
 /// The TV window on `data`: Enter opens the title, Enter plays episode 1, then no input while it
 /// is sampled.
 fn app_sample(data: &Path) -> Result<f64> {
     let waits = (WARM_UP + SAMPLE).as_secs() + 2;
     let keys = [vec!["enter", "enter"], vec!["wait"; waits as usize]].concat().join(",");
-    let mut app = Command::new(env!("CARGO_BIN_EXE_getanime"))
-        .env("SLINT_BACKEND", "winit-software")
-        .env("GETANIME_SILENT", "1")
-        .env_remove("GETANIME_LOG")
-        .arg("--data-dir")
-        .arg(data)
-        .args(["--no-sync", "--exit-after-first-frame", "--key-interval-ms", "1000"])
-        .args(["--keys", &keys])
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .context("starting getanime")?;
+    let mut app = super::smoke(super::SOFTWARE, data, &keys, 1_000)?;
     let stderr = BufReader::new(app.stderr.take().context("stderr")?);
     let (play_pressed, pressed) = std::sync::mpsc::channel();
     // Reads the log to its end; keeps when each frame was drawn and what it cost.
@@ -97,9 +81,8 @@ fn app_sample(data: &Path) -> Result<f64> {
                     break;
                 }
             }
-            if let Some(draw_ms) = line.split("draw_ms=").nth(1) {
-                let draw_ms = draw_ms.split_whitespace().next().and_then(|ms| ms.parse().ok());
-                frames.push((Instant::now(), draw_ms.unwrap_or(0.0)));
+            if line.contains("frame drawn") {
+                frames.push((Instant::now(), super::field::<f64>(&line, "draw_ms=")));
             }
         }
         frames
@@ -111,11 +94,11 @@ fn app_sample(data: &Path) -> Result<f64> {
     let status = app.wait()?;
     ensure!(status.success(), "getanime failed: {status}");
     let frames = drain.join().map_err(|_| anyhow::anyhow!("the log reader panicked"))?;
-    let sampled: Vec<f64> = frames
-        .iter()
+    let sampled = frames
+        .into_iter()
         .filter(|(at, _)| (sampled_from..sampled_to).contains(at))
-        .map(|(_, draw_ms)| *draw_ms)
-        .collect();
+        .map(|(_, draw_ms)| draw_ms)
+        .collect::<Result<Vec<f64>>>()?;
     // Where the window's share goes: frames drawn and the UI thread's time drawing them.
     eprintln!(
         "playback_cpu_1080p: {cpu:.3} cpu s/s; {} frames drawn in the {} s sample, {:.0} ms \
