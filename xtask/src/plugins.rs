@@ -57,6 +57,15 @@ pub fn guest_packages() -> Result<Vec<String>> {
 }
 
 /// Builds all plugins in one cargo invocation; returns the packages directory.
+/// Where cargo writes what it builds: `CARGO_TARGET_DIR` when set (relative to the workspace
+/// root, as cargo reads it), else `target/` in the workspace.
+fn cargo_target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => workspace_root().join(dir),
+        None => workspace_root().join("target"),
+    }
+}
+
 pub fn build() -> Result<PathBuf> {
     let crates = plugin_crates()?;
     step(&format!("build plugins ({TARGET})"));
@@ -68,8 +77,7 @@ pub fn build() -> Result<PathBuf> {
     check(&mut command)?;
     let packages_dir = workspace_root().join("target/plugins");
     for plugin in &crates {
-        let built = workspace_root()
-            .join("target")
+        let built = cargo_target_dir()
             .join(TARGET)
             .join(PROFILE)
             .join(format!("{}.wasm", plugin.package.replace('-', "_")));
