@@ -31,6 +31,10 @@ pub const DEBIAN_PACKAGES: &[&str] = &[
     "fonts-dejavu-core",
     "xdotool",
     "imagemagick",
+    // OCR: window tests read the screen back, in Russian and in English.
+    "tesseract-ocr",
+    "tesseract-ocr-rus",
+    "tesseract-ocr-eng",
 ];
 
 pub fn run() -> Result<()> {

@@ -8,6 +8,7 @@ use std::time::Duration;
 use anyhow::Result;
 use getanime_domain::{Title, TitleDetails, TitleId};
 
+use crate::language::tr;
 use crate::sync::SyncReport;
 use crate::{App, now_ms};
 
@@ -31,11 +32,13 @@ pub fn details_missing_or_stale(details: &TitleDetails, stale_before: i64) -> bo
 }
 
 /// What the title screen says while details load, and when they could not.
-pub const LOADING_EPISODES: &str = "Loading episodes…";
+pub fn loading_episodes() -> &'static str {
+    tr!("Loading episodes…")
+}
 
 /// The line under the title when the source could not give its details.
 pub fn details_failed_text(reason: &str) -> String {
-    format!("Could not load the episodes: {reason}. Showing what the library has.")
+    tr!("Could not load the episodes: {reason}. Showing what the library has.", reason = reason)
 }
 
 impl App {
@@ -56,7 +59,10 @@ impl App {
         let record = self.plugin_record(&plugin_id).await.ok();
         if !record.as_ref().is_some_and(|record| record.enabled) {
             let name = record.map_or(plugin_id, |record| record.name);
-            return Ok(DetailsRefresh::Failed(format!("{name} is disabled or not installed")));
+            return Ok(DetailsRefresh::Failed(tr!(
+                "{name} is disabled or not installed",
+                name = name
+            )));
         }
         let plugin = match self.load_plugin(&plugin_id).await {
             Ok(plugin) => plugin,

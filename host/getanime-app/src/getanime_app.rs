@@ -7,6 +7,7 @@
 
 mod details;
 mod index;
+pub mod language;
 mod library;
 mod menus;
 pub mod navigation;
@@ -27,7 +28,7 @@ use getanime_plugins::{PluginRegistry, PluginRuntime, RuntimeLimits};
 use getanime_storage::Database;
 
 pub use details::{
-    DetailsRefresh, LOADING_EPISODES, details_failed_text, details_missing_or_stale,
+    DetailsRefresh, details_failed_text, details_missing_or_stale, loading_episodes,
 };
 pub use getanime_domain as domain;
 pub use getanime_storage::{LibraryCheck, RemovalPolicy};
@@ -37,7 +38,7 @@ pub use menus::{MenuEntry, MenuItem, MenuOutcome, menu_focus_after, menu_rows};
 pub use paths::DataPaths;
 pub use playback::{PlaybackPlan, WatchAction, WatchTracker, next_quality, resume_position};
 pub use posters::PosterReport;
-pub use preferences::{PREFERENCES, Preference, preference};
+pub use preferences::{LANGUAGE, PREFERENCES, Preference, preference};
 pub use session::{
     PlaybackSession, PlayerOverlay, SessionState, SessionStep, clock, countdown_text,
 };

@@ -9,6 +9,7 @@ use anyhow::{Context, Result};
 use getanime_storage::RemovalPolicy;
 
 use crate::index::INDEX_URL_SETTING;
+use crate::language::{self, tr, trn};
 use crate::navigation::MenuRow;
 use crate::preferences::PREFERENCES;
 use crate::shipped::ShippedPlugin;
@@ -131,23 +132,23 @@ impl App {
         let plugins = self.plugins().await?;
         let mut entries = Vec::new();
         if plugins.is_empty() {
-            entries.push(MenuEntry::info("No sources installed", "install one below"));
+            entries.push(MenuEntry::info(tr!("No sources installed"), tr!("install one below")));
         }
         for plugin in &plugins {
-            let last_sync = match plugin.last_sync_at {
-                Some(at) => local_time(at),
-                None => "never".to_owned(),
+            let mut detail = match plugin.last_sync_at {
+                Some(at) => tr!("synced {when}", when = local_time(at)),
+                None => tr!("never synced").to_owned(),
             };
-            let mut detail = format!("synced {last_sync}");
             if let Some(error) = &plugin.last_error {
-                detail.push_str(&format!(" · last error: {error}"));
+                detail.push_str(&tr!(" · last error: {error}", error = error));
             }
-            detail.push_str(&format!(" · reaches {}", plugin.allowed_hosts.join(", ")));
-            let state = if plugin.enabled { "enabled" } else { "disabled" };
-            let toggle = if plugin.enabled { "Disable" } else { "Enable" };
-            let remove = format!(
-                "Remove {}? Titles you watched or rated stay in the library. Enter removes, Back keeps it.",
-                plugin.name
+            detail.push_str(&tr!(" · reaches {hosts}", hosts = plugin.allowed_hosts.join(", ")));
+            let state = if plugin.enabled { tr!("enabled") } else { tr!("disabled") };
+            let toggle = if plugin.enabled { tr!("Disable") } else { tr!("Enable") };
+            let remove = tr!(
+                "Remove {name}? Titles you watched or rated stay in the library. Enter removes, \
+                 Back keeps it.",
+                name = plugin.name
             );
             entries.push(
                 MenuEntry {
@@ -161,8 +162,8 @@ impl App {
                 }
                 .with_buttons(vec![
                     (toggle, None),
-                    ("Sync now", None),
-                    ("Remove", Some(remove)),
+                    (tr!("Sync now"), None),
+                    (tr!("Remove"), Some(remove)),
                 ]),
             );
             for (key, value) in self.plugin_settings(&plugin.id).await? {
@@ -171,7 +172,7 @@ impl App {
                     row: MenuRow::Text,
                     label: format!("{} · {key}", plugin.name),
                     value: String::new(),
-                    detail: format!("now {value} — type a new value, then Enter"),
+                    detail: tr!("now {value} — type a new value, then Enter", value = value),
                     buttons: Vec::new(),
                     questions: Vec::new(),
                 });
@@ -189,24 +190,28 @@ impl App {
                 hosts: &manifest.allowed_hosts,
                 installed: installed.is_some(),
             };
-            let detail = format!(
-                "{} · reaches {}",
-                manifest.description.clone().unwrap_or_default(),
-                manifest.allowed_hosts.join(", ")
+            let detail = tr!(
+                "{description} · reaches {hosts}",
+                description = manifest.description.clone().unwrap_or_default(),
+                hosts = manifest.allowed_hosts.join(", ")
             );
             entries.push(offer.entry(
                 MenuItem::Shipped(shipped.clone()),
-                "included".to_owned(),
+                tr!("included").to_owned(),
                 detail,
             ));
         }
         let index_url = self.db(|db| db.setting(INDEX_URL_SETTING)).await?;
         match index_url {
-            None => entries
-                .push(MenuEntry::info("Plugin index", "not set (getanime plugin index --url URL)")),
+            None => entries.push(MenuEntry::info(
+                tr!("Plugin index"),
+                tr!("not set (getanime plugin index --url URL)"),
+            )),
             Some(url) => match self.plugin_index().await {
-                Err(error) => entries
-                    .push(MenuEntry::info("Plugin index", format!("could not be read: {error:#}"))),
+                Err(error) => entries.push(MenuEntry::info(
+                    tr!("Plugin index"),
+                    tr!("could not be read: {error}", error = format!("{error:#}")),
+                )),
                 Ok(available) => {
                     for entry in available {
                         let installed = plugins.iter().find(|plugin| plugin.id == entry.id);
@@ -221,7 +226,7 @@ impl App {
                         };
                         entries.push(offer.entry(
                             MenuItem::Available(entry.clone()),
-                            format!("from {url}"),
+                            tr!("from {url}", url = url),
                             entry.description.clone().unwrap_or_default(),
                         ));
                     }
@@ -231,9 +236,9 @@ impl App {
         entries.push(MenuEntry {
             item: MenuItem::InstallFromFile,
             row: MenuRow::Text,
-            label: "Install from a file".to_owned(),
+            label: tr!("Install from a file").to_owned(),
             value: String::new(),
-            detail: "Type the path of a plugin directory or .tar.gz, then Enter".to_owned(),
+            detail: tr!("Type the path of a plugin directory or .tar.gz, then Enter").to_owned(),
             buttons: Vec::new(),
             questions: Vec::new(),
         });
@@ -249,13 +254,8 @@ impl App {
             .map(|(preference, (_, value))| MenuEntry {
                 item: MenuItem::Preference(preference.key),
                 row: MenuRow::Choice,
-                label: preference.label.to_owned(),
-                value: match (preference.key, value.as_str()) {
-                    ("sync_interval_minutes", "0") => "never".to_owned(),
-                    (_, "true") => "on".to_owned(),
-                    (_, "false") => "off".to_owned(),
-                    _ => value,
-                },
+                label: preference.label().to_owned(),
+                value: preference.value_label(&value),
                 detail: String::new(),
                 buttons: Vec::new(),
                 questions: Vec::new(),
@@ -264,34 +264,35 @@ impl App {
         entries.push(
             MenuEntry {
                 item: MenuItem::BackupNow,
-                detail: format!("into {}", self.paths.backups().display()),
-                ..MenuEntry::info("Back up the library", "")
+                detail: tr!("into {folder}", folder = self.paths.backups().display()),
+                ..MenuEntry::info(tr!("Back up the library"), "")
             }
-            .with_buttons(vec![("Back up now", None)]),
+            .with_buttons(vec![(tr!("Back up now"), None)]),
         );
         for backup in self.backups().await?.into_iter().take(5) {
             let name = backup.file_name().map(|name| name.to_string_lossy().into_owned());
-            let question = format!(
-                "Replace the library with {}? The current one is kept as library.sqlite3.before-restore. Enter restores, Back cancels.",
-                name.as_deref().unwrap_or("this backup")
+            let question = tr!(
+                "Replace the library with {backup}? The current one is kept as \
+                 library.sqlite3.before-restore. Enter restores, Back cancels.",
+                backup = name.as_deref().unwrap_or(tr!("this backup"))
             );
             entries.push(
                 MenuEntry {
                     item: MenuItem::Restore(backup.clone()),
-                    ..MenuEntry::info("Restore", name.unwrap_or_default())
+                    ..MenuEntry::info(tr!("Restore"), name.unwrap_or_default())
                 }
-                .with_buttons(vec![("Restore", Some(question))]),
+                .with_buttons(vec![(tr!("Restore"), Some(question))]),
             );
         }
-        entries.push(MenuEntry::info("Data folder", self.paths.root().display().to_string()));
+        entries.push(MenuEntry::info(tr!("Data folder"), self.paths.root().display().to_string()));
         let status = self.status().await?;
         entries.push(MenuEntry::info(
-            "About",
-            format!(
-                "getanime {} · library schema V{} · plugin API {}",
-                env!("CARGO_PKG_VERSION"),
-                status.schema_version,
-                getanime_plugins::API_VERSION
+            tr!("About"),
+            tr!(
+                "getanime {version} · library schema V{schema} · plugin API {api}",
+                version = env!("CARGO_PKG_VERSION"),
+                schema = status.schema_version,
+                api = getanime_plugins::API_VERSION
             ),
         ));
         Ok(entries)
@@ -311,10 +312,19 @@ impl App {
         if let MenuItem::PluginSetting { plugin, key } = item {
             let value = text.trim();
             return Ok(match self.host_to_grant(plugin, value).await? {
-                Some(host) => format!(
-                    "Set {key} to {value}? {plugin} will then also connect to {host}. Enter accepts, Back cancels."
+                Some(host) => tr!(
+                    "Set {key} to {value}? {plugin} will then also connect to {host}. Enter \
+                     accepts, Back cancels.",
+                    key = key,
+                    value = value,
+                    plugin = plugin,
+                    host = host
                 ),
-                None => format!("Set {key} to {value}? Enter saves, Back cancels."),
+                None => tr!(
+                    "Set {key} to {value}? Enter saves, Back cancels.",
+                    key = key,
+                    value = value
+                ),
             });
         }
         let MenuItem::InstallFromFile = item else { return Ok(String::new()) };
@@ -323,12 +333,7 @@ impl App {
             .await
             .context("the package check failed")??;
         let manifest = package.manifest;
-        Ok(format!(
-            "{} {} will connect to: {}. Enter accepts and installs, Back cancels.",
-            manifest.name,
-            manifest.version,
-            manifest.allowed_hosts.join(", ")
-        ))
+        Ok(connect_question(&manifest.name, &manifest.version, &manifest.allowed_hosts))
     }
 
     /// A button press (after its question, if it has one); `text` is the row's typed text.
@@ -342,8 +347,11 @@ impl App {
             (MenuItem::Plugin(id), 0) => {
                 let enabled = self.plugin_record(id).await?.enabled;
                 self.set_plugin_enabled(id, !enabled).await?;
-                let state = if enabled { "disabled" } else { "enabled" };
-                MenuOutcome::changed(format!("{id} {state}"))
+                MenuOutcome::changed(if enabled {
+                    tr!("{source} disabled", source = id)
+                } else {
+                    tr!("{source} enabled", source = id)
+                })
             }
             (MenuItem::Plugin(id), PLUGIN_SYNC_BUTTON) => {
                 let options = SyncOptions { plugin: Some(id.clone()), ..SyncOptions::default() };
@@ -352,29 +360,40 @@ impl App {
                 let report = reports.first().with_context(|| format!("{id} did not sync"))?;
                 MenuOutcome::changed(match &report.error {
                     Some(error) => format!("{id}: {error}"),
-                    None => format!("{id} synced: {} titles new or changed", report.written),
+                    None => trn!(
+                        "{source} synced: {n} title new or changed",
+                        "{source} synced: {n} titles new or changed",
+                        report.written,
+                        source = id
+                    ),
                 })
             }
             (MenuItem::Plugin(id), 2) => {
                 let deleted = self.remove_plugin(id, RemovalPolicy::KeepHistory).await?;
-                MenuOutcome::changed(format!(
-                    "{id} removed; {deleted} titles without history left the library"
+                MenuOutcome::changed(trn!(
+                    "{source} removed; {n} title without history left the library",
+                    "{source} removed; {n} titles without history left the library",
+                    deleted,
+                    source = id
                 ))
             }
             (MenuItem::Shipped(shipped), _) => {
                 let record = self.install_plugin(shipped.path.clone(), None).await?;
-                let message =
-                    format!("Installed {} {}; sync it with Sync now", record.name, record.version);
+                let message = tr!(
+                    "Installed {name} {version}; sync it with Sync now",
+                    name = record.name,
+                    version = record.version
+                );
                 MenuOutcome::installed(&record, message)
             }
             (MenuItem::Available(entry), _) => {
                 let record = self.install_from_index(&entry.id).await?;
-                let message = format!("Installed {} {}", record.name, record.version);
+                let message = installed_text(&record);
                 MenuOutcome::installed(&record, message)
             }
             (MenuItem::InstallFromFile, _) => {
                 let record = self.install_plugin(PathBuf::from(text.trim()), None).await?;
-                let message = format!("Installed {} {}", record.name, record.version);
+                let message = installed_text(&record);
                 MenuOutcome::installed(&record, message)
             }
             (MenuItem::PluginSetting { plugin, key }, _) => {
@@ -384,30 +403,49 @@ impl App {
                     self.grant_host(plugin, &grant.host).await?;
                 }
                 MenuOutcome::changed(match grant {
-                    Some(grant) => format!("{key} set; {plugin} may now reach {}", grant.host),
-                    None => format!("{key} set"),
+                    Some(grant) => tr!(
+                        "{key} set; {plugin} may now reach {host}",
+                        key = key,
+                        plugin = plugin,
+                        host = grant.host
+                    ),
+                    None => tr!("{key} set", key = key),
                 })
             }
             (MenuItem::BackupNow, _) => {
                 let path = self.backup_now().await?;
-                MenuOutcome::said(format!("Backed up to {}", path.display()))
+                MenuOutcome::said(tr!("Backed up to {path}", path = path.display()))
             }
             (MenuItem::Restore(path), _) => {
                 self.restore(path.clone()).await?;
-                MenuOutcome::changed(format!("Restored the library from {}", path.display()))
+                MenuOutcome::changed(tr!("Restored the library from {path}", path = path.display()))
             }
             _ => MenuOutcome::said(String::new()),
         })
     }
 }
 
-/// `2026-11-25 18:04` in local time, for "last synced".
+/// "today at 18:04", "25 November at 18:04" in local time, for "last synced".
 fn local_time(at: getanime_domain::UnixMillis) -> String {
     use chrono::TimeZone;
     match chrono::Local.timestamp_millis_opt(at) {
-        chrono::LocalResult::Single(time) => time.format("%Y-%m-%d %H:%M").to_string(),
-        _ => "at an unknown time".to_owned(),
+        chrono::LocalResult::Single(time) => language::date_time(&time, &chrono::Local::now()),
+        _ => tr!("at an unknown time").to_owned(),
     }
+}
+
+fn installed_text(record: &getanime_domain::PluginRecord) -> String {
+    tr!("Installed {name} {version}", name = record.name, version = record.version)
+}
+
+/// The question before an install: what it is and every host it will reach.
+fn connect_question(name: &str, version: &str, hosts: &[String]) -> String {
+    tr!(
+        "{name} {version} will connect to: {hosts}. Enter accepts and installs, Back cancels.",
+        name = name,
+        version = version,
+        hosts = hosts.join(", ")
+    )
 }
 
 /// A plugin offered for install or update (shipped or from the index).
@@ -421,13 +459,8 @@ struct Offer<'a> {
 impl Offer<'_> {
     /// Its row: one button, Install or Update, whose first Enter names the hosts it will reach.
     fn entry(&self, item: MenuItem, value: String, detail: String) -> MenuEntry {
-        let caption = if self.installed { "Update" } else { "Install" };
-        let question = format!(
-            "{} {} will connect to: {}. Enter accepts and installs, Back cancels.",
-            self.name,
-            self.version,
-            self.hosts.join(", ")
-        );
+        let caption = if self.installed { tr!("Update") } else { tr!("Install") };
+        let question = connect_question(self.name, self.version, self.hosts);
         MenuEntry {
             item,
             row: MenuRow::Info,

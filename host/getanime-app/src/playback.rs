@@ -11,6 +11,7 @@ use getanime_domain::{
 
 use getanime_plugins::Refusal;
 
+use crate::language::tr;
 use crate::{App, now_ms};
 
 /// How often a playing position is saved (a crash loses at most this much).
@@ -140,15 +141,19 @@ impl WatchTracker {
 /// What the player says when the source's streams may not be opened.
 fn stream_refused_text(refusal: &Refusal) -> String {
     match refusal {
-        Refusal::LocalAddress { host } => format!(
-            "the source points at a private address ({host}); grant it in Sources if you trust it"
+        Refusal::LocalAddress { host } => tr!(
+            "the source points at a private address ({host}); grant it in Sources if you trust it",
+            host = host
         ),
-        Refusal::NotAllowed { host } | Refusal::Unresolved { host, .. } => {
-            format!("cannot reach {host}, where the episode is: {refusal}")
-        }
-        Refusal::Invalid { .. } | Refusal::Scheme { .. } => {
-            format!("the source gave a stream address the player may not open: {refusal}")
-        }
+        Refusal::NotAllowed { host } | Refusal::Unresolved { host, .. } => tr!(
+            "cannot reach {host}, where the episode is: {refusal}",
+            host = host,
+            refusal = refusal
+        ),
+        Refusal::Invalid { .. } | Refusal::Scheme { .. } => tr!(
+            "the source gave a stream address the player may not open: {refusal}",
+            refusal = refusal
+        ),
     }
 }
 

@@ -6,17 +6,53 @@ use std::path::PathBuf;
 use anyhow::{Context, Result, bail};
 
 use crate::App;
+use crate::language::{self, Language, tr};
 
-/// One preference: its key in the `settings` table, its label and its allowed values (the first
-/// is the default).
+/// One preference: its key in the `settings` table and its allowed values (the first is the
+/// default).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Preference {
     pub key: &'static str,
-    pub label: &'static str,
     pub values: &'static [&'static str],
 }
 
+/// The key of the interface language: `auto` (the system's), `ru` or `en`.
+pub const LANGUAGE: &str = "language";
+
 impl Preference {
+    /// What the Settings screen calls it, in the current language. The language row says it in
+    /// both, so whoever cannot read the current one still finds it.
+    pub fn label(&self) -> &'static str {
+        match self.key {
+            LANGUAGE => "Язык / Language",
+            "quality" => tr!("Preferred quality"),
+            "auto_skip" => tr!("Skip openings and endings"),
+            "auto_play_next" => tr!("Play the next episode"),
+            "sync_interval_minutes" => tr!("Sync sources every"),
+            "details_ttl_hours" => tr!("Refresh title details after"),
+            other => other,
+        }
+    }
+
+    /// A value as the Settings screen shows it: `on`, `3 hours`, `Русский`.
+    pub fn value_label(&self, value: &str) -> String {
+        let number = value.parse::<u64>().ok();
+        match (self.key, value, number) {
+            (LANGUAGE, "auto", _) => tr!(
+                "as the system ({language})",
+                language = Language::from_environment().native_name()
+            ),
+            (LANGUAGE, code, _) => Language::from_code(code)
+                .map_or_else(|| code.to_owned(), |known| known.native_name().to_owned()),
+            ("sync_interval_minutes", _, Some(0)) => tr!("never").to_owned(),
+            ("sync_interval_minutes", _, Some(minutes)) => language::hours(minutes / 60),
+            ("details_ttl_hours", _, Some(hours)) => language::hours(hours),
+            (_, "true", _) => tr!("on").to_owned(),
+            (_, "false", _) => tr!("off").to_owned(),
+            _ => value.to_owned(),
+        }
+    }
+
     pub fn default_value(&self) -> &'static str {
         self.values[0]
     }
@@ -31,24 +67,13 @@ impl Preference {
 }
 
 /// Every preference, in the order the Settings screen lists them.
-pub const PREFERENCES: [Preference; 5] = [
-    Preference { key: "quality", label: "Preferred quality", values: &["fhd", "hd", "sd"] },
-    Preference { key: "auto_skip", label: "Skip openings and endings", values: &["false", "true"] },
-    Preference {
-        key: "auto_play_next",
-        label: "Play the next episode",
-        values: &["true", "false"],
-    },
-    Preference {
-        key: "sync_interval_minutes",
-        label: "Sync sources every (minutes)",
-        values: &["60", "180", "720", "0"],
-    },
-    Preference {
-        key: "details_ttl_hours",
-        label: "Refresh title details after (hours)",
-        values: &["24", "6", "72", "168"],
-    },
+pub const PREFERENCES: [Preference; 6] = [
+    Preference { key: LANGUAGE, values: &["auto", "ru", "en"] },
+    Preference { key: "quality", values: &["fhd", "hd", "sd"] },
+    Preference { key: "auto_skip", values: &["false", "true"] },
+    Preference { key: "auto_play_next", values: &["true", "false"] },
+    Preference { key: "sync_interval_minutes", values: &["60", "180", "720", "0"] },
+    Preference { key: "details_ttl_hours", values: &["24", "6", "72", "168"] },
 ];
 
 /// The preference named `key`.
@@ -88,6 +113,11 @@ impl App {
                 .collect()
         })
         .await
+    }
+
+    /// The interface language the Settings row asks for (`auto`: the system's locale).
+    pub async fn interface_language(&self) -> Result<Language> {
+        Ok(Language::from_setting(&self.setting_value(LANGUAGE).await?))
     }
 
     /// The value of one preference.

@@ -6,6 +6,7 @@
 use getanime_domain::playback::{Media, PlayerEvent, PlayerState, SkipKind};
 use getanime_domain::{EpisodeId, Quality};
 
+use crate::language::tr;
 use crate::playback::{PlaybackPlan, WatchAction, WatchTracker, next_quality};
 
 /// What the player's overlay shows, in the user's words.
@@ -65,7 +66,11 @@ pub struct PlaybackSession {
 impl PlaybackSession {
     pub fn new(plan: PlaybackPlan) -> PlaybackSession {
         let overlay = PlayerOverlay {
-            heading: format!("{} — episode {}", plan.title_name, plan.episode.episode.number),
+            heading: tr!(
+                "{title} — episode {number}",
+                title = plan.title_name,
+                number = plan.episode.episode.number
+            ),
             ..PlayerOverlay::default()
         };
         PlaybackSession {
@@ -139,8 +144,8 @@ impl PlaybackSession {
             }
             PlayerEvent::SkipAvailable(kind) => {
                 self.overlay.skip_prompt = match kind {
-                    Some(SkipKind::Opening) => "Skip opening ▶",
-                    Some(SkipKind::Ending) => "Skip ending ▶",
+                    Some(SkipKind::Opening) => tr!("Skip opening ▶"),
+                    Some(SkipKind::Ending) => tr!("Skip ending ▶"),
                     None => "",
                 }
                 .to_owned();
@@ -148,18 +153,24 @@ impl PlaybackSession {
             PlayerEvent::QualityChanged { quality, fallback_from } => {
                 self.quality = Some(*quality);
                 self.quality_note = match fallback_from {
-                    Some(wanted) => format!("{} (no {})", quality.as_str(), wanted.as_str()),
+                    Some(wanted) => {
+                        tr!(
+                            "{quality} (no {wanted})",
+                            quality = quality.as_str(),
+                            wanted = wanted.as_str()
+                        )
+                    }
                     None => quality.as_str().to_owned(),
                 };
                 self.overlay.note = self.quality_note.clone();
             }
             PlayerEvent::Buffering(percent) if *percent < 100 => {
-                self.overlay.note = format!("buffering {percent}%");
+                self.overlay.note = tr!("buffering {percent}%", percent = percent);
             }
             // Buffered: the note goes back to the quality (it would stay at "buffering 99%").
             PlayerEvent::Buffering(_) => self.overlay.note = self.quality_note.clone(),
             PlayerEvent::StateChanged(PlayerState::Paused) => {
-                self.overlay.note = "paused".into();
+                self.overlay.note = tr!("paused").into();
                 self.overlay.pinned = true;
             }
             PlayerEvent::StateChanged(PlayerState::Playing) => {
@@ -174,19 +185,21 @@ impl PlaybackSession {
                         step.state = SessionState::CountDownTo(next);
                     }
                     Some(next) => {
-                        self.overlay.note = format!("finished — next: episode {next}");
+                        self.overlay.note = tr!("finished — next: episode {next}", next = next);
                         step.state = SessionState::Finished;
                     }
                     None => {
-                        self.overlay.note = "finished — that was the last episode".into();
+                        self.overlay.note = tr!("finished — that was the last episode").into();
                         step.state = SessionState::Finished;
                     }
                 }
             }
             PlayerEvent::Error { message, .. } => {
                 step.actions = self.on_stop(now_ms);
-                self.overlay.error =
-                    Some(format!("Playback failed: {message}\nEnter tries again, Back leaves."));
+                self.overlay.error = Some(tr!(
+                    "Playback failed: {message}\nEnter tries again, Back leaves.",
+                    message = message
+                ));
                 self.overlay.pinned = true;
                 step.state = SessionState::Failed;
             }
@@ -198,7 +211,11 @@ impl PlaybackSession {
 
 /// The next-episode countdown line.
 pub fn countdown_text(next: f64, remaining_seconds: u32) -> String {
-    format!("Episode {next} in {remaining_seconds} s — Enter plays now, Back stops")
+    tr!(
+        "Episode {next} in {seconds} s — Enter plays now, Back stops",
+        next = next,
+        seconds = remaining_seconds
+    )
 }
 
 /// A position for people: `4:05`, `1:02:03`.

@@ -660,7 +660,7 @@ async fn the_sources_menu_installs_from_the_index_and_a_file_toggles_syncs_and_r
         installed.questions.iter().map(Option::is_some).collect::<Vec<_>>(),
         [false, false, true]
     );
-    assert!(installed.detail.starts_with("synced never"), "{}", installed.detail);
+    assert!(installed.detail.starts_with("never synced"), "{}", installed.detail);
     world.app.menu_press(&installed.item, 0, "").await?;
     assert_eq!(entry(&world.app.sources_menu().await?, "Test provider")?.value, "disabled");
 

@@ -16,14 +16,6 @@ pub enum BrowseSort {
 
 impl BrowseSort {
     pub const ALL: [BrowseSort; 3] = [BrowseSort::Updated, BrowseSort::Name, BrowseSort::Rating];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            BrowseSort::Updated => "updated",
-            BrowseSort::Name => "name",
-            BrowseSort::Rating => "rating",
-        }
-    }
 }
 
 /// Filters and order of the Browse grid; `None` filters let everything through.
@@ -78,18 +70,6 @@ impl BrowseQuery {
             BrowseFilter::Year => self.year = step(self.year, &facets.years, forward),
         }
     }
-
-    /// What the chip of `filter` shows.
-    pub fn label(&self, filter: BrowseFilter) -> String {
-        match filter {
-            BrowseFilter::Sort => format!("Sort: {}", self.sort.label()),
-            BrowseFilter::Source => format!("Source: {}", self.source.as_deref().unwrap_or("all")),
-            BrowseFilter::Genre => format!("Genre: {}", self.genre.as_deref().unwrap_or("all")),
-            BrowseFilter::Year => {
-                format!("Year: {}", self.year.map_or_else(|| "all".to_owned(), |y| y.to_string()))
-            }
-        }
-    }
 }
 
 /// The value after (or before) `current` in `values`, with `None` ("all") as the wrap point.
@@ -123,7 +103,7 @@ mod tests {
         query.cycle(BrowseFilter::Source, true, &facets);
         assert_eq!(query.source.as_deref(), Some("anilibria"));
         query.cycle(BrowseFilter::Source, true, &facets);
-        assert_eq!(query.label(BrowseFilter::Source), "Source: demo");
+        assert_eq!(query.source.as_deref(), Some("demo"));
         query.cycle(BrowseFilter::Source, true, &facets);
         assert_eq!(query.source, None, "after the last value comes all");
         query.cycle(BrowseFilter::Year, false, &facets);
@@ -133,7 +113,6 @@ mod tests {
         assert_eq!(query.genre, None);
         query.cycle(BrowseFilter::Sort, false, &facets);
         assert_eq!(query.sort, BrowseSort::Rating);
-        assert_eq!(query.label(BrowseFilter::Year), "Year: 2023");
     }
 
     #[test]

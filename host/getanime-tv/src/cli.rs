@@ -46,6 +46,11 @@ pub struct Cli {
     #[arg(long)]
     pub windowed: bool,
 
+    /// The interface language for this run (ru or en); without it, the Settings choice, which
+    /// by default follows LC_ALL / LC_MESSAGES / LANG.
+    #[arg(long, value_name = "LANGUAGE", value_parser = parse_language)]
+    pub lang: Option<getanime_app::language::Language>,
+
     /// Do not sync the sources when the UI starts.
     #[arg(long)]
     pub no_sync: bool,
@@ -201,6 +206,11 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
+fn parse_language(code: &str) -> Result<getanime_app::language::Language, String> {
+    getanime_app::language::Language::from_code(code)
+        .ok_or_else(|| format!("{code:?} is not a language getanime speaks; use ru or en"))
+}
+
 fn run_inner(cli: Cli) -> Result<()> {
     let paths = DataPaths::resolve(cli.data_dir)?;
     let Some(command) = cli.command else {
@@ -212,7 +222,7 @@ fn run_inner(cli: Cli) -> Result<()> {
             no_sync: cli.no_sync,
             demo: cli.demo,
         };
-        return crate::screens::run_ui(paths, smoke, cli.windowed);
+        return crate::screens::run_ui(paths, smoke, cli.windowed, cli.lang);
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

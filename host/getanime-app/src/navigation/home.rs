@@ -2,6 +2,8 @@
 
 use getanime_domain::TitleId;
 
+use crate::language::tr;
+
 use super::{Effect, Key, Outcome, Screen, next_filled_row};
 
 /// The buttons above the home rows, left to right.
@@ -26,11 +28,11 @@ impl HeaderButton {
     /// What the button says.
     pub fn label(self) -> &'static str {
         match self {
-            HeaderButton::Search => "⌕ Search",
-            HeaderButton::Browse => "▤ Browse",
-            HeaderButton::Schedule => "▦ Schedule",
-            HeaderButton::Sources => "⚙ Sources",
-            HeaderButton::Settings => "☰ Settings",
+            HeaderButton::Search => tr!("⌕ Search"),
+            HeaderButton::Browse => tr!("▤ Browse"),
+            HeaderButton::Schedule => tr!("▦ Schedule"),
+            HeaderButton::Sources => tr!("⚙ Sources"),
+            HeaderButton::Settings => tr!("☰ Settings"),
         }
     }
 

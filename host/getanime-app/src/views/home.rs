@@ -3,6 +3,7 @@
 use getanime_domain::{TitleCard, TitleId};
 
 use crate::Home;
+use crate::language::{tr, trn};
 
 /// One card of a poster row.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,9 +24,14 @@ pub struct RowView {
 }
 
 /// The status line while a sync runs.
-pub const SYNCING: &str = "Syncing sources…";
+pub fn syncing() -> &'static str {
+    tr!("Syncing sources…")
+}
+
 /// The status line when the library cannot be read.
-pub const LIBRARY_UNREADABLE: &str = "The library could not be opened";
+pub fn library_unreadable() -> &'static str {
+    tr!("The library could not be opened")
+}
 
 /// The rows, top to bottom: continue watching, new episodes, today, rated.
 pub fn rows(home: &Home) -> Vec<RowView> {
@@ -41,16 +47,16 @@ pub fn rows(home: &Home) -> Vec<RowView> {
             CardView {
                 title: item.card.id,
                 name: item.card.name.clone(),
-                subtitle: format!("Episode {}", item.episode_number),
+                subtitle: tr!("Episode {number}", number = item.episode_number),
                 progress: progress.clamp(0.0, 1.0),
             }
         })
         .collect();
     vec![
-        RowView { label: "Continue watching".into(), cards: continuing },
-        RowView { label: "New episodes".into(), cards: plain_cards(&home.new_episodes) },
-        RowView { label: "Today".into(), cards: plain_cards(&home.today) },
-        RowView { label: "Rated".into(), cards: plain_cards(&home.rated) },
+        RowView { label: tr!("Continue watching").into(), cards: continuing },
+        RowView { label: tr!("New episodes").into(), cards: plain_cards(&home.new_episodes) },
+        RowView { label: tr!("Today").into(), cards: plain_cards(&home.today) },
+        RowView { label: tr!("Rated").into(), cards: plain_cards(&home.rated) },
     ]
 }
 
@@ -69,25 +75,29 @@ fn plain_cards(cards: &[TitleCard]) -> Vec<CardView> {
 /// "12 titles"; an empty library says what to do first.
 pub fn library_status(titles: u64) -> String {
     if titles == 0 {
-        "Your library is empty — open Sources (focused above) to install AniLiberty or AniLibria"
+        tr!("Your library is empty — open Sources (focused above) to install AniLiberty or AniLibria")
             .to_owned()
     } else {
-        format!("{titles} titles")
+        trn!("{n} title", "{n} titles", titles)
     }
 }
 
 /// After a sync at `time` (HH:MM): when, and which sources could not be reached.
 pub fn synced_status(time: &str, unreachable: &[String]) -> String {
     if unreachable.is_empty() {
-        format!("Synced at {time}")
+        tr!("Synced at {time}", time = time)
     } else {
-        format!("Synced at {time}; unreachable: {}", unreachable.join(", "))
+        tr!(
+            "Synced at {time}; unreachable: {sources}",
+            time = time,
+            sources = unreachable.join(", ")
+        )
     }
 }
 
 /// When the sync itself could not run.
 pub fn sync_failed_status(error: &anyhow::Error) -> String {
-    format!("Sync failed: {error:#}")
+    tr!("Sync failed: {error}", error = format!("{error:#}"))
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! The on-screen keyboard's view: each key's label and width, the focused key.
 
+use crate::language::tr;
 use crate::navigation::{KeyCap, Keyboard, KeyboardLayout};
 
 /// One key as drawn.
@@ -34,12 +35,12 @@ pub fn keyboard(keyboard: &Keyboard, focused: bool) -> KeyboardView {
             row.into_iter()
                 .map(|key| match key {
                     KeyCap::Char(character) => KeyView { label: character.to_string(), width: 1 },
-                    KeyCap::Space => KeyView { label: "Space".into(), width: 4 },
+                    KeyCap::Space => KeyView { label: tr!("Space").into(), width: 4 },
                     KeyCap::Erase => KeyView { label: "⌫".into(), width: 2 },
                     KeyCap::NextLayout => {
                         KeyView { label: layout_name(keyboard.layout().next()).into(), width: 2 }
                     }
-                    KeyCap::Done => KeyView { label: "Done".into(), width: 3 },
+                    KeyCap::Done => KeyView { label: tr!("Done").into(), width: 3 },
                 })
                 .collect()
         })

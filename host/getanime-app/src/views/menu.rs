@@ -1,26 +1,30 @@
 //! The Sources and Settings screens' heading and message line (the rows are `MenuEntry`s).
 
+use crate::language::tr;
+
 /// The heading of the menu screen.
 pub fn heading(sources: bool) -> &'static str {
-    if sources { "Sources" } else { "Settings" }
+    if sources { tr!("Sources") } else { tr!("Settings") }
 }
 
 /// While a text row's value is checked (a package path, a mirror URL).
-pub const CHECKING: &str = "Checking…";
+pub fn checking() -> &'static str {
+    tr!("Checking…")
+}
 
 /// While a button's action runs: "Sync now…".
 pub fn working(button: Option<&str>) -> String {
-    format!("{}…", button.unwrap_or("Working"))
+    format!("{}…", button.unwrap_or(tr!("Working")))
 }
 
 /// A text row's value cannot be used.
 pub fn cannot_use(error: &anyhow::Error) -> String {
-    format!("Cannot use it: {error:#}")
+    tr!("Cannot use it: {error}", error = format!("{error:#}"))
 }
 
 /// A button's action failed.
 pub fn failed(error: &anyhow::Error) -> String {
-    format!("Failed: {error:#}")
+    tr!("Failed: {error}", error = format!("{error:#}"))
 }
 
 #[cfg(test)]

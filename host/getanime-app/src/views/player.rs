@@ -1,4 +1,8 @@
 //! Player view: what shows before the session's overlay ([`crate::PlayerOverlay`]) has news.
 
+use crate::language::tr;
+
 /// The heading while the stream opens.
-pub const LOADING: &str = "Loading…";
+pub fn loading() -> &'static str {
+    tr!("Loading…")
+}

@@ -1,5 +1,7 @@
 //! The search screen's query box and status line.
 
+use crate::language::{tr, trn};
+
 /// The query box as drawn: the query with a caret, or a hint when nothing is typed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueryBox {
@@ -11,7 +13,8 @@ pub struct QueryBox {
 pub fn query_box(query: &str, focused: bool) -> QueryBox {
     if query.is_empty() {
         QueryBox {
-            text: "Type a name (Down: the on-screen keyboard); Enter searches the sources".into(),
+            text: tr!("Type a name (Down: the on-screen keyboard); Enter searches the sources")
+                .into(),
             hint: true,
         }
     } else {
@@ -23,18 +26,22 @@ pub fn query_box(query: &str, focused: bool) -> QueryBox {
 /// While a search runs: asking the sources, or filtering the library as the user types.
 pub fn searching(sources: bool, query: &str) -> &'static str {
     match (sources, query.trim().is_empty()) {
-        (true, _) => "Searching the sources…",
+        (true, _) => tr!("Searching the sources…"),
         (false, true) => "",
-        (false, false) => "In your library — Enter or Done searches the sources",
+        (false, false) => tr!("In your library — Enter or Done searches the sources"),
     }
 }
 
 /// When results arrive; `None` keeps the line as it is.
 pub fn found(sources: bool, query: &str, count: usize) -> Option<String> {
     if sources {
-        Some(format!("{count} found in the sources (saved to your library)"))
+        Some(trn!(
+            "{n} found in the sources (saved to your library)",
+            "{n} found in the sources (saved to your library)",
+            count
+        ))
     } else if !query.trim().is_empty() && count == 0 {
-        Some("Nothing in your library — Enter or Done searches the sources".to_owned())
+        Some(tr!("Nothing in your library — Enter or Done searches the sources").to_owned())
     } else {
         None
     }

@@ -2,6 +2,7 @@
 
 use getanime_domain::{EpisodeEntry, TitleDetails, Torrent};
 
+use crate::language::{self, tr, trn};
 use crate::session::clock;
 
 /// Everything the title screen writes.
@@ -35,7 +36,9 @@ pub struct TorrentLineView {
 }
 
 /// The line after Enter on a torrent.
-pub const MAGNET_COPIED: &str = "Magnet link copied — paste it into your torrent client";
+pub fn magnet_copied() -> &'static str {
+    tr!("Magnet link copied — paste it into your torrent client")
+}
 
 pub fn title(details: &TitleDetails) -> TitleView {
     let card = &details.card;
@@ -45,9 +48,9 @@ pub fn title(details: &TitleDetails) -> TitleView {
         (!details.genres.is_empty()).then(|| details.genres.join(", ")),
         Some(match details.rating {
             Some(rating) => format!("★ {}/10", rating.score()),
-            None => "☆ rate with ← →".to_owned(),
+            None => tr!("☆ rate with ← →").to_owned(),
         }),
-        Some("w marks watched".to_owned()),
+        Some(tr!("w marks watched").to_owned()),
     ]
     .into_iter()
     .flatten()
@@ -74,7 +77,7 @@ fn episode_line(entry: &EpisodeEntry) -> EpisodeLineView {
             .collect::<Vec<_>>()
             .join(" "),
         state: match entry.watch {
-            Some(watch) if watch.watched => "✓ watched".into(),
+            Some(watch) if watch.watched => tr!("✓ watched").into(),
             Some(watch) if watch.position_ms > 0 => format!("▶ {}", clock(watch.position_ms)),
             _ => String::new(),
         },
@@ -83,11 +86,15 @@ fn episode_line(entry: &EpisodeEntry) -> EpisodeLineView {
 
 fn torrent_line(torrent: &Torrent) -> TorrentLineView {
     TorrentLineView {
-        label: format!("{} · episodes {}", torrent.quality, torrent.episodes),
+        label: tr!(
+            "{quality} · episodes {episodes}",
+            quality = torrent.quality,
+            episodes = torrent.episodes
+        ),
         detail: [
             torrent.size_bytes.map(size),
-            torrent.seeders.map(|seeders| format!("{seeders} seeders")),
-            Some("Enter: copy magnet".to_owned()),
+            torrent.seeders.map(|seeders| trn!("{n} seeder", "{n} seeders", seeders)),
+            Some(tr!("Enter: copy magnet").to_owned()),
         ]
         .into_iter()
         .flatten()
@@ -96,13 +103,9 @@ fn torrent_line(torrent: &Torrent) -> TorrentLineView {
     }
 }
 
-/// A file size for people: `1.4 GB`, `700 MB`.
+/// A file size for people: `1.4 GB`, `700 MB` (`1,4 ГБ` in Russian).
 pub fn size(bytes: u64) -> String {
-    if bytes >= 1_000_000_000 {
-        format!("{:.1} GB", bytes as f64 / 1e9)
-    } else {
-        format!("{} MB", bytes / 1_000_000)
-    }
+    language::size(bytes)
 }
 
 #[cfg(test)]

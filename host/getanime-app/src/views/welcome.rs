@@ -1,19 +1,28 @@
 //! The welcome screen (the first launch): what getanime is, the sources to choose from, and the
 //! progress of the chosen one while it installs and syncs.
 
+use crate::language::{tr, trn};
 use crate::{ShippedPlugin, SyncEvent};
 
-pub const HEADING: &str = "Welcome to getanime";
+pub fn heading() -> &'static str {
+    tr!("Welcome to getanime")
+}
 
-pub const INTRO: &str = "getanime plays anime from the sources you install: each one reads a \
-site's new releases, schedule and episodes. Your history, ratings and library stay on this \
-device, and browsing works offline.";
+pub fn intro() -> &'static str {
+    tr!("getanime plays anime from the sources you install: each one reads a \
+         site's new releases, schedule and episodes. Your history, ratings and library stay on \
+         this device, and browsing works offline.")
+}
 
-pub const HINT: &str = "↑ ↓ choose · Enter installs and syncs it · Back opens an empty library";
+pub fn hint() -> &'static str {
+    tr!("↑ ↓ choose · Enter installs and syncs it · Back opens an empty library")
+}
 
 /// When this build ships no sources.
-pub const NOTHING_SHIPPED: &str = "No sources came with this build. Back opens the empty \
-library; its Sources screen installs one from a file or a plugin index.";
+pub fn nothing_shipped() -> &'static str {
+    tr!("No sources came with this build. Back opens the empty library; its Sources screen \
+         installs one from a file or a plugin index.")
+}
 
 /// One choice as listed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,35 +35,58 @@ pub fn choice(plugin: &ShippedPlugin) -> ChoiceView {
     let manifest = &plugin.manifest;
     let hosts = manifest.allowed_hosts.join(", ");
     ChoiceView {
-        label: format!("Install {}", manifest.name),
+        label: tr!("Install {name}", name = manifest.name),
         detail: match &manifest.description {
-            Some(description) => format!("{description} Reaches {hosts}."),
-            None => format!("Reaches {hosts}."),
+            Some(description) => {
+                tr!("{description} Reaches {hosts}.", description = description, hosts = hosts)
+            }
+            None => tr!("Reaches {hosts}.", hosts = hosts),
         },
     }
 }
 
 pub fn installing(name: &str) -> String {
-    format!("Installing {name}…")
+    tr!("Installing {name}…", name = name)
 }
 
 /// A sync step of the chosen source, in words.
 pub fn progress(name: &str, event: &SyncEvent) -> String {
     match event {
-        SyncEvent::Started { .. } => format!("{name}: reading the latest releases…"),
-        SyncEvent::Page { page, pages, titles, .. } => {
-            let of = pages.map(|pages| format!(" of {pages}")).unwrap_or_default();
-            format!("{name}: page {page}{of}, {titles} titles so far")
-        }
-        SyncEvent::Details { done, total, .. } => {
-            format!("{name}: episodes of {done} of {total} titles")
-        }
-        SyncEvent::Finished { .. } => format!("{name}: done, opening the library…"),
+        SyncEvent::Started { .. } => tr!("{name}: reading the latest releases…", name = name),
+        SyncEvent::Page { page, pages, titles, .. } => match pages {
+            Some(pages) => trn!(
+                "{name}: page {page} of {pages}, {n} title so far",
+                "{name}: page {page} of {pages}, {n} titles so far",
+                *titles,
+                name = name,
+                page = page,
+                pages = pages
+            ),
+            None => trn!(
+                "{name}: page {page}, {n} title so far",
+                "{name}: page {page}, {n} titles so far",
+                *titles,
+                name = name,
+                page = page
+            ),
+        },
+        SyncEvent::Details { done, total, .. } => trn!(
+            "{name}: episodes of {done} of {n} title",
+            "{name}: episodes of {done} of {n} titles",
+            *total,
+            name = name,
+            done = done
+        ),
+        SyncEvent::Finished { .. } => tr!("{name}: done, opening the library…", name = name),
     }
 }
 
 pub fn failed(name: &str, error: &anyhow::Error) -> String {
-    format!("Could not set up {name}: {error:#}. Choose again, or Back for an empty library.")
+    tr!(
+        "Could not set up {name}: {error}. Choose again, or Back for an empty library.",
+        name = name,
+        error = format!("{error:#}")
+    )
 }
 
 #[cfg(test)]

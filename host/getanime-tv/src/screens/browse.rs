@@ -27,7 +27,7 @@ impl Screens {
             .floor()
             .max(1.0) as usize;
         window.global::<BrowseAdapter>().set_columns(columns as i32);
-        window.global::<BrowseAdapter>().set_status(getanime_app::views::browse::LOADING.into());
+        window.global::<BrowseAdapter>().set_status(getanime_app::views::browse::loading().into());
         self.navigator.borrow_mut().set_browse_columns(columns);
         let query = self.navigator.borrow().browse_query().clone();
         self.in_background(
@@ -110,7 +110,9 @@ pub(super) fn show_focus(view: &BrowseAdapter<'_>, navigator: &Navigator) {
         BrowseFilter::ALL.iter().position(|candidate| *candidate == filter).unwrap_or(0) as i32
     }));
     let query = navigator.browse_query();
-    let labels: Vec<SharedString> =
-        BrowseFilter::ALL.iter().map(|filter| query.label(*filter).into()).collect();
+    let labels: Vec<SharedString> = BrowseFilter::ALL
+        .iter()
+        .map(|filter| getanime_app::views::browse::filter_label(query, *filter).into())
+        .collect();
     view.set_filters(ModelRc::new(VecModel::from(labels)));
 }

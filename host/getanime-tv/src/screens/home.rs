@@ -36,7 +36,7 @@ impl Screens {
             let Some(screens) = screens.upgrade() else { return };
             screens.show_home(loaded);
             if then_sync {
-                set_status(&weak, views::home::SYNCING);
+                set_status(&weak, views::home::syncing());
                 let status = match run_on(&runtime, sync_sources(Arc::clone(&app))).await {
                     Ok(status) => status,
                     Err(error) => views::home::sync_failed_status(&error),
@@ -93,7 +93,7 @@ impl Screens {
                 shell.set_error_text(SharedString::new());
             }
             Err(error) => {
-                shell.set_status_text(views::home::LIBRARY_UNREADABLE.into());
+                shell.set_status_text(views::home::library_unreadable().into());
                 shell.set_error_text(format!("{error:#}").into());
             }
         }

@@ -3,7 +3,7 @@
 use std::rc::Rc;
 
 use getanime_app::navigation::{Navigator, Screen};
-use getanime_app::{MenuEntry, views};
+use getanime_app::{MenuEntry, MenuItem, views};
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use super::Screens;
@@ -106,11 +106,23 @@ impl Screens {
 
     pub(super) fn menu_change(self: &Rc<Self>, row: usize, forward: bool) {
         let Some(entry) = self.menu_entry(row) else { return };
+        let language_row = entry.item == MenuItem::Preference(getanime_app::LANGUAGE);
         self.in_background(
             "change the setting",
-            move |app| async move { app.menu_change(&entry.item, forward).await },
-            |screens, changed| {
-                screens.load_menu(changed.err().map(|error| format!("{error:#}")), None)
+            move |app| async move {
+                app.menu_change(&entry.item, forward).await?;
+                // The language row applies at once: everything shown is composed again.
+                if language_row { app.interface_language().await.map(Some) } else { Ok(None) }
+            },
+            |screens, changed| match changed {
+                Ok(language) => {
+                    if let (Some(language), Some(window)) = (language, screens.window.upgrade()) {
+                        super::apply_language(&window, language);
+                        screens.load_home(false);
+                    }
+                    screens.load_menu(None, None)
+                }
+                Err(error) => screens.load_menu(Some(format!("{error:#}")), None),
             },
         );
     }
@@ -118,7 +130,7 @@ impl Screens {
     pub(super) fn menu_ask(self: &Rc<Self>, row: usize) {
         let Some(entry) = self.menu_entry(row) else { return };
         let text = self.navigator.borrow().menu_text(row).to_owned();
-        self.set_menu_message(views::menu::CHECKING.to_owned());
+        self.set_menu_message(views::menu::checking().to_owned());
         self.in_background(
             "check the package",
             move |app| async move { app.menu_ask(&entry.item, &text).await },

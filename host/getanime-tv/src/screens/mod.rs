@@ -13,6 +13,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use chrono::Datelike;
 use getanime_app::domain::{TitleCard, TitleDetails, TitleId};
+use getanime_app::language::Language;
 use getanime_app::navigation::{Effect, HeaderButton, Key, Navigator, Screen};
 use getanime_app::{
     App, DataPaths, Home, PlaybackSession, PlayerOverlay, SessionState, SyncOptions, views,
@@ -85,9 +86,26 @@ pub fn header_buttons() -> ModelRc<HeaderItem> {
     ModelRc::new(VecModel::from(items))
 }
 
+/// Makes `language` the interface's: the core's texts (composed from now on), Slint's `@tr`
+/// texts (redrawn at once) and the header buttons. Screens showing Rust-composed texts are
+/// reloaded by the caller.
+pub fn apply_language(window: &AppWindow, language: Language) {
+    getanime_app::language::set_current(language);
+    if let Err(error) = slint::select_bundled_translation(language.code()) {
+        tracing::error!(language = language.code(), "the window keeps its language: {error}");
+    }
+    window.global::<HomeAdapter>().set_header_buttons(header_buttons());
+    tracing::info!(language = language.code(), "interface language");
+}
+
 /// Opens the window and runs the event loop until it closes.
 /// Runs the TV UI: full screen, or in a desktop-sized window when `windowed`.
-pub fn run_ui(paths: DataPaths, smoke: Smoke, windowed: bool) -> Result<()> {
+pub fn run_ui(
+    paths: DataPaths,
+    smoke: Smoke,
+    windowed: bool,
+    language: Option<Language>,
+) -> Result<()> {
     let runtime = Arc::new(
         tokio::runtime::Builder::new_multi_thread()
             .enable_all()
@@ -107,8 +125,15 @@ pub fn run_ui(paths: DataPaths, smoke: Smoke, windowed: bool) -> Result<()> {
         }
         None => None,
     };
+    let language = match language {
+        Some(language) => language,
+        None => {
+            runtime.block_on(app.interface_language()).context("reading the language setting")?
+        }
+    };
     display::choose_renderer();
     let window = AppWindow::new().context("cannot open the window (is a display available?)")?;
+    apply_language(&window, language);
     let screens = Rc::new(Screens {
         app,
         runtime,
@@ -131,7 +156,6 @@ pub fn run_ui(paths: DataPaths, smoke: Smoke, windowed: bool) -> Result<()> {
         display::go_full_screen(&window);
     }
     let for_keys = Rc::clone(&screens);
-    window.global::<HomeAdapter>().set_header_buttons(header_buttons());
     window.global::<Shell>().on_key(move |text| for_keys.key(&text));
     let for_clicks = Rc::clone(&screens);
     window

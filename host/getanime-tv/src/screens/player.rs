@@ -19,7 +19,7 @@ impl Screens {
             view.set_overlay_pinned(false);
             view.set_skip_prompt(SharedString::new());
             view.set_countdown(SharedString::new());
-            view.set_title(getanime_app::views::player::LOADING.into());
+            view.set_title(getanime_app::views::player::loading().into());
             view.set_frame(Image::default());
         }
         let spawned = std::thread::Builder::new().name("playback".into()).spawn(move || {

@@ -35,7 +35,7 @@ impl Screens {
             week.iter().map(|(cards, _)| cards.iter().map(|card| card.id).collect()).collect();
         let rows: Vec<PosterRow> = week
             .into_iter()
-            .zip(getanime_app::views::schedule::WEEKDAYS)
+            .zip(getanime_app::views::schedule::weekdays())
             .map(|((cards, posters), label)| PosterRow {
                 label: label.into(),
                 cards: ModelRc::new(VecModel::from(cards_model(&cards, posters))),

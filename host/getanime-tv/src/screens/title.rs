@@ -96,7 +96,7 @@ impl Screens {
         }
         if !reloaded {
             let message = if details.details_fetched_at.is_none() {
-                getanime_app::LOADING_EPISODES
+                getanime_app::loading_episodes()
             } else {
                 ""
             };
@@ -157,7 +157,7 @@ impl Screens {
         let Some(window) = self.window.upgrade() else { return };
         window.invoke_copy_to_clipboard(magnet.clone().into());
         tracing::info!(%magnet, "copied the magnet link");
-        window.global::<TitleAdapter>().set_message(views::title::MAGNET_COPIED.into());
+        window.global::<TitleAdapter>().set_message(views::title::magnet_copied().into());
     }
 }
 

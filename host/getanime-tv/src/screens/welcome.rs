@@ -34,10 +34,10 @@ impl Screens {
     fn show_welcome(self: &Rc<Self>, shipped: Vec<ShippedPlugin>) {
         let Some(window) = self.window.upgrade() else { return };
         let view = window.global::<WelcomeAdapter>();
-        view.set_heading(welcome::HEADING.into());
-        view.set_intro(welcome::INTRO.into());
+        view.set_heading(welcome::heading().into());
+        view.set_intro(welcome::intro().into());
         view.set_hint(
-            if shipped.is_empty() { welcome::NOTHING_SHIPPED } else { welcome::HINT }.into(),
+            if shipped.is_empty() { welcome::nothing_shipped() } else { welcome::hint() }.into(),
         );
         let choices: Vec<WelcomeChoice> = shipped
             .iter()
