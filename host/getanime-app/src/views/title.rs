@@ -200,4 +200,25 @@ mod tests {
         assert_eq!(size(700_000_000), "700 MB");
         Ok(())
     }
+
+    #[test]
+    fn the_title_screen_in_russian() -> anyhow::Result<()> {
+        use crate::language::{Language, scoped};
+        let details = details(Some(Rating::new(8)?));
+        let view = scoped(Language::Russian, || title(&details));
+        assert_eq!(
+            view.facts,
+            "TV · 2024 · Фэнтези, Приключения · ★ 8/10 · w — отметить просмотренным"
+        );
+        let states: Vec<&str> = view.episodes.iter().map(|line| line.state.as_str()).collect();
+        assert_eq!(states, ["✓ просмотрено", "▶ 4:05", ""]);
+        assert_eq!(
+            view.torrents,
+            [TorrentLineView {
+                label: "WEBRip 1080p · серии 1-3".into(),
+                detail: "1,4 ГБ · 120 сидов · Enter: скопировать magnet-ссылку".into()
+            }]
+        );
+        Ok(())
+    }
 }
