@@ -1375,22 +1375,12 @@ fn every_text_of_the_window_has_its_russian_translation() -> Result<()> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut used = std::collections::BTreeSet::new();
     let mut bare = Vec::new();
-    let mut folders = vec![root.join("ui")];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(&folder)? {
-            let path = entry?.path();
-            if path.is_dir() {
-                folders.push(path);
-            } else if path.extension().is_some_and(|extension| extension == "slint") {
-                let source = std::fs::read_to_string(&path)?;
-                let (messages, untranslated) = extract::slint_messages(&source)
-                    .map_err(|error| anyhow::anyhow!("{}: {error}", path.display()))?;
-                used.extend(messages);
-                bare.extend(
-                    untranslated.into_iter().map(|text| format!("{}: {text:?}", path.display())),
-                );
-            }
-        }
+    for path in extract::source_files(&root.join("ui"), "slint")? {
+        let source = std::fs::read_to_string(&path)?;
+        let (messages, untranslated) = extract::slint_messages(&source)
+            .map_err(|error| anyhow::anyhow!("{}: {error}", path.display()))?;
+        used.extend(messages);
+        bare.extend(untranslated.into_iter().map(|text| format!("{}: {text:?}", path.display())));
     }
     ensure!(bare.is_empty(), "texts shown without @tr:\n{}", bare.join("\n"));
     ensure!(used.len() >= 6, "the scan found only {} messages", used.len());

@@ -1,7 +1,28 @@
 //! Finding the messages sources use, for the catalog check: `tr!`/`trn!` in Rust, `@tr` in
 //! `.slint` files, and any `.slint` text shown without `@tr`.
 
+use std::path::{Path, PathBuf};
+
 use super::catalog::Message;
+
+/// Every file under `dir` (and its folders) whose name ends in `.extension`: the sources a
+/// catalog check reads.
+pub fn source_files(dir: &Path, extension: &str) -> std::io::Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    let mut folders = vec![dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|found| found == extension) {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
 
 /// The messages of `tr!("…")` and `trn!("…", "…", n)` in a Rust file.
 pub fn rust_messages(source: &str) -> Result<Vec<Message>, String> {

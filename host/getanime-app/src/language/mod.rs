@@ -280,26 +280,12 @@ mod tests {
         assert_eq!(english(12_345), "12,345 episodes");
     }
 
-    /// Every `.rs` file under `dir`.
-    fn rust_files(
-        dir: &std::path::Path,
-        found: &mut Vec<std::path::PathBuf>,
-    ) -> std::io::Result<()> {
-        for entry in std::fs::read_dir(dir)? {
-            let path = entry?.path();
-            if path.is_dir() {
-                rust_files(&path, found)?;
-            } else if path.extension().is_some_and(|extension| extension == "rs") {
-                found.push(path);
-            }
-        }
-        Ok(())
-    }
-
     #[test]
     fn every_message_of_the_core_has_its_russian_translation() -> anyhow::Result<()> {
-        let mut files = Vec::new();
-        rust_files(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files)?;
+        let files = extract::source_files(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            "rs",
+        )?;
         let mut used = std::collections::BTreeSet::new();
         // The extractor's own tests hold made-up messages.
         for file in files.iter().filter(|file| !file.ends_with("language/extract.rs")) {
