@@ -9,12 +9,14 @@ mod details;
 mod index;
 pub mod language;
 mod library;
+mod lists;
 mod menus;
 pub mod navigation;
 mod paths;
 mod playback;
 mod posters;
 mod preferences;
+mod profiles;
 mod session;
 mod shipped;
 mod sources;
@@ -54,6 +56,10 @@ pub struct App {
     registry: Arc<PluginRegistry>,
     /// Where the packages of the sources that ship with getanime are, if found.
     shipped_dir: Option<std::path::PathBuf>,
+    /// The profile in use (a `ProfileId`); see `profiles.rs`.
+    profile: std::sync::atomic::AtomicI64,
+    /// List moves made by the app on its own in this run, by title, until undone or overruled.
+    automatic_changes: Mutex<std::collections::HashMap<domain::TitleId, domain::StatusChange>>,
 }
 
 /// How the host introduces itself on requests it makes on its own (posters, the plugin index).
@@ -77,12 +83,15 @@ impl App {
             .context("starting the plugin runtime")?
             .with_compile_cache(paths.compile_cache());
         let registry = Arc::new(PluginRegistry::new(paths.plugins()));
+        let profile = profiles::initial_profile(&database).context("reading the profiles")?;
         Ok(App {
             paths,
             db: Arc::new(Mutex::new(database)),
             runtime: Arc::new(runtime),
             registry,
             shipped_dir: shipped::shipped_dir(),
+            profile: std::sync::atomic::AtomicI64::new(profile.0),
+            automatic_changes: Mutex::default(),
         })
     }
 

@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use getanime_domain::{
-    BrowseFacets, BrowseQuery, ContinueItem, HistoryItem, ProfileId, Rating, TitleCard,
-    TitleDetails, TitleId,
+    BrowseFacets, BrowseQuery, ContinueItem, HistoryItem, ListCard, ListFilter, ListStatus, Rating,
+    TitleCard, TitleDetails, TitleId,
 };
 use serde::Serialize;
 
@@ -24,6 +24,10 @@ pub struct Home {
     pub continue_watching: Vec<ContinueItem>,
     pub new_episodes: Vec<TitleCard>,
     pub today: Vec<TitleCard>,
+    /// The profile's Watching list, each with the episode to watch next.
+    pub watching: Vec<ListCard>,
+    pub planned: Vec<ListCard>,
+    pub favorites: Vec<ListCard>,
     pub rated: Vec<TitleCard>,
 }
 
@@ -40,12 +44,17 @@ impl App {
 
     /// The home screen rows for `weekday` (1 = Monday).
     pub async fn home(&self, weekday: u8) -> Result<Home> {
+        let profile = self.profile();
         self.db(move |db| {
+            let list = |status| db.list_titles(profile, ListFilter::Status(status), ROW_LENGTH);
             Ok(Home {
-                continue_watching: db.continue_watching(ProfileId::DEFAULT, ROW_LENGTH)?,
+                continue_watching: db.continue_watching(profile, ROW_LENGTH)?,
                 new_episodes: db.recently_updated(ROW_LENGTH, 0)?,
                 today: db.titles_on_weekday(weekday)?,
-                rated: db.rated_titles(ProfileId::DEFAULT, ROW_LENGTH)?,
+                watching: list(ListStatus::Watching)?,
+                planned: list(ListStatus::Planned)?,
+                favorites: db.list_titles(profile, ListFilter::Favorite, ROW_LENGTH)?,
+                rated: db.rated_titles(profile, ROW_LENGTH)?,
             })
         })
         .await
@@ -62,7 +71,8 @@ impl App {
 
     /// The ids of every title `query` lets through, in its order (the Browse grid).
     pub async fn browse(&self, query: BrowseQuery) -> Result<Vec<TitleId>> {
-        self.db(move |db| db.browse_ids(&query, ProfileId::DEFAULT)).await
+        let profile = self.profile();
+        self.db(move |db| db.browse_ids(&query, profile)).await
     }
 
     /// The values the Browse filters can take.
@@ -82,7 +92,8 @@ impl App {
 
     /// Everything about one title.
     pub async fn title(&self, id: TitleId) -> Result<TitleDetails> {
-        self.db(move |db| db.title_details(id, ProfileId::DEFAULT)).await
+        let profile = self.profile();
+        self.db(move |db| db.title_details(id, profile)).await
     }
 
     /// Marks an episode (by its number) watched or not.
@@ -99,21 +110,24 @@ impl App {
             bail!("{} has no episode {episode_number}", details.card.name);
         };
         let episode = entry.id;
-        self.db(move |db| db.set_watched(ProfileId::DEFAULT, episode, watched, now_ms())).await
+        let profile = self.profile();
+        self.db(move |db| db.set_watched(profile, episode, watched, now_ms())).await
     }
 
     /// Rates a title 1-10, or clears the rating.
     pub async fn rate(&self, title: TitleId, rating: Option<Rating>) -> Result<()> {
+        let profile = self.profile();
         self.db(move |db| match rating {
-            Some(rating) => db.set_rating(ProfileId::DEFAULT, title, rating, now_ms()),
-            None => db.clear_rating(ProfileId::DEFAULT, title).map(|_| ()),
+            Some(rating) => db.set_rating(profile, title, rating, now_ms()),
+            None => db.clear_rating(profile, title).map(|_| ()),
         })
         .await
     }
 
     /// What was watched, newest first.
     pub async fn history(&self, limit: u32) -> Result<Vec<HistoryItem>> {
-        self.db(move |db| db.history(ProfileId::DEFAULT, limit, 0)).await
+        let profile = self.profile();
+        self.db(move |db| db.history(profile, limit, 0)).await
     }
 
     /// Checks the database file and counts the catalog.

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow};
 use getanime_domain::{
-    EpisodeEntry, EpisodeId, ProfileId, Quality, SkipRange, Stream, TitleId, WatchState,
+    EpisodeEntry, EpisodeId, Quality, SkipRange, StatusChange, Stream, TitleId, WatchState,
 };
 
 use getanime_plugins::Refusal;
@@ -178,11 +178,8 @@ impl App {
             .position(|entry| entry.episode.number == number)
             .with_context(|| format!("{} has no episode {number}", details.card.name))?;
         let entry = details.episodes[index].clone();
-        let preferred_quality = self
-            .db(|db| db.setting("quality"))
-            .await?
-            .and_then(|text| Quality::parse(&text))
-            .unwrap_or(Quality::Fhd);
+        let preferred_quality =
+            Quality::parse(&self.setting_value("quality").await?).unwrap_or(Quality::Fhd);
         let auto_skip = self.setting_value("auto_skip").await? == "true";
         let auto_play_next = self.setting_value("auto_play_next").await? == "true";
         let streams =
@@ -226,39 +223,49 @@ impl App {
         }
     }
 
-    /// Stores what a [`WatchTracker`] decided.
+    /// Stores what a [`WatchTracker`] decided, and moves the title between lists as trackers
+    /// do: playing puts it in Watching (unless it is in a list), watching the last episode of a
+    /// finished title puts it in Completed. Returns those moves; the app also remembers them
+    /// for [`App::undo_automatic_change`].
     pub async fn apply_watch_actions(
         &self,
         episode: EpisodeId,
         actions: Vec<WatchAction>,
-    ) -> Result<()> {
+    ) -> Result<Vec<StatusChange>> {
         if actions.is_empty() {
-            return Ok(());
+            return Ok(Vec::new());
         }
         let now = now_ms();
-        self.db(move |db| {
-            for action in actions {
-                match action {
-                    WatchAction::SavePosition { position_ms, duration_ms } => db.record_position(
-                        ProfileId::DEFAULT,
-                        episode,
-                        position_ms,
-                        duration_ms,
-                        now,
-                    )?,
-                    WatchAction::MarkWatched => {
-                        db.set_watched(ProfileId::DEFAULT, episode, true, now)?
-                    }
+        let profile = self.profile();
+        let changes = self
+            .db(move |db| {
+                let mut changes = Vec::new();
+                for action in actions {
+                    let change = match action {
+                        WatchAction::SavePosition { position_ms, duration_ms } => {
+                            db.record_position(profile, episode, position_ms, duration_ms, now)?;
+                            db.note_playing(profile, episode, now)?
+                        }
+                        WatchAction::MarkWatched => {
+                            db.set_watched(profile, episode, true, now)?;
+                            db.note_episode_watched(profile, episode, now)?
+                        }
+                    };
+                    changes.extend(change);
                 }
-            }
-            Ok(())
-        })
-        .await
+                Ok(changes)
+            })
+            .await?;
+        for change in &changes {
+            self.remember_automatic_change(*change);
+        }
+        Ok(changes)
     }
 
     /// The episode to offer after `title`'s current progress.
     pub async fn next_unwatched(&self, title: TitleId) -> Result<Option<EpisodeEntry>> {
-        self.db(move |db| db.next_unwatched(ProfileId::DEFAULT, title)).await
+        let profile = self.profile();
+        self.db(move |db| db.next_unwatched(profile, title)).await
     }
 }
 

@@ -76,6 +76,9 @@ pub const PREFERENCES: [Preference; 6] = [
     Preference { key: "details_ttl_hours", values: &["24", "6", "72", "168"] },
 ];
 
+/// The preferences each profile keeps for itself; the others belong to the library.
+pub const PER_PROFILE: [&str; 4] = [LANGUAGE, "quality", "auto_skip", "auto_play_next"];
+
 /// The preference named `key`.
 pub fn preference(key: &str) -> Option<&'static Preference> {
     PREFERENCES.iter().find(|preference| preference.key == key)
@@ -95,16 +98,34 @@ impl App {
             );
         }
         let (key, value) = (key.to_owned(), value.to_owned());
-        self.db(move |db| db.set_setting(&key, &value)).await
+        let profile = self.profile();
+        self.db(move |db| {
+            if PER_PROFILE.contains(&key.as_str()) {
+                db.set_profile_setting(profile, &key, &value)
+            } else {
+                db.set_setting(&key, &value)
+            }
+        })
+        .await
     }
 
-    /// Every preference and its value (the default when unset or no longer valid).
+    /// Every preference and its value: the profile's own, else the library's (what a library
+    /// from before profiles had set), else the default; a value no longer valid is the default.
     pub async fn settings(&self) -> Result<Vec<(String, String)>> {
-        self.db(|db| {
+        let profile = self.profile();
+        self.db(move |db| {
             PREFERENCES
                 .iter()
                 .map(|preference| {
-                    let stored = db.setting(preference.key)?;
+                    let own = if PER_PROFILE.contains(&preference.key) {
+                        db.profile_setting(profile, preference.key)?
+                    } else {
+                        None
+                    };
+                    let stored = match own {
+                        Some(value) => Some(value),
+                        None => db.setting(preference.key)?,
+                    };
                     let value = stored
                         .filter(|value| preference.values.contains(&value.as_str()))
                         .unwrap_or_else(|| preference.default_value().to_owned());

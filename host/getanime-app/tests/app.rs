@@ -96,7 +96,7 @@ async fn a_new_data_directory_gets_an_empty_migrated_library() -> Result<()> {
     let root = temp.path().join("nested").join("data");
     let app = App::open(DataPaths::resolve(Some(root.clone()))?)?;
     let status = app.status().await?;
-    assert_eq!((status.titles, status.schema_version), (0, 1));
+    assert_eq!((status.titles, status.schema_version), (0, 2));
     assert!(root.join("library.sqlite3").is_file());
     assert!(root.join("plugins").is_dir());
     Ok(())
@@ -575,6 +575,83 @@ async fn watch_tracking_resumes_marks_watched_and_offers_the_next_episode() -> R
     Ok(())
 }
 
+/// Two people on one library: each profile has its own lists, Continue watching, history,
+/// ratings and preferences; playing moves titles between lists as trackers do, and the list
+/// button undoes that.
+#[tokio::test]
+async fn profiles_keep_their_own_lists_history_and_preferences() -> Result<()> {
+    use getanime_app::WatchAction;
+    use getanime_app::domain::{ListFilter, ListStatus};
+    let world = World::new().await?;
+    world.install_anilibria().await?;
+    world.sync().await?;
+    let app = &world.app;
+    let title = world.title("9601").await?;
+    let id = title.card.id;
+    let episode = title.episodes[0].id;
+    let default = app.current_profile().await?;
+    assert_eq!(default.name, "Default");
+    app.set_setting("quality", "sd").await?;
+    app.set_setting("sync_interval_minutes", "720").await?;
+
+    let save = WatchAction::SavePosition { position_ms: 30_000, duration_ms: Some(1_420_000) };
+    let moves = app.apply_watch_actions(episode, vec![save]).await?;
+    assert_eq!(moves.len(), 1, "starting a title lists it: {moves:?}");
+    assert_eq!(app.list_entry(id).await?.status, Some(ListStatus::Watching));
+    assert_eq!(app.home(1).await?.watching.len(), 1);
+    assert_eq!(app.home(1).await?.continue_watching.len(), 1);
+    assert!(app.apply_watch_actions(episode, vec![save]).await?.is_empty(), "only once");
+
+    let masha = app.add_profile("Маша").await?;
+    assert!(app.add_profile("Маша").await.is_err(), "names are unique");
+    app.use_profile(masha.id).await?;
+    assert_eq!(app.profile(), masha.id);
+    let home = app.home(1).await?;
+    assert!(home.continue_watching.is_empty() && home.watching.is_empty(), "{home:?}");
+    assert_eq!(app.setting_value("quality").await?, "fhd", "her own default, not his sd");
+    assert_eq!(app.setting_value("sync_interval_minutes").await?, "720", "library-wide");
+    app.set_setting("language", "en").await?;
+    app.set_list_status(id, Some(ListStatus::Planned)).await?;
+    app.set_favorite(id, true).await?;
+    assert_eq!(app.list(ListFilter::Favorite, 10).await?.len(), 1);
+    assert!(app.apply_watch_actions(episode, vec![save]).await?.is_empty(), "Planned stays");
+
+    // A new run remembers who watched last.
+    let reopened = App::open(app.paths().clone())?;
+    assert_eq!(reopened.profile(), masha.id);
+    assert_eq!(reopened.setting_value("language").await?, "en");
+    let guest = reopened.use_profile_named("Default").await?;
+    assert_eq!(guest.id, default.id);
+    assert_eq!(reopened.setting_value("language").await?, "auto");
+    assert_eq!(reopened.setting_value("quality").await?, "sd");
+    assert!(reopened.use_profile_named("Nobody").await.is_err());
+    drop(reopened);
+
+    // The list button undoes the app's own move, then steps through the lists.
+    app.use_profile(default.id).await?;
+    assert_eq!(app.automatic_change(id), None, "switching profiles forgets the moves");
+    app.set_list_status(id, None).await?;
+    app.apply_watch_actions(episode, vec![save]).await?;
+    assert!(app.automatic_change(id).is_some());
+    assert_eq!(app.step_list(id).await?.status, None, "undone: back in no list");
+    assert_eq!(app.step_list(id).await?.status, Some(ListStatus::Watching));
+    assert_eq!(app.step_list(id).await?.status, Some(ListStatus::Planned));
+    assert!(app.toggle_favorite(id).await?);
+
+    // History control.
+    app.hide_from_continue(id).await?;
+    assert!(app.home(1).await?.continue_watching.is_empty());
+    assert_eq!(app.mark_watched_through(id, 2.0).await?, 2);
+    assert_eq!(app.reset_watched(id).await?, 2);
+    assert!(app.history(10).await?.is_empty());
+
+    app.remove_profile(default.id).await?;
+    assert_eq!(app.profile(), masha.id, "removing the one in use switches to another");
+    assert!(app.remove_profile(masha.id).await.is_err(), "the last one stays");
+    assert_eq!(app.list_entry(id).await?.status, Some(ListStatus::Planned), "hers are kept");
+    Ok(())
+}
+
 /// While a hostile plugin spins in a sync, a screen query keeps answering fast.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_library_answers_while_a_hostile_plugin_runs() -> Result<()> {
@@ -702,7 +779,7 @@ async fn the_settings_menu_steps_preferences_backs_up_and_restores() -> Result<(
     assert_eq!(entry(&menu, "Sync sources every")?.value, "never");
     assert_eq!(world.app.setting_value("quality").await?, "hd");
     assert!(world.app.set_setting("quality", "4k").await.is_err(), "not one of its values");
-    assert!(entry(&menu, "About")?.value.contains("library schema V1"));
+    assert!(entry(&menu, "About")?.value.contains("library schema V2"));
     assert!(!menu.iter().any(|entry| matches!(entry.item, MenuItem::Restore(_))), "no backups yet");
 
     let outcome = world.app.menu_press(&entry(&menu, "Back up the library")?.item, 0, "").await?;

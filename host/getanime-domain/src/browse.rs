@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use crate::ListStatus;
+
 /// The order of the Browse grid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub enum BrowseSort {
@@ -26,6 +28,39 @@ pub struct BrowseQuery {
     pub source: Option<String>,
     pub genre: Option<String>,
     pub year: Option<u16>,
+    /// Only titles in one of the profile's lists.
+    pub list: Option<ListFilter>,
+}
+
+/// A profile's list, as a Browse filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ListFilter {
+    Status(ListStatus),
+    Favorite,
+}
+
+impl ListFilter {
+    /// Every list, in the order the chip steps through them.
+    pub const ALL: [ListFilter; 6] = [
+        ListFilter::Status(ListStatus::Watching),
+        ListFilter::Status(ListStatus::Planned),
+        ListFilter::Status(ListStatus::Completed),
+        ListFilter::Status(ListStatus::OnHold),
+        ListFilter::Status(ListStatus::Dropped),
+        ListFilter::Favorite,
+    ];
+
+    /// `watching` ... `dropped`, or `favorite`: what the CLI types.
+    pub fn code(self) -> &'static str {
+        match self {
+            ListFilter::Status(status) => status.code(),
+            ListFilter::Favorite => "favorite",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ListFilter> {
+        ListFilter::ALL.into_iter().find(|list| list.code() == code)
+    }
 }
 
 /// The values the Browse filters can take in this library.
@@ -45,11 +80,17 @@ pub enum BrowseFilter {
     Source,
     Genre,
     Year,
+    List,
 }
 
 impl BrowseFilter {
-    pub const ALL: [BrowseFilter; 4] =
-        [BrowseFilter::Sort, BrowseFilter::Source, BrowseFilter::Genre, BrowseFilter::Year];
+    pub const ALL: [BrowseFilter; 5] = [
+        BrowseFilter::Sort,
+        BrowseFilter::Source,
+        BrowseFilter::Genre,
+        BrowseFilter::Year,
+        BrowseFilter::List,
+    ];
 }
 
 impl BrowseQuery {
@@ -68,6 +109,7 @@ impl BrowseQuery {
             }
             BrowseFilter::Genre => self.genre = step(self.genre.take(), &facets.genres, forward),
             BrowseFilter::Year => self.year = step(self.year, &facets.years, forward),
+            BrowseFilter::List => self.list = step(self.list, &ListFilter::ALL, forward),
         }
     }
 }
@@ -113,6 +155,10 @@ mod tests {
         assert_eq!(query.genre, None);
         query.cycle(BrowseFilter::Sort, false, &facets);
         assert_eq!(query.sort, BrowseSort::Rating);
+        query.cycle(BrowseFilter::List, false, &facets);
+        assert_eq!(query.list, Some(ListFilter::Favorite), "lists need no facets");
+        query.cycle(BrowseFilter::List, true, &facets);
+        assert_eq!(query.list, None);
     }
 
     #[test]

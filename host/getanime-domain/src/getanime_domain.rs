@@ -10,14 +10,15 @@ pub mod playback;
 mod plugin;
 pub mod validation;
 
-pub use browse::{BrowseFacets, BrowseFilter, BrowseQuery, BrowseSort};
+pub use browse::{BrowseFacets, BrowseFilter, BrowseQuery, BrowseSort, ListFilter};
 pub use catalog::{
     Episode, Page, ProviderError, Quality, ScheduleDay, SkipRange, Stream, Title, TitleSummary,
     Torrent,
 };
 pub use library::{
-    ContinueItem, EpisodeEntry, EpisodeId, HistoryItem, PluginRecord, Poster, ProfileId, Rating,
-    RatingError, TitleCard, TitleDetails, TitleId, WatchState,
+    ContinueItem, EpisodeEntry, EpisodeId, HistoryItem, ListCard, ListEntry, ListStatus,
+    PluginRecord, Poster, Profile, ProfileId, Rating, RatingError, StatusChange, TitleCard,
+    TitleDetails, TitleId, WatchState, title_is_finished,
 };
 pub use plugin::{ManifestError, PluginManifest};
 

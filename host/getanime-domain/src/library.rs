@@ -96,6 +96,8 @@ pub struct TitleDetails {
     pub episodes: Vec<EpisodeEntry>,
     pub torrents: Vec<Torrent>,
     pub rating: Option<Rating>,
+    /// The profile's list and favorite marks.
+    pub list: ListEntry,
     /// Mean score over profiles and how many rated.
     pub average_rating: Option<(f64, u32)>,
     pub fetched_at: UnixMillis,
@@ -120,6 +122,101 @@ pub struct HistoryItem {
     pub episode_id: EpisodeId,
     pub episode_number: f64,
     pub watch: WatchState,
+}
+
+/// A viewer profile: its own watch state, ratings, lists and preferences.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Profile {
+    pub id: ProfileId,
+    pub name: String,
+}
+
+/// Where a title stands in a profile's lists; one at a time (favorites are apart).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ListStatus {
+    Watching,
+    Planned,
+    Completed,
+    OnHold,
+    Dropped,
+}
+
+impl ListStatus {
+    /// In the order the title screen steps through them.
+    pub const ALL: [ListStatus; 5] = [
+        ListStatus::Watching,
+        ListStatus::Planned,
+        ListStatus::Completed,
+        ListStatus::OnHold,
+        ListStatus::Dropped,
+    ];
+
+    /// The stored and typed name: `watching`, `on_hold`, ...
+    pub fn code(self) -> &'static str {
+        match self {
+            ListStatus::Watching => "watching",
+            ListStatus::Planned => "planned",
+            ListStatus::Completed => "completed",
+            ListStatus::OnHold => "on_hold",
+            ListStatus::Dropped => "dropped",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ListStatus> {
+        ListStatus::ALL.into_iter().find(|status| status.code() == code)
+    }
+
+    /// The status after `current` on the title screen: none, then each list, then none again.
+    pub fn step(current: Option<ListStatus>, forward: bool) -> Option<ListStatus> {
+        let mut cycle: Vec<Option<ListStatus>> = vec![None];
+        cycle.extend(ListStatus::ALL.into_iter().map(Some));
+        let count = cycle.len();
+        let at = cycle.iter().position(|candidate| *candidate == current).unwrap_or(0);
+        cycle[if forward { (at + 1) % count } else { (at + count - 1) % count }]
+    }
+}
+
+/// A profile's marks on one title.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct ListEntry {
+    pub status: Option<ListStatus>,
+    pub favorite: bool,
+}
+
+/// A list status the app changed on its own (starting or finishing a title), so the user can
+/// undo it: set `title` back to `from`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct StatusChange {
+    pub title: TitleId,
+    pub from: Option<ListStatus>,
+    pub to: ListStatus,
+}
+
+/// A card of a list row, with the episode to watch next (`None`: all watched, or none known).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ListCard {
+    pub card: TitleCard,
+    pub next_episode: Option<f64>,
+}
+
+/// Whether a title will get no more episodes: its status says so, or it has all it announced.
+/// Statuses are the source's free text, in Russian or English.
+pub fn title_is_finished(
+    status: Option<&str>,
+    episodes_total: Option<u32>,
+    episodes_known: usize,
+) -> bool {
+    let said = status.is_some_and(|status| {
+        let status = status.to_lowercase();
+        ["заверш", "вышел", "finished", "complete", "ended", "released"]
+            .iter()
+            .any(|word| status.contains(word))
+    });
+    let has_all = episodes_total.is_some_and(|total| {
+        total > 0 && usize::try_from(total).is_ok_and(|total| episodes_known >= total)
+    });
+    said || has_all
 }
 
 /// An installed plugin as the library records it.
@@ -161,5 +258,32 @@ mod tests {
         for score in [0, 11, -1, 256, i64::MIN] {
             assert_eq!(Rating::new(score), Err(RatingError(score)));
         }
+    }
+
+    #[test]
+    fn list_statuses_step_through_none_and_back_and_round_trip_their_codes() {
+        let mut status = None;
+        let mut seen = Vec::new();
+        for _ in 0..6 {
+            status = ListStatus::step(status, true);
+            seen.push(status);
+        }
+        assert_eq!(seen[..5], ListStatus::ALL.map(Some));
+        assert_eq!(seen[5], None, "after Dropped comes no list");
+        assert_eq!(ListStatus::step(None, false), Some(ListStatus::Dropped));
+        for status in ListStatus::ALL {
+            assert_eq!(ListStatus::from_code(status.code()), Some(status));
+        }
+        assert_eq!(ListStatus::from_code("Watching"), None);
+    }
+
+    #[test]
+    fn a_title_is_finished_when_its_status_says_so_or_all_episodes_are_out() {
+        assert!(title_is_finished(Some("Завершён"), None, 0));
+        assert!(title_is_finished(Some("Finished airing"), None, 0));
+        assert!(!title_is_finished(Some("Онгоинг"), Some(12), 11));
+        assert!(title_is_finished(Some("Онгоинг"), Some(12), 12));
+        assert!(!title_is_finished(None, Some(0), 0), "an unknown total of 0 proves nothing");
+        assert!(!title_is_finished(None, None, 24));
     }
 }

@@ -1,8 +1,8 @@
 //! Titles, episodes, streams, torrents, genres and the schedule.
 
 use getanime_domain::{
-    BrowseFacets, BrowseQuery, BrowseSort, Episode, EpisodeEntry, EpisodeId, ProfileId, Quality,
-    SkipRange, Stream, TitleCard, TitleDetails, TitleId, Torrent, UnixMillis,
+    BrowseFacets, BrowseQuery, BrowseSort, Episode, EpisodeEntry, EpisodeId, ListEntry, ListFilter,
+    ProfileId, Quality, SkipRange, Stream, TitleCard, TitleDetails, TitleId, Torrent, UnixMillis,
 };
 use std::collections::HashMap;
 
@@ -119,6 +119,7 @@ impl Database {
                     episodes: Vec::new(),
                     torrents: Vec::new(),
                     rating: None,
+                    list: ListEntry::default(),
                     average_rating: None,
                     fetched_at: row.get(14)?,
                     details_fetched_at: row.get(15)?,
@@ -131,6 +132,7 @@ impl Database {
             episodes: self.episodes(title_id, profile)?,
             torrents: self.torrents(title_id)?,
             rating: self.rating(profile, title_id)?,
+            list: self.list_entry(profile, title_id)?,
             average_rating: self.average_rating(title_id)?,
             ..details
         })
@@ -249,19 +251,27 @@ impl Database {
                 "r.score IS NULL, r.score DESC, t.source_updated_at DESC, t.id DESC"
             }
         };
+        let (list_status, favorite) = match query.list {
+            Some(ListFilter::Status(status)) => (Some(status.code()), false),
+            Some(ListFilter::Favorite) => (None, true),
+            None => (None, false),
+        };
         let mut statement = self.connection.prepare_cached(&format!(
             "SELECT t.id FROM titles t \
              LEFT JOIN ratings r ON r.title_id = t.id AND r.profile_id = ?1 \
+             LEFT JOIN profile_titles p ON p.title_id = t.id AND p.profile_id = ?1 \
              WHERE (?2 IS NULL OR t.plugin_id = ?2) \
+               AND (?5 IS NULL OR p.status = ?5) AND (NOT ?6 OR p.favorite = 1) \
                AND (?3 IS NULL OR EXISTS (SELECT 1 FROM title_genres g \
                                           WHERE g.title_id = t.id AND g.genre = ?3)) \
                AND (?4 IS NULL OR t.year = ?4) \
              ORDER BY {order}"
         ))?;
         let ids = statement
-            .query_map(params![profile.0, query.source, query.genre, query.year], |row| {
-                Ok(TitleId(row.get(0)?))
-            })?
+            .query_map(
+                params![profile.0, query.source, query.genre, query.year, list_status, favorite],
+                |row| Ok(TitleId(row.get(0)?)),
+            )?
             .collect::<rusqlite::Result<_>>()?;
         Ok(ids)
     }

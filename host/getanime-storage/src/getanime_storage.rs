@@ -11,6 +11,7 @@ mod backup;
 mod catalog;
 mod error;
 mod ingest;
+mod lists;
 mod plugins;
 mod posters;
 mod schema;

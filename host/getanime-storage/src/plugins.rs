@@ -123,6 +123,8 @@ impl Database {
             RemovalPolicy::KeepHistory => transaction.execute(
                 "DELETE FROM titles WHERE plugin_id = ?1 \
                  AND NOT EXISTS (SELECT 1 FROM ratings r WHERE r.title_id = titles.id) \
+                 AND NOT EXISTS (SELECT 1 FROM profile_titles p WHERE p.title_id = titles.id \
+                                 AND (p.status IS NOT NULL OR p.favorite = 1)) \
                  AND NOT EXISTS (SELECT 1 FROM watch_state w JOIN episodes e ON e.id = w.episode_id \
                                  WHERE e.title_id = titles.id)",
                 [id],

@@ -1,8 +1,8 @@
-//! Watch progress, history and ratings of a profile.
+//! Watch progress, history and ratings of a profile, and the profiles themselves.
 
 use getanime_domain::{
-    ContinueItem, EpisodeEntry, EpisodeId, HistoryItem, ProfileId, Rating, TitleCard, TitleId,
-    UnixMillis, WatchState,
+    ContinueItem, EpisodeEntry, EpisodeId, HistoryItem, Profile, ProfileId, Rating, TitleCard,
+    TitleId, UnixMillis, WatchState,
 };
 use rusqlite::{OptionalExtension, params};
 
@@ -93,6 +93,8 @@ impl Database {
                  WHERE w.profile_id = ?1 AND w.watched = 0 AND w.position_ms > 0) \
              SELECT {CARD_COLUMNS}, l.episode_id, l.number, l.position_ms, l.duration_ms, l.watched, l.updated_at \
              FROM latest l JOIN titles t ON t.id = l.title_id WHERE l.rank = 1 \
+             AND NOT EXISTS (SELECT 1 FROM profile_titles p WHERE p.profile_id = ?1 \
+                             AND p.title_id = l.title_id AND p.continue_hidden_at >= l.updated_at) \
              ORDER BY l.updated_at DESC LIMIT ?2"
         );
         let mut statement = self.connection.prepare_cached(&sql)?;
@@ -216,8 +218,12 @@ impl Database {
 }
 
 impl Database {
-    /// Adds a viewer profile.
+    /// Adds a viewer profile; names are unique.
     pub fn create_profile(&mut self, name: &str, now: UnixMillis) -> Result<ProfileId> {
+        let name = profile_name(name)?;
+        if self.profile_by_name(name)?.is_some() {
+            return Err(Error::Conflict(format!("a profile named {name:?} already exists")));
+        }
         let id: i64 = self.connection.query_row(
             "INSERT INTO profiles (name, created_at) VALUES (?1, ?2) RETURNING id",
             params![name, now],
@@ -227,12 +233,97 @@ impl Database {
     }
 
     /// Every profile, oldest first.
-    pub fn profiles(&self) -> Result<Vec<(ProfileId, String)>> {
+    pub fn profiles(&self) -> Result<Vec<Profile>> {
         let mut statement =
             self.connection.prepare_cached("SELECT id, name FROM profiles ORDER BY id")?;
         let profiles = statement
-            .query_map([], |row| Ok((ProfileId(row.get(0)?), row.get(1)?)))?
+            .query_map([], |row| Ok(Profile { id: ProfileId(row.get(0)?), name: row.get(1)? }))?
             .collect::<rusqlite::Result<_>>()?;
         Ok(profiles)
     }
+
+    /// The profile called `name` (exactly).
+    pub fn profile_by_name(&self, name: &str) -> Result<Option<Profile>> {
+        Ok(self
+            .connection
+            .query_row("SELECT id, name FROM profiles WHERE name = ?1", [name], |row| {
+                Ok(Profile { id: ProfileId(row.get(0)?), name: row.get(1)? })
+            })
+            .optional()?)
+    }
+
+    /// Renames a profile; names stay unique.
+    pub fn rename_profile(&mut self, profile: ProfileId, name: &str) -> Result<()> {
+        let name = profile_name(name)?;
+        if self.profile_by_name(name)?.is_some_and(|other| other.id != profile) {
+            return Err(Error::Conflict(format!("a profile named {name:?} already exists")));
+        }
+        let changed = self
+            .connection
+            .execute("UPDATE profiles SET name = ?2 WHERE id = ?1", params![profile.0, name])?;
+        if changed == 0 {
+            return Err(Error::NotFound { what: "profile", id: profile.0.to_string() });
+        }
+        Ok(())
+    }
+
+    /// Removes a profile with its own history, ratings, lists and preferences (the catalog and
+    /// the other profiles are untouched). The last profile cannot be removed.
+    pub fn remove_profile(&mut self, profile: ProfileId) -> Result<()> {
+        let transaction = self.connection.transaction()?;
+        let count: i64 =
+            transaction.query_row("SELECT count(*) FROM profiles", [], |row| row.get(0))?;
+        let removed = transaction.execute("DELETE FROM profiles WHERE id = ?1", [profile.0])?;
+        if removed == 0 {
+            return Err(Error::NotFound { what: "profile", id: profile.0.to_string() });
+        }
+        if count <= 1 {
+            return Err(Error::Conflict("the last profile cannot be removed".into()));
+        }
+        transaction.commit()?;
+        Ok(())
+    }
+
+    /// A preference `profile` keeps for itself.
+    pub fn profile_setting(&self, profile: ProfileId, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .connection
+            .query_row(
+                "SELECT value FROM profile_settings WHERE profile_id = ?1 AND key = ?2",
+                params![profile.0, key],
+                |row| row.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Sets a preference for `profile` only.
+    pub fn set_profile_setting(
+        &mut self,
+        profile: ProfileId,
+        key: &str,
+        value: &str,
+    ) -> Result<()> {
+        let changed = self.connection.execute(
+            "INSERT INTO profile_settings (profile_id, key, value) \
+             SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM profiles WHERE id = ?1) \
+             ON CONFLICT (profile_id, key) DO UPDATE SET value = excluded.value",
+            params![profile.0, key, value],
+        )?;
+        if changed == 0 {
+            return Err(Error::NotFound { what: "profile", id: profile.0.to_string() });
+        }
+        Ok(())
+    }
+}
+
+/// A profile name as stored: trimmed, not empty, not absurdly long.
+fn profile_name(name: &str) -> Result<&str> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Error::Conflict("a profile needs a name".into()));
+    }
+    if name.chars().count() > 40 {
+        return Err(Error::Conflict("a profile name is at most 40 characters".into()));
+    }
+    Ok(name)
 }

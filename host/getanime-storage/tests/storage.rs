@@ -4,8 +4,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use getanime_domain::{
-    BrowseQuery, BrowseSort, Episode, EpisodeId, PluginRecord, ProfileId, Quality, Rating,
-    ScheduleDay, SkipRange, Stream, Title, TitleSummary, Torrent,
+    BrowseQuery, BrowseSort, Episode, EpisodeId, ListEntry, ListFilter, ListStatus, PluginRecord,
+    Profile, ProfileId, Quality, Rating, ScheduleDay, SkipRange, StatusChange, Stream, Title,
+    TitleId, TitleSummary, Torrent,
 };
 use getanime_storage::{Database, Error, PosterToFetch, RemovalPolicy};
 
@@ -121,6 +122,42 @@ fn episode_ids(db: &Database, title: getanime_domain::TitleId) -> Result<Vec<(f6
         .collect())
 }
 
+/// Every row of `tables`, as text (`table: v1 | v2 …`), for comparing two databases.
+fn table_rows(connection: &rusqlite::Connection, tables: &[String]) -> Result<Vec<String>> {
+    let mut rows = Vec::new();
+    for table in tables {
+        let mut statement = connection.prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2"))?;
+        let columns = statement.column_count();
+        let mut query = statement.query([])?;
+        while let Some(row) = query.next()? {
+            let values: Vec<String> = (0..columns)
+                .map(|index| row.get_ref(index).map(|value| format!("{value:?}")))
+                .collect::<rusqlite::Result<_>>()?;
+            rows.push(format!("{table}: {}", values.join(" | ")));
+        }
+    }
+    Ok(rows)
+}
+
+/// A V1 library in `dir` from the frozen V1 schema and the rows of `tests/fixtures/db/<rows>`
+/// (refinery's history saying V1), still closed to getanime.
+fn v1_library(dir: &TestDir, rows: &str) -> Result<rusqlite::Connection> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let schema = std::fs::read_to_string(root.join("../../migrations/V1__initial.sql"))?;
+    let rows = std::fs::read_to_string(root.join("tests/fixtures/db").join(rows))?;
+    let raw = dir.raw()?;
+    raw.execute_batch(&schema).context("creating the V1 schema")?;
+    raw.execute_batch(
+        "CREATE TABLE refinery_schema_history (version INT4 PRIMARY KEY, name VARCHAR(255), \
+         applied_on VARCHAR(255), checksum VARCHAR(255));",
+    )?;
+    // A dump lists tables alphabetically, children before parents.
+    raw.pragma_update(None, "foreign_keys", false)?;
+    raw.execute_batch(&rows).context("loading the V1 rows")?;
+    raw.pragma_update(None, "foreign_keys", true)?;
+    Ok(raw)
+}
+
 mod opening {
     use super::*;
 
@@ -128,9 +165,9 @@ mod opening {
     fn open_creates_and_migrates_a_new_database() -> Result<()> {
         let dir = TestDir::new()?;
         let db = dir.open()?;
-        assert_eq!(db.schema_version()?, 1);
+        assert_eq!(db.schema_version()?, 2);
         assert_eq!(db.title_count()?, 0);
-        assert_eq!(db.profiles()?, vec![(DEFAULT, "Default".to_owned())]);
+        assert_eq!(db.profiles()?, vec![Profile { id: DEFAULT, name: "Default".to_owned() }]);
         Ok(())
     }
 
@@ -154,7 +191,7 @@ mod opening {
         let dir = TestDir::new()?;
         dir.open()?.upsert_title(PLUGIN, &title("1", "One", &[1.0]), NOW)?;
         let db = dir.open()?;
-        assert_eq!(db.schema_version()?, 1);
+        assert_eq!(db.schema_version()?, 2);
         assert_eq!(db.title_count()?, 1);
         Ok(())
     }
@@ -173,7 +210,7 @@ mod opening {
         }
         let error =
             Database::open(&dir.db_path()).err().context("a newer schema must be refused")?;
-        assert!(matches!(error, Error::NewerSchema { found: 99, supported: 1, .. }), "{error}");
+        assert!(matches!(error, Error::NewerSchema { found: 99, supported: 2, .. }), "{error}");
         assert!(error.to_string().contains("newer getanime"), "{error}");
         let marker: String =
             dir.raw()?.query_row("SELECT value FROM settings WHERE key = 'marker'", [], |row| {
@@ -211,21 +248,9 @@ mod opening {
     #[test]
     fn a_v1_library_with_data_opens_with_its_data() -> Result<()> {
         let dir = TestDir::new()?;
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let schema = std::fs::read_to_string(root.join("../../migrations/V1__initial.sql"))?;
-        let rows = std::fs::read_to_string(root.join("tests/fixtures/db/v1.sql"))?;
-        let raw = dir.raw()?;
-        raw.execute_batch(&schema).context("creating the V1 schema")?;
-        raw.execute_batch(
-            "CREATE TABLE refinery_schema_history (version INT4 PRIMARY KEY, name VARCHAR(255), \
-             applied_on VARCHAR(255), checksum VARCHAR(255));",
-        )?;
-        // The dump lists tables alphabetically, children before parents.
-        raw.pragma_update(None, "foreign_keys", false)?;
-        raw.execute_batch(&rows).context("loading the V1 rows")?;
-        drop(raw);
+        drop(v1_library(&dir, "v1.sql")?);
         let db = dir.open()?;
-        assert_eq!(db.schema_version()?, 1);
+        assert_eq!(db.schema_version()?, 2);
         let id = db.title_id("anilibria", "9432")?.context("the fixture title")?;
         let details = db.title_details(id, DEFAULT)?;
         assert_eq!(details.card.name, "Стальной алхимик: Братство");
@@ -573,6 +598,365 @@ mod catalog {
         assert_eq!(stale, ["summary", "old"], "never-detailed first, then oldest");
         Ok(())
     }
+
+    /// Every row of every table of `connection` but the search index's own (rebuilt from
+    /// `titles`), as text: what an upgrade must keep.
+    fn every_row(connection: &rusqlite::Connection) -> Result<Vec<String>> {
+        let tables: Vec<String> = connection
+            .prepare(
+                "SELECT name FROM sqlite_master WHERE type = 'table' \
+                 AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'title_search%' \
+                 AND name != 'refinery_schema_history' ORDER BY name",
+            )?
+            .query_map([], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        table_rows(connection, &tables)
+    }
+
+    /// `tests/fixtures/db/v1-full.sql` has rows in every V1 table; migrating to the current
+    /// schema keeps each of them as it was, and the new tables start empty.
+    #[test]
+    fn a_full_v1_library_keeps_every_row_through_the_upgrade() -> Result<()> {
+        let dir = TestDir::new()?;
+        let raw = v1_library(&dir, "v1-full.sql")?;
+        let before = every_row(&raw)?;
+        let empty: Vec<String> = raw
+            .prepare(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+                 AND name NOT LIKE 'title_search%' AND name != 'refinery_schema_history'",
+            )?
+            .query_map([], |row| row.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?
+            .into_iter()
+            .filter(|table| !before.iter().any(|row| row.starts_with(&format!("{table}: "))))
+            .collect();
+        assert!(empty.is_empty(), "the fixture leaves V1 tables empty: {empty:?}");
+        drop(raw);
+
+        let mut db = dir.open()?;
+        assert_eq!(db.schema_version()?, 2);
+        assert!(dir.path("library.sqlite3.before-v2").is_file(), "the V1 file is kept beside");
+        let after = every_row(&dir.raw()?)?;
+        let kept: Vec<&String> = after
+            .iter()
+            .filter(|row| {
+                !row.starts_with("profile_titles: ") && !row.starts_with("profile_settings: ")
+            })
+            .collect();
+        assert_eq!(kept, before.iter().collect::<Vec<_>>(), "every V1 row, unchanged");
+        assert_eq!(after.len(), before.len(), "the new tables start empty");
+        assert!(db.check()?.problems.is_empty(), "{:?}", db.check()?.problems);
+        assert_eq!(db.search_titles("елка", 10)?.len(), 1, "ё folded, still searchable");
+
+        // The upgraded library takes the new marks at once.
+        let masha = db.profile_by_name("Маша")?.context("the fixture's second profile")?;
+        let movie = db.title_id("aniliberty", "10001")?.context("the fixture's movie")?;
+        db.set_list_status(masha.id, movie, Some(ListStatus::Planned), NOW)?;
+        assert_eq!(db.list_entry(masha.id, movie)?.status, Some(ListStatus::Planned));
+        assert_eq!(db.list_entry(DEFAULT, movie)?, ListEntry::default());
+        Ok(())
+    }
+}
+
+mod lists {
+    use super::*;
+
+    fn names(cards: Vec<getanime_domain::ListCard>) -> Vec<(String, Option<f64>)> {
+        cards.into_iter().map(|item| (item.card.name, item.next_episode)).collect()
+    }
+
+    #[test]
+    fn a_title_is_in_one_list_at_a_time_favorites_apart_and_per_profile() -> Result<()> {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        let one = db.upsert_title(PLUGIN, &title("1", "One", &[1.0, 2.0]), NOW)?;
+        let two = db.upsert_title(PLUGIN, &title("2", "Two", &[1.0]), NOW)?;
+        let guest = db.create_profile("Guest", NOW)?;
+        assert_eq!(db.list_entry(DEFAULT, one)?, ListEntry::default());
+
+        assert_eq!(db.set_list_status(DEFAULT, one, Some(ListStatus::Planned), NOW)?, None);
+        assert_eq!(
+            db.set_list_status(DEFAULT, one, Some(ListStatus::Watching), NOW + 1)?,
+            Some(ListStatus::Planned),
+            "the list it was in comes back, for undo"
+        );
+        db.set_favorite(DEFAULT, one, true, NOW + 2)?;
+        db.set_list_status(DEFAULT, two, Some(ListStatus::Watching), NOW + 3)?;
+        db.set_list_status(guest, two, Some(ListStatus::Dropped), NOW)?;
+        assert_eq!(
+            db.list_entry(DEFAULT, one)?,
+            ListEntry { status: Some(ListStatus::Watching), favorite: true }
+        );
+        assert_eq!(db.title_details(one, DEFAULT)?.list.status, Some(ListStatus::Watching));
+        let watching = |db: &Database, profile| {
+            db.list_titles(profile, ListFilter::Status(ListStatus::Watching), 10).map(names)
+        };
+        assert_eq!(
+            watching(&db, DEFAULT)?,
+            [("Two".to_owned(), Some(1.0)), ("One".to_owned(), Some(1.0))],
+            "newest mark first"
+        );
+        assert!(watching(&db, guest)?.is_empty(), "profiles keep their own lists");
+        assert_eq!(
+            names(db.list_titles(guest, ListFilter::Status(ListStatus::Dropped), 10)?).len(),
+            1
+        );
+        assert_eq!(names(db.list_titles(DEFAULT, ListFilter::Favorite, 10)?).len(), 1);
+        assert_eq!(watching(&db, DEFAULT)?.len(), 2);
+        assert_eq!(db.list_titles(DEFAULT, ListFilter::Status(ListStatus::Watching), 1)?.len(), 1);
+
+        db.set_list_status(DEFAULT, one, None, NOW + 4)?;
+        db.set_favorite(DEFAULT, one, false, NOW + 5)?;
+        assert_eq!(db.list_entry(DEFAULT, one)?, ListEntry::default());
+        assert_eq!(
+            dir.count("profile_titles")?,
+            2,
+            "a title with no mark left has no row (Two for each profile)"
+        );
+        let error = db.set_list_status(DEFAULT, TitleId(404), Some(ListStatus::Planned), NOW).err();
+        assert!(matches!(error, Some(Error::NotFound { what: "title", .. })), "{error:?}");
+        let error = db.set_favorite(DEFAULT, TitleId(404), true, NOW).err();
+        assert!(matches!(error, Some(Error::NotFound { what: "title", .. })), "{error:?}");
+        Ok(())
+    }
+
+    #[test]
+    fn a_list_card_shows_the_episode_to_watch_next() -> Result<()> {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        let id = db.upsert_title(PLUGIN, &title("1", "One", &[1.0, 2.0, 2.5, 3.0]), NOW)?;
+        db.set_list_status(DEFAULT, id, Some(ListStatus::Watching), NOW)?;
+        let next = |db: &Database| -> Result<Option<f64>> {
+            let cards = db.list_titles(DEFAULT, ListFilter::Status(ListStatus::Watching), 10)?;
+            Ok(cards.first().context("the title is listed")?.next_episode)
+        };
+        let episodes = episode_ids(&db, id)?;
+        assert_eq!(next(&db)?, Some(1.0));
+        for (index, expected) in [(0, Some(2.0)), (2, Some(3.0)), (3, Some(2.0)), (1, None)] {
+            db.set_watched(DEFAULT, episodes[index].1, true, NOW)?;
+            assert_eq!(next(&db)?, expected, "after watching episode {}", episodes[index].0);
+            assert_eq!(
+                db.next_unwatched(DEFAULT, id)?.map(|entry| entry.episode.number),
+                expected,
+                "the row and the title screen agree"
+            );
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn starting_a_title_lists_it_as_watching_and_the_last_episode_of_a_finished_one_completes_it()
+    -> Result<()> {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        let mut finished = title("1", "Finished", &[1.0, 2.0]);
+        finished.status = Some("Завершён".to_owned());
+        let finished = db.upsert_title(PLUGIN, &finished, NOW)?;
+        let airing = db.upsert_title(PLUGIN, &title("2", "Airing", &[1.0, 2.0]), NOW)?;
+        let planned = db.upsert_title(PLUGIN, &title("3", "Planned", &[1.0]), NOW)?;
+        db.set_list_status(DEFAULT, planned, Some(ListStatus::Planned), NOW)?;
+
+        let last_of = |db: &Database, title| -> Result<(EpisodeId, EpisodeId)> {
+            let episodes = episode_ids(db, title)?;
+            Ok((episodes[0].1, episodes[episodes.len() - 1].1))
+        };
+        let (first, last) = last_of(&db, finished)?;
+        let started = db.note_playing(DEFAULT, first, NOW)?;
+        assert_eq!(
+            started,
+            Some(StatusChange { title: finished, from: None, to: ListStatus::Watching })
+        );
+        assert_eq!(db.note_playing(DEFAULT, last, NOW)?, None, "already listed");
+        let planned_episode = last_of(&db, planned)?.0;
+        assert_eq!(db.note_playing(DEFAULT, planned_episode, NOW)?, None, "a chosen list stays");
+        assert_eq!(db.list_entry(DEFAULT, planned)?.status, Some(ListStatus::Planned));
+
+        assert_eq!(db.note_episode_watched(DEFAULT, first, NOW)?, None, "not the last");
+        let completed = db.note_episode_watched(DEFAULT, last, NOW + 1)?;
+        assert_eq!(
+            completed,
+            Some(StatusChange {
+                title: finished,
+                from: Some(ListStatus::Watching),
+                to: ListStatus::Completed
+            })
+        );
+        assert_eq!(
+            db.note_episode_watched(DEFAULT, last_of(&db, airing)?.1, NOW)?,
+            None,
+            "an airing title with more episodes announced is not complete"
+        );
+        let error = db.note_episode_watched(DEFAULT, EpisodeId(404), NOW).err();
+        assert!(matches!(error, Some(Error::NotFound { what: "episode", .. })), "{error:?}");
+
+        let change = completed.context("the completion")?;
+        assert!(db.undo_status_change(DEFAULT, change, NOW + 2)?);
+        assert_eq!(db.list_entry(DEFAULT, finished)?.status, Some(ListStatus::Watching));
+        let start = started.context("the start")?;
+        assert!(db.undo_status_change(DEFAULT, start, NOW + 3)?);
+        assert_eq!(db.list_entry(DEFAULT, finished)?.status, None, "back in no list");
+
+        db.note_playing(DEFAULT, last_of(&db, airing)?.0, NOW)?;
+        db.set_list_status(DEFAULT, airing, Some(ListStatus::OnHold), NOW + 1)?;
+        let stale = StatusChange { title: airing, from: None, to: ListStatus::Watching };
+        assert!(!db.undo_status_change(DEFAULT, stale, NOW + 2)?, "the user changed it since");
+        assert_eq!(db.list_entry(DEFAULT, airing)?.status, Some(ListStatus::OnHold));
+        Ok(())
+    }
+
+    #[test]
+    fn a_title_hidden_from_continue_watching_comes_back_when_played_again() -> Result<()> {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        let id = db.upsert_title(PLUGIN, &title("1", "One", &[1.0, 2.0]), NOW)?;
+        let other = db.upsert_title(PLUGIN, &title("2", "Two", &[1.0]), NOW)?;
+        let episodes = episode_ids(&db, id)?;
+        db.record_position(DEFAULT, episodes[0].1, 10_000, None, NOW)?;
+        db.record_position(DEFAULT, episode_ids(&db, other)?[0].1, 10_000, None, NOW)?;
+        let shown = |db: &Database| -> Result<Vec<String>> {
+            Ok(db.continue_watching(DEFAULT, 10)?.into_iter().map(|item| item.card.name).collect())
+        };
+        assert_eq!(shown(&db)?.len(), 2);
+
+        db.hide_from_continue(DEFAULT, id, NOW + 1)?;
+        assert_eq!(shown(&db)?, ["Two"]);
+        assert_eq!(db.history(DEFAULT, 10, 0)?.len(), 2, "the history itself stays");
+        assert_eq!(db.list_entry(DEFAULT, id)?, ListEntry::default(), "no list mark either");
+
+        db.note_playing(DEFAULT, episodes[1].1, NOW + 2)?;
+        db.record_position(DEFAULT, episodes[1].1, 5_000, None, NOW + 3)?;
+        assert_eq!(shown(&db)?, ["One", "Two"], "played again, it is back");
+        Ok(())
+    }
+
+    #[test]
+    fn watched_marks_are_reset_per_title_and_set_up_to_an_episode() -> Result<()> {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        let id = db.upsert_title(PLUGIN, &title("1", "One", &[1.0, 2.0, 2.5, 3.0]), NOW)?;
+        let other = db.upsert_title(PLUGIN, &title("2", "Two", &[1.0]), NOW)?;
+        let guest = db.create_profile("Guest", NOW)?;
+        let episodes = episode_ids(&db, id)?;
+        db.record_position(DEFAULT, episodes[1].1, 30_000, None, NOW)?;
+        db.set_rating(DEFAULT, id, Rating::new(7)?, NOW)?;
+        db.set_watched(DEFAULT, episode_ids(&db, other)?[0].1, true, NOW)?;
+        db.set_watched(guest, episodes[0].1, true, NOW)?;
+
+        assert_eq!(db.mark_watched_through(DEFAULT, id, 2.5, NOW + 1)?, 3);
+        let watched = |db: &Database, profile| -> Result<Vec<bool>> {
+            Ok(db
+                .episodes(id, profile)?
+                .iter()
+                .map(|entry| entry.watch.is_some_and(|watch| watch.watched))
+                .collect())
+        };
+        assert_eq!(watched(&db, DEFAULT)?, [true, true, true, false]);
+        let resumed = db.watch_state(DEFAULT, episodes[1].1)?.context("episode 2")?;
+        assert_eq!(resumed.position_ms, 0, "a watched episode keeps no resume point");
+
+        assert_eq!(db.reset_watched(DEFAULT, id)?, 3);
+        assert_eq!(watched(&db, DEFAULT)?, [false; 4]);
+        assert_eq!(watched(&db, guest)?, [true, false, false, false], "another profile's marks");
+        assert!(db.watch_state(DEFAULT, episode_ids(&db, other)?[0].1)?.is_some(), "another title");
+        assert_eq!(db.rating(DEFAULT, id)?, Some(Rating::new(7)?), "the rating stays");
+        assert_eq!(db.reset_watched(DEFAULT, id)?, 0);
+        Ok(())
+    }
+
+    #[test]
+    fn browse_filters_by_a_list_of_the_profile() -> Result<()> {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        let one = db.upsert_title(PLUGIN, &title("1", "One", &[]), NOW)?;
+        let two = db.upsert_title(PLUGIN, &title("2", "Two", &[]), NOW)?;
+        db.upsert_title(PLUGIN, &title("3", "Three", &[]), NOW)?;
+        let guest = db.create_profile("Guest", NOW)?;
+        db.set_list_status(DEFAULT, one, Some(ListStatus::Planned), NOW)?;
+        db.set_favorite(DEFAULT, two, true, NOW)?;
+        db.set_list_status(guest, two, Some(ListStatus::Planned), NOW)?;
+        let listed = |profile, list| {
+            db.browse_ids(&BrowseQuery { list: Some(list), ..BrowseQuery::default() }, profile)
+        };
+        assert_eq!(listed(DEFAULT, ListFilter::Status(ListStatus::Planned))?, [one]);
+        assert_eq!(listed(DEFAULT, ListFilter::Favorite)?, [two]);
+        assert_eq!(listed(guest, ListFilter::Status(ListStatus::Planned))?, [two]);
+        assert!(listed(guest, ListFilter::Favorite)?.is_empty());
+        assert_eq!(db.browse_ids(&BrowseQuery::default(), guest)?.len(), 3);
+        Ok(())
+    }
+}
+
+mod profiles {
+    use super::*;
+
+    #[test]
+    fn profiles_are_added_renamed_and_kept_unique() -> Result<()> {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        let masha = db.create_profile("  Маша ", NOW)?;
+        assert_eq!(db.profile_by_name("Маша")?, Some(Profile { id: masha, name: "Маша".into() }));
+        for bad in ["Маша", "", "   ", &"я".repeat(41)] {
+            let error = db.create_profile(bad, NOW).err();
+            assert!(matches!(error, Some(Error::Conflict(_))), "{bad:?}: {error:?}");
+        }
+        db.rename_profile(masha, "Мария")?;
+        db.rename_profile(masha, "Мария")?;
+        let error = db.rename_profile(masha, "Default").err();
+        assert!(
+            matches!(&error, Some(Error::Conflict(text)) if text.contains("Default")),
+            "{error:?}"
+        );
+        let error = db.rename_profile(ProfileId(99), "Кто-то").err();
+        assert!(matches!(error, Some(Error::NotFound { what: "profile", .. })), "{error:?}");
+        let names: Vec<String> = db.profiles()?.into_iter().map(|profile| profile.name).collect();
+        assert_eq!(names, ["Default", "Мария"]);
+        Ok(())
+    }
+
+    #[test]
+    fn removing_a_profile_removes_only_its_own_history_and_never_the_last() -> Result<()> {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        let id = db.upsert_title(PLUGIN, &title("1", "One", &[1.0]), NOW)?;
+        let episode = episode_ids(&db, id)?[0].1;
+        let guest = db.create_profile("Guest", NOW)?;
+        for profile in [DEFAULT, guest] {
+            db.record_position(profile, episode, 5_000, None, NOW)?;
+            db.set_rating(profile, id, Rating::new(5)?, NOW)?;
+            db.set_list_status(profile, id, Some(ListStatus::Watching), NOW)?;
+            db.set_profile_setting(profile, "quality", "sd")?;
+        }
+        db.remove_profile(guest)?;
+        for table in ["watch_state", "ratings", "profile_titles", "profile_settings"] {
+            assert_eq!(dir.count(table)?, 1, "{table} keeps the other profile's row");
+        }
+        assert_eq!(db.list_entry(DEFAULT, id)?.status, Some(ListStatus::Watching));
+        assert_eq!(db.title_count()?, 1, "the catalog is not a profile's");
+
+        let error = db.remove_profile(DEFAULT).err();
+        assert!(matches!(error, Some(Error::Conflict(_))), "{error:?}");
+        assert_eq!(db.profiles()?.len(), 1, "the last profile stays");
+        let error = db.remove_profile(guest).err();
+        assert!(matches!(error, Some(Error::NotFound { what: "profile", .. })), "{error:?}");
+        Ok(())
+    }
+
+    #[test]
+    fn a_profile_keeps_its_own_preferences() -> Result<()> {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        let guest = db.create_profile("Guest", NOW)?;
+        assert_eq!(db.profile_setting(guest, "language")?, None);
+        db.set_profile_setting(guest, "language", "en")?;
+        db.set_profile_setting(guest, "language", "ru")?;
+        db.set_profile_setting(DEFAULT, "language", "en")?;
+        assert_eq!(db.profile_setting(guest, "language")?.as_deref(), Some("ru"));
+        assert_eq!(db.profile_setting(DEFAULT, "language")?.as_deref(), Some("en"));
+        assert_eq!(db.setting("language")?, None, "the library-wide value is apart");
+        let error = db.set_profile_setting(ProfileId(99), "language", "en").err();
+        assert!(matches!(error, Some(Error::NotFound { what: "profile", .. })), "{error:?}");
+        Ok(())
+    }
 }
 
 mod watching {
@@ -818,11 +1202,13 @@ mod plugins {
         db.upsert_title(PLUGIN, &title("3", "Untouched", &[1.0]), NOW)?;
         db.record_position(DEFAULT, episode_ids(&db, watched)?[0].1, 5_000, None, NOW)?;
         db.set_rating(DEFAULT, rated, Rating::new(7)?, NOW)?;
+        let planned = db.upsert_title(PLUGIN, &title("4", "Planned", &[]), NOW)?;
+        db.set_list_status(DEFAULT, planned, Some(ListStatus::Planned), NOW)?;
 
         assert_eq!(db.remove_plugin(PLUGIN, RemovalPolicy::KeepHistory)?, 1);
         assert_eq!(db.plugin(PLUGIN)?, None);
         assert!(db.plugin_settings(PLUGIN)?.is_empty());
-        assert_eq!(db.title_count()?, 2);
+        assert_eq!(db.title_count()?, 3, "watched, rated and listed titles stay");
         assert_eq!(db.history(DEFAULT, 10, 0)?.len(), 1);
         assert_eq!(db.rating(DEFAULT, rated)?, Some(Rating::new(7)?));
 
@@ -954,8 +1340,7 @@ mod backups {
     /// Every row of the user-facing tables, as text, for comparing two databases.
     fn dump(path: &Path) -> Result<Vec<String>> {
         let connection = rusqlite::Connection::open(path)?;
-        let mut rows = Vec::new();
-        for table in [
+        let tables = [
             "titles",
             "episodes",
             "streams",
@@ -964,19 +1349,11 @@ mod backups {
             "ratings",
             "plugins",
             "settings",
-        ] {
-            let mut statement =
-                connection.prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2"))?;
-            let columns = statement.column_count();
-            let mut query = statement.query([])?;
-            while let Some(row) = query.next()? {
-                let values: Vec<String> = (0..columns)
-                    .map(|index| row.get_ref(index).map(|value| format!("{value:?}")))
-                    .collect::<rusqlite::Result<_>>()?;
-                rows.push(format!("{table}: {}", values.join(" | ")));
-            }
-        }
-        Ok(rows)
+            "profiles",
+            "profile_titles",
+            "profile_settings",
+        ];
+        table_rows(&connection, &tables.map(str::to_owned))
     }
 
     #[test]
@@ -987,6 +1364,10 @@ mod backups {
         let id = db.upsert_title(PLUGIN, &title("1", "One", &[1.0, 2.0]), NOW)?;
         db.set_rating(DEFAULT, id, Rating::new(8)?, NOW)?;
         let episode = episode_ids(&db, id)?[0].1;
+        let guest = db.create_profile("Guest", NOW)?;
+        db.set_list_status(guest, id, Some(ListStatus::OnHold), NOW)?;
+        db.set_favorite(DEFAULT, id, true, NOW)?;
+        db.set_profile_setting(guest, "language", "en")?;
 
         let writer_path = dir.db_path();
         let writer = std::thread::spawn(move || -> Result<()> {
@@ -1010,8 +1391,12 @@ mod backups {
         let snapshot = dump(&backup)?;
         db.set_rating(DEFAULT, id, Rating::new(2)?, NOW)?;
         db.upsert_title(PLUGIN, &title("2", "Added after the backup", &[]), NOW)?;
+        db.set_list_status(guest, id, Some(ListStatus::Dropped), NOW)?;
+        db.remove_profile(guest)?;
         db.restore_from(&backup)?;
         assert_eq!(dump(&dir.db_path())?, snapshot);
+        assert_eq!(db.list_entry(guest, id)?.status, Some(ListStatus::OnHold), "lists come back");
+        assert_eq!(db.profile_setting(guest, "language")?.as_deref(), Some("en"));
         assert_eq!(
             db.rating(DEFAULT, id)?,
             Some(Rating::new(8)?),

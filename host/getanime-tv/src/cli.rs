@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
-use getanime_app::domain::{Rating, TitleCard, TitleId};
+use getanime_app::domain::{ListFilter, Rating, TitleCard, TitleId};
 use getanime_app::{App, DataPaths, RemovalPolicy, SyncEvent, SyncOptions};
 use serde::Serialize;
 
@@ -21,6 +21,11 @@ pub struct Cli {
     /// Machine-readable output (JSON) for the commands that print data.
     #[arg(long, global = true)]
     pub json: bool,
+
+    /// Whose history, lists, ratings and preferences to use (a profile's name); without it, the
+    /// profile used last. The UI then opens without asking who is watching.
+    #[arg(long, global = true, value_name = "NAME", env = "GETANIME_PROFILE")]
+    pub profile: Option<String>,
 
     /// On failure, print the whole chain of causes.
     #[arg(short, long, global = true)]
@@ -139,12 +144,66 @@ pub enum Command {
         #[arg(requires = "key")]
         value: Option<String>,
     },
+    /// Your lists (watching, planned, completed, on_hold, dropped) and favorites.
+    #[command(subcommand)]
+    List(ListCommand),
+    /// Viewer profiles: each has its own history, ratings, lists and preferences.
+    #[command(subcommand)]
+    Profile(ProfileCommand),
     /// Check the library file (integrity, foreign keys) and count the catalog.
     Check,
     /// Copy the library to FILE (safe while the app runs).
     Backup { file: PathBuf },
     /// Replace the library with the backup in FILE (the current one is kept as *.before-restore).
     Restore { file: PathBuf },
+}
+
+/// `getanime list ...`
+#[derive(Debug, Subcommand)]
+pub enum ListCommand {
+    /// Put a title in a list (watching, planned, completed, on_hold, dropped), or mark it a
+    /// favorite (favorite). A title is in one list at a time; favorites are apart.
+    Set {
+        title_id: i64,
+        #[arg(value_parser = parse_list)]
+        list: ListFilter,
+    },
+    /// Take a title out of its list, or out of the favorites with `favorite`.
+    Clear {
+        title_id: i64,
+        #[arg(value_parser = parse_list)]
+        list: Option<ListFilter>,
+    },
+    /// The titles of a list, most recently added first, with the episode to watch next.
+    Show {
+        #[arg(value_parser = parse_list)]
+        list: ListFilter,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+}
+
+/// `getanime profile ...`
+#[derive(Debug, Subcommand)]
+pub enum ProfileCommand {
+    /// Every profile; `*` marks the one in use.
+    List,
+    /// Add a profile (an empty history, the library's preferences).
+    Add {
+        name: String,
+    },
+    Rename {
+        name: String,
+        new_name: String,
+    },
+    /// Remove a profile with its own history, ratings, lists and preferences.
+    Remove {
+        name: String,
+    },
+    /// Make NAME the profile every later run starts with.
+    Use {
+        name: String,
+    },
 }
 
 /// `getanime plugin ...`
@@ -206,6 +265,13 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
+fn parse_list(code: &str) -> Result<ListFilter, String> {
+    ListFilter::from_code(code).ok_or_else(|| {
+        let known: Vec<&str> = ListFilter::ALL.iter().map(|list| list.code()).collect();
+        format!("{code:?} is not a list; one of: {}", known.join(", "))
+    })
+}
+
 fn parse_language(code: &str) -> Result<getanime_app::language::Language, String> {
     getanime_app::language::Language::from_code(code)
         .ok_or_else(|| format!("{code:?} is not a language getanime speaks; use ru or en"))
@@ -222,7 +288,7 @@ fn run_inner(cli: Cli) -> Result<()> {
             no_sync: cli.no_sync,
             demo: cli.demo,
         };
-        return crate::screens::run_ui(paths, smoke, cli.windowed, cli.lang);
+        return crate::screens::run_ui(paths, smoke, cli.windowed, cli.lang, cli.profile);
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -230,6 +296,9 @@ fn run_inner(cli: Cli) -> Result<()> {
         .context("starting tokio")?;
     runtime.block_on(async move {
         let app = App::open(paths)?;
+        if let Some(name) = &cli.profile {
+            app.use_profile_named(name).await?;
+        }
         Output { json: cli.json }.command(&app, command).await
     })
 }
@@ -333,6 +402,8 @@ impl Output {
                     settings.iter().map(|(key, value)| format!("{key} = {value}\n")).collect()
                 })
             }
+            Command::List(command) => self.list(app, command).await,
+            Command::Profile(command) => self.profile(app, command).await,
             Command::Check => {
                 let check = app.check().await?;
                 let summary = serde_json::json!({
@@ -458,6 +529,98 @@ impl Output {
             PluginCommand::Grant { id, host } => {
                 app.grant_host(&id, &host).await?;
                 self.done(&format!("{id} may now reach {host}"))
+            }
+        }
+    }
+
+    async fn list(&self, app: &App, command: ListCommand) -> Result<()> {
+        match command {
+            ListCommand::Set { title_id, list } => {
+                let title = TitleId(title_id);
+                match list {
+                    ListFilter::Status(status) => {
+                        app.set_list_status(title, Some(status)).await?;
+                    }
+                    ListFilter::Favorite => app.set_favorite(title, true).await?,
+                }
+                self.done(&format!("{title_id} is in {}", list.code()))
+            }
+            ListCommand::Clear { title_id, list } => {
+                let title = TitleId(title_id);
+                match list {
+                    Some(ListFilter::Favorite) => app.set_favorite(title, false).await?,
+                    Some(ListFilter::Status(status)) => {
+                        if app.list_entry(title).await?.status != Some(status) {
+                            bail!("{title_id} is not in {}", status.code());
+                        }
+                        app.set_list_status(title, None).await?;
+                    }
+                    None => {
+                        app.set_list_status(title, None).await?;
+                    }
+                }
+                self.done(&format!("{title_id} taken out of the list"))
+            }
+            ListCommand::Show { list, limit } => {
+                let cards = app.list(list, limit).await?;
+                self.print(&cards, |cards| {
+                    cards
+                        .iter()
+                        .map(|item| {
+                            let line = crate::text::card_line(&item.card);
+                            match item.next_episode {
+                                Some(number) => {
+                                    format!("{}  next: episode {number}\n", line.trim_end())
+                                }
+                                None => line,
+                            }
+                        })
+                        .collect()
+                })
+            }
+        }
+    }
+
+    async fn profile(&self, app: &App, command: ProfileCommand) -> Result<()> {
+        let named = |name: String| async move {
+            let profiles = app.profiles().await?;
+            profiles
+                .into_iter()
+                .find(|profile| profile.name == name)
+                .with_context(|| format!("there is no profile named {name:?}"))
+        };
+        match command {
+            ProfileCommand::List => {
+                let profiles = app.profiles().await?;
+                let current = app.profile();
+                self.print(&profiles, |profiles| {
+                    profiles
+                        .iter()
+                        .map(|profile| {
+                            let mark = if profile.id == current { "*" } else { " " };
+                            format!("{mark} {}\n", profile.name)
+                        })
+                        .collect()
+                })
+            }
+            ProfileCommand::Add { name } => {
+                let profile = app.add_profile(&name).await?;
+                self.done(&format!("added profile {}", profile.name))
+            }
+            ProfileCommand::Rename { name, new_name } => {
+                let profile = named(name).await?;
+                app.rename_profile(profile.id, &new_name).await?;
+                self.done(&format!("renamed {} to {}", profile.name, new_name.trim()))
+            }
+            ProfileCommand::Remove { name } => {
+                let profile = named(name).await?;
+                app.remove_profile(profile.id).await?;
+                self.done(&format!("removed profile {} and its history", profile.name))
+            }
+            ProfileCommand::Use { name } => {
+                let profile = named(name).await?;
+                app.use_profile(profile.id).await?;
+                self.done(&format!("using profile {}", profile.name))
             }
         }
     }

@@ -23,6 +23,8 @@ pub fn title_details(details: &TitleDetails) -> String {
         card.episodes_total.map(|total| format!("{total} episodes planned")),
         (!details.genres.is_empty()).then(|| details.genres.join(", ")),
         details.rating.map(|rating| format!("your rating {}/10", rating.score())),
+        details.list.status.map(|status| format!("in your list {}", status.code())),
+        details.list.favorite.then(|| "a favorite".to_owned()),
         details.average_rating.map(|(average, count)| format!("average {average:.1} from {count}")),
     ]
     .into_iter()

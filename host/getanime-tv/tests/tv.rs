@@ -91,7 +91,7 @@ fn check(data: &Path, args: &[&str]) -> Result<String> {
 fn status_reports_an_empty_new_library() -> Result<()> {
     let temp = tempfile::tempdir()?;
     let stdout = check(temp.path(), &["status"])?;
-    assert!(stdout.contains("schema version: 1"), "{stdout}");
+    assert!(stdout.contains("schema version: 2"), "{stdout}");
     assert!(stdout.contains("titles: 0"), "{stdout}");
     let json: serde_json::Value =
         serde_json::from_str(&check(temp.path(), &["--json", "status"])?)?;

@@ -24,7 +24,7 @@ pub use home::HeaderButton;
 pub use keyboard::{KeyCap, Keyboard, KeyboardLayout};
 pub use menu::MenuRow;
 pub use pointer::Pointed;
-pub use title::next_rating;
+pub use title::{TitleButton, next_rating};
 
 /// The keys a remote (or a keyboard) sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +46,8 @@ pub enum Key {
     NextEpisode,
     /// A remote's "previous track": the episode before (in the player).
     PreviousEpisode,
+    /// A remote's menu (context) key: more actions on what has the focus.
+    Menu,
     /// A typed character (the search box).
     Char(char),
 }
@@ -121,6 +123,26 @@ pub enum Effect {
     },
     /// Mark the focused episode watched or not (the title screen's `w`).
     ToggleWatched {
+        title: TitleId,
+        episode: f64,
+    },
+    /// The title's list button: the next list, or undo the app's own move
+    /// ([`crate::App::step_list`]).
+    StepList {
+        title: TitleId,
+    },
+    ToggleFavorite {
+        title: TitleId,
+    },
+    HideFromContinue {
+        title: TitleId,
+    },
+    /// Forget the title's watched marks (confirmed already).
+    ResetWatched {
+        title: TitleId,
+    },
+    /// Mark every episode up to the focused one watched (the menu key).
+    MarkWatchedThrough {
         title: TitleId,
         episode: f64,
     },
@@ -394,6 +416,11 @@ impl Navigator {
     /// The focused line on the title screen (episodes first, then torrents).
     pub fn episode_focus(&self) -> usize {
         self.title.focus
+    }
+
+    /// The focused title button, and whether it waits for a second Enter (`None`: the lines).
+    pub fn title_button(&self) -> Option<(TitleButton, bool)> {
+        self.title.button.map(|button| (button, self.title.armed))
     }
 
     /// The open title's episodes; focus goes to `focus` (the one to resume, say).

@@ -35,7 +35,9 @@ impl PlayerControls {
             Key::Char(' ') => Effect::PlayPause,
             Key::Char('q' | 'Q') => Effect::CycleQuality,
             // Next/previous are the navigator's (they need the title's episodes).
-            Key::Char(_) | Key::Home | Key::NextEpisode | Key::PreviousEpisode => Effect::Redraw,
+            Key::Char(_) | Key::Menu | Key::Home | Key::NextEpisode | Key::PreviousEpisode => {
+                Effect::Redraw
+            }
         };
         Outcome::stay(effect)
     }

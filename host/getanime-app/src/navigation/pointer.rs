@@ -33,6 +33,8 @@ pub enum Pointed {
     },
     /// A line of the title screen: an episode, or past them a torrent.
     TitleLine(usize),
+    /// A button above the title's episodes, in [`super::TitleButton::ALL`] order.
+    TitleButton(usize),
     WelcomeChoice(usize),
 }
 
@@ -57,6 +59,7 @@ impl Navigator {
                 self.menu.focus_key(row, column)
             }
             (Screen::Title(_), Pointed::TitleLine(index)) => self.title.focus_line(index),
+            (Screen::Title(_), Pointed::TitleButton(index)) => self.title.focus_button(index),
             (Screen::Welcome, Pointed::WelcomeChoice(index)) => self.welcome.focus_choice(index),
             _ => false,
         };
@@ -151,6 +154,16 @@ mod tests {
             Effect::CopyMagnet { title: TitleId(5), torrent: 0 }
         );
         assert_eq!(navigator.click(Pointed::TitleLine(3)), Effect::Redraw);
+        assert_eq!(
+            navigator.click(Pointed::TitleButton(1)),
+            Effect::ToggleFavorite { title: TitleId(5) }
+        );
+        assert_eq!(navigator.click(Pointed::TitleButton(3)), Effect::Redraw, "reset asks first");
+        assert_eq!(
+            navigator.click(Pointed::TitleButton(3)),
+            Effect::ResetWatched { title: TitleId(5) }
+        );
+        assert_eq!(navigator.click(Pointed::TitleButton(4)), Effect::Redraw);
         assert_eq!(
             navigator.click(Pointed::TitleLine(1)),
             Effect::Play { title: TitleId(5), episode: 2.0 }

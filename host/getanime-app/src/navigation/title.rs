@@ -1,8 +1,31 @@
-//! Title: one list of the episodes, then the torrents; left/right rate, `w` marks watched.
+//! Title: a row of buttons (list, favorite, hide from Continue watching, reset watched marks),
+//! then one list of the episodes, then the torrents; left/right rate, `w` marks watched, the
+//! menu key (`c`) marks every episode up to the focused one watched.
 
 use getanime_domain::TitleId;
 
 use super::{Effect, Key, Outcome, Screen};
+
+/// The buttons above the episode list, left to right.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TitleButton {
+    /// Steps the title through the profile's lists (or undoes the app's own move).
+    List,
+    Favorite,
+    /// Takes the title off Continue watching.
+    HideFromContinue,
+    /// Forgets the watched marks: asks first.
+    ResetWatched,
+}
+
+impl TitleButton {
+    pub const ALL: [TitleButton; 4] = [
+        TitleButton::List,
+        TitleButton::Favorite,
+        TitleButton::HideFromContinue,
+        TitleButton::ResetWatched,
+    ];
+}
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub(super) struct TitleState {
@@ -12,6 +35,10 @@ pub(super) struct TitleState {
     pub(super) focus: usize,
     /// How many torrents follow the episodes.
     pub(super) torrents: usize,
+    /// The focused button (`None`: the focus is on the lines).
+    pub(super) button: Option<TitleButton>,
+    /// Reset watched marks asked "press Enter again".
+    pub(super) armed: bool,
 }
 
 impl TitleState {
@@ -35,12 +62,63 @@ impl TitleState {
             return false;
         }
         self.focus = index;
+        self.button = None;
         true
     }
 
+    /// Puts the focus on a button; a second click on the armed reset confirms it.
+    pub(super) fn focus_button(&mut self, index: usize) -> bool {
+        let Some(button) = TitleButton::ALL.get(index).copied() else { return false };
+        if self.button != Some(button) {
+            self.armed = false;
+        }
+        self.button = Some(button);
+        true
+    }
+
+    /// A key while the focus is on the buttons.
+    fn button_key(&mut self, title: TitleId, button: TitleButton, key: Key) -> Outcome {
+        let at = TitleButton::ALL.iter().position(|candidate| *candidate == button).unwrap_or(0);
+        let armed = std::mem::take(&mut self.armed);
+        let effect = match key {
+            Key::Left => {
+                self.button = Some(TitleButton::ALL[at.saturating_sub(1)]);
+                Effect::Redraw
+            }
+            Key::Right => {
+                self.button = Some(TitleButton::ALL[(at + 1).min(TitleButton::ALL.len() - 1)]);
+                Effect::Redraw
+            }
+            Key::Down => {
+                self.button = None;
+                Effect::Redraw
+            }
+            Key::Enter => match button {
+                TitleButton::List => Effect::StepList { title },
+                TitleButton::Favorite => Effect::ToggleFavorite { title },
+                TitleButton::HideFromContinue => Effect::HideFromContinue { title },
+                TitleButton::ResetWatched if armed => Effect::ResetWatched { title },
+                TitleButton::ResetWatched => {
+                    self.armed = true;
+                    Effect::Redraw
+                }
+            },
+            Key::Back | Key::Erase => return Outcome::back(Effect::Redraw),
+            _ => Effect::Redraw,
+        };
+        Outcome::stay(effect)
+    }
+
     pub(super) fn key(&mut self, title: TitleId, key: Key) -> Outcome {
+        if let Some(button) = self.button {
+            return self.button_key(title, button, key);
+        }
         let length = self.episodes.len() + self.torrents;
         let effect = match key {
+            Key::Up if self.focus == 0 => {
+                self.button = Some(TitleButton::List);
+                Effect::Redraw
+            }
             Key::Up => {
                 self.focus = self.focus.saturating_sub(1);
                 Effect::Redraw
@@ -64,6 +142,10 @@ impl TitleState {
             },
             Key::Char('w' | 'W') => match self.episodes.get(self.focus) {
                 Some(episode) => Effect::ToggleWatched { title, episode: *episode },
+                None => Effect::Redraw,
+            },
+            Key::Menu | Key::Char('c' | 'C') => match self.episodes.get(self.focus) {
+                Some(episode) => Effect::MarkWatchedThrough { title, episode: *episode },
                 None => Effect::Redraw,
             },
             Key::Right => Effect::Rate { title, delta: 1 },
@@ -107,6 +189,51 @@ mod tests {
         assert_eq!(navigator.key(Key::Enter), Effect::CopyMagnet { title: TitleId(5), torrent: 1 });
         assert_eq!(navigator.key(Key::Char('w')), Effect::Redraw, "a torrent has no watched mark");
         assert_eq!(navigator.key(Key::PlayPause), Effect::Redraw);
+    }
+
+    #[test]
+    fn the_buttons_sit_above_the_first_episode_and_reset_asks_first() {
+        use super::TitleButton;
+        let mut navigator = Navigator::new();
+        navigator.set_home_rows(vec![ids(5..6)]);
+        navigator.key(Key::Enter);
+        navigator.set_episodes(vec![1.0, 2.0, 3.0], 1);
+        let title = TitleId(5);
+        assert_eq!(
+            navigator.key(Key::Char('c')),
+            Effect::MarkWatchedThrough { title, episode: 2.0 },
+            "the menu key marks up to the focused episode"
+        );
+        assert_eq!(navigator.key(Key::Menu), Effect::MarkWatchedThrough { title, episode: 2.0 });
+        navigator.key(Key::Up);
+        assert_eq!(navigator.title_button(), None, "from episode 2 Up goes to episode 1");
+        navigator.key(Key::Up);
+        assert_eq!(navigator.title_button(), Some((TitleButton::List, false)));
+        assert_eq!(navigator.key(Key::Enter), Effect::StepList { title });
+        assert_eq!(navigator.key(Key::Left), Effect::Redraw, "left stays on the first button");
+        assert_eq!(navigator.title_button(), Some((TitleButton::List, false)));
+        navigator.key(Key::Right);
+        assert_eq!(navigator.key(Key::Enter), Effect::ToggleFavorite { title });
+        navigator.key(Key::Right);
+        assert_eq!(navigator.key(Key::Enter), Effect::HideFromContinue { title });
+        navigator.key(Key::Right);
+        navigator.key(Key::Right);
+        assert_eq!(navigator.title_button(), Some((TitleButton::ResetWatched, false)));
+        assert_eq!(navigator.key(Key::Enter), Effect::Redraw, "the first Enter only asks");
+        assert_eq!(navigator.title_button(), Some((TitleButton::ResetWatched, true)));
+        navigator.key(Key::Left);
+        navigator.key(Key::Right);
+        assert_eq!(navigator.key(Key::Enter), Effect::Redraw, "moving away disarms");
+        assert_eq!(navigator.key(Key::Enter), Effect::ResetWatched { title });
+        assert_eq!(navigator.title_button(), Some((TitleButton::ResetWatched, false)));
+        navigator.key(Key::Down);
+        assert_eq!((navigator.title_button(), navigator.episode_focus()), (None, 0));
+        assert_eq!(navigator.key(Key::Enter), Effect::Play { title, episode: 1.0 });
+        navigator.key(Key::Back);
+        navigator.key(Key::Up);
+        navigator.key(Key::Up);
+        assert_eq!(navigator.key(Key::Back), Effect::Redraw);
+        assert_eq!(navigator.screen(), Screen::Home, "Back from the buttons leaves the title");
     }
 
     #[test]

@@ -28,6 +28,10 @@ pub fn filter_label(query: &BrowseQuery, filter: BrowseFilter) -> String {
         BrowseFilter::Year => {
             tr!("Year: {year}", year = query.year.map_or_else(all, |year| year.to_string()))
         }
+        BrowseFilter::List => tr!(
+            "List: {list}",
+            list = query.list.map_or_else(all, |list| super::lists::list_name(list).to_owned())
+        ),
     }
 }
 
@@ -43,6 +47,7 @@ fn sort_name(sort: BrowseSort) -> &'static str {
 mod tests {
     use super::*;
     use crate::language::{Language, scoped};
+    use getanime_domain::ListFilter;
 
     #[test]
     fn the_chips_name_their_filter_and_value() {
@@ -51,17 +56,18 @@ mod tests {
             source: Some("demo".into()),
             genre: None,
             year: Some(2023),
+            list: Some(ListFilter::Favorite),
         };
         let chips = |language| {
             scoped(language, || BrowseFilter::ALL.map(|filter| filter_label(&query, filter)))
         };
         assert_eq!(
             chips(Language::English),
-            ["Sort: rating", "Source: demo", "Genre: all", "Year: 2023"]
+            ["Sort: rating", "Source: demo", "Genre: all", "Year: 2023", "List: Favorites"]
         );
         assert_eq!(
             chips(Language::Russian),
-            ["Порядок: по оценке", "Источник: demo", "Жанр: все", "Год: 2023"]
+            ["Порядок: по оценке", "Источник: demo", "Жанр: все", "Год: 2023", "Список: Избранное"]
         );
         assert_eq!(scoped(Language::Russian, || count(3)), "3 тайтла");
     }

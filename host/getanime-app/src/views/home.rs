@@ -1,7 +1,8 @@
 //! The home screen: its poster rows and its status line.
 
-use getanime_domain::{TitleCard, TitleId};
+use getanime_domain::{ListCard, ListFilter, ListStatus, TitleCard, TitleId};
 
+use super::lists::list_name;
 use crate::Home;
 use crate::language::{tr, trn};
 
@@ -33,7 +34,8 @@ pub fn library_unreadable() -> &'static str {
     tr!("The library could not be opened")
 }
 
-/// The rows, top to bottom: continue watching, new episodes, today, rated.
+/// The rows, top to bottom: continue watching, new episodes, today, the profile's Watching
+/// (with the episode to watch next), Planned and Favorites lists, rated.
 pub fn rows(home: &Home) -> Vec<RowView> {
     let continuing = home
         .continue_watching
@@ -56,8 +58,40 @@ pub fn rows(home: &Home) -> Vec<RowView> {
         RowView { label: tr!("Continue watching").into(), cards: continuing },
         RowView { label: tr!("New episodes").into(), cards: plain_cards(&home.new_episodes) },
         RowView { label: tr!("Today").into(), cards: plain_cards(&home.today) },
+        RowView {
+            label: list_name(ListFilter::Status(ListStatus::Watching)).into(),
+            cards: next_up_cards(&home.watching),
+        },
+        RowView {
+            label: list_name(ListFilter::Status(ListStatus::Planned)).into(),
+            cards: list_cards(&home.planned),
+        },
+        RowView {
+            label: list_name(ListFilter::Favorite).into(),
+            cards: list_cards(&home.favorites),
+        },
         RowView { label: tr!("Rated").into(), cards: plain_cards(&home.rated) },
     ]
+}
+
+/// The Watching row: each card says which episode is next.
+fn next_up_cards(cards: &[ListCard]) -> Vec<CardView> {
+    cards
+        .iter()
+        .map(|item| CardView {
+            title: item.card.id,
+            name: item.card.name.clone(),
+            subtitle: match item.next_episode {
+                Some(number) => tr!("Next: episode {number}", number = number),
+                None => tr!("All episodes watched").to_owned(),
+            },
+            progress: 0.0,
+        })
+        .collect()
+}
+
+fn list_cards(cards: &[ListCard]) -> Vec<CardView> {
+    plain_cards(&cards.iter().map(|item| item.card.clone()).collect::<Vec<_>>())
 }
 
 fn plain_cards(cards: &[TitleCard]) -> Vec<CardView> {
@@ -137,11 +171,36 @@ mod tests {
             }],
             new_episodes: vec![card(2, "Тихий маяк", Some("ONA")), card(3, "Без типа", None)],
             today: Vec::new(),
+            watching: vec![
+                ListCard {
+                    card: card(4, "Смотрю сейчас", Some("TV")), next_episode: Some(3.0)
+                },
+                ListCard { card: card(5, "Досмотрено", Some("TV")), next_episode: None },
+            ],
+            planned: vec![ListCard {
+                card: card(6, "На потом", Some("OVA")),
+                next_episode: Some(1.0),
+            }],
+            favorites: Vec::new(),
             rated: Vec::new(),
         };
         let rows = rows(&home);
         let labels: Vec<&str> = rows.iter().map(|row| row.label.as_str()).collect();
-        assert_eq!(labels, ["Continue watching", "New episodes", "Today", "Rated"]);
+        assert_eq!(
+            labels,
+            [
+                "Continue watching",
+                "New episodes",
+                "Today",
+                "Watching",
+                "Planned",
+                "Favorites",
+                "Rated"
+            ]
+        );
+        let watching: Vec<&str> = rows[3].cards.iter().map(|card| card.subtitle.as_str()).collect();
+        assert_eq!(watching, ["Next: episode 3", "All episodes watched"]);
+        assert_eq!(rows[4].cards[0].subtitle, "OVA", "Planned cards show the kind");
         assert_eq!(
             rows[0].cards,
             [CardView {
@@ -154,7 +213,7 @@ mod tests {
         let subtitles: Vec<&str> =
             rows[1].cards.iter().map(|card| card.subtitle.as_str()).collect();
         assert_eq!(subtitles, ["ONA", ""]);
-        assert!(rows[2].cards.is_empty() && rows[3].cards.is_empty());
+        assert!(rows[2].cards.is_empty() && rows[5].cards.is_empty() && rows[6].cards.is_empty());
     }
 
     #[test]

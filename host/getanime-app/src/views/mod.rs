@@ -6,6 +6,7 @@
 pub mod browse;
 pub mod home;
 pub mod keyboard;
+pub mod lists;
 pub mod menu;
 pub mod player;
 pub mod schedule;

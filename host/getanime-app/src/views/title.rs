@@ -1,8 +1,10 @@
 //! The title screen: name, facts, description, the episode lines, then the torrent lines.
 
-use getanime_domain::{EpisodeEntry, TitleDetails, Torrent};
+use getanime_domain::{EpisodeEntry, ListEntry, StatusChange, TitleDetails, Torrent};
 
+use super::lists::status_name;
 use crate::language::{self, tr, trn};
+use crate::navigation::TitleButton;
 use crate::session::clock;
 
 /// Everything the title screen writes.
@@ -12,6 +14,8 @@ pub struct TitleView {
     pub original: String,
     /// "TV · 2024 · Фэнтези, Приключения · ★ 8/10 · w marks watched".
     pub facts: String,
+    /// The labels of [`TitleButton::ALL`], in order.
+    pub buttons: Vec<String>,
     pub description: String,
     pub episodes: Vec<EpisodeLineView>,
     pub torrents: Vec<TorrentLineView>,
@@ -40,6 +44,50 @@ pub fn magnet_copied() -> &'static str {
     tr!("Magnet link copied — paste it into your torrent client")
 }
 
+/// What the title screen's buttons say: the list (and whether Enter undoes the app's own
+/// move), the favorite mark, and the reset that asks first.
+pub fn buttons(list: ListEntry, automatic: Option<StatusChange>, reset_armed: bool) -> Vec<String> {
+    TitleButton::ALL
+        .iter()
+        .map(|button| match button {
+            TitleButton::List => match (list.status, automatic) {
+                (Some(status), Some(change)) if change.to == status => {
+                    tr!("{list} · Enter: undo", list = status_name(status))
+                }
+                (Some(status), _) => tr!("List: {list}", list = status_name(status)),
+                (None, _) => tr!("+ Add to a list").to_owned(),
+            },
+            TitleButton::Favorite if list.favorite => tr!("♥ In favorites").to_owned(),
+            TitleButton::Favorite => tr!("♡ Add to favorites").to_owned(),
+            TitleButton::HideFromContinue => tr!("Hide from Continue watching").to_owned(),
+            TitleButton::ResetWatched if reset_armed => {
+                tr!("Press Enter again to reset").to_owned()
+            }
+            TitleButton::ResetWatched => tr!("Reset watched marks").to_owned(),
+        })
+        .collect()
+}
+
+/// After the reset: how many episodes lost their marks.
+pub fn watched_reset(episodes: usize) -> String {
+    trn!("Watched marks reset on {n} episode", "Watched marks reset on {n} episodes", episodes)
+}
+
+/// After the menu key on an episode.
+pub fn marked_through(number: f64, episodes: usize) -> String {
+    trn!(
+        "{n} episode up to {number} marked watched",
+        "{n} episodes up to {number} marked watched",
+        episodes,
+        number = number
+    )
+}
+
+/// After hiding the title from the home screen's first row.
+pub fn hidden_from_continue() -> &'static str {
+    tr!("Hidden from Continue watching until you play it again")
+}
+
 pub fn title(details: &TitleDetails) -> TitleView {
     let card = &details.card;
     let facts: Vec<String> = [
@@ -50,7 +98,7 @@ pub fn title(details: &TitleDetails) -> TitleView {
             Some(rating) => format!("★ {}/10", rating.score()),
             None => tr!("☆ rate with ← →").to_owned(),
         }),
-        Some(tr!("w marks watched").to_owned()),
+        Some(tr!("w marks watched, c marks up to here").to_owned()),
     ]
     .into_iter()
     .flatten()
@@ -59,6 +107,7 @@ pub fn title(details: &TitleDetails) -> TitleView {
         name: card.name.clone(),
         original: card.name_original.clone().unwrap_or_default(),
         facts: facts.join(" · "),
+        buttons: buttons(details.list, None, false),
         description: details.description.clone().unwrap_or_default(),
         episodes: details.episodes.iter().map(episode_line).collect(),
         torrents: details.torrents.iter().map(torrent_line).collect(),
@@ -172,6 +221,7 @@ mod tests {
                 seeders: Some(120),
             }],
             rating,
+            list: ListEntry::default(),
             average_rating: None,
             fetched_at: 0,
             details_fetched_at: Some(0),
@@ -181,7 +231,10 @@ mod tests {
     #[test]
     fn the_title_screen_in_words() -> anyhow::Result<()> {
         let view = title(&details(Some(Rating::new(8)?)));
-        assert_eq!(view.facts, "TV · 2024 · Фэнтези, Приключения · ★ 8/10 · w marks watched");
+        assert_eq!(
+            view.facts,
+            "TV · 2024 · Фэнтези, Приключения · ★ 8/10 · w marks watched, c marks up to here"
+        );
         assert_eq!(view.original, "Frost Alchemist");
         let states: Vec<&str> = view.episodes.iter().map(|line| line.state.as_str()).collect();
         assert_eq!(states, ["✓ watched", "▶ 4:05", ""]);
@@ -202,13 +255,54 @@ mod tests {
     }
 
     #[test]
+    fn the_buttons_say_the_list_the_favorite_and_what_enter_does() {
+        use getanime_domain::{ListStatus, TitleId};
+        let watching = ListEntry { status: Some(ListStatus::Watching), favorite: true };
+        assert_eq!(
+            buttons(ListEntry::default(), None, false),
+            [
+                "+ Add to a list",
+                "♡ Add to favorites",
+                "Hide from Continue watching",
+                "Reset watched marks"
+            ]
+        );
+        let started = StatusChange { title: TitleId(1), from: None, to: ListStatus::Watching };
+        let labels = buttons(watching, Some(started), true);
+        assert_eq!(labels[..2], ["Watching · Enter: undo", "♥ In favorites"]);
+        assert_eq!(labels[3], "Press Enter again to reset");
+        let overruled = StatusChange { to: ListStatus::Completed, ..started };
+        assert_eq!(buttons(watching, Some(overruled), false)[0], "List: Watching");
+        assert_eq!(watched_reset(1), "Watched marks reset on 1 episode");
+        assert_eq!(marked_through(2.5, 3), "3 episodes up to 2.5 marked watched");
+        use crate::language::{Language, scoped};
+        assert_eq!(
+            scoped(Language::Russian, || buttons(watching, Some(started), false)),
+            [
+                "Смотрю · Enter: отменить",
+                "♥ В избранном",
+                "Скрыть из «Продолжить просмотр»",
+                "Сбросить отметки"
+            ]
+        );
+        assert_eq!(
+            scoped(Language::Russian, || marked_through(5.0, 5)),
+            "5 серий до 5 отмечены просмотренными"
+        );
+        assert_eq!(
+            scoped(Language::Russian, || marked_through(1.0, 1)),
+            "1 серия до 1 отмечена просмотренной"
+        );
+    }
+
+    #[test]
     fn the_title_screen_in_russian() -> anyhow::Result<()> {
         use crate::language::{Language, scoped};
         let details = details(Some(Rating::new(8)?));
         let view = scoped(Language::Russian, || title(&details));
         assert_eq!(
             view.facts,
-            "TV · 2024 · Фэнтези, Приключения · ★ 8/10 · w — отметить просмотренным"
+            "TV · 2024 · Фэнтези, Приключения · ★ 8/10 · w — отметить просмотренным, c — все до этой"
         );
         let states: Vec<&str> = view.episodes.iter().map(|line| line.state.as_str()).collect();
         assert_eq!(states, ["✓ просмотрено", "▶ 4:05", ""]);

@@ -34,6 +34,7 @@ pub fn button_key(button: Button) -> Option<Key> {
         Button::RightTrigger2 => Key::NextEpisode,
         Button::Start => Key::PlayPause,
         Button::Mode => Key::Home,
+        Button::North => Key::Menu,
         _ => return None,
     })
 }
@@ -129,9 +130,10 @@ mod tests {
             (Button::RightTrigger, Some(Key::SeekForward)),
             (Button::LeftTrigger2, Some(Key::PreviousEpisode)),
             (Button::RightTrigger2, Some(Key::NextEpisode)),
+            (Button::North, Some(Key::Menu)),
             (Button::Start, Some(Key::PlayPause)),
             (Button::Mode, Some(Key::Home)),
-            (Button::North, None),
+            (Button::West, None),
         ];
         for (button, key) in expected {
             assert_eq!(button_key(button), key, "{button:?}");

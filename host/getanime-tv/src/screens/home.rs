@@ -109,13 +109,10 @@ pub(super) type HomeLoad = (Home, Vec<Option<SharedPixelBuffer<Rgba8Pixel>>>, St
 pub(super) async fn load_home_rows(app: Arc<App>) -> Result<HomeLoad> {
     let weekday = chrono::Local::now().weekday().number_from_monday() as u8;
     let home = app.home(weekday).await?;
-    let ids: Vec<TitleId> = home
-        .continue_watching
+    // In the order `show_home` draws the cards.
+    let ids: Vec<TitleId> = views::home::rows(&home)
         .iter()
-        .map(|item| item.card.id)
-        .chain(home.new_episodes.iter().map(|card| card.id))
-        .chain(home.today.iter().map(|card| card.id))
-        .chain(home.rated.iter().map(|card| card.id))
+        .flat_map(|row| row.cards.iter().map(|card| card.title))
         .collect();
     let posters = posters_of(&app, ids).await?;
     let status = app.status().await?;

@@ -14,7 +14,7 @@ use anyhow::{Context, Result};
 use chrono::Datelike;
 use getanime_app::domain::{TitleCard, TitleDetails, TitleId};
 use getanime_app::language::Language;
-use getanime_app::navigation::{Effect, HeaderButton, Key, Navigator, Screen};
+use getanime_app::navigation::{Effect, HeaderButton, Key, Navigator, Screen, TitleButton};
 use getanime_app::{
     App, DataPaths, Home, PlaybackSession, PlayerOverlay, SessionState, SyncOptions, views,
 };
@@ -69,6 +69,8 @@ struct Screens {
     menu: RefCell<Vec<getanime_app::MenuEntry>>,
     /// The open title: its id, each episode's watched mark, its torrents' magnet links.
     shown_title: std::cell::Cell<Option<TitleId>>,
+    /// The open title's list marks, for its buttons.
+    title_marks: std::cell::Cell<Option<(TitleId, getanime_app::domain::ListEntry)>>,
     watched: RefCell<Vec<bool>>,
     magnets: RefCell<Vec<String>>,
     /// The welcome screen's choices (the first launch).
@@ -105,6 +107,7 @@ pub fn run_ui(
     smoke: Smoke,
     windowed: bool,
     language: Option<Language>,
+    profile: Option<String>,
 ) -> Result<()> {
     let runtime = Arc::new(
         tokio::runtime::Builder::new_multi_thread()
@@ -113,6 +116,9 @@ pub fn run_ui(
             .context("starting tokio")?,
     );
     let app = Arc::new(App::open(paths)?);
+    if let Some(name) = &profile {
+        runtime.block_on(app.use_profile_named(name))?;
+    }
     // Kept alive for the whole session: the demo's catalog and media are served from here.
     let _demo = match &smoke.demo {
         Some(package) => {
@@ -144,6 +150,7 @@ pub fn run_ui(
         overlay_timer: slint::Timer::default(),
         menu: RefCell::new(Vec::new()),
         shown_title: std::cell::Cell::new(None),
+        title_marks: std::cell::Cell::new(None),
         watched: RefCell::new(Vec::new()),
         magnets: RefCell::new(Vec::new()),
         welcome: RefCell::new(Vec::new()),
@@ -247,6 +254,31 @@ impl Screens {
             Effect::MenuAsk { row } => self.menu_ask(row),
             Effect::MenuText { .. } => self.show_menu_lines(),
             Effect::ToggleWatched { title, episode } => self.toggle_watched(title, episode),
+            Effect::StepList { title } => self.title_action(
+                title,
+                move |app| async move { app.step_list(title).await },
+                |_| None,
+            ),
+            Effect::ToggleFavorite { title } => self.title_action(
+                title,
+                move |app| async move { app.toggle_favorite(title).await },
+                |_| None,
+            ),
+            Effect::HideFromContinue { title } => self.title_action(
+                title,
+                move |app| async move { app.hide_from_continue(title).await },
+                |()| Some(views::title::hidden_from_continue().to_owned()),
+            ),
+            Effect::ResetWatched { title } => self.title_action(
+                title,
+                move |app| async move { app.reset_watched(title).await },
+                |episodes| Some(views::title::watched_reset(episodes)),
+            ),
+            Effect::MarkWatchedThrough { title, episode } => self.title_action(
+                title,
+                move |app| async move { app.mark_watched_through(title, episode).await },
+                move |episodes| Some(views::title::marked_through(episode, episodes)),
+            ),
             Effect::CopyMagnet { torrent, .. } => self.copy_magnet(torrent),
             Effect::WelcomeChoose(choice) => self.welcome_choose(choice),
             Effect::SearchLibrary => self.search(false),
@@ -302,6 +334,9 @@ impl Screens {
         let navigator = self.navigator.borrow();
         home::show_focus(&window.global::<HomeAdapter>(), &navigator);
         title::show_focus(&window.global::<TitleAdapter>(), &navigator);
+        drop(navigator);
+        self.show_title_buttons(&window.global::<TitleAdapter>());
+        let navigator = self.navigator.borrow();
         schedule::show_focus(&window.global::<ScheduleAdapter>(), &navigator);
         search::show_focus(&window.global::<SearchAdapter>(), &navigator);
         browse::show_focus(&window.global::<BrowseAdapter>(), &navigator);
@@ -447,6 +482,8 @@ fn remote_key(text: &str) -> Option<Key> {
         Key::Erase
     } else if is(K::Home) {
         Key::Home
+    } else if is(K::Menu) {
+        Key::Menu
     } else {
         // Everything else is text (the search box; Space pauses in the player). Slint sends
         // special keys as private-use characters, which are not text.

@@ -29,6 +29,7 @@ fn pointed(target: ClickTarget, first: usize, second: usize) -> Pointed {
         ClickTarget::WeekCard => Pointed::WeekCard { day: first, column: second },
         ClickTarget::MenuButton => Pointed::MenuButton { row: first, button: second },
         ClickTarget::TitleLine => Pointed::TitleLine(first),
+        ClickTarget::TitleButton => Pointed::TitleButton(first),
         ClickTarget::WelcomeChoice => Pointed::WelcomeChoice(first),
     }
 }

@@ -129,6 +129,8 @@ impl Screens {
         view_of.set_name(view.name.into());
         view_of.set_original(view.original.into());
         view_of.set_facts(view.facts.into());
+        self.title_marks.set(Some((details.card.id, details.list)));
+        self.show_title_buttons(&view_of);
         view_of.set_description(view.description.into());
         view_of.set_has_poster(poster.is_some());
         view_of.set_poster(poster.map(Image::from_rgba8).unwrap_or_default());
@@ -151,6 +153,45 @@ impl Screens {
         );
     }
 
+    /// The buttons' captions: the list (offering to undo the app's own move), the favorite
+    /// mark, and the reset's question while it waits for a second Enter.
+    pub(super) fn show_title_buttons(&self, view: &TitleAdapter<'_>) {
+        let Some((title, marks)) = self.title_marks.get() else { return };
+        let armed =
+            self.navigator.borrow().title_button() == Some((TitleButton::ResetWatched, true));
+        let labels: Vec<SharedString> =
+            views::title::buttons(marks, self.app.automatic_change(title), armed)
+                .into_iter()
+                .map(SharedString::from)
+                .collect();
+        view.set_buttons(ModelRc::new(VecModel::from(labels)));
+    }
+
+    /// A title button's work in the background, then the title again with `message` (if any)
+    /// composed from what the work returned.
+    pub(super) fn title_action<T, F>(
+        self: &Rc<Self>,
+        title: TitleId,
+        work: impl FnOnce(Arc<App>) -> F,
+        message: impl FnOnce(T) -> Option<String> + 'static,
+    ) where
+        T: Send + 'static,
+        F: std::future::Future<Output = Result<T>> + Send + 'static,
+    {
+        self.in_background("change the title's marks", work, move |screens, done| {
+            let Some(window) = screens.window.upgrade() else { return };
+            match done {
+                Ok(value) => {
+                    if let Some(text) = message(value) {
+                        window.global::<TitleAdapter>().set_message(text.into());
+                    }
+                    screens.reload_title(title);
+                }
+                Err(error) => window.global::<Shell>().set_error_text(format!("{error:#}").into()),
+            }
+        });
+    }
+
     /// Enter on a torrent: its magnet link goes to the system clipboard.
     pub(super) fn copy_magnet(&self, torrent: usize) {
         let Some(magnet) = self.magnets.borrow().get(torrent).cloned() else { return };
@@ -161,7 +202,13 @@ impl Screens {
     }
 }
 
-/// The focused episode or torrent line.
+/// The focused episode or torrent line, or button.
 pub(super) fn show_focus(view: &TitleAdapter<'_>, navigator: &Navigator) {
-    view.set_focus(navigator.episode_focus() as i32);
+    view.set_focus(match navigator.title_button() {
+        Some(_) => -1,
+        None => navigator.episode_focus() as i32,
+    });
+    view.set_button_focus(navigator.title_button().map_or(-1, |(button, _)| {
+        TitleButton::ALL.iter().position(|candidate| *candidate == button).unwrap_or(0) as i32
+    }));
 }
