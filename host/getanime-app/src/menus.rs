@@ -35,6 +35,12 @@ pub enum MenuItem {
     /// A preference (key), stepped with left/right.
     Preference(&'static str),
     BackupNow,
+    /// A profile: buttons watch as it, remove (asks; not the last one).
+    Profile(getanime_domain::ProfileId),
+    /// A text field: the new name of the profile in use.
+    RenameProfile,
+    /// A text field: the name of a new profile.
+    AddProfile,
     /// A backup in the data directory: button restore (asks).
     Restore(PathBuf),
     /// Text only.
@@ -95,15 +101,17 @@ pub struct MenuOutcome {
     /// The row and button that take the focus when the menu reloads (a plugin just installed:
     /// its Sync now); `None`: the focused row stays (see [`menu_focus_after`]).
     pub focus: Option<(MenuItem, usize)>,
+    /// Another profile is in use now: its language applies and Home shows its rows.
+    pub profile_switched: bool,
 }
 
 impl MenuOutcome {
     fn said(message: String) -> MenuOutcome {
-        MenuOutcome { message, library_changed: false, focus: None }
+        MenuOutcome { message, library_changed: false, focus: None, profile_switched: false }
     }
 
     fn changed(message: String) -> MenuOutcome {
-        MenuOutcome { message, library_changed: true, focus: None }
+        MenuOutcome { message, library_changed: true, focus: None, profile_switched: false }
     }
 
     /// A plugin was installed: its Sync now button takes the focus, the next thing to press.
@@ -245,6 +253,59 @@ impl App {
         Ok(entries)
     }
 
+    /// The Profiles screen ("Who is watching?"): each profile with Watch as and Remove, then
+    /// renaming the one in use and adding one.
+    pub async fn profiles_menu(&self) -> Result<Vec<MenuEntry>> {
+        let profiles = self.profiles().await?;
+        let current = self.profile();
+        let mut entries = Vec::new();
+        for profile in &profiles {
+            let in_use = profile.id == current;
+            let watch = if in_use {
+                tr!("Continue as {name}", name = profile.name)
+            } else {
+                tr!("Watch as {name}", name = profile.name)
+            };
+            let mut buttons = vec![(watch.as_str(), None)];
+            if profiles.len() > 1 {
+                let question = tr!(
+                    "Remove {name}? Their history, ratings, lists and preferences are deleted; \
+                     the library and the other profiles stay. Enter removes, Back keeps it.",
+                    name = profile.name
+                );
+                buttons.push((tr!("Remove"), Some(question)));
+            }
+            entries.push(
+                MenuEntry {
+                    item: MenuItem::Profile(profile.id),
+                    ..MenuEntry::info(
+                        profile.name.clone(),
+                        if in_use { tr!("watching now") } else { "" },
+                    )
+                }
+                .with_buttons(buttons),
+            );
+        }
+        let name = profiles
+            .iter()
+            .find(|profile| profile.id == current)
+            .map_or_else(String::new, |profile| profile.name.clone());
+        entries.push(MenuEntry {
+            item: MenuItem::RenameProfile,
+            row: MenuRow::Text,
+            detail: tr!("Type the new name, then Enter").to_owned(),
+            ..MenuEntry::info(tr!("Rename {name}", name = name), "")
+        });
+        entries.push(MenuEntry {
+            item: MenuItem::AddProfile,
+            row: MenuRow::Text,
+            detail: tr!("Type a name, then Enter; a new profile starts with an empty history")
+                .to_owned(),
+            ..MenuEntry::info(tr!("Add a profile"), "")
+        });
+        Ok(entries)
+    }
+
     /// The Settings screen: preferences, backup and restore, where the data is, versions.
     pub async fn settings_menu(&self) -> Result<Vec<MenuEntry>> {
         let values = self.settings().await?;
@@ -325,6 +386,15 @@ impl App {
                     key = key,
                     value = value
                 ),
+            });
+        }
+        if matches!(item, MenuItem::RenameProfile | MenuItem::AddProfile) {
+            let name = text.trim();
+            anyhow::ensure!(!name.is_empty(), tr!("type a name first"));
+            return Ok(if *item == MenuItem::AddProfile {
+                tr!("Add the profile {name}? Enter adds, Back cancels.", name = name)
+            } else {
+                tr!("Rename this profile to {name}? Enter renames, Back cancels.", name = name)
             });
         }
         let MenuItem::InstallFromFile = item else { return Ok(String::new()) };
@@ -411,6 +481,44 @@ impl App {
                     ),
                     None => tr!("{key} set", key = key),
                 })
+            }
+            (MenuItem::Profile(profile), 0) => {
+                self.use_profile(*profile).await?;
+                let name = self.current_profile().await?.name;
+                MenuOutcome {
+                    profile_switched: true,
+                    ..MenuOutcome::changed(tr!("Watching as {name}", name = name))
+                }
+            }
+            (MenuItem::Profile(profile), 1) => {
+                let name = self
+                    .profiles()
+                    .await?
+                    .into_iter()
+                    .find(|candidate| candidate.id == *profile)
+                    .map(|found| found.name)
+                    .with_context(|| format!("no profile {}", profile.0))?;
+                let was_in_use = self.profile() == *profile;
+                self.remove_profile(*profile).await?;
+                MenuOutcome {
+                    profile_switched: was_in_use,
+                    ..MenuOutcome::changed(tr!("Removed {name} with their history", name = name))
+                }
+            }
+            (MenuItem::RenameProfile, _) => {
+                let name = text.trim();
+                self.rename_profile(self.profile(), name).await?;
+                MenuOutcome::said(tr!("Renamed to {name}", name = name))
+            }
+            (MenuItem::AddProfile, _) => {
+                let profile = self.add_profile(text).await?;
+                MenuOutcome {
+                    focus: Some((MenuItem::Profile(profile.id), 0)),
+                    ..MenuOutcome::said(tr!(
+                        "Added {name}; Enter on Watch as {name} switches to it",
+                        name = profile.name
+                    ))
+                }
             }
             (MenuItem::BackupNow, _) => {
                 let path = self.backup_now().await?;

@@ -652,6 +652,42 @@ async fn profiles_keep_their_own_lists_history_and_preferences() -> Result<()> {
     Ok(())
 }
 
+/// The Profiles screen adds, renames, switches and removes profiles, asking before it removes.
+#[tokio::test]
+async fn the_profiles_menu_adds_renames_switches_and_removes() -> Result<()> {
+    let world = World::new().await?;
+    let app = &world.app;
+    let menu = app.profiles_menu().await?;
+    let default = entry(&menu, "Default")?;
+    assert_eq!(default.buttons, ["Continue as Default"], "the only profile cannot be removed");
+    let add = entry(&menu, "Add a profile")?;
+    assert_eq!(add.row, MenuRow::Text);
+    assert!(app.menu_ask(&add.item, "  ").await.is_err(), "a name first");
+    assert!(app.menu_ask(&add.item, "Маша").await?.contains("Add the profile Маша?"));
+    let added = app.menu_press(&add.item, 0, " Маша ").await?;
+    assert!(added.message.starts_with("Added Маша"), "{}", added.message);
+
+    let menu = app.profiles_menu().await?;
+    let masha = entry(&menu, "Маша")?;
+    assert_eq!(added.focus, Some((masha.item.clone(), 0)), "her Watch as button is next");
+    assert_eq!(masha.buttons, ["Watch as Маша", "Remove"]);
+    assert!(masha.questions[1].as_deref().is_some_and(|question| question.contains("deleted")));
+    let switched = app.menu_press(&masha.item, 0, "").await?;
+    assert!(switched.profile_switched && switched.message == "Watching as Маша");
+    let menu = app.profiles_menu().await?;
+    assert_eq!(entry(&menu, "Маша")?.value, "watching now");
+    let rename = entry(&menu, "Rename Маша")?;
+    app.menu_press(&rename.item, 0, "Мария").await?;
+    assert_eq!(app.current_profile().await?.name, "Мария");
+
+    let menu = app.profiles_menu().await?;
+    let removed = app.menu_press(&entry(&menu, "Мария")?.item, 1, "").await?;
+    assert!(removed.profile_switched, "the one in use went: back to Default");
+    assert_eq!(app.current_profile().await?.name, "Default");
+    assert_eq!(app.profiles().await?.len(), 1);
+    Ok(())
+}
+
 /// While a hostile plugin spins in a sync, a screen query keeps answering fast.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_library_answers_while_a_hostile_plugin_runs() -> Result<()> {

@@ -1250,7 +1250,7 @@ fn every_screen_names_its_controls_for_the_testing_backend() -> Result<()> {
     };
 
     // Home: the title, the status line and the five header buttons.
-    window.global::<HomeAdapter>().set_header_buttons(getanime_tv::header_buttons());
+    window.global::<HomeAdapter>().set_header_buttons(getanime_tv::header_buttons("Default"));
     ui.set_status_text("12 titles".into());
     for label in ["app-title", "search", "browse", "schedule", "sources", "settings"] {
         assert!(!find(label).is_empty(), "home: {label}");
@@ -1447,5 +1447,53 @@ fn the_language_setting_applies_at_once_and_is_remembered() -> Result<()> {
     let next = screenshot_path("language-remembered.png")?;
     run_ui(&library.data, "wait", Some(&next))?;
     check_screen_says(&next, "rus", &["Новые серии"])?;
+    Ok(())
+}
+
+/// Two people on one library, from the remote. Default watches a moment of episode 1; at the next
+/// start the picker asks who is watching, Маша (whose language is Russian) picks herself, finds
+/// no Continue watching, and plans the title with the title screen's list button. Each profile's
+/// home then shows only its own rows, in its own language.
+#[test]
+fn two_profiles_keep_their_own_lists_and_continue_watching() -> Result<()> {
+    require_display()?;
+    let library = playable_library_lasting(30)?;
+    let data = &library.data;
+    check(data, &["profile", "add", "Маша"])?;
+    check(data, &["--profile", "Маша", "settings", "language", "ru"])?;
+
+    let as_default = [OsStr::new("--no-sync"), OsStr::new("--profile"), OsStr::new("Default")];
+    run_window(data, &as_default, "enter,enter,wait,wait,back", None)?;
+    let watching = check(data, &["--profile", "Default", "list", "show", "watching"])?;
+    assert!(watching.contains("Тестовый сериал"), "playing listed it as Watching: {watching}");
+
+    // The picker: Default's row first, Маша's below; Enter on "Watch as Маша". Then her home:
+    // Enter opens the title, Up reaches the list button, Enter twice: Watching, then Planned.
+    let shot = screenshot_path("profiles.png")?;
+    run_ui(data, "wait,down,enter,enter,up,enter,enter,back", Some(&shot))?;
+    check_screen_says(&shot, "eng", &["Who is watching?", "Watch as"])?;
+    check_screen_says(&shot.with_file_name("profiles-7.png"), "rus", &["Запланировано"])?;
+    let masha_home = read_screen(&shot.with_file_name("profiles-8.png"), "rus")?;
+    ensure!(
+        masha_home.contains("Запланировано") && !masha_home.contains("Продолжить"),
+        "her home has her Planned row and no Continue watching: {masha_home}"
+    );
+    let planned = check(data, &["--profile", "Маша", "list", "show", "planned"])?;
+    assert!(planned.contains("Тестовый сериал"), "{planned}");
+    assert!(check(data, &["--profile", "Маша", "history"])?.is_empty(), "she watched nothing");
+    let default_planned = check(data, &["--profile", "Default", "list", "show", "planned"])?;
+    assert!(default_planned.is_empty(), "his lists are his: {default_planned}");
+    assert!(check(data, &["profile", "list"])?.contains("* Маша"), "her choice is remembered");
+
+    // Default picks himself (the first row): his Continue watching and Watching rows, in English.
+    let back = screenshot_path("profiles-default.png")?;
+    run_ui(data, "wait,enter,wait", Some(&back))?;
+    check_screen_says(
+        &back.with_file_name("profiles-default-3.png"),
+        "eng",
+        &["Continue watching", "Episode 1"],
+    )?;
+    let history = check(data, &["--profile", "Default", "history"])?;
+    assert!(history.contains("Тестовый сериал"), "{history}");
     Ok(())
 }

@@ -14,15 +14,18 @@ pub enum HeaderButton {
     Schedule,
     Sources,
     Settings,
+    /// Who is watching (the profiles).
+    Profiles,
 }
 
 impl HeaderButton {
-    pub const ALL: [HeaderButton; 5] = [
+    pub const ALL: [HeaderButton; 6] = [
         HeaderButton::Search,
         HeaderButton::Browse,
         HeaderButton::Schedule,
         HeaderButton::Sources,
         HeaderButton::Settings,
+        HeaderButton::Profiles,
     ];
 
     /// What the button says.
@@ -33,6 +36,7 @@ impl HeaderButton {
             HeaderButton::Schedule => tr!("▦ Schedule"),
             HeaderButton::Sources => tr!("⚙ Sources"),
             HeaderButton::Settings => tr!("☰ Settings"),
+            HeaderButton::Profiles => tr!("☺ Profiles"),
         }
     }
 
@@ -44,6 +48,7 @@ impl HeaderButton {
             HeaderButton::Schedule => "schedule",
             HeaderButton::Sources => "sources",
             HeaderButton::Settings => "settings",
+            HeaderButton::Profiles => "profiles",
         }
     }
 }
@@ -156,6 +161,7 @@ impl HomeState {
                 HeaderButton::Schedule => Outcome::open(Screen::Schedule, Effect::ShowSchedule),
                 HeaderButton::Sources => Outcome::open(Screen::Sources, Effect::ShowSources),
                 HeaderButton::Settings => Outcome::open(Screen::Settings, Effect::ShowSettings),
+                HeaderButton::Profiles => Outcome::open(Screen::Profiles, Effect::ShowProfiles),
             },
             Key::Right => {
                 self.header = Some(HeaderButton::ALL[(at + 1).min(HeaderButton::ALL.len() - 1)]);
@@ -261,7 +267,14 @@ mod tests {
         for _ in 0..10 {
             navigator.key(Key::Right);
         }
-        assert_eq!(navigator.header_focus(), Some(HeaderButton::Settings), "stops at the last");
+        assert_eq!(navigator.header_focus(), Some(HeaderButton::Profiles), "stops at the last");
+        assert_eq!(navigator.key(Key::Enter), Effect::ShowProfiles);
+        assert_eq!(navigator.screen(), Screen::Profiles);
+        navigator.key(Key::Back);
+        navigator.key(Key::Up);
+        for _ in 0..4 {
+            navigator.key(Key::Right);
+        }
         assert_eq!(navigator.key(Key::Enter), Effect::ShowSettings);
         assert_eq!(navigator.screen(), Screen::Settings);
         navigator.key(Key::Back);

@@ -301,4 +301,32 @@ mod tests {
         assert_eq!(navigator.key(Key::Back), Effect::Redraw, "Back closes the keyboard");
         assert_eq!((navigator.menu_keyboard(), navigator.screen()), (None, Screen::Settings));
     }
+
+    #[test]
+    fn the_profile_picker_opens_over_home_and_a_choice_lands_on_home() {
+        let mut navigator = Navigator::new();
+        navigator.set_home_rows(vec![ids(1..3), ids(3..5)]);
+        navigator.key(Key::Down);
+        navigator.show_profile_picker();
+        assert_eq!(navigator.screen(), Screen::Profiles);
+        navigator.set_menu(vec![
+            MenuRow::Buttons(vec![false, true]),
+            MenuRow::Buttons(vec![false, true]),
+            MenuRow::Text,
+        ]);
+        navigator.key(Key::Down);
+        assert_eq!(navigator.key(Key::Enter), Effect::MenuPress { row: 1, button: 0 });
+        navigator.key(Key::Right);
+        assert_eq!(navigator.key(Key::Enter), Effect::Redraw, "removing a profile asks first");
+        navigator.profile_switched();
+        assert_eq!(navigator.screen(), Screen::Home);
+        navigator.set_home_rows(vec![ids(1..3), ids(3..5)]);
+        assert_eq!(navigator.home_focus(), (0, 0), "the new profile's home starts at the top");
+        navigator.show_profile_picker();
+        navigator.key(Key::Back);
+        assert_eq!(navigator.screen(), Screen::Home, "Back keeps whoever was watching");
+        navigator.key(Key::Enter);
+        navigator.show_profile_picker();
+        assert_ne!(navigator.screen(), Screen::Profiles, "only over Home");
+    }
 }

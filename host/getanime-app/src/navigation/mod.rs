@@ -61,6 +61,8 @@ pub enum Screen {
     Schedule,
     Sources,
     Settings,
+    /// Who is watching: pick, add, rename, remove profiles (a menu screen).
+    Profiles,
     Title(TitleId),
     Player {
         title: TitleId,
@@ -103,6 +105,8 @@ pub enum Effect {
     ShowSources,
     /// Load the settings.
     ShowSettings,
+    /// Load the profiles.
+    ShowProfiles,
     /// A menu row's value steps forward or back (a setting's choices).
     MenuChange {
         row: usize,
@@ -256,7 +260,7 @@ impl Navigator {
             Screen::Search => self.search.key(key),
             Screen::Browse => self.browse.key(key),
             Screen::Schedule => self.schedule.key(key),
-            Screen::Sources | Screen::Settings => self.menu.key(key),
+            Screen::Sources | Screen::Settings | Screen::Profiles => self.menu.key(key),
             Screen::Title(title) => self.title.key(title, key),
             Screen::Player { title, episode }
                 if matches!(key, Key::NextEpisode | Key::PreviousEpisode) =>
@@ -288,7 +292,9 @@ impl Navigator {
         match screen {
             Screen::Search => self.search.reset_focus(),
             Screen::Browse => self.browse.filter = None,
-            Screen::Sources | Screen::Settings => self.menu = menu::MenuState::default(),
+            Screen::Sources | Screen::Settings | Screen::Profiles => {
+                self.menu = menu::MenuState::default()
+            }
             Screen::Title(_) => self.title = title::TitleState::default(),
             Screen::Home | Screen::Schedule | Screen::Player { .. } | Screen::Welcome => {}
         }
@@ -451,6 +457,19 @@ impl Navigator {
             self.welcome = welcome::WelcomeState { choices, ..welcome::WelcomeState::default() };
             self.stack.push(Screen::Welcome);
         }
+    }
+
+    /// Opens the profile picker over Home (a start with more than one profile).
+    pub fn show_profile_picker(&mut self) {
+        if self.stack == [Screen::Home] {
+            self.open(Screen::Profiles);
+        }
+    }
+
+    /// A profile was chosen: back to Home, at the top of the new profile's rows.
+    pub fn profile_switched(&mut self) {
+        self.stack.truncate(1);
+        self.home = home::HomeState::default();
     }
 
     /// The welcome's focused choice, and whether it is being installed.

@@ -52,12 +52,14 @@ impl Navigator {
             (Screen::Schedule, Pointed::WeekCard { day, column }) => {
                 self.schedule.focus_card(day, column)
             }
-            (Screen::Sources | Screen::Settings, Pointed::MenuButton { row, button }) => {
-                self.menu.focus_button(row, button)
-            }
-            (Screen::Sources | Screen::Settings, Pointed::KeyCap { row, column }) => {
-                self.menu.focus_key(row, column)
-            }
+            (
+                Screen::Sources | Screen::Settings | Screen::Profiles,
+                Pointed::MenuButton { row, button },
+            ) => self.menu.focus_button(row, button),
+            (
+                Screen::Sources | Screen::Settings | Screen::Profiles,
+                Pointed::KeyCap { row, column },
+            ) => self.menu.focus_key(row, column),
             (Screen::Title(_), Pointed::TitleLine(index)) => self.title.focus_line(index),
             (Screen::Title(_), Pointed::TitleButton(index)) => self.title.focus_button(index),
             (Screen::Welcome, Pointed::WelcomeChoice(index)) => self.welcome.focus_choice(index),
@@ -104,7 +106,7 @@ mod tests {
             "a home card is not on the schedule"
         );
         navigator.key(Key::Back);
-        assert_eq!(navigator.click(Pointed::HeaderButton(5)), Effect::Redraw);
+        assert_eq!(navigator.click(Pointed::HeaderButton(6)), Effect::Redraw);
     }
 
     #[test]

@@ -24,6 +24,11 @@ pub struct RowView {
     pub cards: Vec<CardView>,
 }
 
+/// The header's profile button: who is watching.
+pub fn profile_button(name: &str) -> String {
+    tr!("☺ {name}", name = name)
+}
+
 /// The status line while a sync runs.
 pub fn syncing() -> &'static str {
     tr!("Syncing sources…")

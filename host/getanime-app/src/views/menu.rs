@@ -7,6 +7,11 @@ pub fn heading(sources: bool) -> &'static str {
     if sources { tr!("Sources") } else { tr!("Settings") }
 }
 
+/// The heading of the Profiles screen.
+pub fn profiles_heading() -> &'static str {
+    tr!("Who is watching?")
+}
+
 /// While a text row's value is checked (a package path, a mirror URL).
 pub fn checking() -> &'static str {
     tr!("Checking…")

@@ -18,17 +18,20 @@ impl Screens {
     ) {
         let screen = self.navigator.borrow().screen();
         if let Some(window) = self.window.upgrade() {
-            let title = views::menu::heading(screen == Screen::Sources);
+            let title = match screen {
+                Screen::Profiles => views::menu::profiles_heading(),
+                _ => views::menu::heading(screen == Screen::Sources),
+            };
             window.global::<MenuAdapter>().set_title(title.into());
         }
         self.begin_work();
         self.in_background(
             "load the menu",
             move |app| async move {
-                if screen == Screen::Sources {
-                    app.sources_menu().await
-                } else {
-                    app.settings_menu().await
+                match screen {
+                    Screen::Sources => app.sources_menu().await,
+                    Screen::Profiles => app.profiles_menu().await,
+                    _ => app.settings_menu().await,
                 }
             },
             move |screens, loaded| {
@@ -116,8 +119,8 @@ impl Screens {
             },
             |screens, changed| match changed {
                 Ok(language) => {
-                    if let (Some(language), Some(window)) = (language, screens.window.upgrade()) {
-                        super::apply_language(&window, language);
+                    if let Some(language) = language {
+                        screens.apply_profile_language(language);
                         screens.load_home(false);
                     }
                     screens.load_menu(None, None)
@@ -155,9 +158,19 @@ impl Screens {
             |screens, pressed| {
                 screens.end_work();
                 let (message, focus) = match pressed {
+                    Ok(outcome) if outcome.profile_switched => {
+                        // Another person is watching: their language, their rows, from Home.
+                        screens.navigator.borrow_mut().profile_switched();
+                        screens.load_profile();
+                        tracing::info!(message = %outcome.message, "profile switched");
+                        return;
+                    }
                     Ok(outcome) => {
                         if outcome.library_changed {
                             screens.load_home(false);
+                        }
+                        if screens.navigator.borrow().screen() == Screen::Profiles {
+                            screens.load_profile_header();
                         }
                         tracing::info!(message = %outcome.message, "menu action done");
                         (outcome.message, outcome.focus)
@@ -167,6 +180,55 @@ impl Screens {
                 screens.load_menu(Some(message), focus);
             },
         );
+    }
+}
+
+impl Screens {
+    /// The profile in use applies: its language, its name on the header, its home rows.
+    pub(super) fn load_profile(self: &Rc<Self>) {
+        self.in_background(
+            "switch the profile",
+            |app| async move {
+                let language = app.interface_language().await?;
+                let profile = app.current_profile().await?;
+                anyhow::Ok((language, profile.name))
+            },
+            |screens, loaded| match loaded {
+                Ok((language, name)) => {
+                    *screens.profile_name.borrow_mut() = name;
+                    screens.apply_profile_language(language);
+                    screens.load_home(false);
+                }
+                Err(error) => tracing::error!("cannot switch the profile: {error:#}"),
+            },
+        );
+    }
+
+    /// The header's profile button after a rename.
+    pub(super) fn load_profile_header(self: &Rc<Self>) {
+        self.in_background(
+            "read the profile",
+            |app| async move { app.current_profile().await },
+            |screens, loaded| match loaded {
+                Ok(profile) => {
+                    *screens.profile_name.borrow_mut() = profile.name;
+                    if let Some(window) = screens.window.upgrade() {
+                        let name = screens.profile_name.borrow();
+                        window
+                            .global::<crate::ui::HomeAdapter>()
+                            .set_header_buttons(super::header_buttons(&name));
+                    }
+                }
+                Err(error) => tracing::error!("cannot read the profile: {error:#}"),
+            },
+        );
+    }
+
+    /// Applies `language` with the profile's name on the header.
+    pub(super) fn apply_profile_language(&self, language: getanime_app::language::Language) {
+        if let Some(window) = self.window.upgrade() {
+            super::apply_language(&window, language, &self.profile_name.borrow());
+        }
     }
 }
 

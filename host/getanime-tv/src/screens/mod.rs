@@ -69,6 +69,8 @@ struct Screens {
     menu: RefCell<Vec<getanime_app::MenuEntry>>,
     /// The open title: its id, each episode's watched mark, its torrents' magnet links.
     shown_title: std::cell::Cell<Option<TitleId>>,
+    /// Who is watching (the header's profile button).
+    profile_name: RefCell<String>,
     /// The open title's list marks, for its buttons.
     title_marks: std::cell::Cell<Option<(TitleId, getanime_app::domain::ListEntry)>>,
     watched: RefCell<Vec<bool>>,
@@ -79,11 +81,20 @@ struct Screens {
     busy: std::cell::Cell<usize>,
 }
 
-/// The buttons above the home rows, from the navigator's list (so the order always matches).
-pub fn header_buttons() -> ModelRc<HeaderItem> {
+/// The buttons above the home rows, from the navigator's list (so the order always matches);
+/// the profile button names who is watching.
+pub fn header_buttons(profile: &str) -> ModelRc<HeaderItem> {
     let items: Vec<HeaderItem> = HeaderButton::ALL
         .iter()
-        .map(|button| HeaderItem { label: button.label().into(), id: button.id().into() })
+        .map(|button| {
+            let label = match button {
+                HeaderButton::Profiles if !profile.is_empty() => {
+                    getanime_app::views::home::profile_button(profile)
+                }
+                _ => button.label().to_owned(),
+            };
+            HeaderItem { label: label.into(), id: button.id().into() }
+        })
         .collect();
     ModelRc::new(VecModel::from(items))
 }
@@ -91,12 +102,12 @@ pub fn header_buttons() -> ModelRc<HeaderItem> {
 /// Makes `language` the interface's: the core's texts (composed from now on), Slint's `@tr`
 /// texts (redrawn at once) and the header buttons. Screens showing Rust-composed texts are
 /// reloaded by the caller.
-pub fn apply_language(window: &AppWindow, language: Language) {
+pub fn apply_language(window: &AppWindow, language: Language, profile: &str) {
     getanime_app::language::set_current(language);
     if let Err(error) = slint::select_bundled_translation(language.code()) {
         tracing::error!(language = language.code(), "the window keeps its language: {error}");
     }
-    window.global::<HomeAdapter>().set_header_buttons(header_buttons());
+    window.global::<HomeAdapter>().set_header_buttons(header_buttons(profile));
     tracing::info!(language = language.code(), "interface language");
 }
 
@@ -137,9 +148,17 @@ pub fn run_ui(
             runtime.block_on(app.interface_language()).context("reading the language setting")?
         }
     };
+    let (profile_name, ask_who) = runtime
+        .block_on(async {
+            let name = app.current_profile().await?.name;
+            // Several people share this library and no --profile said who: ask first.
+            let ask = profile.is_none() && app.profiles().await?.len() > 1;
+            anyhow::Ok((name, ask))
+        })
+        .context("reading the profiles")?;
     display::choose_renderer();
     let window = AppWindow::new().context("cannot open the window (is a display available?)")?;
-    apply_language(&window, language);
+    apply_language(&window, language, &profile_name);
     let screens = Rc::new(Screens {
         app,
         runtime,
@@ -151,6 +170,7 @@ pub fn run_ui(
         menu: RefCell::new(Vec::new()),
         shown_title: std::cell::Cell::new(None),
         title_marks: std::cell::Cell::new(None),
+        profile_name: RefCell::new(profile_name),
         watched: RefCell::new(Vec::new()),
         magnets: RefCell::new(Vec::new()),
         welcome: RefCell::new(Vec::new()),
@@ -191,6 +211,10 @@ pub fn run_ui(
     let sync_at_start = !smoke.no_sync && smoke.demo.is_none();
     screens.load_home(sync_at_start);
     screens.welcome_if_first_launch();
+    if ask_who {
+        screens.navigator.borrow_mut().show_profile_picker();
+        screens.apply(Screen::Home, Effect::ShowProfiles);
+    }
     // Later syncs follow the "Sync sources every" setting (checked each minute, so a change
     // applies without a restart).
     let sync_timer = slint::Timer::default();
@@ -239,7 +263,7 @@ impl Screens {
             Effect::Rate { title, delta } => self.rate(title, delta),
             Effect::ShowSchedule => self.show_schedule(),
             Effect::ShowBrowse => self.show_browse(),
-            Effect::ShowSources | Effect::ShowSettings => {
+            Effect::ShowSources | Effect::ShowSettings | Effect::ShowProfiles => {
                 // A fresh screen: no rows or message left from the last visit.
                 self.menu.borrow_mut().clear();
                 if let Some(window) = self.window.upgrade() {
@@ -299,8 +323,14 @@ impl Screens {
                 }
             }
         }
+        let now_on = self.navigator.borrow().screen();
+        if now_on == Screen::Home && before != Screen::Home {
+            // Back on Home from a title, the player or a menu: lists, ratings and Continue
+            // watching may have changed there.
+            self.load_home(false);
+        }
         self.show_navigation();
-        if matches!(self.navigator.borrow().screen(), Screen::Player { .. }) {
+        if matches!(now_on, Screen::Player { .. }) {
             self.show_overlay();
         }
     }
@@ -347,7 +377,7 @@ impl Screens {
             Screen::Search => ScreenKind::Search,
             Screen::Schedule => ScreenKind::Schedule,
             Screen::Browse => ScreenKind::Browse,
-            Screen::Sources | Screen::Settings => ScreenKind::Menu,
+            Screen::Sources | Screen::Settings | Screen::Profiles => ScreenKind::Menu,
             Screen::Title(_) => ScreenKind::Title,
             Screen::Player { .. } => ScreenKind::Player,
             Screen::Welcome => ScreenKind::Welcome,
