@@ -2,10 +2,12 @@
 //! (setting `plugin_index_url`). Packages are downloaded by the host, checked against the sha256
 //! the index gives, and installed through the same path as a local file.
 
+use std::path::PathBuf;
+
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
-use getanime_plugins::{GuardedClient, NetworkPolicy, url_host};
+use getanime_plugins::{GuardedClient, MANIFEST_FILE, NetworkPolicy, url_host};
 
 use crate::App;
 
@@ -37,6 +39,57 @@ struct Index {
 }
 
 impl App {
+    /// `getanime plugin pack`: packs the package directory `dir` (its `plugin.toml`, and its
+    /// `plugin.wasm` or the component at `component`) into the `.tar.gz` at `out`, checks the
+    /// archive as an install would (manifest, API version, exports, with wasmtime), and returns
+    /// its plugin index entry, listing it at `url` (else the archive's file name, for an index
+    /// beside it). Without `out`, the archive is `<id>-<version>.tar.gz` in the current
+    /// directory. A package that would not install leaves no archive.
+    pub async fn pack_plugin(
+        &self,
+        dir: PathBuf,
+        component: Option<PathBuf>,
+        out: Option<PathBuf>,
+        url: Option<String>,
+    ) -> Result<(IndexEntry, PathBuf)> {
+        let out = match out {
+            Some(out) => out,
+            None => {
+                let manifest = getanime_plugins::read_manifest(&dir.join(MANIFEST_FILE))?;
+                PathBuf::from(format!("{}-{}.tar.gz", manifest.id, manifest.version))
+            }
+        };
+        let runtime = std::sync::Arc::clone(&self.runtime);
+        let written = out.clone();
+        let package = tokio::task::spawn_blocking(move || {
+            getanime_plugins::Package::pack(&dir, component.as_deref(), &written, |package| {
+                runtime
+                    .instantiate_package(package.clone(), getanime_plugins::PluginConfig::default())
+                    .map(drop)
+            })
+        })
+        .await
+        .context("the packing task failed")??;
+        let manifest = package.manifest;
+        let url = match url {
+            Some(url) => url,
+            None => out
+                .file_name()
+                .map(|name| name.to_string_lossy().into_owned())
+                .with_context(|| format!("{} has no file name", out.display()))?,
+        };
+        let entry = IndexEntry {
+            id: manifest.id,
+            name: manifest.name,
+            version: manifest.version,
+            description: manifest.description,
+            allowed_hosts: manifest.allowed_hosts,
+            url,
+            sha256: package.sha256,
+        };
+        Ok((entry, out))
+    }
+
     /// Sets the index URL.
     pub async fn set_plugin_index_url(&self, url: &str) -> Result<()> {
         if url_host(url).is_none() {
@@ -79,7 +132,10 @@ impl App {
             .into_iter()
             .find(|entry| entry.id == id)
             .with_context(|| format!("the plugin index has no {id}"))?;
-        self.install_downloaded(&entry.url, &index_url, Some(entry.sha256)).await
+        // An index may name its packages relative to itself (what `plugin pack` writes).
+        let package_url = getanime_plugins::resolve_url(&index_url, &entry.url)
+            .with_context(|| format!("{} is not a package URL", entry.url))?;
+        self.install_downloaded(&package_url, &index_url, Some(entry.sha256)).await
     }
 
     /// Downloads a `.tar.gz` package the user named and installs it (checked against `sha256`

@@ -22,7 +22,7 @@ mod runtime;
 
 pub use error::{Error, Result};
 pub use network::{
-    FetchError, Fetched, GuardedClient, NetworkPolicy, Refusal, is_public, url_host,
+    FetchError, Fetched, GuardedClient, NetworkPolicy, Refusal, is_public, resolve_url, url_host,
 };
 pub use package::{
     COMPONENT_FILE, MANIFEST_FILE, Package, parse_manifest, read_manifest, sha256_hex,

@@ -228,6 +228,13 @@ pub fn url_host(value: &str) -> Option<String> {
     matches!(url.scheme(), "http" | "https").then(|| url_host_name(&url)).flatten()
 }
 
+/// `reference` read against `base`, as a browser would: an absolute URL as it is, a relative one
+/// (`anilibria-1.0.0.tar.gz`, `../p/x.tar.gz`) beside `base`. `None` when either is not a URL.
+pub fn resolve_url(base: &str, reference: &str) -> Option<String> {
+    let base = Url::parse(base.trim()).ok()?;
+    Some(base.join(reference.trim()).ok()?.to_string())
+}
+
 /// Whether an address is on the public internet: not loopback, private, link-local, unique-local,
 /// shared (CGNAT), multicast, broadcast, documentation or unspecified. IPv4-mapped and
 /// IPv4-compatible IPv6 addresses are judged as the IPv4 address they carry.
@@ -480,6 +487,20 @@ mod tests {
 
     fn ip(text: &str) -> IpAddr {
         text.parse().unwrap_or_else(|error| panic!("{text}: {error}"))
+    }
+
+    #[test]
+    fn package_urls_are_read_beside_the_index() {
+        let index = "https://plugins.example/getanime/index.json";
+        assert_eq!(
+            resolve_url(index, "anilibria-1.0.0.tar.gz").as_deref(),
+            Some("https://plugins.example/getanime/anilibria-1.0.0.tar.gz")
+        );
+        assert_eq!(
+            resolve_url(index, "https://cdn.example/a.tar.gz").as_deref(),
+            Some("https://cdn.example/a.tar.gz")
+        );
+        assert_eq!(resolve_url("not a url", "a.tar.gz"), None);
     }
 
     #[test]

@@ -123,6 +123,53 @@ impl Package {
         Package::assemble(path, manifest_text, component, sha256)
     }
 
+    /// Packs the package directory `dir` into a `.tar.gz` at `out`: its `plugin.toml` and its
+    /// `plugin.wasm`, or the component at `component` (an author's `cargo build` output).
+    ///
+    /// The manifest is checked first, as an install would. The archive is reproducible: the two
+    /// files only, mode 0644, owner 0, time 0, so the same inputs give the same sha256. It
+    /// is read back with [`Package::read`] and given to `check` (an install's wasmtime checks)
+    /// before it replaces anything at `out`, so what is returned (with the archive's sha256, what
+    /// a plugin index lists) is what an install sees, and a refused package leaves `out` as it
+    /// was.
+    pub fn pack(
+        dir: &Path,
+        component: Option<&Path>,
+        out: &Path,
+        check: impl FnOnce(&Package) -> Result<()>,
+    ) -> Result<Package> {
+        let manifest_path = dir.join(MANIFEST_FILE);
+        let manifest_text = read_bounded_file(&manifest_path, MAX_MANIFEST_BYTES)?;
+        let component_path = component.map_or_else(|| dir.join(COMPONENT_FILE), Path::to_path_buf);
+        let component = read_bounded_file(&component_path, MAX_COMPONENT_BYTES)?;
+        let text = std::str::from_utf8(&manifest_text)
+            .map_err(|_| bad(&manifest_path, "plugin.toml is not UTF-8 text"))?;
+        parse_manifest(&manifest_path, text)?;
+
+        let partial = out.with_extension("partial");
+        let packed = write_archive(
+            &partial,
+            &[(MANIFEST_FILE, manifest_text.as_slice()), (COMPONENT_FILE, component.as_slice())],
+        )
+        .map_err(|source| Error::Io { path: partial.clone(), source })
+        .and_then(|()| Package::read(&partial))
+        .and_then(|package| check(&package).map(|()| package));
+        match packed {
+            Ok(package) => {
+                std::fs::rename(&partial, out)
+                    .map_err(|source| Error::Io { path: out.to_path_buf(), source })?;
+                Ok(package)
+            }
+            Err(error) => {
+                // Best effort: the partial file is worth removing, not worth hiding the error.
+                if partial.exists() && std::fs::remove_file(&partial).is_err() {
+                    tracing::warn!(path = %partial.display(), "could not remove the partial archive");
+                }
+                Err(error)
+            }
+        }
+    }
+
     fn assemble(
         path: &Path,
         manifest_text: String,
@@ -132,6 +179,26 @@ impl Package {
         let manifest = parse_manifest(path, &manifest_text)?;
         Ok(Package { manifest, manifest_text, component, sha256 })
     }
+}
+
+/// Writes `files` (name, bytes) as a reproducible `.tar.gz` at `path`.
+fn write_archive(path: &Path, files: &[(&str, &[u8])]) -> std::io::Result<()> {
+    let file = std::fs::File::create(path)?;
+    // GzBuilder writes time 0 unless told otherwise: the same files, the same bytes.
+    let gzip = flate2::GzBuilder::new().write(file, flate2::Compression::best());
+    let mut builder = tar::Builder::new(gzip);
+    builder.mode(tar::HeaderMode::Deterministic);
+    for (name, bytes) in files {
+        let mut header = tar::Header::new_gnu();
+        header.set_entry_type(tar::EntryType::Regular);
+        header.set_size(bytes.len() as u64);
+        header.set_mode(0o644);
+        header.set_mtime(0);
+        header.set_uid(0);
+        header.set_gid(0);
+        builder.append_data(&mut header, name, *bytes)?;
+    }
+    builder.into_inner()?.finish()?.sync_all()
 }
 
 /// Parses and checks a `plugin.toml`.

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use getanime_plugins::{Error, Plugin, PluginConfig, PluginRegistry, PluginRuntime, RuntimeLimits};
+use getanime_plugins::{
+    Error, Package, Plugin, PluginConfig, PluginRegistry, PluginRuntime, RuntimeLimits,
+};
 use getanime_testkit::{FakeServer, Reply, built_plugin};
 
 /// Everything this test binary logs, for tests that check what reaches the log.
@@ -485,6 +487,64 @@ mod packages {
         let installed = registry.install(&runtime, &archive, Some(&sha256))?;
         assert_eq!(installed.sha256, sha256);
         assert_eq!(scratch.plugin_dir_listing()?, ["test-provider"]);
+        Ok(())
+    }
+
+    /// `plugin pack`: the same directory packs to the same bytes; the archive holds what the
+    /// directory held and installs; a component given apart (an author's cargo output) is
+    /// packed as `plugin.wasm`; a bad manifest is refused before any archive exists.
+    #[test]
+    fn packing_gives_a_reproducible_archive_that_installs() -> Result<()> {
+        let scratch = Scratch::new()?;
+        let source = package_dir("test-provider")?;
+        let first = scratch.dir.path().join("first.tar.gz");
+        let runtime = PluginRuntime::new(limits())?;
+        let installable = |package: &Package| {
+            runtime.instantiate_package(package.clone(), PluginConfig::default()).map(drop)
+        };
+        let packed = Package::pack(&source, None, &first, installable)?;
+        let again =
+            Package::pack(&source, None, &scratch.dir.path().join("again.tar.gz"), installable)?;
+        assert_eq!(packed.sha256, again.sha256, "the same inputs, the same archive");
+        assert_eq!(packed.sha256, getanime_plugins::sha256_hex(&std::fs::read(&first)?));
+        assert_eq!(packed.component, std::fs::read(source.join("plugin.wasm"))?);
+        assert_eq!(packed.manifest_text, std::fs::read_to_string(source.join("plugin.toml"))?);
+        assert!(!scratch.dir.path().join("first.tar.partial").exists());
+
+        let apart = scratch.dir.path().join("author");
+        std::fs::create_dir_all(&apart)?;
+        std::fs::copy(source.join("plugin.toml"), apart.join("plugin.toml"))?;
+        let built = scratch.dir.path().join("my_plugin.wasm");
+        std::fs::copy(source.join("plugin.wasm"), &built)?;
+        let from_cargo = Package::pack(
+            &apart,
+            Some(&built),
+            &scratch.dir.path().join("cargo.tar.gz"),
+            installable,
+        )?;
+        assert_eq!(from_cargo.sha256, packed.sha256, "packed as plugin.wasm all the same");
+
+        let installed = scratch.registry().install(&runtime, &first, Some(&packed.sha256))?;
+        assert_eq!(installed.manifest.id, "test-provider");
+
+        let broken = scratch.package("broken", |text| text.replace("id = ", "identifier = "))?;
+        let out = scratch.dir.path().join("broken.tar.gz");
+        let error =
+            Package::pack(&broken, None, &out, installable).err().context("a bad manifest")?;
+        assert!(matches!(error, Error::Manifest { .. }), "{error}");
+        assert!(!out.exists(), "no archive for a package that would not install");
+        let missing = Package::pack(&apart, None, &out, installable).err().context("no wasm")?;
+        assert!(missing.to_string().contains("plugin.wasm"), "{missing}");
+
+        // A component wasmtime refuses leaves an archive already at `out` as it was.
+        let not_wasm = scratch.dir.path().join("not.wasm");
+        std::fs::write(&not_wasm, b"\0asm")?;
+        let error = Package::pack(&apart, Some(&not_wasm), &first, installable)
+            .err()
+            .context("an invalid component")?;
+        assert!(matches!(error, Error::Load { .. }), "{error}");
+        assert_eq!(getanime_plugins::sha256_hex(&std::fs::read(&first)?), packed.sha256);
+        assert!(!scratch.dir.path().join("first.tar.partial").exists());
         Ok(())
     }
 

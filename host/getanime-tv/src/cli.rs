@@ -242,6 +242,21 @@ pub enum PluginCommand {
         #[arg(long)]
         url: Option<String>,
     },
+    /// Pack a plugin for others: DIR holds plugin.toml (and plugin.wasm, or give the component
+    /// with --wasm). Writes a reproducible .tar.gz, checked as an install would check it, and
+    /// prints its plugin index entry (with the archive's sha256).
+    Pack {
+        dir: PathBuf,
+        /// The component, e.g. target/wasm32-wasip2/release/my_plugin.wasm.
+        #[arg(long, value_name = "FILE")]
+        wasm: Option<PathBuf>,
+        /// Where to write the archive (default: <id>-<version>.tar.gz here).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// The URL the index entry gives (default: the archive's name, beside the index).
+        #[arg(long)]
+        url: Option<String>,
+    },
     /// Let a plugin reach HOST (for a mirror set in base_url).
     Grant {
         id: String,
@@ -525,6 +540,20 @@ impl Output {
                         })
                         .collect()
                 })
+            }
+            PluginCommand::Pack { dir, wasm, out, url } => {
+                let (entry, path) = app.pack_plugin(dir, wasm, out, url).await?;
+                if !self.json {
+                    println!(
+                        "packed {} {} into {} (sha256 {}); its plugin index entry:",
+                        entry.id,
+                        entry.version,
+                        path.display(),
+                        entry.sha256
+                    );
+                }
+                println!("{}", serde_json::to_string_pretty(&entry)?);
+                Ok(())
             }
             PluginCommand::Grant { id, host } => {
                 app.grant_host(&id, &host).await?;

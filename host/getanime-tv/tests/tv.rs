@@ -616,35 +616,41 @@ fn a_left_click_opens_the_card_it_hits() -> Result<()> {
 }
 
 /// The real window under Xvfb, driven by key events: Home → Enter (title) → Enter (player), a
-/// screenshot of each screen in `target/screenshots/`. The player shows real decoded video.
+/// screenshot of each screen in `target/screenshots/`. The player shows real decoded video (on a
+/// loaded machine the first frame may take longer than one key interval: one more shot).
 #[test]
 fn the_tv_ui_goes_home_title_player_with_keys() -> Result<()> {
     require_display()?;
     let library = playable_library()?;
     let home = screenshot_path("tv-home.png")?;
-    let stderr = run_ui(&library.data, "enter,enter", Some(&home))?;
-    assert!(stderr.contains("smoke run done"), "{stderr}");
+    let stderr = run_ui(&library.data, "enter,enter,wait", Some(&home))?;
+    ensure!(stderr.contains("smoke run done"), "{stderr}");
 
     let count = |path: &Path, color: [u8; 3]| -> Result<usize> {
         let image =
             image::open(path).with_context(|| format!("reading {}", path.display()))?.to_rgba8();
         Ok(image.pixels().filter(|pixel| pixel.0[..3] == color).count())
     };
-    assert!(count(&home, ACCENT)? > 1_000, "home: the title and the focus ring are drawn");
-    let title = home.with_file_name("tv-home-1.png");
-    assert!(count(&title, ACCENT)? > 200, "title: the focused episode has its ring");
-    let player = home.with_file_name("tv-home-2.png");
-    let image = image::open(&player)?.to_rgba8();
-    let colorful = image
-        .pixels()
-        .filter(|pixel| {
-            let [r, g, b, _] = pixel.0;
-            r.max(g).max(b) - r.min(g).min(b) > 120
-        })
-        .count();
-    assert!(
-        colorful > 20_000,
-        "player: the test pattern's colour bars are on screen ({colorful} pixels)"
+    let colorful = |path: &Path| -> Result<usize> {
+        let image =
+            image::open(path).with_context(|| format!("reading {}", path.display()))?.to_rgba8();
+        Ok(image
+            .pixels()
+            .filter(|pixel| {
+                let [r, g, b, _] = pixel.0;
+                r.max(g).max(b) - r.min(g).min(b) > 120
+            })
+            .count())
+    };
+    let accent = count(&home, ACCENT)?;
+    ensure!(accent > 1_000, "home: the title and the focus ring are drawn ({accent})\n{stderr}");
+    let title = count(&home.with_file_name("tv-home-1.png"), ACCENT)?;
+    ensure!(title > 200, "title: the focused episode has its ring ({title})\n{stderr}");
+    let bars = colorful(&home.with_file_name("tv-home-2.png"))?
+        .max(colorful(&home.with_file_name("tv-home-3.png"))?);
+    ensure!(
+        bars > 20_000,
+        "player: the test pattern's colour bars are on screen ({bars} pixels)\n{stderr}"
     );
     Ok(())
 }
@@ -1495,5 +1501,57 @@ fn two_profiles_keep_their_own_lists_and_continue_watching() -> Result<()> {
     )?;
     let history = check(data, &["--profile", "Default", "history"])?;
     assert!(history.contains("Тестовый сериал"), "{history}");
+    Ok(())
+}
+
+/// `getanime plugin pack` makes a package and its index entry; an index beside the archive
+/// (naming it relatively, as printed) installs it, its sha256 checked.
+#[test]
+fn a_packed_plugin_installs_from_an_index_beside_it() -> Result<()> {
+    let temp = tempfile::tempdir()?;
+    let site = temp.path().join("site");
+    std::fs::create_dir_all(&site)?;
+    let dir = built_plugin("aniliberty")?;
+    let archive = site.join("aniliberty.tar.gz");
+    let printed = check(
+        &temp.path().join("author"),
+        &[
+            "--json",
+            "plugin",
+            "pack",
+            dir.to_str().context("utf-8 path")?,
+            "--out",
+            archive.to_str().context("utf-8 path")?,
+        ],
+    )?;
+    let entry: serde_json::Value = serde_json::from_str(&printed)?;
+    assert_eq!(entry["id"], "aniliberty");
+    assert_eq!(entry["url"], "aniliberty.tar.gz", "beside the index by default");
+    let sha256 = entry["sha256"].as_str().context("the sha256")?;
+    let summed = Command::new("sha256sum").arg(&archive).output().context("running sha256sum")?;
+    let summed = String::from_utf8(summed.stdout)?;
+    assert_eq!(summed.split_whitespace().next(), Some(sha256), "the entry names the archive");
+    std::fs::write(site.join("index.json"), serde_json::json!({ "plugins": [entry] }).to_string())?;
+
+    let server = FakeServer::start_in_background()?;
+    server.serve_dir("/plugins", &site);
+    let data = temp.path().join("data");
+    check(
+        &data,
+        &["plugin", "index", "--url", &format!("{}/plugins/index.json", server.base_url())],
+    )?;
+    let installed = check(&data, &["plugin", "install", "aniliberty"])?;
+    assert!(installed.contains("installed aniliberty"), "{installed}");
+    let listed = check(&data, &["--json", "plugin", "list"])?;
+    assert!(listed.contains(sha256), "the recorded sha256 is the archive's: {listed}");
+
+    let broken = temp.path().join("broken");
+    std::fs::create_dir_all(&broken)?;
+    std::fs::write(broken.join("plugin.toml"), "id = \"x\"\n")?;
+    std::fs::write(broken.join("plugin.wasm"), b"\0asm")?;
+    let output = getanime(&data, &["plugin", "pack", broken.to_str().context("utf-8 path")?])?;
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("plugin.toml"), "says what is wrong: {stderr}");
     Ok(())
 }

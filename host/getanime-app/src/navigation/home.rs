@@ -62,6 +62,9 @@ pub(super) struct HomeState {
     columns: Vec<usize>,
     /// The focused button above the rows, if focus is up there.
     pub(super) header: Option<HeaderButton>,
+    /// The Home key was pressed: the focus goes to the top-left card, also once the reloaded rows
+    /// arrive (a row that filled meanwhile, such as Continue watching, is then the top).
+    to_top: bool,
 }
 
 impl HomeState {
@@ -77,7 +80,20 @@ impl HomeState {
         (filled, above.len() - filled)
     }
 
+    /// Back to the first filled row's first card, now and, when coming back from another screen
+    /// (which reloads the rows), once the next rows arrive.
+    pub(super) fn go_to_top(&mut self, rows_reload: bool) {
+        self.header = None;
+        self.to_top = rows_reload;
+        self.columns.fill(0);
+        self.row = self.rows.iter().position(|row| !row.is_empty()).unwrap_or(0);
+    }
+
     pub(super) fn set_rows(&mut self, rows: Vec<Vec<TitleId>>) {
+        if std::mem::take(&mut self.to_top) {
+            self.columns.clear();
+            self.row = rows.iter().position(|row| !row.is_empty()).unwrap_or(0);
+        }
         self.columns.resize(rows.len(), 0);
         for (column, row) in self.columns.iter_mut().zip(&rows) {
             *column = (*column).min(row.len().saturating_sub(1));
@@ -307,5 +323,26 @@ mod tests {
         assert_eq!(navigator.key(Key::Home), Effect::Redraw);
         assert_eq!(navigator.screen(), Screen::Home);
         assert_eq!(navigator.header_focus(), None);
+    }
+
+    /// Home puts the focus on the top row's first card, also when the rows reload after it with a
+    /// row filled above the old focus (Continue watching after a first play).
+    #[test]
+    fn home_goes_to_the_top_row_even_when_a_row_fills_above() {
+        let mut navigator = Navigator::new();
+        navigator.set_home_rows(vec![Vec::new(), ids(5..8)]);
+        navigator.key(Key::Right);
+        navigator.key(Key::Enter);
+        assert_eq!(navigator.key(Key::Home), Effect::Redraw);
+        assert_eq!(navigator.home_focus(), (1, 0), "the first filled row, first card");
+        navigator.set_home_rows(vec![ids(6..7), ids(5..8)]);
+        assert_eq!(navigator.home_focus(), (0, 0), "the row that filled is the top now");
+        navigator.key(Key::Up);
+        assert_eq!(navigator.header_focus(), Some(HeaderButton::Search));
+        navigator.key(Key::Down);
+        navigator.key(Key::Down);
+        navigator.key(Key::Right);
+        navigator.set_home_rows(vec![ids(6..7), ids(5..8)]);
+        assert_eq!(navigator.home_focus(), (1, 1), "other reloads keep the focus");
     }
 }

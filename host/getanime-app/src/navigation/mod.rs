@@ -248,8 +248,9 @@ impl Navigator {
         if key == Key::Home {
             let was_playing =
                 self.stack.iter().any(|screen| matches!(screen, Screen::Player { .. }));
+            let rows_reload = self.stack.len() > 1;
             self.stack.truncate(1);
-            self.home.header = None;
+            self.home.go_to_top(rows_reload);
             return if was_playing { Effect::StopPlayback } else { Effect::Redraw };
         }
         let outcome = match self.screen() {
