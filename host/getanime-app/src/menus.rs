@@ -353,7 +353,7 @@ impl App {
                 "getanime {version} · library schema V{schema} · plugin API {api}",
                 version = env!("CARGO_PKG_VERSION"),
                 schema = status.schema_version,
-                api = getanime_plugins::API_VERSION
+                api = getanime_plugins::supported_api_versions()
             ),
         ));
         Ok(entries)

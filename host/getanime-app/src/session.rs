@@ -245,16 +245,7 @@ mod tests {
             title_name: "Ледяной алхимик".into(),
             episode: EpisodeEntry {
                 id: EpisodeId(70),
-                episode: Episode {
-                    number: 2.0,
-                    name: None,
-                    streams: streams.clone(),
-                    preview_url: None,
-                    opening: None,
-                    ending: None,
-                    duration_ms: None,
-                    published_at: None,
-                },
+                episode: Episode { number: 2.0, streams: streams.clone(), ..Episode::default() },
                 watch: None,
             },
             streams,

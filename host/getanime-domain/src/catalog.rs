@@ -62,7 +62,7 @@ impl SkipRange {
 }
 
 /// One episode of a title.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Episode {
     pub number: f64,
     pub name: Option<String>,
@@ -72,10 +72,104 @@ pub struct Episode {
     pub ending: Option<SkipRange>,
     pub duration_ms: Option<u32>,
     pub published_at: Option<UnixMillis>,
+    /// Subtitle files the player can show (contract 0.2; none from 0.1 plugins).
+    #[serde(default)]
+    pub subtitles: Vec<SubtitleTrack>,
+    /// The voices of the audio (a dub team, "Japanese") as the source words them.
+    #[serde(default)]
+    pub audio: Vec<String>,
+}
+
+/// How a subtitle file is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SubtitleFormat {
+    WebVtt,
+    Ass,
+    Srt,
+}
+
+/// One subtitle file of an episode.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubtitleTrack {
+    pub url: String,
+    /// BCP 47 (`ru`, `en`), when known.
+    pub language: Option<String>,
+    /// What a picker shows when the language alone is not enough ("signs only").
+    pub label: Option<String>,
+    pub format: SubtitleFormat,
+}
+
+/// The anime trackers people keep their lists on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Tracker {
+    MyAnimeList,
+    Shikimori,
+    AniList,
+    Kitsu,
+}
+
+impl Tracker {
+    /// The short lower-case name used in the database and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tracker::MyAnimeList => "myanimelist",
+            Tracker::Shikimori => "shikimori",
+            Tracker::AniList => "anilist",
+            Tracker::Kitsu => "kitsu",
+        }
+    }
+}
+
+/// The id of a title at a tracker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExternalId {
+    pub tracker: Tracker,
+    pub id: String,
+}
+
+/// Another title of the same franchise at the same source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RelatedTitle {
+    pub source_id: String,
+    pub name: String,
+    /// Place in the franchise's order (1 = first), when the source says.
+    pub order: Option<u32>,
+}
+
+/// One choice of a catalog filter: `id` goes back to the plugin, `label` is shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FilterOption {
+    pub id: String,
+    pub label: String,
+}
+
+/// The filters a source's whole catalog supports; empty lists are filters it lacks.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogFilters {
+    pub genres: Vec<FilterOption>,
+    /// First and last year the catalog covers, when it filters by year.
+    pub years: Option<(u16, u16)>,
+    pub kinds: Vec<FilterOption>,
+    pub statuses: Vec<FilterOption>,
+    /// The first is the source's default order.
+    pub sorts: Vec<FilterOption>,
+}
+
+/// What part of a source's whole catalog to show: ids from [`CatalogFilters`]; empty = any.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct CatalogFilter {
+    pub genres: Vec<String>,
+    pub year_from: Option<u16>,
+    pub year_to: Option<u16>,
+    pub kinds: Vec<String>,
+    pub status: Option<String>,
+    pub sort: Option<String>,
 }
 
 /// One torrent of a title.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Torrent {
     pub source_id: String,
     pub episodes: String,
@@ -86,7 +180,7 @@ pub struct Torrent {
 }
 
 /// What a list row needs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TitleSummary {
     pub source_id: String,
     pub name: String,
@@ -99,7 +193,7 @@ pub struct TitleSummary {
 }
 
 /// A whole title as a provider returns it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Title {
     pub summary: TitleSummary,
     pub description: Option<String>,
@@ -112,6 +206,12 @@ pub struct Title {
     pub torrents: Vec<Torrent>,
     /// Whether `episodes` and `torrents` are final (list endpoints may omit them).
     pub details_complete: bool,
+    /// Ids at anime trackers (contract 0.2).
+    #[serde(default)]
+    pub external_ids: Vec<ExternalId>,
+    /// Other titles of the franchise, in its order when known (contract 0.2).
+    #[serde(default)]
+    pub related: Vec<RelatedTitle>,
 }
 
 /// One page of a paged provider list.
@@ -146,6 +246,9 @@ pub enum ProviderError {
     CutOff(String),
     #[error("the source does not offer this")]
     Unsupported,
+    /// The host refused the plugin a request to this host (not in its allow-list).
+    #[error("the plugin may not reach {0}")]
+    Denied(String),
     #[error("{0}")]
     Other(String),
 }

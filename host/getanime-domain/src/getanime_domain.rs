@@ -12,8 +12,9 @@ pub mod validation;
 
 pub use browse::{BrowseFacets, BrowseFilter, BrowseQuery, BrowseSort, ListFilter};
 pub use catalog::{
-    Episode, Page, ProviderError, Quality, ScheduleDay, SkipRange, Stream, Title, TitleSummary,
-    Torrent,
+    CatalogFilter, CatalogFilters, Episode, ExternalId, FilterOption, Page, ProviderError, Quality,
+    RelatedTitle, ScheduleDay, SkipRange, Stream, SubtitleFormat, SubtitleTrack, Title,
+    TitleSummary, Torrent, Tracker,
 };
 pub use library::{
     ContinueItem, EpisodeEntry, EpisodeId, HistoryItem, ListCard, ListEntry, ListStatus,

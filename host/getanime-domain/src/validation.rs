@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 use thiserror::Error;
 
-use crate::{Episode, SkipRange, Stream, Title, Torrent};
+use crate::{Episode, ExternalId, RelatedTitle, SkipRange, Stream, SubtitleTrack, Title, Torrent};
 
 /// Longest source id accepted.
 pub const MAX_SOURCE_ID: usize = 128;
@@ -108,6 +108,9 @@ pub fn validate_title(plugin_id: &str, mut title: Title) -> Result<(Title, Vec<R
     }
     title.episodes = clean_episodes(std::mem::take(&mut title.episodes), &mut repairs);
     title.torrents = clean_torrents(std::mem::take(&mut title.torrents), &mut repairs);
+    title.external_ids = clean_external_ids(std::mem::take(&mut title.external_ids), &mut repairs);
+    title.related =
+        clean_related(std::mem::take(&mut title.related), &title.summary.source_id, &mut repairs);
     Ok((title, repairs))
 }
 
@@ -239,9 +242,99 @@ fn clean_episodes(episodes: Vec<Episode>, repairs: &mut Vec<Repair>) -> Vec<Epis
         if episode.published_at.is_some_and(|at| at <= 0) {
             episode.published_at = None;
         }
+        episode.subtitles = clean_subtitles(std::mem::take(&mut episode.subtitles), repairs);
+        episode.audio = clean_list(&episode.audio, "episodes.audio", repairs);
         kept.push(episode);
     }
     kept.sort_by(|a, b| a.number.total_cmp(&b.number));
+    kept
+}
+
+/// Subtitle files: web URLs only, each once, at most [`MAX_LIST_ITEMS`]; language a short tag.
+fn clean_subtitles(tracks: Vec<SubtitleTrack>, repairs: &mut Vec<Repair>) -> Vec<SubtitleTrack> {
+    let mut seen = HashSet::new();
+    let mut kept = Vec::new();
+    for mut track in tracks {
+        if !is_web_url(&track.url) || !seen.insert(track.url.trim().to_owned()) {
+            repairs.push(Repair {
+                field: "episodes.subtitles",
+                what: format!("{} dropped", shorten(&track.url)),
+            });
+            continue;
+        }
+        if kept.len() == MAX_LIST_ITEMS {
+            repairs.push(Repair {
+                field: "episodes.subtitles",
+                what: format!("more than {MAX_LIST_ITEMS}, the rest dropped"),
+            });
+            break;
+        }
+        track.url = track.url.trim().to_owned();
+        track.language = track.language.as_deref().and_then(language_tag);
+        track.label = track
+            .label
+            .as_deref()
+            .and_then(|text| clean_line(text, 80, "episodes.subtitles.label", repairs));
+        kept.push(track);
+    }
+    kept
+}
+
+/// A BCP 47 tag as far as a picker needs it: letters, digits and `-`, up to 35 characters.
+fn language_tag(text: &str) -> Option<String> {
+    let tag = text.trim();
+    let valid = !tag.is_empty()
+        && tag.len() <= 35
+        && tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    valid.then(|| tag.to_ascii_lowercase())
+}
+
+/// Tracker ids: printable, at most 64 characters, one per tracker (the first wins).
+fn clean_external_ids(ids: Vec<ExternalId>, repairs: &mut Vec<Repair>) -> Vec<ExternalId> {
+    let mut kept: Vec<ExternalId> = Vec::new();
+    for mut external in ids {
+        external.id = external.id.trim().to_owned();
+        let printable = !external.id.is_empty()
+            && external.id.len() <= 64
+            && !external.id.chars().any(|c| c.is_control() || c.is_whitespace());
+        if !printable || kept.iter().any(|other| other.tracker == external.tracker) {
+            repairs.push(Repair {
+                field: "external_ids",
+                what: format!("{} id {} dropped", external.tracker.as_str(), shorten(&external.id)),
+            });
+            continue;
+        }
+        kept.push(external);
+    }
+    kept
+}
+
+/// Related titles: a valid source id other than the title's own, a name, each once.
+fn clean_related(
+    related: Vec<RelatedTitle>,
+    own_source_id: &str,
+    repairs: &mut Vec<Repair>,
+) -> Vec<RelatedTitle> {
+    let mut kept: Vec<RelatedTitle> = Vec::new();
+    for mut title in related {
+        title.source_id = title.source_id.trim().to_owned();
+        let name = clean_line(&title.name, MAX_NAME_CHARS, "related.name", repairs);
+        let valid_id = !title.source_id.is_empty()
+            && title.source_id.len() <= MAX_SOURCE_ID
+            && !title.source_id.chars().any(char::is_control)
+            && title.source_id != own_source_id;
+        let repeated = kept.iter().any(|other| other.source_id == title.source_id);
+        match name {
+            Some(name) if valid_id && !repeated && kept.len() < MAX_LIST_ITEMS => {
+                title.name = name;
+                kept.push(title);
+            }
+            _ => repairs.push(Repair {
+                field: "related",
+                what: format!("{} dropped", shorten(&title.source_id)),
+            }),
+        }
+    }
     kept
 }
 

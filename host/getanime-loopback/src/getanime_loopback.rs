@@ -90,7 +90,19 @@ struct Routes {
 struct Shared {
     routes: Arc<Mutex<Routes>>,
     requests: Arc<Mutex<Vec<String>>>,
+    bodies: Arc<Mutex<Vec<Received>>>,
 }
+
+/// A request that came with a body (a POST or PUT from a plugin), for tests to read back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Received {
+    pub method: String,
+    pub target: String,
+    pub body: Vec<u8>,
+}
+
+/// Bodies larger than this are not recorded (nor served: the request is refused).
+const MAX_RECORDED_BODY: usize = 1 << 20;
 
 /// A running fake server. Dropping it stops it.
 pub struct LoopbackServer {
@@ -199,6 +211,11 @@ impl LoopbackServer {
     pub fn requests(&self) -> Vec<String> {
         lock(&self.shared.requests).clone()
     }
+
+    /// Every request that carried a body, with its method, in order.
+    pub fn bodies(&self) -> Vec<Received> {
+        lock(&self.shared.bodies).clone()
+    }
 }
 
 /// Starts axum on `listener` (on the current runtime) with one handler for everything.
@@ -207,6 +224,7 @@ fn serve(listener: TcpListener) -> Result<(SocketAddr, Shared, tokio::task::Abor
     let shared = Shared {
         routes: Arc::new(Mutex::new(Routes::default())),
         requests: Arc::new(Mutex::new(Vec::new())),
+        bodies: Arc::new(Mutex::new(Vec::new())),
     };
     let router = axum::Router::new().fallback(answer).with_state(shared.clone());
     let task = tokio::spawn(async move {
@@ -225,6 +243,19 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 async fn answer(State(shared): State<Shared>, request: Request) -> Response {
     let target = request.uri().path_and_query().map_or("/", |target| target.as_str()).to_owned();
     lock(&shared.requests).push(target.clone());
+    let (parts, body) = request.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, MAX_RECORDED_BODY).await else {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "body too large for the loopback server")
+            .into_response();
+    };
+    if !body.is_empty() {
+        lock(&shared.bodies).push(Received {
+            method: parts.method.to_string(),
+            target: target.clone(),
+            body: body.to_vec(),
+        });
+    }
+    let request = Request::from_parts(parts, Body::from(body));
     let path = request.uri().path().to_owned();
     let found = {
         let routes = lock(&shared.routes);

@@ -37,15 +37,16 @@ fn main() -> Result<()> {
     // against calling the same Rust function natively.
     let host = PluginRuntime::new(RuntimeLimits::default())?;
     let plugin = host.load(&package)?;
-    runtime.block_on(plugin.info())?;
+    runtime.block_on(plugin.filters())?;
     let started = Instant::now();
     for _ in 0..CALLS {
-        std::hint::black_box(runtime.block_on(plugin.info())?);
+        std::hint::black_box(runtime.block_on(plugin.filters())?);
     }
     let per_call = started.elapsed().as_secs_f64() * 1e6 / f64::from(CALLS);
     let started = Instant::now();
     for _ in 0..CALLS * 100 {
-        std::hint::black_box(<test_provider::TestProvider as Provider>::info());
+        let filters = <test_provider::TestProvider as Provider>::filters();
+        std::hint::black_box(filters.map_err(|error| anyhow::anyhow!("{error:?}"))?);
     }
     let native = started.elapsed().as_secs_f64() * 1e6 / f64::from(CALLS * 100);
     report("plugin_call_overhead", per_call, "us", native);

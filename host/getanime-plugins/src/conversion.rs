@@ -1,8 +1,10 @@
 //! WIT types to `getanime-domain` types. Conversion is 1:1; validation happens in the app.
+//! The current contract (0.2) converts here; [`legacy`] adapts 0.1 records to 0.2 first, so
+//! both versions reach the domain through the same code.
 
 use getanime_domain as domain;
 
-use crate::bindings::types as wit;
+use crate::bindings::v0_2::types as wit;
 
 pub(crate) fn page(page: wit::Page) -> domain::Page {
     domain::Page {
@@ -27,6 +29,23 @@ pub(crate) fn title(title: wit::Title) -> domain::Title {
         episodes: title.episodes.into_iter().map(episode).collect(),
         torrents: title.torrents.into_iter().map(torrent).collect(),
         details_complete: title.details_complete,
+        external_ids: title
+            .external_ids
+            .into_iter()
+            .map(|external| domain::ExternalId {
+                tracker: tracker(external.tracker),
+                id: external.id,
+            })
+            .collect(),
+        related: title
+            .related
+            .into_iter()
+            .map(|related| domain::RelatedTitle {
+                source_id: related.source_id,
+                name: related.name,
+                order: related.order,
+            })
+            .collect(),
     }
 }
 
@@ -57,6 +76,21 @@ fn episode(episode: wit::Episode) -> domain::Episode {
         ending: episode.ending.map(skip_range),
         duration_ms: episode.duration_ms,
         published_at: episode.published_at,
+        subtitles: episode
+            .subtitles
+            .into_iter()
+            .map(|track| domain::SubtitleTrack {
+                url: track.url,
+                language: track.language,
+                label: track.label,
+                format: match track.format {
+                    wit::SubtitleFormat::Webvtt => domain::SubtitleFormat::WebVtt,
+                    wit::SubtitleFormat::Ass => domain::SubtitleFormat::Ass,
+                    wit::SubtitleFormat::Srt => domain::SubtitleFormat::Srt,
+                },
+            })
+            .collect(),
+        audio: episode.audio,
     }
 }
 
@@ -72,6 +106,15 @@ fn quality(quality: wit::Quality) -> domain::Quality {
     }
 }
 
+fn tracker(tracker: wit::Tracker) -> domain::Tracker {
+    match tracker {
+        wit::Tracker::Myanimelist => domain::Tracker::MyAnimeList,
+        wit::Tracker::Shikimori => domain::Tracker::Shikimori,
+        wit::Tracker::Anilist => domain::Tracker::AniList,
+        wit::Tracker::Kitsu => domain::Tracker::Kitsu,
+    }
+}
+
 fn torrent(torrent: wit::Torrent) -> domain::Torrent {
     domain::Torrent {
         source_id: torrent.source_id,
@@ -80,6 +123,33 @@ fn torrent(torrent: wit::Torrent) -> domain::Torrent {
         size_bytes: torrent.size_bytes,
         magnet: torrent.magnet,
         seeders: torrent.seeders,
+    }
+}
+
+pub(crate) fn filters(filters: wit::CatalogFilters) -> domain::CatalogFilters {
+    let options = |options: Vec<wit::FilterOption>| {
+        options
+            .into_iter()
+            .map(|option| domain::FilterOption { id: option.id, label: option.label })
+            .collect()
+    };
+    domain::CatalogFilters {
+        genres: options(filters.genres),
+        years: filters.years,
+        kinds: options(filters.kinds),
+        statuses: options(filters.statuses),
+        sorts: options(filters.sorts),
+    }
+}
+
+pub(crate) fn catalog_filter(filter: &domain::CatalogFilter) -> wit::CatalogFilter {
+    wit::CatalogFilter {
+        genres: filter.genres.clone(),
+        year_from: filter.year_from,
+        year_to: filter.year_to,
+        kinds: filter.kinds.clone(),
+        status: filter.status.clone(),
+        sort: filter.sort.clone(),
     }
 }
 
@@ -97,17 +167,131 @@ pub(crate) fn provider_error(error: wit::ProviderError) -> domain::ProviderError
         }
         wit::ProviderError::Parse(message) => domain::ProviderError::Parse(message),
         wit::ProviderError::Unsupported => domain::ProviderError::Unsupported,
+        wit::ProviderError::Denied(host) => domain::ProviderError::Denied(host),
         wit::ProviderError::Other(message) => domain::ProviderError::Other(message),
     }
 }
 
+/// Contract 0.1 adapted to 0.2: the same records without the fields 0.2 added.
+pub(crate) mod legacy {
+    use getanime_domain as domain;
+
+    use crate::bindings::v0_1::types as old;
+    use crate::bindings::v0_2::types as new;
+
+    pub(crate) fn page(page: old::Page) -> domain::Page {
+        super::page(new::Page {
+            items: page.items.into_iter().map(adapt_title).collect(),
+            page: page.page,
+            pages: page.pages,
+        })
+    }
+
+    pub(crate) fn schedule_day(day: old::ScheduleDay) -> domain::ScheduleDay {
+        super::schedule_day(new::ScheduleDay {
+            weekday: day.weekday,
+            items: day.items.into_iter().map(adapt_title).collect(),
+        })
+    }
+
+    pub(crate) fn title(title: old::Title) -> domain::Title {
+        super::title(adapt_title(title))
+    }
+
+    pub(crate) fn error(error: old::ProviderError) -> domain::ProviderError {
+        super::provider_error(match error {
+            old::ProviderError::Network(message) => new::ProviderError::Network(message),
+            old::ProviderError::NotFound => new::ProviderError::NotFound,
+            old::ProviderError::RateLimited => new::ProviderError::RateLimited,
+            old::ProviderError::Parse(message) => new::ProviderError::Parse(message),
+            old::ProviderError::Unsupported => new::ProviderError::Unsupported,
+            old::ProviderError::Other(message) => new::ProviderError::Other(message),
+        })
+    }
+
+    fn adapt_title(title: old::Title) -> new::Title {
+        let summary = title.summary;
+        new::Title {
+            summary: new::TitleSummary {
+                source_id: summary.source_id,
+                name: summary.name,
+                name_original: summary.name_original,
+                alt_names: summary.alt_names,
+                poster_url: summary.poster_url,
+                kind: summary.kind,
+                episodes_total: summary.episodes_total,
+                updated_at: summary.updated_at,
+            },
+            description: title.description,
+            genres: title.genres,
+            year: title.year,
+            status: title.status,
+            release_weekday: title.release_weekday,
+            episodes: title.episodes.into_iter().map(adapt_episode).collect(),
+            torrents: title
+                .torrents
+                .into_iter()
+                .map(|torrent| new::Torrent {
+                    source_id: torrent.source_id,
+                    episodes: torrent.episodes,
+                    quality: torrent.quality,
+                    size_bytes: torrent.size_bytes,
+                    magnet: torrent.magnet,
+                    seeders: torrent.seeders,
+                })
+                .collect(),
+            details_complete: title.details_complete,
+            external_ids: Vec::new(),
+            related: Vec::new(),
+        }
+    }
+
+    fn adapt_episode(episode: old::Episode) -> new::Episode {
+        let range = |range: old::SkipRange| new::SkipRange {
+            start_ms: range.start_ms,
+            end_ms: range.end_ms,
+        };
+        new::Episode {
+            number: episode.number,
+            name: episode.name,
+            streams: episode
+                .streams
+                .into_iter()
+                .map(|stream| new::Stream {
+                    quality: match stream.quality {
+                        old::Quality::Sd => new::Quality::Sd,
+                        old::Quality::Hd => new::Quality::Hd,
+                        old::Quality::Fhd => new::Quality::Fhd,
+                    },
+                    url: stream.url,
+                })
+                .collect(),
+            preview_url: episode.preview_url,
+            opening: episode.opening.map(range),
+            ending: episode.ending.map(range),
+            duration_ms: episode.duration_ms,
+            published_at: episode.published_at,
+            subtitles: Vec::new(),
+            audio: Vec::new(),
+        }
+    }
+}
+
 /// Approximate bytes of a result: strings plus a fixed cost per record, for the output cap.
-pub(crate) fn page_size(page: &wit::Page) -> usize {
+pub(crate) fn page_size(page: &domain::Page) -> usize {
     page.items.iter().map(title_size).sum()
 }
 
-pub(crate) fn schedule_day_size(day: &wit::ScheduleDay) -> usize {
+pub(crate) fn schedule_day_size(day: &domain::ScheduleDay) -> usize {
     day.items.iter().map(title_size).sum::<usize>() + RECORD_COST
+}
+
+pub(crate) fn filters_size(filters: &domain::CatalogFilters) -> usize {
+    [&filters.genres, &filters.kinds, &filters.statuses, &filters.sorts]
+        .into_iter()
+        .flatten()
+        .map(|option| RECORD_COST + option.id.len() + option.label.len())
+        .sum()
 }
 
 const RECORD_COST: usize = 64;
@@ -116,12 +300,16 @@ fn text(value: &Option<String>) -> usize {
     value.as_ref().map_or(0, String::len)
 }
 
-pub(crate) fn title_size(title: &wit::Title) -> usize {
+fn texts(values: &[String]) -> usize {
+    values.iter().map(String::len).sum()
+}
+
+pub(crate) fn title_size(title: &domain::Title) -> usize {
     let summary = &title.summary;
     let names = summary.source_id.len()
         + summary.name.len()
         + text(&summary.name_original)
-        + summary.alt_names.iter().map(String::len).sum::<usize>()
+        + texts(&summary.alt_names)
         + text(&summary.poster_url)
         + text(&summary.kind);
     let episodes: usize = title
@@ -132,6 +320,14 @@ pub(crate) fn title_size(title: &wit::Title) -> usize {
                 + text(&episode.name)
                 + text(&episode.preview_url)
                 + episode.streams.iter().map(|stream| RECORD_COST + stream.url.len()).sum::<usize>()
+                + episode
+                    .subtitles
+                    .iter()
+                    .map(|track| {
+                        RECORD_COST + track.url.len() + text(&track.language) + text(&track.label)
+                    })
+                    .sum::<usize>()
+                + texts(&episode.audio)
         })
         .sum();
     let torrents: usize = title
@@ -145,11 +341,18 @@ pub(crate) fn title_size(title: &wit::Title) -> usize {
                 + torrent.magnet.len()
         })
         .sum();
+    let links: usize = title.external_ids.iter().map(|id| RECORD_COST + id.id.len()).sum::<usize>()
+        + title
+            .related
+            .iter()
+            .map(|related| RECORD_COST + related.source_id.len() + related.name.len())
+            .sum::<usize>();
     RECORD_COST
         + names
         + text(&title.description)
-        + title.genres.iter().map(String::len).sum::<usize>()
+        + texts(&title.genres)
         + text(&title.status)
         + episodes
         + torrents
+        + links
 }

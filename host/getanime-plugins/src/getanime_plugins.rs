@@ -22,13 +22,31 @@ mod runtime;
 
 pub use error::{Error, Result};
 pub use network::{
-    FetchError, Fetched, GuardedClient, NetworkPolicy, Refusal, is_public, resolve_url, url_host,
+    FetchError, Fetched, GuardedClient, HttpMethod, NetworkPolicy, Refusal, is_public, resolve_url,
+    url_host,
 };
 pub use package::{
     COMPONENT_FILE, MANIFEST_FILE, Package, parse_manifest, read_manifest, sha256_hex,
 };
 pub use registry::{Installed, PluginRegistry};
-pub use runtime::{Plugin, PluginConfig, PluginInfo, PluginRuntime, RuntimeLimits};
+pub use runtime::{Plugin, PluginConfig, PluginRuntime, RuntimeLimits};
 
-/// The contract version this host implements (the `wit/` package version).
-pub const API_VERSION: &str = "0.1.0";
+/// The newest contract version this host implements (the `wit/` package version).
+pub const API_VERSION: &str = "0.2.0";
+
+/// Every contract version this host runs, oldest first: `wit/frozen/v0.1.0` and `wit/`. Each has
+/// its own bindings (`bindings.rs`); a plugin built against any of them keeps working.
+pub const API_VERSIONS: [&str; 2] = ["0.1.0", API_VERSION];
+
+/// The versions in words, for messages: "0.1 and 0.2".
+pub fn supported_api_versions() -> String {
+    let short: Vec<&str> = API_VERSIONS
+        .iter()
+        .map(|version| version.rsplit_once('.').map_or(*version, |(minor, _)| minor))
+        .collect();
+    match short.split_last() {
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}

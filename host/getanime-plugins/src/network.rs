@@ -343,10 +343,34 @@ impl GuardedClient {
         url: &str,
         headers: &[(String, String)],
     ) -> Result<Fetched, FetchError> {
+        self.request(HttpMethod::Get, url, headers, None).await
+    }
+
+    /// Sends `method` to `url` with `headers` and `body` (both ways bounded by the body cap) and
+    /// reads the answer; any status is an answer.
+    pub async fn request(
+        &self,
+        method: HttpMethod,
+        url: &str,
+        headers: &[(String, String)],
+        body: Option<Vec<u8>>,
+    ) -> Result<Fetched, FetchError> {
         let url = self.policy.permit(url).map_err(FetchError::Refused)?;
-        let mut builder = self.client.get(url);
+        if body.as_ref().is_some_and(|body| body.len() > self.max_body_bytes) {
+            return Err(FetchError::TooLarge { limit_bytes: self.max_body_bytes });
+        }
+        let method = match method {
+            HttpMethod::Get => reqwest::Method::GET,
+            HttpMethod::Post => reqwest::Method::POST,
+            HttpMethod::Put => reqwest::Method::PUT,
+            HttpMethod::Delete => reqwest::Method::DELETE,
+        };
+        let mut builder = self.client.request(method, url);
         for (name, value) in headers {
             builder = builder.header(name, value);
+        }
+        if let Some(body) = body {
+            builder = builder.body(body);
         }
         let mut response = builder.send().await.map_err(|error| classify(&error))?;
         let cap = self.max_body_bytes;
@@ -379,6 +403,15 @@ impl GuardedClient {
         }
         Ok(fetched.body)
     }
+}
+
+/// The HTTP methods plugins may use (contract 0.2; 0.1 plugins only GET).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpMethod {
+    Get,
+    Post,
+    Put,
+    Delete,
 }
 
 /// Why a guarded request failed.

@@ -7,7 +7,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use getanime_domain::{Page, PluginManifest, ScheduleDay, Title};
+use getanime_domain::{
+    CatalogFilter, CatalogFilters, Page, PluginManifest, ProviderError, ScheduleDay, Title,
+};
 use tokio::time::error::Elapsed;
 use wasmtime::component::{Component, HasSelf, Linker, ResourceTable};
 use wasmtime::{
@@ -17,11 +19,11 @@ use wasmtime::{
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
-use crate::bindings::{Provider, ProviderPre};
+use crate::bindings::{v0_1, v0_2};
 use crate::cache::CompileCache;
 use crate::host_api::HostContext;
 use crate::package::Package;
-use crate::{API_VERSION, Error, Result, conversion};
+use crate::{API_VERSIONS, Error, Result, conversion};
 
 /// Plugin calls that can run at once over all plugins (slots of the pooling allocator).
 const MAX_CONCURRENT_CALLS: u32 = 32;
@@ -54,15 +56,6 @@ impl Default for RuntimeLimits {
             max_output_bytes: 16 << 20,
         }
     }
-}
-
-/// What a plugin says about itself (`catalog.info`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PluginInfo {
-    pub id: String,
-    pub name: String,
-    pub version: String,
-    pub languages: Vec<String>,
 }
 
 /// What the user adds to a plugin's manifest: setting overrides and extra hosts they granted
@@ -100,7 +93,10 @@ impl PluginRuntime {
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)
             .map_err(|error| Error::Runtime(format!("{error:#}")))?;
-        Provider::add_to_linker::<_, HasSelf<_>>(&mut linker, |state| state)
+        // Both contract versions on one linker: their interfaces have versioned names.
+        v0_1::Provider::add_to_linker::<_, HasSelf<_>>(&mut linker, |state| state)
+            .map_err(|error| Error::Runtime(format!("{error:#}")))?;
+        v0_2::Provider::add_to_linker::<_, HasSelf<_>>(&mut linker, |state| state)
             .map_err(|error| Error::Runtime(format!("{error:#}")))?;
         let ticker = EpochTicker::start(engine.clone())?;
         Ok(PluginRuntime { engine, linker: Arc::new(linker), limits, cache: None, _ticker: ticker })
@@ -126,7 +122,7 @@ impl PluginRuntime {
     /// that it really is a `provider`. This is everything an install must pass.
     pub fn instantiate_package(&self, package: Package, config: PluginConfig) -> Result<Plugin> {
         let manifest = package.manifest;
-        check_api_version(&manifest)?;
+        let contract = contract_of(&manifest)?;
         let load_error = |error: wasmtime::Error| Error::Load {
             id: manifest.id.clone(),
             reason: format!("{error:#}"),
@@ -146,30 +142,61 @@ impl PluginRuntime {
             }
         };
         let instance_pre = self.linker.instantiate_pre(&component).map_err(load_error)?;
-        let pre = ProviderPre::new(instance_pre).map_err(load_error)?;
+        let pre = match contract {
+            Contract::V0_1 => {
+                ContractPre::V0_1(v0_1::ProviderPre::new(instance_pre).map_err(load_error)?)
+            }
+            Contract::V0_2 => {
+                ContractPre::V0_2(v0_2::ProviderPre::new(instance_pre).map_err(load_error)?)
+            }
+        };
         let host = HostContext::new(&manifest, &config, &self.limits)
             .map_err(|reason| Error::Load { id: manifest.id.clone(), reason })?;
         Ok(Plugin { manifest, pre, limits: self.limits.clone(), host: Arc::new(host), from_cache })
     }
 }
 
-/// Refuses plugins built against a contract this host does not implement.
-fn check_api_version(manifest: &PluginManifest) -> Result<()> {
+/// The contract versions this host runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Contract {
+    V0_1,
+    V0_2,
+}
+
+/// The version a plugin was built against; refuses versions this host does not implement.
+fn contract_of(manifest: &PluginManifest) -> Result<Contract> {
     let incompatible = || Error::IncompatibleApi {
         id: manifest.id.clone(),
         found: manifest.api_version.clone(),
-        supported: format!("^{API_VERSION}"),
+        supported: crate::supported_api_versions(),
     };
     let found = semver::Version::parse(&manifest.api_version).map_err(|_| incompatible())?;
-    let supported =
-        semver::VersionReq::parse(&format!("^{API_VERSION}")).map_err(|_| incompatible())?;
-    if supported.matches(&found) { Ok(()) } else { Err(incompatible()) }
+    let matches = |version: &str| {
+        semver::VersionReq::parse(&format!("^{version}")).is_ok_and(|req| req.matches(&found))
+    };
+    match API_VERSIONS.iter().position(|version| matches(version)) {
+        Some(0) => Ok(Contract::V0_1),
+        Some(_) => Ok(Contract::V0_2),
+        None => Err(incompatible()),
+    }
+}
+
+/// A component ready to instantiate, with the bindings of its contract version.
+enum ContractPre {
+    V0_1(v0_1::ProviderPre<PluginState>),
+    V0_2(v0_2::ProviderPre<PluginState>),
+}
+
+/// One instance of a component.
+enum Instance {
+    V0_1(v0_1::Provider),
+    V0_2(v0_2::Provider),
 }
 
 /// A loaded plugin. Each call runs in a fresh store and instance.
 pub struct Plugin {
     manifest: PluginManifest,
-    pre: ProviderPre<PluginState>,
+    pre: ContractPre,
     limits: RuntimeLimits,
     host: Arc<HostContext>,
     from_cache: bool,
@@ -189,93 +216,146 @@ impl Plugin {
         &self.manifest.id
     }
 
-    /// `catalog.info`.
-    pub async fn info(&self) -> Result<PluginInfo> {
-        let (mut store, provider) = self.instantiate().await?;
-        let outcome = tokio::time::timeout(
-            self.limits.call_timeout,
-            provider.getanime_provider_catalog().call_info(&mut store),
-        )
-        .await;
-        let info = self.settle(&store, outcome)?;
-        Ok(PluginInfo {
-            id: info.id,
-            name: info.name,
-            version: info.version,
-            languages: info.languages,
-        })
+    /// The contract version the plugin was built against, as its manifest says.
+    pub fn api_version(&self) -> &str {
+        &self.manifest.api_version
     }
 
     /// `catalog.latest`.
     pub async fn latest(&self, page: u32) -> Result<Page> {
-        let (mut store, provider) = self.instantiate().await?;
-        let outcome = tokio::time::timeout(
-            self.limits.call_timeout,
-            provider.getanime_provider_catalog().call_latest(&mut store, page),
-        )
-        .await;
-        let page =
-            self.settle(&store, outcome)?.map_err(|error| self.provider_error(&store, error))?;
-        self.check_output_size(conversion::page_size(&page))?;
-        Ok(conversion::page(page))
+        self.call(conversion::page_size, async |store, instance| match instance {
+            Instance::V0_1(provider) => {
+                let answer = provider.getanime_provider_catalog().call_latest(store, page).await?;
+                Ok(answer.map(conversion::legacy::page).map_err(conversion::legacy::error))
+            }
+            Instance::V0_2(provider) => {
+                let answer = provider.getanime_provider_catalog().call_latest(store, page).await?;
+                Ok(answer.map(conversion::page).map_err(conversion::provider_error))
+            }
+        })
+        .await
     }
 
     /// `catalog.search`.
     pub async fn search(&self, query: &str, page: u32) -> Result<Page> {
-        let (mut store, provider) = self.instantiate().await?;
-        let outcome = tokio::time::timeout(
-            self.limits.call_timeout,
-            provider.getanime_provider_catalog().call_search(&mut store, query, page),
-        )
-        .await;
-        let page =
-            self.settle(&store, outcome)?.map_err(|error| self.provider_error(&store, error))?;
-        self.check_output_size(conversion::page_size(&page))?;
-        Ok(conversion::page(page))
+        self.call(conversion::page_size, async |store, instance| match instance {
+            Instance::V0_1(provider) => {
+                let catalog = provider.getanime_provider_catalog();
+                let answer = catalog.call_search(store, query, page).await?;
+                Ok(answer.map(conversion::legacy::page).map_err(conversion::legacy::error))
+            }
+            Instance::V0_2(provider) => {
+                let catalog = provider.getanime_provider_catalog();
+                let answer = catalog.call_search(store, query, page).await?;
+                Ok(answer.map(conversion::page).map_err(conversion::provider_error))
+            }
+        })
+        .await
     }
 
     /// `catalog.schedule`.
     pub async fn schedule(&self) -> Result<Vec<ScheduleDay>> {
-        let (mut store, provider) = self.instantiate().await?;
-        let outcome = tokio::time::timeout(
-            self.limits.call_timeout,
-            provider.getanime_provider_catalog().call_schedule(&mut store),
-        )
-        .await;
-        let days =
-            self.settle(&store, outcome)?.map_err(|error| self.provider_error(&store, error))?;
-        self.check_output_size(days.iter().map(conversion::schedule_day_size).sum())?;
-        Ok(days.into_iter().map(conversion::schedule_day).collect())
+        let size = |days: &Vec<ScheduleDay>| days.iter().map(conversion::schedule_day_size).sum();
+        self.call(size, async |store, instance| match instance {
+            Instance::V0_1(provider) => {
+                let answer = provider.getanime_provider_catalog().call_schedule(store).await?;
+                Ok(answer
+                    .map(|days| days.into_iter().map(conversion::legacy::schedule_day).collect())
+                    .map_err(conversion::legacy::error))
+            }
+            Instance::V0_2(provider) => {
+                let answer = provider.getanime_provider_catalog().call_schedule(store).await?;
+                Ok(answer
+                    .map(|days| days.into_iter().map(conversion::schedule_day).collect())
+                    .map_err(conversion::provider_error))
+            }
+        })
+        .await
     }
 
     /// `catalog.details`.
     pub async fn details(&self, source_id: &str) -> Result<Title> {
-        let (mut store, provider) = self.instantiate().await?;
-        let outcome = tokio::time::timeout(
-            self.limits.call_timeout,
-            provider.getanime_provider_catalog().call_details(&mut store, source_id),
-        )
-        .await;
-        let title =
-            self.settle(&store, outcome)?.map_err(|error| self.provider_error(&store, error))?;
-        self.check_output_size(conversion::title_size(&title))?;
-        Ok(conversion::title(title))
+        self.call(conversion::title_size, async |store, instance| match instance {
+            Instance::V0_1(provider) => {
+                let catalog = provider.getanime_provider_catalog();
+                let answer = catalog.call_details(store, source_id).await?;
+                Ok(answer.map(conversion::legacy::title).map_err(conversion::legacy::error))
+            }
+            Instance::V0_2(provider) => {
+                let catalog = provider.getanime_provider_catalog();
+                let answer = catalog.call_details(store, source_id).await?;
+                Ok(answer.map(conversion::title).map_err(conversion::provider_error))
+            }
+        })
+        .await
     }
 
-    async fn instantiate(&self) -> Result<(Store<PluginState>, Provider)> {
-        let mut store = Store::new(
-            self.pre.engine(),
-            PluginState::new(Arc::clone(&self.host), self.limits.memory_bytes),
-        );
+    /// `catalog.filters`: what the source's whole catalog can be filtered by (0.1 plugins have
+    /// no catalog: `unsupported`).
+    pub async fn filters(&self) -> Result<CatalogFilters> {
+        self.call(conversion::filters_size, async |store, instance| match instance {
+            Instance::V0_1(_) => Ok(Err(ProviderError::Unsupported)),
+            Instance::V0_2(provider) => {
+                let answer = provider.getanime_provider_catalog().call_filters(store).await?;
+                Ok(answer.map(conversion::filters).map_err(conversion::provider_error))
+            }
+        })
+        .await
+    }
+
+    /// `catalog.catalog`: one page of the source's whole catalog.
+    pub async fn catalog(&self, filter: &CatalogFilter, page: u32) -> Result<Page> {
+        let filter = conversion::catalog_filter(filter);
+        self.call(conversion::page_size, async |store, instance| match instance {
+            Instance::V0_1(_) => Ok(Err(ProviderError::Unsupported)),
+            Instance::V0_2(provider) => {
+                let catalog = provider.getanime_provider_catalog();
+                let answer = catalog.call_catalog(store, &filter, page).await?;
+                Ok(answer.map(conversion::page).map_err(conversion::provider_error))
+            }
+        })
+        .await
+    }
+
+    /// One call: a fresh instance, the call under the wall-clock limit, the guest's error or
+    /// a trap classified, and the output cap.
+    async fn call<T>(
+        &self,
+        size: impl FnOnce(&T) -> usize,
+        run: impl AsyncFnOnce(
+            &mut Store<PluginState>,
+            &Instance,
+        ) -> wasmtime::Result<std::result::Result<T, ProviderError>>,
+    ) -> Result<T> {
+        let (mut store, instance) = self.instantiate().await?;
+        let outcome =
+            tokio::time::timeout(self.limits.call_timeout, run(&mut store, &instance)).await;
+        let value =
+            self.settle(&store, outcome)?.map_err(|error| self.provider_error(&store, error))?;
+        self.check_output_size(size(&value))?;
+        Ok(value)
+    }
+
+    async fn instantiate(&self) -> Result<(Store<PluginState>, Instance)> {
+        let engine = match &self.pre {
+            ContractPre::V0_1(pre) => pre.engine(),
+            ContractPre::V0_2(pre) => pre.engine(),
+        };
+        let mut store =
+            Store::new(engine, PluginState::new(Arc::clone(&self.host), self.limits.memory_bytes));
         store.limiter(|state| &mut state.memory);
         let ticks = (self.limits.call_timeout.as_millis() / EPOCH_TICK.as_millis()).max(1);
         store.set_epoch_deadline(u64::try_from(ticks).unwrap_or(u64::MAX));
         store.epoch_deadline_trap();
-        let outcome =
-            tokio::time::timeout(self.limits.call_timeout, self.pre.instantiate_async(&mut store))
-                .await;
-        let provider = self.settle(&store, outcome)?;
-        Ok((store, provider))
+        let instantiated = async {
+            Ok(match &self.pre {
+                ContractPre::V0_1(pre) => Instance::V0_1(pre.instantiate_async(&mut store).await?),
+                ContractPre::V0_2(pre) => Instance::V0_2(pre.instantiate_async(&mut store).await?),
+            })
+        };
+        let outcome = tokio::time::timeout(self.limits.call_timeout, instantiated).await;
+        let instance = self.settle(&store, outcome)?;
+        Ok((store, instance))
     }
 
     /// Classifies the outcome of a call awaited under the wall-clock limit.
@@ -308,17 +388,13 @@ impl Plugin {
 
     /// A guest error; when the guest failed after the host denied it a fetch, the denial is
     /// the real story and is reported instead.
-    fn provider_error(
-        &self,
-        store: &Store<PluginState>,
-        error: crate::bindings::types::ProviderError,
-    ) -> Error {
+    fn provider_error(&self, store: &Store<PluginState>, error: ProviderError) -> Error {
         let id = self.manifest.id.clone();
-        match &store.data().denied_host {
-            Some(host) => Error::CapabilityDenied { id, host: host.clone() },
-            None => {
-                let error = conversion::provider_error(error);
-                if let getanime_domain::ProviderError::CutOff(detail) = &error {
+        match (&store.data().denied_host, error) {
+            (Some(host), _) => Error::CapabilityDenied { id, host: host.clone() },
+            (None, ProviderError::Denied(host)) => Error::CapabilityDenied { id, host },
+            (None, error) => {
+                if let ProviderError::CutOff(detail) = &error {
                     tracing::warn!(plugin_id = %id, "{detail}");
                 }
                 Error::Provider { id, name: self.manifest.name.clone(), error }

@@ -80,12 +80,22 @@ mod calls {
     use super::*;
 
     #[tokio::test]
-    async fn info_and_latest_come_from_the_component() -> Result<()> {
+    async fn latest_filters_and_catalog_come_from_the_component() -> Result<()> {
         let runtime = PluginRuntime::new(limits())?;
         let plugin = load_test_provider(&runtime)?;
-        let info = plugin.info().await?;
-        assert_eq!(info.id, "test-provider");
-        assert_eq!(info.languages, vec!["en".to_owned()]);
+        assert_eq!(plugin.api_version(), "0.2.0");
+        let filters = plugin.filters().await?;
+        let genres: Vec<&str> = filters.genres.iter().map(|genre| genre.id.as_str()).collect();
+        assert_eq!(genres, ["action", "drama"]);
+        assert_eq!(filters.years, Some((1990, 2025)));
+        let filter = getanime_domain::CatalogFilter {
+            genres: vec!["action".into(), "drama".into()],
+            year_from: Some(2001),
+            ..Default::default()
+        };
+        let catalog = plugin.catalog(&filter, 2).await?;
+        assert_eq!(catalog.items[0].summary.name, "genres=action+drama from=Some(2001) page=2");
+        assert_eq!((catalog.page, catalog.pages), (2, Some(3)));
 
         let page = plugin.latest(3).await?;
         assert_eq!(page.page, 3);
@@ -277,6 +287,28 @@ mod http {
         Ok(())
     }
 
+    /// Contract 0.2 fetches with a method and a body (a GraphQL or form API needs POST).
+    #[tokio::test]
+    async fn a_post_carries_its_body_through_the_host() -> Result<()> {
+        let server = FakeServer::start().await?;
+        server.route("/graphql", Reply::json(r#"{"data":1}"#));
+        let runtime = PluginRuntime::new(limits())?;
+        let plugin = load_test_provider(&runtime)?;
+        let page = plugin.search(&format!("post {}/graphql Фрирен", server.base_url()), 1).await?;
+        assert_eq!(page.items[0].summary.name, r#"status 200 {"data":1}"#);
+        let bodies = server.bodies();
+        assert_eq!(bodies.len(), 1, "{bodies:?}");
+        assert_eq!((bodies[0].method.as_str(), bodies[0].target.as_str()), ("POST", "/graphql"));
+        let sent: serde_json::Value = serde_json::from_slice(&bodies[0].body)?;
+        assert_eq!(sent["text"], "Фрирен");
+        let error = check_search_fails(&plugin, "post https://example.com/graphql x").await?;
+        assert!(
+            matches!(&error, Error::CapabilityDenied { host, .. } if host == "example.com"),
+            "a POST meets the same allow-list: {error}"
+        );
+        Ok(())
+    }
+
     #[tokio::test]
     async fn a_host_outside_the_allow_list_is_denied_and_named() -> Result<()> {
         let runtime = PluginRuntime::new(limits())?;
@@ -334,6 +366,73 @@ mod http {
 }
 
 /// The host's own client for URLs a plugin returned: the same rule as `fetch`.
+/// Every released contract version runs side by side in one host (`wit/README.md`).
+mod contracts {
+    use super::*;
+
+    fn titles_json(server: &FakeServer) -> Reply {
+        let hls = format!("{}/media/ep1/index.m3u8", server.base_url());
+        Reply::json(
+            serde_json::json!([{ "id": "v01-1", "name": "Old contract title", "hls": hls }])
+                .to_string(),
+        )
+    }
+
+    #[tokio::test]
+    async fn a_contract_0_1_component_runs_beside_0_2_ones_in_one_host() -> Result<()> {
+        let server = FakeServer::start().await?;
+        server.route("/api/titles.json", titles_json(&server));
+        let runtime = PluginRuntime::new(limits())?;
+        let config = PluginConfig {
+            settings: [("base_url".to_owned(), format!("{}/api", server.base_url()))].into(),
+            ..PluginConfig::default()
+        };
+        let old = runtime.load_with(&package_dir("contract-v0-1")?, config)?;
+        let new = load_test_provider(&runtime)?;
+        assert_eq!((old.api_version(), new.api_version()), ("0.1.0", "0.2.0"));
+
+        let latest = old.latest(1).await?;
+        let title = &latest.items[0];
+        assert_eq!(title.summary.name, "Old contract title");
+        assert_eq!(
+            title.episodes[0].streams[0].url,
+            format!("{}/media/ep1/index.m3u8", server.base_url())
+        );
+        assert!(title.external_ids.is_empty() && title.episodes[0].subtitles.is_empty());
+        assert_eq!(old.details("v01-1").await?.summary.source_id, "v01-1");
+        assert_eq!(new.latest(1).await?.items.len(), 2, "the 0.2 plugin answers in the same host");
+        assert_eq!(old.search("old", 1).await?.items.len(), 1);
+
+        let unsupported = old.filters().await.err().context("0.1 has no catalog")?;
+        assert!(
+            matches!(
+                &unsupported,
+                Error::Provider { error: getanime_domain::ProviderError::Unsupported, .. }
+            ),
+            "{unsupported}"
+        );
+        assert!(new.filters().await.is_ok());
+        Ok(())
+    }
+
+    /// A 0.1 plugin's refused host is still reported as a denial, with the host named.
+    #[tokio::test]
+    async fn a_contract_0_1_component_is_denied_like_the_others() -> Result<()> {
+        let runtime = PluginRuntime::new(limits())?;
+        let config = PluginConfig {
+            settings: [("base_url".to_owned(), "https://example.com/api".to_owned())].into(),
+            ..PluginConfig::default()
+        };
+        let old = runtime.load_with(&package_dir("contract-v0-1")?, config)?;
+        let error = old.latest(1).await.err().context("example.com is not allowed")?;
+        assert!(
+            matches!(&error, Error::CapabilityDenied { host, .. } if host == "example.com"),
+            "{error}"
+        );
+        Ok(())
+    }
+}
+
 mod guarded_client {
     use super::*;
     use getanime_plugins::{FetchError, GuardedClient, NetworkPolicy, Refusal};
@@ -623,7 +722,11 @@ mod packages {
         let bad_id = scratch
             .package("bad-id", |text| text.replace("id = \"test-provider\"", "id = \"../evil\""))?;
         let newer_api = scratch.package("newer-api", |text| {
-            text.replace("api_version = \"0.1.0\"", "api_version = \"0.2.0\"")
+            text.replace("api_version = \"0.2.0\"", "api_version = \"0.3.0\"")
+        })?;
+        // A 0.2 component whose manifest claims 0.1: the 0.1 bindings do not fit it.
+        let wrong_api = scratch.package("wrong-api", |text| {
+            text.replace("api_version = \"0.2.0\"", "api_version = \"0.1.0\"")
         })?;
         let good_archive = scratch.archive(
             "good.tar.gz",
@@ -641,7 +744,8 @@ mod packages {
             (&not_gzip, None, "not a .tar.gz archive"),
             (&missing_field, None, "missing field `name`"),
             (&bad_id, None, "must be 1-64 characters"),
-            (&newer_api, None, "needs contract version 0.2.0"),
+            (&newer_api, None, "needs contract version 0.3.0, this getanime supports 0.1 and 0.2"),
+            (&wrong_api, None, "not a valid provider component"),
             (&good_archive, Some("00ff"), "the index says 00ff"),
         ];
         for (path, sha256, expected) in cases {
@@ -735,7 +839,7 @@ mod sources {
         let server = anilibria_server().await?;
         let runtime = PluginRuntime::new(limits())?;
         let plugin = load_source(&runtime, "anilibria", format!("{}/v3", server.base_url()))?;
-        assert_eq!(plugin.info().await?.id, "anilibria");
+        assert_eq!(plugin.id(), "anilibria");
 
         let latest = plugin.latest(1).await?;
         let ids: Vec<&str> =

@@ -183,6 +183,8 @@ impl Database {
                         ending: range(6)?,
                         duration_ms: row.get(8)?,
                         published_at: row.get(9)?,
+                        subtitles: Vec::new(),
+                        audio: Vec::new(),
                     },
                     watch,
                 })

@@ -63,6 +63,8 @@ fn episode(number: f64) -> Episode {
         ending: Some(SkipRange { start_ms: 1_300_000, end_ms: 1_390_000 }),
         duration_ms: Some(1_420_000),
         published_at: Some(NOW - 86_400_000),
+        subtitles: Vec::new(),
+        audio: Vec::new(),
     }
 }
 
@@ -93,6 +95,8 @@ fn title(source_id: &str, name: &str, episodes: &[f64]) -> Title {
             seeders: Some(42),
         }],
         details_complete: true,
+        external_ids: Vec::new(),
+        related: Vec::new(),
     }
 }
 

@@ -1555,3 +1555,140 @@ fn a_packed_plugin_installs_from_an_index_beside_it() -> Result<()> {
     assert!(stderr.contains("plugin.toml"), "says what is wrong: {stderr}");
     Ok(())
 }
+
+/// `plugins/README.md` as a person follows it: its three files in a folder outside this
+/// repository (the SDK by path), its commands in order (`cargo test` natively through the fake
+/// host, the wasm build, `getanime plugin pack`, install, sync), against a fake API on 127.0.0.1.
+mod walkthrough {
+    use super::*;
+
+    /// The files the README gives: each fenced block after a line `` `PATH`: `` (or
+    /// `` `PATH` (a note): ``).
+    fn readme_files(readme: &str) -> Vec<(String, String)> {
+        let mut files = Vec::new();
+        let mut lines = readme.lines();
+        while let Some(line) = lines.next() {
+            let named = line.strip_prefix('`').filter(|_| line.ends_with(':'));
+            let Some((path, _)) = named.and_then(|rest| rest.split_once('`')) else { continue };
+            let path = path.to_owned();
+            if !lines
+                .find(|line| !line.trim().is_empty())
+                .is_some_and(|fence| fence.starts_with("```"))
+            {
+                continue;
+            }
+            let body: Vec<&str> = lines.by_ref().take_while(|line| *line != "```").collect();
+            files.push((path, body.join("\n") + "\n"));
+        }
+        files
+    }
+
+    /// The shell block after "Then, in `my-source`:": one command per line, comments dropped.
+    fn readme_commands(readme: &str) -> Result<Vec<Vec<String>>> {
+        let (_, rest) = readme.split_once("Then, in `my-source`:").context("the commands")?;
+        let block = rest.split("```sh\n").nth(1).context("a sh block")?;
+        let block = block.split("```").next().context("its end")?;
+        Ok(block
+            .lines()
+            .map(|line| line.split('#').next().unwrap_or_default())
+            .map(|line| line.split_whitespace().map(str::to_owned).collect::<Vec<_>>())
+            .filter(|words| !words.is_empty())
+            .collect())
+    }
+
+    fn run(command: &mut Command, what: &str) -> Result<String> {
+        let output = command.output().with_context(|| format!("running {what}"))?;
+        ensure!(
+            output.status.success(),
+            "{what} failed ({}):\n{}\n{}",
+            output.status,
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    }
+
+    #[test]
+    fn the_readme_plugin_builds_packs_installs_and_syncs() -> Result<()> {
+        let root = getanime_testkit::workspace_root();
+        let readme = std::fs::read_to_string(root.join("plugins/README.md"))?;
+        let temp = tempfile::tempdir()?;
+        let author = temp.path().join("my-source");
+        let files = readme_files(&readme);
+        let names: Vec<&str> = files.iter().map(|(path, _)| path.as_str()).collect();
+        ensure!(
+            names == ["Cargo.toml", "plugin.toml", "src/lib.rs"],
+            "the README's files: {names:?}"
+        );
+        let sdk = root.join("plugins/getanime-provider-sdk");
+        for (path, text) in &files {
+            let text = if path == "Cargo.toml" {
+                ensure!(text.contains("/path/to/getanime/plugins/getanime-provider-sdk"), "{text}");
+                text.replace(
+                    "/path/to/getanime/plugins/getanime-provider-sdk",
+                    sdk.to_str().context("utf-8 path")?,
+                )
+            } else {
+                text.clone()
+            };
+            let file = author.join(path);
+            std::fs::create_dir_all(file.parent().context("a parent")?)?;
+            std::fs::write(&file, text)?;
+        }
+        // The versions this repository builds with, offline, and a build folder kept between
+        // runs (under target/, so a cold CI run builds the example's dependencies once).
+        std::fs::copy(root.join("Cargo.lock"), author.join("Cargo.lock"))?;
+        std::fs::copy(root.join("rust-toolchain.toml"), author.join("rust-toolchain.toml"))?;
+        let build_dir = root.join("target/walkthrough");
+        std::fs::create_dir_all(&build_dir)?;
+        std::os::unix::fs::symlink(&build_dir, author.join("target"))?;
+
+        let server = FakeServer::start_in_background()?;
+        let listing = serde_json::json!({"pages": 1, "items": [{"id": 7, "name": "Фрирен",
+            "episodes": [{"number": 1, "hls": format!("{}/media/7/1.m3u8", server.base_url())}]}]});
+        server.route("/latest?page=1", getanime_testkit::Reply::json(listing.to_string()));
+        let data = temp.path().join("data");
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let mut synced = false;
+        for words in readme_commands(&readme)? {
+            let what = words.join(" ");
+            let (program, args) = words.split_first().context("a command")?;
+            match program.as_str() {
+                "cargo" => {
+                    let mut command = Command::new(&cargo);
+                    command
+                        .args(args)
+                        .current_dir(&author)
+                        .env("CARGO_NET_OFFLINE", "true")
+                        .env_remove("CARGO_TARGET_DIR")
+                        .env_remove("RUSTFLAGS");
+                    run(&mut command, &what)?;
+                }
+                "getanime" => {
+                    if args.first().map(String::as_str) == Some("sync") {
+                        // The fake API stands in for api.my-source.example.
+                        let base = server.base_url();
+                        check(&data, &["plugin", "set", "my-source", "base_url", &base])?;
+                        check(&data, &["plugin", "grant", "my-source", "127.0.0.1"])?;
+                        synced = true;
+                    }
+                    let mut command = Command::new(env!("CARGO_BIN_EXE_getanime"));
+                    command.arg("--data-dir").arg(&data).args(args).current_dir(&author);
+                    run(&mut command, &what)?;
+                }
+                other => anyhow::bail!("the README runs {other}, which this test does not know"),
+            }
+        }
+        ensure!(synced, "the README syncs");
+        assert!(author.join("my-source-0.1.0.tar.gz").is_file(), "plugin pack wrote the archive");
+        let titles = check(&data, &["titles"])?;
+        assert!(titles.contains("Фрирен"), "the synced title is in the library: {titles}");
+        assert_eq!(server.requests(), ["/latest?page=1"], "one page, through the host");
+        let json: serde_json::Value = serde_json::from_str(&check(&data, &["--json", "titles"])?)?;
+        let id = json[0]["id"].as_i64().context("the title id")?.to_string();
+        let shown = check(&data, &["show", &id])?;
+        assert!(shown.contains("[my-source]"), "from the README's plugin: {shown}");
+        assert!(shown.contains("[hd]"), "its episode with its stream: {shown}");
+        Ok(())
+    }
+}

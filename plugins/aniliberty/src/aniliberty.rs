@@ -3,7 +3,7 @@
 pub mod v1;
 
 use getanime_provider_sdk::{
-    Info, Page, Provider, ProviderError, ScheduleDay, Title, http, setting_in, setting_or, text,
+    Page, Provider, ProviderError, ScheduleDay, Title, http, setting_in, setting_or, text,
 };
 
 /// The plugin.
@@ -33,15 +33,6 @@ fn fetch<T>(
 }
 
 impl Provider for AniLiberty {
-    fn info() -> Info {
-        Info {
-            id: "aniliberty".into(),
-            name: "AniLiberty".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            languages: vec!["ru".into()],
-        }
-    }
-
     /// Page 1 is `releases/latest`; deeper pages come from the catalog in the same order.
     fn latest(page: u32) -> Result<Page, ProviderError> {
         let page = page.max(1);

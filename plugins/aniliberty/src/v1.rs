@@ -11,8 +11,8 @@ use getanime_provider_sdk::text::{
     absolute_url, clean_description, clean_name, magnet_link, parse_rfc3339,
 };
 use getanime_provider_sdk::{
-    Episode, Page, ProviderError, Quality, ScheduleDay, SkipRange, Stream, Title, TitleSummary,
-    Torrent,
+    Episode, ExternalId, Page, ProviderError, Quality, ScheduleDay, SkipRange, Stream, Title,
+    TitleSummary, Torrent, Tracker,
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -45,6 +45,9 @@ struct Release {
     genres: Value,
     episodes: Option<Value>,
     torrents: Option<Value>,
+    /// `{id, url, votes, rating}` where the release is matched (seen in real schedule answers).
+    shikimori: Option<Value>,
+    mal: Option<Value>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -327,7 +330,21 @@ fn release(value: Value, media_host: &str, is_details: bool) -> Option<Title> {
         episodes,
         torrents,
         details_complete,
+        external_ids: [(Tracker::Myanimelist, &raw.mal), (Tracker::Shikimori, &raw.shikimori)]
+            .into_iter()
+            .filter_map(|(tracker, link)| Some(ExternalId { tracker, id: tracker_id(link)? }))
+            .collect(),
+        related: Vec::new(),
     })
+}
+
+/// The `id` of a tracker link, a number or a string in the answers seen.
+fn tracker_id(link: &Option<Value>) -> Option<String> {
+    match link.as_ref()?.get("id")? {
+        Value::Number(number) => number.as_u64().map(|id| id.to_string()),
+        Value::String(text) => Some(text.trim().to_owned()).filter(|id| !id.is_empty()),
+        _ => None,
+    }
 }
 
 /// The first non-empty of `optimized.src`, `optimized.preview`, `src`, `preview`, `thumbnail`.
@@ -391,6 +408,8 @@ fn episodes(items: Vec<Value>, media_host: &str) -> Vec<Episode> {
             ending: skip_range(episode.ending, duration_ms),
             duration_ms,
             published_at: episode.updated_at.as_deref().and_then(parse_rfc3339),
+            subtitles: Vec::new(),
+            audio: Vec::new(),
         });
     }
     episodes

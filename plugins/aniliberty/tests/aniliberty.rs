@@ -129,6 +129,21 @@ mod fixtures {
         "#]].assert_eq(&render_schedule(&days));
     }
 
+    /// Real answers link releases to MyAnimeList and Shikimori (`mal`, `shikimori`): those
+    /// become the title's external ids.
+    #[test]
+    fn tracker_ids_come_from_a_real_schedule() {
+        let days = v1::parse_schedule(&fixture("real/schedule_week.json"), MEDIA)
+            .expect("the real schedule parses");
+        let titles: Vec<&getanime_provider_sdk::Title> =
+            days.iter().flat_map(|day| &day.items).collect();
+        let linked = titles.iter().filter(|title| title.external_ids.len() == 2).count();
+        assert!(linked >= 4, "{linked} of {} titles have both ids", titles.len());
+        let first = render_title(titles[0]);
+        let ids = first.lines().find(|line| line.starts_with("  ids ")).unwrap_or_default();
+        expect![[r#"  ids Tracker::Myanimelist=62331 Tracker::Shikimori=62331"#]].assert_eq(ids);
+    }
+
     #[test]
     fn torrents_of_a_release() {
         let torrents =

@@ -3,7 +3,7 @@
 pub mod v3;
 
 use getanime_provider_sdk::{
-    Info, Page, Provider, ProviderError, ScheduleDay, Title, http, setting_in, setting_or, text,
+    Page, Provider, ProviderError, ScheduleDay, Title, http, setting_in, setting_or, text,
 };
 
 /// The plugin.
@@ -32,15 +32,6 @@ fn fetch<T>(
 }
 
 impl Provider for AniLibria {
-    fn info() -> Info {
-        Info {
-            id: "anilibria".into(),
-            name: "AniLibria".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            languages: vec!["ru".into()],
-        }
-    }
-
     fn latest(page: u32) -> Result<Page, ProviderError> {
         let url = format!(
             "{}/title/updates?page={}&items_per_page={}",

@@ -340,6 +340,8 @@ fn title(raw: RawTitle, media_host: &str, details_possible: bool) -> Option<Titl
         episodes,
         torrents,
         details_complete: details_possible && has_episodes && has_torrents,
+        external_ids: Vec::new(),
+        related: Vec::new(),
     })
 }
 
@@ -381,6 +383,8 @@ fn episodes(player: Player, media_host: &str) -> Vec<Episode> {
             ending: skip_range(&skips.ending),
             duration_ms: None,
             published_at: created.map(|seconds| seconds * 1000),
+            subtitles: Vec::new(),
+            audio: Vec::new(),
         };
         let newer = created.unwrap_or(0);
         match by_number.iter_mut().find(|(existing, _, _)| *existing == number) {

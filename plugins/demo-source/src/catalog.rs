@@ -113,6 +113,8 @@ pub fn parse(body: &[u8], base: &str) -> Result<Catalog, ProviderError> {
                     ending: episode.ending.map(|[start_ms, end_ms]| SkipRange { start_ms, end_ms }),
                     duration_ms: episode.duration_ms,
                     published_at: None,
+                    subtitles: Vec::new(),
+                    audio: Vec::new(),
                 })
                 .collect(),
             torrents: title
@@ -128,6 +130,8 @@ pub fn parse(body: &[u8], base: &str) -> Result<Catalog, ProviderError> {
                 })
                 .collect(),
             details_complete: true,
+            external_ids: Vec::new(),
+            related: Vec::new(),
         })
         .collect();
     Ok(Catalog { titles })

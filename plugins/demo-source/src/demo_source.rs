@@ -4,9 +4,7 @@
 
 pub mod catalog;
 
-use getanime_provider_sdk::{
-    Info, Page, Provider, ProviderError, ScheduleDay, Title, http, setting_or,
-};
+use getanime_provider_sdk::{Page, Provider, ProviderError, ScheduleDay, Title, http, setting_or};
 
 /// The plugin.
 pub struct DemoSource;
@@ -18,15 +16,6 @@ fn load() -> Result<catalog::Catalog, ProviderError> {
 }
 
 impl Provider for DemoSource {
-    fn info() -> Info {
-        Info {
-            id: "demo-source".into(),
-            name: "Demo".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            languages: vec!["ru".into(), "en".into()],
-        }
-    }
-
     fn latest(page: u32) -> Result<Page, ProviderError> {
         let items = if page <= 1 { load()?.titles } else { Vec::new() };
         Ok(Page { items, page: page.max(1), pages: Some(1) })

@@ -1,16 +1,23 @@
 //! The guest SDK for getanime provider plugins.
 //!
-//! A plugin implements [`Provider`] (every method but `info` defaults to `unsupported`) and calls
+//! A plugin implements [`Provider`] (every method defaults to `unsupported`) and calls
 //! [`export_provider!`]. It reaches the network only through [`http`], which goes through the
 //! host and its per-plugin allow-list. Plugins never call wit-bindgen themselves; this crate owns
-//! the WIT path and version. See `plugins/README.md` for a worked example.
+//! the WIT path and version. Who the plugin is lives in its `plugin.toml` alone. Records have
+//! `Default` (see [`records`]) so a plugin names only the fields its source fills, and
+//! [`testing`] runs a plugin's whole glue natively under `cargo test` against canned answers.
+//! See `plugins/README.md` for a walk-through.
 
 // Lets the generated `export!` macro name this crate from inside it too.
 extern crate self as getanime_provider_sdk;
 
 pub mod http;
 pub mod lenient;
+pub mod records;
 pub mod snapshot;
+/// Native only: in a wasm component the real host answers.
+#[cfg(not(target_arch = "wasm32"))]
+pub mod testing;
 pub mod text;
 
 /// The raw wit-bindgen output for the `getanime:provider/provider` world.
@@ -29,21 +36,19 @@ pub mod bindings {
 #[doc(hidden)]
 pub use wit_bindgen;
 
-pub use bindings::exports::getanime::provider::catalog::ProviderInfo as Info;
-pub use bindings::getanime::provider::host::Level;
+pub use bindings::getanime::provider::host::{Level, Method};
 pub use bindings::getanime::provider::types::{
-    Episode, Page, ProviderError, Quality, ScheduleDay, SkipRange, Stream, Title, TitleSummary,
-    Torrent,
+    CatalogFilter, CatalogFilters, Episode, ExternalId, FilterOption, Page, ProviderError, Quality,
+    RelatedTitle, ScheduleDay, SkipRange, Stream, SubtitleFormat, SubtitleTrack, Title,
+    TitleSummary, Torrent, Tracker,
 };
 
-/// The API version of the contract this SDK was built against (the WIT package version).
-pub const API_VERSION: &str = "0.1.0";
+/// The API version of the contract this SDK was built against (the WIT package version); a
+/// plugin's `plugin.toml` says the same in `api_version`.
+pub const API_VERSION: &str = "0.2.0";
 
-/// What a provider plugin implements. Only `info` is required.
+/// What a provider plugin implements; every call it leaves out answers `unsupported`.
 pub trait Provider {
-    /// Who the plugin is. Must not do IO.
-    fn info() -> Info;
-
     /// Recently updated titles, newest first; `page` starts at 1.
     fn latest(_page: u32) -> Result<Page, ProviderError> {
         Err(ProviderError::Unsupported)
@@ -63,16 +68,32 @@ pub trait Provider {
     fn details(_source_id: String) -> Result<Title, ProviderError> {
         Err(ProviderError::Unsupported)
     }
+
+    /// The filters [`Provider::catalog`] understands.
+    fn filters() -> Result<CatalogFilters, ProviderError> {
+        Err(ProviderError::Unsupported)
+    }
+
+    /// The source's whole catalog, filtered and sorted; `page` starts at 1.
+    fn catalog(_filter: CatalogFilter, _page: u32) -> Result<Page, ProviderError> {
+        Err(ProviderError::Unsupported)
+    }
 }
 
 /// Writes a line to the host log, tagged with this plugin's id.
 pub fn log(level: Level, message: &str) {
+    #[cfg(target_arch = "wasm32")]
     bindings::getanime::provider::host::log(level, message);
+    #[cfg(not(target_arch = "wasm32"))]
+    testing::log(level, message);
 }
 
 /// Reads a setting: the user's override, else the default from `plugin.toml`.
 pub fn setting(key: &str) -> Option<String> {
-    bindings::getanime::provider::host::setting(key)
+    #[cfg(target_arch = "wasm32")]
+    return bindings::getanime::provider::host::setting(key);
+    #[cfg(not(target_arch = "wasm32"))]
+    testing::setting(key)
 }
 
 /// A setting, or `default` when unset.
@@ -102,9 +123,6 @@ macro_rules! export_provider {
             use $crate::bindings::exports::getanime::provider::catalog as catalog;
 
             impl catalog::Guest for $provider {
-                fn info() -> $crate::Info {
-                    <$provider as $crate::Provider>::info()
-                }
                 fn latest(page: u32) -> Result<$crate::Page, $crate::ProviderError> {
                     <$provider as $crate::Provider>::latest(page)
                 }
@@ -116,6 +134,15 @@ macro_rules! export_provider {
                 }
                 fn details(source_id: String) -> Result<$crate::Title, $crate::ProviderError> {
                     <$provider as $crate::Provider>::details(source_id)
+                }
+                fn filters() -> Result<$crate::CatalogFilters, $crate::ProviderError> {
+                    <$provider as $crate::Provider>::filters()
+                }
+                fn catalog(
+                    filter: $crate::CatalogFilter,
+                    page: u32,
+                ) -> Result<$crate::Page, $crate::ProviderError> {
+                    <$provider as $crate::Provider>::catalog(filter, page)
                 }
             }
         };

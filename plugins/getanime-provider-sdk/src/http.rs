@@ -2,8 +2,9 @@
 
 use serde::de::DeserializeOwned;
 
-use crate::ProviderError;
-use crate::bindings::getanime::provider::host::{self, HttpError, HttpRequest, HttpResponse};
+pub use crate::bindings::getanime::provider::host::HttpResponse;
+use crate::bindings::getanime::provider::host::{HttpError, HttpRequest};
+use crate::{Method, ProviderError};
 
 /// How a `parse` error begins when the body ended before the JSON did (a dropped connection, a
 /// proxy cutting the answer): the host recognises it and tells the user in plain words
@@ -26,14 +27,42 @@ const QUOTE_LIMIT: usize = 200;
 
 /// GETs `url` and returns the response whatever its status.
 pub fn get(url: &str) -> Result<HttpResponse, ProviderError> {
+    request(Method::Get, url, &[("accept", "application/json")], None)
+}
+
+/// POSTs `body` as JSON to `url` (a GraphQL query, a search form) and returns the response
+/// whatever its status.
+pub fn post_json(url: &str, body: &impl serde::Serialize) -> Result<HttpResponse, ProviderError> {
+    let body = serde_json::to_vec(body)
+        .map_err(|error| ProviderError::Other(format!("cannot write the request: {error}")))?;
+    request(
+        Method::Post,
+        url,
+        &[("accept", "application/json"), ("content-type", "application/json")],
+        Some(body),
+    )
+}
+
+/// Sends any request through the host. A refused host comes back as `denied(host)`, which the
+/// host shows as such; the other failures as `network`.
+pub fn request(
+    method: Method,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Option<Vec<u8>>,
+) -> Result<HttpResponse, ProviderError> {
     let request = HttpRequest {
+        method,
         url: url.to_owned(),
-        headers: vec![("accept".into(), "application/json".into())],
+        headers: headers.iter().map(|(name, value)| ((*name).into(), (*value).into())).collect(),
+        body,
     };
-    host::fetch(&request).map_err(|error| match error {
-        HttpError::Denied(reason) => {
-            ProviderError::Other(format!("the host refused {url}: {reason}"))
-        }
+    #[cfg(target_arch = "wasm32")]
+    let answer = crate::bindings::getanime::provider::host::fetch(&request);
+    #[cfg(not(target_arch = "wasm32"))]
+    let answer = crate::testing::fetch(&request);
+    answer.map_err(|error| match error {
+        HttpError::Denied(host) => ProviderError::Denied(host),
         HttpError::Timeout => ProviderError::Network(format!("{url} timed out")),
         HttpError::TooLarge => {
             ProviderError::Network(format!("the answer from {url} is too large"))

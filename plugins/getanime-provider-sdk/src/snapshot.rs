@@ -34,6 +34,11 @@ fn write_title(out: &mut String, title: &Title) {
     .ok();
     writeln!(out, "  poster {:?}", summary.poster_url).ok();
     writeln!(out, "  genres {:?}", title.genres).ok();
+    if !title.external_ids.is_empty() {
+        let ids: Vec<String> =
+            title.external_ids.iter().map(|id| format!("{:?}={}", id.tracker, id.id)).collect();
+        writeln!(out, "  ids {}", ids.join(" ")).ok();
+    }
     if let Some(description) = &title.description {
         let short: String = description.chars().take(50).collect();
         writeln!(out, "  description {short:?}").ok();

@@ -4,6 +4,8 @@
 //! - `loop`: spins forever (the host's epoch deadline must stop it);
 //! - `memory-bomb`: allocates until the host's memory limit stops it;
 //! - `fetch <url>`: fetches through the host and returns one title named after the status;
+//! - `post <url> <text>`: POSTs `{"text": ...}` and returns one title named after the status
+//!   and the answer's body;
 //! - `setting <key>`: returns one title named after the setting's value;
 //! - `huge-output <MiB>`: returns a title whose name is that many MiB long;
 //! - `sleep <ms>`: sleeps (through WASI clocks), then answers one title;
@@ -12,36 +14,23 @@
 //! - `snoop`: tries to read the environment, a file and the directory listing, and reports;
 //! - `many-fetches <n> <url>`: fetches `url` n times;
 //! - anything else: an empty page.
+//!
+//! `filters` answers a fixed set and `catalog` one title naming the filter it was given.
 
 use getanime_provider_sdk::{
-    Episode, Info, Page, Provider, ProviderError, Quality, SkipRange, Stream, Title, TitleSummary,
-    http,
+    CatalogFilter, CatalogFilters, Episode, FilterOption, Page, Provider, ProviderError, Quality,
+    SkipRange, Stream, Title, http,
 };
 
 /// The provider; public so benchmarks can call it natively as a baseline.
 pub struct TestProvider;
 
 fn title(source_id: &str, name: &str) -> Title {
-    Title {
-        summary: TitleSummary {
-            source_id: source_id.to_owned(),
-            name: name.to_owned(),
-            name_original: None,
-            alt_names: Vec::new(),
-            poster_url: None,
-            kind: None,
-            episodes_total: None,
-            updated_at: None,
-        },
-        description: None,
-        genres: Vec::new(),
-        year: None,
-        status: None,
-        release_weekday: None,
-        episodes: Vec::new(),
-        torrents: Vec::new(),
-        details_complete: false,
-    }
+    Title::new(source_id, name)
+}
+
+fn option(id: &str, label: &str) -> FilterOption {
+    FilterOption { id: id.into(), label: label.into() }
 }
 
 /// Never returns: each call adds a frame (black_box keeps the optimizer from looping it).
@@ -57,13 +46,19 @@ fn one_title_page(name: &str) -> Page {
 }
 
 impl Provider for TestProvider {
-    fn info() -> Info {
-        Info {
-            id: "test-provider".into(),
-            name: "Test provider".into(),
-            version: "0.1.0".into(),
-            languages: vec!["en".into()],
-        }
+    fn filters() -> Result<CatalogFilters, ProviderError> {
+        Ok(CatalogFilters {
+            genres: vec![option("action", "Action"), option("drama", "Drama")],
+            years: Some((1990, 2025)),
+            sorts: vec![option("fresh", "Newest")],
+            ..CatalogFilters::default()
+        })
+    }
+
+    fn catalog(filter: CatalogFilter, page: u32) -> Result<Page, ProviderError> {
+        let name =
+            format!("genres={} from={:?} page={page}", filter.genres.join("+"), filter.year_from);
+        Ok(Page::new(vec![title("c1", &name)], page, Some(3)))
     }
 
     fn latest(page: u32) -> Result<Page, ProviderError> {
@@ -91,6 +86,12 @@ impl Provider for TestProvider {
                 let response = http::get(argument)?;
                 Ok(one_title_page(&format!("status {}", response.status)))
             }
+            "post" => {
+                let (url, text) = argument.split_once(' ').unwrap_or((argument, ""));
+                let response = http::post_json(url, &serde_json::json!({ "text": text }))?;
+                let body = String::from_utf8_lossy(&response.body);
+                Ok(one_title_page(&format!("status {} {body}", response.status)))
+            }
             "huge-output" => {
                 let mebibytes: usize = argument.parse().unwrap_or(1);
                 Ok(one_title_page(&"x".repeat(mebibytes << 20)))
@@ -104,19 +105,11 @@ impl Provider for TestProvider {
                 let mut broken = title("", "  ");
                 broken.summary.poster_url = Some("file:///etc/passwd".to_owned());
                 broken.episodes.push(Episode {
-                    number: f64::NAN,
-                    name: None,
-                    streams: vec![Stream {
-                        quality: Quality::Hd,
-                        url: "javascript:alert(1)".to_owned(),
-                    }],
-                    preview_url: None,
+                    streams: vec![Stream::new(Quality::Hd, "javascript:alert(1)")],
                     opening: Some(SkipRange { start_ms: 5_000, end_ms: 1_000 }),
-                    ending: None,
-                    duration_ms: None,
-                    published_at: None,
+                    ..Episode::new(f64::NAN)
                 });
-                Ok(Page { items: vec![broken], page: 1, pages: Some(1) })
+                Ok(Page::new(vec![broken], 1, Some(1)))
             }
             "stack-overflow" => {
                 Ok(one_title_page(&format!("depth {}", recurse(std::hint::black_box(1)))))

@@ -198,6 +198,8 @@ impl Bytes<'_> {
             ending: self.maybe(Self::skip),
             duration_ms: self.maybe(Self::u32),
             published_at: self.maybe(|bytes| bytes.u64() as i64),
+            subtitles: Vec::new(),
+            audio: Vec::new(),
         }
     }
 
@@ -228,6 +230,8 @@ impl Bytes<'_> {
                 seeders: bytes.maybe(Self::u32),
             }),
             details_complete: self.byte() % 2 == 1,
+            external_ids: Vec::new(),
+            related: Vec::new(),
         }
     }
 }

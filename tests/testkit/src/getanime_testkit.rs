@@ -115,6 +115,8 @@ pub fn generated_title(n: usize, episodes: usize) -> getanime_domain::Title {
                 ending: None,
                 duration_ms: Some(1_420_000),
                 published_at: Some(0),
+                subtitles: Vec::new(),
+                audio: Vec::new(),
             })
             .collect(),
         torrents: (0..2)
@@ -128,5 +130,7 @@ pub fn generated_title(n: usize, episodes: usize) -> getanime_domain::Title {
             })
             .collect(),
         details_complete: true,
+        external_ids: Vec::new(),
+        related: Vec::new(),
     }
 }

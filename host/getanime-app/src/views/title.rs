@@ -175,11 +175,7 @@ mod tests {
                     .into_iter()
                     .map(|quality| Stream { quality, url: String::new() })
                     .collect(),
-                preview_url: None,
-                opening: None,
-                ending: None,
-                duration_ms: None,
-                published_at: None,
+                ..Episode::default()
             },
             watch,
         }

@@ -1,5 +1,5 @@
 use super::*;
-use crate::{Quality, TitleSummary};
+use crate::{Quality, SubtitleFormat, TitleSummary, Tracker};
 
 fn title() -> Title {
     Title {
@@ -30,6 +30,8 @@ fn title() -> Title {
             torrent("t2", "http://evil.example/file.torrent"),
         ],
         details_complete: true,
+        external_ids: Vec::new(),
+        related: Vec::new(),
     }
 }
 
@@ -43,6 +45,8 @@ fn episode(number: f64, url: &str) -> Episode {
         ending: Some(SkipRange { start_ms: 1_300_000, end_ms: 1_390_000 }),
         duration_ms: Some(1_420_000),
         published_at: None,
+        subtitles: Vec::new(),
+        audio: Vec::new(),
     }
 }
 
@@ -90,6 +94,57 @@ fn soft_problems_are_repaired() {
         "episodes.opening",
         "torrents",
     ] {
+        assert!(fields.contains(field), "{field} repair missing in {repairs:?}");
+    }
+}
+
+/// Contract 0.2's fields: subtitle files, tracker ids, related titles are checked like the rest.
+#[test]
+fn subtitles_tracker_ids_and_related_titles_are_checked() {
+    let subtitle = |url: &str, language: Option<&str>| SubtitleTrack {
+        url: url.into(),
+        language: language.map(Into::into),
+        label: Some("  Надписи\n".into()),
+        format: SubtitleFormat::Ass,
+    };
+    let mut raw = title();
+    raw.episodes[0].subtitles = vec![
+        subtitle(" https://cdn.example/1.ass ", Some("RU")),
+        subtitle("https://cdn.example/1.ass", Some("ru")),
+        subtitle("file:///etc/passwd", None),
+        subtitle("https://cdn.example/1.en.ass", Some("en; rm -rf")),
+    ];
+    raw.episodes[0].audio = vec!["AniLibria".into(), " ".into()];
+    let external = |tracker: Tracker, id: &str| ExternalId { tracker, id: id.into() };
+    raw.external_ids = vec![
+        external(Tracker::MyAnimeList, " 52991 "),
+        external(Tracker::MyAnimeList, "1"),
+        external(Tracker::Shikimori, "bad id"),
+        external(Tracker::AniList, ""),
+    ];
+    let related = |id: &str, name: &str| RelatedTitle {
+        source_id: id.into(),
+        name: name.into(),
+        order: Some(1),
+    };
+    raw.related = vec![
+        related("43", "Сезон 2"),
+        related("42", "Сам"),
+        related("43", "Снова"),
+        related("44", " "),
+    ];
+    let (title, repairs) = validate_title("anilibria", raw).expect("repairable");
+    let subtitles = &title.episodes[1].subtitles;
+    assert_eq!(subtitles.len(), 2, "the repeat and the file: URL are dropped: {subtitles:?}");
+    assert_eq!(subtitles[0].url, "https://cdn.example/1.ass");
+    assert_eq!(subtitles[0].language.as_deref(), Some("ru"));
+    assert_eq!(subtitles[0].label.as_deref(), Some("Надписи"));
+    assert_eq!(subtitles[1].language, None, "not a language tag");
+    assert_eq!(title.episodes[1].audio, ["AniLibria"]);
+    assert_eq!(title.external_ids, [external(Tracker::MyAnimeList, "52991")]);
+    assert_eq!(title.related, [related("43", "Сезон 2")], "not itself, not twice, not nameless");
+    let fields: HashSet<&str> = repairs.iter().map(|repair| repair.field).collect();
+    for field in ["episodes.subtitles", "external_ids", "related"] {
         assert!(fields.contains(field), "{field} repair missing in {repairs:?}");
     }
 }
