@@ -5,6 +5,7 @@
 //! a display, and the UI and the CLI are thin adapters over [`App`]. Database work runs on
 //! tokio's blocking pool ([`App::db`]), so no caller's thread waits on disk.
 
+mod catalog;
 mod details;
 mod index;
 pub mod language;
@@ -29,6 +30,7 @@ use anyhow::{Context, Result, anyhow};
 use getanime_plugins::{PluginRegistry, PluginRuntime, RuntimeLimits};
 use getanime_storage::Database;
 
+pub use catalog::CatalogPage;
 pub use details::{
     DetailsRefresh, details_failed_text, details_missing_or_stale, loading_episodes,
 };

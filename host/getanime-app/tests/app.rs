@@ -432,6 +432,41 @@ async fn live_search_saves_results_and_library_search_finds_them() -> Result<()>
     Ok(())
 }
 
+/// A source's whole catalog, filtered: the real plugin asks with the filter, the page is
+/// validated and saved like sync's, and its cards come back in the source's order.
+#[tokio::test]
+async fn a_catalog_page_is_asked_with_its_filter_and_saved() -> Result<()> {
+    let world = World::new().await?;
+    world.install_anilibria().await?;
+    world.server.route("/v3/genres", Reply::json(r#"["Экшен", "Драма"]"#));
+    world.server.route("/v3/years", Reply::json("[2001, 2024]"));
+    let filters = world.app.catalog_filters("anilibria").await?;
+    assert_eq!(filters.genres.len(), 2);
+    assert_eq!(filters.years, Some((2001, 2024)));
+
+    let filter = getanime_app::domain::CatalogFilter {
+        genres: vec![filters.genres[0].id.clone(), "x".repeat(65)],
+        year_from: Some(2023),
+        year_to: Some(2024),
+        ..Default::default()
+    };
+    let page = world.app.catalog_page("anilibria", &filter, 1).await?;
+    let names: Vec<&str> = page.cards.iter().map(|card| card.name.as_str()).collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(page.refused.is_empty(), "{:?}", page.refused);
+    let asked = world.server.requests();
+    let search =
+        asked.iter().find(|target| target.starts_with("/v3/title/search")).context("asked")?;
+    assert!(
+        search.contains("genres=%D0%AD%D0%BA%D1%88%D0%B5%D0%BD&"),
+        "too long an id is not passed on: {search}"
+    );
+    assert!(search.contains("year=2023%2C2024"), "{search}");
+    let saved = world.app.titles(None, 10).await?;
+    assert_eq!(saved.len(), 2, "the page is in the library");
+    Ok(())
+}
+
 #[tokio::test]
 async fn history_backup_and_restore() -> Result<()> {
     let world = World::new().await?;

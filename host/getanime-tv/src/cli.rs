@@ -92,6 +92,28 @@ pub enum Command {
         #[arg(long)]
         plugin: Option<String>,
     },
+    /// Browse a source's whole catalog a page at a time, filtered by the ids `--filters` lists
+    /// (the titles are saved to the library, as sync saves them).
+    Catalog {
+        plugin: String,
+        #[arg(long)]
+        genre: Vec<String>,
+        #[arg(long)]
+        kind: Vec<String>,
+        #[arg(long)]
+        year_from: Option<u16>,
+        #[arg(long)]
+        year_to: Option<u16>,
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        sort: Option<String>,
+        #[arg(long, default_value_t = 1)]
+        page: u32,
+        /// List the filters the catalog supports instead.
+        #[arg(long)]
+        filters: bool,
+    },
     /// List titles from the library.
     Titles {
         #[arg(long)]
@@ -351,6 +373,38 @@ impl Output {
             Command::Search { query, plugin } => {
                 let cards = app.search_sources(&query, plugin.as_deref()).await?;
                 self.print(&cards, |cards| cards_text(cards))
+            }
+            Command::Catalog {
+                plugin,
+                genre,
+                kind,
+                year_from,
+                year_to,
+                status,
+                sort,
+                page,
+                filters,
+            } => {
+                if filters {
+                    let filters = app.catalog_filters(&plugin).await?;
+                    return self.print(&filters, filters_text);
+                }
+                let filter = getanime_app::domain::CatalogFilter {
+                    genres: genre,
+                    year_from,
+                    year_to,
+                    kinds: kind,
+                    status,
+                    sort,
+                };
+                let page = app.catalog_page(&plugin, &filter, page).await?;
+                for problem in &page.refused {
+                    eprintln!("refused: {problem}");
+                }
+                let of = page.pages.map_or(String::new(), |pages| format!(" of {pages}"));
+                self.print(&page.cards, |cards| {
+                    format!("{}page {}{of}\n", cards_text(cards), page.page)
+                })
             }
             Command::Titles { query, limit } => {
                 let cards = app.titles(query, limit).await?;
@@ -676,6 +730,26 @@ impl Output {
             format!("{message}\n")
         })
     }
+}
+
+/// A catalog's filters, one kind per line: `genres: 15 Экшен, 20 Драма`.
+fn filters_text(filters: &getanime_app::domain::CatalogFilters) -> String {
+    let line = |name: &str, options: &[getanime_app::domain::FilterOption]| {
+        let listed: Vec<String> =
+            options.iter().map(|option| format!("{} {}", option.id, option.label)).collect();
+        let listed = if listed.is_empty() { "(not offered)".to_owned() } else { listed.join(", ") };
+        format!("{name}: {listed}\n")
+    };
+    let years =
+        filters.years.map_or("(not offered)".to_owned(), |(first, last)| format!("{first}-{last}"));
+    [
+        line("genres", &filters.genres),
+        format!("years: {years}\n"),
+        line("kinds", &filters.kinds),
+        line("statuses", &filters.statuses),
+        line("sorts", &filters.sorts),
+    ]
+    .concat()
 }
 
 fn cards_text(cards: &[TitleCard]) -> String {

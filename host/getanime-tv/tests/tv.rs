@@ -352,6 +352,34 @@ fn playable_library_lasting(seconds: u32) -> Result<PlayableLibrary> {
     Ok(PlayableLibrary { _media: media, _server: server, _temp: temp, data, title_id })
 }
 
+/// `getanime catalog`: the filters a source offers, then a filtered page of its whole catalog,
+/// saved to the library like a sync.
+#[test]
+fn the_command_line_browses_a_whole_catalog_with_filters() -> Result<()> {
+    let server = FakeServer::start_in_background()?;
+    server.route("/v3/genres", getanime_testkit::Reply::json(r#"["Экшен", "Драма"]"#));
+    server.route("/v3/years", getanime_testkit::Reply::json("[1999, 2025]"));
+    server.route("/v3/title/search", fixture("anilibria", "search_alchemist.json")?);
+    let temp = tempfile::tempdir()?;
+    let data = temp.path().join("data");
+    install_against(&data, "anilibria", &format!("{}/v3", server.base_url()))?;
+    let filters = check(&data, &["catalog", "anilibria", "--filters"])?;
+    assert!(filters.contains("genres: Экшен Экшен, Драма Драма"), "{filters}");
+    assert!(filters.contains("years: 1999-2025"), "{filters}");
+    assert!(filters.contains("statuses: (not offered)"), "{filters}");
+    let page = check(&data, &["catalog", "anilibria", "--genre", "Драма", "--year-from", "2003"])?;
+    assert!(page.contains("page 1"), "{page}");
+    let titles = check(&data, &["titles"])?;
+    assert!(titles.lines().count() >= 2, "the page is in the library: {titles}");
+    let asked = server.requests();
+    ensure!(
+        asked.iter().any(|target| target.contains("genres=%D0%94%D1%80%D0%B0%D0%BC%D0%B0")
+            && target.contains("year=2003%2C")),
+        "{asked:?}"
+    );
+    Ok(())
+}
+
 /// `getanime play` on a real HLS stream found through the real AniLiberty plugin: it plays to the
 /// end, marks the episode watched and names the next.
 #[test]

@@ -3,7 +3,8 @@
 pub mod v1;
 
 use getanime_provider_sdk::{
-    Page, Provider, ProviderError, ScheduleDay, Title, http, setting_in, setting_or, text,
+    CatalogFilter, CatalogFilters, Page, Provider, ProviderError, ScheduleDay, Title, http,
+    setting_in, setting_or, text,
 };
 
 /// The plugin.
@@ -74,6 +75,20 @@ impl Provider for AniLiberty {
         }
         let url = format!("{}/anime/releases/{source_id}", base_url());
         fetch(&url, |body| v1::parse_release(body, &media_host()))
+    }
+
+    /// Genres and years from the catalog's references; kinds, statuses and orders are fixed.
+    fn filters() -> Result<CatalogFilters, ProviderError> {
+        let genres_url = format!("{}/anime/catalog/references/genres", base_url());
+        let genres = fetch(&genres_url, v1::parse_genres)?;
+        let years_url = format!("{}/anime/catalog/references/years", base_url());
+        let years = fetch(&years_url, v1::parse_years)?;
+        Ok(v1::filters(genres, years))
+    }
+
+    fn catalog(filter: CatalogFilter, page: u32) -> Result<Page, ProviderError> {
+        let url = v1::catalog_url(&base_url(), &filter, page, page_size());
+        fetch(&url, |body| v1::parse_page(body, &media_host(), page))
     }
 }
 

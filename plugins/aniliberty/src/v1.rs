@@ -8,11 +8,11 @@
 use getanime_provider_sdk::http;
 use getanime_provider_sdk::lenient::{f64_opt, i64_opt, string_opt, tolerant, u64_opt};
 use getanime_provider_sdk::text::{
-    absolute_url, clean_description, clean_name, magnet_link, parse_rfc3339,
+    self, absolute_url, clean_description, clean_name, magnet_link, parse_rfc3339,
 };
 use getanime_provider_sdk::{
-    Episode, ExternalId, Page, ProviderError, Quality, ScheduleDay, SkipRange, Stream, Title,
-    TitleSummary, Torrent, Tracker,
+    CatalogFilter, CatalogFilters, Episode, ExternalId, FilterOption, Page, ProviderError, Quality,
+    ScheduleDay, SkipRange, Stream, Title, TitleSummary, Torrent, Tracker,
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -237,6 +237,95 @@ pub fn parse_page(
         list.items.into_iter().filter_map(|value| release(value, media_host, false)).collect();
     let page = list.current_page.filter(|page| *page > 0).unwrap_or(requested_page.max(1));
     Ok(Page { items, page, pages: list.total_pages })
+}
+
+/// The kinds `f[types]` takes, with the words the site uses.
+const KINDS: [(&str, &str); 8] = [
+    ("TV", "ТВ"),
+    ("ONA", "ONA"),
+    ("WEB", "WEB"),
+    ("OVA", "OVA"),
+    ("OAD", "OAD"),
+    ("MOVIE", "Фильм"),
+    ("DORAMA", "Дорама"),
+    ("SPECIAL", "Спешл"),
+];
+
+/// `f[publish_statuses]`.
+const STATUSES: [(&str, &str); 2] = [("IS_ONGOING", "Онгоинг"), ("IS_NOT_ONGOING", "Завершён")];
+
+/// `f[sorting]`; the first is the catalog's default order.
+const SORTS: [(&str, &str); 4] = [
+    ("FRESH_AT_DESC", "Сначала обновлённые"),
+    ("RATING_DESC", "По рейтингу"),
+    ("YEAR_DESC", "Сначала новые"),
+    ("YEAR_ASC", "Сначала старые"),
+];
+
+fn options(pairs: &[(&str, &str)]) -> Vec<FilterOption> {
+    pairs
+        .iter()
+        .map(|(id, label)| FilterOption { id: (*id).into(), label: (*label).into() })
+        .collect()
+}
+
+/// The catalog's filters: genres and years from `catalog/references/*`, the rest fixed.
+pub fn filters(genres: Vec<FilterOption>, years: Option<(u16, u16)>) -> CatalogFilters {
+    CatalogFilters {
+        genres,
+        years,
+        kinds: options(&KINDS),
+        statuses: options(&STATUSES),
+        sorts: options(&SORTS),
+    }
+}
+
+/// `catalog/references/genres`: `[{id, name}]` (a bare array).
+pub fn parse_genres(body: &[u8]) -> Result<Vec<FilterOption>, ProviderError> {
+    let items = list_items(decode(body)?)?.items;
+    Ok(items
+        .iter()
+        .filter_map(|genre| {
+            let id = match genre.get("id")? {
+                Value::Number(number) => number.as_u64()?.to_string(),
+                Value::String(text) if text.bytes().all(|byte| byte.is_ascii_digit()) => {
+                    text.clone()
+                }
+                _ => return None,
+            };
+            let label = genre.get("name").and_then(Value::as_str).and_then(clean_name)?;
+            Some(FilterOption { id, label })
+        })
+        .collect())
+}
+
+/// `catalog/references/years`: a bare array of years; the first and last one.
+pub fn parse_years(body: &[u8]) -> Result<Option<(u16, u16)>, ProviderError> {
+    Ok(getanime_provider_sdk::lenient::year_range(&list_items(decode(body)?)?.items))
+}
+
+/// `anime/catalog/releases` for `filter`: only ids of the shapes the API uses reach the URL
+/// (digits for genres, capitals and `_` for the rest), so a filter cannot inject parameters.
+pub fn catalog_url(base_url: &str, filter: &CatalogFilter, page: u32, limit: u32) -> String {
+    let word = |id: &&String| {
+        !id.is_empty() && id.bytes().all(|byte| byte.is_ascii_uppercase() || byte == b'_')
+    };
+    let number = |id: &&String| !id.is_empty() && id.bytes().all(|byte| byte.is_ascii_digit());
+    let mut url = format!("{base_url}/anime/catalog/releases?page={}&limit={limit}", page.max(1));
+    let mut add = |key: &str, value: String| {
+        if !value.is_empty() {
+            url.push_str(&format!("&{}={}", text::encode_query(key), text::encode_query(&value)));
+        }
+    };
+    let join =
+        |ids: Vec<&String>| ids.into_iter().map(String::as_str).collect::<Vec<_>>().join(",");
+    add("f[genres]", join(filter.genres.iter().filter(number).collect()));
+    add("f[types]", join(filter.kinds.iter().filter(word).collect()));
+    add("f[publish_statuses]", filter.status.iter().filter(word).cloned().collect());
+    add("f[sorting]", filter.sort.iter().filter(word).cloned().collect());
+    add("f[years][from_year]", filter.year_from.map(|year| year.to_string()).unwrap_or_default());
+    add("f[years][to_year]", filter.year_to.map(|year| year.to_string()).unwrap_or_default());
+    url
 }
 
 /// `anime/schedule/week`: items `{release, ...}`; the weekday is `release.publish_day.value`

@@ -308,3 +308,81 @@ mod tolerance {
         );
     }
 }
+
+/// The whole catalog through the plugin's own glue, natively, against the SDK's fake host.
+mod catalog {
+    use super::*;
+    use aniliberty::AniLiberty;
+    use getanime_provider_sdk::testing::FakeHost;
+    use getanime_provider_sdk::{CatalogFilter, Provider, ProviderError};
+
+    const API: &str = "https://api.example/api/v1";
+
+    #[test]
+    fn filters_read_genres_and_years_and_name_the_fixed_choices() {
+        let genres = r#"[{"id": 15, "name": "Экшен"}, {"id": "20", "name": " Драма "},
+            {"id": "x;y", "name": "Злой"}, {"name": "без id"}]"#;
+        let (filters, transcript) = FakeHost::new()
+            .setting("base_url", API)
+            .answer(&format!("{API}/anime/catalog/references/genres"), 200, genres)
+            .answer(
+                &format!("{API}/anime/catalog/references/years"),
+                200,
+                "[2025, 1998, \"2010\", 3000]",
+            )
+            .run(AniLiberty::filters);
+        let filters = filters.expect("the references parse");
+        let genres: Vec<(&str, &str)> =
+            filters.genres.iter().map(|genre| (genre.id.as_str(), genre.label.as_str())).collect();
+        assert_eq!(genres, [("15", "Экшен"), ("20", "Драма")], "odd ids are dropped");
+        assert_eq!(filters.years, Some((1998, 2025)));
+        assert_eq!(filters.sorts[0].id, "FRESH_AT_DESC", "the default order first");
+        assert!(filters.kinds.iter().any(|kind| kind.id == "MOVIE" && kind.label == "Фильм"));
+        assert_eq!(transcript.requests.len(), 2);
+    }
+
+    #[test]
+    fn a_filtered_page_asks_with_f_parameters_and_reads_the_envelope() {
+        let real: serde_json::Value =
+            serde_json::from_slice(&fixture("real/releases_latest.json")).expect("real JSON");
+        let page = serde_json::json!({"data": real,
+            "meta": {"pagination": {"current_page": 2, "total_pages": 31, "per_page": 20}}});
+        let filter = CatalogFilter {
+            genres: vec!["15".into(), "20".into(), "1&f[x]=2".into()],
+            kinds: vec!["TV".into()],
+            year_from: Some(2020),
+            sort: Some("RATING_DESC".into()),
+            ..CatalogFilter::default()
+        };
+        let url = format!(
+            "{API}/anime/catalog/releases?page=2&limit=20&f%5Bgenres%5D=15%2C20&f%5Btypes%5D=TV\
+             &f%5Bsorting%5D=RATING_DESC&f%5Byears%5D%5Bfrom_year%5D=2020"
+        );
+        let (answer, transcript) = FakeHost::new()
+            .setting("base_url", API)
+            .answer(&url, 200, page.to_string())
+            .run(|| AniLiberty::catalog(filter, 2));
+        let urls: Vec<&str> =
+            transcript.requests.iter().map(|request| request.url.as_str()).collect();
+        assert_eq!(urls, [url.as_str()], "an injected id never reaches the URL");
+        let answer = answer.expect("the page parses");
+        assert_eq!((answer.page, answer.pages), (2, Some(31)));
+        assert!(!answer.items.is_empty(), "the real releases are read");
+    }
+
+    #[test]
+    fn an_invalid_filter_answer_is_the_sources_error() {
+        let (answer, _) = FakeHost::new()
+            .setting("base_url", API)
+            .answer(
+                &format!("{API}/anime/catalog/releases?page=1&limit=20"),
+                422,
+                r#"{"message": "The given data was invalid.", "errors": {}}"#,
+            )
+            .run(|| AniLiberty::catalog(CatalogFilter::default(), 1));
+        assert!(
+            matches!(answer, Err(ProviderError::Network(_) | ProviderError::Other(_))),
+            "{answer:?}"
+        );
+    }
+}

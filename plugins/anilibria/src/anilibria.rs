@@ -3,7 +3,8 @@
 pub mod v3;
 
 use getanime_provider_sdk::{
-    Page, Provider, ProviderError, ScheduleDay, Title, http, setting_in, setting_or, text,
+    CatalogFilter, CatalogFilters, Page, Provider, ProviderError, ScheduleDay, Title, http,
+    setting_in, setting_or, text,
 };
 
 /// The plugin.
@@ -64,6 +65,17 @@ impl Provider for AniLibria {
         }
         let url = format!("{}/title?id={source_id}", base_url());
         fetch(&url, |body| v3::parse_title(body, &media_host()))
+    }
+
+    fn filters() -> Result<CatalogFilters, ProviderError> {
+        let genres = fetch(&format!("{}/genres", base_url()), |body| Ok(body.to_vec()))?;
+        let years = fetch(&format!("{}/years", base_url()), |body| Ok(body.to_vec()))?;
+        v3::filters(&genres, &years)
+    }
+
+    fn catalog(filter: CatalogFilter, page: u32) -> Result<Page, ProviderError> {
+        let url = v3::catalog_url(&base_url(), &filter, page, page_size());
+        fetch(&url, |body| v3::parse_page(body, &media_host(), page))
     }
 }
 

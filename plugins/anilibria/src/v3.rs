@@ -12,10 +12,10 @@ use getanime_provider_sdk::http;
 use getanime_provider_sdk::lenient::{
     self, f64_opt, i64_opt, string_opt, strings, tolerant, u64_opt,
 };
-use getanime_provider_sdk::text::{absolute_url, clean_description, clean_name, magnet_link};
+use getanime_provider_sdk::text::{self, absolute_url, clean_description, clean_name, magnet_link};
 use getanime_provider_sdk::{
-    Episode, Page, ProviderError, Quality, ScheduleDay, SkipRange, Stream, Title, TitleSummary,
-    Torrent,
+    CatalogFilter, CatalogFilters, Episode, FilterOption, Page, ProviderError, Quality,
+    ScheduleDay, SkipRange, Stream, Title, TitleSummary, Torrent,
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -246,6 +246,75 @@ pub fn parse_page(
         page,
         pages: pagination.pages.map(|pages| pages as u32),
     })
+}
+
+/// `type.code` values `title/search` filters by, with the site's words.
+const KINDS: [(&str, &str); 6] =
+    [("1", "ТВ"), ("0", "Фильм"), ("2", "OVA"), ("3", "ONA"), ("4", "Спешл"), ("5", "WEB")];
+
+/// `order_by` values (newest first with `sort_direction=1`); the first is the default.
+const SORTS: [(&str, &str); 2] =
+    [("updated", "Сначала обновлённые"), ("in_favorites", "По популярности")];
+
+/// Most years one search names (the API takes a list, not a range).
+const MAX_YEARS: u16 = 80;
+
+/// The whole catalog's filters: genres (by name, as the API filters) and years from their
+/// references; kinds and orders fixed. v3 search has no status filter.
+pub fn filters(genres: &[u8], years: &[u8]) -> Result<CatalogFilters, ProviderError> {
+    let genres: Vec<String> = match decode::<Value>(genres)? {
+        Value::Array(items) => {
+            items.iter().filter_map(Value::as_str).filter_map(clean_name).collect()
+        }
+        _ => return Err(ProviderError::Parse("`genres` is not an array".into())),
+    };
+    let years = match decode::<Value>(years)? {
+        Value::Array(items) => lenient::year_range(&items),
+        _ => return Err(ProviderError::Parse("`years` is not an array".into())),
+    };
+    let option =
+        |(id, label): &(&str, &str)| FilterOption { id: (*id).into(), label: (*label).into() };
+    Ok(CatalogFilters {
+        genres: genres
+            .into_iter()
+            .map(|name| FilterOption { id: name.clone(), label: name })
+            .collect(),
+        years,
+        kinds: KINDS.iter().map(option).collect(),
+        statuses: Vec::new(),
+        sorts: SORTS.iter().map(option).collect(),
+    })
+}
+
+/// `title/search` for `filter`: genre names percent-encoded, kind codes digits only, the year
+/// range spelled out as the list the API takes.
+pub fn catalog_url(base_url: &str, filter: &CatalogFilter, page: u32, items: u32) -> String {
+    let mut url = format!("{base_url}/title/search?page={}&items_per_page={items}", page.max(1));
+    let genres: Vec<&str> =
+        filter.genres.iter().map(String::as_str).filter(|name| !name.is_empty()).collect();
+    if !genres.is_empty() {
+        url.push_str(&format!("&genres={}", text::encode_query(&genres.join(","))));
+    }
+    let kinds: Vec<&str> = filter
+        .kinds
+        .iter()
+        .map(String::as_str)
+        .filter(|code| !code.is_empty() && code.bytes().all(|byte| byte.is_ascii_digit()))
+        .collect();
+    if !kinds.is_empty() {
+        url.push_str(&format!("&type={}", kinds.join("%2C")));
+    }
+    if filter.year_from.is_some() || filter.year_to.is_some() {
+        let from = filter.year_from.unwrap_or(1900).max(1900);
+        let to = filter.year_to.unwrap_or(2100).min(2100).min(from.saturating_add(MAX_YEARS - 1));
+        let years: Vec<String> = (from..=to).map(|year| year.to_string()).collect();
+        if !years.is_empty() {
+            url.push_str(&format!("&year={}", years.join("%2C")));
+        }
+    }
+    let sort = filter.sort.as_deref().filter(|sort| SORTS.iter().any(|(id, _)| id == sort));
+    url.push_str(&format!("&order_by={}&sort_direction=1", sort.unwrap_or(SORTS[0].0)));
+    url
 }
 
 /// `title/schedule`: `[{day, list}]` with day 0 = Monday. Schedule lists are trimmed by the API,

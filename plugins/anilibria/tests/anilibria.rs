@@ -437,3 +437,59 @@ mod tolerance {
         );
     }
 }
+
+/// The whole catalog through the plugin's glue, natively, against the SDK's fake host.
+mod catalog {
+    use super::*;
+    use anilibria::AniLibria;
+    use getanime_provider_sdk::testing::FakeHost;
+    use getanime_provider_sdk::{CatalogFilter, Provider};
+
+    const API: &str = "https://api.example/v3";
+
+    #[test]
+    fn filters_come_from_the_genre_and_year_lists() {
+        let (filters, _) = FakeHost::new()
+            .setting("base_url", API)
+            .answer(&format!("{API}/genres"), 200, r#"["Экшен", " Драма ", 7]"#)
+            .answer(&format!("{API}/years"), 200, "[1996, 2024, 2025]")
+            .run(AniLibria::filters);
+        let filters = filters.expect("the lists parse");
+        let genres: Vec<&str> = filters.genres.iter().map(|genre| genre.id.as_str()).collect();
+        assert_eq!(genres, ["Экшен", "Драма"]);
+        assert_eq!(filters.years, Some((1996, 2025)));
+        assert!(filters.statuses.is_empty(), "v3 search has no status filter");
+    }
+
+    #[test]
+    fn a_filtered_search_names_genres_kinds_and_every_year() {
+        let filter = CatalogFilter {
+            genres: vec!["Экшен".into(), "Драма".into()],
+            kinds: vec!["1".into(), "1;drop".into()],
+            year_from: Some(2020),
+            year_to: Some(2022),
+            sort: Some("in_favorites".into()),
+            ..CatalogFilter::default()
+        };
+        let url = format!(
+            "{API}/title/search?page=3&items_per_page=20&genres=%D0%AD%D0%BA%D1%88%D0%B5%D0%BD%2C%D0%94%D1%80%D0%B0%D0%BC%D0%B0\
+             &type=1&year=2020%2C2021%2C2022&order_by=in_favorites&sort_direction=1"
+        );
+        let (page, transcript) = FakeHost::new()
+            .setting("base_url", API)
+            .answer(&url, 200, fixture("updates_page1.json"))
+            .run(|| AniLibria::catalog(filter, 3));
+        let urls: Vec<&str> =
+            transcript.requests.iter().map(|request| request.url.as_str()).collect();
+        assert_eq!(urls, [url.as_str()]);
+        let page = page.expect("the envelope parses");
+        assert!(!page.items.is_empty());
+        assert!(
+            matches!(
+                FakeHost::new().run(|| AniLibria::catalog(CatalogFilter::default(), 1)).0,
+                Err(ProviderError::Network(_))
+            ),
+            "no answer canned: the fake host says so"
+        );
+    }
+}

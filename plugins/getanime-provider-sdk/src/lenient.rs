@@ -13,6 +13,18 @@ pub fn number(value: &Value) -> Option<f64> {
     }
 }
 
+/// The first and last plausible year (1900-2100) of a list of numbers or numeric strings, as
+/// catalogs' "years" references give them.
+pub fn year_range(values: &[Value]) -> Option<(u16, u16)> {
+    let years: Vec<u16> = values
+        .iter()
+        .filter_map(number)
+        .filter(|year| (1900.0..=2100.0).contains(year))
+        .map(|year| year as u16)
+        .collect();
+    years.iter().min().copied().zip(years.iter().max().copied())
+}
+
 /// `number`, for serde.
 pub fn f64_opt<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<f64>, D::Error> {
     Ok(Option::<Value>::deserialize(deserializer)?
