@@ -96,7 +96,7 @@ async fn a_new_data_directory_gets_an_empty_migrated_library() -> Result<()> {
     let root = temp.path().join("nested").join("data");
     let app = App::open(DataPaths::resolve(Some(root.clone()))?)?;
     let status = app.status().await?;
-    assert_eq!((status.titles, status.schema_version), (0, 2));
+    assert_eq!((status.titles, status.schema_version), (0, 3));
     assert!(root.join("library.sqlite3").is_file());
     assert!(root.join("plugins").is_dir());
     Ok(())
@@ -850,7 +850,7 @@ async fn the_settings_menu_steps_preferences_backs_up_and_restores() -> Result<(
     assert_eq!(entry(&menu, "Sync sources every")?.value, "never");
     assert_eq!(world.app.setting_value("quality").await?, "hd");
     assert!(world.app.set_setting("quality", "4k").await.is_err(), "not one of its values");
-    assert!(entry(&menu, "About")?.value.contains("library schema V2"));
+    assert!(entry(&menu, "About")?.value.contains("library schema V3"));
     assert!(!menu.iter().any(|entry| matches!(entry.item, MenuItem::Restore(_))), "no backups yet");
 
     let outcome = world.app.menu_press(&entry(&menu, "Back up the library")?.item, 0, "").await?;

@@ -89,6 +89,24 @@ pub enum SubtitleFormat {
     Srt,
 }
 
+impl SubtitleFormat {
+    /// The short lower-case name used in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubtitleFormat::WebVtt => "webvtt",
+            SubtitleFormat::Ass => "ass",
+            SubtitleFormat::Srt => "srt",
+        }
+    }
+
+    /// Parses [`SubtitleFormat::as_str`] back.
+    pub fn parse(text: &str) -> Option<SubtitleFormat> {
+        [SubtitleFormat::WebVtt, SubtitleFormat::Ass, SubtitleFormat::Srt]
+            .into_iter()
+            .find(|format| format.as_str() == text)
+    }
+}
+
 /// One subtitle file of an episode.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubtitleTrack {
@@ -118,6 +136,33 @@ impl Tracker {
             Tracker::Shikimori => "shikimori",
             Tracker::AniList => "anilist",
             Tracker::Kitsu => "kitsu",
+        }
+    }
+
+    /// Parses [`Tracker::as_str`] back.
+    pub fn parse(text: &str) -> Option<Tracker> {
+        [Tracker::MyAnimeList, Tracker::Shikimori, Tracker::AniList, Tracker::Kitsu]
+            .into_iter()
+            .find(|tracker| tracker.as_str() == text)
+    }
+
+    /// The tracker's name as people write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Tracker::MyAnimeList => "MyAnimeList",
+            Tracker::Shikimori => "Shikimori",
+            Tracker::AniList => "AniList",
+            Tracker::Kitsu => "Kitsu",
+        }
+    }
+
+    /// The title's page at the tracker.
+    pub fn page_url(self, id: &str) -> String {
+        match self {
+            Tracker::MyAnimeList => format!("https://myanimelist.net/anime/{id}"),
+            Tracker::Shikimori => format!("https://shikimori.one/animes/{id}"),
+            Tracker::AniList => format!("https://anilist.co/anime/{id}"),
+            Tracker::Kitsu => format!("https://kitsu.app/anime/{id}"),
         }
     }
 }

@@ -103,6 +103,10 @@ pub struct TitleDetails {
     pub fetched_at: UnixMillis,
     /// When episodes and torrents were last fetched in full; `None` = summary only.
     pub details_fetched_at: Option<UnixMillis>,
+    /// Ids at anime trackers, in tracker order.
+    pub external_ids: Vec<crate::ExternalId>,
+    /// Other titles of the franchise, in the source's order.
+    pub related: Vec<crate::RelatedTitle>,
 }
 
 /// A "Continue watching" entry: the most recent unfinished episode of a title.

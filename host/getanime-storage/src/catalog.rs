@@ -1,8 +1,9 @@
 //! Titles, episodes, streams, torrents, genres and the schedule.
 
 use getanime_domain::{
-    BrowseFacets, BrowseQuery, BrowseSort, Episode, EpisodeEntry, EpisodeId, ListEntry, ListFilter,
-    ProfileId, Quality, SkipRange, Stream, TitleCard, TitleDetails, TitleId, Torrent, UnixMillis,
+    BrowseFacets, BrowseQuery, BrowseSort, Episode, EpisodeEntry, EpisodeId, ExternalId, ListEntry,
+    ListFilter, ProfileId, Quality, RelatedTitle, SkipRange, Stream, SubtitleFormat, SubtitleTrack,
+    TitleCard, TitleDetails, TitleId, Torrent, Tracker, UnixMillis,
 };
 use std::collections::HashMap;
 
@@ -123,6 +124,8 @@ impl Database {
                     average_rating: None,
                     fetched_at: row.get(14)?,
                     details_fetched_at: row.get(15)?,
+                    external_ids: Vec::new(),
+                    related: Vec::new(),
                 })
             })
             .optional()?
@@ -134,8 +137,42 @@ impl Database {
             rating: self.rating(profile, title_id)?,
             list: self.list_entry(profile, title_id)?,
             average_rating: self.average_rating(title_id)?,
+            external_ids: self.external_ids(title_id)?,
+            related: self.related(title_id)?,
             ..details
         })
+    }
+
+    fn external_ids(&self, title_id: TitleId) -> Result<Vec<ExternalId>> {
+        let mut statement = self.connection.prepare_cached(
+            "SELECT tracker, external_id FROM title_external_ids WHERE title_id = ?1",
+        )?;
+        let rows = statement.query_map([title_id.0], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+        })?;
+        let mut ids = Vec::new();
+        for row in rows {
+            let (tracker, id) = row?;
+            let tracker = Tracker::parse(&tracker).ok_or_else(|| {
+                Error::Conflict(format!("unknown tracker {tracker:?} in the database"))
+            })?;
+            ids.push(ExternalId { tracker, id });
+        }
+        ids.sort_by_key(|external| external.tracker);
+        Ok(ids)
+    }
+
+    fn related(&self, title_id: TitleId) -> Result<Vec<RelatedTitle>> {
+        let mut statement = self.connection.prepare_cached(
+            "SELECT source_id, name, franchise_order FROM title_related WHERE title_id = ?1 \
+             ORDER BY position",
+        )?;
+        let related = statement
+            .query_map([title_id.0], |row| {
+                Ok(RelatedTitle { source_id: row.get(0)?, name: row.get(1)?, order: row.get(2)? })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(related)
     }
 
     fn genres(&self, title_id: TitleId) -> Result<Vec<String>> {
@@ -153,7 +190,7 @@ impl Database {
         let mut statement = self.connection.prepare_cached(
             "SELECT e.id, e.number, e.name, e.preview_url, e.opening_start_ms, e.opening_end_ms, e.ending_start_ms, \
                     e.ending_end_ms, e.duration_ms, e.published_at, \
-                    w.position_ms, w.duration_ms, w.watched, w.updated_at \
+                    w.position_ms, w.duration_ms, w.watched, w.updated_at, e.audio \
              FROM episodes e \
              LEFT JOIN watch_state w ON w.episode_id = e.id AND w.profile_id = ?2 \
              WHERE e.title_id = ?1 ORDER BY e.number",
@@ -184,7 +221,12 @@ impl Database {
                         duration_ms: row.get(8)?,
                         published_at: row.get(9)?,
                         subtitles: Vec::new(),
-                        audio: Vec::new(),
+                        audio: row
+                            .get::<_, String>(14)?
+                            .lines()
+                            .filter(|line| !line.is_empty())
+                            .map(str::to_owned)
+                            .collect(),
                     },
                     watch,
                 })
@@ -208,6 +250,28 @@ impl Database {
         }
         for entry in &mut entries {
             entry.episode.streams.sort_by_key(|stream| std::cmp::Reverse(stream.quality));
+        }
+        let mut subtitles = self.connection.prepare_cached(
+            "SELECT s.episode_id, s.url, s.language, s.label, s.format FROM subtitles s \
+             JOIN episodes e ON e.id = s.episode_id WHERE e.title_id = ?1 ORDER BY s.episode_id, s.position",
+        )?;
+        let rows = subtitles.query_map([title_id.0], |row| {
+            Ok((
+                EpisodeId(row.get(0)?),
+                row.get::<_, String>(1)?,
+                row.get::<_, Option<String>>(2)?,
+                row.get::<_, Option<String>>(3)?,
+                row.get::<_, String>(4)?,
+            ))
+        })?;
+        for row in rows {
+            let (episode_id, url, language, label, format) = row?;
+            let format = SubtitleFormat::parse(&format).ok_or_else(|| {
+                Error::Conflict(format!("unknown subtitle format {format:?} in the database"))
+            })?;
+            if let Some(entry) = entries.iter_mut().find(|entry| entry.id == episode_id) {
+                entry.episode.subtitles.push(SubtitleTrack { url, language, label, format });
+            }
         }
         Ok(entries)
     }

@@ -159,11 +159,51 @@ fn upsert_title(
             insert.execute(params![id, genre])?;
         }
     }
+    if !title.external_ids.is_empty() || !title.related.is_empty() || title.details_complete {
+        replace_links(transaction, id, title, known)?;
+    }
     if title.details_complete {
         replace_episodes(transaction, id, &title.episodes, known)?;
         replace_torrents(transaction, id, &title.torrents, known)?;
     }
     Ok(TitleId(id))
+}
+
+/// A title's tracker ids and related titles (contract 0.2), replaced together.
+fn replace_links(
+    transaction: &Transaction<'_>,
+    title_id: i64,
+    title: &Title,
+    known: bool,
+) -> Result<()> {
+    if known {
+        transaction
+            .prepare_cached("DELETE FROM title_external_ids WHERE title_id = ?1")?
+            .execute([title_id])?;
+        transaction
+            .prepare_cached("DELETE FROM title_related WHERE title_id = ?1")?
+            .execute([title_id])?;
+    }
+    let mut insert_id = transaction.prepare_cached(
+        "INSERT OR IGNORE INTO title_external_ids (title_id, tracker, external_id) VALUES (?1, ?2, ?3)",
+    )?;
+    for external in &title.external_ids {
+        insert_id.execute(params![title_id, external.tracker.as_str(), external.id])?;
+    }
+    let mut insert_related = transaction.prepare_cached(
+        "INSERT INTO title_related (title_id, position, source_id, name, franchise_order) \
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (position, related) in title.related.iter().enumerate() {
+        insert_related.execute(params![
+            title_id,
+            position as i64,
+            related.source_id,
+            related.name,
+            related.order
+        ])?;
+    }
+    Ok(())
 }
 
 /// Upserts episodes by number (keeping ids, hence watch state) and removes the ones that are gone
@@ -176,12 +216,12 @@ fn replace_episodes(
 ) -> Result<()> {
     let mut upsert = transaction.prepare_cached(
         "INSERT INTO episodes (title_id, number, name, preview_url, opening_start_ms, opening_end_ms, \
-             ending_start_ms, ending_end_ms, duration_ms, published_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) \
+             ending_start_ms, ending_end_ms, duration_ms, published_at, audio) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
          ON CONFLICT (title_id, number) DO UPDATE SET name = excluded.name, preview_url = excluded.preview_url, \
              opening_start_ms = excluded.opening_start_ms, opening_end_ms = excluded.opening_end_ms, \
              ending_start_ms = excluded.ending_start_ms, ending_end_ms = excluded.ending_end_ms, \
-             duration_ms = excluded.duration_ms, published_at = excluded.published_at \
+             duration_ms = excluded.duration_ms, published_at = excluded.published_at, audio = excluded.audio \
          RETURNING id",
     )?;
     if known {
@@ -190,9 +230,18 @@ fn replace_episodes(
                 "DELETE FROM streams WHERE episode_id IN (SELECT id FROM episodes WHERE title_id = ?1)",
             )?
             .execute([title_id])?;
+        transaction
+            .prepare_cached(
+                "DELETE FROM subtitles WHERE episode_id IN (SELECT id FROM episodes WHERE title_id = ?1)",
+            )?
+            .execute([title_id])?;
     }
     let mut insert_stream = transaction.prepare_cached(
         "INSERT OR REPLACE INTO streams (episode_id, quality, url) VALUES (?1, ?2, ?3)",
+    )?;
+    let mut insert_subtitle = transaction.prepare_cached(
+        "INSERT INTO subtitles (episode_id, position, url, language, label, format) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
     let mut kept = Vec::with_capacity(episodes.len());
     for episode in episodes {
@@ -208,11 +257,22 @@ fn replace_episodes(
                 episode.ending.map(|range| range.end_ms),
                 episode.duration_ms,
                 episode.published_at,
+                episode.audio.join("\n"),
             ],
             |row| row.get(0),
         )?;
         for stream in &episode.streams {
             insert_stream.execute(params![id, stream.quality.as_str(), stream.url])?;
+        }
+        for (position, track) in episode.subtitles.iter().enumerate() {
+            insert_subtitle.execute(params![
+                id,
+                position as i64,
+                track.url,
+                track.language,
+                track.label,
+                track.format.as_str()
+            ])?;
         }
         kept.push(id);
     }

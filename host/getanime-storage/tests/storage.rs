@@ -169,7 +169,7 @@ mod opening {
     fn open_creates_and_migrates_a_new_database() -> Result<()> {
         let dir = TestDir::new()?;
         let db = dir.open()?;
-        assert_eq!(db.schema_version()?, 2);
+        assert_eq!(db.schema_version()?, 3);
         assert_eq!(db.title_count()?, 0);
         assert_eq!(db.profiles()?, vec![Profile { id: DEFAULT, name: "Default".to_owned() }]);
         Ok(())
@@ -195,7 +195,7 @@ mod opening {
         let dir = TestDir::new()?;
         dir.open()?.upsert_title(PLUGIN, &title("1", "One", &[1.0]), NOW)?;
         let db = dir.open()?;
-        assert_eq!(db.schema_version()?, 2);
+        assert_eq!(db.schema_version()?, 3);
         assert_eq!(db.title_count()?, 1);
         Ok(())
     }
@@ -214,7 +214,7 @@ mod opening {
         }
         let error =
             Database::open(&dir.db_path()).err().context("a newer schema must be refused")?;
-        assert!(matches!(error, Error::NewerSchema { found: 99, supported: 2, .. }), "{error}");
+        assert!(matches!(error, Error::NewerSchema { found: 99, supported: 3, .. }), "{error}");
         assert!(error.to_string().contains("newer getanime"), "{error}");
         let marker: String =
             dir.raw()?.query_row("SELECT value FROM settings WHERE key = 'marker'", [], |row| {
@@ -254,7 +254,7 @@ mod opening {
         let dir = TestDir::new()?;
         drop(v1_library(&dir, "v1.sql")?);
         let db = dir.open()?;
-        assert_eq!(db.schema_version()?, 2);
+        assert_eq!(db.schema_version()?, 3);
         let id = db.title_id("anilibria", "9432")?.context("the fixture title")?;
         let details = db.title_details(id, DEFAULT)?;
         assert_eq!(details.card.name, "Стальной алхимик: Братство");
@@ -269,6 +269,66 @@ mod opening {
 
 mod catalog {
     use super::*;
+    use getanime_domain::{ExternalId, RelatedTitle, SubtitleFormat, SubtitleTrack, Tracker};
+
+    /// Contract 0.2's fields (V3): tracker ids, related titles, subtitle files and audio labels
+    /// are written with the title and read back; a new sync replaces them; a summary-only update
+    /// leaves the subtitles with their episodes.
+    #[test]
+    fn tracker_ids_related_titles_subtitles_and_audio_round_trip() -> Result<()> {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        let mut full = title("1", "One", &[1.0, 2.0]);
+        full.external_ids = vec![
+            ExternalId { tracker: Tracker::Shikimori, id: "52991".into() },
+            ExternalId { tracker: Tracker::MyAnimeList, id: "52991".into() },
+        ];
+        full.related =
+            vec![RelatedTitle { source_id: "2".into(), name: "Two".into(), order: Some(2) }];
+        full.episodes[0].subtitles = vec![
+            SubtitleTrack {
+                url: "https://subs.example/1.ru.ass".into(),
+                language: Some("ru".into()),
+                label: Some("Надписи".into()),
+                format: SubtitleFormat::Ass,
+            },
+            SubtitleTrack {
+                url: "https://subs.example/1.en.vtt".into(),
+                language: Some("en".into()),
+                label: None,
+                format: SubtitleFormat::WebVtt,
+            },
+        ];
+        full.episodes[0].audio = vec!["AniLibria".into(), "Japanese".into()];
+        let id = db.upsert_title(PLUGIN, &full, NOW)?;
+        let details = db.title_details(id, DEFAULT)?;
+        let trackers: Vec<Tracker> = details.external_ids.iter().map(|id| id.tracker).collect();
+        assert_eq!(trackers, [Tracker::MyAnimeList, Tracker::Shikimori], "in tracker order");
+        assert_eq!(details.related, full.related);
+        assert_eq!(details.episodes[0].episode.subtitles, full.episodes[0].subtitles);
+        assert_eq!(details.episodes[0].episode.audio, ["AniLibria", "Japanese"]);
+        assert!(details.episodes[1].episode.subtitles.is_empty());
+
+        let mut summary = title("1", "One", &[]);
+        summary.details_complete = false;
+        db.upsert_title(PLUGIN, &summary, NOW + 1)?;
+        let details = db.title_details(id, DEFAULT)?;
+        assert_eq!(details.external_ids.len(), 2, "a summary without ids keeps them");
+        assert_eq!(details.episodes[0].episode.subtitles.len(), 2);
+
+        let mut resynced = title("1", "One", &[1.0]);
+        resynced.external_ids = vec![ExternalId { tracker: Tracker::AniList, id: "1".into() }];
+        db.upsert_title(PLUGIN, &resynced, NOW + 2)?;
+        let details = db.title_details(id, DEFAULT)?;
+        assert_eq!(details.external_ids, resynced.external_ids, "replaced, not added to");
+        assert!(details.related.is_empty());
+        assert!(
+            details.episodes[0].episode.subtitles.is_empty()
+                && details.episodes[0].episode.audio.is_empty()
+        );
+        assert!(db.check()?.problems.is_empty(), "{:?}", db.check()?.problems);
+        Ok(())
+    }
 
     #[test]
     fn a_whole_title_round_trips() -> Result<()> {
@@ -638,9 +698,17 @@ mod catalog {
         drop(raw);
 
         let mut db = dir.open()?;
-        assert_eq!(db.schema_version()?, 2);
-        assert!(dir.path("library.sqlite3.before-v2").is_file(), "the V1 file is kept beside");
-        let after = every_row(&dir.raw()?)?;
+        assert_eq!(db.schema_version()?, 3);
+        assert!(dir.path("library.sqlite3.before-v3").is_file(), "the V1 file is kept beside");
+        // V3 adds `episodes.audio`, '' for the episodes there were: the V1 columns are what
+        // must be kept.
+        let after: Vec<String> = every_row(&dir.raw()?)?
+            .into_iter()
+            .map(|row| match row.strip_suffix(" | Text([])") {
+                Some(v1_columns) if row.starts_with("episodes: ") => v1_columns.to_owned(),
+                _ => row,
+            })
+            .collect();
         let kept: Vec<&String> = after
             .iter()
             .filter(|row| {

@@ -31,6 +31,14 @@ pub fn title_details(details: &TitleDetails) -> String {
     .flatten()
     .collect();
     out.push_str(&format!("        {}\n", facts.join(" · ")));
+    for external in &details.external_ids {
+        out.push_str(&format!(
+            "        {} {}: {}\n",
+            external.tracker.name(),
+            external.id,
+            external.tracker.page_url(&external.id)
+        ));
+    }
     if let Some(description) = &details.description {
         for line in description.lines() {
             out.push_str(&format!("        {line}\n"));
@@ -61,8 +69,20 @@ pub fn title_details(details: &TitleDetails) -> String {
             _ => String::new(),
         };
         let name = episode.name.as_deref().map(|name| format!(" {name}")).unwrap_or_default();
+        let subtitles: Vec<&str> = episode
+            .subtitles
+            .iter()
+            .map(|track| track.language.as_deref().unwrap_or("?"))
+            .collect();
+        let extras: String = [
+            (!subtitles.is_empty()).then(|| format!(" subtitles {}", subtitles.join(","))),
+            (!episode.audio.is_empty()).then(|| format!(" audio {}", episode.audio.join(", "))),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         out.push_str(&format!(
-            "  {:>5}{name}  [{}] {}{watch}\n",
+            "  {:>5}{name}  [{}] {}{watch}{extras}\n",
             episode.number,
             qualities.join(" "),
             skips.join(", ")

@@ -91,7 +91,7 @@ fn check(data: &Path, args: &[&str]) -> Result<String> {
 fn status_reports_an_empty_new_library() -> Result<()> {
     let temp = tempfile::tempdir()?;
     let stdout = check(temp.path(), &["status"])?;
-    assert!(stdout.contains("schema version: 2"), "{stdout}");
+    assert!(stdout.contains("schema version: 3"), "{stdout}");
     assert!(stdout.contains("titles: 0"), "{stdout}");
     let json: serde_json::Value =
         serde_json::from_str(&check(temp.path(), &["--json", "status"])?)?;
@@ -377,6 +377,27 @@ fn the_command_line_browses_a_whole_catalog_with_filters() -> Result<()> {
             && target.contains("year=2003%2C")),
         "{asked:?}"
     );
+    Ok(())
+}
+
+/// Real AniLiberty answers link releases to MyAnimeList and Shikimori: after a sync, `show`
+/// names both ids with their pages (stored by the V3 schema).
+#[test]
+fn a_synced_title_shows_its_tracker_ids() -> Result<()> {
+    let server = FakeServer::start_in_background()?;
+    let real = |name: &str| fixture("aniliberty", &format!("real/{name}"));
+    server.route("/api/v1/anime/releases/latest", real("releases_latest.json")?);
+    server.route("/api/v1/anime/schedule/week", real("schedule_week.json")?);
+    let temp = tempfile::tempdir()?;
+    let data = temp.path().join("data");
+    install_against(&data, "aniliberty", &format!("{}/api/v1", server.base_url()))?;
+    check(&data, &["sync"])?;
+    let titles: serde_json::Value =
+        serde_json::from_str(&check(&data, &["--json", "titles", "--query", "Блич"])?)?;
+    let id = titles[0]["id"].as_i64().context("Bleach from the real schedule")?.to_string();
+    let shown = check(&data, &["show", &id, "--offline"])?;
+    assert!(shown.contains("MyAnimeList 269: https://myanimelist.net/anime/269"), "{shown}");
+    assert!(shown.contains("Shikimori 269: https://shikimori.one/animes/269"), "{shown}");
     Ok(())
 }
 

@@ -94,6 +94,14 @@ pub fn title(details: &TitleDetails) -> TitleView {
         card.kind.clone(),
         card.year.map(|year| year.to_string()),
         (!details.genres.is_empty()).then(|| details.genres.join(", ")),
+        (!details.external_ids.is_empty()).then(|| {
+            let ids: Vec<String> = details
+                .external_ids
+                .iter()
+                .map(|external| format!("{} {}", external.tracker.name(), external.id))
+                .collect();
+            ids.join(", ")
+        }),
         Some(match details.rating {
             Some(rating) => format!("★ {}/10", rating.score()),
             None => tr!("☆ rate with ← →").to_owned(),
@@ -221,7 +229,27 @@ mod tests {
             average_rating: None,
             fetched_at: 0,
             details_fetched_at: Some(0),
+            external_ids: Vec::new(),
+            related: Vec::new(),
         }
+    }
+
+    /// Tracker ids (contract 0.2) are among the facts, by the trackers' own names.
+    #[test]
+    fn tracker_ids_are_among_the_facts() -> anyhow::Result<()> {
+        use getanime_domain::{ExternalId, Tracker};
+        let mut details = details(None);
+        details.external_ids = vec![
+            ExternalId { tracker: Tracker::MyAnimeList, id: "52991".into() },
+            ExternalId { tracker: Tracker::Shikimori, id: "52991".into() },
+        ];
+        let view = title(&details);
+        assert!(
+            view.facts.contains("Фэнтези, Приключения · MyAnimeList 52991, Shikimori 52991 · ☆"),
+            "{}",
+            view.facts
+        );
+        Ok(())
     }
 
     #[test]
