@@ -21,6 +21,7 @@ mod profiles;
 mod session;
 mod shipped;
 mod sources;
+mod subtitles;
 mod sync;
 pub mod views;
 
@@ -48,6 +49,7 @@ pub use session::{
 };
 pub use shipped::{SHIPPED, SHIPPED_PLUGINS_ENV, ShippedPlugin};
 pub use sources::{GrantNeeded, preset_variable};
+pub use subtitles::{SUBTITLE_CHOICE, next_subtitle, pick_subtitle, subtitle_label};
 pub use sync::{RetryPolicy, SyncEvent, SyncOptions, SyncReport};
 
 /// The application: one data directory, its database, its plugins.

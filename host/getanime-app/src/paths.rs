@@ -45,6 +45,11 @@ impl DataPaths {
         self.root.join("cache").join("compiled")
     }
 
+    /// Subtitle files downloaded for the player (safe to delete; fetched again when played).
+    pub fn subtitle_cache(&self) -> PathBuf {
+        self.root.join("cache").join("subtitles")
+    }
+
     /// Backups made from the Settings screen.
     pub fn backups(&self) -> PathBuf {
         self.root.join("backups")

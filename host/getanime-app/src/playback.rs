@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow};
 use getanime_domain::{
-    EpisodeEntry, EpisodeId, Quality, SkipRange, StatusChange, Stream, TitleId, WatchState,
+    EpisodeEntry, EpisodeId, Quality, SkipRange, StatusChange, Stream, SubtitleTrack, TitleId,
+    WatchState,
 };
 
 use getanime_plugins::Refusal;
@@ -37,6 +38,10 @@ pub struct PlaybackPlan {
     pub auto_skip: bool,
     /// Move on to the next episode by itself after a short countdown.
     pub auto_play_next: bool,
+    /// The episode's subtitle files the source's network rule lets through.
+    pub subtitles: Vec<SubtitleTrack>,
+    /// The one shown at the start (the profile's remembered choice).
+    pub subtitle: Option<usize>,
 }
 
 /// Where to start: the saved position, unless the episode was finished or nearly so.
@@ -184,6 +189,9 @@ impl App {
         let auto_play_next = self.setting_value("auto_play_next").await? == "true";
         let streams =
             self.permitted_streams(&details.card.plugin_id, &entry.episode.streams).await?;
+        let subtitles =
+            self.local_subtitles(&details.card.plugin_id, &entry.episode.subtitles).await?;
+        let subtitle = crate::pick_subtitle(&subtitles, &self.subtitle_choice().await?);
         Ok(PlaybackPlan {
             title,
             title_name: details.card.name.clone(),
@@ -196,6 +204,8 @@ impl App {
             preferred_quality,
             auto_skip,
             auto_play_next,
+            subtitles,
+            subtitle,
         })
     }
 

@@ -60,6 +60,8 @@ pub struct PlaybackSession {
     duration_ms: Option<u64>,
     quality: Option<Quality>,
     quality_note: String,
+    /// The subtitle track shown (an index into the plan's).
+    subtitle: Option<usize>,
     overlay: PlayerOverlay,
 }
 
@@ -79,6 +81,7 @@ impl PlaybackSession {
             duration_ms: None,
             quality: None,
             quality_note: String::new(),
+            subtitle: plan.subtitle,
             overlay,
             plan,
         }
@@ -102,6 +105,37 @@ impl PlaybackSession {
             opening: self.plan.opening,
             ending: self.plan.ending,
             auto_skip: self.plan.auto_skip,
+            subtitle: self.subtitle_track().map(|track| track.url.clone()),
+        }
+    }
+
+    /// The subtitle track shown, if any.
+    pub fn subtitle_track(&self) -> Option<&getanime_domain::SubtitleTrack> {
+        self.subtitle.and_then(|index| self.plan.subtitles.get(index))
+    }
+
+    /// The subtitle key: steps to the next track (or off) and says so in the overlay. `None`
+    /// when the episode has no subtitles.
+    pub fn step_subtitle(&mut self) -> Option<Option<&getanime_domain::SubtitleTrack>> {
+        if self.plan.subtitles.is_empty() {
+            return None;
+        }
+        self.subtitle = crate::next_subtitle(&self.plan.subtitles, self.subtitle);
+        self.overlay.note = self.resting_note();
+        Some(self.subtitle_track())
+    }
+
+    /// The note while nothing else is to say: the quality, and the subtitles when the episode
+    /// has some.
+    fn resting_note(&self) -> String {
+        if self.plan.subtitles.is_empty() {
+            return self.quality_note.clone();
+        }
+        let subtitles = crate::subtitle_label(self.subtitle_track());
+        if self.quality_note.is_empty() {
+            subtitles
+        } else {
+            format!("{} · {subtitles}", self.quality_note)
         }
     }
 
@@ -162,19 +196,19 @@ impl PlaybackSession {
                     }
                     None => quality.as_str().to_owned(),
                 };
-                self.overlay.note = self.quality_note.clone();
+                self.overlay.note = self.resting_note();
             }
             PlayerEvent::Buffering(percent) if *percent < 100 => {
                 self.overlay.note = tr!("buffering {percent}%", percent = percent);
             }
             // Buffered: the note goes back to the quality (it would stay at "buffering 99%").
-            PlayerEvent::Buffering(_) => self.overlay.note = self.quality_note.clone(),
+            PlayerEvent::Buffering(_) => self.overlay.note = self.resting_note(),
             PlayerEvent::StateChanged(PlayerState::Paused) => {
                 self.overlay.note = tr!("paused").into();
                 self.overlay.pinned = true;
             }
             PlayerEvent::StateChanged(PlayerState::Playing) => {
-                self.overlay.note = self.quality_note.clone();
+                self.overlay.note = self.resting_note();
                 self.overlay.pinned = false;
             }
             PlayerEvent::EndOfStream => {
@@ -256,7 +290,37 @@ mod tests {
             preferred_quality: Quality::Fhd,
             auto_skip: false,
             auto_play_next,
+            subtitles: Vec::new(),
+            subtitle: None,
         }
+    }
+
+    /// The subtitle key steps through the episode's tracks, the media carries the one shown,
+    /// and the overlay names it.
+    #[test]
+    fn the_subtitle_key_steps_through_the_tracks() {
+        use getanime_domain::{SubtitleFormat, SubtitleTrack};
+        let track = |language: &str| SubtitleTrack {
+            url: format!("https://subs.example/{language}.vtt"),
+            language: Some(language.into()),
+            label: None,
+            format: SubtitleFormat::WebVtt,
+        };
+        let mut without = PlaybackSession::new(plan(None, false));
+        assert!(without.step_subtitle().is_none(), "no subtitles: the key does nothing");
+        let plan = PlaybackPlan {
+            subtitles: vec![track("ru"), track("en")],
+            subtitle: Some(0),
+            ..plan(None, false)
+        };
+        let mut session = PlaybackSession::new(plan);
+        assert_eq!(session.media().subtitle.as_deref(), Some("https://subs.example/ru.vtt"));
+        let stepped = session.step_subtitle().flatten().map(|track| track.url.clone());
+        assert_eq!(stepped.as_deref(), Some("https://subs.example/en.vtt"));
+        assert_eq!(session.overlay().note, "subtitles: en");
+        assert_eq!(session.step_subtitle().map(|track| track.is_none()), Some(true), "then off");
+        assert_eq!(session.overlay().note, "subtitles off");
+        assert_eq!(session.media().subtitle, None);
     }
 
     fn at(position_ms: u64) -> PlayerEvent {

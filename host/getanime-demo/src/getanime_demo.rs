@@ -162,10 +162,34 @@ fn hue_to_rgb(hue: f32) -> (f32, f32, f32) {
     (channel(0.0), channel(2.0 / 3.0), channel(1.0 / 3.0))
 }
 
+/// Two WebVTT tracks every demo episode shares (Russian and English), so the subtitle key has
+/// something to show offline. Returns their catalog entries.
+fn write_subtitles(root: &Path) -> Result<serde_json::Value> {
+    let dir = root.join("subs");
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let tracks = [
+        ("ru", "Русские", "Субтитры демо: это говорит персонаж", "Второй субтитр демо"),
+        ("en", "English", "Demo subtitle: a character speaks", "A second demo subtitle"),
+    ];
+    let mut entries = Vec::new();
+    for (language, label, first, second) in tracks {
+        let path = dir.join(format!("demo.{language}.vtt"));
+        let text = format!(
+            "WEBVTT\n\n00:00.000 --> 00:06.000\n{first}\n\n00:06.000 --> 00:{STREAM_SECONDS:02}.000\n{second}\n"
+        );
+        std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+        entries.push(json!({
+            "path": format!("/subs/demo.{language}.vtt"), "language": language, "label": label, "format": "webvtt",
+        }));
+    }
+    Ok(serde_json::Value::Array(entries))
+}
+
 /// `catalog.json` (paths relative to the server), stamped with the current time so every start
 /// refreshes what the library stored (the server's port may differ from the last run).
 fn write_catalog(root: &Path) -> Result<PathBuf> {
     let updated_at = chrono::Utc::now().timestamp_millis();
+    let subtitles = write_subtitles(root)?;
     let titles: Vec<serde_json::Value> = TITLES
         .iter()
         .enumerate()
@@ -180,6 +204,7 @@ fn write_catalog(root: &Path) -> Result<PathBuf> {
                     json!({
                         "number": number, "name": format!("Серия {number}"), "streams": streams,
                         "opening": [500, 5_000], "ending": [9_500, 12_000], "duration_ms": STREAM_SECONDS * 1000,
+                        "subtitles": subtitles, "audio": ["Демо-озвучка"],
                     })
                 })
                 .collect();

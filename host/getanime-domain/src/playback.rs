@@ -56,4 +56,6 @@ pub struct Media {
     pub ending: Option<SkipRange>,
     /// Skip openings and endings without asking.
     pub auto_skip: bool,
+    /// The subtitle file drawn over the video (WebVTT, SRT or ASS), if any.
+    pub subtitle: Option<String>,
 }

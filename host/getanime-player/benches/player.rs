@@ -71,6 +71,7 @@ fn main() -> Result<()> {
             opening: None,
             ending: None,
             auto_skip: false,
+            subtitle: None,
         });
         first_frame.recv_timeout(Duration::from_secs(20)).context("no frame from the player")?;
         player_times.push(started.elapsed());

@@ -102,6 +102,7 @@ enum Input {
     Volume(f64),
     Mute(bool),
     SelectQuality(Quality),
+    SelectSubtitle(Option<String>),
     /// A bus message, with the stream generation it was posted in.
     Bus(BusNews, u64),
     Shutdown,
@@ -205,6 +206,11 @@ impl Player {
     /// Switches to another quality at the current position.
     pub fn select_quality(&self, quality: Quality) {
         self.send(Input::SelectQuality(quality));
+    }
+
+    /// Shows another subtitle file (or none) from the current position on.
+    pub fn select_subtitle(&self, url: Option<String>) {
+        self.send(Input::SelectSubtitle(url));
     }
 
     fn send(&self, input: Input) {
@@ -421,6 +427,13 @@ impl Controller {
                 let position = self.position().unwrap_or(0);
                 self.start(quality, position, None);
             }
+            Input::SelectSubtitle(url) => {
+                let position = self.position().unwrap_or(0);
+                let Some(media) = self.media.as_mut() else { return };
+                media.subtitle = url;
+                let quality = self.quality.unwrap_or(media.preferred);
+                self.start(quality, position, None);
+            }
             Input::Bus(news, generation) => {
                 if generation == self.generation.load(Ordering::Acquire) {
                     self.bus(news);
@@ -462,6 +475,8 @@ impl Controller {
         self.set_state(gst::State::Null);
         self.generation.fetch_add(1, Ordering::AcqRel);
         self.playbin.set_property("uri", &url);
+        // playbin draws the text into the frames (its subtitle overlay) before our sink.
+        self.playbin.set_property("suburi", media.subtitle.as_deref());
         self.quality = Some(quality);
         self.started = false;
         self.pending_seek = (position > 0).then_some(position);

@@ -85,7 +85,8 @@ mod pipelines {
     }
 }
 
-/// Two 4-second qualities, generated once per test run: `hd/` (320×180) and `sd/` (160×90).
+/// Two 4-second qualities, generated once per test run: `hd/` (320×180) and `sd/` (160×90),
+/// and `dark/`, black, for subtitles.
 fn media_dir() -> Result<PathBuf> {
     static MEDIA: OnceLock<Result<PathBuf, String>> = OnceLock::new();
     MEDIA
@@ -103,6 +104,8 @@ fn media_dir() -> Result<PathBuf> {
             };
             make("hd", 320, 180, "smpte")?;
             make("sd", 160, 90, "ball")?;
+            // All black: anything bright on it is drawn text.
+            make("dark", 320, 180, "black")?;
             Ok(dir)
         })
         .clone()
@@ -122,7 +125,15 @@ fn serve_media() -> Result<(FakeServer, Vec<Stream>)> {
 }
 
 fn media(streams: Vec<Stream>, preferred: Quality) -> Media {
-    Media { streams, preferred, start_ms: 0, opening: None, ending: None, auto_skip: false }
+    Media {
+        streams,
+        preferred,
+        start_ms: 0,
+        opening: None,
+        ending: None,
+        auto_skip: false,
+        subtitle: None,
+    }
 }
 
 fn quiet_player(frames: Option<getanime_player::FrameSink>) -> Result<Player> {
@@ -178,6 +189,54 @@ mod hls {
             "frames reached the app: {}",
             frames.load(Ordering::Relaxed)
         );
+        Ok(())
+    }
+
+    /// A subtitle file is drawn into the frames the app gets (playbin's overlay), and switching
+    /// it on in the middle of an episode works; without it the black video stays black.
+    #[test]
+    fn subtitles_are_drawn_into_the_frames_and_switched_on_midway() -> Result<()> {
+        let (server, _) = serve_media()?;
+        server.route(
+            "/subs/cue.vtt",
+            getanime_testkit::Reply::new(
+                200,
+                "text/vtt",
+                "WEBVTT\n\n00:00.000 --> 00:10.000\nSUBTITLE TEXT HERE\n",
+            ),
+        );
+        let bright = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&bright);
+        let sink: getanime_player::FrameSink = Arc::new(move |frame| {
+            let mut packed = vec![0; frame.row_bytes() * frame.height as usize];
+            frame.copy_rows_into(&mut packed);
+            let lit = packed
+                .chunks_exact(3)
+                .filter(|pixel| pixel.iter().all(|value| *value > 180))
+                .count();
+            counter.fetch_max(lit, Ordering::Relaxed);
+        });
+        let dark = vec![Stream {
+            quality: Quality::Hd,
+            url: format!("{}/media/dark/index.m3u8", server.base_url()),
+        }];
+        let player = quiet_player(Some(sink))?;
+        player.load(media(dark, Quality::Hd));
+        wait_for(
+            player.events(),
+            WAIT,
+            |event| matches!(event, PlayerEvent::Position { position_ms, .. } if *position_ms > 500),
+        )?;
+        assert_eq!(bright.load(Ordering::Relaxed), 0, "no subtitles: black frames");
+        player.select_subtitle(Some(format!("{}/subs/cue.vtt", server.base_url())));
+        wait_for(
+            player.events(),
+            WAIT,
+            |event| matches!(event, PlayerEvent::Position { position_ms, .. } if *position_ms > 1_500),
+        )?;
+        let lit = bright.load(Ordering::Relaxed);
+        assert!(lit > 30, "the cue's text is drawn over the video ({lit} bright pixels)");
+        assert!(server.requests().iter().any(|target| target == "/subs/cue.vtt"));
         Ok(())
     }
 

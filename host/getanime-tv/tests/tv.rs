@@ -978,6 +978,49 @@ fn the_golden_path_through_the_window() -> Result<()> {
     Ok(())
 }
 
+/// Subtitles in the real window: on the demo (two WebVTT tracks per episode), `s` in the player
+/// turns on the first (Russian), OCR reads it over the video; the choice is remembered, so the
+/// next play starts with it, and `s` twice more turns them off.
+#[test]
+fn the_subtitle_key_shows_subtitles_over_the_video_and_is_remembered() -> Result<()> {
+    require_display()?;
+    let temp = tempfile::tempdir()?;
+    let data = temp.path().join("data");
+    let demo = built_plugin("demo-source")?;
+    let demo_options = [OsStr::new("--demo"), demo.as_os_str()];
+    // Plays with `keys`, then what OCR reads on the shots numbered `shots`.
+    let play = |name: &str, keys: &str, shots: &[usize]| -> Result<(String, String)> {
+        let shot = screenshot_path(&format!("{name}.png"))?;
+        let stderr = run_window(&data, &demo_options, keys, Some(&shot))?;
+        let mut read = String::new();
+        for index in shots {
+            read.push_str(&read_screen(
+                &shot.with_file_name(format!("{name}-{index}.png")),
+                "rus+eng",
+            )?);
+        }
+        Ok((stderr, read))
+    };
+    // Either of the demo's two Russian cues (the second starts at 6 s).
+    let subtitled = |text: &str| text.contains("Субтитры демо") || text.contains("субтитр демо");
+
+    // Shot 3 is after `s`, shot 4 a key interval later.
+    let (stderr, read) = play("tv-subtitles", "enter,enter,s,wait", &[3, 4])?;
+    ensure!(stderr.contains("switching subtitles"), "{stderr}");
+    ensure!(subtitled(&read), "the Russian cue is drawn over the video; OCR read:\n{read}");
+
+    // The overlay (which covers the bottom of the picture) hides 3 s after the last key.
+    let (stderr, read) = play("tv-subtitles-again", "enter,enter,wait,wait", &[3, 4])?;
+    ensure!(stderr.contains("subtitles=2"), "{stderr}");
+    ensure!(subtitled(&read), "remembered: on from the start; OCR read:\n{read}");
+
+    // `s` twice from Russian: English, then off; shots 6 and 7 come after the overlay hid.
+    let (stderr, read) = play("tv-subtitles-off", "enter,enter,s,s,wait,wait,wait", &[6, 7])?;
+    ensure!(stderr.contains("switching subtitles url=None"), "en, then off: {stderr}");
+    ensure!(!subtitled(&read) && !read.contains("subtitle"), "off after en: {read}");
+    Ok(())
+}
+
 /// Where the focus ring is in a screenshot: the rows holding a run of at least 100 accent
 /// pixels are its top and bottom edges. Returns (x0, y0, x1, y1) of those edges.
 fn focus_ring(image: &image::RgbaImage) -> Option<(u32, u32, u32, u32)> {

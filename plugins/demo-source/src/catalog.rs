@@ -2,7 +2,8 @@
 
 use getanime_provider_sdk::text::absolute_url;
 use getanime_provider_sdk::{
-    Episode, ProviderError, Quality, ScheduleDay, SkipRange, Stream, Title, TitleSummary, Torrent,
+    Episode, ProviderError, Quality, ScheduleDay, SkipRange, Stream, SubtitleFormat, SubtitleTrack,
+    Title, TitleSummary, Torrent,
 };
 use serde::Deserialize;
 
@@ -48,6 +49,22 @@ struct RawEpisode {
     ending: Option<[u32; 2]>,
     #[serde(default)]
     duration_ms: Option<u32>,
+    #[serde(default)]
+    subtitles: Vec<RawSubtitle>,
+    #[serde(default)]
+    audio: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawSubtitle {
+    /// Relative path of the file.
+    path: String,
+    #[serde(default)]
+    language: Option<String>,
+    #[serde(default)]
+    label: Option<String>,
+    /// `webvtt`, `srt` or `ass`.
+    format: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -113,8 +130,25 @@ pub fn parse(body: &[u8], base: &str) -> Result<Catalog, ProviderError> {
                     ending: episode.ending.map(|[start_ms, end_ms]| SkipRange { start_ms, end_ms }),
                     duration_ms: episode.duration_ms,
                     published_at: None,
-                    subtitles: Vec::new(),
-                    audio: Vec::new(),
+                    subtitles: episode
+                        .subtitles
+                        .into_iter()
+                        .filter_map(|track| {
+                            let format = match track.format.as_str() {
+                                "webvtt" => SubtitleFormat::Webvtt,
+                                "srt" => SubtitleFormat::Srt,
+                                "ass" => SubtitleFormat::Ass,
+                                _ => return None,
+                            };
+                            Some(SubtitleTrack {
+                                url: absolute_url(base, &track.path)?,
+                                language: track.language,
+                                label: track.label,
+                                format,
+                            })
+                        })
+                        .collect(),
+                    audio: episode.audio,
                 })
                 .collect(),
             torrents: title

@@ -95,6 +95,8 @@ pub enum Effect {
     Skip,
     /// Switch the player to the next quality the episode has.
     CycleQuality,
+    /// Show the episode's next subtitle track (or none), and remember the choice.
+    CycleSubtitles,
     PlayPause,
     SeekBy(i64),
     /// Load the week's schedule.

@@ -34,6 +34,8 @@ impl PlayerControls {
             Key::Down => Effect::SeekBy(-6 * SEEK_STEP_MS),
             Key::Char(' ') => Effect::PlayPause,
             Key::Char('q' | 'Q') => Effect::CycleQuality,
+            // `s` as in most players, `t` as in Kodi.
+            Key::Char('s' | 'S' | 't' | 'T') => Effect::CycleSubtitles,
             // Next/previous are the navigator's (they need the title's episodes).
             Key::Char(_) | Key::Menu | Key::Home | Key::NextEpisode | Key::PreviousEpisode => {
                 Effect::Redraw
@@ -66,6 +68,8 @@ mod tests {
         assert_eq!(navigator.key(Key::Enter), Effect::Skip, "Enter presses the skip prompt");
         assert_eq!(navigator.key(Key::Enter), Effect::PlayPause, "once");
         assert_eq!(navigator.key(Key::Char('q')), Effect::CycleQuality);
+        assert_eq!(navigator.key(Key::Char('s')), Effect::CycleSubtitles);
+        assert_eq!(navigator.key(Key::Char('t')), Effect::CycleSubtitles);
         navigator.set_player_failed(true);
         assert_eq!(
             navigator.key(Key::Enter),

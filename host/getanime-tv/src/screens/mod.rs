@@ -316,6 +316,7 @@ impl Screens {
             Effect::PlayPause => self.send(PlaybackCommand::PlayPause),
             Effect::Skip => self.send(PlaybackCommand::Skip),
             Effect::CycleQuality => self.send(PlaybackCommand::CycleQuality),
+            Effect::CycleSubtitles => self.send(PlaybackCommand::CycleSubtitles),
             Effect::SeekBy(delta) => self.send(PlaybackCommand::SeekBy(delta)),
             Effect::Quit => {
                 if let Err(error) = slint::quit_event_loop() {

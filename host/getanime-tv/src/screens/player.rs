@@ -49,6 +49,7 @@ pub(super) enum PlaybackCommand {
     PlayPause,
     Skip,
     CycleQuality,
+    CycleSubtitles,
     SeekBy(i64),
     Stop,
 }
@@ -104,7 +105,10 @@ pub(super) fn count_down_to_next(
                 return false;
             }
             Ok(
-                PlaybackCommand::SeekBy(_) | PlaybackCommand::Skip | PlaybackCommand::CycleQuality,
+                PlaybackCommand::SeekBy(_)
+                | PlaybackCommand::Skip
+                | PlaybackCommand::CycleQuality
+                | PlaybackCommand::CycleSubtitles,
             )
             | Err(RecvTimeoutError::Timeout) => {}
         }
@@ -151,7 +155,12 @@ pub(super) fn play_episode(
     };
     let player = Player::new(PlayerConfig { audio, ..PlayerConfig::default() }, Some(frames))?;
     player.load(session.media());
-    tracing::info!(episode, start_ms = session.plan().start_ms, "playing");
+    tracing::info!(
+        episode,
+        start_ms = session.plan().start_ms,
+        subtitles = session.plan().subtitles.len(),
+        "playing"
+    );
     draw_overlay(weak, session.overlay());
     let mut playing = true;
     loop {
@@ -180,6 +189,15 @@ pub(super) fn play_episode(
                 if let Some(next) = session.next_quality() {
                     tracing::info!(quality = %next.as_str(), "switching quality");
                     player.select_quality(next);
+                }
+            }
+            Ok(PlaybackCommand::CycleSubtitles) => {
+                if let Some(track) = session.step_subtitle() {
+                    let track = track.cloned();
+                    tracing::info!(url = ?track.as_ref().map(|track| &track.url), "switching subtitles");
+                    player.select_subtitle(track.as_ref().map(|track| track.url.clone()));
+                    runtime.block_on(app.remember_subtitle(track.as_ref()))?;
+                    draw_overlay(weak, session.overlay());
                 }
             }
             Err(std::sync::mpsc::TryRecvError::Empty) => {}
