@@ -39,6 +39,13 @@ pub fn title_details(details: &TitleDetails) -> String {
             external.tracker.page_url(&external.id)
         ));
     }
+    for related in &details.related {
+        let order = related.order.map(|order| format!(" (#{order})")).unwrap_or_default();
+        out.push_str(&format!(
+            "        related: {} [{}]{order}\n",
+            related.name, related.source_id
+        ));
+    }
     if let Some(description) = &details.description {
         for line in description.lines() {
             out.push_str(&format!("        {line}\n"));

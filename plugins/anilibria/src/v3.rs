@@ -15,7 +15,7 @@ use getanime_provider_sdk::lenient::{
 use getanime_provider_sdk::text::{self, absolute_url, clean_description, clean_name, magnet_link};
 use getanime_provider_sdk::{
     CatalogFilter, CatalogFilters, Episode, FilterOption, Page, ProviderError, Quality,
-    ScheduleDay, SkipRange, Stream, Title, TitleSummary, Torrent,
+    RelatedTitle, ScheduleDay, SkipRange, Stream, Title, TitleSummary, Torrent,
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -48,6 +48,8 @@ struct RawTitle {
     player: Option<Player>,
     #[serde(deserialize_with = "tolerant")]
     torrents: Option<Torrents>,
+    /// `[{franchise: {id, name}, releases: [{id, code, ordinal, names}]}]` (a newer key).
+    franchises: Value,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -410,8 +412,28 @@ fn title(raw: RawTitle, media_host: &str, details_possible: bool) -> Option<Titl
         torrents,
         details_complete: details_possible && has_episodes && has_torrents,
         external_ids: Vec::new(),
-        related: Vec::new(),
+        related: related(&raw.franchises, id),
     })
+}
+
+/// The other releases of the title's franchises, in franchise order (`ordinal`); the title
+/// itself and releases without an id or a name are left out.
+fn related(franchises: &Value, own_id: i64) -> Vec<RelatedTitle> {
+    let Value::Array(franchises) = franchises else { return Vec::new() };
+    franchises
+        .iter()
+        .filter_map(|franchise| franchise.get("releases")?.as_array())
+        .flatten()
+        .filter_map(|release| {
+            let id = release.get("id").and_then(lenient::number)? as i64;
+            let names = release.get("names");
+            let name = ["ru", "en"]
+                .iter()
+                .find_map(|key| names?.get(*key)?.as_str().and_then(clean_name))?;
+            let order = release.get("ordinal").and_then(lenient::number).map(|order| order as u32);
+            (id != own_id).then(|| RelatedTitle { source_id: id.to_string(), name, order })
+        })
+        .collect()
 }
 
 fn episodes(player: Player, media_host: &str) -> Vec<Episode> {

@@ -248,6 +248,28 @@ mod fixtures {
 mod tolerance {
     use super::*;
 
+    /// `franchises` (a newer v3 key) gives the related titles in franchise order, without the
+    /// title itself or releases missing an id or a name.
+    #[test]
+    fn franchises_become_related_titles() {
+        let body = r#"{"id": 9432, "names": {"ru": "Стальной алхимик: Братство"},
+            "franchises": [{"franchise": {"id": "f1", "name": "Стальной алхимик"}, "releases": [
+                {"id": 1000, "code": "fma", "ordinal": 1, "names": {"ru": "Стальной алхимик", "en": "FMA"}},
+                {"id": 9432, "ordinal": 2, "names": {"ru": "Стальной алхимик: Братство"}},
+                {"id": "1200", "ordinal": "3", "names": {"en": "FMA: The Sacred Star"}},
+                {"ordinal": 4, "names": {"ru": "Без id"}}, {"id": 1300, "names": {}}]}]}"#;
+        let title = v3::parse_title(body.as_bytes(), MEDIA).expect("parses");
+        let related: Vec<(&str, &str, Option<u32>)> = title
+            .related
+            .iter()
+            .map(|related| (related.source_id.as_str(), related.name.as_str(), related.order))
+            .collect();
+        assert_eq!(
+            related,
+            [("1000", "Стальной алхимик", Some(1)), ("1200", "FMA: The Sacred Star", Some(3))]
+        );
+    }
+
     #[test]
     fn player_list_as_an_array_with_duplicates_fractions_and_strings() {
         let body = r#"{"id": "77", "names": {"ru": "Тест"}, "torrents": {"list": []}, "player": {"host": "cdn.example",

@@ -102,6 +102,11 @@ pub fn title(details: &TitleDetails) -> TitleView {
                 .collect();
             ids.join(", ")
         }),
+        (!details.related.is_empty()).then(|| {
+            let names: Vec<&str> =
+                details.related.iter().map(|related| related.name.as_str()).collect();
+            tr!("franchise: {names}", names = names.join(", "))
+        }),
         Some(match details.rating {
             Some(rating) => format!("★ {}/10", rating.score()),
             None => tr!("☆ rate with ← →").to_owned(),
@@ -234,7 +239,7 @@ mod tests {
         }
     }
 
-    /// Tracker ids (contract 0.2) are among the facts, by the trackers' own names.
+    /// Tracker ids and related titles (contract 0.2) are among the facts.
     #[test]
     fn tracker_ids_are_among_the_facts() -> anyhow::Result<()> {
         use getanime_domain::{ExternalId, Tracker};
@@ -243,9 +248,16 @@ mod tests {
             ExternalId { tracker: Tracker::MyAnimeList, id: "52991".into() },
             ExternalId { tracker: Tracker::Shikimori, id: "52991".into() },
         ];
+        details.related = vec![getanime_domain::RelatedTitle {
+            source_id: "9613".into(),
+            name: "Ледяной алхимик 2".into(),
+            order: Some(2),
+        }];
         let view = title(&details);
         assert!(
-            view.facts.contains("Фэнтези, Приключения · MyAnimeList 52991, Shikimori 52991 · ☆"),
+            view.facts.contains(
+                "Фэнтези, Приключения · MyAnimeList 52991, Shikimori 52991 · franchise: Ледяной алхимик 2 · ☆"
+            ),
             "{}",
             view.facts
         );
