@@ -394,8 +394,8 @@ async fn the_sources_menu_offers_the_shipped_sources() -> Result<()> {
         .filter(|entry| matches!(entry.item, MenuItem::Shipped(_)))
         .map(|entry| entry.label.as_str())
         .collect();
-    assert_eq!(offered, ["AniLiberty 0.1.0", "AniLibria 0.1.0"], "the shipped ones, nothing else");
-    let aniliberty = entry(&menu, "AniLiberty 0.1.0")?;
+    assert_eq!(offered, ["AniLiberty 0.2.0", "AniLibria 0.2.0"], "the shipped ones, nothing else");
+    let aniliberty = entry(&menu, "AniLiberty 0.2.0")?;
     assert_eq!(
         (aniliberty.buttons.as_slice(), aniliberty.value.as_str()),
         (&["Install".to_owned()][..], "included")
@@ -409,15 +409,15 @@ async fn the_sources_menu_offers_the_shipped_sources() -> Result<()> {
     assert!(question.contains("will connect to: anilibria.top, aniliberty.top"), "{question}");
 
     let outcome = app.menu_press(&aniliberty.item, 0, "").await?;
-    assert_eq!(outcome.message, "Installed AniLiberty 0.1.0; sync it with Sync now");
+    assert_eq!(outcome.message, "Installed AniLiberty 0.2.0; sync it with Sync now");
     let menu = app.sources_menu().await?;
-    assert_eq!(entry(&menu, "AniLiberty 0.1.0")?.value, "enabled", "now an installed source");
+    assert_eq!(entry(&menu, "AniLiberty 0.2.0")?.value, "enabled", "now an installed source");
     let still_offered: Vec<&str> = menu
         .iter()
         .filter(|entry| matches!(entry.item, MenuItem::Shipped(_)))
         .map(|entry| entry.label.as_str())
         .collect();
-    assert_eq!(still_offered, ["AniLibria 0.1.0"]);
+    assert_eq!(still_offered, ["AniLibria 0.2.0"]);
     Ok(())
 }
 
