@@ -38,10 +38,14 @@ pub struct PlaybackPlan {
     pub auto_skip: bool,
     /// Move on to the next episode by itself after a short countdown.
     pub auto_play_next: bool,
+    /// The source the title comes from (whose network rule its subtitle files go through).
+    pub plugin_id: String,
     /// The episode's subtitle files the source's network rule lets through.
     pub subtitles: Vec<SubtitleTrack>,
     /// The one shown at the start (the profile's remembered choice).
     pub subtitle: Option<usize>,
+    /// The local copy of that one, fetched before playing.
+    pub subtitle_file: Option<String>,
 }
 
 /// Where to start: the saved position, unless the episode was finished or nearly so.
@@ -190,8 +194,12 @@ impl App {
         let streams =
             self.permitted_streams(&details.card.plugin_id, &entry.episode.streams).await?;
         let subtitles =
-            self.local_subtitles(&details.card.plugin_id, &entry.episode.subtitles).await?;
+            self.permitted_subtitles(&details.card.plugin_id, &entry.episode.subtitles).await?;
         let subtitle = crate::pick_subtitle(&subtitles, &self.subtitle_choice().await?);
+        let subtitle_file = match subtitle.and_then(|index| subtitles.get(index)) {
+            Some(track) => self.local_subtitle(&details.card.plugin_id, track).await,
+            None => None,
+        };
         Ok(PlaybackPlan {
             title,
             title_name: details.card.name.clone(),
@@ -204,9 +212,37 @@ impl App {
             preferred_quality,
             auto_skip,
             auto_play_next,
+            plugin_id: details.card.plugin_id.clone(),
             subtitles,
             subtitle,
+            subtitle_file,
         })
+    }
+
+    /// The subtitle files the network rule lets through, checked like the streams (a refused
+    /// one is left out; the episode still plays).
+    async fn permitted_subtitles(
+        &self,
+        plugin_id: &str,
+        tracks: &[SubtitleTrack],
+    ) -> Result<Vec<SubtitleTrack>> {
+        if tracks.is_empty() {
+            return Ok(Vec::new());
+        }
+        let policy = self.returned_url_policy(plugin_id).await?;
+        let urls: Vec<&str> = tracks.iter().map(|track| track.url.as_str()).collect();
+        let checked = policy.check_all_resolved(&urls).await;
+        Ok(tracks
+            .iter()
+            .zip(checked)
+            .filter_map(|(track, verdict)| match verdict {
+                Ok(_) => Some(track.clone()),
+                Err(refusal) => {
+                    tracing::warn!(plugin_id, url = %track.url, "subtitle refused: {refusal}");
+                    None
+                }
+            })
+            .collect())
     }
 
     /// The streams the player may open: the source's network rule checked on every URL before

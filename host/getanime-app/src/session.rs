@@ -60,8 +60,9 @@ pub struct PlaybackSession {
     duration_ms: Option<u64>,
     quality: Option<Quality>,
     quality_note: String,
-    /// The subtitle track shown (an index into the plan's).
+    /// The subtitle track shown (an index into the plan's), and its local file once fetched.
     subtitle: Option<usize>,
+    subtitle_file: Option<String>,
     overlay: PlayerOverlay,
 }
 
@@ -82,6 +83,7 @@ impl PlaybackSession {
             quality: None,
             quality_note: String::new(),
             subtitle: plan.subtitle,
+            subtitle_file: plan.subtitle_file.clone(),
             overlay,
             plan,
         }
@@ -105,7 +107,7 @@ impl PlaybackSession {
             opening: self.plan.opening,
             ending: self.plan.ending,
             auto_skip: self.plan.auto_skip,
-            subtitle: self.subtitle_track().map(|track| track.url.clone()),
+            subtitle: self.subtitle_file.clone(),
         }
     }
 
@@ -114,15 +116,22 @@ impl PlaybackSession {
         self.subtitle.and_then(|index| self.plan.subtitles.get(index))
     }
 
-    /// The subtitle key: steps to the next track (or off) and says so in the overlay. `None`
+    /// The subtitle key: steps to the next track (or off) and says so in the overlay; the new
+    /// track's file is the caller's to fetch ([`PlaybackSession::set_subtitle_file`]). `None`
     /// when the episode has no subtitles.
     pub fn step_subtitle(&mut self) -> Option<Option<&getanime_domain::SubtitleTrack>> {
         if self.plan.subtitles.is_empty() {
             return None;
         }
         self.subtitle = crate::next_subtitle(&self.plan.subtitles, self.subtitle);
+        self.subtitle_file = None;
         self.overlay.note = self.resting_note();
         Some(self.subtitle_track())
+    }
+
+    /// The local file of the track stepped to (`None`: it could not be fetched).
+    pub fn set_subtitle_file(&mut self, file: Option<String>) {
+        self.subtitle_file = file;
     }
 
     /// The note while nothing else is to say: the quality, and the subtitles when the episode
@@ -290,8 +299,10 @@ mod tests {
             preferred_quality: Quality::Fhd,
             auto_skip: false,
             auto_play_next,
+            plugin_id: "anilibria".into(),
             subtitles: Vec::new(),
             subtitle: None,
+            subtitle_file: None,
         }
     }
 
@@ -311,12 +322,16 @@ mod tests {
         let plan = PlaybackPlan {
             subtitles: vec![track("ru"), track("en")],
             subtitle: Some(0),
+            subtitle_file: Some("file:///cache/ru.vtt".into()),
             ..plan(None, false)
         };
         let mut session = PlaybackSession::new(plan);
-        assert_eq!(session.media().subtitle.as_deref(), Some("https://subs.example/ru.vtt"));
+        assert_eq!(session.media().subtitle.as_deref(), Some("file:///cache/ru.vtt"));
         let stepped = session.step_subtitle().flatten().map(|track| track.url.clone());
         assert_eq!(stepped.as_deref(), Some("https://subs.example/en.vtt"));
+        assert_eq!(session.media().subtitle, None, "the Russian file is not the English one");
+        session.set_subtitle_file(Some("file:///cache/en.vtt".into()));
+        assert_eq!(session.media().subtitle.as_deref(), Some("file:///cache/en.vtt"));
         assert_eq!(session.overlay().note, "subtitles: en");
         assert_eq!(session.step_subtitle().map(|track| track.is_none()), Some(true), "then off");
         assert_eq!(session.overlay().note, "subtitles off");

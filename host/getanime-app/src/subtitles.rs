@@ -1,8 +1,8 @@
 //! Which subtitles play: the profile's remembered choice (a language, or off) picks a track of
 //! each episode; the subtitle key steps through the episode's tracks and remembers the step.
 //!
-//! The host downloads each file (the source's network rule, a size cap) into the cache and the
-//! player reads it from there: GStreamer never fetches a URL a plugin named.
+//! The host downloads the file shown (the source's network rule, a size cap) into the cache and
+//! the player reads it from there: GStreamer never fetches a URL a plugin named.
 
 use std::path::Path;
 
@@ -98,41 +98,34 @@ fn file_uri(path: &Path) -> String {
 }
 
 impl App {
-    /// The episode's subtitle files as local copies the player may read: each downloaded under
-    /// the source's network rule into the cache; one that is refused or fails is left out (the
-    /// episode still plays).
-    pub(crate) async fn local_subtitles(
-        &self,
-        plugin_id: &str,
-        tracks: &[SubtitleTrack],
-    ) -> Result<Vec<SubtitleTrack>> {
-        if tracks.is_empty() {
-            return Ok(Vec::new());
+    /// A local copy of `track` the player may read: downloaded under `plugin_id`'s network rule
+    /// into the cache. Only the track shown is fetched, when it is shown; `None` (logged) when
+    /// it is refused or fails, and the episode plays without it.
+    pub async fn local_subtitle(&self, plugin_id: &str, track: &SubtitleTrack) -> Option<String> {
+        match self.download_subtitle(plugin_id, track).await {
+            Ok(uri) => Some(uri),
+            Err(error) => {
+                tracing::warn!(plugin_id, url = %track.url, "subtitle left out: {error:#}");
+                None
+            }
         }
+    }
+
+    async fn download_subtitle(&self, plugin_id: &str, track: &SubtitleTrack) -> Result<String> {
         let client = self.returned_url_client(plugin_id, MAX_SUBTITLE_BYTES).await?;
+        let bytes = client.get_bytes(&track.url).await.context("downloading")?;
         let dir = self.paths.subtitle_cache();
         std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-        let mut local = Vec::new();
-        for track in tracks {
-            let bytes = match client.get_bytes(&track.url).await {
-                Ok(bytes) => bytes,
-                Err(error) => {
-                    tracing::warn!(plugin_id, url = %track.url, "subtitle left out: {error}");
-                    continue;
-                }
-            };
-            let extension = match track.format {
-                SubtitleFormat::WebVtt => "vtt",
-                SubtitleFormat::Ass => "ass",
-                SubtitleFormat::Srt => "srt",
-            };
-            let name = getanime_plugins::sha256_hex(track.url.as_bytes());
-            let path = dir.join(format!("{name}.{extension}"));
-            std::fs::write(&path, playable_subtitle(&bytes, track.format))
-                .with_context(|| format!("writing {}", path.display()))?;
-            local.push(SubtitleTrack { url: file_uri(&path), ..track.clone() });
-        }
-        Ok(local)
+        let extension = match track.format {
+            SubtitleFormat::WebVtt => "vtt",
+            SubtitleFormat::Ass => "ass",
+            SubtitleFormat::Srt => "srt",
+        };
+        let name = getanime_plugins::sha256_hex(track.url.as_bytes());
+        let path = dir.join(format!("{name}.{extension}"));
+        std::fs::write(&path, playable_subtitle(&bytes, track.format))
+            .with_context(|| format!("writing {}", path.display()))?;
+        Ok(file_uri(&path))
     }
 
     /// The profile's remembered subtitle choice.

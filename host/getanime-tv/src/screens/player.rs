@@ -194,8 +194,15 @@ pub(super) fn play_episode(
             Ok(PlaybackCommand::CycleSubtitles) => {
                 if let Some(track) = session.step_subtitle() {
                     let track = track.cloned();
-                    tracing::info!(url = ?track.as_ref().map(|track| &track.url), "switching subtitles");
-                    player.select_subtitle(track.as_ref().map(|track| track.url.clone()));
+                    let file = match &track {
+                        Some(track) => {
+                            runtime.block_on(app.local_subtitle(&session.plan().plugin_id, track))
+                        }
+                        None => None,
+                    };
+                    tracing::info!(url = ?file, "switching subtitles");
+                    session.set_subtitle_file(file.clone());
+                    player.select_subtitle(file);
                     runtime.block_on(app.remember_subtitle(track.as_ref()))?;
                     draw_overlay(weak, session.overlay());
                 }
