@@ -2,7 +2,7 @@
 //! validated and saved like sync's, so what was browsed stays in the library offline.
 
 use anyhow::{Context, Result};
-use getanime_domain::{CatalogFilter, CatalogFilters, TitleCard};
+use getanime_domain::{CatalogFilter, CatalogFilters, FilterOption, TitleCard};
 
 use crate::{App, SyncReport, now_ms};
 
@@ -23,10 +23,31 @@ pub struct CatalogPage {
 }
 
 impl App {
+    /// The enabled sources that can have a whole catalog (contract 0.2 on; 0.1 had none), as
+    /// (plugin id, name), by name.
+    pub async fn catalog_sources(&self) -> Result<Vec<FilterOption>> {
+        let mut sources: Vec<FilterOption> = self
+            .plugins()
+            .await?
+            .into_iter()
+            .filter(|plugin| plugin.enabled && !plugin.api_version.starts_with("0.1."))
+            .map(|plugin| FilterOption::new(plugin.id, plugin.name))
+            .collect();
+        sources.sort_by(|a, b| a.label.cmp(&b.label));
+        Ok(sources)
+    }
+
     /// The filters `plugin_id`'s catalog supports.
     pub async fn catalog_filters(&self, plugin_id: &str) -> Result<CatalogFilters> {
         let plugin = self.load_plugin(plugin_id).await?;
-        let mut filters = plugin.filters().await.context("reading the catalog's filters")?;
+        let mut filters = match plugin.filters().await {
+            Err(getanime_plugins::Error::Provider {
+                name,
+                error: getanime_domain::ProviderError::Unsupported,
+                ..
+            }) => anyhow::bail!(crate::views::browse::no_catalog(&name)),
+            answer => answer.context("reading the catalog's filters")?,
+        };
         for options in
             [&mut filters.genres, &mut filters.kinds, &mut filters.statuses, &mut filters.sorts]
         {

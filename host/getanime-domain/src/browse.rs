@@ -1,8 +1,9 @@
-//! What the Browse screen asks the library for: every title, filtered and sorted.
+//! What the Browse screen asks for: every title of the library, filtered and sorted, or one
+//! source's whole catalog with that source's filters.
 
 use serde::Serialize;
 
-use crate::ListStatus;
+use crate::{CatalogFilter, CatalogFilters, FilterOption, ListStatus};
 
 /// The order of the Browse grid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -73,24 +74,99 @@ pub struct BrowseFacets {
     pub years: Vec<u16>,
 }
 
-/// One of the filter chips above the grid, left to right.
+/// Where the Browse grid's titles come from.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub enum BrowseMode {
+    /// The library on this machine, under [`BrowseQuery`].
+    #[default]
+    Library,
+    /// A source's whole catalog, asked for page by page.
+    Catalog(Box<CatalogBrowse>),
+}
+
+/// A source's catalog as Browse shows it: which source, its filters, and what is chosen.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct CatalogBrowse {
+    /// The plugin id and the source's name.
+    pub source: FilterOption,
+    /// What the source's filters can take (empty until the source has said).
+    pub options: CatalogFilters,
+    pub filter: CatalogFilter,
+}
+
+impl CatalogBrowse {
+    pub fn new(source: FilterOption) -> CatalogBrowse {
+        CatalogBrowse {
+            source,
+            options: CatalogFilters::default(),
+            filter: CatalogFilter::default(),
+        }
+    }
+}
+
+/// One of the filter chips above the grid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum BrowseFilter {
+    /// The library, or which source's catalog.
+    Mode,
     Sort,
     Source,
     Genre,
     Year,
     List,
+    /// A catalog's kinds (TV, film, OVA…).
+    Kind,
+    /// A catalog's airing status.
+    Status,
 }
 
 impl BrowseFilter {
-    pub const ALL: [BrowseFilter; 5] = [
+    /// The library's chips, left to right.
+    pub const LIBRARY: [BrowseFilter; 6] = [
+        BrowseFilter::Mode,
         BrowseFilter::Sort,
         BrowseFilter::Source,
         BrowseFilter::Genre,
         BrowseFilter::Year,
         BrowseFilter::List,
     ];
+
+    /// The chips of a catalog, left to right: the mode, then each filter the source has.
+    pub fn catalog(options: &CatalogFilters) -> Vec<BrowseFilter> {
+        let mut chips = vec![BrowseFilter::Mode];
+        let offered = [
+            (BrowseFilter::Sort, !options.sorts.is_empty()),
+            (BrowseFilter::Genre, !options.genres.is_empty()),
+            (BrowseFilter::Year, options.years.is_some()),
+            (BrowseFilter::Kind, !options.kinds.is_empty()),
+            (BrowseFilter::Status, !options.statuses.is_empty()),
+        ];
+        chips.extend(offered.into_iter().filter(|(_, offered)| *offered).map(|(chip, _)| chip));
+        chips
+    }
+}
+
+impl BrowseMode {
+    /// The chips above the grid in this mode.
+    pub fn chips(&self) -> Vec<BrowseFilter> {
+        match self {
+            BrowseMode::Library => BrowseFilter::LIBRARY.to_vec(),
+            BrowseMode::Catalog(catalog) => BrowseFilter::catalog(&catalog.options),
+        }
+    }
+
+    /// Steps to the next (`forward`) or previous of: the library, then each source of
+    /// `catalogs`; a new catalog starts with no filter.
+    pub fn cycle(&mut self, forward: bool, catalogs: &[FilterOption]) {
+        let current = match self {
+            BrowseMode::Library => None,
+            BrowseMode::Catalog(catalog) => Some(catalog.source.clone()),
+        };
+        *self = match step(current, catalogs, forward) {
+            Some(source) => BrowseMode::Catalog(Box::new(CatalogBrowse::new(source))),
+            None => BrowseMode::Library,
+        };
+    }
 }
 
 impl BrowseQuery {
@@ -110,6 +186,56 @@ impl BrowseQuery {
             BrowseFilter::Genre => self.genre = step(self.genre.take(), &facets.genres, forward),
             BrowseFilter::Year => self.year = step(self.year, &facets.years, forward),
             BrowseFilter::List => self.list = step(self.list, &ListFilter::ALL, forward),
+            // Not the library's: the mode is the navigator's, the rest a catalog's.
+            BrowseFilter::Mode | BrowseFilter::Kind | BrowseFilter::Status => {}
+        }
+    }
+}
+
+impl CatalogFilter {
+    /// Steps `filter` to its next (`forward`) or previous value among `options`, as
+    /// [`BrowseQuery::cycle`] does (one genre, year or kind at a time; the sort has no "all": the
+    /// source's first order is its default).
+    pub fn cycle(&mut self, filter: BrowseFilter, forward: bool, options: &CatalogFilters) {
+        let ids = |options: &[FilterOption]| -> Vec<String> {
+            options.iter().map(|option| option.id.clone()).collect()
+        };
+        let one = |chosen: &[String]| chosen.first().cloned();
+        match filter {
+            BrowseFilter::Genre => {
+                self.genres =
+                    step(one(&self.genres), &ids(&options.genres), forward).into_iter().collect();
+            }
+            BrowseFilter::Kind => {
+                self.kinds =
+                    step(one(&self.kinds), &ids(&options.kinds), forward).into_iter().collect();
+            }
+            BrowseFilter::Status => {
+                self.status = step(self.status.take(), &ids(&options.statuses), forward);
+            }
+            BrowseFilter::Year => {
+                let years: Vec<u16> = options
+                    .years
+                    .map(|(first, last)| (first.min(last)..=first.max(last)).rev().collect())
+                    .unwrap_or_default();
+                self.year_from = step(self.year_from, &years, forward);
+                self.year_to = self.year_from;
+            }
+            BrowseFilter::Sort => {
+                let sorts = ids(&options.sorts);
+                if sorts.is_empty() {
+                    return;
+                }
+                let at = self
+                    .sort
+                    .as_ref()
+                    .and_then(|sort| sorts.iter().position(|candidate| candidate == sort))
+                    .unwrap_or(0);
+                let count = sorts.len();
+                let next = if forward { (at + 1) % count } else { (at + count - 1) % count };
+                self.sort = Some(sorts[next].clone());
+            }
+            BrowseFilter::Mode | BrowseFilter::Source | BrowseFilter::List => {}
         }
     }
 }
@@ -159,6 +285,59 @@ mod tests {
         assert_eq!(query.list, Some(ListFilter::Favorite), "lists need no facets");
         query.cycle(BrowseFilter::List, true, &facets);
         assert_eq!(query.list, None);
+    }
+
+    fn option(id: &str) -> FilterOption {
+        FilterOption { id: id.into(), label: id.to_uppercase() }
+    }
+
+    #[test]
+    fn a_catalog_offers_the_chips_of_its_filters_and_steps_them() {
+        let options = CatalogFilters {
+            genres: vec![option("1"), option("2")],
+            years: Some((2021, 2023)),
+            kinds: Vec::new(),
+            statuses: vec![option("IS_ONGOING")],
+            sorts: vec![option("FRESH_AT_DESC"), option("RATING_DESC")],
+        };
+        use BrowseFilter::*;
+        assert_eq!(BrowseFilter::catalog(&options), [Mode, Sort, Genre, Year, Status]);
+        assert_eq!(BrowseFilter::catalog(&CatalogFilters::default()), [Mode]);
+        let mut filter = CatalogFilter::default();
+        filter.cycle(Genre, false, &options);
+        assert_eq!(filter.genres, ["2"], "backwards from all is the last genre");
+        filter.cycle(Genre, true, &options);
+        assert!(filter.genres.is_empty());
+        filter.cycle(Year, true, &options);
+        assert_eq!((filter.year_from, filter.year_to), (Some(2023), Some(2023)), "newest first");
+        filter.cycle(Year, true, &options);
+        assert_eq!(filter.year_from, Some(2022));
+        filter.cycle(Sort, true, &options);
+        assert_eq!(filter.sort.as_deref(), Some("RATING_DESC"), "the first order is the default");
+        filter.cycle(Sort, true, &options);
+        assert_eq!(filter.sort.as_deref(), Some("FRESH_AT_DESC"), "orders wrap, no all");
+        filter.cycle(Kind, true, &options);
+        assert!(filter.kinds.is_empty(), "a filter the source lacks stays empty");
+        filter.cycle(Status, true, &options);
+        assert_eq!(filter.status.as_deref(), Some("IS_ONGOING"));
+    }
+
+    #[test]
+    fn the_mode_steps_from_the_library_through_each_catalog_and_back() {
+        let catalogs = [option("aniliberty"), option("anilibria")];
+        let mut mode = BrowseMode::Library;
+        mode.cycle(true, &catalogs);
+        let BrowseMode::Catalog(catalog) = &mut mode else { panic!("a catalog: {mode:?}") };
+        assert_eq!(catalog.source.id, "aniliberty");
+        catalog.filter.genres = vec!["1".into()];
+        mode.cycle(true, &catalogs);
+        assert_eq!(mode, BrowseMode::Catalog(Box::new(CatalogBrowse::new(option("anilibria")))));
+        mode.cycle(true, &catalogs);
+        assert_eq!(mode, BrowseMode::Library);
+        mode.cycle(false, &catalogs);
+        assert_eq!(mode.chips(), [BrowseFilter::Mode], "a catalog not yet loaded: the mode only");
+        mode.cycle(true, &[]);
+        assert_eq!(mode, BrowseMode::Library);
     }
 
     #[test]

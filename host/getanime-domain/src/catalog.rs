@@ -184,10 +184,16 @@ pub struct RelatedTitle {
 }
 
 /// One choice of a catalog filter: `id` goes back to the plugin, `label` is shown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FilterOption {
     pub id: String,
     pub label: String,
+}
+
+impl FilterOption {
+    pub fn new(id: impl Into<String>, label: impl Into<String>) -> FilterOption {
+        FilterOption { id: id.into(), label: label.into() }
+    }
 }
 
 /// The filters a source's whole catalog supports; empty lists are filters it lacks.

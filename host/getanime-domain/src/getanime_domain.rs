@@ -10,7 +10,9 @@ pub mod playback;
 mod plugin;
 pub mod validation;
 
-pub use browse::{BrowseFacets, BrowseFilter, BrowseQuery, BrowseSort, ListFilter};
+pub use browse::{
+    BrowseFacets, BrowseFilter, BrowseMode, BrowseQuery, BrowseSort, CatalogBrowse, ListFilter,
+};
 pub use catalog::{
     CatalogFilter, CatalogFilters, Episode, ExternalId, FilterOption, Page, ProviderError, Quality,
     RelatedTitle, ScheduleDay, SkipRange, Stream, SubtitleFormat, SubtitleTrack, Title,

@@ -77,10 +77,15 @@ impl Reply {
     }
 }
 
+/// Computes the reply to a path from the request's query (a fake API's paged catalog).
+pub type Answerer = Arc<dyn Fn(&str) -> Reply + Send + Sync>;
+
 #[derive(Default)]
 struct Routes {
     /// Exact `path?query` first, then `path` alone.
     exact: HashMap<String, Reply>,
+    /// Paths whose reply is computed from the query (after the exact routes).
+    computed: HashMap<String, Answerer>,
     /// Directories served under a path prefix.
     dirs: Vec<(String, PathBuf)>,
 }
@@ -200,6 +205,16 @@ impl LoopbackServer {
         lock(&self.shared.routes).exact.insert(path_and_query.to_owned(), reply);
     }
 
+    /// Answers every request for `path` with what `answer` makes of its query string (without
+    /// the `?`; empty when there is none), so a fake API can page and filter.
+    pub fn route_computed(
+        &self,
+        path: &str,
+        answer: impl Fn(&str) -> Reply + Send + Sync + 'static,
+    ) {
+        lock(&self.shared.routes).computed.insert(path.to_owned(), Arc::new(answer));
+    }
+
     /// Serves the files of `dir` under the path prefix `prefix` (e.g. `/media`).
     pub fn serve_dir(&self, prefix: &str, dir: &Path) {
         lock(&self.shared.routes)
@@ -259,8 +274,18 @@ async fn answer(State(shared): State<Shared>, request: Request) -> Response {
     let path = request.uri().path().to_owned();
     let found = {
         let routes = lock(&shared.routes);
-        match routes.exact.get(&target).or_else(|| routes.exact.get(&path)) {
-            Some(reply) => Found::Reply(reply.clone()),
+        let computed = || {
+            let query = request.uri().query().unwrap_or_default();
+            routes.computed.get(&path).map(|answer| answer(query))
+        };
+        match routes
+            .exact
+            .get(&target)
+            .cloned()
+            .or_else(|| routes.exact.get(&path).cloned())
+            .or_else(computed)
+        {
+            Some(reply) => Found::Reply(reply),
             None => routes
                 .dirs
                 .iter()
@@ -376,11 +401,16 @@ mod tests {
     async fn routes_answer_canned_replies_and_unknown_paths_are_404() -> Result<()> {
         let server = LoopbackServer::start().await?;
         server.route("/api?page=2", Reply::json("{\"page\":2}"));
+        server.route_computed("/pages", |query| Reply::json(format!("{{\"asked\":\"{query}\"}}")));
         let close = "Host: x\r\nConnection: close\r\n\r\n";
         let page = exchange(&server, &format!("GET /api?page=2 HTTP/1.1\r\n{close}")).await?;
         assert!(page.starts_with("HTTP/1.1 200") && page.ends_with("{\"page\":2}"), "{page}");
         let missing = exchange(&server, &format!("GET /api?page=3 HTTP/1.1\r\n{close}")).await?;
         assert!(missing.starts_with("HTTP/1.1 404"), "{missing}");
+        let computed = exchange(&server, &format!("GET /pages?page=7 HTTP/1.1\r\n{close}")).await?;
+        assert!(computed.ends_with("{\"asked\":\"page=7\"}"), "{computed}");
+        let bare = exchange(&server, &format!("GET /pages HTTP/1.1\r\n{close}")).await?;
+        assert!(bare.ends_with("{\"asked\":\"\"}"), "{bare}");
         Ok(())
     }
 }

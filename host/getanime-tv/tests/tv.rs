@@ -779,16 +779,62 @@ fn require_display() -> Result<()> {
     Ok(())
 }
 
-/// Browse from the remote: Up, Right to Browse, Enter shows the grid; Up reaches the filters and
-/// Enter steps the sort; Down, Enter opens the title (→ rates it, which proves which one opened).
+/// Browse from the remote: Up, Right to Browse, Enter shows the grid; Up reaches the filters,
+/// Right the sort, Enter steps it; Down, Enter opens the title (→ rates it, which proves which one
+/// opened).
 #[test]
 fn the_browse_grid_filters_and_opens_a_title() -> Result<()> {
     require_display()?;
     let library = playable_library()?;
     let shot = screenshot_path("tv-browse.png")?;
-    let stderr = run_ui(&library.data, "up,right,enter,up,enter,down,enter,right", Some(&shot))?;
+    let stderr =
+        run_ui(&library.data, "up,right,enter,up,right,enter,down,enter,right", Some(&shot))?;
     assert!(stderr.contains("smoke run done"), "{stderr}");
     let shown = check(&library.data, &["show", &library.title_id])?;
+    assert!(shown.contains("your rating 1/10"), "{shown}");
+    Ok(())
+}
+
+/// A source's whole catalog from the remote: Browse's first chip switches to AniLiberty's
+/// catalog, whose own chips appear (read back by OCR); its genre filter narrows the pages the
+/// source is asked for; walking down pages in the next page, and the title opened from it is
+/// rated (so it is in the library, which proves which one opened).
+#[test]
+fn browse_pages_through_a_sources_whole_catalog_with_its_filters() -> Result<()> {
+    require_display()?;
+    let library = playable_library()?;
+    getanime_testkit::serve_aniliberty_catalog(&library._server, "/api/v1", 100);
+    let shot = screenshot_path("tv-browse-catalog.png")?;
+    // Browse; Up to the mode chip, Enter: the catalog; Right, Right: Genre, Enter: the first
+    // genre (1 in 3 of the titles: 34 in two pages of 20); Down to the grid and three rows on:
+    // seven cards a row, the 22nd title, on the second page.
+    let keys =
+        "up,right,enter,up,enter,wait,right,right,enter,wait,down,down,down,down,enter,right";
+    let stderr = run_ui(&library.data, keys, Some(&shot))?;
+    assert!(stderr.contains("smoke run done"), "{stderr}");
+    let filtered = shot.with_file_name("tv-browse-catalog-10.png");
+    // 34 titles: the genre's two pages, both shown (OCR misses the focused chip's own words).
+    check_screen_says(&filtered, "rus+eng", &["Catalog: AniLiberty", "34 titles", "Каталог 0"])?;
+    let asked = library._server.requests();
+    let pages: Vec<&String> =
+        asked.iter().filter(|target| target.contains("f%5Bgenres%5D=1")).collect();
+    ensure!(
+        pages.iter().any(|target| target.contains("page=2&")),
+        "the second page of the genre was asked for: {asked:?}"
+    );
+    // The 29th title with genre 1 is release 3 × 28.
+    let found: serde_json::Value = serde_json::from_str(&check(
+        &library.data,
+        &["--json", "titles", "--query", "Каталог 63"],
+    )?)?;
+    let id = found
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|title| title["name"] == "Каталог 63")
+        .and_then(|title| title["id"].as_i64())
+        .with_context(|| format!("the opened catalog title is in the library: {found}"))?;
+    let shown = check(&library.data, &["show", &id.to_string(), "--offline"])?;
     assert!(shown.contains("your rating 1/10"), "{shown}");
     Ok(())
 }

@@ -2,8 +2,8 @@
 
 use getanime_provider_sdk::text::absolute_url;
 use getanime_provider_sdk::{
-    Episode, ProviderError, Quality, ScheduleDay, SkipRange, Stream, SubtitleFormat, SubtitleTrack,
-    Title, TitleSummary, Torrent,
+    CatalogFilter, CatalogFilters, Episode, FilterOption, Page, ProviderError, Quality,
+    ScheduleDay, SkipRange, Stream, SubtitleFormat, SubtitleTrack, Title, TitleSummary, Torrent,
 };
 use serde::Deserialize;
 
@@ -199,4 +199,105 @@ pub fn schedule(titles: Vec<Title>) -> Vec<ScheduleDay> {
     }
     days.sort_by_key(|day| day.weekday);
     days
+}
+
+/// The catalog's orders; the first is the default.
+const SORTS: [(&str, &str); 2] = [("name", "По названию"), ("year", "Сначала новые")];
+
+/// The filters of the demo's whole catalog: the genres, years and kinds its titles have.
+pub fn filters(titles: &[Title]) -> CatalogFilters {
+    let mut genres: Vec<String> = titles.iter().flat_map(|title| title.genres.clone()).collect();
+    genres.sort();
+    genres.dedup();
+    let mut kinds: Vec<String> =
+        titles.iter().filter_map(|title| title.summary.kind.clone()).collect();
+    kinds.sort();
+    kinds.dedup();
+    let years = titles.iter().filter_map(|title| title.year);
+    let years = years.clone().min().zip(years.max());
+    let options = |values: Vec<String>| {
+        values.into_iter().map(|value| FilterOption::new(value.clone(), value)).collect()
+    };
+    CatalogFilters {
+        genres: options(genres),
+        years,
+        kinds: options(kinds),
+        sorts: SORTS.iter().map(|(id, label)| FilterOption::new(*id, *label)).collect(),
+        ..CatalogFilters::default()
+    }
+}
+
+/// Page `page` (from 1, `page_size` titles each) of the titles `filter` lets through.
+pub fn catalog_page(titles: Vec<Title>, filter: &CatalogFilter, page: u32, page_size: u32) -> Page {
+    let wanted = |title: &Title| {
+        let year_ok = title.year.is_some_and(|year| {
+            filter.year_from.is_none_or(|from| year >= from)
+                && filter.year_to.is_none_or(|to| year <= to)
+        }) || (filter.year_from.is_none() && filter.year_to.is_none());
+        let genre_ok = filter.genres.iter().all(|genre| title.genres.contains(genre));
+        let kind_ok = filter.kinds.is_empty()
+            || title.summary.kind.as_ref().is_some_and(|kind| filter.kinds.contains(kind));
+        year_ok && genre_ok && kind_ok
+    };
+    let mut found: Vec<Title> = titles.into_iter().filter(wanted).collect();
+    match filter.sort.as_deref() {
+        Some("year") => {
+            found.sort_by(|a, b| b.year.cmp(&a.year).then(a.summary.name.cmp(&b.summary.name)))
+        }
+        _ => found.sort_by(|a, b| a.summary.name.cmp(&b.summary.name)),
+    }
+    let page_size = page_size.max(1) as usize;
+    let pages = found.len().div_ceil(page_size).max(1);
+    let page = page.max(1);
+    let items = found.into_iter().skip((page as usize - 1) * page_size).take(page_size).collect();
+    Page::new(items, page, u32::try_from(pages).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn title(id: &str, name: &str, year: u16, genres: &[&str]) -> Title {
+        let mut title = Title::new(id, name);
+        title.year = Some(year);
+        title.genres = genres.iter().map(|genre| (*genre).to_owned()).collect();
+        title.summary.kind = Some("TV".into());
+        title
+    }
+
+    #[test]
+    fn the_whole_catalog_filters_sorts_and_pages() {
+        let titles = vec![
+            title("1", "Б", 2024, &["Драма"]),
+            title("2", "А", 2021, &["Драма", "Комедия"]),
+            title("3", "В", 2025, &["Комедия"]),
+        ];
+        let filters = filters(&titles);
+        let ids = |options: &[FilterOption]| -> Vec<String> {
+            options.iter().map(|option| option.id.clone()).collect()
+        };
+        assert_eq!(ids(&filters.genres), ["Драма", "Комедия"]);
+        assert_eq!(filters.years, Some((2021, 2025)));
+        assert_eq!(ids(&filters.sorts), ["name", "year"]);
+
+        let names = |page: &Page| -> Vec<String> {
+            page.items.iter().map(|title| title.summary.name.clone()).collect()
+        };
+        let first = catalog_page(titles.clone(), &CatalogFilter::default(), 1, 2);
+        assert_eq!((names(&first), first.pages), (vec!["А".into(), "Б".into()], Some(2)));
+        let second = catalog_page(titles.clone(), &CatalogFilter::default(), 2, 2);
+        assert_eq!(names(&second), ["В"]);
+        let drama_by_year = CatalogFilter {
+            genres: vec!["Драма".into()],
+            sort: Some("year".into()),
+            ..CatalogFilter::default()
+        };
+        assert_eq!(names(&catalog_page(titles.clone(), &drama_by_year, 1, 8)), ["Б", "А"]);
+        let one_year = CatalogFilter {
+            year_from: Some(2025),
+            year_to: Some(2025),
+            ..CatalogFilter::default()
+        };
+        assert_eq!(names(&catalog_page(titles, &one_year, 1, 8)), ["В"]);
+    }
 }

@@ -4,7 +4,10 @@
 
 pub mod catalog;
 
-use getanime_provider_sdk::{Page, Provider, ProviderError, ScheduleDay, Title, http, setting_or};
+use getanime_provider_sdk::{
+    CatalogFilter, CatalogFilters, Page, Provider, ProviderError, ScheduleDay, Title, http,
+    setting_in, setting_or,
+};
 
 /// The plugin.
 pub struct DemoSource;
@@ -36,6 +39,16 @@ impl Provider for DemoSource {
             .into_iter()
             .find(|title| title.summary.source_id == source_id)
             .ok_or(ProviderError::NotFound)
+    }
+
+    fn filters() -> Result<CatalogFilters, ProviderError> {
+        Ok(catalog::filters(&load()?.titles))
+    }
+
+    /// Small pages (`catalog_page_size`, 8 by default), so even the demo's dozen titles page.
+    fn catalog(filter: CatalogFilter, page: u32) -> Result<Page, ProviderError> {
+        let page_size = setting_in("catalog_page_size", 1..=50, 8);
+        Ok(catalog::catalog_page(load()?.titles, &filter, page, page_size))
     }
 }
 

@@ -134,3 +134,61 @@ pub fn generated_title(n: usize, episodes: usize) -> getanime_domain::Title {
         related: Vec::new(),
     }
 }
+
+/// The genres of [`serve_aniliberty_catalog`]: release `n` has genre id `n % 3 + 1`.
+pub const CATALOG_GENRES: [&str; 3] = ["Экшен", "Драма", "Комедия"];
+
+/// A fake AniLiberty v1 whole catalog of `titles` generated releases under `api` (`/api/v1`):
+/// the genre and year references, and `anime/catalog/releases` paged by `page` and `limit` and
+/// filtered by `f[genres]` (release `n`, id `100000 + n`, named `Каталог n`, has genre `n % 3 + 1` and year
+/// `2000 + n % 25`).
+pub fn serve_aniliberty_catalog(server: &FakeServer, api: &str, titles: u32) {
+    let genres: Vec<serde_json::Value> = CATALOG_GENRES
+        .iter()
+        .enumerate()
+        .map(|(index, name)| serde_json::json!({"id": index + 1, "name": name}))
+        .collect();
+    let genres = serde_json::to_vec(&genres).unwrap_or_default();
+    server.route(&format!("{api}/anime/catalog/references/genres"), Reply::json(genres));
+    server.route(&format!("{api}/anime/catalog/references/years"), Reply::json("[2000, 2024]"));
+    server.route_computed(&format!("{api}/anime/catalog/releases"), move |query| {
+        Reply::json(aniliberty_catalog_page(query, titles))
+    });
+}
+
+/// One page of [`serve_aniliberty_catalog`] for a request's query string.
+fn aniliberty_catalog_page(query: &str, titles: u32) -> Vec<u8> {
+    let mut page = 1;
+    let mut limit = 20;
+    let mut genres: Vec<u32> = Vec::new();
+    for pair in query.split('&') {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let key = key.replace("%5B", "[").replace("%5D", "]");
+        match key.as_str() {
+            "page" => page = value.parse().unwrap_or(1).max(1),
+            "limit" => limit = value.parse().unwrap_or(20).clamp(1, 50),
+            "f[genres]" => {
+                genres = value.split("%2C").filter_map(|genre| genre.parse().ok()).collect()
+            }
+            _ => {}
+        }
+    }
+    let matching: Vec<u32> =
+        (0..titles).filter(|n| genres.is_empty() || genres.contains(&(n % 3 + 1))).collect();
+    let total_pages = matching.len().div_ceil(limit).max(1);
+    let data: Vec<serde_json::Value> = matching
+        .iter()
+        .skip((page - 1) * limit)
+        .take(limit)
+        .map(|n| {
+            serde_json::json!({
+                "id": 100_000 + n, "name": {"main": format!("Каталог {n}")}, "year": 2000 + n % 25,
+                "type": {"value": "TV"}, "fresh_at": "2025-05-14T17:42:05+00:00",
+                "genres": [{"id": n % 3 + 1, "name": CATALOG_GENRES[(n % 3) as usize]}],
+            })
+        })
+        .collect();
+    let body = serde_json::json!({"data": data,
+        "meta": {"pagination": {"current_page": page, "total_pages": total_pages}}});
+    serde_json::to_vec(&body).unwrap_or_default()
+}

@@ -1,11 +1,15 @@
-//! Browse: a grid of every title with filter chips above it (sort, source, genre, year…).
+//! Browse: a grid of every title with filter chips above it (sort, source, genre, year…), or
+//! of one source's whole catalog with that source's filters.
 
-use getanime_domain::{BrowseFacets, BrowseFilter, BrowseQuery, TitleId};
+use getanime_domain::{BrowseFacets, BrowseFilter, BrowseMode, BrowseQuery, FilterOption, TitleId};
 
 use super::{Effect, Key, Outcome};
 
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct BrowseState {
+    pub(super) mode: BrowseMode,
+    /// The sources whose whole catalog Browse can show (plugin id, name).
+    pub(super) catalogs: Vec<FilterOption>,
     pub(super) query: BrowseQuery,
     /// The values the filters can take.
     pub(super) facets: BrowseFacets,
@@ -20,6 +24,8 @@ pub(super) struct BrowseState {
 impl Default for BrowseState {
     fn default() -> BrowseState {
         BrowseState {
+            mode: BrowseMode::Library,
+            catalogs: Vec::new(),
             query: BrowseQuery::default(),
             facets: BrowseFacets::default(),
             titles: Vec::new(),
@@ -33,8 +39,8 @@ impl Default for BrowseState {
 impl BrowseState {
     /// Puts the focus on the filter chip at `index`, if there is one.
     pub(super) fn focus_filter(&mut self, index: usize) -> bool {
-        let Some(filter) = BrowseFilter::ALL.get(index) else { return false };
-        self.filter = Some(*filter);
+        let Some(filter) = self.mode.chips().get(index).copied() else { return false };
+        self.filter = Some(filter);
         true
     }
 
@@ -56,18 +62,37 @@ impl BrowseState {
     }
 
     fn filter_key(&mut self, filter: BrowseFilter, key: Key) -> Outcome {
-        let at = BrowseFilter::ALL.iter().position(|candidate| *candidate == filter).unwrap_or(0);
+        let chips = self.mode.chips();
+        let at = chips.iter().position(|candidate| *candidate == filter).unwrap_or(0);
         match key {
             Key::Left => {
-                self.filter = Some(BrowseFilter::ALL[at.saturating_sub(1)]);
+                self.filter = Some(chips[at.saturating_sub(1)]);
                 Outcome::stay(Effect::Redraw)
             }
             Key::Right => {
-                self.filter = Some(BrowseFilter::ALL[(at + 1).min(BrowseFilter::ALL.len() - 1)]);
+                self.filter = Some(chips[(at + 1).min(chips.len() - 1)]);
                 Outcome::stay(Effect::Redraw)
             }
             Key::Enter | Key::Up => {
-                self.query.cycle(filter, key == Key::Enter, &self.facets);
+                let forward = key == Key::Enter;
+                match (&mut self.mode, filter) {
+                    (mode, BrowseFilter::Mode) => {
+                        let before = mode.clone();
+                        mode.cycle(forward, &self.catalogs);
+                        if *mode == before {
+                            return Outcome::stay(Effect::Redraw);
+                        }
+                        // Nothing of the last grid belongs to the next one.
+                        self.titles.clear();
+                        self.focus = 0;
+                    }
+                    (BrowseMode::Library, filter) => {
+                        self.query.cycle(filter, forward, &self.facets)
+                    }
+                    (BrowseMode::Catalog(catalog), filter) => {
+                        catalog.filter.cycle(filter, forward, &catalog.options)
+                    }
+                }
                 Outcome::stay(Effect::ShowBrowse)
             }
             Key::Down if !self.titles.is_empty() => {
@@ -84,7 +109,7 @@ impl BrowseState {
         let last = self.titles.len().saturating_sub(1);
         match key {
             Key::Up if self.focus < columns => {
-                self.filter = Some(BrowseFilter::Sort);
+                self.filter = Some(BrowseFilter::Mode);
                 Outcome::stay(Effect::Redraw)
             }
             Key::Up => {
@@ -116,6 +141,7 @@ impl BrowseState {
 #[cfg(test)]
 mod tests {
     use super::super::testing::*;
+    use getanime_domain::{BrowseMode, CatalogFilters, FilterOption};
 
     fn browsing(titles: std::ops::Range<i64>, columns: usize) -> Navigator {
         let mut navigator = Navigator::new();
@@ -150,7 +176,7 @@ mod tests {
         navigator.key(Key::Up);
         assert_eq!(navigator.browse_focus(), (0, None));
         navigator.key(Key::Up);
-        assert_eq!(navigator.browse_focus(), (0, Some(BrowseFilter::Sort)), "up to the filters");
+        assert_eq!(navigator.browse_focus(), (0, Some(BrowseFilter::Mode)), "up to the filters");
     }
 
     #[test]
@@ -162,6 +188,7 @@ mod tests {
             years: vec![2024],
         });
         navigator.key(Key::Up);
+        navigator.key(Key::Right);
         assert_eq!(navigator.key(Key::Enter), Effect::ShowBrowse);
         assert_eq!(navigator.browse_query().sort, getanime_domain::BrowseSort::Name);
         navigator.key(Key::Right);
@@ -183,5 +210,48 @@ mod tests {
         assert_eq!(navigator.browse_focus(), (0, None));
         navigator.key(Key::Back);
         assert_eq!(navigator.screen(), Screen::Home);
+    }
+
+    #[test]
+    fn the_mode_chip_switches_to_a_catalog_whose_chips_and_pages_follow_its_filters() {
+        let mut navigator = browsing(0..3, 4);
+        navigator.set_browse_catalogs(vec![FilterOption::new("aniliberty", "AniLiberty")]);
+        navigator.key(Key::Up);
+        assert_eq!(navigator.key(Key::Enter), Effect::ShowBrowse);
+        let BrowseMode::Catalog(catalog) = navigator.browse_mode() else { panic!("a catalog") };
+        assert_eq!(catalog.source.id, "aniliberty");
+        assert_eq!(navigator.browse_focus(), (0, Some(BrowseFilter::Mode)));
+        assert_eq!(navigator.key(Key::Down), Effect::Redraw, "no titles yet: focus stays up");
+        assert_eq!(navigator.browse_focus().1, Some(BrowseFilter::Mode));
+        assert_eq!(navigator.key(Key::Right), Effect::Redraw, "no filters known yet");
+        assert_eq!(navigator.browse_focus().1, Some(BrowseFilter::Mode));
+
+        navigator.set_catalog_options(
+            "aniliberty",
+            CatalogFilters {
+                genres: vec![FilterOption::new("7", "Драма")],
+                ..CatalogFilters::default()
+            },
+        );
+        navigator.set_catalog_options("anilibria", CatalogFilters::default());
+        assert_eq!(navigator.browse_mode().chips(), [BrowseFilter::Mode, BrowseFilter::Genre]);
+        navigator.set_browse(ids(100..140));
+        navigator.extend_browse(ids(140..160));
+        navigator.key(Key::Right);
+        assert_eq!(navigator.key(Key::Enter), Effect::ShowBrowse);
+        let BrowseMode::Catalog(catalog) = navigator.browse_mode() else { panic!("a catalog") };
+        assert_eq!(catalog.filter.genres, ["7"]);
+        navigator.set_browse(ids(100..140));
+        navigator.extend_browse(ids(140..160));
+        navigator.key(Key::Down);
+        for _ in 0..20 {
+            navigator.key(Key::Down);
+        }
+        assert_eq!(navigator.browse_focus(), (56, None), "the pages appended are walked into");
+        assert_eq!(navigator.key(Key::Enter), Effect::OpenTitle(TitleId(156)));
+        navigator.key(Key::Back);
+        navigator.click(Pointed::BrowseFilter(0));
+        assert_eq!(navigator.browse_mode(), &BrowseMode::Library, "after the last catalog");
+        assert_eq!(navigator.browse_focus(), (0, Some(BrowseFilter::Mode)));
     }
 }

@@ -18,7 +18,9 @@ mod search;
 mod title;
 mod welcome;
 
-use getanime_domain::{BrowseFacets, BrowseFilter, BrowseQuery, TitleId};
+use getanime_domain::{
+    BrowseFacets, BrowseFilter, BrowseMode, BrowseQuery, CatalogFilters, FilterOption, TitleId,
+};
 
 pub use home::HeaderButton;
 pub use keyboard::{KeyCap, Keyboard, KeyboardLayout};
@@ -379,6 +381,36 @@ impl Navigator {
     pub fn set_browse(&mut self, titles: Vec<TitleId>) {
         self.browse.titles = titles;
         self.browse.focus = 0;
+    }
+
+    /// More titles after the grid's (a catalog's next page); the focus stays.
+    pub fn extend_browse(&mut self, titles: impl IntoIterator<Item = TitleId>) {
+        self.browse.titles.extend(titles);
+    }
+
+    /// The library, or the catalog Browse shows with its filters.
+    pub fn browse_mode(&self) -> &BrowseMode {
+        &self.browse.mode
+    }
+
+    /// The chips above the Browse grid, left to right.
+    pub fn browse_chips(&self) -> Vec<BrowseFilter> {
+        self.browse.mode.chips()
+    }
+
+    /// The sources whose whole catalog Browse can show (plugin id, name).
+    pub fn set_browse_catalogs(&mut self, catalogs: Vec<FilterOption>) {
+        self.browse.catalogs = catalogs;
+    }
+
+    /// The filters `plugin_id`'s catalog offers, once it said; ignored when Browse has moved on
+    /// to another mode meanwhile.
+    pub fn set_catalog_options(&mut self, plugin_id: &str, options: CatalogFilters) {
+        if let BrowseMode::Catalog(catalog) = &mut self.browse.mode
+            && catalog.source.id == plugin_id
+        {
+            catalog.options = options;
+        }
     }
 
     // Schedule.

@@ -18,7 +18,7 @@ pub enum Pointed {
         row: usize,
         column: usize,
     },
-    /// A Browse filter chip, in [`getanime_domain::BrowseFilter::ALL`] order.
+    /// A Browse filter chip, in [`crate::navigation::Navigator::browse_chips`] order.
     BrowseFilter(usize),
     BrowseCard(usize),
     /// A schedule card: the weekday from Monday, then the card.
@@ -130,10 +130,11 @@ mod tests {
         navigator.set_browse_columns(4);
         navigator.set_browse(ids(20..30));
         let sort = navigator.browse_query().sort;
-        assert_eq!(navigator.click(Pointed::BrowseFilter(0)), Effect::ShowBrowse);
+        assert_eq!(navigator.click(Pointed::BrowseFilter(1)), Effect::ShowBrowse);
         assert_ne!(navigator.browse_query().sort, sort, "the sort stepped");
-        assert_eq!(navigator.browse_focus().1, Some(BrowseFilter::ALL[0]));
-        assert_eq!(navigator.click(Pointed::BrowseFilter(BrowseFilter::ALL.len())), Effect::Redraw);
+        assert_eq!(navigator.browse_focus().1, Some(BrowseFilter::LIBRARY[1]));
+        let past_the_last = BrowseFilter::LIBRARY.len();
+        assert_eq!(navigator.click(Pointed::BrowseFilter(past_the_last)), Effect::Redraw);
         assert_eq!(navigator.click(Pointed::BrowseCard(9)), Effect::OpenTitle(TitleId(29)));
         navigator.key(Key::Back);
         assert_eq!(navigator.browse_focus(), (9, None));

@@ -156,7 +156,7 @@ fn cpu_ticks(pid: u32) -> Result<f64> {
 }
 
 /// Runs `getanime --data-dir DATA ARGS...`, requiring success.
-fn getanime(data: &Path, args: &[&str]) -> Result<()> {
+pub fn getanime(data: &Path, args: &[&str]) -> Result<()> {
     let output = Command::new(env!("CARGO_BIN_EXE_getanime"))
         .arg("--data-dir")
         .arg(data)

@@ -1,12 +1,14 @@
-//! The Browse screen: the whole library as a lazily loaded poster grid with filters.
+//! The Browse screen: the whole library as a lazily loaded poster grid with filters, or a
+//! source's whole catalog, asked for page by page as the grid nears its end.
 
-use std::collections::HashMap;
-use std::rc::Rc;
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, HashSet};
+use std::rc::{Rc, Weak};
 use std::sync::Arc;
 
-use getanime_app::domain::BrowseFilter;
-use getanime_app::domain::TitleId;
+use getanime_app::domain::{BrowseMode, CatalogBrowse, CatalogFilter, TitleId};
 use getanime_app::navigation::Navigator;
+use getanime_app::views::browse as words;
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use super::grid::BrowseCards;
@@ -27,25 +29,34 @@ impl Screens {
             .floor()
             .max(1.0) as usize;
         window.global::<BrowseAdapter>().set_columns(columns as i32);
-        window.global::<BrowseAdapter>().set_status(getanime_app::views::browse::loading().into());
+        window.global::<BrowseAdapter>().set_status(words::loading().into());
         self.navigator.borrow_mut().set_browse_columns(columns);
+        // A page still on its way belongs to the grid being replaced.
+        self.catalog_feed.replace(None);
+        let mode = self.navigator.borrow().browse_mode().clone();
+        if let BrowseMode::Catalog(catalog) = mode {
+            self.show_catalog(*catalog);
+            return;
+        }
         let query = self.navigator.borrow().browse_query().clone();
         self.in_background(
             "browse",
             move |app| async move {
                 let facets = app.browse_facets().await?;
+                let catalogs = app.catalog_sources().await?;
                 let ids = app.browse(query).await?;
-                anyhow::Ok((facets, ids))
+                anyhow::Ok((facets, catalogs, ids))
             },
             |screens, loaded| {
                 let Some(window) = screens.window.upgrade() else { return };
                 let view = window.global::<BrowseAdapter>();
                 match loaded {
-                    Ok((facets, ids)) => {
-                        view.set_status(getanime_app::views::browse::count(ids.len()).into());
+                    Ok((facets, catalogs, ids)) => {
+                        view.set_status(words::count(ids.len()).into());
                         {
                             let mut navigator = screens.navigator.borrow_mut();
                             navigator.set_browse_facets(facets);
+                            navigator.set_browse_catalogs(catalogs);
                             navigator.set_browse(ids.clone());
                         }
                         let model = BrowseCards::new(ids, screens.page_loader());
@@ -57,6 +68,113 @@ impl Screens {
                 screens.show_navigation();
             },
         );
+    }
+
+    /// A source's catalog: its filters (asked once per visit), then the first page; the grid asks
+    /// for the next ones as it nears its end.
+    fn show_catalog(self: &Rc<Self>, catalog: CatalogBrowse) {
+        if let Some(window) = self.window.upgrade() {
+            window.global::<BrowseAdapter>().set_cards(ModelRc::default());
+        }
+        self.navigator.borrow_mut().set_browse(Vec::new());
+        self.show_navigation();
+        let feed = Rc::new(CatalogFeed::new(&catalog));
+        self.catalog_feed.replace(Some(Rc::clone(&feed)));
+        let known = (catalog.options != Default::default()).then_some(catalog.options);
+        let (plugin_id, filter) = (catalog.source.id, catalog.filter);
+        self.in_background(
+            "browse a catalog",
+            move |app| async move {
+                let options = match known {
+                    Some(options) => options,
+                    None => app.catalog_filters(&plugin_id).await?,
+                };
+                let first = app.catalog_page(&plugin_id, &filter, 1).await?;
+                anyhow::Ok((plugin_id, options, first))
+            },
+            move |screens, loaded| {
+                if !screens.is_current(&feed) {
+                    return;
+                }
+                let Some(window) = screens.window.upgrade() else { return };
+                match loaded {
+                    Ok((plugin_id, options, first)) => {
+                        screens.navigator.borrow_mut().set_catalog_options(&plugin_id, options);
+                        let ids = feed.arrived(&first);
+                        screens.navigator.borrow_mut().set_browse(ids.clone());
+                        let model = BrowseCards::new(ids, screens.page_loader());
+                        let (weak_screens, weak_feed) =
+                            (Rc::downgrade(screens), Rc::downgrade(&feed));
+                        model.on_near_end(move || more_of(&weak_screens, &weak_feed));
+                        feed.cards.replace(Some(Rc::clone(&model)));
+                        window.global::<BrowseAdapter>().set_cards(ModelRc::from(model));
+                        screens.show_catalog_status(&feed);
+                    }
+                    Err(error) => {
+                        let status = format!("{error:#}");
+                        window.global::<BrowseAdapter>().set_status(status.into());
+                    }
+                }
+                screens.show_navigation();
+            },
+        );
+    }
+
+    /// The catalog's next page, unless one is on its way or the source has no more.
+    fn more_catalog(self: &Rc<Self>, feed: Rc<CatalogFeed>) {
+        let Some(page) = feed.next_page.get() else { return };
+        if feed.loading.replace(true) {
+            return;
+        }
+        let (plugin_id, filter) = (feed.plugin_id.clone(), feed.filter.clone());
+        self.in_background(
+            "load the catalog's next page",
+            move |app| async move { app.catalog_page(&plugin_id, &filter, page).await },
+            move |screens, loaded| {
+                feed.loading.set(false);
+                if !screens.is_current(&feed) {
+                    return;
+                }
+                match loaded {
+                    Ok(next) => {
+                        let ids = feed.arrived(&next);
+                        screens.navigator.borrow_mut().extend_browse(ids.iter().copied());
+                        let nothing_new = ids.is_empty();
+                        if let Some(cards) = feed.cards.borrow().as_ref() {
+                            cards.append(ids);
+                        }
+                        screens.show_catalog_status(&feed);
+                        // A page of titles already shown draws no new row to ask for the next.
+                        if nothing_new && feed.empty_pages.get() < MAX_EMPTY_PAGES {
+                            screens.more_catalog(feed);
+                        }
+                    }
+                    Err(error) => {
+                        // Scrolling on would ask again at once; changing a filter starts over.
+                        feed.next_page.set(None);
+                        if let Some(window) = screens.window.upgrade() {
+                            let status = format!("{error:#}");
+                            window.global::<BrowseAdapter>().set_status(status.into());
+                        }
+                    }
+                }
+            },
+        );
+    }
+
+    fn is_current(&self, feed: &Rc<CatalogFeed>) -> bool {
+        self.catalog_feed.borrow().as_ref().is_some_and(|current| Rc::ptr_eq(current, feed))
+    }
+
+    fn show_catalog_status(&self, feed: &CatalogFeed) {
+        let Some(window) = self.window.upgrade() else { return };
+        let shown = feed.seen.borrow().len();
+        let status = if feed.next_page.get().is_some() {
+            words::catalog_count(shown)
+        } else {
+            words::count(shown)
+        };
+        window.global::<BrowseAdapter>().set_status(status.into());
     }
 
     /// Loads one page of grid cards (with posters) off the UI thread.
@@ -102,17 +220,71 @@ impl Screens {
     }
 }
 
+/// Pages in a row that bring nothing new before the feed stops asking on its own.
+const MAX_EMPTY_PAGES: u32 = 3;
+
+/// A catalog being paged through: what it asks for, how far it got, what it has shown.
+pub(super) struct CatalogFeed {
+    plugin_id: String,
+    filter: CatalogFilter,
+    /// The page to ask for next; `None` once the source has no more.
+    next_page: Cell<Option<u32>>,
+    loading: Cell<bool>,
+    /// Titles already in the grid: a source's order shifts while one pages, so a title can come
+    /// twice.
+    seen: RefCell<HashSet<TitleId>>,
+    /// Pages in a row that added nothing.
+    empty_pages: Cell<u32>,
+    cards: RefCell<Option<Rc<BrowseCards>>>,
+}
+
+impl CatalogFeed {
+    fn new(catalog: &CatalogBrowse) -> CatalogFeed {
+        CatalogFeed {
+            plugin_id: catalog.source.id.clone(),
+            filter: catalog.filter.clone(),
+            next_page: Cell::new(None),
+            loading: Cell::new(false),
+            seen: RefCell::default(),
+            empty_pages: Cell::new(0),
+            cards: RefCell::default(),
+        }
+    }
+
+    /// A page came: its titles not shown yet, and which page is next.
+    fn arrived(&self, page: &getanime_app::CatalogPage) -> Vec<TitleId> {
+        let mut seen = self.seen.borrow_mut();
+        let fresh: Vec<TitleId> =
+            page.cards.iter().map(|card| card.id).filter(|id| seen.insert(*id)).collect();
+        let more = match page.pages {
+            Some(pages) => page.page < pages,
+            None => !page.cards.is_empty(),
+        };
+        self.next_page.set(more.then_some(page.page + 1));
+        self.empty_pages.set(if fresh.is_empty() { self.empty_pages.get() + 1 } else { 0 });
+        fresh
+    }
+}
+
+/// The grid neared its end: the next page, if the feed is still the one shown.
+fn more_of(screens: &Weak<Screens>, feed: &Weak<CatalogFeed>) {
+    if let (Some(screens), Some(feed)) = (screens.upgrade(), feed.upgrade()) {
+        screens.more_catalog(feed);
+    }
+}
+
 /// The focused card or filter chip, and the chips' labels.
 pub(super) fn show_focus(view: &BrowseAdapter<'_>, navigator: &Navigator) {
     let (focus, filter) = navigator.browse_focus();
     view.set_focus(focus as i32);
+    let chips = navigator.browse_chips();
     view.set_filter_focus(filter.map_or(-1, |filter| {
-        BrowseFilter::ALL.iter().position(|candidate| *candidate == filter).unwrap_or(0) as i32
+        chips.iter().position(|candidate| *candidate == filter).unwrap_or(0) as i32
     }));
-    let query = navigator.browse_query();
-    let labels: Vec<SharedString> = BrowseFilter::ALL
-        .iter()
-        .map(|filter| getanime_app::views::browse::filter_label(query, *filter).into())
-        .collect();
+    let labels: Vec<SharedString> =
+        words::chip_labels(navigator.browse_query(), navigator.browse_mode())
+            .into_iter()
+            .map(SharedString::from)
+            .collect();
     view.set_filters(ModelRc::new(VecModel::from(labels)));
 }

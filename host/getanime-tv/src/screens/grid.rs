@@ -1,7 +1,9 @@
 //! The Browse grid's model: every matching title id is in memory (8 bytes each), cards and
 //! posters are loaded a page at a time when the grid first shows one of their rows, and pages far
 //! from the view are dropped again. Slint's ListView only asks for the rows in view, so a
-//! 100 000-title library costs a few pages of cards, never 100 000 posters.
+//! 100 000-title library costs a few pages of cards, never 100 000 posters. A catalog's grid
+//! grows: when the view nears its end the model says so ([`BrowseCards::on_near_end`]) and the
+//! next page's ids are [appended](BrowseCards::append).
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -21,7 +23,9 @@ const KEEP_PAGES: usize = 6;
 pub type PageLoader = Box<dyn Fn(Weak<BrowseCards>, usize, Vec<TitleId>)>;
 
 pub struct BrowseCards {
-    ids: Vec<TitleId>,
+    ids: RefCell<Vec<TitleId>>,
+    /// Called when the view shows one of the last [`PAGE`] cards.
+    near_end: RefCell<Option<Box<dyn Fn()>>>,
     pages: RefCell<HashMap<usize, Vec<Card>>>,
     requested: RefCell<HashSet<usize>>,
     notify: ModelNotify,
@@ -32,7 +36,8 @@ pub struct BrowseCards {
 impl BrowseCards {
     pub fn new(ids: Vec<TitleId>, loader: PageLoader) -> Rc<BrowseCards> {
         Rc::new_cyclic(|this| BrowseCards {
-            ids,
+            ids: RefCell::new(ids),
+            near_end: RefCell::default(),
             pages: RefCell::default(),
             requested: RefCell::default(),
             notify: ModelNotify::default(),
@@ -54,9 +59,27 @@ impl BrowseCards {
         }
         drop((pages, requested));
         let start = page * PAGE;
-        for row in start..(start + PAGE).min(self.ids.len()) {
+        for row in start..(start + PAGE).min(self.ids.borrow().len()) {
             self.notify.row_changed(row);
         }
+    }
+
+    /// `near_end` runs whenever the view shows one of the last cards (it decides whether
+    /// another page is wanted and already asked for).
+    pub fn on_near_end(&self, near_end: impl Fn() + 'static) {
+        *self.near_end.borrow_mut() = Some(Box::new(near_end));
+    }
+
+    /// More titles after the last; the page they start in is loaded again when shown (its
+    /// cards so far stay drawn meanwhile).
+    pub fn append(&self, ids: Vec<TitleId>) {
+        if ids.is_empty() {
+            return;
+        }
+        let start = self.ids.borrow().len();
+        self.ids.borrow_mut().extend_from_slice(&ids);
+        self.requested.borrow_mut().remove(&(start / PAGE));
+        self.notify.row_added(start, ids.len());
     }
 
     /// A page that failed to load may be asked for again.
@@ -66,8 +89,9 @@ impl BrowseCards {
 
     /// The ids of page `page`.
     pub fn page_ids(&self, page: usize) -> Vec<TitleId> {
-        let start = (page * PAGE).min(self.ids.len());
-        self.ids[start..(start + PAGE).min(self.ids.len())].to_vec()
+        let ids = self.ids.borrow();
+        let start = (page * PAGE).min(ids.len());
+        ids[start..(start + PAGE).min(ids.len())].to_vec()
     }
 }
 
@@ -75,11 +99,19 @@ impl Model for BrowseCards {
     type Data = Card;
 
     fn row_count(&self) -> usize {
-        self.ids.len()
+        self.ids.borrow().len()
     }
 
     fn row_data(&self, row: usize) -> Option<Card> {
-        self.ids.get(row)?;
+        let count = self.ids.borrow().len();
+        if row >= count {
+            return None;
+        }
+        if row + PAGE >= count
+            && let Some(near_end) = self.near_end.borrow().as_ref()
+        {
+            near_end();
+        }
         let page = row / PAGE;
         if let Some(card) = self.pages.borrow().get(&page).and_then(|cards| cards.get(row % PAGE)) {
             return Some(card.clone());

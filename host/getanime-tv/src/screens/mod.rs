@@ -79,6 +79,8 @@ struct Screens {
     welcome: RefCell<Vec<getanime_app::ShippedPlugin>>,
     /// Work the user waits for, running (see `Shell.busy`).
     busy: std::cell::Cell<usize>,
+    /// The catalog Browse pages through, when it shows one.
+    catalog_feed: RefCell<Option<Rc<browse::CatalogFeed>>>,
 }
 
 /// The buttons above the home rows, from the navigator's list (so the order always matches);
@@ -175,6 +177,7 @@ pub fn run_ui(
         magnets: RefCell::new(Vec::new()),
         welcome: RefCell::new(Vec::new()),
         busy: std::cell::Cell::new(0),
+        catalog_feed: RefCell::new(None),
     });
     display::watch_window(&window, Rc::downgrade(&screens), smoke.exit_after_first_frame);
     if windowed {
