@@ -129,23 +129,48 @@ impl PlaybackSession {
         Some(self.subtitle_track())
     }
 
+    /// The subtitle picker's choice: track `index` of the plan's, or none; the new track's file
+    /// is the caller's to fetch. `None` when the episode has no subtitles or no such track.
+    pub fn choose_subtitle(
+        &mut self,
+        index: Option<usize>,
+    ) -> Option<Option<&getanime_domain::SubtitleTrack>> {
+        if self.plan.subtitles.is_empty()
+            || index.is_some_and(|index| index >= self.plan.subtitles.len())
+        {
+            return None;
+        }
+        self.subtitle = index;
+        self.subtitle_file = None;
+        self.overlay.note = self.resting_note();
+        Some(self.subtitle_track())
+    }
+
+    /// The picker's rows for this episode: "off", then each track, the one shown marked.
+    pub fn subtitle_choices(&self) -> Vec<String> {
+        crate::views::player::subtitle_choices(&self.plan.subtitles, self.subtitle)
+    }
+
+    /// The track shown, as an index into the plan's.
+    pub fn subtitle_index(&self) -> Option<usize> {
+        self.subtitle
+    }
+
     /// The local file of the track stepped to (`None`: it could not be fetched).
     pub fn set_subtitle_file(&mut self, file: Option<String>) {
         self.subtitle_file = file;
     }
 
-    /// The note while nothing else is to say: the quality, and the subtitles when the episode
-    /// has some.
+    /// The note while nothing else is to say: the quality, the voice-over when the source names
+    /// it, and the subtitles when the episode has some.
     fn resting_note(&self) -> String {
-        if self.plan.subtitles.is_empty() {
-            return self.quality_note.clone();
-        }
-        let subtitles = crate::subtitle_label(self.subtitle_track());
-        if self.quality_note.is_empty() {
-            subtitles
-        } else {
-            format!("{} · {subtitles}", self.quality_note)
-        }
+        let audio = &self.plan.episode.episode.audio;
+        let parts = [
+            (!self.quality_note.is_empty()).then(|| self.quality_note.clone()),
+            (!audio.is_empty()).then(|| crate::views::player::audio_label(audio)),
+            (!self.plan.subtitles.is_empty()).then(|| crate::subtitle_label(self.subtitle_track())),
+        ];
+        parts.into_iter().flatten().collect::<Vec<_>>().join(" · ")
     }
 
     pub fn overlay(&self) -> &PlayerOverlay {
@@ -336,6 +361,31 @@ mod tests {
         assert_eq!(session.step_subtitle().map(|track| track.is_none()), Some(true), "then off");
         assert_eq!(session.overlay().note, "subtitles off");
         assert_eq!(session.media().subtitle, None);
+        assert_eq!(session.subtitle_choices(), ["✓ off", "ru", "en"]);
+
+        // The picker: straight to a track, or off; no such track changes nothing.
+        let chosen = session.choose_subtitle(Some(1)).flatten().map(|track| track.url.clone());
+        assert_eq!(chosen.as_deref(), Some("https://subs.example/en.vtt"));
+        assert_eq!(
+            (session.subtitle_index(), session.overlay().note.as_str()),
+            (Some(1), "subtitles: en")
+        );
+        assert_eq!(session.subtitle_choices(), ["off", "ru", "✓ en"]);
+        assert!(session.choose_subtitle(Some(2)).is_none());
+        assert_eq!(session.subtitle_index(), Some(1));
+        assert_eq!(session.choose_subtitle(None).map(|track| track.is_none()), Some(true));
+        assert!(without.choose_subtitle(None).is_none(), "no subtitles: no picker");
+    }
+
+    /// The source's voice-over labels join the resting note, between quality and subtitles.
+    #[test]
+    fn the_overlay_names_the_voice_over() {
+        let mut plan = plan(None, false);
+        plan.episode.episode.audio = vec!["AniLibria".into(), "Japanese".into()];
+        let mut session = PlaybackSession::new(plan);
+        let quality = PlayerEvent::QualityChanged { quality: Quality::Hd, fallback_from: None };
+        session.on_event(&quality, 0);
+        assert_eq!(session.overlay().note, "hd · voice: AniLibria, Japanese");
     }
 
     fn at(position_ms: u64) -> PlayerEvent {

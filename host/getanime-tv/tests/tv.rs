@@ -1026,7 +1026,8 @@ fn the_golden_path_through_the_window() -> Result<()> {
 
 /// Subtitles in the real window: on the demo (two WebVTT tracks per episode), `s` in the player
 /// turns on the first (Russian), OCR reads it over the video; the choice is remembered, so the
-/// next play starts with it, and `s` twice more turns them off.
+/// next play starts with it, and `s` twice more turns them off; the menu key's picker lists the
+/// tracks and shows the one chosen.
 #[test]
 fn the_subtitle_key_shows_subtitles_over_the_video_and_is_remembered() -> Result<()> {
     require_display()?;
@@ -1064,6 +1065,31 @@ fn the_subtitle_key_shows_subtitles_over_the_video_and_is_remembered() -> Result
     let (stderr, read) = play("tv-subtitles-off", "enter,enter,s,s,wait,wait,wait", &[6, 7])?;
     ensure!(stderr.contains("switching subtitles url=None"), "en, then off: {stderr}");
     ensure!(!subtitled(&read) && !read.contains("subtitle"), "off after en: {read}");
+
+    // The menu key lists them, opening on the one shown (off); Down twice: English, Enter
+    // shows it, and the overlay names it and the demo's voice-over. (A library of its own:
+    // the one above resumes where it stopped, too near the end for four more keys.)
+    let shot = screenshot_path("tv-subtitle-picker.png")?;
+    let keys = "enter,enter,menu,down,down,enter,wait";
+    let stderr = run_window(&temp.path().join("picker"), &demo_options, keys, Some(&shot))?;
+    // The picker's corner alone: with the overlay up too, OCR skips the small panel.
+    let corner = screenshot_path("tv-subtitle-picker-5-corner.png")?;
+    image::open(screenshot_path("tv-subtitle-picker-5.png")?)?
+        .crop_imm(0, 0, 760, 480)
+        .save(&corner)?;
+    let picker = read_screen(&corner, "rus+eng")?;
+    ensure!(
+        // (OCR in Russian and English reads "(ru)" and "(en)" as Cyrillic look-alikes.)
+        picker.contains("off") && picker.contains("Русские") && picker.contains("English"),
+        "the picker lists off and both tracks; OCR read:\n{picker}"
+    );
+    ensure!(stderr.contains("switching subtitles url=Some"), "{stderr}");
+    let overlay = read_screen(&screenshot_path("tv-subtitle-picker-6.png")?, "rus+eng")?;
+    ensure!(
+        // "subtitles: en (English)" ("(English)": the note's, not the picker's "English (en)").
+        overlay.contains("(English)") && overlay.contains("Демо-озвучка"),
+        "the overlay names the track chosen and the voice-over; OCR read:\n{overlay}"
+    );
     Ok(())
 }
 

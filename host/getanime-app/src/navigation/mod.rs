@@ -99,6 +99,8 @@ pub enum Effect {
     CycleQuality,
     /// Show the episode's next subtitle track (or none), and remember the choice.
     CycleSubtitles,
+    /// Show this subtitle track (an index into the episode's), or none: the picker's choice.
+    ChooseSubtitle(Option<usize>),
     PlayPause,
     SeekBy(i64),
     /// Load the week's schedule.
@@ -479,6 +481,16 @@ impl Navigator {
     /// The player shows its error panel (`true`) or plays again.
     pub fn set_player_failed(&mut self, failed: bool) {
         self.player.failed = failed;
+    }
+
+    /// The episode playing has `tracks` subtitle tracks, `chosen` shown (the picker's rows).
+    pub fn set_player_subtitles(&mut self, tracks: usize, chosen: Option<usize>) {
+        self.player.set_subtitles(tracks, chosen);
+    }
+
+    /// The subtitle picker's focused row (0 is "off"), while it is open.
+    pub fn subtitle_picker(&self) -> Option<usize> {
+        self.player.picker
     }
 
     /// The player shows (or hides) its "Skip opening/ending" prompt.

@@ -11,10 +11,18 @@ pub(super) struct PlayerControls {
     pub(super) skip_available: bool,
     /// The error panel shows.
     pub(super) failed: bool,
+    /// The episode's subtitle tracks, and the one shown.
+    pub(super) subtitle_tracks: usize,
+    pub(super) subtitle_chosen: Option<usize>,
+    /// The subtitle picker is open on this row (0 is "off", then the tracks).
+    pub(super) picker: Option<usize>,
 }
 
 impl PlayerControls {
     pub(super) fn key(&mut self, title: TitleId, episode: f64, key: Key) -> Outcome {
+        if let Some(row) = self.picker {
+            return Outcome::stay(self.picker_key(row, key));
+        }
         let effect = match key {
             Key::Back | Key::Erase => return Outcome::back(Effect::StopPlayback),
             // After a playback error, Enter tries the episode again.
@@ -36,6 +44,11 @@ impl PlayerControls {
             Key::Char('q' | 'Q') => Effect::CycleQuality,
             // `s` as in most players, `t` as in Kodi.
             Key::Char('s' | 'S' | 't' | 'T') => Effect::CycleSubtitles,
+            // The menu key lists them, as Kodi's and Jellyfin's subtitle menus do.
+            Key::Menu if self.subtitle_tracks > 0 => {
+                self.picker = Some(self.subtitle_chosen.map_or(0, |index| index + 1));
+                Effect::Redraw
+            }
             // Next/previous are the navigator's (they need the title's episodes).
             Key::Char(_) | Key::Menu | Key::Home | Key::NextEpisode | Key::PreviousEpisode => {
                 Effect::Redraw
@@ -43,11 +56,77 @@ impl PlayerControls {
         };
         Outcome::stay(effect)
     }
+
+    /// Keys while the subtitle picker is open: it has them all, Back closes it (not the player).
+    fn picker_key(&mut self, row: usize, key: Key) -> Effect {
+        match key {
+            Key::Up => self.picker = Some(row.saturating_sub(1)),
+            Key::Down => self.picker = Some((row + 1).min(self.subtitle_tracks)),
+            Key::Enter => {
+                self.picker = None;
+                return Effect::ChooseSubtitle(row.checked_sub(1));
+            }
+            Key::Back | Key::Erase | Key::Menu => self.picker = None,
+            _ => {}
+        }
+        Effect::Redraw
+    }
+
+    /// The episode playing has `tracks` subtitle tracks, `chosen` shown; a picker left open
+    /// on an episode without them closes.
+    pub(super) fn set_subtitles(&mut self, tracks: usize, chosen: Option<usize>) {
+        self.subtitle_tracks = tracks;
+        self.subtitle_chosen = chosen.filter(|index| *index < tracks);
+        if tracks == 0 {
+            self.picker = None;
+        }
+        if let Some(row) = self.picker {
+            self.picker = Some(row.min(tracks));
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::testing::*;
+
+    /// A navigator playing episode 1 of title 6.
+    fn playing() -> Navigator {
+        let mut navigator = Navigator::new();
+        navigator.set_home_rows(vec![ids(6..7)]);
+        navigator.key(Key::Enter);
+        navigator.set_episodes(vec![1.0, 2.0], 0);
+        assert_eq!(navigator.key(Key::Enter), Effect::Play { title: TitleId(6), episode: 1.0 });
+        navigator
+    }
+
+    #[test]
+    fn the_menu_key_opens_the_subtitle_picker_whose_enter_chooses_and_back_closes() {
+        let mut navigator = playing();
+        assert_eq!(navigator.key(Key::Menu), Effect::Redraw);
+        assert_eq!(navigator.subtitle_picker(), None, "no subtitles: no picker");
+        navigator.set_player_subtitles(2, Some(0));
+        navigator.key(Key::Menu);
+        assert_eq!(navigator.subtitle_picker(), Some(1), "opens on the track shown");
+        navigator.key(Key::Down);
+        navigator.key(Key::Down);
+        assert_eq!(navigator.subtitle_picker(), Some(2), "the last track is the last row");
+        assert_eq!(navigator.key(Key::Right), Effect::Redraw, "no seeking under the picker");
+        assert_eq!(navigator.key(Key::Enter), Effect::ChooseSubtitle(Some(1)));
+        assert_eq!(navigator.subtitle_picker(), None);
+        navigator.key(Key::Menu);
+        navigator.key(Key::Up);
+        navigator.key(Key::Up);
+        navigator.key(Key::Up);
+        assert_eq!(navigator.key(Key::Enter), Effect::ChooseSubtitle(None), "row 0 is off");
+        navigator.key(Key::Menu);
+        assert_eq!(navigator.key(Key::Back), Effect::Redraw, "Back closes the picker");
+        assert_eq!(navigator.screen(), Screen::Player { title: TitleId(6), episode: 1.0 });
+        navigator.key(Key::Menu);
+        navigator.set_player_subtitles(0, None);
+        assert_eq!(navigator.subtitle_picker(), None, "the next episode has none");
+        assert_eq!(navigator.key(Key::Back), Effect::StopPlayback);
+    }
 
     #[test]
     fn enter_opens_a_title_then_plays_the_focused_episode_and_back_returns() {

@@ -204,6 +204,13 @@ pub fn run_ui(
     player.on_skip_available(move |available| {
         for_skip.navigator.borrow_mut().set_skip_available(available);
     });
+    let for_subtitles = Rc::clone(&screens);
+    player.on_subtitles_offered(move |tracks, chosen| {
+        let tracks = usize::try_from(tracks).unwrap_or(0);
+        let chosen = usize::try_from(chosen).ok();
+        for_subtitles.navigator.borrow_mut().set_player_subtitles(tracks, chosen);
+        for_subtitles.show_navigation();
+    });
     player.on_now_playing(move |episode| {
         tracing::info!(%episode, "auto-play moved on");
         match episode.parse::<f64>() {
@@ -320,6 +327,7 @@ impl Screens {
             Effect::Skip => self.send(PlaybackCommand::Skip),
             Effect::CycleQuality => self.send(PlaybackCommand::CycleQuality),
             Effect::CycleSubtitles => self.send(PlaybackCommand::CycleSubtitles),
+            Effect::ChooseSubtitle(index) => self.send(PlaybackCommand::ChooseSubtitle(index)),
             Effect::SeekBy(delta) => self.send(PlaybackCommand::SeekBy(delta)),
             Effect::Quit => {
                 if let Err(error) = slint::quit_event_loop() {
@@ -376,6 +384,8 @@ impl Screens {
         browse::show_focus(&window.global::<BrowseAdapter>(), &navigator);
         menus::show_focus(&window.global::<MenuAdapter>(), &navigator, &self.menu.borrow());
         welcome::show_focus(&window.global::<WelcomeAdapter>(), &navigator);
+        let picker = navigator.subtitle_picker().map_or(-1, |row| row as i32);
+        window.global::<PlayerAdapter>().set_subtitle_focus(picker);
         window.global::<Shell>().set_screen(match navigator.screen() {
             Screen::Home => ScreenKind::Home,
             Screen::Search => ScreenKind::Search,

@@ -8,6 +8,7 @@ impl Screens {
         self.stop_playback();
         self.navigator.borrow_mut().set_skip_available(false);
         self.navigator.borrow_mut().set_player_failed(false);
+        self.navigator.borrow_mut().set_player_subtitles(0, None);
         let (commands, inbox) = channel();
         *self.playback.borrow_mut() = Some(commands);
         let app = Arc::clone(&self.app);
@@ -50,6 +51,7 @@ pub(super) enum PlaybackCommand {
     Skip,
     CycleQuality,
     CycleSubtitles,
+    ChooseSubtitle(Option<usize>),
     SeekBy(i64),
     Stop,
 }
@@ -108,7 +110,8 @@ pub(super) fn count_down_to_next(
                 PlaybackCommand::SeekBy(_)
                 | PlaybackCommand::Skip
                 | PlaybackCommand::CycleQuality
-                | PlaybackCommand::CycleSubtitles,
+                | PlaybackCommand::CycleSubtitles
+                | PlaybackCommand::ChooseSubtitle(_),
             )
             | Err(RecvTimeoutError::Timeout) => {}
         }
@@ -162,6 +165,7 @@ pub(super) fn play_episode(
         "playing"
     );
     draw_overlay(weak, session.overlay());
+    offer_subtitles(weak, &session);
     let mut playing = true;
     loop {
         match inbox.try_recv() {
@@ -192,19 +196,13 @@ pub(super) fn play_episode(
                 }
             }
             Ok(PlaybackCommand::CycleSubtitles) => {
-                if let Some(track) = session.step_subtitle() {
-                    let track = track.cloned();
-                    let file = match &track {
-                        Some(track) => {
-                            runtime.block_on(app.local_subtitle(&session.plan().plugin_id, track))
-                        }
-                        None => None,
-                    };
-                    tracing::info!(url = ?file, "switching subtitles");
-                    session.set_subtitle_file(file.clone());
-                    player.select_subtitle(file);
-                    runtime.block_on(app.remember_subtitle(track.as_ref()))?;
-                    draw_overlay(weak, session.overlay());
+                if let Some(track) = session.step_subtitle().map(Option::<&_>::cloned) {
+                    show_subtitle(app, runtime, weak, &mut session, &player, track)?;
+                }
+            }
+            Ok(PlaybackCommand::ChooseSubtitle(index)) => {
+                if let Some(track) = session.choose_subtitle(index).map(Option::<&_>::cloned) {
+                    show_subtitle(app, runtime, weak, &mut session, &player, track)?;
                 }
             }
             Err(std::sync::mpsc::TryRecvError::Empty) => {}
@@ -237,6 +235,42 @@ pub(super) fn play_episode(
 }
 
 /// Copies the session's overlay into the window (from the playback thread).
+/// Shows `track` (or none), chosen by the key or the picker: fetches its file, hands it to the
+/// player, remembers the choice for the profile and redraws the overlay and the picker.
+fn show_subtitle(
+    app: &App,
+    runtime: &tokio::runtime::Handle,
+    weak: &Weak<AppWindow>,
+    session: &mut PlaybackSession,
+    player: &Player,
+    track: Option<getanime_app::domain::SubtitleTrack>,
+) -> Result<()> {
+    let file = match &track {
+        Some(track) => runtime.block_on(app.local_subtitle(&session.plan().plugin_id, track)),
+        None => None,
+    };
+    tracing::info!(url = ?file, "switching subtitles");
+    session.set_subtitle_file(file.clone());
+    player.select_subtitle(file);
+    runtime.block_on(app.remember_subtitle(track.as_ref()))?;
+    draw_overlay(weak, session.overlay());
+    offer_subtitles(weak, session);
+    Ok(())
+}
+
+/// The subtitle picker's rows for the episode playing, and the navigator's count of them.
+fn offer_subtitles(weak: &Weak<AppWindow>, session: &PlaybackSession) {
+    let choices: Vec<SharedString> =
+        session.subtitle_choices().into_iter().map(SharedString::from).collect();
+    let tracks = session.plan().subtitles.len() as i32;
+    let chosen = session.subtitle_index().map_or(-1, |index| index as i32);
+    update(weak, move |window| {
+        let view = window.global::<PlayerAdapter>();
+        view.set_subtitle_choices(ModelRc::new(VecModel::from(choices)));
+        view.invoke_subtitles_offered(tracks, chosen);
+    });
+}
+
 pub(super) fn draw_overlay(weak: &Weak<AppWindow>, overlay: &PlayerOverlay) {
     let overlay = overlay.clone();
     update(weak, move |window| {

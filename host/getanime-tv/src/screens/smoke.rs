@@ -116,6 +116,7 @@ pub(super) fn press(window: &AppWindow, name: &str) {
         "back" => K::Escape,
         "erase" => K::Backspace,
         "home" => K::Home,
+        "menu" => K::Menu,
         // Lets one settle period pass without input (for timeouts such as the overlay's).
         "wait" => return,
         other => {
