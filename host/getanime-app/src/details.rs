@@ -5,8 +5,8 @@
 
 use std::time::Duration;
 
-use anyhow::Result;
-use getanime_domain::{Title, TitleDetails, TitleId};
+use anyhow::{Context, Result};
+use getanime_domain::{Title, TitleDetails, TitleId, TitleSummary};
 
 use crate::language::tr;
 use crate::sync::SyncReport;
@@ -86,5 +86,31 @@ impl App {
         };
         self.db(move |db| db.upsert_title(&plugin_id, &valid, now)).await?;
         Ok(DetailsRefresh::Fetched)
+    }
+
+    /// Related title `index` of `title` (its franchise, at the same source) as a library title:
+    /// the one the library has, else a new one from its name alone, whose details come when it
+    /// is opened, as a search result's do.
+    pub async fn related_title(&self, title: TitleId, index: usize) -> Result<TitleId> {
+        let details = self.title(title).await?;
+        let related = details.related.get(index).cloned().context("no such related title")?;
+        let plugin_id = details.card.plugin_id;
+        let (owner, source_id) = (plugin_id.clone(), related.source_id.clone());
+        if let Some(known) = self.db(move |db| db.title_id(&owner, &source_id)).await? {
+            return Ok(known);
+        }
+        let summary = TitleSummary {
+            source_id: related.source_id,
+            name: related.name,
+            ..TitleSummary::default()
+        };
+        let mut report = SyncReport::default();
+        let mut valid = self.validated(
+            &plugin_id,
+            vec![Title { summary, details_complete: false, ..Title::default() }],
+            &mut report,
+        );
+        let valid = valid.pop().with_context(|| report.problems.join("; "))?;
+        self.db(move |db| db.upsert_title(&plugin_id, &valid, now_ms())).await
     }
 }

@@ -839,6 +839,62 @@ fn browse_pages_through_a_sources_whole_catalog_with_its_filters() -> Result<()>
     Ok(())
 }
 
+/// A franchise from the remote: AniLibria v3 names the title's franchise; its other title is a
+/// line after the episodes (read back by OCR); Enter on it opens that title, which the library
+/// did not have, and its details come from the source (rated, which proves which one opened).
+#[test]
+fn a_related_title_opens_from_the_title_screen() -> Result<()> {
+    require_display()?;
+    let server = FakeServer::start_in_background()?;
+    server.route("/v3/title/schedule", getanime_testkit::Reply::json("[]"));
+    let brotherhood = serde_json::json!({"id": 9432, "names": {"ru": "Стальной алхимик: Братство"},
+        "updated": 1_700_000_000,
+        "player": {"host": "cdn.example", "list": {"1": {"episode": 1, "hls": {"hd": "/v/1.m3u8"}}}},
+        "franchises": [{"franchise": {"id": "f1", "name": "Стальной алхимик"}, "releases": [
+            {"id": 1000, "ordinal": 1, "names": {"ru": "Стальной алхимик"}},
+            {"id": 9432, "ordinal": 2, "names": {"ru": "Стальной алхимик: Братство"}}]}]});
+    let page =
+        serde_json::json!({"list": [brotherhood], "pagination": {"pages": 1, "current_page": 1}});
+    server.route(
+        "/v3/title/updates?page=1&items_per_page=20",
+        getanime_testkit::Reply::json(serde_json::to_vec(&page)?),
+    );
+    let first = serde_json::json!({"id": 1000, "names": {"ru": "Стальной алхимик"}, "updated": 1_600_000_000,
+        "player": {"host": "cdn.example", "list": {"1": {"episode": 1, "hls": {"hd": "/v/fma.m3u8"}}}}});
+    server.route("/v3/title?id=1000", getanime_testkit::Reply::json(serde_json::to_vec(&first)?));
+    server.route(
+        "/v3/title?id=9432",
+        getanime_testkit::Reply::json(serde_json::to_vec(&brotherhood)?),
+    );
+    let temp = tempfile::tempdir()?;
+    let data = temp.path().join("data");
+    install_against(&data, "anilibria", &format!("{}/v3", server.base_url()))?;
+    check(&data, &["sync"])?;
+
+    let shot = screenshot_path("tv-related.png")?;
+    // Enter opens the title (its episode has the focus); Down: the related line; Enter opens
+    // it; Right rates it.
+    let stderr = run_ui(&data, "enter,down,enter,wait,right", Some(&shot))?;
+    assert!(stderr.contains("smoke run done"), "{stderr}");
+    check_screen_says(
+        &shot.with_file_name("tv-related-2.png"),
+        "rus+eng",
+        &["Стальной алхимик", "part 1 of the franchise"],
+    )?;
+    ensure!(server.requests().iter().any(|target| target == "/v3/title?id=1000"));
+    let titles: serde_json::Value = serde_json::from_str(&check(&data, &["--json", "titles"])?)?;
+    let id = titles
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|title| title["name"] == "Стальной алхимик")
+        .and_then(|title| title["id"].as_i64())
+        .with_context(|| format!("the related title is in the library: {titles}"))?;
+    let shown = check(&data, &["show", &id.to_string(), "--offline"])?;
+    assert!(shown.contains("your rating 1/10") && shown.contains("hd"), "{shown}");
+    Ok(())
+}
+
 /// Settings from the remote: a preference steps with →; "Back up now" writes a backup; a later
 /// run restores it (asking first) and the rating cleared in between is back.
 #[test]

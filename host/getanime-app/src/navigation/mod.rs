@@ -81,6 +81,12 @@ pub enum Effect {
     Redraw,
     /// Load and show a title.
     OpenTitle(TitleId),
+    /// Open the open title's related title (index into its franchise list): the library's
+    /// title for it is found or made first ([`Navigator::open_title`] then).
+    OpenRelated {
+        title: TitleId,
+        related: usize,
+    },
     /// Start playing an episode.
     Play {
         title: TitleId,
@@ -469,6 +475,17 @@ impl Navigator {
     /// The open title's episodes; focus goes to `focus` (the one to resume, say).
     pub fn set_episodes(&mut self, episodes: Vec<f64>, focus: usize) {
         self.title.set_episodes(episodes, focus);
+    }
+
+    /// How many related titles the open title lists after its torrents.
+    pub fn set_related(&mut self, count: usize) {
+        self.title.related = count;
+    }
+
+    /// Opens `title` over the screen on top (a related title, once the library has it).
+    pub fn open_title(&mut self, title: TitleId) -> Effect {
+        self.open(Screen::Title(title));
+        Effect::OpenTitle(title)
     }
 
     /// How many torrents the open title lists after its episodes.

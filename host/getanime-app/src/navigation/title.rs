@@ -1,5 +1,5 @@
 //! Title: a row of buttons (list, favorite, hide from Continue watching, reset watched marks),
-//! then one list of the episodes, then the torrents; left/right rate, `w` marks watched, the
+//! then one list of the episodes, then the torrents, then the franchise's other titles; left/right rate, `w` marks watched, the
 //! menu key (`c`) marks every episode up to the focused one watched.
 
 use getanime_domain::TitleId;
@@ -35,6 +35,8 @@ pub(super) struct TitleState {
     pub(super) focus: usize,
     /// How many torrents follow the episodes.
     pub(super) torrents: usize,
+    /// How many related titles follow the torrents.
+    pub(super) related: usize,
     /// The focused button (`None`: the focus is on the lines).
     pub(super) button: Option<TitleButton>,
     /// Reset watched marks asked "press Enter again".
@@ -58,7 +60,7 @@ impl TitleState {
 
     /// Puts the focus on a line (an episode, or past them a torrent), if it exists.
     pub(super) fn focus_line(&mut self, index: usize) -> bool {
-        if index >= self.episodes.len() + self.torrents {
+        if index >= self.episodes.len() + self.torrents + self.related {
             return false;
         }
         self.focus = index;
@@ -113,7 +115,8 @@ impl TitleState {
         if let Some(button) = self.button {
             return self.button_key(title, button, key);
         }
-        let length = self.episodes.len() + self.torrents;
+        let length = self.episodes.len() + self.torrents + self.related;
+        let first_related = self.episodes.len() + self.torrents;
         let effect = match key {
             Key::Up if self.focus == 0 => {
                 self.button = Some(TitleButton::List);
@@ -134,6 +137,9 @@ impl TitleState {
                         Screen::Player { title, episode },
                         Effect::Play { title, episode },
                     );
+                }
+                None if self.focus >= first_related && self.focus < length && key == Key::Enter => {
+                    Effect::OpenRelated { title, related: self.focus - first_related }
                 }
                 None if self.focus < length && key == Key::Enter => {
                     Effect::CopyMagnet { title, torrent: self.focus - self.episodes.len() }
@@ -189,6 +195,35 @@ mod tests {
         assert_eq!(navigator.key(Key::Enter), Effect::CopyMagnet { title: TitleId(5), torrent: 1 });
         assert_eq!(navigator.key(Key::Char('w')), Effect::Redraw, "a torrent has no watched mark");
         assert_eq!(navigator.key(Key::PlayPause), Effect::Redraw);
+    }
+
+    #[test]
+    fn related_titles_follow_the_torrents_and_open_as_titles() {
+        let mut navigator = Navigator::new();
+        navigator.set_home_rows(vec![ids(5..6)]);
+        navigator.key(Key::Enter);
+        navigator.set_episodes(vec![1.0], 0);
+        navigator.set_torrents(1);
+        navigator.set_related(2);
+        for _ in 0..5 {
+            navigator.key(Key::Down);
+        }
+        assert_eq!(navigator.episode_focus(), 3, "the last related title");
+        assert_eq!(
+            navigator.key(Key::Enter),
+            Effect::OpenRelated { title: TitleId(5), related: 1 }
+        );
+        navigator.key(Key::Up);
+        assert_eq!(
+            navigator.key(Key::Enter),
+            Effect::OpenRelated { title: TitleId(5), related: 0 }
+        );
+        navigator.key(Key::Up);
+        assert_eq!(navigator.key(Key::Enter), Effect::CopyMagnet { title: TitleId(5), torrent: 0 });
+        assert_eq!(navigator.open_title(TitleId(9)), Effect::OpenTitle(TitleId(9)));
+        assert_eq!(navigator.screen(), Screen::Title(TitleId(9)));
+        navigator.key(Key::Back);
+        assert_eq!(navigator.screen(), Screen::Title(TitleId(5)), "Back returns to the first");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The title screen: name, facts, description, the episode lines, then the torrent lines.
 
-use getanime_domain::{EpisodeEntry, ListEntry, StatusChange, TitleDetails, Torrent};
+use getanime_domain::{EpisodeEntry, ListEntry, RelatedTitle, StatusChange, TitleDetails, Torrent};
 
 use super::lists::status_name;
 use crate::language::{self, tr, trn};
@@ -19,6 +19,8 @@ pub struct TitleView {
     pub description: String,
     pub episodes: Vec<EpisodeLineView>,
     pub torrents: Vec<TorrentLineView>,
+    /// The franchise's other titles, after the torrents.
+    pub related: Vec<RelatedLineView>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -36,6 +38,13 @@ pub struct TorrentLineView {
     /// "WEBRip 1080p · episodes 1-12".
     pub label: String,
     /// "1.4 GB · 120 seeders · Enter: copy magnet".
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RelatedLineView {
+    pub name: String,
+    /// "part 2 of the franchise · Enter: open".
     pub detail: String,
 }
 
@@ -102,11 +111,6 @@ pub fn title(details: &TitleDetails) -> TitleView {
                 .collect();
             ids.join(", ")
         }),
-        (!details.related.is_empty()).then(|| {
-            let names: Vec<&str> =
-                details.related.iter().map(|related| related.name.as_str()).collect();
-            tr!("franchise: {names}", names = names.join(", "))
-        }),
         Some(match details.rating {
             Some(rating) => format!("★ {}/10", rating.score()),
             None => tr!("☆ rate with ← →").to_owned(),
@@ -124,6 +128,20 @@ pub fn title(details: &TitleDetails) -> TitleView {
         description: details.description.clone().unwrap_or_default(),
         episodes: details.episodes.iter().map(episode_line).collect(),
         torrents: details.torrents.iter().map(torrent_line).collect(),
+        related: details.related.iter().map(related_line).collect(),
+    }
+}
+
+fn related_line(related: &RelatedTitle) -> RelatedLineView {
+    let open = tr!("Enter: open").to_owned();
+    RelatedLineView {
+        name: related.name.clone(),
+        detail: match related.order {
+            Some(order) => {
+                format!("{} · {open}", tr!("part {order} of the franchise", order = order))
+            }
+            None => open,
+        },
     }
 }
 
@@ -239,7 +257,7 @@ mod tests {
         }
     }
 
-    /// Tracker ids and related titles (contract 0.2) are among the facts.
+    /// Tracker ids (contract 0.2) are among the facts; related titles are lines to open.
     #[test]
     fn tracker_ids_are_among_the_facts() -> anyhow::Result<()> {
         use getanime_domain::{ExternalId, Tracker};
@@ -255,12 +273,18 @@ mod tests {
         }];
         let view = title(&details);
         assert!(
-            view.facts.contains(
-                "Фэнтези, Приключения · MyAnimeList 52991, Shikimori 52991 · franchise: Ледяной алхимик 2 · ☆"
-            ),
+            view.facts.contains("Фэнтези, Приключения · MyAnimeList 52991, Shikimori 52991 · ☆"),
             "{}",
             view.facts
         );
+        let related = &view.related[0];
+        assert_eq!(
+            (related.name.as_str(), related.detail.as_str()),
+            ("Ледяной алхимик 2", "part 2 of the franchise · Enter: open")
+        );
+        let russian =
+            crate::language::scoped(crate::language::Language::Russian, || title(&details));
+        assert_eq!(russian.related[0].detail, "часть 2 франшизы · Enter: открыть");
         Ok(())
     }
 

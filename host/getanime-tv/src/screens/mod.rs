@@ -27,8 +27,8 @@ use slint::{
 
 use crate::ui::{
     AppWindow, BrowseAdapter, Card, EpisodeLine, HeaderItem, HomeAdapter, KeyRow, KeyView,
-    MenuAdapter, PlayerAdapter, PosterRow, ScheduleAdapter, ScreenKind, SearchAdapter, Shell,
-    TitleAdapter, TorrentLine, WelcomeAdapter, WelcomeChoice,
+    MenuAdapter, PlayerAdapter, PosterRow, RelatedLine, ScheduleAdapter, ScreenKind, SearchAdapter,
+    Shell, TitleAdapter, TorrentLine, WelcomeAdapter, WelcomeChoice,
 };
 
 mod browse;
@@ -269,6 +269,7 @@ impl Screens {
         match effect {
             Effect::Redraw => {}
             Effect::OpenTitle(title) => self.open_title(title),
+            Effect::OpenRelated { title, related } => self.open_related(title, related),
             Effect::Play { title, episode } => self.play(title, episode),
             Effect::Rate { title, delta } => self.rate(title, delta),
             Effect::ShowSchedule => self.show_schedule(),

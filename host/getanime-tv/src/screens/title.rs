@@ -92,6 +92,7 @@ impl Screens {
         {
             let mut navigator = self.navigator.borrow_mut();
             navigator.set_torrents(details.torrents.len());
+            navigator.set_related(details.related.len());
             navigator.set_episodes(numbers, focus);
         }
         if !reloaded {
@@ -116,6 +117,12 @@ impl Screens {
             .map(|line| TorrentLine { label: line.label.into(), detail: line.detail.into() })
             .collect();
         view_of.set_torrents(ModelRc::new(VecModel::from(torrents)));
+        let related: Vec<RelatedLine> = view
+            .related
+            .into_iter()
+            .map(|line| RelatedLine { name: line.name.into(), detail: line.detail.into() })
+            .collect();
+        view_of.set_related(ModelRc::new(VecModel::from(related)));
         let lines: Vec<EpisodeLine> = view
             .episodes
             .into_iter()
@@ -190,6 +197,33 @@ impl Screens {
                 Err(error) => window.global::<Shell>().set_error_text(format!("{error:#}").into()),
             }
         });
+    }
+
+    /// Enter on a related title: the library's title for it (made from its name if the library
+    /// has none; its details come on open), opened over this one.
+    pub(super) fn open_related(self: &Rc<Self>, title: TitleId, related: usize) {
+        self.in_background(
+            "open a related title",
+            move |app| async move { app.related_title(title, related).await },
+            move |screens, found| {
+                if screens.navigator.borrow().screen() != Screen::Title(title) {
+                    return; // the user moved on
+                }
+                match found {
+                    Ok(other) => {
+                        let before = screens.navigator.borrow().screen();
+                        let effect = screens.navigator.borrow_mut().open_title(other);
+                        screens.apply(before, effect);
+                    }
+                    Err(error) => {
+                        if let Some(window) = screens.window.upgrade() {
+                            let message = format!("{error:#}");
+                            window.global::<TitleAdapter>().set_message(message.into());
+                        }
+                    }
+                }
+            },
+        );
     }
 
     /// Enter on a torrent: its magnet link goes to the system clipboard.
