@@ -191,10 +191,18 @@ impl App {
             Quality::parse(&self.setting_value("quality").await?).unwrap_or(Quality::Fhd);
         let auto_skip = self.setting_value("auto_skip").await? == "true";
         let auto_play_next = self.setting_value("auto_play_next").await? == "true";
-        let streams =
-            self.permitted_streams(&details.card.plugin_id, &entry.episode.streams).await?;
-        let subtitles =
-            self.permitted_subtitles(&details.card.plugin_id, &entry.episode.subtitles).await?;
+        let plugin_id = details.card.plugin_id.as_str();
+        let (streams, refused) = self
+            .permitted(plugin_id, &entry.episode.streams, |stream| &stream.url, "stream")
+            .await?;
+        // Every stream refused: the error names the host and what the user can do.
+        if let Some(refusal) = refused.filter(|_| streams.is_empty()) {
+            return Err(anyhow!(stream_refused_text(&refusal)));
+        }
+        // A refused subtitle file is left out; the episode still plays.
+        let (subtitles, _) = self
+            .permitted(plugin_id, &entry.episode.subtitles, |track| &track.url, "subtitle")
+            .await?;
         let subtitle = crate::pick_subtitle(&subtitles, &self.subtitle_choice().await?);
         let subtitle_file = match subtitle.and_then(|index| subtitles.get(index)) {
             Some(track) => self.local_subtitle(&details.card.plugin_id, track).await,
@@ -219,54 +227,33 @@ impl App {
         })
     }
 
-    /// The subtitle files the network rule lets through, checked like the streams (a refused
-    /// one is left out; the episode still plays).
-    async fn permitted_subtitles(
+    /// The items whose URL (`url_of`) the source's network rule lets through, each refused one
+    /// logged as a refused `what`, and the first refusal. The streams and the subtitle files are
+    /// checked before GStreamer sees them, so quality fallback never tries a refused one.
+    async fn permitted<T: Clone>(
         &self,
         plugin_id: &str,
-        tracks: &[SubtitleTrack],
-    ) -> Result<Vec<SubtitleTrack>> {
-        if tracks.is_empty() {
-            return Ok(Vec::new());
+        items: &[T],
+        url_of: fn(&T) -> &str,
+        what: &str,
+    ) -> Result<(Vec<T>, Option<Refusal>)> {
+        if items.is_empty() {
+            return Ok((Vec::new(), None));
         }
         let policy = self.returned_url_policy(plugin_id).await?;
-        let urls: Vec<&str> = tracks.iter().map(|track| track.url.as_str()).collect();
+        let urls: Vec<&str> = items.iter().map(url_of).collect();
         let checked = policy.check_all_resolved(&urls).await;
-        Ok(tracks
-            .iter()
-            .zip(checked)
-            .filter_map(|(track, verdict)| match verdict {
-                Ok(_) => Some(track.clone()),
-                Err(refusal) => {
-                    tracing::warn!(plugin_id, url = %track.url, "subtitle refused: {refusal}");
-                    None
-                }
-            })
-            .collect())
-    }
-
-    /// The streams the player may open: the source's network rule checked on every URL before
-    /// GStreamer sees it, so quality fallback never tries a refused one. When every stream is
-    /// refused, the error names the host and what the user can do.
-    async fn permitted_streams(&self, plugin_id: &str, streams: &[Stream]) -> Result<Vec<Stream>> {
-        let policy = self.returned_url_policy(plugin_id).await?;
-        let urls: Vec<&str> = streams.iter().map(|stream| stream.url.as_str()).collect();
-        let checked = policy.check_all_resolved(&urls).await;
-        let mut permitted = Vec::new();
-        let mut refused = None;
-        for (stream, verdict) in streams.iter().zip(checked) {
+        let (mut permitted, mut refused) = (Vec::new(), None);
+        for (item, verdict) in items.iter().zip(checked) {
             match verdict {
-                Ok(_) => permitted.push(stream.clone()),
+                Ok(_) => permitted.push(item.clone()),
                 Err(refusal) => {
-                    tracing::warn!(plugin_id, url = %stream.url, "stream refused: {refusal}");
+                    tracing::warn!(plugin_id, url = url_of(item), "{what} refused: {refusal}");
                     refused.get_or_insert(refusal);
                 }
             }
         }
-        match refused {
-            Some(refusal) if permitted.is_empty() => Err(anyhow!(stream_refused_text(&refusal))),
-            _ => Ok(permitted),
-        }
+        Ok((permitted, refused))
     }
 
     /// Stores what a [`WatchTracker`] decided, and moves the title between lists as trackers

@@ -263,10 +263,7 @@ const SORTS: [(&str, &str); 4] = [
 ];
 
 fn options(pairs: &[(&str, &str)]) -> Vec<FilterOption> {
-    pairs
-        .iter()
-        .map(|(id, label)| FilterOption { id: (*id).into(), label: (*label).into() })
-        .collect()
+    pairs.iter().map(|(id, label)| FilterOption::new(*id, *label)).collect()
 }
 
 /// The catalog's filters: genres and years from `catalog/references/*`, the rest fixed.
@@ -294,7 +291,7 @@ pub fn parse_genres(body: &[u8]) -> Result<Vec<FilterOption>, ProviderError> {
                 _ => return None,
             };
             let label = genre.get("name").and_then(Value::as_str).and_then(clean_name)?;
-            Some(FilterOption { id, label })
+            Some(FilterOption::new(id, label))
         })
         .collect())
 }

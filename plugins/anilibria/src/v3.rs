@@ -274,13 +274,9 @@ pub fn filters(genres: &[u8], years: &[u8]) -> Result<CatalogFilters, ProviderEr
         Value::Array(items) => lenient::year_range(&items),
         _ => return Err(ProviderError::Parse("`years` is not an array".into())),
     };
-    let option =
-        |(id, label): &(&str, &str)| FilterOption { id: (*id).into(), label: (*label).into() };
+    let option = |(id, label): &(&str, &str)| FilterOption::new(*id, *label);
     Ok(CatalogFilters {
-        genres: genres
-            .into_iter()
-            .map(|name| FilterOption { id: name.clone(), label: name })
-            .collect(),
+        genres: genres.into_iter().map(|name| FilterOption::new(name.clone(), name)).collect(),
         years,
         kinds: KINDS.iter().map(option).collect(),
         statuses: Vec::new(),

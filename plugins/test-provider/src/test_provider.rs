@@ -29,10 +29,6 @@ fn title(source_id: &str, name: &str) -> Title {
     Title::new(source_id, name)
 }
 
-fn option(id: &str, label: &str) -> FilterOption {
-    FilterOption { id: id.into(), label: label.into() }
-}
-
 /// Never returns: each call adds a frame (black_box keeps the optimizer from looping it).
 #[allow(unconditional_recursion, reason = "the stack overflow is the point")]
 fn recurse(depth: u64) -> u64 {
@@ -48,9 +44,12 @@ fn one_title_page(name: &str) -> Page {
 impl Provider for TestProvider {
     fn filters() -> Result<CatalogFilters, ProviderError> {
         Ok(CatalogFilters {
-            genres: vec![option("action", "Action"), option("drama", "Drama")],
+            genres: vec![
+                FilterOption::new("action", "Action"),
+                FilterOption::new("drama", "Drama"),
+            ],
             years: Some((1990, 2025)),
-            sorts: vec![option("fresh", "Newest")],
+            sorts: vec![FilterOption::new("fresh", "Newest")],
             ..CatalogFilters::default()
         })
     }
