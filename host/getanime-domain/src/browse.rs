@@ -175,10 +175,9 @@ impl BrowseQuery {
     pub fn cycle(&mut self, filter: BrowseFilter, forward: bool, facets: &BrowseFacets) {
         match filter {
             BrowseFilter::Sort => {
-                let at = BrowseSort::ALL.iter().position(|sort| *sort == self.sort).unwrap_or(0);
-                let count = BrowseSort::ALL.len();
-                let next = if forward { (at + 1) % count } else { (at + count - 1) % count };
-                self.sort = BrowseSort::ALL[next];
+                if let Some(sort) = step_around(Some(&self.sort), &BrowseSort::ALL, forward) {
+                    self.sort = sort;
+                }
             }
             BrowseFilter::Source => {
                 self.source = step(self.source.take(), &facets.sources, forward)
@@ -223,21 +222,32 @@ impl CatalogFilter {
             }
             BrowseFilter::Sort => {
                 let sorts = ids(&options.sorts);
-                if sorts.is_empty() {
-                    return;
+                if let Some(sort) = step_around(self.sort.as_ref(), &sorts, forward) {
+                    self.sort = Some(sort);
                 }
-                let at = self
-                    .sort
-                    .as_ref()
-                    .and_then(|sort| sorts.iter().position(|candidate| candidate == sort))
-                    .unwrap_or(0);
-                let count = sorts.len();
-                let next = if forward { (at + 1) % count } else { (at + count - 1) % count };
-                self.sort = Some(sorts[next].clone());
             }
             BrowseFilter::Mode | BrowseFilter::Source | BrowseFilter::List => {}
         }
     }
+}
+
+/// The value after (or before) `current` in `values`, wrapping around, for a choice that has no
+/// "all" (an order); an unknown or missing `current` counts as the first. `None` when there are
+/// no values.
+fn step_around<T: PartialEq + Clone>(
+    current: Option<&T>,
+    values: &[T],
+    forward: bool,
+) -> Option<T> {
+    if values.is_empty() {
+        return None;
+    }
+    let count = values.len();
+    let at = current
+        .and_then(|current| values.iter().position(|candidate| candidate == current))
+        .unwrap_or(0);
+    let next = if forward { (at + 1) % count } else { (at + count - 1) % count };
+    values.get(next).cloned()
 }
 
 /// The value after (or before) `current` in `values`, with `None` ("all") as the wrap point.

@@ -76,6 +76,20 @@ fn run_window_with(
 }
 
 /// Runs and requires success; returns stdout.
+/// The library id of the title named exactly `name` (from `getanime --json titles`).
+fn title_named(data: &Path, name: &str) -> Result<String> {
+    let titles: serde_json::Value =
+        serde_json::from_str(&check(data, &["--json", "titles", "--limit", "1000"])?)?;
+    let id = titles
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|title| title["name"] == name)
+        .and_then(|title| title["id"].as_i64())
+        .with_context(|| format!("no title named {name} in the library: {titles}"))?;
+    Ok(id.to_string())
+}
+
 fn check(data: &Path, args: &[&str]) -> Result<String> {
     let output = getanime(data, args)?;
     ensure!(
@@ -467,14 +481,7 @@ fn a_first_launch_reaches_an_episode_with_the_remote_alone() -> Result<()> {
         typed.iter().any(|request| request == "/api/v1/app/search/releases?query=%D0%BF"),
         "the on-screen keyboard typed «п» and Done asked the source: {typed:?}"
     );
-    let json: serde_json::Value = serde_json::from_str(&check(&data, &["--json", "titles"])?)?;
-    let found = json
-        .as_array()
-        .context("titles")?
-        .iter()
-        .find(|title| title["name"] == "Песнь ночных сов 2")
-        .context("the search result is in the library")?;
-    let id = found["id"].as_i64().context("its id")?.to_string();
+    let id = title_named(&data, "Песнь ночных сов 2")?;
     let shown = check(&data, &["show", &id, "--offline"])?;
     assert!(shown.contains("Это время не для нас"), "episodes came on open: {shown}");
     let first = shown.lines().find(|line| line.contains("Это время не для нас")).unwrap_or("");
@@ -823,18 +830,8 @@ fn browse_pages_through_a_sources_whole_catalog_with_its_filters() -> Result<()>
         "the second page of the genre was asked for: {asked:?}"
     );
     // The 29th title with genre 1 is release 3 × 28.
-    let found: serde_json::Value = serde_json::from_str(&check(
-        &library.data,
-        &["--json", "titles", "--query", "Каталог 63"],
-    )?)?;
-    let id = found
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|title| title["name"] == "Каталог 63")
-        .and_then(|title| title["id"].as_i64())
-        .with_context(|| format!("the opened catalog title is in the library: {found}"))?;
-    let shown = check(&library.data, &["show", &id.to_string(), "--offline"])?;
+    let id = title_named(&library.data, "Каталог 63")?;
+    let shown = check(&library.data, &["show", &id, "--offline"])?;
     assert!(shown.contains("your rating 1/10"), "{shown}");
     Ok(())
 }
@@ -882,15 +879,8 @@ fn a_related_title_opens_from_the_title_screen() -> Result<()> {
         &["Стальной алхимик", "part 1 of the franchise"],
     )?;
     ensure!(server.requests().iter().any(|target| target == "/v3/title?id=1000"));
-    let titles: serde_json::Value = serde_json::from_str(&check(&data, &["--json", "titles"])?)?;
-    let id = titles
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|title| title["name"] == "Стальной алхимик")
-        .and_then(|title| title["id"].as_i64())
-        .with_context(|| format!("the related title is in the library: {titles}"))?;
-    let shown = check(&data, &["show", &id.to_string(), "--offline"])?;
+    let id = title_named(&data, "Стальной алхимик")?;
+    let shown = check(&data, &["show", &id, "--offline"])?;
     assert!(shown.contains("your rating 1/10") && shown.contains("hd"), "{shown}");
     Ok(())
 }
