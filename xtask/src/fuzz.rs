@@ -29,12 +29,7 @@ pub fn run(seconds: u64, only: Option<&str>) -> Result<()> {
             .current_dir(&fuzz_dir)
             .args(["fuzz", "run", "--release", target])
             .arg(&corpus)
-            .arg(root.join("tests/fixtures/fuzz").join(target));
-        match target {
-            "anilibria_v3" => command.arg(root.join("tests/fixtures/anilibria")),
-            "aniliberty_v1" => command.arg(root.join("tests/fixtures/aniliberty")),
-            _ => &mut command,
-        };
+            .args(seed_dirs(&root, target));
         command
             .arg("--")
             .arg(format!("-max_total_time={seconds}"))
@@ -67,6 +62,22 @@ pub fn run(seconds: u64, only: Option<&str>) -> Result<()> {
         .with_context(|| format!("writing {}", path.display()))?;
     println!("fuzz report: {}", path.display());
     Ok(())
+}
+
+/// The folders `target` starts from besides its corpus: its regression seeds and, for the
+/// parsers, the API fixtures. Only those that exist: git keeps no empty folder, and libFuzzer
+/// stops on a missing one.
+fn seed_dirs(root: &Path, target: &str) -> Vec<std::path::PathBuf> {
+    let fixtures = root.join("tests/fixtures");
+    let api = match target {
+        "anilibria_v3" => Some(fixtures.join("anilibria")),
+        "aniliberty_v1" => Some(fixtures.join("aniliberty")),
+        _ => None,
+    };
+    std::iter::once(fixtures.join("fuzz").join(target))
+        .chain(api)
+        .filter(|dir| dir.is_dir())
+        .collect()
 }
 
 /// A `stat::name: value` line of libFuzzer's final stats.
@@ -113,4 +124,20 @@ fn cargo_fuzz_works(fuzz_dir: &Path) -> bool {
         .args(["fuzz", "--version"])
         .output()
         .is_ok_and(|output| output.status.success())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_target_starts_only_from_folders_that_exist() {
+        let root = workspace_root();
+        for target in TARGETS {
+            let seeds = seed_dirs(&root, target);
+            assert!(seeds.iter().all(|dir| dir.is_dir()), "{target}: {seeds:?}");
+        }
+        let parser = seed_dirs(&root, "anilibria_v3");
+        assert!(parser.contains(&root.join("tests/fixtures/anilibria")), "{parser:?}");
+    }
 }

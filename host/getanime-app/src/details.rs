@@ -3,8 +3,6 @@
 //! like a sync's. When the source cannot be reached, the stored title stays as it was and the
 //! caller says so.
 
-use std::time::Duration;
-
 use anyhow::{Context, Result};
 use getanime_domain::{Title, TitleDetails, TitleId, TitleSummary};
 
@@ -22,9 +20,6 @@ pub enum DetailsRefresh {
     /// The source could not give them; the stored title is unchanged. In the user's words.
     Failed(String),
 }
-
-/// Details fetched before this long ago are fetched again on open (the same setting as sync).
-const DEFAULT_TTL: Duration = Duration::from_secs(24 * 3600);
 
 /// Whether a title needs its details fetched: never fetched in full, or before `stale_before`.
 pub fn details_missing_or_stale(details: &TitleDetails, stale_before: i64) -> bool {
@@ -47,8 +42,7 @@ impl App {
     /// (the stored title is still worth showing).
     pub async fn refresh_details(&self, title: TitleId) -> Result<DetailsRefresh> {
         let details = self.title(title).await?;
-        let ttl_hours = self.setting_value("details_ttl_hours").await?.parse::<u64>().ok();
-        let ttl = ttl_hours.map_or(DEFAULT_TTL, |hours| Duration::from_secs(hours * 3600));
+        let ttl = self.details_ttl().await?;
         let now = now_ms();
         let stale_before = now - i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX);
         if !details_missing_or_stale(&details, stale_before) {

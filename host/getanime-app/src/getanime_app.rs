@@ -7,6 +7,7 @@
 
 mod catalog;
 mod details;
+mod failure;
 mod index;
 pub mod language;
 mod library;
@@ -35,6 +36,7 @@ pub use catalog::CatalogPage;
 pub use details::{
     DetailsRefresh, details_failed_text, details_missing_or_stale, loading_episodes,
 };
+pub use failure::explain;
 pub use getanime_domain as domain;
 pub use getanime_storage::{LibraryCheck, RemovalPolicy};
 pub use index::IndexEntry;
@@ -43,14 +45,16 @@ pub use menus::{MenuEntry, MenuItem, MenuOutcome, menu_focus_after, menu_rows};
 pub use paths::DataPaths;
 pub use playback::{PlaybackPlan, WatchAction, WatchTracker, next_quality, resume_position};
 pub use posters::PosterReport;
-pub use preferences::{LANGUAGE, PREFERENCES, Preference, preference};
+pub use preferences::Setting;
 pub use session::{
     PlaybackSession, PlayerOverlay, SessionState, SessionStep, clock, countdown_text,
 };
 pub use shipped::{SHIPPED, SHIPPED_PLUGINS_ENV, ShippedPlugin};
 pub use sources::{GrantNeeded, preset_variable};
 pub use subtitles::{SUBTITLE_CHOICE, next_subtitle, pick_subtitle, subtitle_label};
-pub use sync::{RetryPolicy, SyncEvent, SyncOptions, SyncReport};
+pub use sync::{
+    FULL_SYNC_PAGES, RetryPolicy, SyncEvent, SyncOptions, SyncReport, SyncRun, SyncScope,
+};
 
 /// The application: one data directory, its database, its plugins.
 pub struct App {

@@ -11,9 +11,9 @@ use getanime_storage::RemovalPolicy;
 use crate::index::INDEX_URL_SETTING;
 use crate::language::{self, tr, trn};
 use crate::navigation::MenuRow;
-use crate::preferences::PREFERENCES;
+use crate::preferences::Setting;
 use crate::shipped::ShippedPlugin;
-use crate::{App, IndexEntry, SyncOptions};
+use crate::{App, IndexEntry, SyncScope};
 
 /// What a menu row stands for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,8 +32,8 @@ pub enum MenuItem {
     Shipped(ShippedPlugin),
     /// A text field for a package path (a directory or a `.tar.gz`).
     InstallFromFile,
-    /// A preference (key), stepped with left/right.
-    Preference(&'static str),
+    /// A setting, stepped with left/right.
+    Setting(Setting),
     BackupNow,
     /// A profile: buttons watch as it, remove (asks; not the last one).
     Profile(getanime_domain::ProfileId),
@@ -218,7 +218,7 @@ impl App {
             Some(url) => match self.plugin_index().await {
                 Err(error) => entries.push(MenuEntry::info(
                     tr!("Plugin index"),
-                    tr!("could not be read: {error}", error = format!("{error:#}")),
+                    tr!("could not be read: {error}", error = crate::explain(&error)),
                 )),
                 Ok(available) => {
                     for entry in available {
@@ -309,14 +309,13 @@ impl App {
     /// The Settings screen: preferences, backup and restore, where the data is, versions.
     pub async fn settings_menu(&self) -> Result<Vec<MenuEntry>> {
         let values = self.settings().await?;
-        let mut entries: Vec<MenuEntry> = PREFERENCES
-            .iter()
-            .zip(values)
-            .map(|(preference, (_, value))| MenuEntry {
-                item: MenuItem::Preference(preference.key),
+        let mut entries: Vec<MenuEntry> = values
+            .into_iter()
+            .map(|(setting, value)| MenuEntry {
+                item: MenuItem::Setting(setting),
                 row: MenuRow::Choice,
-                label: preference.label().to_owned(),
-                value: preference.value_label(&value),
+                label: setting.label().to_owned(),
+                value: setting.value_label(&value),
                 detail: String::new(),
                 buttons: Vec::new(),
                 questions: Vec::new(),
@@ -361,10 +360,9 @@ impl App {
 
     /// Left/right on a preference: store its next value.
     pub async fn menu_change(&self, item: &MenuItem, forward: bool) -> Result<()> {
-        let MenuItem::Preference(key) = item else { return Ok(()) };
-        let preference = crate::preference(key).with_context(|| format!("no setting {key}"))?;
-        let current = self.setting_value(key).await?;
-        self.set_setting(key, preference.step(&current, forward)).await
+        let MenuItem::Setting(setting) = *item else { return Ok(()) };
+        let current = self.setting(setting).await?;
+        self.set_setting(setting, setting.step(&current, forward)).await
     }
 
     /// The question the first Enter in a text row asks: for a package path, what it is and
@@ -424,12 +422,10 @@ impl App {
                 })
             }
             (MenuItem::Plugin(id), PLUGIN_SYNC_BUTTON) => {
-                let options = SyncOptions { plugin: Some(id.clone()), ..SyncOptions::default() };
-                let reports = self.sync(&options, &|_| {}).await?;
-                self.refresh_posters(500).await?;
-                let report = reports.first().with_context(|| format!("{id} did not sync"))?;
-                MenuOutcome::changed(match &report.error {
-                    Some(error) => format!("{id}: {error}"),
+                let run = self.sync_sources(SyncScope::source(id.clone()), &|_| {}).await?;
+                let report = run.reports.first().with_context(|| format!("{id} did not sync"))?;
+                MenuOutcome::changed(match &report.failure {
+                    Some(failure) => failure.clone(),
                     None => trn!(
                         "{source} synced: {n} title new or changed",
                         "{source} synced: {n} titles new or changed",

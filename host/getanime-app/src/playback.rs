@@ -13,7 +13,7 @@ use getanime_domain::{
 use getanime_plugins::Refusal;
 
 use crate::language::tr;
-use crate::{App, now_ms};
+use crate::{App, Setting, now_ms};
 
 /// How often a playing position is saved (a crash loses at most this much).
 pub const SAVE_EVERY: Duration = Duration::from_secs(5);
@@ -187,10 +187,9 @@ impl App {
             .position(|entry| entry.episode.number == number)
             .with_context(|| format!("{} has no episode {number}", details.card.name))?;
         let entry = details.episodes[index].clone();
-        let preferred_quality =
-            Quality::parse(&self.setting_value("quality").await?).unwrap_or(Quality::Fhd);
-        let auto_skip = self.setting_value("auto_skip").await? == "true";
-        let auto_play_next = self.setting_value("auto_play_next").await? == "true";
+        let preferred_quality = self.preferred_quality().await?;
+        let auto_skip = self.is_on(Setting::AutoSkip).await?;
+        let auto_play_next = self.is_on(Setting::AutoPlayNext).await?;
         let plugin_id = details.card.plugin_id.as_str();
         let (streams, refused) = self
             .permitted(plugin_id, &entry.episode.streams, |stream| &stream.url, "stream")

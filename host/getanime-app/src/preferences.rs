@@ -1,153 +1,237 @@
-//! The user's preferences: a fixed list of settings, each with the values it can take. The CLI
-//! (`getanime settings`) and the Settings screen both read this list, so they cannot disagree.
+//! The user's preferences: a fixed set of settings ([`Setting`]), each with the values it can
+//! take. The CLI (`getanime settings`) and the Settings screen both read this set, so they cannot
+//! disagree, and a misspelled setting does not compile. Reads that mean something (how long
+//! details stay fresh, how often to sync) are typed methods on [`App`].
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
+use getanime_domain::Quality;
 
 use crate::App;
 use crate::language::{self, Language, tr};
 
-/// One preference: its key in the `settings` table and its allowed values (the first is the
+/// One setting: its key in the `settings` tables and the values it can take (the first is the
 /// default).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Preference {
-    pub key: &'static str,
-    pub values: &'static [&'static str],
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Setting {
+    /// The interface language: `auto` (the system's), `ru` or `en`.
+    Language,
+    /// The stream quality to start with: `fhd`, `hd`, `sd`.
+    Quality,
+    /// Skip openings and endings by themselves.
+    AutoSkip,
+    /// Play the next episode after a countdown.
+    AutoPlayNext,
+    /// Minutes between background syncs (`0`: never).
+    SyncIntervalMinutes,
+    /// Hours after which a title's details are fetched again.
+    DetailsTtlHours,
 }
 
-/// The key of the interface language: `auto` (the system's), `ru` or `en`.
-pub const LANGUAGE: &str = "language";
+impl Setting {
+    /// Every setting, in the order the Settings screen lists them.
+    pub const ALL: [Setting; 6] = [
+        Setting::Language,
+        Setting::Quality,
+        Setting::AutoSkip,
+        Setting::AutoPlayNext,
+        Setting::SyncIntervalMinutes,
+        Setting::DetailsTtlHours,
+    ];
 
-impl Preference {
+    /// Its key in the `settings` and `profile_settings` tables, and on the command line.
+    pub fn key(self) -> &'static str {
+        match self {
+            Setting::Language => "language",
+            Setting::Quality => "quality",
+            Setting::AutoSkip => "auto_skip",
+            Setting::AutoPlayNext => "auto_play_next",
+            Setting::SyncIntervalMinutes => "sync_interval_minutes",
+            Setting::DetailsTtlHours => "details_ttl_hours",
+        }
+    }
+
+    /// The setting stored under `key`.
+    pub fn from_key(key: &str) -> Option<Setting> {
+        Setting::ALL.into_iter().find(|setting| setting.key() == key)
+    }
+
+    /// The values it can take, the default first.
+    pub fn values(self) -> &'static [&'static str] {
+        match self {
+            Setting::Language => &["auto", "ru", "en"],
+            Setting::Quality => &["fhd", "hd", "sd"],
+            Setting::AutoSkip => &["false", "true"],
+            Setting::AutoPlayNext => &["true", "false"],
+            Setting::SyncIntervalMinutes => &["60", "180", "720", "0"],
+            Setting::DetailsTtlHours => &["24", "6", "72", "168"],
+        }
+    }
+
+    /// Whether each profile keeps its own value (else the library has one for everybody).
+    pub fn per_profile(self) -> bool {
+        match self {
+            Setting::Language | Setting::Quality | Setting::AutoSkip | Setting::AutoPlayNext => {
+                true
+            }
+            Setting::SyncIntervalMinutes | Setting::DetailsTtlHours => false,
+        }
+    }
+
     /// What the Settings screen calls it, in the current language. The language row says it in
     /// both, so whoever cannot read the current one still finds it.
-    pub fn label(&self) -> &'static str {
-        match self.key {
-            LANGUAGE => "Язык / Language",
-            "quality" => tr!("Preferred quality"),
-            "auto_skip" => tr!("Skip openings and endings"),
-            "auto_play_next" => tr!("Play the next episode"),
-            "sync_interval_minutes" => tr!("Sync sources every"),
-            "details_ttl_hours" => tr!("Refresh title details after"),
-            other => other,
+    pub fn label(self) -> &'static str {
+        match self {
+            Setting::Language => "Язык / Language",
+            Setting::Quality => tr!("Preferred quality"),
+            Setting::AutoSkip => tr!("Skip openings and endings"),
+            Setting::AutoPlayNext => tr!("Play the next episode"),
+            Setting::SyncIntervalMinutes => tr!("Sync sources every"),
+            Setting::DetailsTtlHours => tr!("Refresh title details after"),
         }
     }
 
     /// A value as the Settings screen shows it: `on`, `3 hours`, `Русский`.
-    pub fn value_label(&self, value: &str) -> String {
+    pub fn value_label(self, value: &str) -> String {
         let number = value.parse::<u64>().ok();
-        match (self.key, value, number) {
-            (LANGUAGE, "auto", _) => tr!(
+        match (self, value, number) {
+            (Setting::Language, "auto", _) => tr!(
                 "as the system ({language})",
                 language = Language::from_environment().native_name()
             ),
-            (LANGUAGE, code, _) => Language::from_code(code)
+            (Setting::Language, code, _) => Language::from_code(code)
                 .map_or_else(|| code.to_owned(), |known| known.native_name().to_owned()),
-            ("sync_interval_minutes", _, Some(0)) => tr!("never").to_owned(),
-            ("sync_interval_minutes", _, Some(minutes)) => language::hours(minutes / 60),
-            ("details_ttl_hours", _, Some(hours)) => language::hours(hours),
+            (Setting::SyncIntervalMinutes, _, Some(0)) => tr!("never").to_owned(),
+            (Setting::SyncIntervalMinutes, _, Some(minutes)) => language::hours(minutes / 60),
+            (Setting::DetailsTtlHours, _, Some(hours)) => language::hours(hours),
             (_, "true", _) => tr!("on").to_owned(),
             (_, "false", _) => tr!("off").to_owned(),
             _ => value.to_owned(),
         }
     }
 
-    pub fn default_value(&self) -> &'static str {
-        self.values[0]
+    pub fn default_value(self) -> &'static str {
+        self.values()[0]
     }
 
     /// The value after (or before) `current`, wrapping around.
-    pub fn step(&self, current: &str, forward: bool) -> &'static str {
-        let count = self.values.len();
-        let at = self.values.iter().position(|value| *value == current).unwrap_or(0);
+    pub fn step(self, current: &str, forward: bool) -> &'static str {
+        let values = self.values();
+        let count = values.len();
+        let at = values.iter().position(|value| *value == current).unwrap_or(0);
         let next = if forward { (at + 1) % count } else { (at + count - 1) % count };
-        self.values[next]
+        values[next]
     }
 }
 
-/// Every preference, in the order the Settings screen lists them.
-pub const PREFERENCES: [Preference; 6] = [
-    Preference { key: LANGUAGE, values: &["auto", "ru", "en"] },
-    Preference { key: "quality", values: &["fhd", "hd", "sd"] },
-    Preference { key: "auto_skip", values: &["false", "true"] },
-    Preference { key: "auto_play_next", values: &["true", "false"] },
-    Preference { key: "sync_interval_minutes", values: &["60", "180", "720", "0"] },
-    Preference { key: "details_ttl_hours", values: &["24", "6", "72", "168"] },
-];
+impl std::fmt::Display for Setting {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(self.key())
+    }
+}
 
-/// The preferences each profile keeps for itself; the others belong to the library.
-pub const PER_PROFILE: [&str; 4] = [LANGUAGE, "quality", "auto_skip", "auto_play_next"];
+impl std::str::FromStr for Setting {
+    type Err = String;
 
-/// The preference named `key`.
-pub fn preference(key: &str) -> Option<&'static Preference> {
-    PREFERENCES.iter().find(|preference| preference.key == key)
+    /// A key typed on the command line; an unknown one names the known ones.
+    fn from_str(key: &str) -> std::result::Result<Setting, String> {
+        Setting::from_key(key).ok_or_else(|| {
+            let known: Vec<&str> = Setting::ALL.iter().map(|setting| setting.key()).collect();
+            format!("unknown setting {key:?}; known: {}", known.join(", "))
+        })
+    }
 }
 
 impl App {
-    /// Sets a preference to one of its values.
-    pub async fn set_setting(&self, key: &str, value: &str) -> Result<()> {
-        let Some(preference) = preference(key) else {
-            let known: Vec<&str> = PREFERENCES.iter().map(|preference| preference.key).collect();
-            bail!("unknown setting {key:?}; known: {}", known.join(", "));
-        };
-        if !preference.values.contains(&value) {
+    /// Sets a setting to one of its values (the profile's own when it is per profile).
+    pub async fn set_setting(&self, setting: Setting, value: &str) -> Result<()> {
+        if !setting.values().contains(&value) {
             bail!(
-                "{value:?} is not a valid value for {key}; one of: {}",
-                preference.values.join(", ")
+                "{value:?} is not a valid value for {setting}; one of: {}",
+                setting.values().join(", ")
             );
         }
-        let (key, value) = (key.to_owned(), value.to_owned());
+        let value = value.to_owned();
         let profile = self.profile();
         self.db(move |db| {
-            if PER_PROFILE.contains(&key.as_str()) {
-                db.set_profile_setting(profile, &key, &value)
+            if setting.per_profile() {
+                db.set_profile_setting(profile, setting.key(), &value)
             } else {
-                db.set_setting(&key, &value)
+                db.set_setting(setting.key(), &value)
             }
         })
         .await
     }
 
-    /// Every preference and its value: the profile's own, else the library's (what a library
+    /// Every setting and its value: the profile's own, else the library's (what a library
     /// from before profiles had set), else the default; a value no longer valid is the default.
-    pub async fn settings(&self) -> Result<Vec<(String, String)>> {
+    pub async fn settings(&self) -> Result<Vec<(Setting, String)>> {
         let profile = self.profile();
         self.db(move |db| {
-            PREFERENCES
+            Setting::ALL
                 .iter()
-                .map(|preference| {
-                    let own = if PER_PROFILE.contains(&preference.key) {
-                        db.profile_setting(profile, preference.key)?
+                .map(|&setting| {
+                    let own = if setting.per_profile() {
+                        db.profile_setting(profile, setting.key())?
                     } else {
                         None
                     };
                     let stored = match own {
                         Some(value) => Some(value),
-                        None => db.setting(preference.key)?,
+                        None => db.setting(setting.key())?,
                     };
                     let value = stored
-                        .filter(|value| preference.values.contains(&value.as_str()))
-                        .unwrap_or_else(|| preference.default_value().to_owned());
-                    Ok((preference.key.to_owned(), value))
+                        .filter(|value| setting.values().contains(&value.as_str()))
+                        .unwrap_or_else(|| setting.default_value().to_owned());
+                    Ok((setting, value))
                 })
                 .collect()
         })
         .await
     }
 
-    /// The interface language the Settings row asks for (`auto`: the system's locale).
-    pub async fn interface_language(&self) -> Result<Language> {
-        Ok(Language::from_setting(&self.setting_value(LANGUAGE).await?))
+    /// The value of one setting, as [`App::settings`] reads it.
+    pub async fn setting(&self, setting: Setting) -> Result<String> {
+        let settings = self.settings().await?;
+        Ok(settings
+            .into_iter()
+            .find_map(|(candidate, value)| (candidate == setting).then_some(value))
+            .unwrap_or_else(|| setting.default_value().to_owned()))
     }
 
-    /// The value of one preference.
-    pub async fn setting_value(&self, key: &str) -> Result<String> {
-        let settings = self.settings().await?;
-        settings
-            .into_iter()
-            .find_map(|(candidate, value)| (candidate == key).then_some(value))
-            .with_context(|| format!("unknown setting {key:?}"))
+    /// The interface language the Settings row asks for (`auto`: the system's locale).
+    pub async fn interface_language(&self) -> Result<Language> {
+        Ok(Language::from_setting(&self.setting(Setting::Language).await?))
+    }
+
+    /// How long a title's details stay fresh ("Refresh title details after").
+    pub async fn details_ttl(&self) -> Result<Duration> {
+        Ok(Duration::from_secs(self.number_setting(Setting::DetailsTtlHours).await? * 3600))
+    }
+
+    /// How often the sources sync in the background; `None`: never.
+    pub async fn sync_interval(&self) -> Result<Option<Duration>> {
+        let minutes = self.number_setting(Setting::SyncIntervalMinutes).await?;
+        Ok((minutes > 0).then(|| Duration::from_secs(minutes * 60)))
+    }
+
+    /// The quality the profile starts playback with.
+    pub async fn preferred_quality(&self) -> Result<Quality> {
+        Ok(Quality::parse(&self.setting(Setting::Quality).await?).unwrap_or(Quality::Fhd))
+    }
+
+    /// Whether an on/off setting is on.
+    pub async fn is_on(&self, setting: Setting) -> Result<bool> {
+        Ok(self.setting(setting).await? == "true")
+    }
+
+    /// A numeric setting's value; every value of those is a number, so the default stands in
+    /// only for a build whose list and parser disagree.
+    async fn number_setting(&self, setting: Setting) -> Result<u64> {
+        let value = self.setting(setting).await?;
+        Ok(value.parse().or_else(|_| setting.default_value().parse()).unwrap_or_default())
     }
 
     /// Writes a backup into the data directory's `backups/`, named by the time; returns its path.
@@ -186,18 +270,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_preference_steps_through_its_values_and_wraps() {
-        for preference in &PREFERENCES {
-            let mut value = preference.default_value();
+    fn every_setting_steps_through_its_values_and_wraps() {
+        for setting in Setting::ALL {
+            let mut value = setting.default_value();
             let mut seen = Vec::new();
-            for _ in 0..preference.values.len() {
+            for _ in 0..setting.values().len() {
                 seen.push(value);
-                value = preference.step(value, true);
+                value = setting.step(value, true);
             }
-            assert_eq!(value, preference.default_value(), "{} wraps", preference.key);
-            assert_eq!(seen, preference.values);
-            assert_eq!(preference.step(preference.default_value(), false), *seen.last().unwrap());
+            assert_eq!(value, setting.default_value(), "{setting} wraps");
+            assert_eq!(seen, setting.values());
+            assert_eq!(setting.step(setting.default_value(), false), *seen.last().unwrap());
+            assert_eq!(Setting::from_key(setting.key()), Some(setting));
         }
-        assert_eq!(preference("quality").map(|quality| quality.step("nonsense", true)), Some("hd"));
+        assert_eq!(Setting::Quality.step("nonsense", true), "hd");
+        assert!("qualty".parse::<Setting>().unwrap_err().contains("known: language, quality"));
+    }
+
+    #[test]
+    fn numeric_settings_hold_only_numbers() {
+        for setting in [Setting::SyncIntervalMinutes, Setting::DetailsTtlHours] {
+            assert!(setting.values().iter().all(|value| value.parse::<u64>().is_ok()), "{setting}");
+        }
     }
 }

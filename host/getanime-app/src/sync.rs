@@ -13,7 +13,10 @@ use getanime_domain::{ProviderError, Title};
 use getanime_plugins::{Error as PluginError, Plugin};
 use serde::Serialize;
 
-use crate::{App, now_ms};
+use crate::{App, PosterReport, now_ms};
+
+/// Most posters fetched after a sync.
+const POSTERS_PER_SYNC: u32 = 500;
 
 /// Retries of a plugin call on network trouble, rate limits and timeouts.
 #[derive(Debug, Clone, Copy)]
@@ -83,12 +86,84 @@ pub struct SyncReport {
     pub scheduled: usize,
     /// Titles refused by validation or whose details failed, one line each.
     pub problems: Vec<String>,
-    /// Why the sync of this plugin stopped early, if it did.
+    /// Why the sync of this plugin stopped early, if it did: the chain of causes (the log's
+    /// words, kept as the source's last error).
     pub error: Option<String>,
+    /// The same, as the person reads it ([`crate::explain`]), in the interface language.
+    pub failure: Option<String>,
     pub cancelled: bool,
 }
 
+/// Which sources a sync asks, and how deep.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncScope {
+    /// Only this source (Sources' Sync now, `getanime sync ID`); else every enabled one.
+    pub source: Option<String>,
+    /// Read up to [`FULL_SYNC_PAGES`] pages of news instead of the usual few.
+    pub full: bool,
+}
+
+impl SyncScope {
+    /// Every enabled source, the usual depth: the TV's background sync, `getanime sync`.
+    pub fn enabled() -> SyncScope {
+        SyncScope::default()
+    }
+
+    /// One source, the usual depth.
+    pub fn source(id: impl Into<String>) -> SyncScope {
+        SyncScope { source: Some(id.into()), full: false }
+    }
+}
+
+/// Pages of news a full sync reads per source.
+pub const FULL_SYNC_PAGES: u32 = 50;
+
+impl SyncReport {
+    /// The sync of this plugin stopped on `error`.
+    fn failed(&mut self, error: &anyhow::Error) {
+        self.failure = Some(crate::explain(error));
+        self.error = Some(format!("{error:#}"));
+    }
+}
+
+/// What [`App::sync_sources`] did: a report per source, then the posters it fetched.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SyncRun {
+    pub reports: Vec<SyncReport>,
+    pub posters: PosterReport,
+}
+
+impl SyncRun {
+    /// The sources whose sync stopped on an error.
+    pub fn failed(&self) -> Vec<&str> {
+        self.reports
+            .iter()
+            .filter(|report| report.error.is_some())
+            .map(|report| report.plugin_id.as_str())
+            .collect()
+    }
+}
+
 impl App {
+    /// The one way a person's sync runs (the TV's, Sources' Sync now, `getanime sync`): the
+    /// sources in `scope`, honouring every sync setting, then their missing posters.
+    pub async fn sync_sources(
+        &self,
+        scope: SyncScope,
+        progress: &(dyn Fn(SyncEvent) + Sync),
+    ) -> Result<SyncRun> {
+        let defaults = SyncOptions::default();
+        let options = SyncOptions {
+            plugin: scope.source,
+            max_pages: if scope.full { FULL_SYNC_PAGES } else { defaults.max_pages },
+            details_ttl: self.details_ttl().await?,
+            ..defaults
+        };
+        let reports = self.sync(&options, progress).await?;
+        let posters = self.refresh_posters(POSTERS_PER_SYNC).await?;
+        Ok(SyncRun { reports, posters })
+    }
+
     /// Syncs every enabled plugin (or the one in `options`), one after the other.
     pub async fn sync(
         &self,
@@ -135,12 +210,12 @@ impl App {
         let plugin = match self.load_plugin(id).await {
             Ok(plugin) => Arc::new(plugin),
             Err(error) => {
-                report.error = Some(format!("{error:#}"));
+                report.failed(&error);
                 return report;
             }
         };
         if let Err(error) = self.sync_steps(&plugin, options, progress, &mut report).await {
-            report.error = Some(format!("{error:#}"));
+            report.failed(&error);
         }
         report
     }
@@ -456,6 +531,12 @@ impl App {
         let valid = self.validated(plugin_id, titles, &mut report);
         let owned = plugin_id.to_owned();
         self.db(move |db| db.upsert_titles(&owned, &valid, now_ms()).map(drop)).await
+    }
+
+    /// For tests only: every title's details as if fetched `age` earlier.
+    pub async fn backdate_details_for_test(&self, age: Duration) -> Result<usize> {
+        let by_ms = i64::try_from(age.as_millis())?;
+        self.db(move |db| db.backdate_details(by_ms)).await
     }
 
     /// For benchmarks only: a loaded plugin with the user's configuration.

@@ -6,7 +6,9 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use getanime_app::domain::{Rating, TitleId};
 use getanime_app::navigation::MenuRow;
-use getanime_app::{App, DataPaths, MenuEntry, MenuItem, RetryPolicy, SyncOptions, SyncReport};
+use getanime_app::{
+    App, DataPaths, MenuEntry, MenuItem, RetryPolicy, Setting, SyncOptions, SyncReport,
+};
 use getanime_testkit::{FakeServer, Reply, built_plugin, fixture, fixture_path};
 
 /// A real 1x1 PNG (red), for the poster cache.
@@ -626,8 +628,8 @@ async fn profiles_keep_their_own_lists_history_and_preferences() -> Result<()> {
     let episode = title.episodes[0].id;
     let default = app.current_profile().await?;
     assert_eq!(default.name, "Default");
-    app.set_setting("quality", "sd").await?;
-    app.set_setting("sync_interval_minutes", "720").await?;
+    app.set_setting(Setting::Quality, "sd").await?;
+    app.set_setting(Setting::SyncIntervalMinutes, "720").await?;
 
     let save = WatchAction::SavePosition { position_ms: 30_000, duration_ms: Some(1_420_000) };
     let moves = app.apply_watch_actions(episode, vec![save]).await?;
@@ -643,9 +645,9 @@ async fn profiles_keep_their_own_lists_history_and_preferences() -> Result<()> {
     assert_eq!(app.profile(), masha.id);
     let home = app.home(1).await?;
     assert!(home.continue_watching.is_empty() && home.watching.is_empty(), "{home:?}");
-    assert_eq!(app.setting_value("quality").await?, "fhd", "her own default, not his sd");
-    assert_eq!(app.setting_value("sync_interval_minutes").await?, "720", "library-wide");
-    app.set_setting("language", "en").await?;
+    assert_eq!(app.setting(Setting::Quality).await?, "fhd", "her own default, not his sd");
+    assert_eq!(app.setting(Setting::SyncIntervalMinutes).await?, "720", "library-wide");
+    app.set_setting(Setting::Language, "en").await?;
     app.set_list_status(id, Some(ListStatus::Planned)).await?;
     app.set_favorite(id, true).await?;
     assert_eq!(app.list(ListFilter::Favorite, 10).await?.len(), 1);
@@ -654,11 +656,11 @@ async fn profiles_keep_their_own_lists_history_and_preferences() -> Result<()> {
     // A new run remembers who watched last.
     let reopened = App::open(app.paths().clone())?;
     assert_eq!(reopened.profile(), masha.id);
-    assert_eq!(reopened.setting_value("language").await?, "en");
+    assert_eq!(reopened.setting(Setting::Language).await?, "en");
     let guest = reopened.use_profile_named("Default").await?;
     assert_eq!(guest.id, default.id);
-    assert_eq!(reopened.setting_value("language").await?, "auto");
-    assert_eq!(reopened.setting_value("quality").await?, "sd");
+    assert_eq!(reopened.setting(Setting::Language).await?, "auto");
+    assert_eq!(reopened.setting(Setting::Quality).await?, "sd");
     assert!(reopened.use_profile_named("Nobody").await.is_err());
     drop(reopened);
 
@@ -848,8 +850,8 @@ async fn the_settings_menu_steps_preferences_backs_up_and_restores() -> Result<(
     assert_eq!(entry(&menu, "Preferred quality")?.value, "hd");
     assert_eq!(entry(&menu, "Play the next episode")?.value, "off");
     assert_eq!(entry(&menu, "Sync sources every")?.value, "never");
-    assert_eq!(world.app.setting_value("quality").await?, "hd");
-    assert!(world.app.set_setting("quality", "4k").await.is_err(), "not one of its values");
+    assert_eq!(world.app.setting(Setting::Quality).await?, "hd");
+    assert!(world.app.set_setting(Setting::Quality, "4k").await.is_err(), "not one of its values");
     assert!(entry(&menu, "About")?.value.contains("library schema V3"));
     assert!(!menu.iter().any(|entry| matches!(entry.item, MenuItem::Restore(_))), "no backups yet");
 

@@ -184,6 +184,17 @@ impl Database {
         Ok(changed)
     }
 
+    /// Makes every title's details `by_ms` older, as if fetched that long before (tests of the
+    /// details TTL; time cannot be waited for).
+    #[cfg(feature = "testing")]
+    pub fn backdate_details(&self, by_ms: i64) -> Result<usize> {
+        Ok(self.connection.execute(
+            "UPDATE titles SET details_fetched_at = details_fetched_at - ?1 \
+             WHERE details_fetched_at IS NOT NULL",
+            params![by_ms],
+        )?)
+    }
+
     /// A plugin's setting overrides.
     pub fn plugin_settings(&self, id: &str) -> Result<BTreeMap<String, String>> {
         let mut statement = self

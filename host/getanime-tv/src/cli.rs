@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use getanime_app::domain::{ListFilter, Rating, TitleCard, TitleId};
-use getanime_app::{App, DataPaths, RemovalPolicy, SyncEvent, SyncOptions};
+use getanime_app::{App, DataPaths, RemovalPolicy, Setting, SyncEvent, SyncScope};
 use serde::Serialize;
 
 /// getanime: a TV media center for anime, with plugins for content sources.
@@ -162,7 +162,7 @@ pub enum Command {
     /// Show the settings, or set one (quality, auto_skip, auto_play_next, sync_interval_minutes,
     /// details_ttl_hours; `getanime settings` lists them with their values).
     Settings {
-        key: Option<String>,
+        key: Option<Setting>,
         #[arg(requires = "key")]
         value: Option<String>,
     },
@@ -291,6 +291,9 @@ pub fn run(cli: Cli) -> ExitCode {
     let verbose = cli.verbose;
     match run_inner(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // A reader that stopped early (`getanime titles | head -1`) wants nothing more, as with
+        // git or ripgrep: not an error worth a line.
+        Err(error) if closed_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
             if verbose {
                 eprintln!("error: {error:?}");
@@ -300,6 +303,25 @@ pub fn run(cli: Cli) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Whether `error` is stdout's reader having gone away.
+fn closed_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Writes `text` to stdout; a closed pipe comes back as an error ([`closed_pipe`]) instead of
+/// the panic `print!` would raise.
+pub(crate) fn write_stdout(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()?;
+    Ok(())
 }
 
 fn parse_list(code: &str) -> Result<ListFilter, String> {
@@ -348,9 +370,9 @@ impl Output {
     /// Prints `value` as JSON, or its text form.
     fn print<T: Serialize>(&self, value: &T, text: impl FnOnce(&T) -> String) -> Result<()> {
         if self.json {
-            println!("{}", serde_json::to_string_pretty(value)?);
+            write_stdout(&format!("{}\n", serde_json::to_string_pretty(value)?))?;
         } else {
-            print!("{}", text(value));
+            write_stdout(&text(value))?;
         }
         Ok(())
     }
@@ -359,9 +381,16 @@ impl Output {
         match command {
             Command::Status => {
                 let status = app.status().await?;
-                self.print(&status, |status| {
+                let log_file = crate::logging::log_file();
+                let mut json = serde_json::to_value(&status)?;
+                json["log_file"] = serde_json::json!(log_file);
+                self.print(&json, |_| {
+                    let log_file = log_file.as_ref().map_or_else(
+                        || "none (no HOME or XDG_STATE_HOME)".to_owned(),
+                        |path| path.display().to_string(),
+                    );
                     format!(
-                        "data directory: {}\nschema version: {}\ntitles: {}\n",
+                        "data directory: {}\nschema version: {}\ntitles: {}\nlog file: {log_file}\n",
                         app.paths().root().display(),
                         status.schema_version,
                         status.titles
@@ -463,10 +492,15 @@ impl Output {
                 crate::playback::play(app, TitleId(title_id), episode, quality, silent).await
             }
             Command::Settings { key, value } => {
-                if let (Some(key), Some(value)) = (&key, &value) {
-                    app.set_setting(key, value).await?;
+                if let (Some(setting), Some(value)) = (key, &value) {
+                    app.set_setting(setting, value).await?;
                 }
-                let settings = app.settings().await?;
+                let settings: Vec<(&str, String)> = app
+                    .settings()
+                    .await?
+                    .into_iter()
+                    .map(|(setting, value)| (setting.key(), value))
+                    .collect();
                 self.print(&settings, |settings| {
                     settings.iter().map(|(key, value)| format!("{key} = {value}\n")).collect()
                 })
@@ -598,15 +632,15 @@ impl Output {
             PluginCommand::Pack { dir, wasm, out, url } => {
                 let (entry, path) = app.pack_plugin(dir, wasm, out, url).await?;
                 if !self.json {
-                    println!(
-                        "packed {} {} into {} (sha256 {}); its plugin index entry:",
+                    write_stdout(&format!(
+                        "packed {} {} into {} (sha256 {}); its plugin index entry:\n",
                         entry.id,
                         entry.version,
                         path.display(),
                         entry.sha256
-                    );
+                    ))?;
                 }
-                println!("{}", serde_json::to_string_pretty(&entry)?);
+                write_stdout(&format!("{}\n", serde_json::to_string_pretty(&entry)?))?;
                 Ok(())
             }
             PluginCommand::Grant { id, host } => {
@@ -709,17 +743,15 @@ impl Output {
     }
 
     async fn sync(&self, app: &App, plugin: Option<String>, full: bool) -> Result<()> {
-        let options =
-            SyncOptions { plugin, max_pages: if full { 50 } else { 5 }, ..SyncOptions::default() };
         let bar = crate::progress::SyncBar::new(self.json);
-        let reports = app.sync(&options, &|event: SyncEvent| bar.show(&event)).await?;
+        let run = app
+            .sync_sources(SyncScope { source: plugin, full }, &|event: SyncEvent| bar.show(&event))
+            .await?;
         bar.finish();
-        let posters = app.refresh_posters(500).await?;
-        let failed = reports.iter().any(|report| report.error.is_some());
-        self.print(&(&reports, &posters), |(reports, posters)| {
+        self.print(&(&run.reports, &run.posters), |(reports, posters)| {
             crate::text::sync_reports(reports, posters)
         })?;
-        if failed {
+        if !run.failed().is_empty() {
             bail!("some sources could not be synced; the library keeps what it had");
         }
         Ok(())

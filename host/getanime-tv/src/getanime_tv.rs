@@ -4,6 +4,7 @@
 //! logic: `.slint` files are layout and state, the Rust side adapts `getanime-app` to them.
 
 mod cli;
+mod logging;
 mod playback;
 mod progress;
 mod screens;
@@ -32,29 +33,13 @@ use clap::Parser;
 /// Entry point of the `getanime` binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing(cli.verbose);
+    let terminal = if cli.verbose {
+        logging::Terminal::Verbose
+    } else if cli.command.is_none() && cli.exit_after_first_frame {
+        logging::Terminal::Smoke
+    } else {
+        logging::Terminal::Quiet
+    };
+    logging::init(terminal);
     cli::run(cli)
-}
-
-/// Logs go to stderr; `-v` shows info from every crate, otherwise warnings and the UI's own info.
-fn init_tracing(verbose: bool) {
-    let default =
-        if verbose { "info,wasmtime=warn,cranelift=warn" } else { "warn,getanime_tv=info" };
-    let filter = tracing_subscriber::EnvFilter::try_from_env("GETANIME_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let colored = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let subscriber = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(colored)
-        .finish();
-    if let Err(error) = tracing::subscriber::set_global_default(subscriber) {
-        eprintln!("logging is unavailable: {error}");
-    }
-    // `log` records are forwarded too, except arboard's: the X11 clipboard logs from its
-    // destructor while the UI thread's thread-locals are torn down at exit, and formatting that
-    // record would touch a destroyed thread-local and abort the process.
-    if let Err(error) = tracing_log::LogTracer::builder().ignore_crate("arboard").init() {
-        eprintln!("`log` records are unavailable: {error}");
-    }
 }

@@ -58,11 +58,11 @@ pub async fn play(
             SessionState::Playing => {}
             SessionState::Finished | SessionState::CountDownTo(_) => {
                 match next_episode {
-                    Some(next) => println!(
-                        "finished; next: episode {next} (`getanime play {} {next}`)",
+                    Some(next) => crate::cli::write_stdout(&format!(
+                        "finished; next: episode {next} (`getanime play {} {next}`)\n",
                         title.0
-                    ),
-                    None => println!("finished; that was the last episode"),
+                    ))?,
+                    None => crate::cli::write_stdout("finished; that was the last episode\n")?,
                 }
                 return Ok(());
             }

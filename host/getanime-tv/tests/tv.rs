@@ -78,16 +78,7 @@ fn run_window_with(
 /// Runs and requires success; returns stdout.
 /// The library id of the title named exactly `name` (from `getanime --json titles`).
 fn title_named(data: &Path, name: &str) -> Result<String> {
-    let titles: serde_json::Value =
-        serde_json::from_str(&check(data, &["--json", "titles", "--limit", "1000"])?)?;
-    let id = titles
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|title| title["name"] == name)
-        .and_then(|title| title["id"].as_i64())
-        .with_context(|| format!("no title named {name} in the library: {titles}"))?;
-    Ok(id.to_string())
+    title_named_in(check(data, &["--json", "titles", "--limit", "1000"])?.as_bytes(), name)
 }
 
 fn check(data: &Path, args: &[&str]) -> Result<String> {
@@ -157,6 +148,129 @@ fn the_command_line_installs_syncs_shows_rates_and_restores() -> Result<()> {
     check(&data, &["restore", backup.to_str().context("utf-8 path")?])?;
     assert!(check(&data, &["show", &id])?.contains("your rating 8/10"), "the rating is back");
     Ok(())
+}
+
+/// `getanime sync` fetches a title's details again once they are older than the Settings'
+/// "Refresh title details after", and not before (it used the 24-hour default whatever was set).
+#[test]
+fn sync_honours_the_details_ttl_setting() -> Result<()> {
+    let server = FakeServer::start_in_background()?;
+    server.route("/v3/title/updates", fixture("anilibria", "updates_page1.json")?);
+    server.route("/v3/title/schedule", fixture("anilibria", "schedule.json")?);
+    let temp = tempfile::tempdir()?;
+    let data = temp.path().join("data");
+    install_against(&data, "anilibria", &format!("{}/v3", server.base_url()))?;
+    let details_asked = || {
+        server.requests().iter().filter(|request| request.ends_with("/v3/title?id=9601")).count()
+    };
+    check(&data, &["sync"])?;
+    let first = details_asked();
+    assert_eq!(first, 0, "the news page carried 9601's details in full: {:?}", server.requests());
+
+    let runtime = tokio::runtime::Runtime::new()?;
+    let seven_hours = std::time::Duration::from_secs(7 * 3600);
+    let aged = runtime.block_on(async {
+        let app = getanime_app::App::open(getanime_app::DataPaths::resolve(Some(data.clone()))?)?;
+        app.backdate_details_for_test(seven_hours).await
+    })?;
+    ensure!(aged >= 1, "some title had details to age");
+    check(&data, &["sync"])?;
+    assert_eq!(details_asked(), first, "7-hour-old details are fresh under the 24-hour default");
+
+    check(&data, &["settings", "details_ttl_hours", "6"])?;
+    check(&data, &["sync"])?;
+    assert_eq!(details_asked(), first + 1, "fetched again under 6 hours: {:?}", server.requests());
+    let misspelled = getanime(&data, &["settings", "details_ttl", "6"])?;
+    assert_eq!(misspelled.status.code(), Some(2), "an unknown setting is a usage error");
+    assert!(String::from_utf8_lossy(&misspelled.stderr).contains("known: language, quality"));
+    Ok(())
+}
+
+/// The terminal gets the command's sentences; the log goes to a private file in the XDG state
+/// folder that `getanime status` names; a reader that closes the pipe early ends the command
+/// quietly (it used to panic with "failed printing to stdout: Broken pipe").
+#[test]
+fn the_command_line_keeps_logs_off_the_terminal_and_ends_quietly_on_a_closed_pipe() -> Result<()> {
+    let server = FakeServer::start_in_background()?;
+    server.route("/v3/title/updates", fixture("anilibria", "updates_page1.json")?);
+    // The schedule ends mid-way: a warning for the log, a sentence for the person.
+    let schedule = std::fs::read(getanime_testkit::fixture_path("anilibria", "schedule.json"))?;
+    server.route(
+        "/v3/title/schedule",
+        getanime_testkit::Reply::json(schedule[..schedule.len() / 2].to_vec()),
+    );
+    let temp = tempfile::tempdir()?;
+    let data = temp.path().join("data");
+    let state = temp.path().join("state");
+    let quiet = |args: &[&str]| -> Result<Output> {
+        Command::new(env!("CARGO_BIN_EXE_getanime"))
+            .env("XDG_STATE_HOME", &state)
+            .env("LANG", "C.UTF-8")
+            .env_remove("GETANIME_LOG")
+            .env_remove("RUST_LOG")
+            .arg("--data-dir")
+            .arg(&data)
+            .args(args)
+            .output()
+            .context("running getanime")
+    };
+    for args in [
+        vec!["plugin", "install", built_plugin("anilibria")?.to_str().context("utf-8 path")?],
+        vec!["plugin", "grant", "anilibria", "127.0.0.1"],
+    ] {
+        ensure!(quiet(&args)?.status.success(), "getanime {args:?}");
+    }
+    let base_url = format!("{}/v3", server.base_url());
+    quiet(&["plugin", "set", "anilibria", "base_url", &base_url])?;
+    let synced = quiet(&["sync"])?;
+    let stdout = String::from_utf8_lossy(&synced.stdout);
+    let stderr = String::from_utf8_lossy(&synced.stderr);
+    assert!(stdout.contains("anilibria: 3 written"), "{stdout}\n{stderr}");
+    for log_only in [" WARN ", " INFO ", "getanime_app::"] {
+        assert!(!stderr.contains(log_only), "no log lines on the terminal: {stderr}");
+    }
+
+    let status: serde_json::Value = serde_json::from_slice(&quiet(&["--json", "status"])?.stdout)?;
+    let log_file = PathBuf::from(status["log_file"].as_str().context("status names the log")?);
+    assert_eq!(log_file, state.join("getanime/getanime.log"));
+    let log = std::fs::read_to_string(&log_file)?;
+    assert!(log.contains("WARN") && log.contains("answer cut off"), "the warning is logged: {log}");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&log_file)?.permissions().mode() & 0o777, 0o600);
+    let verbose = quiet(&["-v", "titles"])?;
+    assert!(String::from_utf8_lossy(&verbose.stderr).contains(" INFO "), "-v brings it back");
+
+    let id = title_named_in(&quiet(&["--json", "titles"])?.stdout, "Звёздный почтальон")?;
+    for args in [vec!["titles"], vec!["--json", "show", id.as_str()]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_getanime"))
+            .env("XDG_STATE_HOME", &state)
+            .arg("--data-dir")
+            .arg(&data)
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()?;
+        // The reader is gone before the first line is written, as `| head -1` can be.
+        drop(child.stdout.take());
+        let ended = child.wait_with_output()?;
+        let stderr = String::from_utf8_lossy(&ended.stderr);
+        assert!(ended.status.success(), "getanime {args:?} ended quietly: {stderr}");
+        assert!(stderr.is_empty(), "getanime {args:?} said nothing: {stderr}");
+    }
+    Ok(())
+}
+
+/// The id of the title named `name` in `getanime --json titles` output.
+fn title_named_in(json: &[u8], name: &str) -> Result<String> {
+    let titles: serde_json::Value = serde_json::from_slice(json)?;
+    titles
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|title| title["name"] == name)
+        .and_then(|title| title["id"].as_i64())
+        .map(|id| id.to_string())
+        .with_context(|| format!("no title named {name}: {titles}"))
 }
 
 #[test]

@@ -92,10 +92,10 @@ pub enum Effect {
         title: TitleId,
         episode: f64,
     },
-    /// Raise (+1) or lower (-1) the title's rating (the title screen's left/right).
+    /// Store the title's rating (the title screen's left/right stepped it; `None` clears it).
     Rate {
         title: TitleId,
-        delta: i8,
+        score: Option<u8>,
     },
     /// Leave the player (save the position, stop).
     StopPlayback,
@@ -137,10 +137,11 @@ pub enum Effect {
     MenuText {
         row: usize,
     },
-    /// Mark the focused episode watched or not (the title screen's `w`).
-    ToggleWatched {
+    /// Mark an episode watched or not (the title screen's `w` flipped the focused one's mark).
+    SetWatched {
         title: TitleId,
         episode: f64,
+        watched: bool,
     },
     /// The title's list button: the next list, or undo the app's own move
     /// ([`crate::App::step_list`]).
@@ -475,6 +476,12 @@ impl Navigator {
     /// The open title's episodes; focus goes to `focus` (the one to resume, say).
     pub fn set_episodes(&mut self, episodes: Vec<f64>, focus: usize) {
         self.title.set_episodes(episodes, focus);
+    }
+
+    /// The open title's marks as the library has them: each episode's watched flag (in the
+    /// order of [`Navigator::set_episodes`]) and the rating; `w` and left/right decide from them.
+    pub fn set_title_marks(&mut self, watched: Vec<bool>, rating: Option<u8>) {
+        self.title.set_marks(watched, rating);
     }
 
     /// How many related titles the open title lists after its torrents.

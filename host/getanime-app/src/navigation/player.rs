@@ -136,8 +136,8 @@ mod tests {
         assert_eq!(navigator.key(Key::Enter), Effect::OpenTitle(TitleId(6)));
         assert_eq!(navigator.screen(), Screen::Title(TitleId(6)));
         navigator.set_episodes(vec![1.0, 2.0, 2.5], 1);
-        assert_eq!(navigator.key(Key::Right), Effect::Rate { title: TitleId(6), delta: 1 });
-        assert_eq!(navigator.key(Key::Left), Effect::Rate { title: TitleId(6), delta: -1 });
+        assert_eq!(navigator.key(Key::Right), Effect::Rate { title: TitleId(6), score: Some(1) });
+        assert_eq!(navigator.key(Key::Left), Effect::Rate { title: TitleId(6), score: None });
         navigator.key(Key::Down);
         assert_eq!(navigator.key(Key::Enter), Effect::Play { title: TitleId(6), episode: 2.5 });
         assert_eq!(navigator.key(Key::Right), Effect::SeekBy(SEEK_STEP_MS));

@@ -41,12 +41,40 @@ pub(super) struct TitleState {
     pub(super) button: Option<TitleButton>,
     /// Reset watched marks asked "press Enter again".
     pub(super) armed: bool,
+    /// Each episode's watched mark, as the library has it (then as the keys changed it).
+    watched: Vec<bool>,
+    /// The user's rating of the title, 1-10.
+    rating: Option<u8>,
 }
 
 impl TitleState {
     pub(super) fn set_episodes(&mut self, episodes: Vec<f64>, focus: usize) {
         self.focus = focus.min(episodes.len().saturating_sub(1));
         self.episodes = episodes;
+    }
+
+    /// The library's marks of the open title: each episode's watched flag, the rating.
+    pub(super) fn set_marks(&mut self, watched: Vec<bool>, rating: Option<u8>) {
+        self.watched = watched;
+        self.rating = rating;
+    }
+
+    /// Left/right: the rating one step up or down, kept at once so quick presses add up
+    /// before the library answers.
+    fn rate(&mut self, title: TitleId, delta: i8) -> Effect {
+        self.rating = next_rating(self.rating, delta);
+        Effect::Rate { title, score: self.rating }
+    }
+
+    /// `w`: the focused episode's watched mark flipped.
+    fn toggle_watched(&mut self, title: TitleId) -> Effect {
+        let Some(episode) = self.episodes.get(self.focus).copied() else { return Effect::Redraw };
+        if self.watched.len() < self.episodes.len() {
+            self.watched.resize(self.episodes.len(), false);
+        }
+        let watched = !self.watched[self.focus];
+        self.watched[self.focus] = watched;
+        Effect::SetWatched { title, episode, watched }
     }
 
     /// The episode after (or before) `episode`, which takes the focus so Back lands on it.
@@ -146,16 +174,13 @@ impl TitleState {
                 }
                 None => Effect::Redraw,
             },
-            Key::Char('w' | 'W') => match self.episodes.get(self.focus) {
-                Some(episode) => Effect::ToggleWatched { title, episode: *episode },
-                None => Effect::Redraw,
-            },
+            Key::Char('w' | 'W') => self.toggle_watched(title),
             Key::Menu | Key::Char('c' | 'C') => match self.episodes.get(self.focus) {
                 Some(episode) => Effect::MarkWatchedThrough { title, episode: *episode },
                 None => Effect::Redraw,
             },
-            Key::Right => Effect::Rate { title, delta: 1 },
-            Key::Left => Effect::Rate { title, delta: -1 },
+            Key::Right => self.rate(title, 1),
+            Key::Left => self.rate(title, -1),
             Key::Back | Key::Erase => return Outcome::back(Effect::Redraw),
             _ => Effect::Redraw,
         };
@@ -186,7 +211,7 @@ mod tests {
         navigator.set_torrents(2);
         assert_eq!(
             navigator.key(Key::Char('w')),
-            Effect::ToggleWatched { title: TitleId(5), episode: 1.0 }
+            Effect::SetWatched { title: TitleId(5), episode: 1.0, watched: true }
         );
         for _ in 0..5 {
             navigator.key(Key::Down);
@@ -269,6 +294,45 @@ mod tests {
         navigator.key(Key::Up);
         assert_eq!(navigator.key(Key::Back), Effect::Redraw);
         assert_eq!(navigator.screen(), Screen::Home, "Back from the buttons leaves the title");
+    }
+
+    #[test]
+    fn the_title_screen_decides_the_rating_and_the_watched_marks() {
+        let mut navigator = Navigator::new();
+        navigator.set_home_rows(vec![ids(5..6)]);
+        navigator.key(Key::Enter);
+        let title = TitleId(5);
+        navigator.set_episodes(vec![1.0, 2.0], 1);
+        navigator.set_title_marks(vec![false, true], Some(9));
+        assert_eq!(navigator.key(Key::Right), Effect::Rate { title, score: Some(10) });
+        assert_eq!(
+            navigator.key(Key::Right),
+            Effect::Rate { title, score: Some(10) },
+            "at most 10"
+        );
+        assert_eq!(navigator.key(Key::Left), Effect::Rate { title, score: Some(9) });
+        assert_eq!(
+            navigator.key(Key::Char('w')),
+            Effect::SetWatched { title, episode: 2.0, watched: false },
+            "episode 2 was watched"
+        );
+        assert_eq!(
+            navigator.key(Key::Char('w')),
+            Effect::SetWatched { title, episode: 2.0, watched: true },
+            "a second press before the library answers flips it back"
+        );
+        navigator.set_title_marks(vec![true, true], None);
+        navigator.key(Key::Up);
+        assert_eq!(
+            navigator.key(Key::Char('w')),
+            Effect::SetWatched { title, episode: 1.0, watched: false },
+            "the library's marks win once it answers"
+        );
+        assert_eq!(
+            navigator.key(Key::Left),
+            Effect::Rate { title, score: None },
+            "none stays none"
+        );
     }
 
     #[test]

@@ -136,7 +136,7 @@ pub fn synced_status(time: &str, unreachable: &[String]) -> String {
 
 /// When the sync itself could not run.
 pub fn sync_failed_status(error: &anyhow::Error) -> String {
-    tr!("Sync failed: {error}", error = format!("{error:#}"))
+    tr!("Sync failed: {error}", error = crate::explain(error))
 }
 
 #[cfg(test)]

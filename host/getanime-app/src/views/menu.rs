@@ -24,12 +24,12 @@ pub fn working(button: Option<&str>) -> String {
 
 /// A text row's value cannot be used.
 pub fn cannot_use(error: &anyhow::Error) -> String {
-    tr!("Cannot use it: {error}", error = format!("{error:#}"))
+    tr!("Cannot use it: {error}", error = crate::explain(error))
 }
 
 /// A button's action failed.
 pub fn failed(error: &anyhow::Error) -> String {
-    tr!("Failed: {error}", error = format!("{error:#}"))
+    tr!("Failed: {error}", error = crate::explain(error))
 }
 
 #[cfg(test)]

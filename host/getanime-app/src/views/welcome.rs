@@ -85,7 +85,7 @@ pub fn failed(name: &str, error: &anyhow::Error) -> String {
     tr!(
         "Could not set up {name}: {error}. Choose again, or Back for an empty library.",
         name = name,
-        error = format!("{error:#}")
+        error = crate::explain(error)
     )
 }
 

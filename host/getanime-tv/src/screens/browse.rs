@@ -62,7 +62,7 @@ impl Screens {
                         let model = BrowseCards::new(ids, screens.page_loader());
                         view.set_cards(ModelRc::from(model));
                     }
-                    Err(error) => view.set_status(format!("{error:#}").into()),
+                    Err(error) => view.set_status(getanime_app::explain(&error).into()),
                 }
                 drop(view);
                 screens.show_navigation();
@@ -111,7 +111,7 @@ impl Screens {
                         screens.show_catalog_status(&feed);
                     }
                     Err(error) => {
-                        let status = format!("{error:#}");
+                        let status = getanime_app::explain(&error);
                         window.global::<BrowseAdapter>().set_status(status.into());
                     }
                 }
@@ -153,7 +153,7 @@ impl Screens {
                         // Scrolling on would ask again at once; changing a filter starts over.
                         feed.next_page.set(None);
                         if let Some(window) = screens.window.upgrade() {
-                            let status = format!("{error:#}");
+                            let status = getanime_app::explain(&error);
                             window.global::<BrowseAdapter>().set_status(status.into());
                         }
                     }

@@ -8,14 +8,9 @@ impl Screens {
     pub(super) fn sync_if_due(self: &Rc<Self>, last_sync: Rc<std::cell::Cell<std::time::Instant>>) {
         self.in_background(
             "check the sync interval",
-            |app| async move {
-                Ok(app.setting_value("sync_interval_minutes").await?.parse::<u64>().unwrap_or(0))
-            },
-            move |screens, minutes| match minutes {
-                Ok(minutes)
-                    if minutes > 0
-                        && last_sync.get().elapsed() >= Duration::from_secs(minutes * 60) =>
-                {
+            |app| async move { app.sync_interval().await },
+            move |screens, interval| match interval {
+                Ok(Some(interval)) if last_sync.get().elapsed() >= interval => {
                     last_sync.set(std::time::Instant::now());
                     screens.load_home(true);
                 }
@@ -94,7 +89,7 @@ impl Screens {
             }
             Err(error) => {
                 shell.set_status_text(views::home::library_unreadable().into());
-                shell.set_error_text(format!("{error:#}").into());
+                shell.set_error_text(getanime_app::explain(&error).into());
             }
         }
         shell.set_loading(false);
@@ -121,17 +116,8 @@ pub(super) async fn load_home_rows(app: Arc<App>) -> Result<HomeLoad> {
 
 /// Syncs every enabled source and fetches posters; returns the status line.
 pub(super) async fn sync_sources(app: Arc<App>) -> Result<String> {
-    let ttl_hours: u64 = app.setting_value("details_ttl_hours").await?.parse().unwrap_or(24);
-    let options = SyncOptions {
-        details_ttl: Duration::from_secs(ttl_hours * 3600),
-        ..SyncOptions::default()
-    };
-    let reports = app.sync(&options, &|_| {}).await?;
-    app.refresh_posters(500).await?;
-    let failed: Vec<String> = reports
-        .iter()
-        .filter_map(|report| report.error.as_ref().map(|_| report.plugin_id.clone()))
-        .collect();
+    let run = app.sync_sources(SyncScope::enabled(), &|_| {}).await?;
+    let failed: Vec<String> = run.failed().into_iter().map(str::to_owned).collect();
     let time = chrono::Local::now().format("%H:%M").to_string();
     Ok(views::home::synced_status(&time, &failed))
 }

@@ -57,7 +57,7 @@ impl Screens {
                         *screens.menu.borrow_mut() = entries;
                         screens.show_menu_lines();
                     }
-                    Err(error) => screens.set_menu_message(format!("{error:#}")),
+                    Err(error) => screens.set_menu_message(getanime_app::explain(&error)),
                 }
                 if let Some(message) = message {
                     screens.set_menu_message(message);
@@ -109,7 +109,7 @@ impl Screens {
 
     pub(super) fn menu_change(self: &Rc<Self>, row: usize, forward: bool) {
         let Some(entry) = self.menu_entry(row) else { return };
-        let language_row = entry.item == MenuItem::Preference(getanime_app::LANGUAGE);
+        let language_row = entry.item == MenuItem::Setting(getanime_app::Setting::Language);
         self.in_background(
             "change the setting",
             move |app| async move {
@@ -125,7 +125,7 @@ impl Screens {
                     }
                     screens.load_menu(None, None)
                 }
-                Err(error) => screens.load_menu(Some(format!("{error:#}")), None),
+                Err(error) => screens.load_menu(Some(getanime_app::explain(&error)), None),
             },
         );
     }

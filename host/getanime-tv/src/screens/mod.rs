@@ -16,7 +16,7 @@ use getanime_app::domain::{TitleCard, TitleDetails, TitleId};
 use getanime_app::language::Language;
 use getanime_app::navigation::{Effect, HeaderButton, Key, Navigator, Screen, TitleButton};
 use getanime_app::{
-    App, DataPaths, Home, PlaybackSession, PlayerOverlay, SessionState, SyncOptions, views,
+    App, DataPaths, Home, PlaybackSession, PlayerOverlay, SessionState, SyncScope, views,
 };
 use getanime_player::{AudioOutput, FrameSink, Player, PlayerConfig};
 
@@ -61,8 +61,6 @@ struct Screens {
     window: Weak<AppWindow>,
     navigator: RefCell<Navigator>,
     playback: RefCell<Option<Sender<PlaybackCommand>>>,
-    /// The open title's rating, for left/right.
-    rating: std::cell::Cell<Option<u8>>,
     /// Hides the player overlay after a few seconds without input.
     overlay_timer: slint::Timer,
     /// The rows of the open Sources or Settings screen.
@@ -73,7 +71,6 @@ struct Screens {
     profile_name: RefCell<String>,
     /// The open title's list marks, for its buttons.
     title_marks: std::cell::Cell<Option<(TitleId, getanime_app::domain::ListEntry)>>,
-    watched: RefCell<Vec<bool>>,
     magnets: RefCell<Vec<String>>,
     /// The welcome screen's choices (the first launch).
     welcome: RefCell<Vec<getanime_app::ShippedPlugin>>,
@@ -167,13 +164,11 @@ pub fn run_ui(
         window: window.as_weak(),
         navigator: RefCell::new(Navigator::new()),
         playback: RefCell::new(None),
-        rating: std::cell::Cell::new(None),
         overlay_timer: slint::Timer::default(),
         menu: RefCell::new(Vec::new()),
         shown_title: std::cell::Cell::new(None),
         title_marks: std::cell::Cell::new(None),
         profile_name: RefCell::new(profile_name),
-        watched: RefCell::new(Vec::new()),
         magnets: RefCell::new(Vec::new()),
         welcome: RefCell::new(Vec::new()),
         busy: std::cell::Cell::new(0),
@@ -271,7 +266,7 @@ impl Screens {
             Effect::OpenTitle(title) => self.open_title(title),
             Effect::OpenRelated { title, related } => self.open_related(title, related),
             Effect::Play { title, episode } => self.play(title, episode),
-            Effect::Rate { title, delta } => self.rate(title, delta),
+            Effect::Rate { title, score } => self.rate(title, score),
             Effect::ShowSchedule => self.show_schedule(),
             Effect::ShowBrowse => self.show_browse(),
             Effect::ShowSources | Effect::ShowSettings | Effect::ShowProfiles => {
@@ -288,7 +283,9 @@ impl Screens {
             Effect::MenuPress { row, button } => self.menu_press(row, button),
             Effect::MenuAsk { row } => self.menu_ask(row),
             Effect::MenuText { .. } => self.show_menu_lines(),
-            Effect::ToggleWatched { title, episode } => self.toggle_watched(title, episode),
+            Effect::SetWatched { title, episode, watched } => {
+                self.set_watched(title, episode, watched)
+            }
             Effect::StepList { title } => self.title_action(
                 title,
                 move |app| async move { app.step_list(title).await },

@@ -25,7 +25,7 @@ impl Screens {
         }
         let spawned = std::thread::Builder::new().name("playback".into()).spawn(move || {
             if let Err(error) = playback_session(&app, &handle, &weak, title, episode, &inbox) {
-                let message = format!("{error:#}");
+                let message = getanime_app::explain(&error);
                 update(&weak, move |window| {
                     window.global::<PlayerAdapter>().set_error(message.into())
                 });

@@ -27,7 +27,7 @@ impl Screens {
         let week = match loaded {
             Ok(week) => week,
             Err(error) => {
-                window.global::<Shell>().set_error_text(format!("{error:#}").into());
+                window.global::<Shell>().set_error_text(getanime_app::explain(&error).into());
                 return;
             }
         };

@@ -41,7 +41,7 @@ impl Screens {
         let (query, cards, posters) = match found {
             Ok(found) => found,
             Err(error) => {
-                view.set_status(format!("{error:#}").into());
+                view.set_status(getanime_app::explain(&error).into());
                 return;
             }
         };

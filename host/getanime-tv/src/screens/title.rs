@@ -23,7 +23,7 @@ impl Screens {
                     Ok(getanime_app::DetailsRefresh::Failed(reason)) => {
                         getanime_app::details_failed_text(&reason)
                     }
-                    Err(error) => getanime_app::details_failed_text(&format!("{error:#}")),
+                    Err(error) => getanime_app::details_failed_text(&getanime_app::explain(&error)),
                 };
                 if let Some(window) = screens.window.upgrade() {
                     window.global::<TitleAdapter>().set_message(message.into());
@@ -47,10 +47,8 @@ impl Screens {
         );
     }
 
-    /// Left/right on the title screen: rate 1-10 (left at 1 clears), then show the title again.
-    pub(super) fn rate(self: &Rc<Self>, title: TitleId, delta: i8) {
-        let score = getanime_app::navigation::next_rating(self.rating.get(), delta);
-        self.rating.set(score);
+    /// Stores the rating the navigator decided (left/right), then shows the title again.
+    pub(super) fn rate(self: &Rc<Self>, title: TitleId, score: Option<u8>) {
         self.in_background(
             "rate",
             move |app| async move {
@@ -75,11 +73,10 @@ impl Screens {
         let (details, next, poster) = match loaded {
             Ok(loaded) => loaded,
             Err(error) => {
-                window.global::<Shell>().set_error_text(format!("{error:#}").into());
+                window.global::<Shell>().set_error_text(getanime_app::explain(&error).into());
                 return;
             }
         };
-        self.rating.set(details.rating.map(|rating| rating.score()));
         let numbers: Vec<f64> = details.episodes.iter().map(|entry| entry.episode.number).collect();
         // Reloading the title on screen (after rating or marking) keeps the focus where it is;
         // opening one puts it on the episode to watch next.
@@ -94,6 +91,14 @@ impl Screens {
             navigator.set_torrents(details.torrents.len());
             navigator.set_related(details.related.len());
             navigator.set_episodes(numbers, focus);
+            navigator.set_title_marks(
+                details
+                    .episodes
+                    .iter()
+                    .map(|entry| entry.watch.is_some_and(|watch| watch.watched))
+                    .collect(),
+                details.rating.map(|rating| rating.score()),
+            );
         }
         if !reloaded {
             let message = if details.details_fetched_at.is_none() {
@@ -103,11 +108,6 @@ impl Screens {
             };
             view_of.set_message(message.into());
         }
-        *self.watched.borrow_mut() = details
-            .episodes
-            .iter()
-            .map(|entry| entry.watch.is_some_and(|watch| watch.watched))
-            .collect();
         *self.magnets.borrow_mut() =
             details.torrents.iter().map(|torrent| torrent.magnet.clone()).collect();
         let view = views::title::title(&details);
@@ -146,10 +146,8 @@ impl Screens {
         self.show_navigation();
     }
 
-    /// `w` on an episode: flips its watched mark, then shows the title again.
-    pub(super) fn toggle_watched(self: &Rc<Self>, title: TitleId, episode: f64) {
-        let focus = self.navigator.borrow().episode_focus();
-        let watched = !self.watched.borrow().get(focus).copied().unwrap_or(false);
+    /// Stores the watched mark the navigator decided (`w`), then shows the title again.
+    pub(super) fn set_watched(self: &Rc<Self>, title: TitleId, episode: f64, watched: bool) {
         self.in_background(
             "mark the episode",
             move |app| async move { app.set_watched(title, episode, watched).await },
@@ -194,7 +192,9 @@ impl Screens {
                     }
                     screens.reload_title(title);
                 }
-                Err(error) => window.global::<Shell>().set_error_text(format!("{error:#}").into()),
+                Err(error) => {
+                    window.global::<Shell>().set_error_text(getanime_app::explain(&error).into())
+                }
             }
         });
     }
@@ -217,7 +217,7 @@ impl Screens {
                     }
                     Err(error) => {
                         if let Some(window) = screens.window.upgrade() {
-                            let message = format!("{error:#}");
+                            let message = getanime_app::explain(&error);
                             window.global::<TitleAdapter>().set_message(message.into());
                         }
                     }
