@@ -41,7 +41,7 @@ pub use getanime_domain as domain;
 pub use getanime_storage::{LibraryCheck, RemovalPolicy};
 pub use index::IndexEntry;
 pub use library::{Home, LibraryStatus};
-pub use menus::{MenuEntry, MenuItem, MenuOutcome, menu_focus_after, menu_rows};
+pub use menus::{MenuAction, MenuEntry, MenuItem, MenuOutcome, menu_focus_after, menu_rows};
 pub use paths::DataPaths;
 pub use playback::{PlaybackPlan, WatchAction, WatchTracker, next_quality, resume_position};
 pub use posters::PosterReport;

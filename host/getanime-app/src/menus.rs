@@ -1,7 +1,7 @@
-//! The Sources and Settings screens as data: which rows they have, what each row shows, what its
-//! buttons do and which ones ask first. The TV UI draws [`MenuEntry`] lists and forwards
-//! [`crate::navigation::Effect::MenuChange`]/`MenuPress`/`MenuAsk` here, so the screens' behaviour
-//! is tested without a window.
+//! The Sources, Settings and Profiles screens as data: which rows they have, what each row shows,
+//! what its buttons do ([`MenuAction`]) and which ones ask first. The TV UI draws [`MenuEntry`]
+//! lists and runs the action of the button the navigator pressed, so the screens' behaviour is
+//! tested without a window.
 
 use std::path::PathBuf;
 
@@ -47,6 +47,44 @@ pub enum MenuItem {
     Info,
 }
 
+/// What a menu button does (or a text row's second Enter, with the typed text; or left/right on
+/// a choice row). The screen presses actions, never button numbers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MenuAction {
+    /// Enable or disable an installed source.
+    SetEnabled {
+        plugin: String,
+        enabled: bool,
+    },
+    /// Sync one source now.
+    SyncNow(String),
+    /// Remove a source (titles with history stay).
+    Remove(String),
+    /// Install or update a source that ships with getanime.
+    InstallShipped(ShippedPlugin),
+    /// Install or update a source the plugin index offers.
+    InstallAvailable(IndexEntry),
+    /// Install the package at the typed path.
+    InstallFromFile,
+    /// Set a source's setting to the typed value (granting the host it names).
+    SetPluginSetting {
+        plugin: String,
+        key: String,
+    },
+    /// Step a setting through its values.
+    Step(Setting),
+    BackUpNow,
+    /// Replace the library with this backup.
+    Restore(PathBuf),
+    /// Make this profile the one watching.
+    WatchAs(getanime_domain::ProfileId),
+    RemoveProfile(getanime_domain::ProfileId),
+    /// Rename the profile in use to the typed name.
+    RenameProfile,
+    /// Add a profile with the typed name.
+    AddProfile,
+}
+
 /// The button of an installed plugin's row that syncs it (after Enable/Disable).
 const PLUGIN_SYNC_BUTTON: usize = 1;
 
@@ -62,6 +100,9 @@ pub struct MenuEntry {
     pub buttons: Vec<String>,
     /// For each button, the question its first Enter asks (`None`: no question).
     pub questions: Vec<Option<String>>,
+    /// For each button, what it does; a text row's one action takes the typed text, a choice
+    /// row's one action steps its setting.
+    pub actions: Vec<MenuAction>,
 }
 
 impl MenuEntry {
@@ -74,15 +115,34 @@ impl MenuEntry {
             detail: String::new(),
             buttons: Vec::new(),
             questions: Vec::new(),
+            actions: Vec::new(),
         }
     }
 
-    fn with_buttons(mut self, buttons: Vec<(&str, Option<String>)>) -> MenuEntry {
+    /// A text row: typed text, then Enter asks and a second Enter runs `action` with it.
+    fn text(item: MenuItem, label: impl Into<String>, detail: String, action: MenuAction) -> Self {
+        MenuEntry {
+            item,
+            row: MenuRow::Text,
+            detail,
+            actions: vec![action],
+            ..MenuEntry::info(label, "")
+        }
+    }
+
+    /// Buttons side by side: caption, the question its first Enter asks, what it does.
+    fn with_buttons(mut self, buttons: Vec<(&str, Option<String>, MenuAction)>) -> MenuEntry {
         self.row =
-            MenuRow::Buttons(buttons.iter().map(|(_, question)| question.is_some()).collect());
-        self.buttons = buttons.iter().map(|(caption, _)| (*caption).to_owned()).collect();
-        self.questions = buttons.into_iter().map(|(_, question)| question).collect();
+            MenuRow::Buttons(buttons.iter().map(|(_, question, _)| question.is_some()).collect());
+        self.buttons = buttons.iter().map(|(caption, ..)| (*caption).to_owned()).collect();
+        self.questions = buttons.iter().map(|(_, question, _)| question.clone()).collect();
+        self.actions = buttons.into_iter().map(|(.., action)| action).collect();
         self
+    }
+
+    /// What pressing `button` (or Enter on a text row) does.
+    pub fn action(&self, button: usize) -> Option<&MenuAction> {
+        self.actions.get(button)
     }
 }
 
@@ -167,23 +227,28 @@ impl App {
                     detail,
                     buttons: Vec::new(),
                     questions: Vec::new(),
+                    actions: Vec::new(),
                 }
                 .with_buttons(vec![
-                    (toggle, None),
-                    (tr!("Sync now"), None),
-                    (tr!("Remove"), Some(remove)),
+                    (
+                        toggle,
+                        None,
+                        MenuAction::SetEnabled {
+                            plugin: plugin.id.clone(),
+                            enabled: !plugin.enabled,
+                        },
+                    ),
+                    (tr!("Sync now"), None, MenuAction::SyncNow(plugin.id.clone())),
+                    (tr!("Remove"), Some(remove), MenuAction::Remove(plugin.id.clone())),
                 ]),
             );
             for (key, value) in self.plugin_settings(&plugin.id).await? {
-                entries.push(MenuEntry {
-                    item: MenuItem::PluginSetting { plugin: plugin.id.clone(), key: key.clone() },
-                    row: MenuRow::Text,
-                    label: format!("{} · {key}", plugin.name),
-                    value: String::new(),
-                    detail: tr!("now {value} — type a new value, then Enter", value = value),
-                    buttons: Vec::new(),
-                    questions: Vec::new(),
-                });
+                entries.push(MenuEntry::text(
+                    MenuItem::PluginSetting { plugin: plugin.id.clone(), key: key.clone() },
+                    format!("{} · {key}", plugin.name),
+                    tr!("now {value} — type a new value, then Enter", value = value),
+                    MenuAction::SetPluginSetting { plugin: plugin.id.clone(), key },
+                ));
             }
         }
         for shipped in self.shipped_plugins().await? {
@@ -207,6 +272,7 @@ impl App {
                 MenuItem::Shipped(shipped.clone()),
                 tr!("included").to_owned(),
                 detail,
+                MenuAction::InstallShipped(shipped.clone()),
             ));
         }
         let index_url = self.db(|db| db.setting(INDEX_URL_SETTING)).await?;
@@ -236,20 +302,18 @@ impl App {
                             MenuItem::Available(entry.clone()),
                             tr!("from {url}", url = url),
                             entry.description.clone().unwrap_or_default(),
+                            MenuAction::InstallAvailable(entry.clone()),
                         ));
                     }
                 }
             },
         }
-        entries.push(MenuEntry {
-            item: MenuItem::InstallFromFile,
-            row: MenuRow::Text,
-            label: tr!("Install from a file").to_owned(),
-            value: String::new(),
-            detail: tr!("Type the path of a plugin directory or .tar.gz, then Enter").to_owned(),
-            buttons: Vec::new(),
-            questions: Vec::new(),
-        });
+        entries.push(MenuEntry::text(
+            MenuItem::InstallFromFile,
+            tr!("Install from a file"),
+            tr!("Type the path of a plugin directory or .tar.gz, then Enter").to_owned(),
+            MenuAction::InstallFromFile,
+        ));
         Ok(entries)
     }
 
@@ -266,14 +330,18 @@ impl App {
             } else {
                 tr!("Watch as {name}", name = profile.name)
             };
-            let mut buttons = vec![(watch.as_str(), None)];
+            let mut buttons = vec![(watch.as_str(), None, MenuAction::WatchAs(profile.id))];
             if profiles.len() > 1 {
                 let question = tr!(
                     "Remove {name}? Their history, ratings, lists and preferences are deleted; \
                      the library and the other profiles stay. Enter removes, Back keeps it.",
                     name = profile.name
                 );
-                buttons.push((tr!("Remove"), Some(question)));
+                buttons.push((
+                    tr!("Remove"),
+                    Some(question),
+                    MenuAction::RemoveProfile(profile.id),
+                ));
             }
             entries.push(
                 MenuEntry {
@@ -290,19 +358,18 @@ impl App {
             .iter()
             .find(|profile| profile.id == current)
             .map_or_else(String::new, |profile| profile.name.clone());
-        entries.push(MenuEntry {
-            item: MenuItem::RenameProfile,
-            row: MenuRow::Text,
-            detail: tr!("Type the new name, then Enter").to_owned(),
-            ..MenuEntry::info(tr!("Rename {name}", name = name), "")
-        });
-        entries.push(MenuEntry {
-            item: MenuItem::AddProfile,
-            row: MenuRow::Text,
-            detail: tr!("Type a name, then Enter; a new profile starts with an empty history")
-                .to_owned(),
-            ..MenuEntry::info(tr!("Add a profile"), "")
-        });
+        entries.push(MenuEntry::text(
+            MenuItem::RenameProfile,
+            tr!("Rename {name}", name = name),
+            tr!("Type the new name, then Enter").to_owned(),
+            MenuAction::RenameProfile,
+        ));
+        entries.push(MenuEntry::text(
+            MenuItem::AddProfile,
+            tr!("Add a profile"),
+            tr!("Type a name, then Enter; a new profile starts with an empty history").to_owned(),
+            MenuAction::AddProfile,
+        ));
         Ok(entries)
     }
 
@@ -314,11 +381,8 @@ impl App {
             .map(|(setting, value)| MenuEntry {
                 item: MenuItem::Setting(setting),
                 row: MenuRow::Choice,
-                label: setting.label().to_owned(),
-                value: setting.value_label(&value),
-                detail: String::new(),
-                buttons: Vec::new(),
-                questions: Vec::new(),
+                actions: vec![MenuAction::Step(setting)],
+                ..MenuEntry::info(setting.label(), setting.value_label(&value))
             })
             .collect();
         entries.push(
@@ -327,7 +391,7 @@ impl App {
                 detail: tr!("into {folder}", folder = self.paths.backups().display()),
                 ..MenuEntry::info(tr!("Back up the library"), "")
             }
-            .with_buttons(vec![(tr!("Back up now"), None)]),
+            .with_buttons(vec![(tr!("Back up now"), None, MenuAction::BackUpNow)]),
         );
         for backup in self.backups().await?.into_iter().take(5) {
             let name = backup.file_name().map(|name| name.to_string_lossy().into_owned());
@@ -341,7 +405,11 @@ impl App {
                     item: MenuItem::Restore(backup.clone()),
                     ..MenuEntry::info(tr!("Restore"), name.unwrap_or_default())
                 }
-                .with_buttons(vec![(tr!("Restore"), Some(question))]),
+                .with_buttons(vec![(
+                    tr!("Restore"),
+                    Some(question),
+                    MenuAction::Restore(backup),
+                )]),
             );
         }
         entries.push(MenuEntry::info(tr!("Data folder"), self.paths.root().display().to_string()));
@@ -358,17 +426,16 @@ impl App {
         Ok(entries)
     }
 
-    /// Left/right on a preference: store its next value.
-    pub async fn menu_change(&self, item: &MenuItem, forward: bool) -> Result<()> {
-        let MenuItem::Setting(setting) = *item else { return Ok(()) };
+    /// Left/right on a setting's row: store its next (or previous) value.
+    pub async fn step_setting(&self, setting: Setting, forward: bool) -> Result<()> {
         let current = self.setting(setting).await?;
         self.set_setting(setting, setting.step(&current, forward)).await
     }
 
     /// The question the first Enter in a text row asks: for a package path, what it is and
     /// which hosts it will reach (the package is read and checked, nothing is installed).
-    pub async fn menu_ask(&self, item: &MenuItem, text: &str) -> Result<String> {
-        if let MenuItem::PluginSetting { plugin, key } = item {
+    pub async fn menu_ask(&self, action: &MenuAction, text: &str) -> Result<String> {
+        if let MenuAction::SetPluginSetting { plugin, key } = action {
             let value = text.trim();
             return Ok(match self.host_to_grant(plugin, value).await? {
                 Some(host) => tr!(
@@ -386,16 +453,16 @@ impl App {
                 ),
             });
         }
-        if matches!(item, MenuItem::RenameProfile | MenuItem::AddProfile) {
+        if matches!(action, MenuAction::RenameProfile | MenuAction::AddProfile) {
             let name = text.trim();
             anyhow::ensure!(!name.is_empty(), tr!("type a name first"));
-            return Ok(if *item == MenuItem::AddProfile {
+            return Ok(if *action == MenuAction::AddProfile {
                 tr!("Add the profile {name}? Enter adds, Back cancels.", name = name)
             } else {
                 tr!("Rename this profile to {name}? Enter renames, Back cancels.", name = name)
             });
         }
-        let MenuItem::InstallFromFile = item else { return Ok(String::new()) };
+        let MenuAction::InstallFromFile = action else { return Ok(String::new()) };
         let path = PathBuf::from(text.trim());
         let package = tokio::task::spawn_blocking(move || getanime_plugins::Package::read(&path))
             .await
@@ -404,24 +471,18 @@ impl App {
         Ok(connect_question(&manifest.name, &manifest.version, &manifest.allowed_hosts))
     }
 
-    /// A button press (after its question, if it has one); `text` is the row's typed text.
-    pub async fn menu_press(
-        &self,
-        item: &MenuItem,
-        button: usize,
-        text: &str,
-    ) -> Result<MenuOutcome> {
-        Ok(match (item, button) {
-            (MenuItem::Plugin(id), 0) => {
-                let enabled = self.plugin_record(id).await?.enabled;
-                self.set_plugin_enabled(id, !enabled).await?;
-                MenuOutcome::changed(if enabled {
-                    tr!("{source} disabled", source = id)
-                } else {
+    /// Runs a menu action (after its question, if it has one); `text` is the row's typed text.
+    pub async fn menu_run(&self, action: &MenuAction, text: &str) -> Result<MenuOutcome> {
+        Ok(match action {
+            MenuAction::SetEnabled { plugin: id, enabled } => {
+                self.set_plugin_enabled(id, *enabled).await?;
+                MenuOutcome::changed(if *enabled {
                     tr!("{source} enabled", source = id)
+                } else {
+                    tr!("{source} disabled", source = id)
                 })
             }
-            (MenuItem::Plugin(id), PLUGIN_SYNC_BUTTON) => {
+            MenuAction::SyncNow(id) => {
                 let run = self.sync_sources(SyncScope::source(id.clone()), &|_| {}).await?;
                 let report = run.reports.first().with_context(|| format!("{id} did not sync"))?;
                 MenuOutcome::changed(match &report.failure {
@@ -434,7 +495,7 @@ impl App {
                     ),
                 })
             }
-            (MenuItem::Plugin(id), 2) => {
+            MenuAction::Remove(id) => {
                 let deleted = self.remove_plugin(id, RemovalPolicy::KeepHistory).await?;
                 MenuOutcome::changed(trn!(
                     "{source} removed; {n} title without history left the library",
@@ -443,7 +504,7 @@ impl App {
                     source = id
                 ))
             }
-            (MenuItem::Shipped(shipped), _) => {
+            MenuAction::InstallShipped(shipped) => {
                 let record = self.install_plugin(shipped.path.clone(), None).await?;
                 let message = tr!(
                     "Installed {name} {version}; sync it with Sync now",
@@ -452,17 +513,17 @@ impl App {
                 );
                 MenuOutcome::installed(&record, message)
             }
-            (MenuItem::Available(entry), _) => {
+            MenuAction::InstallAvailable(entry) => {
                 let record = self.install_from_index(&entry.id).await?;
                 let message = installed_text(&record);
                 MenuOutcome::installed(&record, message)
             }
-            (MenuItem::InstallFromFile, _) => {
+            MenuAction::InstallFromFile => {
                 let record = self.install_plugin(PathBuf::from(text.trim()), None).await?;
                 let message = installed_text(&record);
                 MenuOutcome::installed(&record, message)
             }
-            (MenuItem::PluginSetting { plugin, key }, _) => {
+            MenuAction::SetPluginSetting { plugin, key } => {
                 let value = text.trim();
                 let grant = self.set_plugin_setting(plugin, key, value).await?;
                 if let Some(grant) = &grant {
@@ -478,7 +539,7 @@ impl App {
                     None => tr!("{key} set", key = key),
                 })
             }
-            (MenuItem::Profile(profile), 0) => {
+            MenuAction::WatchAs(profile) => {
                 self.use_profile(*profile).await?;
                 let name = self.current_profile().await?.name;
                 MenuOutcome {
@@ -486,7 +547,7 @@ impl App {
                     ..MenuOutcome::changed(tr!("Watching as {name}", name = name))
                 }
             }
-            (MenuItem::Profile(profile), 1) => {
+            MenuAction::RemoveProfile(profile) => {
                 let name = self
                     .profiles()
                     .await?
@@ -501,12 +562,12 @@ impl App {
                     ..MenuOutcome::changed(tr!("Removed {name} with their history", name = name))
                 }
             }
-            (MenuItem::RenameProfile, _) => {
+            MenuAction::RenameProfile => {
                 let name = text.trim();
                 self.rename_profile(self.profile(), name).await?;
                 MenuOutcome::said(tr!("Renamed to {name}", name = name))
             }
-            (MenuItem::AddProfile, _) => {
+            MenuAction::AddProfile => {
                 let profile = self.add_profile(text).await?;
                 MenuOutcome {
                     focus: Some((MenuItem::Profile(profile.id), 0)),
@@ -516,15 +577,18 @@ impl App {
                     ))
                 }
             }
-            (MenuItem::BackupNow, _) => {
+            MenuAction::BackUpNow => {
                 let path = self.backup_now().await?;
                 MenuOutcome::said(tr!("Backed up to {path}", path = path.display()))
             }
-            (MenuItem::Restore(path), _) => {
+            MenuAction::Restore(path) => {
                 self.restore(path.clone()).await?;
                 MenuOutcome::changed(tr!("Restored the library from {path}", path = path.display()))
             }
-            _ => MenuOutcome::said(String::new()),
+            MenuAction::Step(setting) => {
+                self.step_setting(*setting, true).await?;
+                MenuOutcome::said(String::new())
+            }
         })
     }
 }
@@ -562,7 +626,13 @@ struct Offer<'a> {
 
 impl Offer<'_> {
     /// Its row: one button, Install or Update, whose first Enter names the hosts it will reach.
-    fn entry(&self, item: MenuItem, value: String, detail: String) -> MenuEntry {
+    fn entry(
+        &self,
+        item: MenuItem,
+        value: String,
+        detail: String,
+        install: MenuAction,
+    ) -> MenuEntry {
         let caption = if self.installed { tr!("Update") } else { tr!("Install") };
         let question = connect_question(self.name, self.version, self.hosts);
         MenuEntry {
@@ -573,8 +643,9 @@ impl Offer<'_> {
             detail,
             buttons: Vec::new(),
             questions: Vec::new(),
+            actions: Vec::new(),
         }
-        .with_buttons(vec![(caption, Some(question))])
+        .with_buttons(vec![(caption, Some(question), install)])
     }
 }
 

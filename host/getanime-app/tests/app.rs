@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use getanime_app::domain::{Rating, TitleId};
 use getanime_app::navigation::MenuRow;
 use getanime_app::{
-    App, DataPaths, MenuEntry, MenuItem, RetryPolicy, Setting, SyncOptions, SyncReport,
+    App, DataPaths, MenuAction, MenuEntry, MenuItem, RetryPolicy, Setting, SyncOptions, SyncReport,
 };
 use getanime_testkit::{FakeServer, Reply, built_plugin, fixture, fixture_path};
 
@@ -410,7 +410,7 @@ async fn the_sources_menu_offers_the_shipped_sources() -> Result<()> {
     let question = aniliberty.questions[0].as_deref().context("installing asks first")?;
     assert!(question.contains("will connect to: anilibria.top, aniliberty.top"), "{question}");
 
-    let outcome = app.menu_press(&aniliberty.item, 0, "").await?;
+    let outcome = app.menu_run(button(aniliberty, "Install")?, "").await?;
     assert_eq!(outcome.message, "Installed AniLiberty 0.2.0; sync it with Sync now");
     let menu = app.sources_menu().await?;
     assert_eq!(entry(&menu, "AniLiberty 0.2.0")?.value, "enabled", "now an installed source");
@@ -699,9 +699,9 @@ async fn the_profiles_menu_adds_renames_switches_and_removes() -> Result<()> {
     assert_eq!(default.buttons, ["Continue as Default"], "the only profile cannot be removed");
     let add = entry(&menu, "Add a profile")?;
     assert_eq!(add.row, MenuRow::Text);
-    assert!(app.menu_ask(&add.item, "  ").await.is_err(), "a name first");
-    assert!(app.menu_ask(&add.item, "Маша").await?.contains("Add the profile Маша?"));
-    let added = app.menu_press(&add.item, 0, " Маша ").await?;
+    assert!(app.menu_ask(&MenuAction::AddProfile, "  ").await.is_err(), "a name first");
+    assert!(app.menu_ask(&MenuAction::AddProfile, "Маша").await?.contains("Add the profile Маша?"));
+    let added = app.menu_run(&MenuAction::AddProfile, " Маша ").await?;
     assert!(added.message.starts_with("Added Маша"), "{}", added.message);
 
     let menu = app.profiles_menu().await?;
@@ -709,16 +709,17 @@ async fn the_profiles_menu_adds_renames_switches_and_removes() -> Result<()> {
     assert_eq!(added.focus, Some((masha.item.clone(), 0)), "her Watch as button is next");
     assert_eq!(masha.buttons, ["Watch as Маша", "Remove"]);
     assert!(masha.questions[1].as_deref().is_some_and(|question| question.contains("deleted")));
-    let switched = app.menu_press(&masha.item, 0, "").await?;
+    let switched = app.menu_run(button(masha, "Watch as Маша")?, "").await?;
     assert!(switched.profile_switched && switched.message == "Watching as Маша");
     let menu = app.profiles_menu().await?;
     assert_eq!(entry(&menu, "Маша")?.value, "watching now");
     let rename = entry(&menu, "Rename Маша")?;
-    app.menu_press(&rename.item, 0, "Мария").await?;
+    assert_eq!(rename.action(0), Some(&MenuAction::RenameProfile));
+    app.menu_run(&MenuAction::RenameProfile, "Мария").await?;
     assert_eq!(app.current_profile().await?.name, "Мария");
 
     let menu = app.profiles_menu().await?;
-    let removed = app.menu_press(&entry(&menu, "Мария")?.item, 1, "").await?;
+    let removed = app.menu_run(button(entry(&menu, "Мария")?, "Remove")?, "").await?;
     assert!(removed.profile_switched, "the one in use went: back to Default");
     assert_eq!(app.current_profile().await?.name, "Default");
     assert_eq!(app.profiles().await?.len(), 1);
@@ -761,6 +762,12 @@ async fn the_library_answers_while_a_hostile_plugin_runs() -> Result<()> {
 }
 
 /// The entry of `entries` whose label starts with `label`.
+/// What the button captioned `caption` of `entry` does.
+fn button<'a>(entry: &'a MenuEntry, caption: &str) -> Result<&'a MenuAction> {
+    let at = entry.buttons.iter().position(|candidate| candidate == caption);
+    at.and_then(|at| entry.action(at)).with_context(|| format!("no button {caption:?}: {entry:?}"))
+}
+
 fn entry<'a>(entries: &'a [MenuEntry], label: &str) -> Result<&'a MenuEntry> {
     entries
         .iter()
@@ -794,7 +801,7 @@ async fn the_sources_menu_installs_from_the_index_and_a_file_toggles_syncs_and_r
     assert_eq!(available.buttons, ["Install"]);
     let question = available.questions[0].as_deref().context("installing asks first")?;
     assert!(question.contains("will connect to: 127.0.0.1"), "{question}");
-    let outcome = world.app.menu_press(&available.item, 0, "").await?;
+    let outcome = world.app.menu_run(button(available, "Install")?, "").await?;
     assert_eq!(outcome.message, "Installed Test provider 0.1.0");
     assert!(outcome.library_changed);
 
@@ -811,10 +818,10 @@ async fn the_sources_menu_installs_from_the_index_and_a_file_toggles_syncs_and_r
         [false, false, true]
     );
     assert!(installed.detail.starts_with("never synced"), "{}", installed.detail);
-    world.app.menu_press(&installed.item, 0, "").await?;
+    world.app.menu_run(button(installed, "Disable")?, "").await?;
     assert_eq!(entry(&world.app.sources_menu().await?, "Test provider")?.value, "disabled");
 
-    let outcome = world.app.menu_press(&installed.item, 2, "").await?;
+    let outcome = world.app.menu_run(&MenuAction::Remove("test-provider".into()), "").await?;
     assert!(outcome.message.starts_with("test-provider removed"), "{}", outcome.message);
     assert!(world.app.plugins().await?.is_empty());
 
@@ -822,12 +829,12 @@ async fn the_sources_menu_installs_from_the_index_and_a_file_toggles_syncs_and_r
     let file = world._dir.path().join("provider.tar.gz");
     std::fs::write(&file, &package)?;
     let path = file.display().to_string();
-    let question = world.app.menu_ask(&MenuItem::InstallFromFile, &path).await?;
+    let question = world.app.menu_ask(&MenuAction::InstallFromFile, &path).await?;
     assert!(question.contains("will connect to: 127.0.0.1"), "{question}");
     assert!(world.app.plugins().await?.is_empty(), "asking installs nothing");
-    let missing = world.app.menu_ask(&MenuItem::InstallFromFile, "/no/such/package.tar.gz").await;
+    let missing = world.app.menu_ask(&MenuAction::InstallFromFile, "/no/such/package.tar.gz").await;
     assert!(missing.is_err(), "a missing file is an error, not a question");
-    world.app.menu_press(&MenuItem::InstallFromFile, 0, &path).await?;
+    world.app.menu_run(&MenuAction::InstallFromFile, &path).await?;
     assert_eq!(world.app.plugins().await?.len(), 1);
     Ok(())
 }
@@ -843,9 +850,10 @@ async fn the_settings_menu_steps_preferences_backs_up_and_restores() -> Result<(
     let menu = world.app.settings_menu().await?;
     let quality = entry(&menu, "Preferred quality")?;
     assert_eq!((quality.value.as_str(), &quality.row), ("fhd", &MenuRow::Choice));
-    world.app.menu_change(&quality.item, true).await?;
-    world.app.menu_change(&entry(&menu, "Play the next episode")?.item, true).await?;
-    world.app.menu_change(&entry(&menu, "Sync sources every")?.item, false).await?;
+    assert_eq!(quality.action(0), Some(&MenuAction::Step(Setting::Quality)));
+    world.app.step_setting(Setting::Quality, true).await?;
+    world.app.step_setting(Setting::AutoPlayNext, true).await?;
+    world.app.step_setting(Setting::SyncIntervalMinutes, false).await?;
     let menu = world.app.settings_menu().await?;
     assert_eq!(entry(&menu, "Preferred quality")?.value, "hd");
     assert_eq!(entry(&menu, "Play the next episode")?.value, "off");
@@ -855,13 +863,13 @@ async fn the_settings_menu_steps_preferences_backs_up_and_restores() -> Result<(
     assert!(entry(&menu, "About")?.value.contains("library schema V3"));
     assert!(!menu.iter().any(|entry| matches!(entry.item, MenuItem::Restore(_))), "no backups yet");
 
-    let outcome = world.app.menu_press(&entry(&menu, "Back up the library")?.item, 0, "").await?;
+    let outcome = world.app.menu_run(&MenuAction::BackUpNow, "").await?;
     assert!(outcome.message.starts_with("Backed up to "), "{}", outcome.message);
     world.app.rate(title.card.id, None).await?;
     let menu = world.app.settings_menu().await?;
     let restore = entry(&menu, "Restore")?;
     assert!(restore.questions[0].is_some(), "restoring asks first");
-    let outcome = world.app.menu_press(&restore.item, 0, "").await?;
+    let outcome = world.app.menu_run(button(restore, "Restore")?, "").await?;
     assert!(outcome.library_changed);
     assert_eq!(world.app.title(title.card.id).await?.rating, Some(Rating::new(7)?));
     Ok(())
@@ -874,17 +882,20 @@ async fn the_sources_menu_edits_a_plugin_setting_and_grants_its_host() -> Result
     let menu = world.app.sources_menu().await?;
     let base_url = entry(&menu, "AniLibria · base_url")?;
     assert_eq!(base_url.row, MenuRow::Text);
+    let set_base_url =
+        MenuAction::SetPluginSetting { plugin: "anilibria".into(), key: "base_url".into() };
+    assert_eq!(base_url.action(0), Some(&set_base_url), "Enter on the row sets the setting");
     assert!(base_url.detail.starts_with("now https://api.anilibria.tv/v3"), "{}", base_url.detail);
 
     let mirror = format!("{}/v3", world.server.base_url());
-    let question = world.app.menu_ask(&base_url.item, &mirror).await?;
+    let question = world.app.menu_ask(&set_base_url, &mirror).await?;
     assert!(question.contains("will then also connect to 127.0.0.1"), "{question}");
-    let outcome = world.app.menu_press(&base_url.item, 0, &mirror).await?;
+    let outcome = world.app.menu_run(&set_base_url, &mirror).await?;
     assert_eq!(outcome.message, "base_url set; anilibria may now reach 127.0.0.1");
     let menu = world.app.sources_menu().await?;
     let detail = &entry(&menu, "AniLibria · base_url")?.detail;
     assert!(detail.starts_with(&format!("now {mirror}")), "{detail}");
-    let question = world.app.menu_ask(&base_url.item, &mirror).await?;
+    let question = world.app.menu_ask(&set_base_url, &mirror).await?;
     assert!(!question.contains("also connect"), "granted once is enough: {question}");
 
     // The setting and the grant are what sync uses: the mirror answers.

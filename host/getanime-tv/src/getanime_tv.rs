@@ -24,7 +24,7 @@ pub mod ui {
 }
 
 pub use cli::{Cli, Command};
-pub use screens::header_buttons;
+pub use screens::{Screens, header_buttons, init as init_screens};
 
 use std::process::ExitCode;
 

@@ -1557,6 +1557,59 @@ fn a_full_disk_or_a_read_only_library_fails_clearly_and_loses_nothing() -> Resul
     Ok(())
 }
 
+/// The screens' real adapters in-process on Slint's testing backend (no display, no Xvfb): the
+/// real app on a fresh library, keys through the window's key callback; each key draws the screen
+/// on top through its own adapter.
+#[test]
+fn the_screen_adapters_run_in_process_on_the_testing_backend() -> Result<()> {
+    use getanime_app::navigation::HeaderButton;
+    use getanime_tv::ui::{AppWindow, HomeAdapter, MenuAdapter, ScreenKind, SearchAdapter, Shell};
+    use slint::platform::Key as K;
+    use slint::{ComponentHandle, SharedString};
+
+    i_slint_backend_testing::init_no_event_loop();
+    let temp = tempfile::tempdir()?;
+    let runtime = std::sync::Arc::new(tokio::runtime::Runtime::new()?);
+    let paths = getanime_app::DataPaths::resolve(Some(temp.path().join("data")))?;
+    let app = std::sync::Arc::new(getanime_app::App::open(paths)?);
+    let window = AppWindow::new()?;
+    let _screens = getanime_tv::init_screens(&window, app, runtime, "Аня".into());
+    let shell = window.global::<Shell>();
+    let press = |key: K| shell.invoke_key(SharedString::from(key));
+    let header = || window.global::<HomeAdapter>().get_header_focus();
+
+    press(K::UpArrow);
+    assert_eq!(shell.get_screen(), ScreenKind::Home);
+    ensure!(header() >= 0, "Up on an empty home reaches the header");
+    let settings = HeaderButton::ALL.iter().position(|button| *button == HeaderButton::Settings);
+    let settings = settings.context("a Settings button")? as i32;
+    while header() > 0 {
+        press(K::LeftArrow);
+    }
+    for _ in 0..settings {
+        press(K::RightArrow);
+    }
+    assert_eq!(header(), settings, "the home adapter draws the header focus");
+    press(K::Return);
+    assert_eq!(shell.get_screen(), ScreenKind::Menu, "Enter on Settings opens the menu view");
+    assert_eq!(window.global::<MenuAdapter>().get_title(), "Settings");
+    press(K::Escape);
+    assert_eq!(shell.get_screen(), ScreenKind::Home, "Back returns to Home");
+    assert_eq!(header(), -1, "Home is drawn again, its focus back on the rows");
+
+    press(K::UpArrow);
+    while header() > 0 {
+        press(K::LeftArrow);
+    }
+    press(K::Return);
+    assert_eq!(shell.get_screen(), ScreenKind::Search);
+    shell.invoke_key("ф".into());
+    let search = window.global::<SearchAdapter>();
+    assert_eq!(search.get_query(), "ф", "typing reaches the search adapter");
+    ensure!(search.get_box_focused(), "the box keeps the focus while typing");
+    Ok(())
+}
+
 /// The headless Slint testing backend (no display, no pixels): every screen's controls are found
 /// by their accessible label, with their values — the hook screen readers and UI tests use.
 #[test]

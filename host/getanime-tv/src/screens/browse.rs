@@ -12,34 +12,46 @@ use getanime_app::views::browse as words;
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use super::grid::BrowseCards;
-use super::{Screens, cards_model, posters_of, run_on};
-use crate::ui::{BrowseAdapter, Card};
+use super::shared::{Shared, cards_model, posters_of, run_on};
+use crate::ui::{AppWindow, BrowseAdapter, Card};
 
 /// Grid geometry (logical pixels), as in `theme.slint`: margins, card width, spacing.
 const GRID_MARGIN: f32 = 64.0;
 const CARD_WIDTH: f32 = 220.0;
 const CARD_SPACING: f32 = 24.0;
 
-impl Screens {
-    /// Loads the titles the Browse query lets through and shows them as a grid.
-    pub(super) fn show_browse(self: &Rc<Self>) {
-        let Some(window) = self.window.upgrade() else { return };
+pub(super) struct BrowseScreen {
+    shared: Rc<Shared>,
+    /// The catalog the grid pages through, when it shows one.
+    feed: RefCell<Option<Rc<CatalogFeed>>>,
+}
+
+impl BrowseScreen {
+    pub(super) fn new(shared: Rc<Shared>) -> BrowseScreen {
+        BrowseScreen { shared, feed: RefCell::default() }
+    }
+
+    /// Loads the titles the Browse query lets through and shows them as a grid (on opening,
+    /// and when a filter changed).
+    pub(super) fn open(self: &Rc<Self>) {
+        let Some(window) = self.shared.window.upgrade() else { return };
         let width = window.window().size().to_logical(window.window().scale_factor()).width;
         let columns = ((width - 2.0 * GRID_MARGIN + CARD_SPACING) / (CARD_WIDTH + CARD_SPACING))
             .floor()
             .max(1.0) as usize;
         window.global::<BrowseAdapter>().set_columns(columns as i32);
         window.global::<BrowseAdapter>().set_status(words::loading().into());
-        self.navigator.borrow_mut().set_browse_columns(columns);
+        self.shared.navigator.borrow_mut().set_browse_columns(columns);
         // A page still on its way belongs to the grid being replaced.
-        self.catalog_feed.replace(None);
-        let mode = self.navigator.borrow().browse_mode().clone();
+        self.feed.replace(None);
+        let mode = self.shared.navigator.borrow().browse_mode().clone();
         if let BrowseMode::Catalog(catalog) = mode {
             self.show_catalog(*catalog);
             return;
         }
-        let query = self.navigator.borrow().browse_query().clone();
-        self.in_background(
+        let query = self.shared.navigator.borrow().browse_query().clone();
+        let screen = Rc::clone(self);
+        self.shared.in_background(
             "browse",
             move |app| async move {
                 let facets = app.browse_facets().await?;
@@ -47,25 +59,24 @@ impl Screens {
                 let ids = app.browse(query).await?;
                 anyhow::Ok((facets, catalogs, ids))
             },
-            |screens, loaded| {
-                let Some(window) = screens.window.upgrade() else { return };
+            move |loaded| {
+                let Some(window) = screen.shared.window.upgrade() else { return };
                 let view = window.global::<BrowseAdapter>();
                 match loaded {
                     Ok((facets, catalogs, ids)) => {
                         view.set_status(words::count(ids.len()).into());
                         {
-                            let mut navigator = screens.navigator.borrow_mut();
+                            let mut navigator = screen.shared.navigator.borrow_mut();
                             navigator.set_browse_facets(facets);
                             navigator.set_browse_catalogs(catalogs);
                             navigator.set_browse(ids.clone());
                         }
-                        let model = BrowseCards::new(ids, screens.page_loader());
+                        let model = BrowseCards::new(ids, screen.page_loader());
                         view.set_cards(ModelRc::from(model));
                     }
                     Err(error) => view.set_status(getanime_app::explain(&error).into()),
                 }
-                drop(view);
-                screens.show_navigation();
+                super::redraw(&screen.shared);
             },
         );
     }
@@ -73,16 +84,17 @@ impl Screens {
     /// A source's catalog: its filters (asked once per visit), then the first page; the grid asks
     /// for the next ones as it nears its end.
     fn show_catalog(self: &Rc<Self>, catalog: CatalogBrowse) {
-        if let Some(window) = self.window.upgrade() {
+        if let Some(window) = self.shared.window.upgrade() {
             window.global::<BrowseAdapter>().set_cards(ModelRc::default());
         }
-        self.navigator.borrow_mut().set_browse(Vec::new());
-        self.show_navigation();
+        self.shared.navigator.borrow_mut().set_browse(Vec::new());
+        super::redraw(&self.shared);
         let feed = Rc::new(CatalogFeed::new(&catalog));
-        self.catalog_feed.replace(Some(Rc::clone(&feed)));
+        self.feed.replace(Some(Rc::clone(&feed)));
         let known = (catalog.options != Default::default()).then_some(catalog.options);
         let (plugin_id, filter) = (catalog.source.id, catalog.filter);
-        self.in_background(
+        let screen = Rc::clone(self);
+        self.shared.in_background(
             "browse a catalog",
             move |app| async move {
                 let options = match known {
@@ -92,30 +104,33 @@ impl Screens {
                 let first = app.catalog_page(&plugin_id, &filter, 1).await?;
                 anyhow::Ok((plugin_id, options, first))
             },
-            move |screens, loaded| {
-                if !screens.is_current(&feed) {
+            move |loaded| {
+                if !screen.is_current(&feed) {
                     return;
                 }
-                let Some(window) = screens.window.upgrade() else { return };
+                let Some(window) = screen.shared.window.upgrade() else { return };
                 match loaded {
                     Ok((plugin_id, options, first)) => {
-                        screens.navigator.borrow_mut().set_catalog_options(&plugin_id, options);
                         let ids = feed.arrived(&first);
-                        screens.navigator.borrow_mut().set_browse(ids.clone());
-                        let model = BrowseCards::new(ids, screens.page_loader());
-                        let (weak_screens, weak_feed) =
-                            (Rc::downgrade(screens), Rc::downgrade(&feed));
-                        model.on_near_end(move || more_of(&weak_screens, &weak_feed));
+                        {
+                            let mut navigator = screen.shared.navigator.borrow_mut();
+                            navigator.set_catalog_options(&plugin_id, options);
+                            navigator.set_browse(ids.clone());
+                        }
+                        let model = BrowseCards::new(ids, screen.page_loader());
+                        let (weak_screen, weak_feed) =
+                            (Rc::downgrade(&screen), Rc::downgrade(&feed));
+                        model.on_near_end(move || more_of(&weak_screen, &weak_feed));
                         feed.cards.replace(Some(Rc::clone(&model)));
                         window.global::<BrowseAdapter>().set_cards(ModelRc::from(model));
-                        screens.show_catalog_status(&feed);
+                        screen.show_catalog_status(&feed);
                     }
                     Err(error) => {
                         let status = getanime_app::explain(&error);
                         window.global::<BrowseAdapter>().set_status(status.into());
                     }
                 }
-                screens.show_navigation();
+                super::redraw(&screen.shared);
             },
         );
     }
@@ -127,32 +142,33 @@ impl Screens {
             return;
         }
         let (plugin_id, filter) = (feed.plugin_id.clone(), feed.filter.clone());
-        self.in_background(
+        let screen = Rc::clone(self);
+        self.shared.in_background(
             "load the catalog's next page",
             move |app| async move { app.catalog_page(&plugin_id, &filter, page).await },
-            move |screens, loaded| {
+            move |loaded| {
                 feed.loading.set(false);
-                if !screens.is_current(&feed) {
+                if !screen.is_current(&feed) {
                     return;
                 }
                 match loaded {
                     Ok(next) => {
                         let ids = feed.arrived(&next);
-                        screens.navigator.borrow_mut().extend_browse(ids.iter().copied());
+                        screen.shared.navigator.borrow_mut().extend_browse(ids.iter().copied());
                         let nothing_new = ids.is_empty();
                         if let Some(cards) = feed.cards.borrow().as_ref() {
                             cards.append(ids);
                         }
-                        screens.show_catalog_status(&feed);
+                        screen.show_catalog_status(&feed);
                         // A page of titles already shown draws no new row to ask for the next.
                         if nothing_new && feed.empty_pages.get() < MAX_EMPTY_PAGES {
-                            screens.more_catalog(feed);
+                            screen.more_catalog(feed);
                         }
                     }
                     Err(error) => {
                         // Scrolling on would ask again at once; changing a filter starts over.
                         feed.next_page.set(None);
-                        if let Some(window) = screens.window.upgrade() {
+                        if let Some(window) = screen.shared.window.upgrade() {
                             let status = getanime_app::explain(&error);
                             window.global::<BrowseAdapter>().set_status(status.into());
                         }
@@ -163,11 +179,11 @@ impl Screens {
     }
 
     fn is_current(&self, feed: &Rc<CatalogFeed>) -> bool {
-        self.catalog_feed.borrow().as_ref().is_some_and(|current| Rc::ptr_eq(current, feed))
+        self.feed.borrow().as_ref().is_some_and(|current| Rc::ptr_eq(current, feed))
     }
 
     fn show_catalog_status(&self, feed: &CatalogFeed) {
-        let Some(window) = self.window.upgrade() else { return };
+        let Some(window) = self.shared.window.upgrade() else { return };
         let shown = feed.seen.borrow().len();
         let status = if feed.next_page.get().is_some() {
             words::catalog_count(shown)
@@ -179,8 +195,8 @@ impl Screens {
 
     /// Loads one page of grid cards (with posters) off the UI thread.
     fn page_loader(&self) -> super::grid::PageLoader {
-        let app = Arc::clone(&self.app);
-        let runtime = Arc::clone(&self.runtime);
+        let app = Arc::clone(&self.shared.app);
+        let runtime = Arc::clone(&self.shared.runtime);
         Box::new(move |model, page, ids| {
             let (app, runtime) = (Arc::clone(&app), Arc::clone(&runtime));
             let started = slint::spawn_local(async move {
@@ -267,24 +283,27 @@ impl CatalogFeed {
 }
 
 /// The grid neared its end: the next page, if the feed is still the one shown.
-fn more_of(screens: &Weak<Screens>, feed: &Weak<CatalogFeed>) {
-    if let (Some(screens), Some(feed)) = (screens.upgrade(), feed.upgrade()) {
-        screens.more_catalog(feed);
+fn more_of(screen: &Weak<BrowseScreen>, feed: &Weak<CatalogFeed>) {
+    if let (Some(screen), Some(feed)) = (screen.upgrade(), feed.upgrade()) {
+        screen.more_catalog(feed);
     }
 }
 
-/// The focused card or filter chip, and the chips' labels.
-pub(super) fn show_focus(view: &BrowseAdapter<'_>, navigator: &Navigator) {
-    let (focus, filter) = navigator.browse_focus();
-    view.set_focus(focus as i32);
-    let chips = navigator.browse_chips();
-    view.set_filter_focus(filter.map_or(-1, |filter| {
-        chips.iter().position(|candidate| *candidate == filter).unwrap_or(0) as i32
-    }));
-    let labels: Vec<SharedString> =
-        words::chip_labels(navigator.browse_query(), navigator.browse_mode())
-            .into_iter()
-            .map(SharedString::from)
-            .collect();
-    view.set_filters(ModelRc::new(VecModel::from(labels)));
+impl BrowseScreen {
+    /// The focused card or filter chip, and the chips' labels.
+    pub(super) fn show_focus(&self, window: &AppWindow, navigator: &Navigator) {
+        let view = window.global::<BrowseAdapter>();
+        let (focus, filter) = navigator.browse_focus();
+        view.set_focus(focus as i32);
+        let chips = navigator.browse_chips();
+        view.set_filter_focus(filter.map_or(-1, |filter| {
+            chips.iter().position(|candidate| *candidate == filter).unwrap_or(0) as i32
+        }));
+        let labels: Vec<SharedString> =
+            words::chip_labels(navigator.browse_query(), navigator.browse_mode())
+                .into_iter()
+                .map(SharedString::from)
+                .collect();
+        view.set_filters(ModelRc::new(VecModel::from(labels)));
+    }
 }

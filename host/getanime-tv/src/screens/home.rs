@@ -1,18 +1,45 @@
-//! Home adapter: loads the rows (and syncs), copies them into the window.
+//! Home: the header buttons (the profile's names who watches) and the rows; loads them from the
+//! library, syncs in the background, and applies a profile switch.
 
-use super::*;
-use getanime_app::views;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::Instant;
 
-impl Screens {
-    /// Syncs when the interval set in Settings ("0": never) has passed since the last sync.
-    pub(super) fn sync_if_due(self: &Rc<Self>, last_sync: Rc<std::cell::Cell<std::time::Instant>>) {
-        self.in_background(
+use anyhow::Result;
+use chrono::Datelike;
+use getanime_app::domain::TitleId;
+use getanime_app::navigation::{HeaderButton, Navigator};
+use getanime_app::{App, Home, SyncScope, views};
+use slint::{ComponentHandle, Image, ModelRc, SharedString, VecModel};
+
+use super::shared::{Poster, Shared, posters_of, run_on};
+use crate::ui::{AppWindow, Card, HomeAdapter, PosterRow, Shell};
+
+pub(super) struct HomeScreen {
+    shared: Rc<Shared>,
+    /// Who is watching (the header's profile button).
+    profile_name: RefCell<String>,
+}
+
+/// The home rows, the posters of every card (in row order), and the status line.
+type HomeLoad = (Home, Vec<Option<Poster>>, String);
+
+impl HomeScreen {
+    pub(super) fn new(shared: Rc<Shared>, profile_name: String) -> HomeScreen {
+        HomeScreen { shared, profile_name: RefCell::new(profile_name) }
+    }
+
+    /// Syncs when the interval set in Settings has passed since the last sync.
+    pub(super) fn sync_if_due(self: &Rc<Self>, last_sync: Rc<Cell<Instant>>) {
+        let home = Rc::clone(self);
+        self.shared.in_background(
             "check the sync interval",
             |app| async move { app.sync_interval().await },
-            move |screens, interval| match interval {
+            move |interval| match interval {
                 Ok(Some(interval)) if last_sync.get().elapsed() >= interval => {
-                    last_sync.set(std::time::Instant::now());
-                    screens.load_home(true);
+                    last_sync.set(Instant::now());
+                    home.load(true);
                 }
                 Ok(_) => {}
                 Err(error) => tracing::error!("cannot read the sync interval: {error:#}"),
@@ -21,24 +48,23 @@ impl Screens {
     }
 
     /// Loads the home rows from the library, then (optionally) syncs and loads them again.
-    pub(super) fn load_home(self: &Rc<Self>, then_sync: bool) {
-        let app = Arc::clone(&self.app);
-        let weak = self.window.clone();
-        let runtime = Arc::clone(&self.runtime);
-        let screens = Rc::downgrade(self);
+    pub(super) fn load(self: &Rc<Self>, then_sync: bool) {
+        let app = Arc::clone(&self.shared.app);
+        let runtime = Arc::clone(&self.shared.runtime);
+        let home = Rc::downgrade(self);
         let delivered = slint::spawn_local(async move {
-            let loaded = run_on(&runtime, load_home_rows(Arc::clone(&app))).await;
-            let Some(screens) = screens.upgrade() else { return };
-            screens.show_home(loaded);
+            let loaded = run_on(&runtime, load_rows(Arc::clone(&app))).await;
+            let Some(home) = home.upgrade() else { return };
+            home.show(loaded);
             if then_sync {
-                set_status(&weak, views::home::syncing());
+                home.set_status(views::home::syncing());
                 let status = match run_on(&runtime, sync_sources(Arc::clone(&app))).await {
                     Ok(status) => status,
                     Err(error) => views::home::sync_failed_status(&error),
                 };
-                set_status(&weak, &status);
-                let loaded = run_on(&runtime, load_home_rows(app)).await;
-                screens.show_home(loaded);
+                home.set_status(&status);
+                let loaded = run_on(&runtime, load_rows(app)).await;
+                home.show(loaded);
             }
         });
         if let Err(error) = delivered {
@@ -46,14 +72,20 @@ impl Screens {
         }
     }
 
-    pub(super) fn show_home(&self, loaded: Result<HomeLoad>) {
-        let Some(window) = self.window.upgrade() else { return };
+    fn set_status(&self, status: &str) {
+        if let Some(window) = self.shared.window.upgrade() {
+            window.global::<Shell>().set_status_text(status.into());
+        }
+    }
+
+    fn show(&self, loaded: Result<HomeLoad>) {
+        let Some(window) = self.shared.window.upgrade() else { return };
         let view = window.global::<HomeAdapter>();
         let shell = window.global::<Shell>();
         match loaded {
             Ok((home, posters, status)) => {
                 let rows = views::home::rows(&home);
-                self.navigator.borrow_mut().set_home_rows(
+                self.shared.navigator.borrow_mut().set_home_rows(
                     rows.iter()
                         .map(|row| row.cards.iter().map(|card| card.title).collect())
                         .collect(),
@@ -93,18 +125,77 @@ impl Screens {
             }
         }
         shell.set_loading(false);
-        drop((view, shell));
-        self.show_navigation();
+        super::redraw(&self.shared);
+    }
+
+    /// The profile in use applies: its language, its name on the header, its rows.
+    pub(super) fn load_profile(self: &Rc<Self>) {
+        let home = Rc::clone(self);
+        self.shared.in_background(
+            "switch the profile",
+            |app| async move {
+                let language = app.interface_language().await?;
+                let profile = app.current_profile().await?;
+                anyhow::Ok((language, profile.name))
+            },
+            move |loaded| match loaded {
+                Ok((language, name)) => {
+                    *home.profile_name.borrow_mut() = name;
+                    home.apply_language(language);
+                    home.load(false);
+                }
+                Err(error) => tracing::error!("cannot switch the profile: {error:#}"),
+            },
+        );
+    }
+
+    /// The header's profile button after a rename.
+    pub(super) fn load_profile_name(self: &Rc<Self>) {
+        let home = Rc::clone(self);
+        self.shared.in_background(
+            "read the profile",
+            |app| async move { app.current_profile().await },
+            move |loaded| match loaded {
+                Ok(profile) => {
+                    *home.profile_name.borrow_mut() = profile.name;
+                    if let Some(window) = home.shared.window.upgrade() {
+                        let buttons = super::header_buttons(&home.profile_name.borrow());
+                        window.global::<HomeAdapter>().set_header_buttons(buttons);
+                    }
+                }
+                Err(error) => tracing::error!("cannot read the profile: {error:#}"),
+            },
+        );
+    }
+
+    /// Applies `language` with the profile's name on the header.
+    pub(super) fn apply_language(&self, language: getanime_app::language::Language) {
+        if let Some(window) = self.shared.window.upgrade() {
+            super::apply_language(&window, language, &self.profile_name.borrow());
+        }
+    }
+
+    /// One focus ring, on a header button or on a card.
+    pub(super) fn show_focus(&self, window: &AppWindow, navigator: &Navigator) {
+        let view = window.global::<HomeAdapter>();
+        let header = navigator.header_focus();
+        let (row, column) = navigator.home_focus();
+        view.set_focus_row(if header.is_some() { -1 } else { row as i32 });
+        view.set_focus_column(column as i32);
+        let (filled_above, empty_above) = navigator.home_scroll();
+        view.set_rows_above(filled_above as i32);
+        view.set_empty_rows_above(empty_above as i32);
+        view.set_header_focus(header.map_or(-1, |button| {
+            HeaderButton::ALL.iter().position(|candidate| *candidate == button).unwrap_or(0) as i32
+        }));
     }
 }
 
-pub(super) type HomeLoad = (Home, Vec<Option<SharedPixelBuffer<Rgba8Pixel>>>, String);
-
 /// The home rows, with the posters of every card decoded (in row order), and the status line.
-pub(super) async fn load_home_rows(app: Arc<App>) -> Result<HomeLoad> {
+async fn load_rows(app: Arc<App>) -> Result<HomeLoad> {
     let weekday = chrono::Local::now().weekday().number_from_monday() as u8;
     let home = app.home(weekday).await?;
-    // In the order `show_home` draws the cards.
+    // In the order `show` draws the cards.
     let ids: Vec<TitleId> = views::home::rows(&home)
         .iter()
         .flat_map(|row| row.cards.iter().map(|card| card.title))
@@ -114,24 +205,10 @@ pub(super) async fn load_home_rows(app: Arc<App>) -> Result<HomeLoad> {
     Ok((home, posters, views::home::library_status(status.titles)))
 }
 
-/// Syncs every enabled source and fetches posters; returns the status line.
-pub(super) async fn sync_sources(app: Arc<App>) -> Result<String> {
+/// Syncs every enabled source (and their posters); returns the status line.
+async fn sync_sources(app: Arc<App>) -> Result<String> {
     let run = app.sync_sources(SyncScope::enabled(), &|_| {}).await?;
     let failed: Vec<String> = run.failed().into_iter().map(str::to_owned).collect();
     let time = chrono::Local::now().format("%H:%M").to_string();
     Ok(views::home::synced_status(&time, &failed))
-}
-
-/// The navigator's home focus to the view: one focus ring, on a header button or on a card.
-pub(super) fn show_focus(view: &HomeAdapter<'_>, navigator: &Navigator) {
-    let header = navigator.header_focus();
-    let (row, column) = navigator.home_focus();
-    view.set_focus_row(if header.is_some() { -1 } else { row as i32 });
-    view.set_focus_column(column as i32);
-    let (filled_above, empty_above) = navigator.home_scroll();
-    view.set_rows_above(filled_above as i32);
-    view.set_empty_rows_above(empty_above as i32);
-    view.set_header_focus(header.map_or(-1, |button| {
-        HeaderButton::ALL.iter().position(|candidate| *candidate == button).unwrap_or(0) as i32
-    }));
 }

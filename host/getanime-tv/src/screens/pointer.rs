@@ -3,20 +3,19 @@
 
 use getanime_app::navigation::Pointed;
 
-use super::*;
+use super::Screens;
 use crate::ui::ClickTarget;
 
 impl Screens {
-    pub(super) fn click(self: &Rc<Self>, target: ClickTarget, first: i32, second: i32) {
+    pub(super) fn click(&self, target: ClickTarget, first: i32, second: i32) {
         let (Ok(first), Ok(second)) = (usize::try_from(first), usize::try_from(second)) else {
             return;
         };
-        let before = self.navigator.borrow().screen();
-        let effect = self.navigator.borrow_mut().click(pointed(target, first, second));
+        let before = self.shared.screen();
+        let effect = self.shared.navigator.borrow_mut().click(pointed(target, first, second));
         self.apply(before, effect);
     }
 }
-
 /// The navigator's name for what a view reported.
 fn pointed(target: ClickTarget, first: usize, second: usize) -> Pointed {
     match target {

@@ -1,11 +1,29 @@
-//! Schedule adapter: the week's titles by weekday.
+//! Schedule: the week's titles by weekday.
 
-use super::*;
+use std::rc::Rc;
 
-impl Screens {
+use anyhow::Result;
+use chrono::Datelike;
+use getanime_app::domain::TitleId;
+use getanime_app::navigation::Navigator;
+use slint::{ComponentHandle, ModelRc, VecModel};
+
+use super::shared::{CardsWithPosters, Shared, cards_model, posters_of};
+use crate::ui::{AppWindow, PosterRow, ScheduleAdapter};
+
+pub(super) struct ScheduleScreen {
+    shared: Rc<Shared>,
+}
+
+impl ScheduleScreen {
+    pub(super) fn new(shared: Rc<Shared>) -> ScheduleScreen {
+        ScheduleScreen { shared }
+    }
+
     /// Loads the seven days of the schedule.
-    pub(super) fn show_schedule(self: &Rc<Self>) {
-        self.in_background(
+    pub(super) fn open(self: &Rc<Self>) {
+        let schedule = Rc::clone(self);
+        self.shared.in_background(
             "load the schedule",
             |app| async move {
                 let mut week = Vec::with_capacity(7);
@@ -17,17 +35,16 @@ impl Screens {
                 }
                 anyhow::Ok(week)
             },
-            |screens, loaded| screens.show_week(loaded),
+            move |loaded| schedule.show_week(loaded),
         );
     }
 
-    pub(super) fn show_week(&self, loaded: Result<Vec<CardsWithPosters>>) {
-        let Some(window) = self.window.upgrade() else { return };
-        let view = window.global::<ScheduleAdapter>();
+    fn show_week(&self, loaded: Result<Vec<CardsWithPosters>>) {
+        let Some(window) = self.shared.window.upgrade() else { return };
         let week = match loaded {
             Ok(week) => week,
             Err(error) => {
-                window.global::<Shell>().set_error_text(getanime_app::explain(&error).into());
+                self.shared.set_error(&getanime_app::explain(&error));
                 return;
             }
         };
@@ -41,17 +58,17 @@ impl Screens {
                 cards: ModelRc::new(VecModel::from(cards_model(&cards, posters))),
             })
             .collect();
-        view.set_days(ModelRc::new(VecModel::from(rows)));
-        drop(view);
+        window.global::<ScheduleAdapter>().set_days(ModelRc::new(VecModel::from(rows)));
         let today = chrono::Local::now().weekday().num_days_from_monday() as usize;
-        self.navigator.borrow_mut().set_week(ids, today);
-        self.show_navigation();
+        self.shared.navigator.borrow_mut().set_week(ids, today);
+        super::redraw(&self.shared);
     }
-}
 
-/// The focused day and card.
-pub(super) fn show_focus(view: &ScheduleAdapter<'_>, navigator: &Navigator) {
-    let (row, column) = navigator.week_focus();
-    view.set_row(row as i32);
-    view.set_column(column as i32);
+    /// The focused day and card.
+    pub(super) fn show_focus(&self, window: &AppWindow, navigator: &Navigator) {
+        let view = window.global::<ScheduleAdapter>();
+        let (row, column) = navigator.week_focus();
+        view.set_row(row as i32);
+        view.set_column(column as i32);
+    }
 }

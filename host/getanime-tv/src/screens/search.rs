@@ -1,19 +1,40 @@
-//! Search adapter: library results as the query changes, the sources on Enter.
+//! Search: library results as the query changes, the sources on Enter; the on-screen keyboard.
 
-use super::*;
+use std::rc::Rc;
 
-impl Screens {
+use anyhow::Result;
+use getanime_app::domain::TitleCard;
+use getanime_app::navigation::Navigator;
+use getanime_app::views;
+use slint::{ComponentHandle, ModelRc, VecModel};
+
+use super::shared::{Poster, Shared, cards_model, posters_of};
+use crate::ui::{AppWindow, KeyRow, KeyView, SearchAdapter};
+
+pub(super) struct SearchScreen {
+    shared: Rc<Shared>,
+}
+
+/// A finished search: its query, the cards and their decoded posters.
+type SearchFound = (String, Vec<TitleCard>, Vec<Option<Poster>>);
+
+impl SearchScreen {
+    pub(super) fn new(shared: Rc<Shared>) -> SearchScreen {
+        SearchScreen { shared }
+    }
+
     /// The search box changed (library only) or Enter was pressed (the sources too).
     pub(super) fn search(self: &Rc<Self>, sources: bool) {
-        let query = self.navigator.borrow().query().to_owned();
-        if let Some(window) = self.window.upgrade() {
+        let query = self.shared.navigator.borrow().query().to_owned();
+        if let Some(window) = self.shared.window.upgrade() {
             let status = views::search::searching(sources, &query);
             window.global::<SearchAdapter>().set_status(status.into());
         }
         if sources {
-            self.begin_work();
+            self.shared.begin_work();
         }
-        self.in_background(
+        let search = Rc::clone(self);
+        self.shared.in_background(
             "search",
             move |app| async move {
                 let cards = if query.trim().is_empty() {
@@ -26,17 +47,17 @@ impl Screens {
                 let posters = posters_of(&app, cards.iter().map(|card| card.id).collect()).await?;
                 anyhow::Ok((query, cards, posters))
             },
-            move |screens, found| {
+            move |found| {
                 if sources {
-                    screens.end_work();
+                    search.shared.end_work();
                 }
-                screens.show_results(sources, found)
+                search.show_results(sources, found)
             },
         );
     }
 
-    pub(super) fn show_results(&self, sources: bool, found: Result<SearchFound>) {
-        let Some(window) = self.window.upgrade() else { return };
+    fn show_results(&self, sources: bool, found: Result<SearchFound>) {
+        let Some(window) = self.shared.window.upgrade() else { return };
         let view = window.global::<SearchAdapter>();
         let (query, cards, posters) = match found {
             Ok(found) => found,
@@ -45,7 +66,7 @@ impl Screens {
                 return;
             }
         };
-        if query != self.navigator.borrow().query() {
+        if query != self.shared.navigator.borrow().query() {
             return; // the user typed on; a newer search is on its way
         }
         let ids = cards.iter().map(|card| card.id).collect();
@@ -54,33 +75,31 @@ impl Screens {
             view.set_status(status.into());
         }
         view.set_results(ModelRc::new(VecModel::from(model)));
-        drop(view);
-        self.navigator.borrow_mut().set_results(ids);
-        self.show_navigation();
+        self.shared.navigator.borrow_mut().set_results(ids);
+        super::redraw(&self.shared);
+    }
+
+    /// The query box, the focused result and the on-screen keyboard.
+    pub(super) fn show_focus(&self, window: &AppWindow, navigator: &Navigator) {
+        let view = window.global::<SearchAdapter>();
+        let box_focused = navigator.search_box_focused();
+        let query_box = views::search::query_box(navigator.query(), box_focused);
+        view.set_query(navigator.query().into());
+        view.set_box_text(query_box.text.into());
+        view.set_box_hint(query_box.hint);
+        view.set_box_focused(box_focused);
+        view.set_focus(navigator.result_focus().map_or(-1, |index| index as i32));
+        let (keyboard, focused) = navigator.search_keyboard();
+        let keyboard = views::keyboard::keyboard(keyboard, focused);
+        view.set_keyboard(key_rows(&keyboard));
+        let (row, column) =
+            keyboard.focus.map_or((-1, 0), |(row, column)| (row as i32, column as i32));
+        view.set_key_row(row);
+        view.set_key_column(column);
     }
 }
 
-/// A finished search: its query, the cards and their decoded posters.
-pub(super) type SearchFound = (String, Vec<TitleCard>, Vec<Option<SharedPixelBuffer<Rgba8Pixel>>>);
-
-/// The query box, the focused result and the on-screen keyboard.
-pub(super) fn show_focus(view: &SearchAdapter<'_>, navigator: &Navigator) {
-    let box_focused = navigator.search_box_focused();
-    let query_box = views::search::query_box(navigator.query(), box_focused);
-    view.set_query(navigator.query().into());
-    view.set_box_text(query_box.text.into());
-    view.set_box_hint(query_box.hint);
-    view.set_box_focused(box_focused);
-    view.set_focus(navigator.result_focus().map_or(-1, |index| index as i32));
-    let (keyboard, focused) = navigator.search_keyboard();
-    let keyboard = views::keyboard::keyboard(keyboard, focused);
-    view.set_keyboard(key_rows(&keyboard));
-    let (row, column) = keyboard.focus.map_or((-1, 0), |(row, column)| (row as i32, column as i32));
-    view.set_key_row(row);
-    view.set_key_column(column);
-}
-
-/// The keyboard's rows as Slint draws them.
+/// The keyboard's rows as Slint draws them (Search's and the menus' text rows').
 pub(super) fn key_rows(keyboard: &views::keyboard::KeyboardView) -> ModelRc<KeyRow> {
     let rows: Vec<KeyRow> = keyboard
         .rows

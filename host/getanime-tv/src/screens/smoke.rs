@@ -1,6 +1,14 @@
 //! Smoke mode: drives the real window with key events, saves a screenshot after each.
 
-use super::*;
+use std::cell::RefCell;
+use std::path::PathBuf;
+use std::rc::Rc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use slint::{ComponentHandle, Rgba8Pixel, SharedPixelBuffer, SharedString};
+
+use crate::ui::{AppWindow, Shell};
 
 /// How often the smoke mode checks whether the library has loaded.
 pub(super) const SMOKE_POLL: Duration = Duration::from_millis(50);

@@ -1,20 +1,54 @@
-//! Title adapter: details, episodes and torrents, rating, watched marks, magnet links.
+//! Title: details, buttons, episodes, torrents and related titles; what the navigator decided
+//! (a rating, a watched mark, a list move) stored, then the title shown again.
 
-use super::*;
-use getanime_app::views;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::sync::Arc;
 
-impl Screens {
+use anyhow::Result;
+use getanime_app::domain::{ListEntry, Rating, TitleDetails, TitleId};
+use getanime_app::navigation::{Navigator, Screen, TitleButton};
+use getanime_app::{App, views};
+use slint::{ComponentHandle, Image, ModelRc, SharedString, VecModel};
+
+use super::shared::{Poster, Shared, poster_pixels};
+use crate::ui::{AppWindow, EpisodeLine, RelatedLine, TitleAdapter, TorrentLine};
+
+pub(super) struct TitleScreen {
+    shared: Rc<Shared>,
+    /// The title on screen: reloading it keeps the focus, opening another moves it.
+    shown: Cell<Option<TitleId>>,
+    /// Its list marks, for the buttons' captions.
+    marks: Cell<Option<(TitleId, ListEntry)>>,
+    /// Its torrents' magnet links, in the order listed.
+    magnets: RefCell<Vec<String>>,
+}
+
+/// A title as the library has it, its next episode to watch and its poster.
+type TitleLoad = (TitleDetails, Option<f64>, Option<Poster>);
+
+impl TitleScreen {
+    pub(super) fn new(shared: Rc<Shared>) -> TitleScreen {
+        TitleScreen {
+            shared,
+            shown: Cell::new(None),
+            marks: Cell::new(None),
+            magnets: RefCell::default(),
+        }
+    }
+
     /// Opens a title: what the library has at once, then its details from the source when they
     /// are missing or stale ("Loading episodes…" meanwhile; the episodes appear without a sync).
-    pub(super) fn open_title(self: &Rc<Self>, title: TitleId) {
-        self.reload_title(title);
-        self.begin_work();
-        self.in_background(
+    pub(super) fn open(self: &Rc<Self>, title: TitleId) {
+        self.reload(title);
+        self.shared.begin_work();
+        let screen = Rc::clone(self);
+        self.shared.in_background(
             "fetch the title's details",
             move |app| async move { app.refresh_details(title).await },
-            move |screens, refreshed| {
-                screens.end_work();
-                if screens.navigator.borrow().screen() != Screen::Title(title) {
+            move |refreshed| {
+                screen.shared.end_work();
+                if screen.shared.screen() != Screen::Title(title) {
                     return; // the user moved on
                 }
                 let message = match refreshed {
@@ -25,17 +59,16 @@ impl Screens {
                     }
                     Err(error) => getanime_app::details_failed_text(&getanime_app::explain(&error)),
                 };
-                if let Some(window) = screens.window.upgrade() {
-                    window.global::<TitleAdapter>().set_message(message.into());
-                }
-                screens.reload_title(title);
+                screen.set_message(message);
+                screen.reload(title);
             },
         );
     }
 
     /// Shows the title as the library has it (after opening, rating, marking watched).
-    pub(super) fn reload_title(self: &Rc<Self>, title: TitleId) {
-        self.in_background(
+    fn reload(self: &Rc<Self>, title: TitleId) {
+        let screen = Rc::clone(self);
+        self.shared.in_background(
             "open the title",
             move |app| async move {
                 let details = app.title(title).await?;
@@ -43,51 +76,37 @@ impl Screens {
                 let poster = poster_pixels(&app, title).await?;
                 anyhow::Ok((details, next.map(|entry| entry.episode.number), poster))
             },
-            |screens, loaded| screens.show_title(loaded),
+            move |loaded| screen.show(loaded),
         );
     }
 
-    /// Stores the rating the navigator decided (left/right), then shows the title again.
-    pub(super) fn rate(self: &Rc<Self>, title: TitleId, score: Option<u8>) {
-        self.in_background(
-            "rate",
-            move |app| async move {
-                let rating = score
-                    .map(|score| getanime_app::domain::Rating::new(i64::from(score)))
-                    .transpose()?;
-                app.rate(title, rating).await
-            },
-            move |screens, rated| match rated {
-                Ok(()) => screens.reload_title(title),
-                Err(error) => tracing::error!("cannot rate: {error:#}"),
-            },
-        );
+    fn set_message(&self, message: String) {
+        if let Some(window) = self.shared.window.upgrade() {
+            window.global::<TitleAdapter>().set_message(message.into());
+        }
     }
 
-    pub(super) fn show_title(
-        &self,
-        loaded: Result<(TitleDetails, Option<f64>, Option<SharedPixelBuffer<Rgba8Pixel>>)>,
-    ) {
-        let Some(window) = self.window.upgrade() else { return };
-        let view_of = window.global::<TitleAdapter>();
+    fn show(&self, loaded: Result<TitleLoad>) {
+        let Some(window) = self.shared.window.upgrade() else { return };
         let (details, next, poster) = match loaded {
             Ok(loaded) => loaded,
             Err(error) => {
-                window.global::<Shell>().set_error_text(getanime_app::explain(&error).into());
+                self.shared.set_error(&getanime_app::explain(&error));
                 return;
             }
         };
+        let view_of = window.global::<TitleAdapter>();
         let numbers: Vec<f64> = details.episodes.iter().map(|entry| entry.episode.number).collect();
         // Reloading the title on screen (after rating or marking) keeps the focus where it is;
         // opening one puts it on the episode to watch next.
-        let reloaded = self.shown_title.replace(Some(details.card.id)) == Some(details.card.id);
-        let focus = if reloaded {
-            self.navigator.borrow().episode_focus()
-        } else {
-            next.and_then(|next| numbers.iter().position(|number| *number == next)).unwrap_or(0)
-        };
+        let reloaded = self.shown.replace(Some(details.card.id)) == Some(details.card.id);
         {
-            let mut navigator = self.navigator.borrow_mut();
+            let mut navigator = self.shared.navigator.borrow_mut();
+            let focus = if reloaded {
+                navigator.episode_focus()
+            } else {
+                next.and_then(|next| numbers.iter().position(|number| *number == next)).unwrap_or(0)
+            };
             navigator.set_torrents(details.torrents.len());
             navigator.set_related(details.related.len());
             navigator.set_episodes(numbers, focus);
@@ -136,46 +155,87 @@ impl Screens {
         view_of.set_name(view.name.into());
         view_of.set_original(view.original.into());
         view_of.set_facts(view.facts.into());
-        self.title_marks.set(Some((details.card.id, details.list)));
-        self.show_title_buttons(&view_of);
+        self.marks.set(Some((details.card.id, details.list)));
         view_of.set_description(view.description.into());
         view_of.set_has_poster(poster.is_some());
         view_of.set_poster(poster.map(Image::from_rgba8).unwrap_or_default());
         view_of.set_episodes(ModelRc::new(VecModel::from(lines)));
-        drop(view_of);
-        self.show_navigation();
+        super::redraw(&self.shared);
+    }
+
+    /// Stores the rating the navigator decided (left/right), then shows the title again.
+    pub(super) fn rate(self: &Rc<Self>, title: TitleId, score: Option<u8>) {
+        self.store(
+            "rate",
+            title,
+            move |app| async move {
+                let rating = score.map(|score| Rating::new(i64::from(score))).transpose()?;
+                app.rate(title, rating).await
+            },
+            |()| None,
+        );
     }
 
     /// Stores the watched mark the navigator decided (`w`), then shows the title again.
     pub(super) fn set_watched(self: &Rc<Self>, title: TitleId, episode: f64, watched: bool) {
-        self.in_background(
+        self.store(
             "mark the episode",
-            move |app| async move { app.set_watched(title, episode, watched).await },
-            move |screens, marked| match marked {
-                Ok(_) => screens.reload_title(title),
-                Err(error) => tracing::error!("cannot mark the episode: {error:#}"),
-            },
+            title,
+            move |app| async move { app.set_watched(title, episode, watched).await.map(drop) },
+            |()| None,
         );
     }
 
-    /// The buttons' captions: the list (offering to undo the app's own move), the favorite
-    /// mark, and the reset's question while it waits for a second Enter.
-    pub(super) fn show_title_buttons(&self, view: &TitleAdapter<'_>) {
-        let Some((title, marks)) = self.title_marks.get() else { return };
-        let armed =
-            self.navigator.borrow().title_button() == Some((TitleButton::ResetWatched, true));
-        let labels: Vec<SharedString> =
-            views::title::buttons(marks, self.app.automatic_change(title), armed)
-                .into_iter()
-                .map(SharedString::from)
-                .collect();
-        view.set_buttons(ModelRc::new(VecModel::from(labels)));
+    pub(super) fn step_list(self: &Rc<Self>, title: TitleId) {
+        self.store(
+            "step the list",
+            title,
+            move |app| async move { app.step_list(title).await.map(drop) },
+            |()| None,
+        );
     }
 
-    /// A title button's work in the background, then the title again with `message` (if any)
-    /// composed from what the work returned.
-    pub(super) fn title_action<T, F>(
+    pub(super) fn toggle_favorite(self: &Rc<Self>, title: TitleId) {
+        self.store(
+            "mark the favorite",
+            title,
+            move |app| async move { app.toggle_favorite(title).await.map(drop) },
+            |()| None,
+        );
+    }
+
+    pub(super) fn hide_from_continue(self: &Rc<Self>, title: TitleId) {
+        self.store(
+            "hide from Continue watching",
+            title,
+            move |app| async move { app.hide_from_continue(title).await },
+            |()| Some(views::title::hidden_from_continue().to_owned()),
+        );
+    }
+
+    pub(super) fn reset_watched(self: &Rc<Self>, title: TitleId) {
+        self.store(
+            "reset the watched marks",
+            title,
+            move |app| async move { app.reset_watched(title).await },
+            |episodes| Some(views::title::watched_reset(episodes)),
+        );
+    }
+
+    pub(super) fn mark_watched_through(self: &Rc<Self>, title: TitleId, episode: f64) {
+        self.store(
+            "mark episodes watched",
+            title,
+            move |app| async move { app.mark_watched_through(title, episode).await },
+            move |episodes| Some(views::title::marked_through(episode, episodes)),
+        );
+    }
+
+    /// Stores a change to the title in the background, then shows it again with `message`
+    /// (if any) composed from what the work returned; a failure is said on the error line.
+    fn store<T, F>(
         self: &Rc<Self>,
+        what: &'static str,
         title: TitleId,
         work: impl FnOnce(Arc<App>) -> F,
         message: impl FnOnce(T) -> Option<String> + 'static,
@@ -183,18 +243,17 @@ impl Screens {
         T: Send + 'static,
         F: std::future::Future<Output = Result<T>> + Send + 'static,
     {
-        self.in_background("change the title's marks", work, move |screens, done| {
-            let Some(window) = screens.window.upgrade() else { return };
-            match done {
-                Ok(value) => {
-                    if let Some(text) = message(value) {
-                        window.global::<TitleAdapter>().set_message(text.into());
-                    }
-                    screens.reload_title(title);
+        let screen = Rc::clone(self);
+        self.shared.in_background(what, work, move |done| match done {
+            Ok(value) => {
+                if let Some(text) = message(value) {
+                    screen.set_message(text);
                 }
-                Err(error) => {
-                    window.global::<Shell>().set_error_text(getanime_app::explain(&error).into())
-                }
+                screen.reload(title);
+            }
+            Err(error) => {
+                tracing::error!("cannot {what}");
+                screen.shared.set_error(&getanime_app::explain(&error));
             }
         });
     }
@@ -202,25 +261,22 @@ impl Screens {
     /// Enter on a related title: the library's title for it (made from its name if the library
     /// has none; its details come on open), opened over this one.
     pub(super) fn open_related(self: &Rc<Self>, title: TitleId, related: usize) {
-        self.in_background(
+        let screen = Rc::clone(self);
+        self.shared.in_background(
             "open a related title",
             move |app| async move { app.related_title(title, related).await },
-            move |screens, found| {
-                if screens.navigator.borrow().screen() != Screen::Title(title) {
+            move |found| {
+                if screen.shared.screen() != Screen::Title(title) {
                     return; // the user moved on
                 }
                 match found {
                     Ok(other) => {
-                        let before = screens.navigator.borrow().screen();
-                        let effect = screens.navigator.borrow_mut().open_title(other);
-                        screens.apply(before, effect);
-                    }
-                    Err(error) => {
-                        if let Some(window) = screens.window.upgrade() {
-                            let message = getanime_app::explain(&error);
-                            window.global::<TitleAdapter>().set_message(message.into());
+                        let effect = screen.shared.navigator.borrow_mut().open_title(other);
+                        if let Some(screens) = screen.shared.screens() {
+                            screens.apply(Screen::Title(title), effect);
                         }
                     }
+                    Err(error) => screen.set_message(getanime_app::explain(&error)),
                 }
             },
         );
@@ -229,20 +285,32 @@ impl Screens {
     /// Enter on a torrent: its magnet link goes to the system clipboard.
     pub(super) fn copy_magnet(&self, torrent: usize) {
         let Some(magnet) = self.magnets.borrow().get(torrent).cloned() else { return };
-        let Some(window) = self.window.upgrade() else { return };
+        let Some(window) = self.shared.window.upgrade() else { return };
         window.invoke_copy_to_clipboard(magnet.clone().into());
         tracing::info!(%magnet, "copied the magnet link");
-        window.global::<TitleAdapter>().set_message(views::title::magnet_copied().into());
+        self.set_message(views::title::magnet_copied().to_owned());
     }
-}
 
-/// The focused episode or torrent line, or button.
-pub(super) fn show_focus(view: &TitleAdapter<'_>, navigator: &Navigator) {
-    view.set_focus(match navigator.title_button() {
-        Some(_) => -1,
-        None => navigator.episode_focus() as i32,
-    });
-    view.set_button_focus(navigator.title_button().map_or(-1, |(button, _)| {
-        TitleButton::ALL.iter().position(|candidate| *candidate == button).unwrap_or(0) as i32
-    }));
+    /// The focused line or button, and the buttons' captions: the list (offering to undo the
+    /// app's own move), the favorite mark, and the reset's question while it waits for a second
+    /// Enter.
+    pub(super) fn show_focus(&self, window: &AppWindow, navigator: &Navigator) {
+        let view = window.global::<TitleAdapter>();
+        let button = navigator.title_button();
+        view.set_focus(match button {
+            Some(_) => -1,
+            None => navigator.episode_focus() as i32,
+        });
+        view.set_button_focus(button.map_or(-1, |(button, _)| {
+            TitleButton::ALL.iter().position(|candidate| *candidate == button).unwrap_or(0) as i32
+        }));
+        let Some((title, marks)) = self.marks.get() else { return };
+        let armed = button == Some((TitleButton::ResetWatched, true));
+        let labels: Vec<SharedString> =
+            views::title::buttons(marks, self.shared.app.automatic_change(title), armed)
+                .into_iter()
+                .map(SharedString::from)
+                .collect();
+        view.set_buttons(ModelRc::new(VecModel::from(labels)));
+    }
 }

@@ -1,16 +1,34 @@
-//! Welcome adapter: at the first launch (no source installed) it lists the shipped sources;
-//! the chosen one is installed and synced with its progress shown, then Home opens.
+//! Welcome: at the first launch (no source installed) it lists the shipped sources; the chosen
+//! one is installed and synced with its progress shown, then Home opens.
 
-use super::*;
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use getanime_app::ShippedPlugin;
+use getanime_app::navigation::Navigator;
 use getanime_app::views::welcome;
+use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
-impl Screens {
+use super::shared::{Shared, update};
+use crate::ui::{AppWindow, Shell, WelcomeAdapter, WelcomeChoice};
+
+pub(super) struct WelcomeScreen {
+    shared: Rc<Shared>,
+    /// The sources offered, in the order shown.
+    choices: RefCell<Vec<ShippedPlugin>>,
+}
+
+impl WelcomeScreen {
+    pub(super) fn new(shared: Rc<Shared>) -> WelcomeScreen {
+        WelcomeScreen { shared, choices: RefCell::default() }
+    }
+
     /// At start: with no source installed and an empty library, the welcome screen opens over
     /// Home.
-    pub(super) fn welcome_if_first_launch(self: &Rc<Self>) {
-        self.begin_work();
-        self.in_background(
+    pub(super) fn open_if_first_launch(self: &Rc<Self>) {
+        self.shared.begin_work();
+        let screen = Rc::clone(self);
+        self.shared.in_background(
             "check for a first launch",
             |app| async move {
                 // A library kept after its sources were removed is not a first launch: its
@@ -20,10 +38,10 @@ impl Screens {
                 }
                 Ok(Some(app.shipped_plugins().await?))
             },
-            |screens, found| {
-                screens.end_work();
+            move |found| {
+                screen.shared.end_work();
                 match found {
-                    Ok(Some(shipped)) => screens.show_welcome(shipped),
+                    Ok(Some(shipped)) => screen.show(shipped),
                     Ok(None) => {}
                     Err(error) => tracing::error!("cannot check for a first launch: {error:#}"),
                 }
@@ -31,8 +49,8 @@ impl Screens {
         );
     }
 
-    fn show_welcome(self: &Rc<Self>, shipped: Vec<ShippedPlugin>) {
-        let Some(window) = self.window.upgrade() else { return };
+    fn show(&self, shipped: Vec<ShippedPlugin>) {
+        let Some(window) = self.shared.window.upgrade() else { return };
         let view = window.global::<WelcomeAdapter>();
         view.set_heading(welcome::heading().into());
         view.set_intro(welcome::intro().into());
@@ -48,23 +66,23 @@ impl Screens {
             .collect();
         view.set_choices(ModelRc::new(VecModel::from(choices)));
         view.set_progress(SharedString::new());
-        drop(view);
-        self.navigator.borrow_mut().show_welcome(shipped.len());
-        *self.welcome.borrow_mut() = shipped;
-        self.show_navigation();
+        self.shared.navigator.borrow_mut().show_welcome(shipped.len());
+        *self.choices.borrow_mut() = shipped;
+        super::redraw(&self.shared);
     }
 
     /// Installs and syncs the chosen source, showing each step; Home opens when it is done.
-    pub(super) fn welcome_choose(self: &Rc<Self>, index: usize) {
-        let Some(plugin) = self.welcome.borrow().get(index).cloned() else { return };
+    pub(super) fn choose(self: &Rc<Self>, index: usize) {
+        let Some(plugin) = self.choices.borrow().get(index).cloned() else { return };
         let name = plugin.manifest.name.clone();
-        if let Some(window) = self.window.upgrade() {
+        if let Some(window) = self.shared.window.upgrade() {
             window.global::<WelcomeAdapter>().set_progress(welcome::installing(&name).into());
         }
-        self.begin_work();
-        let weak = self.window.clone();
+        self.shared.begin_work();
+        let weak = self.shared.window.clone();
         let progress_name = name.clone();
-        self.in_background(
+        let screen = Rc::clone(self);
+        self.shared.in_background(
             "set up the chosen source",
             move |app| async move {
                 let progress = move |event: getanime_app::SyncEvent| {
@@ -75,31 +93,31 @@ impl Screens {
                 };
                 app.set_up_shipped(&plugin, &progress).await
             },
-            move |screens, done| {
+            move |done| {
                 let landed = done.is_ok();
-                if let Some(window) = screens.window.upgrade() {
+                if let Some(window) = screen.shared.window.upgrade() {
                     let progress = match &done {
                         Ok(_) => SharedString::new(),
                         Err(error) => welcome::failed(&name, error).into(),
                     };
                     window.global::<WelcomeAdapter>().set_progress(progress);
                     if landed {
-                        // Until the rows are in (show_home clears it).
+                        // Until the rows are in (Home's show clears it).
                         window.global::<Shell>().set_loading(true);
                     }
                 }
-                screens.navigator.borrow_mut().welcome_finished(landed);
-                if landed {
-                    screens.load_home(false);
+                screen.shared.navigator.borrow_mut().welcome_finished(landed);
+                if landed && let Some(screens) = screen.shared.screens() {
+                    screens.home.load(false);
                 }
-                screens.end_work();
-                screens.show_navigation();
+                screen.shared.end_work();
+                super::redraw(&screen.shared);
             },
         );
     }
-}
 
-/// The focused choice.
-pub(super) fn show_focus(view: &WelcomeAdapter<'_>, navigator: &Navigator) {
-    view.set_focus(navigator.welcome_focus().0 as i32);
+    /// The focused choice.
+    pub(super) fn show_focus(&self, window: &AppWindow, navigator: &Navigator) {
+        window.global::<WelcomeAdapter>().set_focus(navigator.welcome_focus().0 as i32);
+    }
 }

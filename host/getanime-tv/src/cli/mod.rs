@@ -1,13 +1,21 @@
 //! Command-line interface: the TV UI by default, headless jobs as subcommands.
 //! Exit codes: 0 ok, 1 runtime failure, 2 usage error (clap's).
 
+mod catalog;
+mod lists;
+mod play;
+mod plugin;
+
+pub use lists::{ListCommand, ProfileCommand};
+pub use plugin::PluginCommand;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
-use getanime_app::domain::{ListFilter, Rating, TitleCard, TitleId};
-use getanime_app::{App, DataPaths, RemovalPolicy, Setting, SyncEvent, SyncScope};
+use getanime_app::domain::{ListFilter, Rating, TitleId};
+use getanime_app::{App, DataPaths, Setting};
 use serde::Serialize;
 
 /// getanime: a TV media center for anime, with plugins for content sources.
@@ -180,112 +188,6 @@ pub enum Command {
     Restore { file: PathBuf },
 }
 
-/// `getanime list ...`
-#[derive(Debug, Subcommand)]
-pub enum ListCommand {
-    /// Put a title in a list (watching, planned, completed, on_hold, dropped), or mark it a
-    /// favorite (favorite). A title is in one list at a time; favorites are apart.
-    Set {
-        title_id: i64,
-        #[arg(value_parser = parse_list)]
-        list: ListFilter,
-    },
-    /// Take a title out of its list, or out of the favorites with `favorite`.
-    Clear {
-        title_id: i64,
-        #[arg(value_parser = parse_list)]
-        list: Option<ListFilter>,
-    },
-    /// The titles of a list, most recently added first, with the episode to watch next.
-    Show {
-        #[arg(value_parser = parse_list)]
-        list: ListFilter,
-        #[arg(long, default_value_t = 50)]
-        limit: u32,
-    },
-}
-
-/// `getanime profile ...`
-#[derive(Debug, Subcommand)]
-pub enum ProfileCommand {
-    /// Every profile; `*` marks the one in use.
-    List,
-    /// Add a profile (an empty history, the library's preferences).
-    Add {
-        name: String,
-    },
-    Rename {
-        name: String,
-        new_name: String,
-    },
-    /// Remove a profile with its own history, ratings, lists and preferences.
-    Remove {
-        name: String,
-    },
-    /// Make NAME the profile every later run starts with.
-    Use {
-        name: String,
-    },
-}
-
-/// `getanime plugin ...`
-#[derive(Debug, Subcommand)]
-pub enum PluginCommand {
-    /// Installed plugins.
-    List,
-    /// Install or upgrade a plugin: a package directory or .tar.gz, an https URL of one, or the id
-    /// of a plugin in the plugin index.
-    Install {
-        source: String,
-        /// Refuse the package unless its sha256 is this.
-        #[arg(long)]
-        sha256: Option<String>,
-    },
-    /// Remove a plugin (titles you watched or rated stay unless --purge).
-    Remove {
-        id: String,
-        #[arg(long)]
-        purge: bool,
-    },
-    Enable {
-        id: String,
-    },
-    Disable {
-        id: String,
-    },
-    /// Set a plugin setting, e.g. base_url.
-    Set {
-        id: String,
-        key: String,
-        value: String,
-    },
-    /// The plugins the plugin index offers (set its URL with --url).
-    Index {
-        #[arg(long)]
-        url: Option<String>,
-    },
-    /// Pack a plugin for others: DIR holds plugin.toml (and plugin.wasm, or give the component
-    /// with --wasm). Writes a reproducible .tar.gz, checked as an install would check it, and
-    /// prints its plugin index entry (with the archive's sha256).
-    Pack {
-        dir: PathBuf,
-        /// The component, e.g. target/wasm32-wasip2/release/my_plugin.wasm.
-        #[arg(long, value_name = "FILE")]
-        wasm: Option<PathBuf>,
-        /// Where to write the archive (default: <id>-<version>.tar.gz here).
-        #[arg(long, value_name = "FILE")]
-        out: Option<PathBuf>,
-        /// The URL the index entry gives (default: the archive's name, beside the index).
-        #[arg(long)]
-        url: Option<String>,
-    },
-    /// Let a plugin reach HOST (for a mirror set in base_url).
-    Grant {
-        id: String,
-        host: String,
-    },
-}
-
 /// Runs the command line; failures print one clear line (the chain with -v) and exit 1.
 pub fn run(cli: Cli) -> ExitCode {
     let verbose = cli.verbose;
@@ -401,7 +303,7 @@ impl Output {
             Command::Sync { plugin, full } => self.sync(app, plugin, full).await,
             Command::Search { query, plugin } => {
                 let cards = app.search_sources(&query, plugin.as_deref()).await?;
-                self.print(&cards, |cards| cards_text(cards))
+                self.print(&cards, |cards| catalog::cards_text(cards))
             }
             Command::Catalog {
                 plugin,
@@ -414,10 +316,6 @@ impl Output {
                 page,
                 filters,
             } => {
-                if filters {
-                    let filters = app.catalog_filters(&plugin).await?;
-                    return self.print(&filters, filters_text);
-                }
                 let filter = getanime_app::domain::CatalogFilter {
                     genres: genre,
                     year_from,
@@ -426,18 +324,12 @@ impl Output {
                     status,
                     sort,
                 };
-                let page = app.catalog_page(&plugin, &filter, page).await?;
-                for problem in &page.refused {
-                    eprintln!("refused: {problem}");
-                }
-                let of = page.pages.map_or(String::new(), |pages| format!(" of {pages}"));
-                self.print(&page.cards, |cards| {
-                    format!("{}page {}{of}\n", cards_text(cards), page.page)
-                })
+                // --filters asks what the source offers instead of a page.
+                self.catalog(app, &plugin, (!filters).then_some(filter), page).await
             }
             Command::Titles { query, limit } => {
                 let cards = app.titles(query, limit).await?;
-                self.print(&cards, |cards| cards_text(cards))
+                self.print(&cards, |cards| catalog::cards_text(cards))
             }
             Command::Show { title_id, offline } => {
                 if !offline {
@@ -489,7 +381,7 @@ impl Output {
             }
             Command::Play { title_id, episode, quality, silent } => {
                 let quality = quality.as_deref().and_then(getanime_app::domain::Quality::parse);
-                crate::playback::play(app, TitleId(title_id), episode, quality, silent).await
+                play::play(app, TitleId(title_id), episode, quality, silent).await
             }
             Command::Settings { key, value } => {
                 if let (Some(setting), Some(value)) = (key, &value) {
@@ -542,248 +434,9 @@ impl Output {
         }
     }
 
-    async fn plugin(&self, app: &App, command: PluginCommand) -> Result<()> {
-        match command {
-            PluginCommand::List => {
-                let plugins = app.plugins().await?;
-                self.print(&plugins, |plugins| {
-                    plugins
-                        .iter()
-                        .map(|plugin| {
-                            let state = if plugin.enabled { "enabled" } else { "disabled" };
-                            let error = plugin
-                                .last_error
-                                .as_deref()
-                                .map(|error| format!("  last error: {error}"))
-                                .unwrap_or_default();
-                            format!(
-                                "{} {} ({state}) — {}{error}\n",
-                                plugin.id, plugin.version, plugin.name
-                            )
-                        })
-                        .collect()
-                })
-            }
-            PluginCommand::Install { source, sha256 } => {
-                let path = PathBuf::from(&source);
-                let record = if source.starts_with("https://") || source.starts_with("http://") {
-                    app.install_from_url(&source, sha256).await?
-                } else if path.exists() || source.contains('/') {
-                    app.install_plugin(path, sha256).await?
-                } else {
-                    app.install_from_index(&source).await?
-                };
-                self.print(&record, |record| {
-                    format!(
-                        "installed {} {}; it may reach: {}\n",
-                        record.id,
-                        record.version,
-                        record.allowed_hosts.join(", ")
-                    )
-                })
-            }
-            PluginCommand::Remove { id, purge } => {
-                let policy = if purge {
-                    RemovalPolicy::DeleteEverything
-                } else {
-                    RemovalPolicy::KeepHistory
-                };
-                let deleted = app.remove_plugin(&id, policy).await?;
-                self.done(&format!("removed {id} ({deleted} titles deleted)"))
-            }
-            PluginCommand::Enable { id } => {
-                app.set_plugin_enabled(&id, true).await?;
-                self.done(&format!("enabled {id}"))
-            }
-            PluginCommand::Disable { id } => {
-                app.set_plugin_enabled(&id, false).await?;
-                self.done(&format!("disabled {id}"))
-            }
-            PluginCommand::Set { id, key, value } => {
-                if let Some(needed) = app.set_plugin_setting(&id, &key, &value).await? {
-                    eprintln!(
-                        "note: {} may not reach {} yet; allow it with `getanime plugin grant {} {}`",
-                        needed.plugin_id, needed.host, needed.plugin_id, needed.host
-                    );
-                }
-                self.done(&format!("{id}: {key} = {value}"))
-            }
-            PluginCommand::Index { url } => {
-                if let Some(url) = url {
-                    app.set_plugin_index_url(&url).await?;
-                }
-                let entries = app.plugin_index().await?;
-                self.print(&entries, |entries| {
-                    entries
-                        .iter()
-                        .map(|entry| {
-                            let about = entry.description.as_deref().unwrap_or("");
-                            format!(
-                                "{} {} — {}  {about}\n    reaches: {}\n",
-                                entry.id,
-                                entry.version,
-                                entry.name,
-                                entry.allowed_hosts.join(", ")
-                            )
-                        })
-                        .collect()
-                })
-            }
-            PluginCommand::Pack { dir, wasm, out, url } => {
-                let (entry, path) = app.pack_plugin(dir, wasm, out, url).await?;
-                if !self.json {
-                    write_stdout(&format!(
-                        "packed {} {} into {} (sha256 {}); its plugin index entry:\n",
-                        entry.id,
-                        entry.version,
-                        path.display(),
-                        entry.sha256
-                    ))?;
-                }
-                write_stdout(&format!("{}\n", serde_json::to_string_pretty(&entry)?))?;
-                Ok(())
-            }
-            PluginCommand::Grant { id, host } => {
-                app.grant_host(&id, &host).await?;
-                self.done(&format!("{id} may now reach {host}"))
-            }
-        }
-    }
-
-    async fn list(&self, app: &App, command: ListCommand) -> Result<()> {
-        match command {
-            ListCommand::Set { title_id, list } => {
-                let title = TitleId(title_id);
-                match list {
-                    ListFilter::Status(status) => {
-                        app.set_list_status(title, Some(status)).await?;
-                    }
-                    ListFilter::Favorite => app.set_favorite(title, true).await?,
-                }
-                self.done(&format!("{title_id} is in {}", list.code()))
-            }
-            ListCommand::Clear { title_id, list } => {
-                let title = TitleId(title_id);
-                match list {
-                    Some(ListFilter::Favorite) => app.set_favorite(title, false).await?,
-                    Some(ListFilter::Status(status)) => {
-                        if app.list_entry(title).await?.status != Some(status) {
-                            bail!("{title_id} is not in {}", status.code());
-                        }
-                        app.set_list_status(title, None).await?;
-                    }
-                    None => {
-                        app.set_list_status(title, None).await?;
-                    }
-                }
-                self.done(&format!("{title_id} taken out of the list"))
-            }
-            ListCommand::Show { list, limit } => {
-                let cards = app.list(list, limit).await?;
-                self.print(&cards, |cards| {
-                    cards
-                        .iter()
-                        .map(|item| {
-                            let line = crate::text::card_line(&item.card);
-                            match item.next_episode {
-                                Some(number) => {
-                                    format!("{}  next: episode {number}\n", line.trim_end())
-                                }
-                                None => line,
-                            }
-                        })
-                        .collect()
-                })
-            }
-        }
-    }
-
-    async fn profile(&self, app: &App, command: ProfileCommand) -> Result<()> {
-        let named = |name: String| async move {
-            let profiles = app.profiles().await?;
-            profiles
-                .into_iter()
-                .find(|profile| profile.name == name)
-                .with_context(|| format!("there is no profile named {name:?}"))
-        };
-        match command {
-            ProfileCommand::List => {
-                let profiles = app.profiles().await?;
-                let current = app.profile();
-                self.print(&profiles, |profiles| {
-                    profiles
-                        .iter()
-                        .map(|profile| {
-                            let mark = if profile.id == current { "*" } else { " " };
-                            format!("{mark} {}\n", profile.name)
-                        })
-                        .collect()
-                })
-            }
-            ProfileCommand::Add { name } => {
-                let profile = app.add_profile(&name).await?;
-                self.done(&format!("added profile {}", profile.name))
-            }
-            ProfileCommand::Rename { name, new_name } => {
-                let profile = named(name).await?;
-                app.rename_profile(profile.id, &new_name).await?;
-                self.done(&format!("renamed {} to {}", profile.name, new_name.trim()))
-            }
-            ProfileCommand::Remove { name } => {
-                let profile = named(name).await?;
-                app.remove_profile(profile.id).await?;
-                self.done(&format!("removed profile {} and its history", profile.name))
-            }
-            ProfileCommand::Use { name } => {
-                let profile = named(name).await?;
-                app.use_profile(profile.id).await?;
-                self.done(&format!("using profile {}", profile.name))
-            }
-        }
-    }
-
-    async fn sync(&self, app: &App, plugin: Option<String>, full: bool) -> Result<()> {
-        let bar = crate::progress::SyncBar::new(self.json);
-        let run = app
-            .sync_sources(SyncScope { source: plugin, full }, &|event: SyncEvent| bar.show(&event))
-            .await?;
-        bar.finish();
-        self.print(&(&run.reports, &run.posters), |(reports, posters)| {
-            crate::text::sync_reports(reports, posters)
-        })?;
-        if !run.failed().is_empty() {
-            bail!("some sources could not be synced; the library keeps what it had");
-        }
-        Ok(())
-    }
-
     fn done(&self, message: &str) -> Result<()> {
         self.print(&serde_json::json!({ "ok": true, "message": message }), |_| {
             format!("{message}\n")
         })
     }
-}
-
-/// A catalog's filters, one kind per line: `genres: 15 Экшен, 20 Драма`.
-fn filters_text(filters: &getanime_app::domain::CatalogFilters) -> String {
-    let line = |name: &str, options: &[getanime_app::domain::FilterOption]| {
-        let listed: Vec<String> =
-            options.iter().map(|option| format!("{} {}", option.id, option.label)).collect();
-        let listed = if listed.is_empty() { "(not offered)".to_owned() } else { listed.join(", ") };
-        format!("{name}: {listed}\n")
-    };
-    let years =
-        filters.years.map_or("(not offered)".to_owned(), |(first, last)| format!("{first}-{last}"));
-    [
-        line("genres", &filters.genres),
-        format!("years: {years}\n"),
-        line("kinds", &filters.kinds),
-        line("statuses", &filters.statuses),
-        line("sorts", &filters.sorts),
-    ]
-    .concat()
-}
-
-fn cards_text(cards: &[TitleCard]) -> String {
-    cards.iter().map(crate::text::card_line).collect()
 }
