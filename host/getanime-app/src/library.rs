@@ -42,6 +42,28 @@ impl App {
         .await
     }
 
+    /// What the About screen states; `log_file` is where the caller logs.
+    pub async fn about(
+        &self,
+        log_file: Option<std::path::PathBuf>,
+    ) -> Result<crate::views::about::AboutFacts> {
+        let status = self.status().await?;
+        let sources = self
+            .plugins()
+            .await?
+            .into_iter()
+            .map(|plugin| format!("{} {}", plugin.name, plugin.version))
+            .collect();
+        Ok(crate::views::about::AboutFacts {
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            contracts: crate::views::about::contracts(),
+            schema: status.schema_version,
+            data_folder: self.paths.root().to_owned(),
+            log_file,
+            sources,
+        })
+    }
+
     /// The home screen rows for `weekday` (1 = Monday).
     pub async fn home(&self, weekday: u8) -> Result<Home> {
         let profile = self.profile();

@@ -49,7 +49,7 @@ pub enum MenuItem {
 
 /// What a menu button does (or a text row's second Enter, with the typed text; or left/right on
 /// a choice row). The screen presses actions, never button numbers.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum MenuAction {
     /// Enable or disable an installed source.
     SetEnabled {
@@ -83,13 +83,15 @@ pub enum MenuAction {
     RenameProfile,
     /// Add a profile with the typed name.
     AddProfile,
+    /// Open another screen (Settings → About); the screen does it, nothing runs here.
+    Open(crate::navigation::Screen),
 }
 
 /// The button of an installed plugin's row that syncs it (after Enable/Disable).
 const PLUGIN_SYNC_BUTTON: usize = 1;
 
 /// One row as the screen shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MenuEntry {
     pub item: MenuItem,
     pub row: MenuRow,
@@ -414,15 +416,22 @@ impl App {
         }
         entries.push(MenuEntry::info(tr!("Data folder"), self.paths.root().display().to_string()));
         let status = self.status().await?;
-        entries.push(MenuEntry::info(
-            tr!("About"),
-            tr!(
-                "getanime {version} · library schema V{schema} · plugin API {api}",
-                version = env!("CARGO_PKG_VERSION"),
-                schema = status.schema_version,
-                api = getanime_plugins::supported_api_versions()
-            ),
-        ));
+        entries.push(
+            MenuEntry::info(
+                tr!("About"),
+                tr!(
+                    "getanime {version} · library schema V{schema} · plugin API {api}",
+                    version = env!("CARGO_PKG_VERSION"),
+                    schema = status.schema_version,
+                    api = crate::views::about::contracts()
+                ),
+            )
+            .with_buttons(vec![(
+                tr!("Licences and files"),
+                None,
+                MenuAction::Open(crate::navigation::Screen::About),
+            )]),
+        );
         Ok(entries)
     }
 
@@ -589,6 +598,7 @@ impl App {
                 self.step_setting(*setting, true).await?;
                 MenuOutcome::said(String::new())
             }
+            MenuAction::Open(_) => MenuOutcome::said(String::new()),
         })
     }
 }

@@ -15,6 +15,7 @@ use crate::language::{self, Language, tr};
 /// One setting: its key in the `settings` tables and the values it can take (the first is the
 /// default).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(test, derive(strum::EnumIter))]
 pub enum Setting {
     /// The interface language: `auto` (the system's), `ru` or `en`.
     Language,
@@ -285,6 +286,12 @@ mod tests {
         }
         assert_eq!(Setting::Quality.step("nonsense", true), "hd");
         assert!("qualty".parse::<Setting>().unwrap_err().contains("known: language, quality"));
+    }
+
+    #[test]
+    fn every_setting_is_listed_once() {
+        use strum::IntoEnumIterator;
+        assert_eq!(Setting::iter().collect::<Vec<_>>(), Setting::ALL);
     }
 
     #[test]

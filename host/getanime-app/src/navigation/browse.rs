@@ -3,7 +3,7 @@
 
 use getanime_domain::{BrowseFacets, BrowseFilter, BrowseMode, BrowseQuery, FilterOption, TitleId};
 
-use super::{Effect, Key, Outcome};
+use super::{Effect, Key, Outcome, Screen};
 
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct BrowseState {
@@ -93,7 +93,7 @@ impl BrowseState {
                         catalog.filter.cycle(filter, forward, &catalog.options)
                     }
                 }
-                Outcome::stay(Effect::ShowBrowse)
+                Outcome::stay(Effect::Show(Screen::Browse))
             }
             Key::Down if !self.titles.is_empty() => {
                 self.filter = None;
@@ -148,7 +148,7 @@ mod tests {
         navigator.set_home_rows(vec![ids(1..2)]);
         navigator.key(Key::Up);
         navigator.key(Key::Right);
-        assert_eq!(navigator.key(Key::Enter), Effect::ShowBrowse);
+        assert_eq!(navigator.key(Key::Enter), Effect::Show(Screen::Browse));
         navigator.set_browse_columns(columns);
         navigator.set_browse(ids(titles));
         navigator
@@ -189,12 +189,12 @@ mod tests {
         });
         navigator.key(Key::Up);
         navigator.key(Key::Right);
-        assert_eq!(navigator.key(Key::Enter), Effect::ShowBrowse);
+        assert_eq!(navigator.key(Key::Enter), Effect::Show(Screen::Browse));
         assert_eq!(navigator.browse_query().sort, getanime_domain::BrowseSort::Name);
         navigator.key(Key::Right);
         navigator.key(Key::Right);
         assert_eq!(navigator.browse_focus().1, Some(BrowseFilter::Genre));
-        assert_eq!(navigator.key(Key::Enter), Effect::ShowBrowse);
+        assert_eq!(navigator.key(Key::Enter), Effect::Show(Screen::Browse));
         assert_eq!(navigator.browse_query().genre.as_deref(), Some("Драма"));
         navigator.set_browse(Vec::new());
         assert_eq!(
@@ -217,7 +217,7 @@ mod tests {
         let mut navigator = browsing(0..3, 4);
         navigator.set_browse_catalogs(vec![FilterOption::new("aniliberty", "AniLiberty")]);
         navigator.key(Key::Up);
-        assert_eq!(navigator.key(Key::Enter), Effect::ShowBrowse);
+        assert_eq!(navigator.key(Key::Enter), Effect::Show(Screen::Browse));
         let BrowseMode::Catalog(catalog) = navigator.browse_mode() else { panic!("a catalog") };
         assert_eq!(catalog.source.id, "aniliberty");
         assert_eq!(navigator.browse_focus(), (0, Some(BrowseFilter::Mode)));
@@ -238,7 +238,7 @@ mod tests {
         navigator.set_browse(ids(100..140));
         navigator.extend_browse(ids(140..160));
         navigator.key(Key::Right);
-        assert_eq!(navigator.key(Key::Enter), Effect::ShowBrowse);
+        assert_eq!(navigator.key(Key::Enter), Effect::Show(Screen::Browse));
         let BrowseMode::Catalog(catalog) = navigator.browse_mode() else { panic!("a catalog") };
         assert_eq!(catalog.filter.genres, ["7"]);
         navigator.set_browse(ids(100..140));

@@ -8,6 +8,7 @@ use super::{Effect, Key, Outcome, Screen, next_filled_row};
 
 /// The buttons above the home rows, left to right.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(test, derive(strum::EnumIter))]
 pub enum HeaderButton {
     Search,
     Browse,
@@ -37,6 +38,18 @@ impl HeaderButton {
             HeaderButton::Sources => tr!("⚙ Sources"),
             HeaderButton::Settings => tr!("☰ Settings"),
             HeaderButton::Profiles => tr!("☺ Profiles"),
+        }
+    }
+
+    /// The screen the button opens.
+    pub fn screen(self) -> Screen {
+        match self {
+            HeaderButton::Search => Screen::Search,
+            HeaderButton::Browse => Screen::Browse,
+            HeaderButton::Schedule => Screen::Schedule,
+            HeaderButton::Sources => Screen::Sources,
+            HeaderButton::Settings => Screen::Settings,
+            HeaderButton::Profiles => Screen::Profiles,
         }
     }
 
@@ -171,14 +184,7 @@ impl HomeState {
     fn header_key(&mut self, button: HeaderButton, key: Key) -> Outcome {
         let at = HeaderButton::ALL.iter().position(|candidate| *candidate == button).unwrap_or(0);
         match key {
-            Key::Enter => match button {
-                HeaderButton::Search => Outcome::open(Screen::Search, Effect::SearchLibrary),
-                HeaderButton::Browse => Outcome::open(Screen::Browse, Effect::ShowBrowse),
-                HeaderButton::Schedule => Outcome::open(Screen::Schedule, Effect::ShowSchedule),
-                HeaderButton::Sources => Outcome::open(Screen::Sources, Effect::ShowSources),
-                HeaderButton::Settings => Outcome::open(Screen::Settings, Effect::ShowSettings),
-                HeaderButton::Profiles => Outcome::open(Screen::Profiles, Effect::ShowProfiles),
-            },
+            Key::Enter => Outcome::open(button.screen(), Effect::Show(button.screen())),
             Key::Right => {
                 self.header = Some(HeaderButton::ALL[(at + 1).min(HeaderButton::ALL.len() - 1)]);
                 Outcome::stay(Effect::Redraw)
@@ -200,6 +206,21 @@ impl HomeState {
 #[cfg(test)]
 mod tests {
     use super::super::testing::*;
+
+    #[test]
+    fn every_header_button_is_shown_and_opens_its_screen() {
+        use strum::IntoEnumIterator;
+        assert_eq!(HeaderButton::iter().collect::<Vec<_>>(), HeaderButton::ALL);
+        for (index, button) in HeaderButton::ALL.into_iter().enumerate() {
+            let mut navigator = Navigator::new();
+            navigator.set_home_rows(vec![ids(1..2)]);
+            assert_eq!(
+                navigator.click(Pointed::HeaderButton(index)),
+                Effect::Show(button.screen())
+            );
+            assert_eq!(navigator.screen(), button.screen(), "{button:?}");
+        }
+    }
 
     #[test]
     fn home_focus_moves_over_rows_skipping_empty_ones() {
@@ -260,7 +281,7 @@ mod tests {
         let mut navigator = Navigator::new();
         navigator.set_home_rows(vec![Vec::new(); 4]);
         assert_eq!(navigator.header_focus(), Some(HeaderButton::Sources));
-        assert_eq!(navigator.key(Key::Enter), Effect::ShowSources);
+        assert_eq!(navigator.key(Key::Enter), Effect::Show(Screen::Sources));
         assert_eq!(navigator.screen(), Screen::Sources);
     }
 
@@ -284,27 +305,27 @@ mod tests {
             navigator.key(Key::Right);
         }
         assert_eq!(navigator.header_focus(), Some(HeaderButton::Profiles), "stops at the last");
-        assert_eq!(navigator.key(Key::Enter), Effect::ShowProfiles);
+        assert_eq!(navigator.key(Key::Enter), Effect::Show(Screen::Profiles));
         assert_eq!(navigator.screen(), Screen::Profiles);
         navigator.key(Key::Back);
         navigator.key(Key::Up);
         for _ in 0..4 {
             navigator.key(Key::Right);
         }
-        assert_eq!(navigator.key(Key::Enter), Effect::ShowSettings);
+        assert_eq!(navigator.key(Key::Enter), Effect::Show(Screen::Settings));
         assert_eq!(navigator.screen(), Screen::Settings);
         navigator.key(Key::Back);
         assert_eq!(navigator.screen(), Screen::Home);
         assert_eq!(navigator.header_focus(), None, "back lands on the rows");
         navigator.key(Key::Up);
         navigator.key(Key::Right);
-        assert_eq!(navigator.key(Key::Enter), Effect::ShowBrowse);
+        assert_eq!(navigator.key(Key::Enter), Effect::Show(Screen::Browse));
         navigator.key(Key::Back);
         navigator.key(Key::Up);
         for _ in 0..3 {
             navigator.key(Key::Right);
         }
-        assert_eq!(navigator.key(Key::Enter), Effect::ShowSources);
+        assert_eq!(navigator.key(Key::Enter), Effect::Show(Screen::Sources));
         assert_eq!(navigator.screen(), Screen::Sources);
     }
 

@@ -210,7 +210,7 @@ mod tests {
         for _ in 0..4 {
             navigator.key(Key::Right);
         }
-        assert_eq!(navigator.key(Key::Enter), Effect::ShowSettings);
+        assert_eq!(navigator.key(Key::Enter), Effect::Show(Screen::Settings));
         navigator.set_menu(rows);
         navigator
     }

@@ -7,6 +7,7 @@
 //! is on the stack at most once (a title cannot open another title), so a screen's state lives
 //! in its own field and Back finds it as it was left.
 
+mod about;
 mod browse;
 mod home;
 mod keyboard;
@@ -22,6 +23,7 @@ use getanime_domain::{
     BrowseFacets, BrowseFilter, BrowseMode, BrowseQuery, CatalogFilters, FilterOption, TitleId,
 };
 
+pub use about::AboutState;
 pub use home::HeaderButton;
 pub use keyboard::{KeyCap, Keyboard, KeyboardLayout};
 pub use menu::MenuRow;
@@ -72,6 +74,8 @@ pub enum Screen {
     },
     /// The first launch: no source installed yet.
     Welcome,
+    /// What this getanime is: versions, files, licences (Settings → About).
+    About,
 }
 
 /// What the UI must do after a key.
@@ -109,16 +113,8 @@ pub enum Effect {
     ChooseSubtitle(Option<usize>),
     PlayPause,
     SeekBy(i64),
-    /// Load the week's schedule.
-    ShowSchedule,
-    /// Load the Browse grid for [`Navigator::browse_query`] (opened, or a filter changed).
-    ShowBrowse,
-    /// Load the installed sources and the plugin index.
-    ShowSources,
-    /// Load the settings.
-    ShowSettings,
-    /// Load the profiles.
-    ShowProfiles,
+    /// Load what `Screen` shows (it opened, or what it shows changed: a Browse filter).
+    Show(Screen),
     /// A menu row's value steps forward or back (a setting's choices).
     MenuChange {
         row: usize,
@@ -230,6 +226,7 @@ pub struct Navigator {
     title: title::TitleState,
     player: player::PlayerControls,
     welcome: welcome::WelcomeState,
+    about: about::AboutState,
 }
 
 impl Default for Navigator {
@@ -250,6 +247,7 @@ impl Navigator {
             title: title::TitleState::default(),
             player: player::PlayerControls::default(),
             welcome: welcome::WelcomeState::default(),
+            about: about::AboutState::default(),
         }
     }
 
@@ -289,6 +287,7 @@ impl Navigator {
             }
             Screen::Player { title, episode } => self.player.key(title, episode, key),
             Screen::Welcome => self.welcome.key(key),
+            Screen::About => self.about.key(key),
         };
         match outcome.movement {
             Move::Stay => {}
@@ -310,6 +309,7 @@ impl Navigator {
                 self.menu = menu::MenuState::default()
             }
             Screen::Title(_) => self.title = title::TitleState::default(),
+            Screen::About => self.about = about::AboutState::default(),
             Screen::Home | Screen::Schedule | Screen::Player { .. } | Screen::Welcome => {}
         }
         self.stack.push(screen);
@@ -487,6 +487,21 @@ impl Navigator {
     /// How many related titles the open title lists after its torrents.
     pub fn set_related(&mut self, count: usize) {
         self.title.related = count;
+    }
+
+    /// Opens `screen` over the one on top (a menu button that leads to another screen).
+    pub fn open_screen(&mut self, screen: Screen) -> Effect {
+        self.open(screen);
+        Effect::Show(screen)
+    }
+
+    /// The About screen's state.
+    pub fn about(&self) -> &AboutState {
+        &self.about
+    }
+
+    pub fn about_mut(&mut self) -> &mut AboutState {
+        &mut self.about
     }
 
     /// Opens `title` over the screen on top (a related title, once the library has it).

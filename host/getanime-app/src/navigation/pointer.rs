@@ -42,28 +42,41 @@ impl Navigator {
     /// A click: the focus goes to what was pointed at, then Enter. Something that is not on the
     /// open screen (a click landing during a screen change) or no longer exists does nothing.
     pub fn click(&mut self, pointed: Pointed) -> Effect {
-        let focused = match (self.screen(), pointed) {
-            (Screen::Home, Pointed::HeaderButton(index)) => self.home.focus_header(index),
-            (Screen::Home, Pointed::HomeCard { row, column }) => self.home.focus_card(row, column),
-            (Screen::Search, Pointed::SearchResult(index)) => self.search.focus_result(index),
-            (Screen::Search, Pointed::KeyCap { row, column }) => self.search.focus_key(row, column),
-            (Screen::Browse, Pointed::BrowseFilter(index)) => self.browse.focus_filter(index),
-            (Screen::Browse, Pointed::BrowseCard(index)) => self.browse.focus_card(index),
-            (Screen::Schedule, Pointed::WeekCard { day, column }) => {
-                self.schedule.focus_card(day, column)
+        let screen = self.screen();
+        let on = |wanted: &[Screen]| wanted.contains(&screen);
+        let menus = [Screen::Sources, Screen::Settings, Screen::Profiles];
+        // By what was pointed at, every kind named: a new one must say where it lives.
+        let focused = match pointed {
+            Pointed::HeaderButton(index) => on(&[Screen::Home]) && self.home.focus_header(index),
+            Pointed::HomeCard { row, column } => {
+                on(&[Screen::Home]) && self.home.focus_card(row, column)
             }
-            (
-                Screen::Sources | Screen::Settings | Screen::Profiles,
-                Pointed::MenuButton { row, button },
-            ) => self.menu.focus_button(row, button),
-            (
-                Screen::Sources | Screen::Settings | Screen::Profiles,
-                Pointed::KeyCap { row, column },
-            ) => self.menu.focus_key(row, column),
-            (Screen::Title(_), Pointed::TitleLine(index)) => self.title.focus_line(index),
-            (Screen::Title(_), Pointed::TitleButton(index)) => self.title.focus_button(index),
-            (Screen::Welcome, Pointed::WelcomeChoice(index)) => self.welcome.focus_choice(index),
-            _ => false,
+            Pointed::SearchResult(index) => {
+                on(&[Screen::Search]) && self.search.focus_result(index)
+            }
+            Pointed::KeyCap { row, column } if on(&[Screen::Search]) => {
+                self.search.focus_key(row, column)
+            }
+            Pointed::KeyCap { row, column } => on(&menus) && self.menu.focus_key(row, column),
+            Pointed::BrowseFilter(index) => {
+                on(&[Screen::Browse]) && self.browse.focus_filter(index)
+            }
+            Pointed::BrowseCard(index) => on(&[Screen::Browse]) && self.browse.focus_card(index),
+            Pointed::WeekCard { day, column } => {
+                on(&[Screen::Schedule]) && self.schedule.focus_card(day, column)
+            }
+            Pointed::MenuButton { row, button } => {
+                on(&menus) && self.menu.focus_button(row, button)
+            }
+            Pointed::TitleLine(index) => {
+                matches!(screen, Screen::Title(_)) && self.title.focus_line(index)
+            }
+            Pointed::TitleButton(index) => {
+                matches!(screen, Screen::Title(_)) && self.title.focus_button(index)
+            }
+            Pointed::WelcomeChoice(index) => {
+                on(&[Screen::Welcome]) && self.welcome.focus_choice(index)
+            }
         };
         if focused { self.key(Key::Enter) } else { Effect::Redraw }
     }
@@ -98,7 +111,7 @@ mod tests {
         assert_eq!(navigator.click(Pointed::HomeCard { row: 0, column: 2 }), Effect::Redraw);
         assert_eq!(navigator.home_focus(), (2, 3), "a miss moves nothing");
 
-        assert_eq!(navigator.click(Pointed::HeaderButton(2)), Effect::ShowSchedule);
+        assert_eq!(navigator.click(Pointed::HeaderButton(2)), Effect::Show(Screen::Schedule));
         assert_eq!(navigator.screen(), Screen::Schedule);
         assert_eq!(
             navigator.click(Pointed::HomeCard { row: 0, column: 0 }),
@@ -130,7 +143,7 @@ mod tests {
         navigator.set_browse_columns(4);
         navigator.set_browse(ids(20..30));
         let sort = navigator.browse_query().sort;
-        assert_eq!(navigator.click(Pointed::BrowseFilter(1)), Effect::ShowBrowse);
+        assert_eq!(navigator.click(Pointed::BrowseFilter(1)), Effect::Show(Screen::Browse));
         assert_ne!(navigator.browse_query().sort, sort, "the sort stepped");
         assert_eq!(navigator.browse_focus().1, Some(BrowseFilter::LIBRARY[1]));
         let past_the_last = BrowseFilter::LIBRARY.len();

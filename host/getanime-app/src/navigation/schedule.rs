@@ -71,7 +71,7 @@ mod tests {
         navigator.key(Key::Right);
         navigator.key(Key::Right);
         assert_eq!(navigator.header_focus(), Some(HeaderButton::Schedule));
-        assert_eq!(navigator.key(Key::Enter), Effect::ShowSchedule);
+        assert_eq!(navigator.key(Key::Enter), Effect::Show(Screen::Schedule));
         assert_eq!(navigator.screen(), Screen::Schedule);
         let mut week = vec![Vec::new(); 7];
         week[0] = ids(10..12);

@@ -156,7 +156,7 @@ mod tests {
             Some(HeaderButton::Search),
             "up from the top row reaches Search"
         );
-        assert_eq!(navigator.key(Key::Enter), Effect::SearchLibrary);
+        assert_eq!(navigator.key(Key::Enter), Effect::Show(Screen::Search));
         assert_eq!(navigator.screen(), Screen::Search);
         for character in "маг".chars() {
             assert_eq!(navigator.key(Key::Char(character)), Effect::SearchLibrary);

@@ -8,6 +8,7 @@ use super::{Effect, Key, Outcome, Screen};
 
 /// The buttons above the episode list, left to right.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(test, derive(strum::EnumIter))]
 pub enum TitleButton {
     /// Steps the title through the profile's lists (or undoes the app's own move).
     List,
@@ -201,6 +202,12 @@ pub fn next_rating(current: Option<u8>, delta: i8) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::super::testing::*;
+
+    #[test]
+    fn every_title_button_is_shown() {
+        use strum::IntoEnumIterator;
+        assert_eq!(super::TitleButton::iter().collect::<Vec<_>>(), super::TitleButton::ALL);
+    }
 
     #[test]
     fn the_title_list_has_episodes_then_torrents() {

@@ -3,6 +3,7 @@
 //! Slint (and adds what only it has, such as decoded posters). The player's overlay is
 //! [`crate::PlayerOverlay`], the menus' [`crate::MenuEntry`].
 
+pub mod about;
 pub mod browse;
 pub mod home;
 pub mod keyboard;

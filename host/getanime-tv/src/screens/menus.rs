@@ -179,6 +179,15 @@ impl MenuScreen {
     /// A button (confirmed first when it asks to be).
     pub(super) fn press(self: &Rc<Self>, row: usize, button: usize) {
         let Some((action, caption)) = self.action(row, button) else { return };
+        if let MenuAction::Open(screen) = action {
+            // Another screen over this one; nothing runs in the library.
+            if let Some(screens) = self.shared.screens() {
+                let before = self.shared.screen();
+                let effect = self.shared.navigator.borrow_mut().open_screen(screen);
+                screens.apply(before, effect);
+            }
+            return;
+        }
         let text = self.shared.navigator.borrow().menu_text(row).to_owned();
         self.set_message(views::menu::working(caption.as_deref()));
         // Installing, syncing, restoring: the user waits for it (`Shell.busy`).

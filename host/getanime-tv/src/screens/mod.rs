@@ -17,6 +17,7 @@ use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 use crate::playback::PlaybackCommand;
 use crate::ui::{AppWindow, HeaderItem, HomeAdapter, ScreenKind, Shell};
 
+mod about;
 mod browse;
 mod display;
 mod gamepad;
@@ -51,6 +52,7 @@ pub struct Screens {
     title: Rc<title::TitleScreen>,
     player: Rc<player::PlayerScreen>,
     welcome: Rc<welcome::WelcomeScreen>,
+    about: Rc<about::AboutScreen>,
 }
 
 /// The buttons above the home rows, from the navigator's list (so the order always matches);
@@ -101,6 +103,7 @@ pub fn init(
         title: Rc::new(title::TitleScreen::new(Rc::clone(&shared))),
         player: Rc::new(player::PlayerScreen::new(Rc::clone(&shared))),
         welcome: Rc::new(welcome::WelcomeScreen::new(Rc::clone(&shared))),
+        about: Rc::new(about::AboutScreen::new(Rc::clone(&shared))),
         shared,
     });
     screens.shared.route_through(&screens);
@@ -179,7 +182,7 @@ pub fn run_ui(
     screens.welcome.open_if_first_launch();
     if ask_who {
         screens.shared.navigator.borrow_mut().show_profile_picker();
-        screens.apply(Screen::Home, Effect::ShowProfiles);
+        screens.apply(Screen::Home, Effect::Show(Screen::Profiles));
     }
     // Later syncs follow the "Sync sources every" setting (checked each minute, so a change
     // applies without a restart).
@@ -220,9 +223,7 @@ impl Screens {
             Effect::OpenRelated { title, related } => self.title.open_related(title, related),
             Effect::Play { title, episode } => self.player.play(title, episode),
             Effect::Rate { title, score } => self.title.rate(title, score),
-            Effect::ShowSchedule => self.schedule.open(),
-            Effect::ShowBrowse => self.browse.open(),
-            Effect::ShowSources | Effect::ShowSettings | Effect::ShowProfiles => self.menu.open(),
+            Effect::Show(screen) => self.show(screen),
             Effect::MenuChange { row, forward } => self.menu.change(row, forward),
             Effect::MenuPress { row, button } => self.menu.press(row, button),
             Effect::MenuAsk { row } => self.menu.ask(row),
@@ -273,6 +274,19 @@ impl Screens {
         }
     }
 
+    /// Loads what `screen` shows, through its adapter.
+    fn show(&self, screen: Screen) {
+        match screen {
+            Screen::Search => self.search.search(false),
+            Screen::Browse => self.browse.open(),
+            Screen::Schedule => self.schedule.open(),
+            Screen::Sources | Screen::Settings | Screen::Profiles => self.menu.open(),
+            Screen::About => self.about.open(),
+            // Opened by their own effects (a title, an episode, the first launch's check).
+            Screen::Home | Screen::Title(_) | Screen::Player { .. } | Screen::Welcome => {}
+        }
+    }
+
     /// Focus and screen from the navigator to the window: only the screen on top is drawn.
     fn show_navigation(&self) {
         let Some(window) = self.shared.window.upgrade() else { return };
@@ -309,6 +323,10 @@ impl Screens {
             Screen::Welcome => {
                 self.welcome.show_focus(&window, &navigator);
                 ScreenKind::Welcome
+            }
+            Screen::About => {
+                self.about.show_focus(&window, &navigator);
+                ScreenKind::About
             }
         };
         window.global::<Shell>().set_screen(kind);
@@ -358,4 +376,33 @@ fn remote_key(text: &str) -> Option<Key> {
             _ => return None,
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use anyhow::Context;
+
+    /// Every `ScreenKind` has its view in the window: a kind without its `if` line in
+    /// `app.slint` compiles fine and shows an empty window.
+    #[test]
+    fn every_screen_kind_has_a_view_in_the_window() -> anyhow::Result<()> {
+        let read = |name: &str| {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ui").join(name);
+            std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))
+        };
+        let (types, window) = (read("ui.slint")?, read("app.slint")?);
+        let kinds = types
+            .split("export enum ScreenKind {")
+            .nth(1)
+            .and_then(|rest| rest.split('}').next())
+            .context("ui.slint declares ScreenKind")?;
+        let kinds: Vec<&str> =
+            kinds.split(',').map(str::trim).filter(|kind| !kind.is_empty()).collect();
+        assert!(kinds.len() >= 9, "{kinds:?}");
+        for kind in kinds {
+            let view = format!("if Shell.screen == ScreenKind.{kind}:");
+            assert!(window.contains(&view), "app.slint shows no view for ScreenKind.{kind}");
+        }
+        Ok(())
+    }
 }
