@@ -7,7 +7,7 @@ use getanime_app::views::about;
 use slint::{ComponentHandle, ModelRc, VecModel};
 
 use super::shared::Shared;
-use crate::ui::{AboutAdapter, AboutLine, AppWindow};
+use crate::ui::{AboutAdapter, AboutLine, AppWindow, ScreenKind};
 
 pub(super) struct AboutScreen {
     shared: Rc<Shared>,
@@ -51,9 +51,19 @@ impl AboutScreen {
             },
         );
     }
+}
+
+impl super::ScreenAdapter for AboutScreen {
+    fn kind(&self) -> ScreenKind {
+        ScreenKind::About
+    }
+
+    fn show(self: Rc<Self>) {
+        self.open();
+    }
 
     /// The first line shown.
-    pub(super) fn show_focus(&self, window: &AppWindow, navigator: &Navigator) {
+    fn show_focus(&self, window: &AppWindow, navigator: &Navigator) {
         window.global::<AboutAdapter>().set_first_line(navigator.about().first_line() as i32);
     }
 }

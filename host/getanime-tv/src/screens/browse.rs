@@ -13,7 +13,7 @@ use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use super::grid::BrowseCards;
 use super::shared::{Shared, cards_model, posters_of, run_on};
-use crate::ui::{AppWindow, BrowseAdapter, Card};
+use crate::ui::{AppWindow, BrowseAdapter, Card, ScreenKind};
 
 /// Grid geometry (logical pixels), as in `theme.slint`: margins, card width, spacing.
 const GRID_MARGIN: f32 = 64.0;
@@ -289,9 +289,17 @@ fn more_of(screen: &Weak<BrowseScreen>, feed: &Weak<CatalogFeed>) {
     }
 }
 
-impl BrowseScreen {
+impl super::ScreenAdapter for BrowseScreen {
+    fn kind(&self) -> ScreenKind {
+        ScreenKind::Browse
+    }
+
+    fn show(self: Rc<Self>) {
+        self.open();
+    }
+
     /// The focused card or filter chip, and the chips' labels.
-    pub(super) fn show_focus(&self, window: &AppWindow, navigator: &Navigator) {
+    fn show_focus(&self, window: &AppWindow, navigator: &Navigator) {
         let view = window.global::<BrowseAdapter>();
         let (focus, filter) = navigator.browse_focus();
         view.set_focus(focus as i32);

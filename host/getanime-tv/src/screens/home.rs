@@ -14,7 +14,7 @@ use getanime_app::{App, Home, SyncScope, views};
 use slint::{ComponentHandle, Image, ModelRc, SharedString, VecModel};
 
 use super::shared::{Poster, Shared, posters_of, run_on};
-use crate::ui::{AppWindow, Card, HomeAdapter, PosterRow, Shell};
+use crate::ui::{AppWindow, Card, HomeAdapter, PosterRow, ScreenKind, Shell};
 
 pub(super) struct HomeScreen {
     shared: Rc<Shared>,
@@ -174,21 +174,6 @@ impl HomeScreen {
             super::apply_language(&window, language, &self.profile_name.borrow());
         }
     }
-
-    /// One focus ring, on a header button or on a card.
-    pub(super) fn show_focus(&self, window: &AppWindow, navigator: &Navigator) {
-        let view = window.global::<HomeAdapter>();
-        let header = navigator.header_focus();
-        let (row, column) = navigator.home_focus();
-        view.set_focus_row(if header.is_some() { -1 } else { row as i32 });
-        view.set_focus_column(column as i32);
-        let (filled_above, empty_above) = navigator.home_scroll();
-        view.set_rows_above(filled_above as i32);
-        view.set_empty_rows_above(empty_above as i32);
-        view.set_header_focus(header.map_or(-1, |button| {
-            HeaderButton::ALL.iter().position(|candidate| *candidate == button).unwrap_or(0) as i32
-        }));
-    }
 }
 
 /// The home rows, with the posters of every card decoded (in row order), and the status line.
@@ -211,4 +196,25 @@ async fn sync_sources(app: Arc<App>) -> Result<String> {
     let failed: Vec<String> = run.failed().into_iter().map(str::to_owned).collect();
     let time = chrono::Local::now().format("%H:%M").to_string();
     Ok(views::home::synced_status(&time, &failed))
+}
+
+impl super::ScreenAdapter for HomeScreen {
+    fn kind(&self) -> ScreenKind {
+        ScreenKind::Home
+    }
+
+    /// One focus ring, on a header button or on a card.
+    fn show_focus(&self, window: &AppWindow, navigator: &Navigator) {
+        let view = window.global::<HomeAdapter>();
+        let header = navigator.header_focus();
+        let (row, column) = navigator.home_focus();
+        view.set_focus_row(if header.is_some() { -1 } else { row as i32 });
+        view.set_focus_column(column as i32);
+        let (filled_above, empty_above) = navigator.home_scroll();
+        view.set_rows_above(filled_above as i32);
+        view.set_empty_rows_above(empty_above as i32);
+        view.set_header_focus(header.map_or(-1, |button| {
+            HeaderButton::ALL.iter().position(|candidate| *candidate == button).unwrap_or(0) as i32
+        }));
+    }
 }

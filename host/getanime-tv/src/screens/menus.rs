@@ -9,7 +9,7 @@ use getanime_app::{MenuAction, MenuEntry, MenuItem, Setting, views};
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use super::shared::Shared;
-use crate::ui::{AppWindow, MenuAdapter, MenuLine, MenuLineKind};
+use crate::ui::{AppWindow, MenuAdapter, MenuLine, MenuLineKind, ScreenKind};
 
 pub(super) struct MenuScreen {
     shared: Rc<Shared>,
@@ -227,9 +227,19 @@ impl MenuScreen {
             },
         );
     }
+}
+
+impl super::ScreenAdapter for MenuScreen {
+    fn kind(&self) -> ScreenKind {
+        ScreenKind::Menu
+    }
+
+    fn show(self: Rc<Self>) {
+        self.open();
+    }
 
     /// The focused row and button; an armed button shows its question until it is answered.
-    pub(super) fn show_focus(&self, window: &AppWindow, navigator: &Navigator) {
+    fn show_focus(&self, window: &AppWindow, navigator: &Navigator) {
         let view = window.global::<MenuAdapter>();
         let (row, button, armed) = navigator.menu_focus();
         view.set_row(row as i32);

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use getanime_app::language::Language;
-use getanime_app::navigation::{Effect, HeaderButton, Key, Screen};
+use getanime_app::navigation::{Effect, HeaderButton, Key, Navigator, Screen};
 use getanime_app::{App, DataPaths};
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
@@ -223,7 +223,7 @@ impl Screens {
             Effect::OpenRelated { title, related } => self.title.open_related(title, related),
             Effect::Play { title, episode } => self.player.play(title, episode),
             Effect::Rate { title, score } => self.title.rate(title, score),
-            Effect::Show(screen) => self.show(screen),
+            Effect::Show(screen) => self.adapter(screen).show(),
             Effect::MenuChange { row, forward } => self.menu.change(row, forward),
             Effect::MenuPress { row, button } => self.menu.press(row, button),
             Effect::MenuAsk { row } => self.menu.ask(row),
@@ -274,16 +274,18 @@ impl Screens {
         }
     }
 
-    /// Loads what `screen` shows, through its adapter.
-    fn show(&self, screen: Screen) {
+    /// The adapter of `screen`: the one place that maps a screen to its adapter.
+    fn adapter(&self, screen: Screen) -> Rc<dyn ScreenAdapter> {
         match screen {
-            Screen::Search => self.search.search(false),
-            Screen::Browse => self.browse.open(),
-            Screen::Schedule => self.schedule.open(),
-            Screen::Sources | Screen::Settings | Screen::Profiles => self.menu.open(),
-            Screen::About => self.about.open(),
-            // Opened by their own effects (a title, an episode, the first launch's check).
-            Screen::Home | Screen::Title(_) | Screen::Player { .. } | Screen::Welcome => {}
+            Screen::Home => self.home.clone(),
+            Screen::Search => self.search.clone(),
+            Screen::Browse => self.browse.clone(),
+            Screen::Schedule => self.schedule.clone(),
+            Screen::Sources | Screen::Settings | Screen::Profiles => self.menu.clone(),
+            Screen::Title(_) => self.title.clone(),
+            Screen::Player { .. } => self.player.clone(),
+            Screen::Welcome => self.welcome.clone(),
+            Screen::About => self.about.clone(),
         }
     }
 
@@ -291,46 +293,23 @@ impl Screens {
     fn show_navigation(&self) {
         let Some(window) = self.shared.window.upgrade() else { return };
         let navigator = self.shared.navigator.borrow();
-        let kind = match navigator.screen() {
-            Screen::Home => {
-                self.home.show_focus(&window, &navigator);
-                ScreenKind::Home
-            }
-            Screen::Search => {
-                self.search.show_focus(&window, &navigator);
-                ScreenKind::Search
-            }
-            Screen::Schedule => {
-                self.schedule.show_focus(&window, &navigator);
-                ScreenKind::Schedule
-            }
-            Screen::Browse => {
-                self.browse.show_focus(&window, &navigator);
-                ScreenKind::Browse
-            }
-            Screen::Sources | Screen::Settings | Screen::Profiles => {
-                self.menu.show_focus(&window, &navigator);
-                ScreenKind::Menu
-            }
-            Screen::Title(_) => {
-                self.title.show_focus(&window, &navigator);
-                ScreenKind::Title
-            }
-            Screen::Player { .. } => {
-                self.player.show_focus(&window, &navigator);
-                ScreenKind::Player
-            }
-            Screen::Welcome => {
-                self.welcome.show_focus(&window, &navigator);
-                ScreenKind::Welcome
-            }
-            Screen::About => {
-                self.about.show_focus(&window, &navigator);
-                ScreenKind::About
-            }
-        };
-        window.global::<Shell>().set_screen(kind);
+        let adapter = self.adapter(navigator.screen());
+        adapter.show_focus(&window, &navigator);
+        window.global::<Shell>().set_screen(adapter.kind());
     }
+}
+
+/// What the router asks of every screen's adapter.
+trait ScreenAdapter {
+    /// The view that shows the screen.
+    fn kind(&self) -> ScreenKind;
+
+    /// Loads what the screen shows when an effect names it (`Effect::Show`). Screens opened by
+    /// their own effects (a title, an episode, the first launch) load there instead.
+    fn show(self: Rc<Self>) {}
+
+    /// Copies the navigator's focus into the screen's view (after every key, when on top).
+    fn show_focus(&self, window: &AppWindow, navigator: &Navigator);
 }
 
 /// Shows the navigator's state: for adapters whose work finished after the key that asked for

@@ -18,7 +18,7 @@ use slint::{
 
 use super::shared::Shared;
 use crate::playback::{Playback, PlaybackCommand, PlaybackNews};
-use crate::ui::{AppWindow, PlayerAdapter};
+use crate::ui::{AppWindow, PlayerAdapter, ScreenKind};
 
 /// How long the player overlay stays after the last key press.
 const OVERLAY_TIMEOUT: Duration = Duration::from_secs(3);
@@ -226,12 +226,6 @@ impl PlayerScreen {
             }
         });
     }
-
-    /// The subtitle picker's focused row.
-    pub(super) fn show_focus(&self, window: &AppWindow, navigator: &Navigator) {
-        let picker = navigator.subtitle_picker().map_or(-1, |row| row as i32);
-        window.global::<PlayerAdapter>().set_subtitle_focus(picker);
-    }
 }
 
 /// Frames from GStreamer into the window: the one copy of a frame, from GStreamer's buffer into
@@ -255,4 +249,16 @@ fn frame_sink(window: slint::Weak<AppWindow>) -> FrameSink {
             tracing::trace!("frame dropped: the window is gone");
         }
     })
+}
+
+impl super::ScreenAdapter for PlayerScreen {
+    fn kind(&self) -> ScreenKind {
+        ScreenKind::Player
+    }
+
+    /// The subtitle picker's focused row.
+    fn show_focus(&self, window: &AppWindow, navigator: &Navigator) {
+        let picker = navigator.subtitle_picker().map_or(-1, |row| row as i32);
+        window.global::<PlayerAdapter>().set_subtitle_focus(picker);
+    }
 }

@@ -9,7 +9,7 @@ use getanime_app::navigation::Navigator;
 use slint::{ComponentHandle, ModelRc, VecModel};
 
 use super::shared::{CardsWithPosters, Shared, cards_model, posters_of};
-use crate::ui::{AppWindow, PosterRow, ScheduleAdapter};
+use crate::ui::{AppWindow, PosterRow, ScheduleAdapter, ScreenKind};
 
 pub(super) struct ScheduleScreen {
     shared: Rc<Shared>,
@@ -63,9 +63,19 @@ impl ScheduleScreen {
         self.shared.navigator.borrow_mut().set_week(ids, today);
         super::redraw(&self.shared);
     }
+}
+
+impl super::ScreenAdapter for ScheduleScreen {
+    fn kind(&self) -> ScreenKind {
+        ScreenKind::Schedule
+    }
+
+    fn show(self: Rc<Self>) {
+        self.open();
+    }
 
     /// The focused day and card.
-    pub(super) fn show_focus(&self, window: &AppWindow, navigator: &Navigator) {
+    fn show_focus(&self, window: &AppWindow, navigator: &Navigator) {
         let view = window.global::<ScheduleAdapter>();
         let (row, column) = navigator.week_focus();
         view.set_row(row as i32);

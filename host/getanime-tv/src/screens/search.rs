@@ -9,7 +9,7 @@ use getanime_app::views;
 use slint::{ComponentHandle, ModelRc, VecModel};
 
 use super::shared::{Poster, Shared, cards_model, posters_of};
-use crate::ui::{AppWindow, KeyRow, KeyView, SearchAdapter};
+use crate::ui::{AppWindow, KeyRow, KeyView, ScreenKind, SearchAdapter};
 
 pub(super) struct SearchScreen {
     shared: Rc<Shared>,
@@ -78,25 +78,6 @@ impl SearchScreen {
         self.shared.navigator.borrow_mut().set_results(ids);
         super::redraw(&self.shared);
     }
-
-    /// The query box, the focused result and the on-screen keyboard.
-    pub(super) fn show_focus(&self, window: &AppWindow, navigator: &Navigator) {
-        let view = window.global::<SearchAdapter>();
-        let box_focused = navigator.search_box_focused();
-        let query_box = views::search::query_box(navigator.query(), box_focused);
-        view.set_query(navigator.query().into());
-        view.set_box_text(query_box.text.into());
-        view.set_box_hint(query_box.hint);
-        view.set_box_focused(box_focused);
-        view.set_focus(navigator.result_focus().map_or(-1, |index| index as i32));
-        let (keyboard, focused) = navigator.search_keyboard();
-        let keyboard = views::keyboard::keyboard(keyboard, focused);
-        view.set_keyboard(key_rows(&keyboard));
-        let (row, column) =
-            keyboard.focus.map_or((-1, 0), |(row, column)| (row as i32, column as i32));
-        view.set_key_row(row);
-        view.set_key_column(column);
-    }
 }
 
 /// The keyboard's rows as Slint draws them (Search's and the menus' text rows').
@@ -116,4 +97,33 @@ pub(super) fn key_rows(keyboard: &views::keyboard::KeyboardView) -> ModelRc<KeyR
         })
         .collect();
     ModelRc::new(VecModel::from(rows))
+}
+
+impl super::ScreenAdapter for SearchScreen {
+    fn kind(&self) -> ScreenKind {
+        ScreenKind::Search
+    }
+
+    fn show(self: Rc<Self>) {
+        self.search(false);
+    }
+
+    /// The query box, the focused result and the on-screen keyboard.
+    fn show_focus(&self, window: &AppWindow, navigator: &Navigator) {
+        let view = window.global::<SearchAdapter>();
+        let box_focused = navigator.search_box_focused();
+        let query_box = views::search::query_box(navigator.query(), box_focused);
+        view.set_query(navigator.query().into());
+        view.set_box_text(query_box.text.into());
+        view.set_box_hint(query_box.hint);
+        view.set_box_focused(box_focused);
+        view.set_focus(navigator.result_focus().map_or(-1, |index| index as i32));
+        let (keyboard, focused) = navigator.search_keyboard();
+        let keyboard = views::keyboard::keyboard(keyboard, focused);
+        view.set_keyboard(key_rows(&keyboard));
+        let (row, column) =
+            keyboard.focus.map_or((-1, 0), |(row, column)| (row as i32, column as i32));
+        view.set_key_row(row);
+        view.set_key_column(column);
+    }
 }

@@ -12,7 +12,7 @@ use getanime_app::{App, views};
 use slint::{ComponentHandle, Image, ModelRc, SharedString, VecModel};
 
 use super::shared::{Poster, Shared, poster_pixels};
-use crate::ui::{AppWindow, EpisodeLine, RelatedLine, TitleAdapter, TorrentLine};
+use crate::ui::{AppWindow, EpisodeLine, RelatedLine, ScreenKind, TitleAdapter, TorrentLine};
 
 pub(super) struct TitleScreen {
     shared: Rc<Shared>,
@@ -290,11 +290,17 @@ impl TitleScreen {
         tracing::info!(%magnet, "copied the magnet link");
         self.set_message(views::title::magnet_copied().to_owned());
     }
+}
+
+impl super::ScreenAdapter for TitleScreen {
+    fn kind(&self) -> ScreenKind {
+        ScreenKind::Title
+    }
 
     /// The focused line or button, and the buttons' captions: the list (offering to undo the
     /// app's own move), the favorite mark, and the reset's question while it waits for a second
     /// Enter.
-    pub(super) fn show_focus(&self, window: &AppWindow, navigator: &Navigator) {
+    fn show_focus(&self, window: &AppWindow, navigator: &Navigator) {
         let view = window.global::<TitleAdapter>();
         let button = navigator.title_button();
         view.set_focus(match button {

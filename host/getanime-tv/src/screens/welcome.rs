@@ -10,7 +10,7 @@ use getanime_app::views::welcome;
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use super::shared::{Shared, update};
-use crate::ui::{AppWindow, Shell, WelcomeAdapter, WelcomeChoice};
+use crate::ui::{AppWindow, ScreenKind, Shell, WelcomeAdapter, WelcomeChoice};
 
 pub(super) struct WelcomeScreen {
     shared: Rc<Shared>,
@@ -115,9 +115,15 @@ impl WelcomeScreen {
             },
         );
     }
+}
+
+impl super::ScreenAdapter for WelcomeScreen {
+    fn kind(&self) -> ScreenKind {
+        ScreenKind::Welcome
+    }
 
     /// The focused choice.
-    pub(super) fn show_focus(&self, window: &AppWindow, navigator: &Navigator) {
+    fn show_focus(&self, window: &AppWindow, navigator: &Navigator) {
         window.global::<WelcomeAdapter>().set_focus(navigator.welcome_focus().0 as i32);
     }
 }
