@@ -3,7 +3,7 @@
 //! e2e test all drive a real player with it, so playback is orchestrated once and tested
 //! without a window or a player.
 
-use getanime_domain::playback::{Media, PlayerEvent, PlayerState, SkipKind};
+use getanime_domain::playback::{Media, PlaybackFailure, PlayerEvent, PlayerState, SkipKind};
 use getanime_domain::{EpisodeId, Quality};
 
 use crate::language::tr;
@@ -64,6 +64,8 @@ pub struct PlaybackSession {
     subtitle: Option<usize>,
     subtitle_file: Option<String>,
     overlay: PlayerOverlay,
+    /// Why playback stopped, in the viewer's words, once it failed.
+    failure: Option<String>,
 }
 
 impl PlaybackSession {
@@ -85,8 +87,14 @@ impl PlaybackSession {
             subtitle: plan.subtitle,
             subtitle_file: plan.subtitle_file.clone(),
             overlay,
+            failure: None,
             plan,
         }
+    }
+
+    /// Why playback stopped, in the viewer's words, once the player reported an error.
+    pub fn failure(&self) -> Option<&str> {
+        self.failure.as_deref()
     }
 
     pub fn plan(&self) -> &PlaybackPlan {
@@ -262,18 +270,57 @@ impl PlaybackSession {
                     }
                 }
             }
-            PlayerEvent::Error { message, .. } => {
+            PlayerEvent::Error { message, failure, .. } => {
                 step.actions = self.on_stop(now_ms);
-                self.overlay.error = Some(tr!(
-                    "Playback failed: {message}\nEnter tries again, Back leaves.",
-                    message = message
-                ));
+                let what = self.failure_text(*failure, message);
+                self.overlay.error =
+                    Some(tr!("{what}\nEnter tries again, Back leaves.", what = what.as_str()));
+                self.failure = Some(what);
                 self.overlay.pinned = true;
                 step.state = SessionState::Failed;
             }
             _ => step.redraw = false,
         }
         step
+    }
+}
+
+impl PlaybackSession {
+    /// What stopped playback, in the viewer's words, naming the video server when it was the
+    /// server; GStreamer's own words only when nothing better is known.
+    fn failure_text(&self, failure: PlaybackFailure, message: &str) -> String {
+        let stream = self
+            .plan
+            .streams
+            .iter()
+            .find(|stream| Some(stream.quality) == self.quality)
+            .or_else(|| self.plan.streams.first());
+        let host = stream
+            .and_then(|stream| getanime_plugins::url_host(&stream.url))
+            .unwrap_or_else(|| tr!("the video server").to_owned());
+        match failure {
+            PlaybackFailure::Unreachable => tr!(
+                "The video server ({host}) does not answer; try another quality (q) or later.",
+                host = host
+            ),
+            PlaybackFailure::Missing => tr!(
+                "The video server ({host}) no longer has this episode; try another quality (q) \
+                 or later.",
+                host = host
+            ),
+            PlaybackFailure::Stalled => tr!(
+                "The video stopped arriving from {host}; try again, or another quality (q).",
+                host = host
+            ),
+            PlaybackFailure::Undecodable => {
+                tr!("This video's format cannot be played on this system; try another quality (q).")
+                    .to_owned()
+            }
+            PlaybackFailure::NoStream => {
+                tr!("None of this episode's streams could be played.").to_owned()
+            }
+            PlaybackFailure::Other => tr!("Playback failed: {message}", message = message),
+        }
     }
 }
 
@@ -451,11 +498,51 @@ mod tests {
     }
 
     #[test]
+    fn a_server_that_does_not_answer_is_named_in_the_viewers_language() {
+        let down = |failure| PlayerEvent::Error {
+            element: "/GstPlayBin:playbin0/GstURIDecodeBin:uridecodebin0/GstSoupHTTPSrc:source"
+                .into(),
+            message: "Internal data stream error. (streaming stopped, reason error (-5))".into(),
+            failure,
+        };
+        let said = |language, failure| {
+            crate::language::scoped(language, || {
+                let mut session = PlaybackSession::new(plan(None, false));
+                session.on_event(
+                    &PlayerEvent::QualityChanged { quality: Quality::Sd, fallback_from: None },
+                    0,
+                );
+                session.on_event(&down(failure), 1_000);
+                session.overlay().error.clone().unwrap_or_default()
+            })
+        };
+        use crate::language::Language::{English, Russian};
+        assert_eq!(
+            said(English, PlaybackFailure::Unreachable),
+            "The video server (cdn.example) does not answer; try another quality (q) or later.\n\
+             Enter tries again, Back leaves."
+        );
+        assert_eq!(
+            said(Russian, PlaybackFailure::Unreachable),
+            "Видеосервер (cdn.example) не отвечает; попробуйте другое качество (q) или позже.\n\
+             Enter — попробовать снова, «Назад» — выйти."
+        );
+        assert!(
+            said(Russian, PlaybackFailure::Missing).starts_with("На видеосервере (cdn.example) ")
+        );
+        assert!(!said(English, PlaybackFailure::Stalled).contains("Internal data stream error"));
+    }
+
+    #[test]
     fn an_error_saves_the_position_and_says_what_the_keys_do() {
         let mut session = PlaybackSession::new(plan(None, false));
         session.on_event(&at(42_000), 0);
         assert_eq!(session.on_event(&at(43_000), 1_000).actions, [], "saved 1 s ago");
-        let error = PlayerEvent::Error { element: "souphttpsrc".into(), message: "404".into() };
+        let error = PlayerEvent::Error {
+            element: "souphttpsrc".into(),
+            message: "404".into(),
+            failure: PlaybackFailure::Other,
+        };
         let step = session.on_event(&error, 2_000);
         assert_eq!(step.state, SessionState::Failed);
         assert_eq!(

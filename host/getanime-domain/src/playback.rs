@@ -35,8 +35,28 @@ pub enum PlayerEvent {
     EndOfStream,
     Error {
         element: String,
+        /// GStreamer's words, with its detail: for the log.
         message: String,
+        /// What kind of trouble it was: for the viewer's words.
+        failure: PlaybackFailure,
     },
+}
+
+/// Why playback stopped, as far as the viewer can act on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlaybackFailure {
+    /// The video server could not be reached or stopped answering.
+    Unreachable,
+    /// The server answered that it has no such video (HTTP 404).
+    Missing,
+    /// Nothing arrived for too long.
+    Stalled,
+    /// The video is in a form this system cannot decode.
+    Undecodable,
+    /// None of the episode's streams could be played.
+    NoStream,
+    /// Anything else (the log has GStreamer's words).
+    Other,
 }
 
 /// Which skippable part the position is in.

@@ -11,7 +11,7 @@ mod player;
 
 pub use error::{Error, Result};
 // The events and media the core reasons about live in the domain, so the core needs no player.
-pub use getanime_domain::playback::{Media, PlayerEvent, PlayerState, SkipKind};
+pub use getanime_domain::playback::{Media, PlaybackFailure, PlayerEvent, PlayerState, SkipKind};
 pub use pipeline::Pipeline;
 pub use player::{AudioOutput, FrameSink, Player, PlayerConfig, VideoFrame};
 

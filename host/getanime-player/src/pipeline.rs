@@ -68,13 +68,15 @@ fn forward(sender: &Sender<PlayerEvent>, pipeline: &gst::Object, message: &gst::
             })
         }
         gst::MessageView::Eos(_) => PlayerEvent::EndOfStream,
-        gst::MessageView::Error(error) => PlayerEvent::Error {
-            element: message
-                .src()
-                .map(|source| source.path_string().to_string())
-                .unwrap_or_default(),
-            message: error.error().to_string(),
-        },
+        gst::MessageView::Error(error) => {
+            let element =
+                message.src().map(|source| source.path_string().to_string()).unwrap_or_default();
+            PlayerEvent::Error {
+                failure: crate::player::failure_of(&error.error(), &element),
+                message: error.error().to_string(),
+                element,
+            }
+        }
         _ => return,
     };
     // The receiver is gone only when the pipeline is being dropped; nothing is left to tell.

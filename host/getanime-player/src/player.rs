@@ -15,6 +15,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use getanime_domain::Quality;
+use getanime_domain::playback::PlaybackFailure;
 use gstreamer as gst;
 use gstreamer::prelude::*;
 use gstreamer_app as gst_app;
@@ -113,7 +114,7 @@ enum BusNews {
     State(PlayerState),
     Buffering(u8),
     Eos,
-    Error { element: String, message: String },
+    Error { element: String, message: String, failure: PlaybackFailure },
     AsyncDone,
 }
 
@@ -298,15 +299,48 @@ fn translate(playbin: &gst::Object, message: &gst::Message) -> Option<BusNews> {
         gst::MessageView::AsyncDone(_) if message.src() == Some(playbin) => {
             Some(BusNews::AsyncDone)
         }
-        gst::MessageView::Error(error) => Some(BusNews::Error {
-            element: message
-                .src()
-                .map(|source| source.path_string().to_string())
-                .unwrap_or_default(),
-            message: user_message(&error.error(), error.debug().as_deref()),
-        }),
+        gst::MessageView::Error(error) => {
+            let element =
+                message.src().map(|source| source.path_string().to_string()).unwrap_or_default();
+            Some(BusNews::Error {
+                failure: failure_of(&error.error(), &element),
+                message: user_message(&error.error(), error.debug().as_deref()),
+                element,
+            })
+        }
         _ => None,
     }
+}
+
+/// What kind of trouble a GStreamer error is. A source element that stops (playbin's HTTP
+/// source, or the HLS demuxer's downloads) is the server; "not found" is the server saying so;
+/// decoding and format errors are this system's.
+pub fn failure_of(error: &gst::glib::Error, element: &str) -> PlaybackFailure {
+    let network = ["SoupHTTPSrc", "souphttpsrc", "HLSDemux", "hlsdemux", "AdaptiveDemux"]
+        .iter()
+        .any(|name| element.contains(name));
+    if let Some(resource) = error.kind::<gst::ResourceError>() {
+        return match resource {
+            gst::ResourceError::NotFound => PlaybackFailure::Missing,
+            _ if network => PlaybackFailure::Unreachable,
+            gst::ResourceError::OpenRead | gst::ResourceError::Read => PlaybackFailure::Unreachable,
+            _ => PlaybackFailure::Other,
+        };
+    }
+    if let Some(stream) = error.kind::<gst::StreamError>() {
+        return match stream {
+            gst::StreamError::Decode
+            | gst::StreamError::CodecNotFound
+            | gst::StreamError::WrongType
+            | gst::StreamError::TypeNotFound
+            | gst::StreamError::Format
+            | gst::StreamError::Demux => PlaybackFailure::Undecodable,
+            // "Internal data stream error": a source that stopped takes the stream down with it.
+            _ if network => PlaybackFailure::Unreachable,
+            _ => PlaybackFailure::Other,
+        };
+    }
+    PlaybackFailure::Other
 }
 
 /// A sentence a viewer can read, with the technical detail after it.
@@ -458,6 +492,7 @@ impl Controller {
             self.emit(PlayerEvent::Error {
                 element: String::new(),
                 message: "no playable stream for this episode".into(),
+                failure: PlaybackFailure::NoStream,
             });
             self.set_state(gst::State::Null);
             return;
@@ -521,7 +556,7 @@ impl Controller {
                 self.wants_play = false;
                 self.emit(PlayerEvent::EndOfStream);
             }
-            BusNews::Error { element, message } => {
+            BusNews::Error { element, message, failure } => {
                 // A quality that never started is tried no more; the next one below takes over.
                 if let Some(quality) = self.quality.filter(|_| !self.started) {
                     self.failed.push(quality);
@@ -540,7 +575,7 @@ impl Controller {
                 }
                 self.wants_play = false;
                 self.set_state(gst::State::Null);
-                self.emit(PlayerEvent::Error { element, message });
+                self.emit(PlayerEvent::Error { element, message, failure });
             }
         }
     }
@@ -591,6 +626,7 @@ impl Controller {
                     "the stream stalled: nothing arrived for {} s",
                     self.config.stall_timeout.as_secs()
                 ),
+                failure: PlaybackFailure::Stalled,
             });
         }
     }

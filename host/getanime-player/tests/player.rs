@@ -10,7 +10,8 @@ use anyhow::{Context, Result, bail};
 use getanime_domain::{Quality, SkipRange, Stream};
 use getanime_player::media::{TestStreamSpec, generate_hls};
 use getanime_player::{
-    AudioOutput, Media, Pipeline, Player, PlayerConfig, PlayerEvent, PlayerState, SkipKind,
+    AudioOutput, Media, Pipeline, PlaybackFailure, Player, PlayerConfig, PlayerEvent, PlayerState,
+    SkipKind,
 };
 use getanime_testkit::{FakeServer, Reply};
 
@@ -30,7 +31,7 @@ fn wait_for(
         if wanted(&event) {
             return Ok(event);
         }
-        if let PlayerEvent::Error { element, message } = &event {
+        if let PlayerEvent::Error { element, message, .. } = &event {
             bail!("pipeline error from {element}: {message}");
         }
     }
@@ -72,7 +73,7 @@ mod pipelines {
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match pipeline.events().recv_timeout(left)? {
-                PlayerEvent::Error { element, message } => {
+                PlayerEvent::Error { element, message, .. } => {
                     assert!(element.contains("missing"), "{element}: {message}");
                     return Ok(());
                 }
@@ -326,6 +327,35 @@ mod hls {
                 "{url}: {message} after {:?}",
                 started.elapsed()
             );
+            player.stop();
+        }
+        Ok(())
+    }
+
+    /// A server that is down and one without the video are told apart (the viewer is told which,
+    /// by name): GStreamer reports both as errors of playbin's HTTP source.
+    #[test]
+    fn a_server_that_is_down_and_a_missing_video_are_told_apart() -> Result<()> {
+        let server = FakeServer::start_in_background()?;
+        // A port that was just free: nothing listens there.
+        let closed = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
+        for (url, expected) in [
+            (format!("http://{closed}/index.m3u8"), PlaybackFailure::Unreachable),
+            (format!("{}/gone/index.m3u8", server.base_url()), PlaybackFailure::Missing),
+        ] {
+            let player = quiet_player(None)?;
+            player
+                .load(media(vec![Stream { quality: Quality::Hd, url: url.clone() }], Quality::Hd));
+            let deadline = Instant::now() + WAIT;
+            let failure = loop {
+                let left = deadline.saturating_duration_since(Instant::now());
+                match player.events().recv_timeout(left) {
+                    Ok(PlayerEvent::Error { failure, .. }) => break failure,
+                    Ok(_) => {}
+                    Err(_) => bail!("{url}: no error within {WAIT:?}"),
+                }
+            };
+            assert_eq!(failure, expected, "{url}");
             player.stop();
         }
         Ok(())

@@ -36,8 +36,9 @@ pub enum PlaybackNews {
     Countdown(String),
     /// The quality asked for is not there; another one plays.
     QualityFellBack { wanted: Quality, playing: Quality },
-    /// The episode failed; the overlay says why (`message` is the player's words, for the log).
-    Failed { message: String },
+    /// The episode failed: `said` in the viewer's words (the overlay says it too), `message` in
+    /// GStreamer's, for the log.
+    Failed { said: String, message: String },
     /// The last episode played ended and nothing plays next by itself (`next`: the episode after).
     Finished { next: Option<f64> },
 }
@@ -168,7 +169,8 @@ impl Playback<'_> {
                         PlayerEvent::Error { message, .. } => message,
                         _ => String::new(),
                     };
-                    news(PlaybackNews::Failed { message });
+                    let said = session.failure().unwrap_or_default().to_owned();
+                    news(PlaybackNews::Failed { said, message });
                     return Ok(Ended::Stopped);
                 }
             }

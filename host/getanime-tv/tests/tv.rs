@@ -541,6 +541,35 @@ fn play_runs_an_episode_to_the_end_and_marks_it_watched() -> Result<()> {
     Ok(())
 }
 
+/// `getanime play` when the video server has gone: one sentence naming the server, not
+/// GStreamer's "Internal data stream error"; the exit code says it failed. (The command line
+/// speaks English; the player screen says the same in the interface language.)
+#[test]
+fn play_names_a_video_server_that_does_not_answer() -> Result<()> {
+    let PlayableLibrary { _server: server, data, title_id, _temp, _media } = playable_library()?;
+    drop(server);
+    let output = Command::new(env!("CARGO_BIN_EXE_getanime"))
+        .env("LANG", "C.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("GETANIME_LOG")
+        .env_remove("RUST_LOG")
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["play", &title_id, "1", "--silent"])
+        .output()?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "error: The video server (127.0.0.1) does not answer; try another quality (q) or later."
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("Internal data stream error"), "{stderr}");
+    Ok(())
+}
+
 /// A first launch with a remote alone, on an empty data directory, against the real AniLiberty
 /// answers served on 127.0.0.1 (the shipped plugin's API preset through the documented
 /// `GETANIME_PRESET_ANILIBERTY_BASE_URL`): the welcome screen → Enter installs AniLiberty and

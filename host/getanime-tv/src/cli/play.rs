@@ -38,7 +38,10 @@ pub async fn play(
             eprintln!("{} is not available, playing {}", wanted.as_str(), playing.as_str());
         }
         PlaybackNews::Finished { next } => *ended.borrow_mut() = Some(Ok(next)),
-        PlaybackNews::Failed { message } => *ended.borrow_mut() = Some(Err(message)),
+        PlaybackNews::Failed { said, message } => {
+            tracing::warn!(%message, "playback failed");
+            *ended.borrow_mut() = Some(Err(said));
+        }
         PlaybackNews::Overlay(_) | PlaybackNews::Subtitles { .. } | PlaybackNews::Countdown(_) => {}
     };
     tokio::task::block_in_place(|| playback.run(title, number, &inbox, &news))?;
@@ -48,7 +51,7 @@ pub async fn play(
             title.0
         )),
         Some(Ok(None)) => crate::cli::write_stdout("finished; that was the last episode\n"),
-        Some(Err(message)) => bail!("playback failed: {message}"),
+        Some(Err(said)) => bail!("{said}"),
         None => bail!("playback stopped before the end"),
     }
 }

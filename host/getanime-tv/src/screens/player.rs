@@ -175,7 +175,7 @@ impl PlayerScreen {
                     "quality fell back"
                 );
             }
-            PlaybackNews::Failed { message } => {
+            PlaybackNews::Failed { message, .. } => {
                 tracing::warn!(%message, "playback failed");
                 self.shared.navigator.borrow_mut().set_player_failed(true);
             }
