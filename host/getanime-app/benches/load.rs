@@ -119,12 +119,12 @@ async fn main() -> Result<()> {
 
     // The remote-control logic on the whole grid: a key press is pure bookkeeping.
     let mut navigator = Navigator::new();
-    navigator.set_home_rows(vec![ids[..1].to_vec()]);
+    navigator.home_mut().set_rows(vec![ids[..1].to_vec()]);
     navigator.key(Key::Up);
     navigator.key(Key::Right);
     navigator.key(Key::Enter);
-    navigator.set_browse_columns(7);
-    navigator.set_browse(ids);
+    navigator.browse_mut().set_columns(7);
+    navigator.browse_mut().set_titles(ids);
     let started = Instant::now();
     let presses = 100_000;
     for press in 0..presses {

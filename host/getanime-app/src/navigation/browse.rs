@@ -1,12 +1,14 @@
 //! Browse: a grid of every title with filter chips above it (sort, source, genre, year…), or
 //! of one source's whole catalog with that source's filters.
 
-use getanime_domain::{BrowseFacets, BrowseFilter, BrowseMode, BrowseQuery, FilterOption, TitleId};
+use getanime_domain::{
+    BrowseFacets, BrowseFilter, BrowseMode, BrowseQuery, CatalogFilters, FilterOption, TitleId,
+};
 
 use super::{Effect, Key, Outcome, Screen};
 
 #[derive(Debug, Clone, PartialEq)]
-pub(super) struct BrowseState {
+pub struct BrowseState {
     pub(super) mode: BrowseMode,
     /// The sources whose whole catalog Browse can show (plugin id, name).
     pub(super) catalogs: Vec<FilterOption>,
@@ -37,6 +39,62 @@ impl Default for BrowseState {
 }
 
 impl BrowseState {
+    /// The grid's filters and order.
+    pub fn query(&self) -> &BrowseQuery {
+        &self.query
+    }
+
+    /// The focused card (index into the titles), and the focused filter chip if any.
+    pub fn focus(&self) -> (usize, Option<BrowseFilter>) {
+        (self.focus, self.filter)
+    }
+
+    /// Cards per grid row; the focus stays on the same title.
+    pub fn set_columns(&mut self, columns: usize) {
+        self.columns = columns.max(1);
+    }
+
+    /// The values the filters can take.
+    pub fn set_facets(&mut self, facets: BrowseFacets) {
+        self.facets = facets;
+    }
+
+    /// The titles of the grid, in order; the focus goes back to the first.
+    pub fn set_titles(&mut self, titles: Vec<TitleId>) {
+        self.titles = titles;
+        self.focus = 0;
+    }
+
+    /// More titles after the grid's (a catalog's next page); the focus stays.
+    pub fn extend_titles(&mut self, titles: impl IntoIterator<Item = TitleId>) {
+        self.titles.extend(titles);
+    }
+
+    /// The library, or the catalog shown with its filters.
+    pub fn mode(&self) -> &BrowseMode {
+        &self.mode
+    }
+
+    /// The chips above the grid, left to right.
+    pub fn chips(&self) -> Vec<BrowseFilter> {
+        self.mode.chips()
+    }
+
+    /// The sources whose whole catalog Browse can show (plugin id, name).
+    pub fn set_catalogs(&mut self, catalogs: Vec<FilterOption>) {
+        self.catalogs = catalogs;
+    }
+
+    /// The filters `plugin_id`'s catalog offers, once it said; ignored when Browse has moved on
+    /// to another mode meanwhile.
+    pub fn set_catalog_options(&mut self, plugin_id: &str, options: CatalogFilters) {
+        if let BrowseMode::Catalog(catalog) = &mut self.mode
+            && catalog.source.id == plugin_id
+        {
+            catalog.options = options;
+        }
+    }
+
     /// Puts the focus on the filter chip at `index`, if there is one.
     pub(super) fn focus_filter(&mut self, index: usize) -> bool {
         let Some(filter) = self.mode.chips().get(index).copied() else { return false };
@@ -145,12 +203,12 @@ mod tests {
 
     fn browsing(titles: std::ops::Range<i64>, columns: usize) -> Navigator {
         let mut navigator = Navigator::new();
-        navigator.set_home_rows(vec![ids(1..2)]);
+        navigator.home_mut().set_rows(vec![ids(1..2)]);
         navigator.key(Key::Up);
         navigator.key(Key::Right);
         assert_eq!(navigator.key(Key::Enter), Effect::Show(Screen::Browse));
-        navigator.set_browse_columns(columns);
-        navigator.set_browse(ids(titles));
+        navigator.browse_mut().set_columns(columns);
+        navigator.browse_mut().set_titles(ids(titles));
         navigator
     }
 
@@ -159,30 +217,34 @@ mod tests {
         let mut navigator = browsing(0..10, 4);
         navigator.key(Key::Right);
         navigator.key(Key::Down);
-        assert_eq!(navigator.browse_focus(), (5, None));
+        assert_eq!(navigator.browse().focus(), (5, None));
         navigator.key(Key::Down);
-        assert_eq!(navigator.browse_focus(), (9, None), "the last row has two cards: its last one");
+        assert_eq!(
+            navigator.browse().focus(),
+            (9, None),
+            "the last row has two cards: its last one"
+        );
         navigator.key(Key::Down);
-        assert_eq!(navigator.browse_focus(), (9, None));
+        assert_eq!(navigator.browse().focus(), (9, None));
         navigator.key(Key::Right);
-        assert_eq!(navigator.browse_focus(), (9, None), "nothing right of the last title");
+        assert_eq!(navigator.browse().focus(), (9, None), "nothing right of the last title");
         navigator.key(Key::Left);
         navigator.key(Key::Left);
-        assert_eq!(navigator.browse_focus(), (8, None), "left stops at the row's first card");
+        assert_eq!(navigator.browse().focus(), (8, None), "left stops at the row's first card");
         assert_eq!(navigator.key(Key::Enter), Effect::OpenTitle(TitleId(8)));
         navigator.key(Key::Back);
         assert_eq!(navigator.screen(), Screen::Browse);
         navigator.key(Key::Up);
         navigator.key(Key::Up);
-        assert_eq!(navigator.browse_focus(), (0, None));
+        assert_eq!(navigator.browse().focus(), (0, None));
         navigator.key(Key::Up);
-        assert_eq!(navigator.browse_focus(), (0, Some(BrowseFilter::Mode)), "up to the filters");
+        assert_eq!(navigator.browse().focus(), (0, Some(BrowseFilter::Mode)), "up to the filters");
     }
 
     #[test]
     fn browse_filters_step_with_enter_and_reload_the_grid() {
         let mut navigator = browsing(0..3, 4);
-        navigator.set_browse_facets(BrowseFacets {
+        navigator.browse_mut().set_facets(BrowseFacets {
             sources: vec!["demo".into()],
             genres: vec!["Драма".into()],
             years: vec![2024],
@@ -190,24 +252,24 @@ mod tests {
         navigator.key(Key::Up);
         navigator.key(Key::Right);
         assert_eq!(navigator.key(Key::Enter), Effect::Show(Screen::Browse));
-        assert_eq!(navigator.browse_query().sort, getanime_domain::BrowseSort::Name);
+        assert_eq!(navigator.browse().query().sort, getanime_domain::BrowseSort::Name);
         navigator.key(Key::Right);
         navigator.key(Key::Right);
-        assert_eq!(navigator.browse_focus().1, Some(BrowseFilter::Genre));
+        assert_eq!(navigator.browse().focus().1, Some(BrowseFilter::Genre));
         assert_eq!(navigator.key(Key::Enter), Effect::Show(Screen::Browse));
-        assert_eq!(navigator.browse_query().genre.as_deref(), Some("Драма"));
-        navigator.set_browse(Vec::new());
+        assert_eq!(navigator.browse().query().genre.as_deref(), Some("Драма"));
+        navigator.browse_mut().set_titles(Vec::new());
         assert_eq!(
             navigator.key(Key::Down),
             Effect::Redraw,
             "an empty grid keeps focus on the filters"
         );
-        assert_eq!(navigator.browse_focus().1, Some(BrowseFilter::Genre));
+        assert_eq!(navigator.browse().focus().1, Some(BrowseFilter::Genre));
         navigator.key(Key::Enter);
-        assert_eq!(navigator.browse_query().genre, None, "after the last genre: all");
-        navigator.set_browse(ids(0..3));
+        assert_eq!(navigator.browse().query().genre, None, "after the last genre: all");
+        navigator.browse_mut().set_titles(ids(0..3));
         navigator.key(Key::Down);
-        assert_eq!(navigator.browse_focus(), (0, None));
+        assert_eq!(navigator.browse().focus(), (0, None));
         navigator.key(Key::Back);
         assert_eq!(navigator.screen(), Screen::Home);
     }
@@ -215,43 +277,43 @@ mod tests {
     #[test]
     fn the_mode_chip_switches_to_a_catalog_whose_chips_and_pages_follow_its_filters() {
         let mut navigator = browsing(0..3, 4);
-        navigator.set_browse_catalogs(vec![FilterOption::new("aniliberty", "AniLiberty")]);
+        navigator.browse_mut().set_catalogs(vec![FilterOption::new("aniliberty", "AniLiberty")]);
         navigator.key(Key::Up);
         assert_eq!(navigator.key(Key::Enter), Effect::Show(Screen::Browse));
-        let BrowseMode::Catalog(catalog) = navigator.browse_mode() else { panic!("a catalog") };
+        let BrowseMode::Catalog(catalog) = navigator.browse().mode() else { panic!("a catalog") };
         assert_eq!(catalog.source.id, "aniliberty");
-        assert_eq!(navigator.browse_focus(), (0, Some(BrowseFilter::Mode)));
+        assert_eq!(navigator.browse().focus(), (0, Some(BrowseFilter::Mode)));
         assert_eq!(navigator.key(Key::Down), Effect::Redraw, "no titles yet: focus stays up");
-        assert_eq!(navigator.browse_focus().1, Some(BrowseFilter::Mode));
+        assert_eq!(navigator.browse().focus().1, Some(BrowseFilter::Mode));
         assert_eq!(navigator.key(Key::Right), Effect::Redraw, "no filters known yet");
-        assert_eq!(navigator.browse_focus().1, Some(BrowseFilter::Mode));
+        assert_eq!(navigator.browse().focus().1, Some(BrowseFilter::Mode));
 
-        navigator.set_catalog_options(
+        navigator.browse_mut().set_catalog_options(
             "aniliberty",
             CatalogFilters {
                 genres: vec![FilterOption::new("7", "Драма")],
                 ..CatalogFilters::default()
             },
         );
-        navigator.set_catalog_options("anilibria", CatalogFilters::default());
-        assert_eq!(navigator.browse_mode().chips(), [BrowseFilter::Mode, BrowseFilter::Genre]);
-        navigator.set_browse(ids(100..140));
-        navigator.extend_browse(ids(140..160));
+        navigator.browse_mut().set_catalog_options("anilibria", CatalogFilters::default());
+        assert_eq!(navigator.browse().mode().chips(), [BrowseFilter::Mode, BrowseFilter::Genre]);
+        navigator.browse_mut().set_titles(ids(100..140));
+        navigator.browse_mut().extend_titles(ids(140..160));
         navigator.key(Key::Right);
         assert_eq!(navigator.key(Key::Enter), Effect::Show(Screen::Browse));
-        let BrowseMode::Catalog(catalog) = navigator.browse_mode() else { panic!("a catalog") };
+        let BrowseMode::Catalog(catalog) = navigator.browse().mode() else { panic!("a catalog") };
         assert_eq!(catalog.filter.genres, ["7"]);
-        navigator.set_browse(ids(100..140));
-        navigator.extend_browse(ids(140..160));
+        navigator.browse_mut().set_titles(ids(100..140));
+        navigator.browse_mut().extend_titles(ids(140..160));
         navigator.key(Key::Down);
         for _ in 0..20 {
             navigator.key(Key::Down);
         }
-        assert_eq!(navigator.browse_focus(), (56, None), "the pages appended are walked into");
+        assert_eq!(navigator.browse().focus(), (56, None), "the pages appended are walked into");
         assert_eq!(navigator.key(Key::Enter), Effect::OpenTitle(TitleId(156)));
         navigator.key(Key::Back);
         navigator.click(Pointed::BrowseFilter(0));
-        assert_eq!(navigator.browse_mode(), &BrowseMode::Library, "after the last catalog");
-        assert_eq!(navigator.browse_focus(), (0, Some(BrowseFilter::Mode)));
+        assert_eq!(navigator.browse().mode(), &BrowseMode::Library, "after the last catalog");
+        assert_eq!(navigator.browse().focus(), (0, Some(BrowseFilter::Mode)));
     }
 }

@@ -67,7 +67,7 @@ impl HeaderButton {
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
-pub(super) struct HomeState {
+pub struct HomeState {
     /// Title ids of each row, top to bottom (empty rows included, skipped by focus).
     rows: Vec<Vec<TitleId>>,
     row: usize,
@@ -81,13 +81,13 @@ pub(super) struct HomeState {
 }
 
 impl HomeState {
-    pub(super) fn focus(&self) -> (usize, usize) {
+    pub fn focus(&self) -> (usize, usize) {
         (self.row, self.columns.get(self.row).copied().unwrap_or(0))
     }
 
     /// How far the rows scroll so the focused one is at the top: the filled and the empty rows
     /// above it (an empty row is hidden but still takes the layout's spacing).
-    pub(super) fn scroll(&self) -> (usize, usize) {
+    pub fn scroll(&self) -> (usize, usize) {
         let above = self.rows.get(..self.row).unwrap_or_default();
         let filled = above.iter().filter(|row| !row.is_empty()).count();
         (filled, above.len() - filled)
@@ -102,7 +102,7 @@ impl HomeState {
         self.row = self.rows.iter().position(|row| !row.is_empty()).unwrap_or(0);
     }
 
-    pub(super) fn set_rows(&mut self, rows: Vec<Vec<TitleId>>) {
+    pub fn set_rows(&mut self, rows: Vec<Vec<TitleId>>) {
         if std::mem::take(&mut self.to_top) {
             self.columns.clear();
             self.row = rows.iter().position(|row| !row.is_empty()).unwrap_or(0);
@@ -120,6 +120,11 @@ impl HomeState {
         if self.header.is_none() && self.rows.iter().all(Vec::is_empty) {
             self.header = Some(HeaderButton::Sources);
         }
+    }
+
+    /// The focused button above the rows (`None`: the focus is on the rows).
+    pub fn header(&self) -> Option<HeaderButton> {
+        self.header
     }
 
     /// Puts the focus on the header button at `index`, if there is one.
@@ -213,7 +218,7 @@ mod tests {
         assert_eq!(HeaderButton::iter().collect::<Vec<_>>(), HeaderButton::ALL);
         for (index, button) in HeaderButton::ALL.into_iter().enumerate() {
             let mut navigator = Navigator::new();
-            navigator.set_home_rows(vec![ids(1..2)]);
+            navigator.home_mut().set_rows(vec![ids(1..2)]);
             assert_eq!(
                 navigator.click(Pointed::HeaderButton(index)),
                 Effect::Show(button.screen())
@@ -225,31 +230,31 @@ mod tests {
     #[test]
     fn home_focus_moves_over_rows_skipping_empty_ones() {
         let mut navigator = Navigator::new();
-        navigator.set_home_rows(vec![Vec::new(), ids(1..4), Vec::new(), ids(10..12)]);
-        assert_eq!(navigator.home_focus(), (1, 0), "the first non-empty row");
+        navigator.home_mut().set_rows(vec![Vec::new(), ids(1..4), Vec::new(), ids(10..12)]);
+        assert_eq!(navigator.home().focus(), (1, 0), "the first non-empty row");
         assert_eq!(navigator.key(Key::Right), Effect::Redraw);
         navigator.key(Key::Right);
         navigator.key(Key::Right);
-        assert_eq!(navigator.home_focus(), (1, 2), "stops at the last card");
+        assert_eq!(navigator.home().focus(), (1, 2), "stops at the last card");
         navigator.key(Key::Down);
         assert_eq!(
-            navigator.home_focus(),
+            navigator.home().focus(),
             (3, 0),
             "skips the empty row, each row keeps its column"
         );
         navigator.key(Key::Down);
-        assert_eq!(navigator.home_focus(), (3, 0));
+        assert_eq!(navigator.home().focus(), (3, 0));
         navigator.key(Key::Up);
-        assert_eq!(navigator.home_focus(), (1, 2));
+        assert_eq!(navigator.home().focus(), (1, 2));
         navigator.key(Key::Up);
-        assert_eq!(navigator.home_focus(), (1, 2), "nothing above but an empty row");
+        assert_eq!(navigator.home().focus(), (1, 2), "nothing above but an empty row");
     }
 
     #[test]
     fn empty_screens_do_nothing_on_enter() {
         let mut navigator = Navigator::new();
         assert_eq!(navigator.key(Key::Enter), Effect::Redraw);
-        navigator.set_home_rows(vec![ids(1..2)]);
+        navigator.home_mut().set_rows(vec![ids(1..2)]);
         navigator.key(Key::Enter);
         assert_eq!(
             navigator.key(Key::Enter),
@@ -263,24 +268,24 @@ mod tests {
     #[test]
     fn the_focused_row_is_scrolled_to_the_top() {
         let mut navigator = Navigator::new();
-        navigator.set_home_rows(vec![ids(1..3), Vec::new(), ids(3..5), ids(5..7)]);
-        assert_eq!(navigator.home_scroll(), (0, 0));
+        navigator.home_mut().set_rows(vec![ids(1..3), Vec::new(), ids(3..5), ids(5..7)]);
+        assert_eq!(navigator.home().scroll(), (0, 0));
         navigator.key(Key::Down);
-        assert_eq!(navigator.home_focus().0, 2);
-        assert_eq!(navigator.home_scroll(), (1, 1), "one filled and one empty row above");
+        assert_eq!(navigator.home().focus().0, 2);
+        assert_eq!(navigator.home().scroll(), (1, 1), "one filled and one empty row above");
         navigator.key(Key::Down);
-        assert_eq!(navigator.home_scroll(), (2, 1));
+        assert_eq!(navigator.home().scroll(), (2, 1));
         navigator.key(Key::Up);
         navigator.key(Key::Up);
-        assert_eq!(navigator.home_scroll(), (0, 0));
+        assert_eq!(navigator.home().scroll(), (0, 0));
     }
 
     /// A first launch has no rows: the focus is on Sources, and Enter opens it.
     #[test]
     fn an_empty_home_focuses_sources() {
         let mut navigator = Navigator::new();
-        navigator.set_home_rows(vec![Vec::new(); 4]);
-        assert_eq!(navigator.header_focus(), Some(HeaderButton::Sources));
+        navigator.home_mut().set_rows(vec![Vec::new(); 4]);
+        assert_eq!(navigator.home().header(), Some(HeaderButton::Sources));
         assert_eq!(navigator.key(Key::Enter), Effect::Show(Screen::Sources));
         assert_eq!(navigator.screen(), Screen::Sources);
     }
@@ -288,23 +293,23 @@ mod tests {
     #[test]
     fn new_rows_keep_the_focus_in_bounds() {
         let mut navigator = Navigator::new();
-        navigator.set_home_rows(vec![ids(1..6)]);
+        navigator.home_mut().set_rows(vec![ids(1..6)]);
         for _ in 0..4 {
             navigator.key(Key::Right);
         }
-        navigator.set_home_rows(vec![ids(1..3)]);
-        assert_eq!(navigator.home_focus(), (0, 1));
+        navigator.home_mut().set_rows(vec![ids(1..3)]);
+        assert_eq!(navigator.home().focus(), (0, 1));
     }
 
     #[test]
     fn the_header_reaches_every_screen_and_back_returns_home() {
         let mut navigator = Navigator::new();
-        navigator.set_home_rows(vec![ids(1..3)]);
+        navigator.home_mut().set_rows(vec![ids(1..3)]);
         navigator.key(Key::Up);
         for _ in 0..10 {
             navigator.key(Key::Right);
         }
-        assert_eq!(navigator.header_focus(), Some(HeaderButton::Profiles), "stops at the last");
+        assert_eq!(navigator.home().header(), Some(HeaderButton::Profiles), "stops at the last");
         assert_eq!(navigator.key(Key::Enter), Effect::Show(Screen::Profiles));
         assert_eq!(navigator.screen(), Screen::Profiles);
         navigator.key(Key::Back);
@@ -316,7 +321,7 @@ mod tests {
         assert_eq!(navigator.screen(), Screen::Settings);
         navigator.key(Key::Back);
         assert_eq!(navigator.screen(), Screen::Home);
-        assert_eq!(navigator.header_focus(), None, "back lands on the rows");
+        assert_eq!(navigator.home().header(), None, "back lands on the rows");
         navigator.key(Key::Up);
         navigator.key(Key::Right);
         assert_eq!(navigator.key(Key::Enter), Effect::Show(Screen::Browse));
@@ -332,9 +337,9 @@ mod tests {
     #[test]
     fn home_goes_straight_home_and_stops_playback() {
         let mut navigator = Navigator::new();
-        navigator.set_home_rows(vec![ids(5..6)]);
+        navigator.home_mut().set_rows(vec![ids(5..6)]);
         navigator.key(Key::Enter);
-        navigator.set_episodes(vec![1.0], 0);
+        navigator.title_mut().set_episodes(vec![1.0], 0);
         navigator.key(Key::Enter);
         assert_eq!(navigator.key(Key::Home), Effect::StopPlayback);
         assert_eq!(navigator.screen(), Screen::Home);
@@ -343,7 +348,7 @@ mod tests {
         assert_eq!(navigator.screen(), Screen::Search);
         assert_eq!(navigator.key(Key::Home), Effect::Redraw);
         assert_eq!(navigator.screen(), Screen::Home);
-        assert_eq!(navigator.header_focus(), None);
+        assert_eq!(navigator.home().header(), None);
     }
 
     /// Home puts the focus on the top row's first card, also when the rows reload after it with a
@@ -351,19 +356,19 @@ mod tests {
     #[test]
     fn home_goes_to_the_top_row_even_when_a_row_fills_above() {
         let mut navigator = Navigator::new();
-        navigator.set_home_rows(vec![Vec::new(), ids(5..8)]);
+        navigator.home_mut().set_rows(vec![Vec::new(), ids(5..8)]);
         navigator.key(Key::Right);
         navigator.key(Key::Enter);
         assert_eq!(navigator.key(Key::Home), Effect::Redraw);
-        assert_eq!(navigator.home_focus(), (1, 0), "the first filled row, first card");
-        navigator.set_home_rows(vec![ids(6..7), ids(5..8)]);
-        assert_eq!(navigator.home_focus(), (0, 0), "the row that filled is the top now");
+        assert_eq!(navigator.home().focus(), (1, 0), "the first filled row, first card");
+        navigator.home_mut().set_rows(vec![ids(6..7), ids(5..8)]);
+        assert_eq!(navigator.home().focus(), (0, 0), "the row that filled is the top now");
         navigator.key(Key::Up);
-        assert_eq!(navigator.header_focus(), Some(HeaderButton::Search));
+        assert_eq!(navigator.home().header(), Some(HeaderButton::Search));
         navigator.key(Key::Down);
         navigator.key(Key::Down);
         navigator.key(Key::Right);
-        navigator.set_home_rows(vec![ids(6..7), ids(5..8)]);
-        assert_eq!(navigator.home_focus(), (1, 1), "other reloads keep the focus");
+        navigator.home_mut().set_rows(vec![ids(6..7), ids(5..8)]);
+        assert_eq!(navigator.home().focus(), (1, 1), "other reloads keep the focus");
     }
 }

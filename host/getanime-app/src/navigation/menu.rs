@@ -23,7 +23,7 @@ pub enum MenuRow {
 
 /// Focus and confirmation state of a menu screen.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub(super) struct MenuState {
+pub struct MenuState {
     rows: Vec<MenuRow>,
     row: usize,
     button: usize,
@@ -36,7 +36,7 @@ pub(super) struct MenuState {
 }
 
 impl MenuState {
-    pub(super) fn set_rows(&mut self, rows: Vec<MenuRow>) {
+    pub fn set_rows(&mut self, rows: Vec<MenuRow>) {
         self.row = self.row.min(rows.len().saturating_sub(1));
         self.button = 0;
         self.armed = None;
@@ -59,7 +59,7 @@ impl MenuState {
     }
 
     /// The on-screen keyboard, when it is open on the focused row.
-    pub(super) fn keyboard(&self) -> Option<&Keyboard> {
+    pub fn keyboard(&self) -> Option<&Keyboard> {
         self.keyboard.as_ref()
     }
 
@@ -93,11 +93,11 @@ impl MenuState {
         })
     }
 
-    pub(super) fn focus(&self) -> (usize, usize, bool) {
+    pub fn focus(&self) -> (usize, usize, bool) {
         (self.row, self.button, self.armed == Some((self.row, self.button)))
     }
 
-    pub(super) fn text(&self, row: usize) -> &str {
+    pub fn text(&self, row: usize) -> &str {
         self.texts.get(&row).map_or("", String::as_str)
     }
 
@@ -110,7 +110,7 @@ impl MenuState {
         })
     }
 
-    pub(super) fn focus_row(&mut self, row: usize, button: usize) {
+    pub fn focus_row(&mut self, row: usize, button: usize) {
         let Some(places) = self.places(row) else { return };
         let button = button.min(places - 1);
         if (row, button) != (self.row, self.button) {
@@ -211,7 +211,7 @@ mod tests {
             navigator.key(Key::Right);
         }
         assert_eq!(navigator.key(Key::Enter), Effect::Show(Screen::Settings));
-        navigator.set_menu(rows);
+        navigator.menu_mut().set_rows(rows);
         navigator
     }
 
@@ -229,20 +229,20 @@ mod tests {
         navigator.key(Key::Right);
         navigator.key(Key::Right);
         navigator.key(Key::Right);
-        assert_eq!(navigator.menu_focus(), (1, 2, false));
+        assert_eq!(navigator.menu().focus(), (1, 2, false));
         assert_eq!(navigator.key(Key::Enter), Effect::Redraw, "the first Enter only asks");
-        assert_eq!(navigator.menu_focus(), (1, 2, true));
+        assert_eq!(navigator.menu().focus(), (1, 2, true));
         assert_eq!(navigator.key(Key::Back), Effect::Redraw, "Back cancels the question");
-        assert_eq!(navigator.menu_focus(), (1, 2, false));
+        assert_eq!(navigator.menu().focus(), (1, 2, false));
         assert_eq!(navigator.screen(), Screen::Settings);
         navigator.key(Key::Enter);
         assert_eq!(navigator.key(Key::Enter), Effect::MenuPress { row: 1, button: 2 });
         navigator.key(Key::Down);
         navigator.key(Key::Down);
-        assert_eq!(navigator.menu_focus(), (2, 0, false));
+        assert_eq!(navigator.menu().focus(), (2, 0, false));
         assert_eq!(navigator.key(Key::Enter), Effect::Redraw);
-        navigator.set_menu(vec![MenuRow::Info]);
-        assert_eq!(navigator.menu_focus(), (0, 0, false), "focus stays within new rows");
+        navigator.menu_mut().set_rows(vec![MenuRow::Info]);
+        assert_eq!(navigator.menu().focus(), (0, 0, false), "focus stays within new rows");
         navigator.key(Key::Back);
         assert_eq!(navigator.screen(), Screen::Home);
     }
@@ -255,7 +255,7 @@ mod tests {
             assert_eq!(navigator.key(Key::Char(character)), Effect::MenuText { row: 1 });
         }
         assert_eq!(navigator.key(Key::Erase), Effect::MenuText { row: 1 });
-        assert_eq!(navigator.menu_text(1), "/tmp/");
+        assert_eq!(navigator.menu().text(1), "/tmp/");
         assert_eq!(navigator.key(Key::Enter), Effect::MenuAsk { row: 1 });
         assert_eq!(navigator.key(Key::Enter), Effect::MenuPress { row: 1, button: 0 });
         assert_eq!(navigator.key(Key::Enter), Effect::MenuAsk { row: 1 }, "asks again next time");
@@ -265,16 +265,16 @@ mod tests {
     fn enter_on_an_empty_text_row_opens_the_on_screen_keyboard() {
         let mut navigator = settings(vec![MenuRow::Info, MenuRow::Text]);
         navigator.key(Key::Down);
-        assert_eq!(navigator.menu_keyboard(), None);
+        assert_eq!(navigator.menu().keyboard(), None);
         assert_eq!(navigator.key(Key::Enter), Effect::Redraw, "nothing typed: the keyboard opens");
-        assert_eq!(navigator.menu_keyboard(), Some(&Keyboard::in_layout(KeyboardLayout::Latin)));
+        assert_eq!(navigator.menu().keyboard(), Some(&Keyboard::in_layout(KeyboardLayout::Latin)));
         // The first key is "q"; Right moves to "w".
         assert_eq!(navigator.key(Key::Enter), Effect::MenuText { row: 1 });
         assert_eq!(navigator.key(Key::Right), Effect::Redraw);
         assert_eq!(navigator.key(Key::Enter), Effect::MenuText { row: 1 });
         assert_eq!(navigator.key(Key::Char('x')), Effect::MenuText { row: 1 }, "a keyboard types");
         assert_eq!(navigator.key(Key::Erase), Effect::MenuText { row: 1 });
-        assert_eq!(navigator.menu_text(1), "qw");
+        assert_eq!(navigator.menu().text(1), "qw");
         assert_eq!(navigator.key(Key::Up), Effect::Redraw, "up from the top row stays");
         assert_eq!(navigator.screen(), Screen::Settings);
         // Done is on the bottom row.
@@ -282,7 +282,7 @@ mod tests {
             navigator.key(Key::Down);
         }
         let on_done = |navigator: &Navigator| {
-            let keyboard = navigator.menu_keyboard().expect("the keyboard is open");
+            let keyboard = navigator.menu().keyboard().expect("the keyboard is open");
             let (row, column) = keyboard.focus();
             keyboard.rows()[row][column] == KeyCap::Done
         };
@@ -293,23 +293,23 @@ mod tests {
         }
         assert!(on_done(&navigator));
         assert_eq!(navigator.key(Key::Enter), Effect::MenuAsk { row: 1 }, "Done asks first");
-        assert_eq!(navigator.menu_keyboard(), None, "and closes the keyboard");
+        assert_eq!(navigator.menu().keyboard(), None, "and closes the keyboard");
         assert_eq!(navigator.key(Key::Enter), Effect::MenuPress { row: 1, button: 0 });
         navigator.menu.texts.clear();
         navigator.key(Key::Enter);
-        assert!(navigator.menu_keyboard().is_some());
+        assert!(navigator.menu().keyboard().is_some());
         assert_eq!(navigator.key(Key::Back), Effect::Redraw, "Back closes the keyboard");
-        assert_eq!((navigator.menu_keyboard(), navigator.screen()), (None, Screen::Settings));
+        assert_eq!((navigator.menu().keyboard(), navigator.screen()), (None, Screen::Settings));
     }
 
     #[test]
     fn the_profile_picker_opens_over_home_and_a_choice_lands_on_home() {
         let mut navigator = Navigator::new();
-        navigator.set_home_rows(vec![ids(1..3), ids(3..5)]);
+        navigator.home_mut().set_rows(vec![ids(1..3), ids(3..5)]);
         navigator.key(Key::Down);
         navigator.show_profile_picker();
         assert_eq!(navigator.screen(), Screen::Profiles);
-        navigator.set_menu(vec![
+        navigator.menu_mut().set_rows(vec![
             MenuRow::Buttons(vec![false, true]),
             MenuRow::Buttons(vec![false, true]),
             MenuRow::Text,
@@ -320,8 +320,8 @@ mod tests {
         assert_eq!(navigator.key(Key::Enter), Effect::Redraw, "removing a profile asks first");
         navigator.profile_switched();
         assert_eq!(navigator.screen(), Screen::Home);
-        navigator.set_home_rows(vec![ids(1..3), ids(3..5)]);
-        assert_eq!(navigator.home_focus(), (0, 0), "the new profile's home starts at the top");
+        navigator.home_mut().set_rows(vec![ids(1..3), ids(3..5)]);
+        assert_eq!(navigator.home().focus(), (0, 0), "the new profile's home starts at the top");
         navigator.show_profile_picker();
         navigator.key(Key::Back);
         assert_eq!(navigator.screen(), Screen::Home, "Back keeps whoever was watching");

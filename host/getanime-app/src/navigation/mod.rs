@@ -19,16 +19,22 @@ mod search;
 mod title;
 mod welcome;
 
-use getanime_domain::{
-    BrowseFacets, BrowseFilter, BrowseMode, BrowseQuery, CatalogFilters, FilterOption, TitleId,
-};
+use getanime_domain::TitleId;
 
 pub use about::AboutState;
+pub use browse::BrowseState;
 pub use home::HeaderButton;
+pub use home::HomeState;
 pub use keyboard::{KeyCap, Keyboard, KeyboardLayout};
 pub use menu::MenuRow;
+pub use menu::MenuState;
+pub use player::PlayerControls;
 pub use pointer::Pointed;
+pub use schedule::ScheduleState;
+pub use search::SearchState;
+pub use title::TitleState;
 pub use title::{TitleButton, next_rating};
+pub use welcome::WelcomeState;
 
 /// The keys a remote (or a keyboard) sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -315,178 +321,66 @@ impl Navigator {
         self.stack.push(screen);
     }
 
-    // Home.
+    // Each screen's state: read it to draw the screen, change it when its data arrives.
 
-    /// The focused home card: (row, column).
-    pub fn home_focus(&self) -> (usize, usize) {
-        self.home.focus()
+    pub fn home(&self) -> &HomeState {
+        &self.home
     }
 
-    /// How many filled and empty rows lie above the focused home row (the view scrolls by them).
-    pub fn home_scroll(&self) -> (usize, usize) {
-        self.home.scroll()
+    pub fn home_mut(&mut self) -> &mut HomeState {
+        &mut self.home
     }
 
-    /// New home rows (after a load or a sync); focus stays where it was when it still fits.
-    pub fn set_home_rows(&mut self, rows: Vec<Vec<TitleId>>) {
-        self.home.set_rows(rows);
+    pub fn search(&self) -> &SearchState {
+        &self.search
     }
 
-    /// The focused button above the home rows (`None`: focus is on the rows).
-    pub fn header_focus(&self) -> Option<HeaderButton> {
-        self.home.header
+    pub fn search_mut(&mut self) -> &mut SearchState {
+        &mut self.search
     }
 
-    // Search.
-
-    /// The search box's text.
-    pub fn query(&self) -> &str {
-        &self.search.query
+    pub fn browse(&self) -> &BrowseState {
+        &self.browse
     }
 
-    /// The focused search result (`None` = the search box).
-    pub fn result_focus(&self) -> Option<usize> {
-        self.search.result()
+    pub fn browse_mut(&mut self) -> &mut BrowseState {
+        &mut self.browse
     }
 
-    /// The search screen's on-screen keyboard, and whether it has the focus.
-    pub fn search_keyboard(&self) -> (&Keyboard, bool) {
-        (&self.search.keyboard, self.search.focus == search::SearchFocus::Keyboard)
+    pub fn schedule(&self) -> &ScheduleState {
+        &self.schedule
     }
 
-    /// Whether the search box has the focus (typing goes there; the keyboard types too).
-    pub fn search_box_focused(&self) -> bool {
-        self.search.focus == search::SearchFocus::Box
+    pub fn schedule_mut(&mut self) -> &mut ScheduleState {
+        &mut self.schedule
     }
 
-    /// New search results; focus goes back to the box when they no longer fit.
-    pub fn set_results(&mut self, results: Vec<TitleId>) {
-        self.search.set_results(results);
+    pub fn menu(&self) -> &MenuState {
+        &self.menu
     }
 
-    // Browse.
-
-    /// The Browse grid's filters and order.
-    pub fn browse_query(&self) -> &BrowseQuery {
-        &self.browse.query
+    pub fn menu_mut(&mut self) -> &mut MenuState {
+        &mut self.menu
     }
 
-    /// The focused Browse card (index into the titles), and the focused filter chip if any.
-    pub fn browse_focus(&self) -> (usize, Option<BrowseFilter>) {
-        (self.browse.focus, self.browse.filter)
+    pub fn title(&self) -> &TitleState {
+        &self.title
     }
 
-    /// Cards per grid row; the focus stays on the same title.
-    pub fn set_browse_columns(&mut self, columns: usize) {
-        self.browse.columns = columns.max(1);
+    pub fn title_mut(&mut self) -> &mut TitleState {
+        &mut self.title
     }
 
-    /// The values the Browse filters can take.
-    pub fn set_browse_facets(&mut self, facets: BrowseFacets) {
-        self.browse.facets = facets;
+    pub fn player(&self) -> &PlayerControls {
+        &self.player
     }
 
-    /// The titles of the Browse grid, in order; focus goes back to the first.
-    pub fn set_browse(&mut self, titles: Vec<TitleId>) {
-        self.browse.titles = titles;
-        self.browse.focus = 0;
+    pub fn player_mut(&mut self) -> &mut PlayerControls {
+        &mut self.player
     }
 
-    /// More titles after the grid's (a catalog's next page); the focus stays.
-    pub fn extend_browse(&mut self, titles: impl IntoIterator<Item = TitleId>) {
-        self.browse.titles.extend(titles);
-    }
-
-    /// The library, or the catalog Browse shows with its filters.
-    pub fn browse_mode(&self) -> &BrowseMode {
-        &self.browse.mode
-    }
-
-    /// The chips above the Browse grid, left to right.
-    pub fn browse_chips(&self) -> Vec<BrowseFilter> {
-        self.browse.mode.chips()
-    }
-
-    /// The sources whose whole catalog Browse can show (plugin id, name).
-    pub fn set_browse_catalogs(&mut self, catalogs: Vec<FilterOption>) {
-        self.browse.catalogs = catalogs;
-    }
-
-    /// The filters `plugin_id`'s catalog offers, once it said; ignored when Browse has moved on
-    /// to another mode meanwhile.
-    pub fn set_catalog_options(&mut self, plugin_id: &str, options: CatalogFilters) {
-        if let BrowseMode::Catalog(catalog) = &mut self.browse.mode
-            && catalog.source.id == plugin_id
-        {
-            catalog.options = options;
-        }
-    }
-
-    // Schedule.
-
-    /// The focused schedule card: (weekday index from Monday, column).
-    pub fn week_focus(&self) -> (usize, usize) {
-        (self.schedule.row, self.schedule.column)
-    }
-
-    /// The week's titles, Monday first; focus goes to the first non-empty day from `today`.
-    pub fn set_week(&mut self, week: Vec<Vec<TitleId>>, today: usize) {
-        self.schedule.set_week(week, today);
-    }
-
-    // Sources and Settings.
-
-    /// The rows of the open menu screen; focus stays where it was when it still fits.
-    pub fn set_menu(&mut self, rows: Vec<MenuRow>) {
-        self.menu.set_rows(rows);
-    }
-
-    /// Moves the menu focus to `button` of `row` (a source just installed), if it exists.
-    pub fn set_menu_focus(&mut self, row: usize, button: usize) {
-        self.menu.focus_row(row, button);
-    }
-
-    /// The focused menu row and button, and whether that button waits for a second Enter.
-    pub fn menu_focus(&self) -> (usize, usize, bool) {
-        self.menu.focus()
-    }
-
-    /// What was typed into the menu text row `row`.
-    pub fn menu_text(&self, row: usize) -> &str {
-        self.menu.text(row)
-    }
-
-    /// The on-screen keyboard of the focused menu text row, when open.
-    pub fn menu_keyboard(&self) -> Option<&Keyboard> {
-        self.menu.keyboard()
-    }
-
-    // Title.
-
-    /// The focused line on the title screen (episodes first, then torrents).
-    pub fn episode_focus(&self) -> usize {
-        self.title.focus
-    }
-
-    /// The focused title button, and whether it waits for a second Enter (`None`: the lines).
-    pub fn title_button(&self) -> Option<(TitleButton, bool)> {
-        self.title.button.map(|button| (button, self.title.armed))
-    }
-
-    /// The open title's episodes; focus goes to `focus` (the one to resume, say).
-    pub fn set_episodes(&mut self, episodes: Vec<f64>, focus: usize) {
-        self.title.set_episodes(episodes, focus);
-    }
-
-    /// The open title's marks as the library has them: each episode's watched flag (in the
-    /// order of [`Navigator::set_episodes`]) and the rating; `w` and left/right decide from them.
-    pub fn set_title_marks(&mut self, watched: Vec<bool>, rating: Option<u8>) {
-        self.title.set_marks(watched, rating);
-    }
-
-    /// How many related titles the open title lists after its torrents.
-    pub fn set_related(&mut self, count: usize) {
-        self.title.related = count;
+    pub fn welcome(&self) -> &WelcomeState {
+        &self.welcome
     }
 
     /// Opens `screen` over the one on top (a menu button that leads to another screen).
@@ -510,32 +404,7 @@ impl Navigator {
         Effect::OpenTitle(title)
     }
 
-    /// How many torrents the open title lists after its episodes.
-    pub fn set_torrents(&mut self, count: usize) {
-        self.title.torrents = count;
-    }
-
     // Player.
-
-    /// The player shows its error panel (`true`) or plays again.
-    pub fn set_player_failed(&mut self, failed: bool) {
-        self.player.failed = failed;
-    }
-
-    /// The episode playing has `tracks` subtitle tracks, `chosen` shown (the picker's rows).
-    pub fn set_player_subtitles(&mut self, tracks: usize, chosen: Option<usize>) {
-        self.player.set_subtitles(tracks, chosen);
-    }
-
-    /// The subtitle picker's focused row (0 is "off"), while it is open.
-    pub fn subtitle_picker(&self) -> Option<usize> {
-        self.player.picker
-    }
-
-    /// The player shows (or hides) its "Skip opening/ending" prompt.
-    pub fn set_skip_available(&mut self, available: bool) {
-        self.player.skip_available = available;
-    }
 
     /// Opens the welcome screen over Home (the first launch) with this many choices.
     pub fn show_welcome(&mut self, choices: usize) {
@@ -556,11 +425,6 @@ impl Navigator {
     pub fn profile_switched(&mut self) {
         self.stack.truncate(1);
         self.home = home::HomeState::default();
-    }
-
-    /// The welcome's focused choice, and whether it is being installed.
-    pub fn welcome_focus(&self) -> (usize, bool) {
-        (self.welcome.focus, self.welcome.busy)
     }
 
     /// The chosen source was installed and synced (then Home shows), or it failed (choose again).
@@ -594,6 +458,7 @@ fn next_filled_row(rows: &[Vec<TitleId>], from: usize, down: bool) -> Option<usi
 #[cfg(test)]
 mod testing {
     pub(super) use super::*;
+    pub(super) use getanime_domain::{BrowseFacets, BrowseFilter};
 
     pub(super) fn ids(range: std::ops::Range<i64>) -> Vec<TitleId> {
         range.map(TitleId).collect()

@@ -6,7 +6,7 @@ use super::{Effect, Key, Outcome, SEEK_STEP_MS};
 
 /// What the player's keys depend on: the prompts the player shows.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub(super) struct PlayerControls {
+pub struct PlayerControls {
     /// The "Skip opening/ending" prompt shows.
     pub(super) skip_available: bool,
     /// The error panel shows.
@@ -19,6 +19,21 @@ pub(super) struct PlayerControls {
 }
 
 impl PlayerControls {
+    /// The player shows its error panel (`true`) or plays again.
+    pub fn set_failed(&mut self, failed: bool) {
+        self.failed = failed;
+    }
+
+    /// The player shows (or hides) its "Skip opening/ending" prompt.
+    pub fn set_skip_available(&mut self, available: bool) {
+        self.skip_available = available;
+    }
+
+    /// The subtitle picker's focused row (0 is "off"), while it is open.
+    pub fn picker(&self) -> Option<usize> {
+        self.picker
+    }
+
     pub(super) fn key(&mut self, title: TitleId, episode: f64, key: Key) -> Outcome {
         if let Some(row) = self.picker {
             return Outcome::stay(self.picker_key(row, key));
@@ -74,7 +89,7 @@ impl PlayerControls {
 
     /// The episode playing has `tracks` subtitle tracks, `chosen` shown; a picker left open
     /// on an episode without them closes.
-    pub(super) fn set_subtitles(&mut self, tracks: usize, chosen: Option<usize>) {
+    pub fn set_subtitles(&mut self, tracks: usize, chosen: Option<usize>) {
         self.subtitle_tracks = tracks;
         self.subtitle_chosen = chosen.filter(|index| *index < tracks);
         if tracks == 0 {
@@ -93,9 +108,9 @@ mod tests {
     /// A navigator playing episode 1 of title 6.
     fn playing() -> Navigator {
         let mut navigator = Navigator::new();
-        navigator.set_home_rows(vec![ids(6..7)]);
+        navigator.home_mut().set_rows(vec![ids(6..7)]);
         navigator.key(Key::Enter);
-        navigator.set_episodes(vec![1.0, 2.0], 0);
+        navigator.title_mut().set_episodes(vec![1.0, 2.0], 0);
         assert_eq!(navigator.key(Key::Enter), Effect::Play { title: TitleId(6), episode: 1.0 });
         navigator
     }
@@ -104,16 +119,16 @@ mod tests {
     fn the_menu_key_opens_the_subtitle_picker_whose_enter_chooses_and_back_closes() {
         let mut navigator = playing();
         assert_eq!(navigator.key(Key::Menu), Effect::Redraw);
-        assert_eq!(navigator.subtitle_picker(), None, "no subtitles: no picker");
-        navigator.set_player_subtitles(2, Some(0));
+        assert_eq!(navigator.player().picker(), None, "no subtitles: no picker");
+        navigator.player_mut().set_subtitles(2, Some(0));
         navigator.key(Key::Menu);
-        assert_eq!(navigator.subtitle_picker(), Some(1), "opens on the track shown");
+        assert_eq!(navigator.player().picker(), Some(1), "opens on the track shown");
         navigator.key(Key::Down);
         navigator.key(Key::Down);
-        assert_eq!(navigator.subtitle_picker(), Some(2), "the last track is the last row");
+        assert_eq!(navigator.player().picker(), Some(2), "the last track is the last row");
         assert_eq!(navigator.key(Key::Right), Effect::Redraw, "no seeking under the picker");
         assert_eq!(navigator.key(Key::Enter), Effect::ChooseSubtitle(Some(1)));
-        assert_eq!(navigator.subtitle_picker(), None);
+        assert_eq!(navigator.player().picker(), None);
         navigator.key(Key::Menu);
         navigator.key(Key::Up);
         navigator.key(Key::Up);
@@ -123,19 +138,19 @@ mod tests {
         assert_eq!(navigator.key(Key::Back), Effect::Redraw, "Back closes the picker");
         assert_eq!(navigator.screen(), Screen::Player { title: TitleId(6), episode: 1.0 });
         navigator.key(Key::Menu);
-        navigator.set_player_subtitles(0, None);
-        assert_eq!(navigator.subtitle_picker(), None, "the next episode has none");
+        navigator.player_mut().set_subtitles(0, None);
+        assert_eq!(navigator.player().picker(), None, "the next episode has none");
         assert_eq!(navigator.key(Key::Back), Effect::StopPlayback);
     }
 
     #[test]
     fn enter_opens_a_title_then_plays_the_focused_episode_and_back_returns() {
         let mut navigator = Navigator::new();
-        navigator.set_home_rows(vec![ids(5..7)]);
+        navigator.home_mut().set_rows(vec![ids(5..7)]);
         navigator.key(Key::Right);
         assert_eq!(navigator.key(Key::Enter), Effect::OpenTitle(TitleId(6)));
         assert_eq!(navigator.screen(), Screen::Title(TitleId(6)));
-        navigator.set_episodes(vec![1.0, 2.0, 2.5], 1);
+        navigator.title_mut().set_episodes(vec![1.0, 2.0, 2.5], 1);
         assert_eq!(navigator.key(Key::Right), Effect::Rate { title: TitleId(6), score: Some(1) });
         assert_eq!(navigator.key(Key::Left), Effect::Rate { title: TitleId(6), score: None });
         navigator.key(Key::Down);
@@ -143,13 +158,13 @@ mod tests {
         assert_eq!(navigator.key(Key::Right), Effect::SeekBy(SEEK_STEP_MS));
         assert_eq!(navigator.key(Key::Down), Effect::SeekBy(-6 * SEEK_STEP_MS));
         assert_eq!(navigator.key(Key::Enter), Effect::PlayPause);
-        navigator.set_skip_available(true);
+        navigator.player_mut().set_skip_available(true);
         assert_eq!(navigator.key(Key::Enter), Effect::Skip, "Enter presses the skip prompt");
         assert_eq!(navigator.key(Key::Enter), Effect::PlayPause, "once");
         assert_eq!(navigator.key(Key::Char('q')), Effect::CycleQuality);
         assert_eq!(navigator.key(Key::Char('s')), Effect::CycleSubtitles);
         assert_eq!(navigator.key(Key::Char('t')), Effect::CycleSubtitles);
-        navigator.set_player_failed(true);
+        navigator.player_mut().set_failed(true);
         assert_eq!(
             navigator.key(Key::Enter),
             Effect::Play { title: TitleId(6), episode: 2.5 },
@@ -159,16 +174,16 @@ mod tests {
         assert_eq!(navigator.screen(), Screen::Title(TitleId(6)));
         navigator.key(Key::Back);
         assert_eq!(navigator.screen(), Screen::Home);
-        assert_eq!(navigator.home_focus(), (0, 1), "focus is where it was");
+        assert_eq!(navigator.home().focus(), (0, 1), "focus is where it was");
         assert_eq!(navigator.key(Key::Back), Effect::Quit);
     }
 
     #[test]
     fn next_and_previous_track_keys_change_the_episode_and_back_lands_on_it() {
         let mut navigator = Navigator::new();
-        navigator.set_home_rows(vec![ids(5..6)]);
+        navigator.home_mut().set_rows(vec![ids(5..6)]);
         navigator.key(Key::Enter);
-        navigator.set_episodes(vec![1.0, 2.0, 2.5], 0);
+        navigator.title_mut().set_episodes(vec![1.0, 2.0, 2.5], 0);
         assert_eq!(navigator.key(Key::Enter), Effect::Play { title: TitleId(5), episode: 1.0 });
         assert_eq!(navigator.key(Key::PreviousEpisode), Effect::Redraw, "none before the first");
         assert_eq!(
@@ -186,6 +201,6 @@ mod tests {
             Effect::Play { title: TitleId(5), episode: 2.0 }
         );
         assert_eq!(navigator.key(Key::Back), Effect::StopPlayback);
-        assert_eq!(navigator.episode_focus(), 1, "the title shows the episode last played");
+        assert_eq!(navigator.title().focus(), 1, "the title shows the episode last played");
     }
 }

@@ -92,7 +92,7 @@ mod tests {
     /// A navigator whose home has a row, on the screen the header button `button` opens.
     fn opened_from_home(button: usize) -> Navigator {
         let mut navigator = Navigator::new();
-        navigator.set_home_rows(vec![ids(1..3)]);
+        navigator.home_mut().set_rows(vec![ids(1..3)]);
         navigator.click(Pointed::HeaderButton(button));
         navigator
     }
@@ -100,16 +100,16 @@ mod tests {
     #[test]
     fn a_click_on_home_opens_the_card_or_the_button_it_hits() {
         let mut navigator = Navigator::new();
-        navigator.set_home_rows(vec![ids(1..3), Vec::new(), ids(10..15)]);
+        navigator.home_mut().set_rows(vec![ids(1..3), Vec::new(), ids(10..15)]);
         assert_eq!(
             navigator.click(Pointed::HomeCard { row: 2, column: 3 }),
             Effect::OpenTitle(TitleId(13))
         );
         navigator.key(Key::Back);
-        assert_eq!(navigator.home_focus(), (2, 3), "the clicked card keeps the focus");
+        assert_eq!(navigator.home().focus(), (2, 3), "the clicked card keeps the focus");
         assert_eq!(navigator.click(Pointed::HomeCard { row: 1, column: 0 }), Effect::Redraw);
         assert_eq!(navigator.click(Pointed::HomeCard { row: 0, column: 2 }), Effect::Redraw);
-        assert_eq!(navigator.home_focus(), (2, 3), "a miss moves nothing");
+        assert_eq!(navigator.home().focus(), (2, 3), "a miss moves nothing");
 
         assert_eq!(navigator.click(Pointed::HeaderButton(2)), Effect::Show(Screen::Schedule));
         assert_eq!(navigator.screen(), Screen::Schedule);
@@ -127,12 +127,12 @@ mod tests {
         let mut navigator = opened_from_home(0);
         assert_eq!(navigator.screen(), Screen::Search);
         assert_eq!(navigator.click(Pointed::KeyCap { row: 0, column: 1 }), Effect::SearchLibrary);
-        assert_eq!(navigator.query(), "ц");
-        assert_eq!(navigator.search_keyboard().0.focus(), (0, 1));
+        assert_eq!(navigator.search().query(), "ц");
+        assert_eq!(navigator.search().keyboard().0.focus(), (0, 1));
         assert_eq!(navigator.click(Pointed::KeyCap { row: 0, column: 99 }), Effect::Redraw);
-        assert_eq!(navigator.query(), "ц");
+        assert_eq!(navigator.search().query(), "ц");
 
-        navigator.set_results(ids(5..8));
+        navigator.search_mut().set_results(ids(5..8));
         assert_eq!(navigator.click(Pointed::SearchResult(3)), Effect::Redraw);
         assert_eq!(navigator.click(Pointed::SearchResult(2)), Effect::OpenTitle(TitleId(7)));
     }
@@ -140,31 +140,31 @@ mod tests {
     #[test]
     fn a_click_steps_a_browse_filter_and_opens_a_card() {
         let mut navigator = opened_from_home(1);
-        navigator.set_browse_columns(4);
-        navigator.set_browse(ids(20..30));
-        let sort = navigator.browse_query().sort;
+        navigator.browse_mut().set_columns(4);
+        navigator.browse_mut().set_titles(ids(20..30));
+        let sort = navigator.browse().query().sort;
         assert_eq!(navigator.click(Pointed::BrowseFilter(1)), Effect::Show(Screen::Browse));
-        assert_ne!(navigator.browse_query().sort, sort, "the sort stepped");
-        assert_eq!(navigator.browse_focus().1, Some(BrowseFilter::LIBRARY[1]));
+        assert_ne!(navigator.browse().query().sort, sort, "the sort stepped");
+        assert_eq!(navigator.browse().focus().1, Some(BrowseFilter::LIBRARY[1]));
         let past_the_last = BrowseFilter::LIBRARY.len();
         assert_eq!(navigator.click(Pointed::BrowseFilter(past_the_last)), Effect::Redraw);
         assert_eq!(navigator.click(Pointed::BrowseCard(9)), Effect::OpenTitle(TitleId(29)));
         navigator.key(Key::Back);
-        assert_eq!(navigator.browse_focus(), (9, None));
+        assert_eq!(navigator.browse().focus(), (9, None));
         assert_eq!(navigator.click(Pointed::BrowseCard(10)), Effect::Redraw);
     }
 
     #[test]
     fn a_click_opens_a_week_card_an_episode_or_a_torrent() {
         let mut navigator = opened_from_home(2);
-        navigator.set_week(vec![ids(1..2), Vec::new(), ids(3..6)], 0);
+        navigator.schedule_mut().set_week(vec![ids(1..2), Vec::new(), ids(3..6)], 0);
         assert_eq!(navigator.click(Pointed::WeekCard { day: 1, column: 0 }), Effect::Redraw);
         assert_eq!(
             navigator.click(Pointed::WeekCard { day: 2, column: 2 }),
             Effect::OpenTitle(TitleId(5))
         );
-        navigator.set_episodes(vec![1.0, 2.0], 0);
-        navigator.set_torrents(1);
+        navigator.title_mut().set_episodes(vec![1.0, 2.0], 0);
+        navigator.title_mut().set_torrents(1);
         assert_eq!(
             navigator.click(Pointed::TitleLine(2)),
             Effect::CopyMagnet { title: TitleId(5), torrent: 0 }
@@ -189,7 +189,7 @@ mod tests {
     #[test]
     fn a_click_on_a_menu_button_asks_first_like_enter() {
         let mut navigator = opened_from_home(3);
-        navigator.set_menu(vec![
+        navigator.menu_mut().set_rows(vec![
             MenuRow::Choice,
             MenuRow::Buttons(vec![false, true]),
             MenuRow::Text,
@@ -203,7 +203,7 @@ mod tests {
             Effect::Redraw,
             "a destroying button asks"
         );
-        assert_eq!(navigator.menu_focus(), (1, 1, true));
+        assert_eq!(navigator.menu().focus(), (1, 1, true));
         assert_eq!(
             navigator.click(Pointed::MenuButton { row: 1, button: 1 }),
             Effect::MenuPress { row: 1, button: 1 }
@@ -212,21 +212,21 @@ mod tests {
 
         // An empty text row opens its keyboard; its keys type; another row closes it.
         navigator.click(Pointed::MenuButton { row: 2, button: 0 });
-        assert!(navigator.menu_keyboard().is_some());
+        assert!(navigator.menu().keyboard().is_some());
         assert_eq!(
             navigator.click(Pointed::KeyCap { row: 0, column: 0 }),
             Effect::MenuText { row: 2 }
         );
-        assert_eq!(navigator.menu_text(2), "q");
+        assert_eq!(navigator.menu().text(2), "q");
         navigator.click(Pointed::MenuButton { row: 0, button: 0 });
-        assert!(navigator.menu_keyboard().is_none());
+        assert!(navigator.menu().keyboard().is_none());
         assert_eq!(navigator.click(Pointed::KeyCap { row: 0, column: 0 }), Effect::Redraw);
     }
 
     #[test]
     fn a_click_chooses_on_the_welcome_screen_once() {
         let mut navigator = Navigator::new();
-        navigator.set_home_rows(Vec::new());
+        navigator.home_mut().set_rows(Vec::new());
         navigator.show_welcome(3);
         assert_eq!(navigator.click(Pointed::WelcomeChoice(3)), Effect::Redraw);
         assert_eq!(navigator.click(Pointed::WelcomeChoice(1)), Effect::WelcomeChoose(1));

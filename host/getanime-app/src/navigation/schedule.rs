@@ -5,14 +5,19 @@ use getanime_domain::TitleId;
 use super::{Effect, Key, Outcome, next_filled_row};
 
 #[derive(Debug, Clone, PartialEq, Default)]
-pub(super) struct ScheduleState {
+pub struct ScheduleState {
     week: Vec<Vec<TitleId>>,
     pub(super) row: usize,
     pub(super) column: usize,
 }
 
 impl ScheduleState {
-    pub(super) fn set_week(&mut self, week: Vec<Vec<TitleId>>, today: usize) {
+    /// The focused card: (weekday index from Monday, column).
+    pub fn focus(&self) -> (usize, usize) {
+        (self.row, self.column)
+    }
+
+    pub fn set_week(&mut self, week: Vec<Vec<TitleId>>, today: usize) {
         let start = today.min(week.len().saturating_sub(1));
         self.row =
             (start..week.len()).chain(0..start).find(|day| !week[*day].is_empty()).unwrap_or(start);
@@ -66,28 +71,32 @@ mod tests {
     #[test]
     fn the_schedule_opens_on_today_and_moves_over_days() {
         let mut navigator = Navigator::new();
-        navigator.set_home_rows(vec![ids(1..3)]);
+        navigator.home_mut().set_rows(vec![ids(1..3)]);
         navigator.key(Key::Up);
         navigator.key(Key::Right);
         navigator.key(Key::Right);
-        assert_eq!(navigator.header_focus(), Some(HeaderButton::Schedule));
+        assert_eq!(navigator.home().header(), Some(HeaderButton::Schedule));
         assert_eq!(navigator.key(Key::Enter), Effect::Show(Screen::Schedule));
         assert_eq!(navigator.screen(), Screen::Schedule);
         let mut week = vec![Vec::new(); 7];
         week[0] = ids(10..12);
         week[3] = ids(20..23);
-        navigator.set_week(week, 2);
+        navigator.schedule_mut().set_week(week, 2);
         assert_eq!(
-            navigator.week_focus(),
+            navigator.schedule().focus(),
             (3, 0),
             "today (Wednesday) is empty: the next day with titles"
         );
         navigator.key(Key::Right);
         navigator.key(Key::Right);
         navigator.key(Key::Right);
-        assert_eq!(navigator.week_focus(), (3, 2));
+        assert_eq!(navigator.schedule().focus(), (3, 2));
         navigator.key(Key::Up);
-        assert_eq!(navigator.week_focus(), (0, 1), "skips empty days, keeps the column in range");
+        assert_eq!(
+            navigator.schedule().focus(),
+            (0, 1),
+            "skips empty days, keeps the column in range"
+        );
         assert_eq!(navigator.key(Key::Enter), Effect::OpenTitle(TitleId(11)));
         navigator.key(Key::Back);
         navigator.key(Key::Back);

@@ -17,7 +17,7 @@ pub(super) enum SearchFocus {
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
-pub(super) struct SearchState {
+pub struct SearchState {
     pub(super) query: String,
     results: Vec<TitleId>,
     pub(super) focus: SearchFocus,
@@ -27,7 +27,7 @@ pub(super) struct SearchState {
 }
 
 impl SearchState {
-    pub(super) fn set_results(&mut self, results: Vec<TitleId>) {
+    pub fn set_results(&mut self, results: Vec<TitleId>) {
         if matches!(self.focus, SearchFocus::Result(index) if index >= results.len()) {
             self.focus = SearchFocus::Box;
         }
@@ -39,12 +39,27 @@ impl SearchState {
     }
 
     /// Opening the screen again starts at the box.
+    /// The search box's text.
+    pub fn query(&self) -> &str {
+        &self.query
+    }
+
+    /// The on-screen keyboard, and whether it has the focus.
+    pub fn keyboard(&self) -> (&Keyboard, bool) {
+        (&self.keyboard, self.focus == SearchFocus::Keyboard)
+    }
+
+    /// Whether the search box has the focus (typing goes there; the keyboard types too).
+    pub fn box_focused(&self) -> bool {
+        self.focus == SearchFocus::Box
+    }
+
     pub(super) fn reset_focus(&mut self) {
         self.focus = SearchFocus::Box;
         self.results_wanted = false;
     }
 
-    pub(super) fn result(&self) -> Option<usize> {
+    pub fn result(&self) -> Option<usize> {
         match self.focus {
             SearchFocus::Result(index) => Some(index),
             _ => None,
@@ -149,10 +164,10 @@ mod tests {
     #[test]
     fn search_is_above_the_rows_and_typing_filters() {
         let mut navigator = Navigator::new();
-        navigator.set_home_rows(vec![Vec::new(), ids(1..3)]);
+        navigator.home_mut().set_rows(vec![Vec::new(), ids(1..3)]);
         assert_eq!(navigator.key(Key::Up), Effect::Redraw);
         assert_eq!(
-            navigator.header_focus(),
+            navigator.home().header(),
             Some(HeaderButton::Search),
             "up from the top row reaches Search"
         );
@@ -161,19 +176,19 @@ mod tests {
         for character in "маг".chars() {
             assert_eq!(navigator.key(Key::Char(character)), Effect::SearchLibrary);
         }
-        assert_eq!(navigator.query(), "маг");
+        assert_eq!(navigator.search().query(), "маг");
         assert_eq!(navigator.key(Key::Erase), Effect::SearchLibrary);
-        assert_eq!(navigator.query(), "ма");
+        assert_eq!(navigator.search().query(), "ма");
         assert_eq!(navigator.key(Key::Enter), Effect::SearchSources);
-        navigator.set_results(ids(7..10));
-        assert_eq!(navigator.result_focus(), Some(0), "the sources' results take the focus");
+        navigator.search_mut().set_results(ids(7..10));
+        assert_eq!(navigator.search().result(), Some(0), "the sources' results take the focus");
         navigator.key(Key::Right);
-        assert_eq!(navigator.result_focus(), Some(1));
+        assert_eq!(navigator.search().result(), Some(1));
         assert_eq!(navigator.key(Key::Enter), Effect::OpenTitle(TitleId(8)));
         navigator.key(Key::Back);
         assert_eq!(navigator.screen(), Screen::Search);
         navigator.key(Key::Up);
-        assert_eq!(navigator.result_focus(), None);
+        assert_eq!(navigator.search().result(), None);
         navigator.key(Key::Erase);
         navigator.key(Key::Erase);
         assert_eq!(navigator.key(Key::Erase), Effect::Redraw, "an empty box: Backspace goes back");
@@ -195,13 +210,13 @@ mod tests {
             Effect::Redraw,
             "no results yet: down is the keyboard"
         );
-        assert_eq!(navigator.search_keyboard(), (&Keyboard::default(), true));
+        assert_eq!(navigator.search().keyboard(), (&Keyboard::default(), true));
         // м: third row, fourth key of ЙЦУКЕН.
         for key in [Key::Down, Key::Down, Key::Right, Key::Right, Key::Right] {
             navigator.key(key);
         }
         assert_eq!(navigator.key(Key::Enter), Effect::SearchLibrary);
-        assert_eq!(navigator.query(), "м");
+        assert_eq!(navigator.search().query(), "м");
         assert_eq!(
             navigator.key(Key::Char('а')),
             Effect::SearchLibrary,
@@ -210,19 +225,19 @@ mod tests {
         // Down to the bottom row (same column: Done), Enter asks the sources.
         navigator.key(Key::Down);
         assert_eq!(navigator.key(Key::Enter), Effect::SearchSources);
-        assert_eq!(navigator.result_focus(), None);
-        navigator.set_results(ids(5..7));
-        assert_eq!(navigator.result_focus(), Some(0), "the sources' results take the focus");
+        assert_eq!(navigator.search().result(), None);
+        navigator.search_mut().set_results(ids(5..7));
+        assert_eq!(navigator.search().result(), Some(0), "the sources' results take the focus");
         assert_eq!(navigator.key(Key::Enter), Effect::OpenTitle(TitleId(5)));
         navigator.key(Key::Back);
         assert_eq!(navigator.key(Key::Down), Effect::Redraw);
-        assert!(navigator.search_keyboard().1, "down from the results is the keyboard");
+        assert!(navigator.search().keyboard().1, "down from the results is the keyboard");
         navigator.key(Key::Up);
-        assert_eq!(navigator.result_focus(), Some(0), "up from the keyboard is the results");
+        assert_eq!(navigator.search().result(), Some(0), "up from the keyboard is the results");
         navigator.key(Key::Down);
         assert_eq!(navigator.key(Key::Back), Effect::Redraw);
         assert_eq!(navigator.screen(), Screen::Search, "Back on the keyboard returns to the box");
-        assert!(!navigator.search_keyboard().1);
+        assert!(!navigator.search().keyboard().1);
         assert_eq!(navigator.key(Key::Back), Effect::Redraw);
         assert_eq!(navigator.screen(), Screen::Home);
     }

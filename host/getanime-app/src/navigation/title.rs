@@ -29,7 +29,7 @@ impl TitleButton {
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
-pub(super) struct TitleState {
+pub struct TitleState {
     /// Episode numbers of the open title.
     episodes: Vec<f64>,
     /// The focused line: an episode, or past them a torrent.
@@ -49,13 +49,33 @@ pub(super) struct TitleState {
 }
 
 impl TitleState {
-    pub(super) fn set_episodes(&mut self, episodes: Vec<f64>, focus: usize) {
+    pub fn set_episodes(&mut self, episodes: Vec<f64>, focus: usize) {
         self.focus = focus.min(episodes.len().saturating_sub(1));
         self.episodes = episodes;
     }
 
+    /// The focused line (episodes first, then torrents, then related titles).
+    pub fn focus(&self) -> usize {
+        self.focus
+    }
+
+    /// The focused button, and whether it waits for a second Enter (`None`: the lines).
+    pub fn button(&self) -> Option<(TitleButton, bool)> {
+        self.button.map(|button| (button, self.armed))
+    }
+
+    /// How many torrents the open title lists after its episodes.
+    pub fn set_torrents(&mut self, count: usize) {
+        self.torrents = count;
+    }
+
+    /// How many related titles the open title lists after its torrents.
+    pub fn set_related(&mut self, count: usize) {
+        self.related = count;
+    }
+
     /// The library's marks of the open title: each episode's watched flag, the rating.
-    pub(super) fn set_marks(&mut self, watched: Vec<bool>, rating: Option<u8>) {
+    pub fn set_marks(&mut self, watched: Vec<bool>, rating: Option<u8>) {
         self.watched = watched;
         self.rating = rating;
     }
@@ -212,10 +232,10 @@ mod tests {
     #[test]
     fn the_title_list_has_episodes_then_torrents() {
         let mut navigator = Navigator::new();
-        navigator.set_home_rows(vec![ids(5..6)]);
+        navigator.home_mut().set_rows(vec![ids(5..6)]);
         navigator.key(Key::Enter);
-        navigator.set_episodes(vec![1.0, 2.0], 0);
-        navigator.set_torrents(2);
+        navigator.title_mut().set_episodes(vec![1.0, 2.0], 0);
+        navigator.title_mut().set_torrents(2);
         assert_eq!(
             navigator.key(Key::Char('w')),
             Effect::SetWatched { title: TitleId(5), episode: 1.0, watched: true }
@@ -223,7 +243,7 @@ mod tests {
         for _ in 0..5 {
             navigator.key(Key::Down);
         }
-        assert_eq!(navigator.episode_focus(), 3, "the last torrent");
+        assert_eq!(navigator.title().focus(), 3, "the last torrent");
         assert_eq!(navigator.key(Key::Enter), Effect::CopyMagnet { title: TitleId(5), torrent: 1 });
         assert_eq!(navigator.key(Key::Char('w')), Effect::Redraw, "a torrent has no watched mark");
         assert_eq!(navigator.key(Key::PlayPause), Effect::Redraw);
@@ -232,15 +252,15 @@ mod tests {
     #[test]
     fn related_titles_follow_the_torrents_and_open_as_titles() {
         let mut navigator = Navigator::new();
-        navigator.set_home_rows(vec![ids(5..6)]);
+        navigator.home_mut().set_rows(vec![ids(5..6)]);
         navigator.key(Key::Enter);
-        navigator.set_episodes(vec![1.0], 0);
-        navigator.set_torrents(1);
-        navigator.set_related(2);
+        navigator.title_mut().set_episodes(vec![1.0], 0);
+        navigator.title_mut().set_torrents(1);
+        navigator.title_mut().set_related(2);
         for _ in 0..5 {
             navigator.key(Key::Down);
         }
-        assert_eq!(navigator.episode_focus(), 3, "the last related title");
+        assert_eq!(navigator.title().focus(), 3, "the last related title");
         assert_eq!(
             navigator.key(Key::Enter),
             Effect::OpenRelated { title: TitleId(5), related: 1 }
@@ -262,9 +282,9 @@ mod tests {
     fn the_buttons_sit_above_the_first_episode_and_reset_asks_first() {
         use super::TitleButton;
         let mut navigator = Navigator::new();
-        navigator.set_home_rows(vec![ids(5..6)]);
+        navigator.home_mut().set_rows(vec![ids(5..6)]);
         navigator.key(Key::Enter);
-        navigator.set_episodes(vec![1.0, 2.0, 3.0], 1);
+        navigator.title_mut().set_episodes(vec![1.0, 2.0, 3.0], 1);
         let title = TitleId(5);
         assert_eq!(
             navigator.key(Key::Char('c')),
@@ -273,28 +293,28 @@ mod tests {
         );
         assert_eq!(navigator.key(Key::Menu), Effect::MarkWatchedThrough { title, episode: 2.0 });
         navigator.key(Key::Up);
-        assert_eq!(navigator.title_button(), None, "from episode 2 Up goes to episode 1");
+        assert_eq!(navigator.title().button(), None, "from episode 2 Up goes to episode 1");
         navigator.key(Key::Up);
-        assert_eq!(navigator.title_button(), Some((TitleButton::List, false)));
+        assert_eq!(navigator.title().button(), Some((TitleButton::List, false)));
         assert_eq!(navigator.key(Key::Enter), Effect::StepList { title });
         assert_eq!(navigator.key(Key::Left), Effect::Redraw, "left stays on the first button");
-        assert_eq!(navigator.title_button(), Some((TitleButton::List, false)));
+        assert_eq!(navigator.title().button(), Some((TitleButton::List, false)));
         navigator.key(Key::Right);
         assert_eq!(navigator.key(Key::Enter), Effect::ToggleFavorite { title });
         navigator.key(Key::Right);
         assert_eq!(navigator.key(Key::Enter), Effect::HideFromContinue { title });
         navigator.key(Key::Right);
         navigator.key(Key::Right);
-        assert_eq!(navigator.title_button(), Some((TitleButton::ResetWatched, false)));
+        assert_eq!(navigator.title().button(), Some((TitleButton::ResetWatched, false)));
         assert_eq!(navigator.key(Key::Enter), Effect::Redraw, "the first Enter only asks");
-        assert_eq!(navigator.title_button(), Some((TitleButton::ResetWatched, true)));
+        assert_eq!(navigator.title().button(), Some((TitleButton::ResetWatched, true)));
         navigator.key(Key::Left);
         navigator.key(Key::Right);
         assert_eq!(navigator.key(Key::Enter), Effect::Redraw, "moving away disarms");
         assert_eq!(navigator.key(Key::Enter), Effect::ResetWatched { title });
-        assert_eq!(navigator.title_button(), Some((TitleButton::ResetWatched, false)));
+        assert_eq!(navigator.title().button(), Some((TitleButton::ResetWatched, false)));
         navigator.key(Key::Down);
-        assert_eq!((navigator.title_button(), navigator.episode_focus()), (None, 0));
+        assert_eq!((navigator.title().button(), navigator.title().focus()), (None, 0));
         assert_eq!(navigator.key(Key::Enter), Effect::Play { title, episode: 1.0 });
         navigator.key(Key::Back);
         navigator.key(Key::Up);
@@ -306,11 +326,11 @@ mod tests {
     #[test]
     fn the_title_screen_decides_the_rating_and_the_watched_marks() {
         let mut navigator = Navigator::new();
-        navigator.set_home_rows(vec![ids(5..6)]);
+        navigator.home_mut().set_rows(vec![ids(5..6)]);
         navigator.key(Key::Enter);
         let title = TitleId(5);
-        navigator.set_episodes(vec![1.0, 2.0], 1);
-        navigator.set_title_marks(vec![false, true], Some(9));
+        navigator.title_mut().set_episodes(vec![1.0, 2.0], 1);
+        navigator.title_mut().set_marks(vec![false, true], Some(9));
         assert_eq!(navigator.key(Key::Right), Effect::Rate { title, score: Some(10) });
         assert_eq!(
             navigator.key(Key::Right),
@@ -328,7 +348,7 @@ mod tests {
             Effect::SetWatched { title, episode: 2.0, watched: true },
             "a second press before the library answers flips it back"
         );
-        navigator.set_title_marks(vec![true, true], None);
+        navigator.title_mut().set_marks(vec![true, true], None);
         navigator.key(Key::Up);
         assert_eq!(
             navigator.key(Key::Char('w')),

@@ -5,7 +5,7 @@
 use super::{Effect, Key, Outcome};
 
 #[derive(Debug, Clone, PartialEq, Default)]
-pub(super) struct WelcomeState {
+pub struct WelcomeState {
     /// How many choices the screen lists.
     pub(super) choices: usize,
     pub(super) focus: usize,
@@ -14,6 +14,11 @@ pub(super) struct WelcomeState {
 }
 
 impl WelcomeState {
+    /// The focused choice, and whether it is being installed.
+    pub fn focus(&self) -> (usize, bool) {
+        (self.focus, self.busy)
+    }
+
     /// Puts the focus on a choice, if it exists and nothing is being installed.
     pub(super) fn focus_choice(&mut self, index: usize) -> bool {
         if self.busy || index >= self.choices {
@@ -54,19 +59,19 @@ mod tests {
     #[test]
     fn the_first_launch_chooses_a_source_waits_for_it_and_lands_home() {
         let mut navigator = Navigator::new();
-        navigator.set_home_rows(Vec::new());
-        assert_eq!(navigator.header_focus(), Some(HeaderButton::Sources));
+        navigator.home_mut().set_rows(Vec::new());
+        assert_eq!(navigator.home().header(), Some(HeaderButton::Sources));
         navigator.show_welcome(3);
         assert_eq!(navigator.screen(), Screen::Welcome);
         assert_eq!(navigator.key(Key::Up), Effect::Redraw);
-        assert_eq!(navigator.welcome_focus(), (0, false));
+        assert_eq!(navigator.welcome().focus(), (0, false));
         navigator.key(Key::Down);
         navigator.key(Key::Down);
         navigator.key(Key::Down);
-        assert_eq!(navigator.welcome_focus(), (2, false), "the last choice holds the focus");
+        assert_eq!(navigator.welcome().focus(), (2, false), "the last choice holds the focus");
         navigator.key(Key::Up);
         assert_eq!(navigator.key(Key::Enter), Effect::WelcomeChoose(1));
-        assert_eq!(navigator.welcome_focus(), (1, true));
+        assert_eq!(navigator.welcome().focus(), (1, true));
         assert_eq!(navigator.key(Key::Enter), Effect::Redraw, "keys wait while it installs");
         assert_eq!(navigator.key(Key::Back), Effect::Redraw);
         navigator.welcome_finished(false);
@@ -74,8 +79,8 @@ mod tests {
         assert_eq!(navigator.key(Key::Enter), Effect::WelcomeChoose(1));
         navigator.welcome_finished(true);
         assert_eq!(navigator.screen(), Screen::Home);
-        navigator.set_home_rows(vec![ids(1..3)]);
-        assert_eq!(navigator.header_focus(), None, "the synced rows take the focus");
+        navigator.home_mut().set_rows(vec![ids(1..3)]);
+        assert_eq!(navigator.home().header(), None, "the synced rows take the focus");
         assert_eq!(navigator.key(Key::Back), Effect::Quit, "home is the bottom of the stack");
     }
 

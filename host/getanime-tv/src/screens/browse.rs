@@ -41,15 +41,15 @@ impl BrowseScreen {
             .max(1.0) as usize;
         window.global::<BrowseAdapter>().set_columns(columns as i32);
         window.global::<BrowseAdapter>().set_status(words::loading().into());
-        self.shared.navigator.borrow_mut().set_browse_columns(columns);
+        self.shared.navigator.borrow_mut().browse_mut().set_columns(columns);
         // A page still on its way belongs to the grid being replaced.
         self.feed.replace(None);
-        let mode = self.shared.navigator.borrow().browse_mode().clone();
+        let mode = self.shared.navigator.borrow().browse().mode().clone();
         if let BrowseMode::Catalog(catalog) = mode {
             self.show_catalog(*catalog);
             return;
         }
-        let query = self.shared.navigator.borrow().browse_query().clone();
+        let query = self.shared.navigator.borrow().browse().query().clone();
         let screen = Rc::clone(self);
         self.shared.in_background(
             "browse",
@@ -67,9 +67,9 @@ impl BrowseScreen {
                         view.set_status(words::count(ids.len()).into());
                         {
                             let mut navigator = screen.shared.navigator.borrow_mut();
-                            navigator.set_browse_facets(facets);
-                            navigator.set_browse_catalogs(catalogs);
-                            navigator.set_browse(ids.clone());
+                            navigator.browse_mut().set_facets(facets);
+                            navigator.browse_mut().set_catalogs(catalogs);
+                            navigator.browse_mut().set_titles(ids.clone());
                         }
                         let model = BrowseCards::new(ids, screen.page_loader());
                         view.set_cards(ModelRc::from(model));
@@ -87,7 +87,7 @@ impl BrowseScreen {
         if let Some(window) = self.shared.window.upgrade() {
             window.global::<BrowseAdapter>().set_cards(ModelRc::default());
         }
-        self.shared.navigator.borrow_mut().set_browse(Vec::new());
+        self.shared.navigator.borrow_mut().browse_mut().set_titles(Vec::new());
         super::redraw(&self.shared);
         let feed = Rc::new(CatalogFeed::new(&catalog));
         self.feed.replace(Some(Rc::clone(&feed)));
@@ -114,8 +114,8 @@ impl BrowseScreen {
                         let ids = feed.arrived(&first);
                         {
                             let mut navigator = screen.shared.navigator.borrow_mut();
-                            navigator.set_catalog_options(&plugin_id, options);
-                            navigator.set_browse(ids.clone());
+                            navigator.browse_mut().set_catalog_options(&plugin_id, options);
+                            navigator.browse_mut().set_titles(ids.clone());
                         }
                         let model = BrowseCards::new(ids, screen.page_loader());
                         let (weak_screen, weak_feed) =
@@ -154,7 +154,12 @@ impl BrowseScreen {
                 match loaded {
                     Ok(next) => {
                         let ids = feed.arrived(&next);
-                        screen.shared.navigator.borrow_mut().extend_browse(ids.iter().copied());
+                        screen
+                            .shared
+                            .navigator
+                            .borrow_mut()
+                            .browse_mut()
+                            .extend_titles(ids.iter().copied());
                         let nothing_new = ids.is_empty();
                         if let Some(cards) = feed.cards.borrow().as_ref() {
                             cards.append(ids);
@@ -301,14 +306,14 @@ impl super::ScreenAdapter for BrowseScreen {
     /// The focused card or filter chip, and the chips' labels.
     fn show_focus(&self, window: &AppWindow, navigator: &Navigator) {
         let view = window.global::<BrowseAdapter>();
-        let (focus, filter) = navigator.browse_focus();
+        let (focus, filter) = navigator.browse().focus();
         view.set_focus(focus as i32);
-        let chips = navigator.browse_chips();
+        let chips = navigator.browse().chips();
         view.set_filter_focus(filter.map_or(-1, |filter| {
             chips.iter().position(|candidate| *candidate == filter).unwrap_or(0) as i32
         }));
         let labels: Vec<SharedString> =
-            words::chip_labels(navigator.browse_query(), navigator.browse_mode())
+            words::chip_labels(navigator.browse().query(), navigator.browse().mode())
                 .into_iter()
                 .map(SharedString::from)
                 .collect();

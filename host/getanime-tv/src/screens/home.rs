@@ -85,7 +85,7 @@ impl HomeScreen {
         match loaded {
             Ok((home, posters, status)) => {
                 let rows = views::home::rows(&home);
-                self.shared.navigator.borrow_mut().set_home_rows(
+                self.shared.navigator.borrow_mut().home_mut().set_rows(
                     rows.iter()
                         .map(|row| row.cards.iter().map(|card| card.title).collect())
                         .collect(),
@@ -206,11 +206,11 @@ impl super::ScreenAdapter for HomeScreen {
     /// One focus ring, on a header button or on a card.
     fn show_focus(&self, window: &AppWindow, navigator: &Navigator) {
         let view = window.global::<HomeAdapter>();
-        let header = navigator.header_focus();
-        let (row, column) = navigator.home_focus();
+        let header = navigator.home().header();
+        let (row, column) = navigator.home().focus();
         view.set_focus_row(if header.is_some() { -1 } else { row as i32 });
         view.set_focus_column(column as i32);
-        let (filled_above, empty_above) = navigator.home_scroll();
+        let (filled_above, empty_above) = navigator.home().scroll();
         view.set_rows_above(filled_above as i32);
         view.set_empty_rows_above(empty_above as i32);
         view.set_header_focus(header.map_or(-1, |button| {

@@ -75,12 +75,12 @@ impl MenuScreen {
     /// New rows: the focus follows the row it was on (or `focus`), then they are drawn.
     fn show_entries(&self, entries: Vec<MenuEntry>, focus: Option<&(MenuItem, usize)>) {
         let mut navigator = self.shared.navigator.borrow_mut();
-        let (row, ..) = navigator.menu_focus();
+        let (row, ..) = navigator.menu().focus();
         let before = self.entries.borrow().get(row).map(|entry| entry.item.clone());
         let row = getanime_app::menu_focus_after(&entries, focus, before.as_ref());
-        navigator.set_menu(getanime_app::menu_rows(&entries));
+        navigator.menu_mut().set_rows(getanime_app::menu_rows(&entries));
         if let Some((row, button)) = row {
-            navigator.set_menu_focus(row, button);
+            navigator.menu_mut().focus_row(row, button);
         }
         drop(navigator);
         *self.entries.borrow_mut() = entries;
@@ -99,7 +99,7 @@ impl MenuScreen {
             .map(|(row, entry)| MenuLine {
                 label: entry.label.clone().into(),
                 value: match entry.row {
-                    MenuRow::Text => navigator.menu_text(row).into(),
+                    MenuRow::Text => navigator.menu().text(row).into(),
                     _ => entry.value.clone().into(),
                 },
                 detail: entry.detail.clone().into(),
@@ -161,7 +161,7 @@ impl MenuScreen {
     /// The first Enter on a text row: what the second would do.
     pub(super) fn ask(self: &Rc<Self>, row: usize) {
         let Some((action, _)) = self.action(row, 0) else { return };
-        let text = self.shared.navigator.borrow().menu_text(row).to_owned();
+        let text = self.shared.navigator.borrow().menu().text(row).to_owned();
         self.set_message(views::menu::checking().to_owned());
         let menu = Rc::clone(self);
         self.shared.in_background(
@@ -188,7 +188,7 @@ impl MenuScreen {
             }
             return;
         }
-        let text = self.shared.navigator.borrow().menu_text(row).to_owned();
+        let text = self.shared.navigator.borrow().menu().text(row).to_owned();
         self.set_message(views::menu::working(caption.as_deref()));
         // Installing, syncing, restoring: the user waits for it (`Shell.busy`).
         self.shared.begin_work();
@@ -241,7 +241,7 @@ impl super::ScreenAdapter for MenuScreen {
     /// The focused row and button; an armed button shows its question until it is answered.
     fn show_focus(&self, window: &AppWindow, navigator: &Navigator) {
         let view = window.global::<MenuAdapter>();
-        let (row, button, armed) = navigator.menu_focus();
+        let (row, button, armed) = navigator.menu().focus();
         view.set_row(row as i32);
         view.set_button(button as i32);
         let question = self
@@ -255,7 +255,7 @@ impl super::ScreenAdapter for MenuScreen {
             view.set_message(SharedString::new()); // the question was answered or cancelled
         }
         view.set_armed(armed);
-        match navigator.menu_keyboard() {
+        match navigator.menu().keyboard() {
             Some(keyboard) => {
                 let keyboard = views::keyboard::keyboard(keyboard, true);
                 view.set_keyboard(super::search::key_rows(&keyboard));

@@ -61,9 +61,9 @@ impl PlayerScreen {
         self.stop();
         {
             let mut navigator = self.shared.navigator.borrow_mut();
-            navigator.set_skip_available(false);
-            navigator.set_player_failed(false);
-            navigator.set_player_subtitles(0, None);
+            navigator.player_mut().set_skip_available(false);
+            navigator.player_mut().set_failed(false);
+            navigator.player_mut().set_subtitles(0, None);
         }
         self.pinned.set(false);
         self.started.set(false);
@@ -164,7 +164,7 @@ impl PlayerScreen {
                 let choices: Vec<SharedString> =
                     choices.into_iter().map(SharedString::from).collect();
                 view.set_subtitle_choices(ModelRc::new(VecModel::from(choices)));
-                self.shared.navigator.borrow_mut().set_player_subtitles(tracks, chosen);
+                self.shared.navigator.borrow_mut().player_mut().set_subtitles(tracks, chosen);
                 super::redraw(&self.shared);
             }
             PlaybackNews::Countdown(text) => view.set_countdown(text.into()),
@@ -177,7 +177,7 @@ impl PlayerScreen {
             }
             PlaybackNews::Failed { message, .. } => {
                 tracing::warn!(%message, "playback failed");
-                self.shared.navigator.borrow_mut().set_player_failed(true);
+                self.shared.navigator.borrow_mut().player_mut().set_failed(true);
             }
             PlaybackNews::Finished { .. } => {}
         }
@@ -204,7 +204,7 @@ impl PlayerScreen {
         if view.get_skip_prompt().as_str() != overlay.skip_prompt {
             let available = !overlay.skip_prompt.is_empty();
             view.set_skip_prompt(overlay.skip_prompt.into());
-            self.shared.navigator.borrow_mut().set_skip_available(available);
+            self.shared.navigator.borrow_mut().player_mut().set_skip_available(available);
         }
         if let Some(error) = overlay.error {
             view.set_error(error.into());
@@ -258,7 +258,7 @@ impl super::ScreenAdapter for PlayerScreen {
 
     /// The subtitle picker's focused row.
     fn show_focus(&self, window: &AppWindow, navigator: &Navigator) {
-        let picker = navigator.subtitle_picker().map_or(-1, |row| row as i32);
+        let picker = navigator.player().picker().map_or(-1, |row| row as i32);
         window.global::<PlayerAdapter>().set_subtitle_focus(picker);
     }
 }

@@ -60,7 +60,7 @@ impl ScheduleScreen {
             .collect();
         window.global::<ScheduleAdapter>().set_days(ModelRc::new(VecModel::from(rows)));
         let today = chrono::Local::now().weekday().num_days_from_monday() as usize;
-        self.shared.navigator.borrow_mut().set_week(ids, today);
+        self.shared.navigator.borrow_mut().schedule_mut().set_week(ids, today);
         super::redraw(&self.shared);
     }
 }
@@ -77,7 +77,7 @@ impl super::ScreenAdapter for ScheduleScreen {
     /// The focused day and card.
     fn show_focus(&self, window: &AppWindow, navigator: &Navigator) {
         let view = window.global::<ScheduleAdapter>();
-        let (row, column) = navigator.week_focus();
+        let (row, column) = navigator.schedule().focus();
         view.set_row(row as i32);
         view.set_column(column as i32);
     }

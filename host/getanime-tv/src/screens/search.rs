@@ -25,7 +25,7 @@ impl SearchScreen {
 
     /// The search box changed (library only) or Enter was pressed (the sources too).
     pub(super) fn search(self: &Rc<Self>, sources: bool) {
-        let query = self.shared.navigator.borrow().query().to_owned();
+        let query = self.shared.navigator.borrow().search().query().to_owned();
         if let Some(window) = self.shared.window.upgrade() {
             let status = views::search::searching(sources, &query);
             window.global::<SearchAdapter>().set_status(status.into());
@@ -66,7 +66,7 @@ impl SearchScreen {
                 return;
             }
         };
-        if query != self.shared.navigator.borrow().query() {
+        if query != self.shared.navigator.borrow().search().query() {
             return; // the user typed on; a newer search is on its way
         }
         let ids = cards.iter().map(|card| card.id).collect();
@@ -75,7 +75,7 @@ impl SearchScreen {
             view.set_status(status.into());
         }
         view.set_results(ModelRc::new(VecModel::from(model)));
-        self.shared.navigator.borrow_mut().set_results(ids);
+        self.shared.navigator.borrow_mut().search_mut().set_results(ids);
         super::redraw(&self.shared);
     }
 }
@@ -111,14 +111,14 @@ impl super::ScreenAdapter for SearchScreen {
     /// The query box, the focused result and the on-screen keyboard.
     fn show_focus(&self, window: &AppWindow, navigator: &Navigator) {
         let view = window.global::<SearchAdapter>();
-        let box_focused = navigator.search_box_focused();
-        let query_box = views::search::query_box(navigator.query(), box_focused);
-        view.set_query(navigator.query().into());
+        let box_focused = navigator.search().box_focused();
+        let query_box = views::search::query_box(navigator.search().query(), box_focused);
+        view.set_query(navigator.search().query().into());
         view.set_box_text(query_box.text.into());
         view.set_box_hint(query_box.hint);
         view.set_box_focused(box_focused);
-        view.set_focus(navigator.result_focus().map_or(-1, |index| index as i32));
-        let (keyboard, focused) = navigator.search_keyboard();
+        view.set_focus(navigator.search().result().map_or(-1, |index| index as i32));
+        let (keyboard, focused) = navigator.search().keyboard();
         let keyboard = views::keyboard::keyboard(keyboard, focused);
         view.set_keyboard(key_rows(&keyboard));
         let (row, column) =

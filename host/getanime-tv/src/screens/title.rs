@@ -103,14 +103,14 @@ impl TitleScreen {
         {
             let mut navigator = self.shared.navigator.borrow_mut();
             let focus = if reloaded {
-                navigator.episode_focus()
+                navigator.title().focus()
             } else {
                 next.and_then(|next| numbers.iter().position(|number| *number == next)).unwrap_or(0)
             };
-            navigator.set_torrents(details.torrents.len());
-            navigator.set_related(details.related.len());
-            navigator.set_episodes(numbers, focus);
-            navigator.set_title_marks(
+            navigator.title_mut().set_torrents(details.torrents.len());
+            navigator.title_mut().set_related(details.related.len());
+            navigator.title_mut().set_episodes(numbers, focus);
+            navigator.title_mut().set_marks(
                 details
                     .episodes
                     .iter()
@@ -302,10 +302,10 @@ impl super::ScreenAdapter for TitleScreen {
     /// Enter.
     fn show_focus(&self, window: &AppWindow, navigator: &Navigator) {
         let view = window.global::<TitleAdapter>();
-        let button = navigator.title_button();
+        let button = navigator.title().button();
         view.set_focus(match button {
             Some(_) => -1,
-            None => navigator.episode_focus() as i32,
+            None => navigator.title().focus() as i32,
         });
         view.set_button_focus(button.map_or(-1, |(button, _)| {
             TitleButton::ALL.iter().position(|candidate| *candidate == button).unwrap_or(0) as i32

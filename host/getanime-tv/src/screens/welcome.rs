@@ -124,6 +124,6 @@ impl super::ScreenAdapter for WelcomeScreen {
 
     /// The focused choice.
     fn show_focus(&self, window: &AppWindow, navigator: &Navigator) {
-        window.global::<WelcomeAdapter>().set_focus(navigator.welcome_focus().0 as i32);
+        window.global::<WelcomeAdapter>().set_focus(navigator.welcome().focus().0 as i32);
     }
 }
