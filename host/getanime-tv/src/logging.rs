@@ -18,8 +18,11 @@ const LOG_FILE: &str = "getanime.log";
 const ROTATE_AT_BYTES: u64 = 2 * 1024 * 1024;
 /// Rotated copies kept beside the current file.
 const KEPT_ROTATIONS: u32 = 3;
-/// What the file records: everything of ours at info, the compilers' chatter only when it warns.
-const FILE_FILTER: &str = "info,wasmtime=warn,cranelift=warn";
+/// What the file records: our crates at info, every other crate only when it warns. Not `info`
+/// for all: dependencies instrument hot paths with info-level spans (zbus, under the window's
+/// accessibility), and enabling them costs every frame.
+const FILE_FILTER: &str = "warn,getanime_tv=info,getanime_app=info,getanime_storage=info,\
+                           getanime_plugins=info,getanime_player=info,getanime_demo=info";
 /// What the terminal shows under `-v`.
 const VERBOSE_FILTER: &str = "info,wasmtime=warn,cranelift=warn";
 /// What the terminal shows in smoke mode: warnings and the window's own info.
