@@ -38,12 +38,17 @@ pub const API_VERSION: &str = "0.2.0";
 /// its own bindings (`bindings.rs`); a plugin built against any of them keeps working.
 pub const API_VERSIONS: [&str; 2] = ["0.1.0", API_VERSION];
 
-/// The versions in words, for messages: "0.1 and 0.2".
-pub fn supported_api_versions() -> String {
-    let short: Vec<&str> = API_VERSIONS
+/// The contract versions this host runs, without their patch number: `["0.1", "0.2"]`.
+pub fn supported_api_minors() -> Vec<&'static str> {
+    API_VERSIONS
         .iter()
         .map(|version| version.rsplit_once('.').map_or(*version, |(minor, _)| minor))
-        .collect();
+        .collect()
+}
+
+/// The versions in words, for messages: "0.1 and 0.2".
+pub fn supported_api_versions() -> String {
+    let short = supported_api_minors();
     match short.split_last() {
         Some((last, [])) => (*last).to_owned(),
         Some((last, rest)) => format!("{} and {last}", rest.join(", ")),

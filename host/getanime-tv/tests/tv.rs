@@ -14,19 +14,24 @@ const ACCENT: [u8; 3] = [0xff, 0x6b, 0x3d];
 /// The `surface-raised` color of `ui/theme.slint`, used by the player's progress track.
 const TRACK: [u8; 3] = [0x26, 0x2a, 0x36];
 
-/// Runs `getanime --data-dir DIR ARGS...`.
-fn getanime(data: &Path, args: &[&str]) -> Result<Output> {
-    Command::new(env!("CARGO_BIN_EXE_getanime"))
+/// `getanime --data-dir DIR` in English, with no log asked for on the terminal.
+fn getanime_command(data: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_getanime"));
+    command
         .env("SLINT_BACKEND", "winit-software")
         .env("LANG", "C.UTF-8")
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
         .env_remove("GETANIME_LOG")
+        .env_remove("RUST_LOG")
         .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .output()
-        .context("running getanime")
+        .arg(data);
+    command
+}
+
+/// Runs `getanime --data-dir DIR ARGS...`.
+fn getanime(data: &Path, args: &[&str]) -> Result<Output> {
+    getanime_command(data).args(args).output().context("running getanime")
 }
 
 /// Runs the UI in smoke mode on `data` without syncing, pressing `keys` (comma-separated), saving
@@ -203,16 +208,8 @@ fn the_command_line_keeps_logs_off_the_terminal_and_ends_quietly_on_a_closed_pip
     let data = temp.path().join("data");
     let state = temp.path().join("state");
     let quiet = |args: &[&str]| -> Result<Output> {
-        Command::new(env!("CARGO_BIN_EXE_getanime"))
-            .env("XDG_STATE_HOME", &state)
-            .env("LANG", "C.UTF-8")
-            .env_remove("GETANIME_LOG")
-            .env_remove("RUST_LOG")
-            .arg("--data-dir")
-            .arg(&data)
-            .args(args)
-            .output()
-            .context("running getanime")
+        let mut command = getanime_command(&data);
+        command.env("XDG_STATE_HOME", &state).args(args).output().context("running getanime")
     };
     for args in [
         vec!["plugin", "install", built_plugin("anilibria")?.to_str().context("utf-8 path")?],
@@ -242,10 +239,8 @@ fn the_command_line_keeps_logs_off_the_terminal_and_ends_quietly_on_a_closed_pip
 
     let id = title_named_in(&quiet(&["--json", "titles"])?.stdout, "Звёздный почтальон")?;
     for args in [vec!["titles"], vec!["--json", "show", id.as_str()]] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_getanime"))
+        let mut child = getanime_command(&data)
             .env("XDG_STATE_HOME", &state)
-            .arg("--data-dir")
-            .arg(&data)
             .args(&args)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
@@ -548,16 +543,7 @@ fn play_runs_an_episode_to_the_end_and_marks_it_watched() -> Result<()> {
 fn play_names_a_video_server_that_does_not_answer() -> Result<()> {
     let PlayableLibrary { _server: server, data, title_id, _temp, _media } = playable_library()?;
     drop(server);
-    let output = Command::new(env!("CARGO_BIN_EXE_getanime"))
-        .env("LANG", "C.UTF-8")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env_remove("GETANIME_LOG")
-        .env_remove("RUST_LOG")
-        .arg("--data-dir")
-        .arg(&data)
-        .args(["play", &title_id, "1", "--silent"])
-        .output()?;
+    let output = getanime(&data, &["play", &title_id, "1", "--silent"])?;
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(

@@ -32,10 +32,7 @@ fn line(label: &str, value: impl Into<String>) -> AboutLine {
 
 /// The plugin contracts this build runs, in words: "0.1 and 0.2".
 pub fn contracts() -> String {
-    let short: Vec<&str> = getanime_plugins::API_VERSIONS
-        .iter()
-        .map(|version| version.rsplit_once('.').map_or(*version, |(minor, _)| minor))
-        .collect();
+    let short = getanime_plugins::supported_api_minors();
     match short.split_last() {
         Some((last, [])) => (*last).to_owned(),
         Some((last, rest)) => tr!("{first} and {last}", first = rest.join(", "), last = last),
