@@ -9,6 +9,7 @@ use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use tracing_log::AsLog;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::{EnvFilter, Layer};
 
@@ -95,8 +96,14 @@ pub fn init(terminal: Terminal) {
     }
     // `log` records are forwarded too, except arboard's: the X11 clipboard logs from its
     // destructor while the UI thread's thread-locals are torn down at exit, and formatting that
-    // record would touch a destroyed thread-local and abort the process.
-    if let Err(error) = tracing_log::LogTracer::builder().ignore_crate("arboard").init() {
+    // record would touch a destroyed thread-local and abort the process. Only up to the most
+    // verbose level a filter lets through: the windowing crates (x11rb, calloop, polling) log
+    // at trace on every request and poll, and each record would otherwise reach the filters.
+    let most_verbose = tracing::level_filters::LevelFilter::current();
+    let log_tracer = tracing_log::LogTracer::builder()
+        .ignore_crate("arboard")
+        .with_max_level(most_verbose.as_log());
+    if let Err(error) = log_tracer.init() {
         eprintln!("`log` records are unavailable: {error}");
     }
 }
