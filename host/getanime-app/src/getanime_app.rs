@@ -49,7 +49,7 @@ pub use preferences::Setting;
 pub use session::{
     PlaybackSession, PlayerOverlay, SessionState, SessionStep, clock, countdown_text,
 };
-pub use shipped::{SHIPPED, SHIPPED_PLUGINS_ENV, ShippedPlugin};
+pub use shipped::{SHIPPED, SHIPPED_PLUGINS_ENV, ShippedPlugin, shipped_dir, shipped_in};
 pub use sources::{GrantNeeded, preset_variable};
 pub use subtitles::{SUBTITLE_CHOICE, next_subtitle, pick_subtitle, subtitle_label};
 pub use sync::{

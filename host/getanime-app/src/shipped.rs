@@ -2,8 +2,11 @@
 //! app, so Sources can offer them with Enter, offline, without a plugin index.
 //!
 //! Where: `GETANIME_SHIPPED_PLUGINS` when set; else `plugins/` beside the executable, then
-//! `../share/getanime/plugins` (an installed layout), then `../plugins` (the build tree, where
-//! `cargo xtask build-plugins` puts them: `target/plugins/` next to `target/debug/`).
+//! `../share/getanime/plugins` (an installed layout: `/usr/bin` → `/usr/share`), then
+//! `../plugins` (the build tree, where `cargo xtask build-plugins` puts them: `target/plugins/`
+//! next to `target/debug/`); then the XDG data folders, `$XDG_DATA_HOME/getanime/plugins` and
+//! each `$XDG_DATA_DIRS` entry's (a `cargo install`ed binary with plugins copied beside the
+//! user's data, or `cargo xtask install --prefix ~/.local`).
 
 use std::path::{Path, PathBuf};
 
@@ -34,13 +37,48 @@ pub fn shipped_dir() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os(SHIPPED_PLUGINS_ENV) {
         return Some(PathBuf::from(dir));
     }
-    let exe = std::env::current_exe().ok()?;
-    let beside = exe.parent()?;
-    [beside.join("plugins"), beside.join("../share/getanime/plugins"), beside.join("../plugins")]
+    let exe = std::env::current_exe().ok();
+    let beside = exe.as_deref().and_then(Path::parent);
+    let beside_exe = beside.into_iter().flat_map(|beside| {
+        [
+            beside.join("plugins"),
+            beside.join("../share/getanime/plugins"),
+            beside.join("../plugins"),
+        ]
+    });
+    let data_dirs = xdg_data_dirs(
+        std::env::var_os("XDG_DATA_HOME"),
+        std::env::var_os("HOME"),
+        std::env::var_os("XDG_DATA_DIRS"),
+    );
+    beside_exe.chain(data_dirs.into_iter().map(|dir| dir.join("getanime/plugins"))).find(|dir| {
+        SHIPPED.iter().any(|id| dir.join(id).join(getanime_plugins::MANIFEST_FILE).is_file())
+    })
+}
+
+/// The XDG base-directory data folders, most personal first: `$XDG_DATA_HOME` (default
+/// `~/.local/share`), then each of `$XDG_DATA_DIRS` (default `/usr/local/share:/usr/share`).
+/// Relative entries are ignored, as the specification says.
+fn xdg_data_dirs(
+    data_home: Option<std::ffi::OsString>,
+    home: Option<std::ffi::OsString>,
+    data_dirs: Option<std::ffi::OsString>,
+) -> Vec<PathBuf> {
+    let absolute = |value: std::ffi::OsString| {
+        let path = PathBuf::from(value);
+        path.is_absolute().then_some(path)
+    };
+    let home_dir = data_home
+        .filter(|value| !value.is_empty())
+        .and_then(absolute)
+        .or_else(|| home.and_then(absolute).map(|home| home.join(".local/share")));
+    let system = data_dirs
+        .filter(|value| !value.is_empty())
+        .unwrap_or_else(|| "/usr/local/share:/usr/share".into());
+    home_dir
         .into_iter()
-        .find(|dir| {
-            SHIPPED.iter().any(|id| dir.join(id).join(getanime_plugins::MANIFEST_FILE).is_file())
-        })
+        .chain(std::env::split_paths(&system).filter(|dir| dir.is_absolute()))
+        .collect()
 }
 
 /// The shipped packages found in `dir` (a missing or broken one is left out, and logged).
@@ -99,5 +137,33 @@ impl App {
         }
         self.refresh_posters(200).await?;
         Ok(report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dirs(data_home: Option<&str>, home: Option<&str>, data_dirs: Option<&str>) -> Vec<PathBuf> {
+        xdg_data_dirs(data_home.map(Into::into), home.map(Into::into), data_dirs.map(Into::into))
+    }
+
+    #[test]
+    fn the_xdg_data_folders_follow_the_specification() {
+        let paths = |list: &[&str]| list.iter().map(PathBuf::from).collect::<Vec<_>>();
+        assert_eq!(
+            dirs(None, Some("/home/ann"), None),
+            paths(&["/home/ann/.local/share", "/usr/local/share", "/usr/share"])
+        );
+        assert_eq!(
+            dirs(Some("/data"), Some("/home/ann"), Some("/opt/share:relative:/usr/share")),
+            paths(&["/data", "/opt/share", "/usr/share"])
+        );
+        // Empty or relative values count as unset.
+        assert_eq!(
+            dirs(Some(""), Some("/home/ann"), Some("")),
+            paths(&["/home/ann/.local/share", "/usr/local/share", "/usr/share"])
+        );
+        assert_eq!(dirs(Some("here"), None, None), paths(&["/usr/local/share", "/usr/share"]));
     }
 }

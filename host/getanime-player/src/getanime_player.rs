@@ -8,6 +8,7 @@ mod error;
 pub mod media;
 mod pipeline;
 mod player;
+pub mod requirements;
 
 pub use error::{Error, Result};
 // The events and media the core reasons about live in the domain, so the core needs no player.

@@ -396,3 +396,20 @@ fn generated_media_is_a_complete_hls_stream() -> Result<()> {
     assert!(playlist.matches(".ts").count() >= 3, "{playlist}");
     Ok(())
 }
+
+/// The registry on this machine (set up by `cargo xtask setup`, as the package's Depends would)
+/// has every element playback needs, and each check names a real element and package.
+#[test]
+fn the_registry_has_every_element_playback_needs() -> Result<()> {
+    use getanime_player::requirements::{ELEMENTS, check_elements, gstreamer_version};
+    let version = gstreamer_version()?;
+    assert!(version.starts_with("1."), "GStreamer {version}");
+    let checks = check_elements()?;
+    assert_eq!(checks.len(), ELEMENTS.len());
+    for check in &checks {
+        let found = check.found.unwrap_or_else(|| panic!("missing: {:?}", check.need));
+        assert!(check.need.names.contains(&found));
+        assert!(check.need.package.starts_with("gstreamer1.0-"), "{:?}", check.need);
+    }
+    Ok(())
+}

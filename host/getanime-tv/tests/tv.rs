@@ -80,12 +80,12 @@ fn run_window_with(
     Ok(stderr)
 }
 
-/// Runs and requires success; returns stdout.
 /// The library id of the title named exactly `name` (from `getanime --json titles`).
 fn title_named(data: &Path, name: &str) -> Result<String> {
     title_named_in(check(data, &["--json", "titles", "--limit", "1000"])?.as_bytes(), name)
 }
 
+/// Runs and requires success; returns stdout.
 fn check(data: &Path, args: &[&str]) -> Result<String> {
     let output = getanime(data, args)?;
     ensure!(
@@ -95,6 +95,59 @@ fn check(data: &Path, args: &[&str]) -> Result<String> {
         String::from_utf8_lossy(&output.stderr)
     );
     Ok(String::from_utf8(output.stdout)?)
+}
+
+/// `getanime doctor` passes on this machine (set up as the package's Depends would), and
+/// names what is missing and the package that brings it when GStreamer finds no plugins, or
+/// when the library file is not a database.
+#[test]
+fn doctor_says_what_is_missing_and_which_package_brings_it() -> Result<()> {
+    let temp = tempfile::tempdir()?;
+    let healthy = check(temp.path(), &["doctor"])?;
+    assert!(healthy.contains("Everything getanime needs is here."), "{healthy}");
+    assert!(healthy.contains("ok      avdec_h264: decodes H.264 video"), "{healthy}");
+    assert!(healthy.contains("ok      libxkbcommon.so.0: found"), "{healthy}");
+    assert!(healthy.contains("shipped sources: AniLiberty, AniLibria in"), "{healthy}");
+
+    // No GStreamer plugins at all: a registry of its own over an empty plugin folder.
+    let no_plugins = getanime_command(temp.path())
+        .env("GST_PLUGIN_SYSTEM_PATH_1_0", temp.path().join("no-plugins"))
+        .env("GST_PLUGIN_PATH_1_0", temp.path().join("no-plugins"))
+        .env("GST_REGISTRY_1_0", temp.path().join("registry.bin"))
+        .args(["doctor", "--quiet"])
+        .output()?;
+    let said = String::from_utf8(no_plugins.stdout)?;
+    assert_eq!(no_plugins.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains(
+            "MISSING avdec_h264: nothing decodes H.264 video — the package gstreamer1.0-libav brings it"
+        ),
+        "{said}"
+    );
+    assert!(!said.contains("ok "), "--quiet prints only what is missing: {said}");
+    assert!(
+        said.contains("To fix it: sudo apt install gstreamer1.0-libav gstreamer1.0-plugins-bad"),
+        "{said}"
+    );
+
+    // A library file that is not a database: said, with the advice, and exit 1.
+    std::fs::write(temp.path().join("library.sqlite3"), b"not a database")?;
+    let damaged = getanime(temp.path(), &["--json", "doctor"])?;
+    assert_eq!(damaged.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&damaged.stdout)?;
+    assert_eq!(json["healthy"], false);
+    let data = json["findings"]
+        .as_array()
+        .and_then(|findings| {
+            findings.iter().find(|finding| {
+                finding["subject"]
+                    .as_str()
+                    .is_some_and(|subject| subject.starts_with("data folder"))
+            })
+        })
+        .context("a data folder finding")?;
+    assert_eq!(data["ok"], false, "{data}");
+    Ok(())
 }
 
 #[test]

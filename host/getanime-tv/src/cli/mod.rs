@@ -2,6 +2,7 @@
 //! Exit codes: 0 ok, 1 runtime failure, 2 usage error (clap's).
 
 mod catalog;
+mod doctor;
 mod lists;
 mod play;
 mod plugin;
@@ -182,6 +183,14 @@ pub enum Command {
     Profile(ProfileCommand),
     /// Check the library file (integrity, foreign keys) and count the catalog.
     Check,
+    /// Check this machine: GStreamer elements, windowing libraries, the renderer, the data
+    /// folder and the shipped sources; says what is missing and which package brings it.
+    /// Exits 1 when something getanime needs is missing.
+    Doctor {
+        /// Print only what is missing.
+        #[arg(long)]
+        quiet: bool,
+    },
     /// Copy the library to FILE (safe while the app runs).
     Backup { file: PathBuf },
     /// Replace the library with the backup in FILE (the current one is kept as *.before-restore).
@@ -256,12 +265,32 @@ fn run_inner(cli: Cli) -> Result<()> {
         .build()
         .context("starting tokio")?;
     runtime.block_on(async move {
+        if let Command::Doctor { quiet } = command {
+            return doctor(&paths, cli.json, quiet).await;
+        }
         let app = App::open(paths)?;
         if let Some(name) = &cli.profile {
             app.use_profile_named(name).await?;
         }
         Output { json: cli.json }.command(&app, command).await
     })
+}
+
+/// `getanime doctor`: before the library is opened, so a damaged one is reported, not fatal.
+async fn doctor(paths: &DataPaths, json: bool, quiet: bool) -> Result<()> {
+    let report = doctor::examine(paths).await;
+    if json {
+        let mut value = serde_json::to_value(&report)?;
+        value["healthy"] = serde_json::json!(report.healthy());
+        value["install"] = serde_json::json!(report.packages_to_install());
+        write_stdout(&format!("{}\n", serde_json::to_string_pretty(&value)?))?;
+    } else {
+        write_stdout(&report.text(quiet))?;
+    }
+    if !report.healthy() {
+        bail!("something getanime needs is missing (see above)");
+    }
+    Ok(())
 }
 
 struct Output {
@@ -399,6 +428,8 @@ impl Output {
             }
             Command::List(command) => self.list(app, command).await,
             Command::Profile(command) => self.profile(app, command).await,
+            // run_inner answers it before opening the library; the same answer here.
+            Command::Doctor { quiet } => doctor(app.paths(), self.json, quiet).await,
             Command::Check => {
                 let check = app.check().await?;
                 let summary = serde_json::json!({

@@ -90,6 +90,18 @@ pub(super) fn choose_renderer() {
     }
 }
 
+/// Which renderer [`choose_renderer`] leaves the window with, in words (`getanime doctor`).
+pub(crate) fn renderer_in_use() -> String {
+    if let Some(backend) = std::env::var_os("SLINT_BACKEND") {
+        return format!("as SLINT_BACKEND says: {}", backend.to_string_lossy());
+    }
+    if has_render_node(Path::new("/dev/dri")) {
+        "FemtoVG on OpenGL (a GPU render node is in /dev/dri); software if OpenGL fails".into()
+    } else {
+        "Slint's software renderer (no GPU render node in /dev/dri)".into()
+    }
+}
+
 /// Whether `dev_dri` lists a GPU render node (`renderD128`…).
 fn has_render_node(dev_dri: &Path) -> bool {
     std::fs::read_dir(dev_dri).is_ok_and(|entries| {

@@ -33,6 +33,7 @@ mod smoke;
 mod title;
 mod welcome;
 
+pub(crate) use display::renderer_in_use;
 use shared::Shared;
 pub use smoke::Smoke;
 
