@@ -2,8 +2,11 @@
 //! both install what is missing first, so a fresh Debian machine needs nothing else.
 
 mod bench;
+mod deb;
+mod deb_test;
 mod frozen;
 mod fuzz;
+mod licences;
 mod plugins;
 mod setup;
 mod soak;
@@ -35,6 +38,20 @@ enum Task {
     },
     /// Set up, build the plugins, check formatting, lints and frozen files, then run every test.
     Test,
+    /// Build the Debian package target/debian/getanime_<version>-1_amd64.deb.
+    Deb {
+        /// Package the tests' debug build (stripped) instead of an optimized release build.
+        #[arg(long)]
+        dev: bool,
+    },
+    /// Build the package and test it installed into a fresh minimal Debian root (as root).
+    DebTest {
+        /// Package an optimized release build (the default packages the tests' debug build).
+        #[arg(long)]
+        release: bool,
+    },
+    /// Check that every crate linked into getanime may ship in a GPL-3.0-only program.
+    Licences,
     /// Run the benchmarks and write target/bench-report.json.
     Bench,
     /// The long reliability runs: 50-round SIGKILL harnesses and the 100 000-title load run;
@@ -58,6 +75,13 @@ fn main() -> Result<()> {
         Task::BuildPlugins => plugins::build().map(|_| ()),
         Task::Run { args } => run(&args),
         Task::Test => test(),
+        Task::Deb { dev } => {
+            deb::build(if dev { deb::Build::Dev } else { deb::Build::Release }).map(drop)
+        }
+        Task::DebTest { release } => {
+            deb_test::run(if release { deb::Build::Release } else { deb::Build::Dev })
+        }
+        Task::Licences => licences::check(),
         Task::Bench => bench::run(),
         Task::Soak => soak::run(),
         Task::Fuzz { seconds, target } => fuzz::run(seconds, target.as_deref()),
@@ -133,6 +157,15 @@ fn test() -> Result<()> {
         .env("SLINT_BACKEND", "winit-software")
         .env("GETANIME_SILENT", "1");
     check(&mut smoke)?;
+    step("licences of what ships");
+    licences::check()?;
+    // The package test mounts and chroots: root only (CI runs as root).
+    if setup::is_root() {
+        step("the Debian package, installed into a fresh minimal Debian root");
+        deb_test::run(deb::Build::Dev)?;
+    } else {
+        println!("\n==> NOT RUN: cargo xtask deb-test needs root (mount, chroot); CI runs it");
+    }
     println!("all checks passed");
     Ok(())
 }

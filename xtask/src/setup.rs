@@ -43,8 +43,13 @@ pub fn run() -> Result<()> {
 }
 
 fn install_debian_packages() -> Result<()> {
+    install(DEBIAN_PACKAGES)
+}
+
+/// Installs those of `packages` that are missing, with apt-get (through sudo unless root).
+pub fn install(packages: &[&str]) -> Result<()> {
     let missing: Vec<&str> =
-        DEBIAN_PACKAGES.iter().copied().filter(|package| !is_installed(package)).collect();
+        packages.iter().copied().filter(|package| !is_installed(package)).collect();
     if missing.is_empty() {
         return Ok(());
     }
@@ -102,7 +107,8 @@ fn is_installed(package: &str) -> bool {
         .is_ok_and(|output| output.status.success() && output.stdout.starts_with(b"ii"))
 }
 
-fn is_root() -> bool {
+/// Whether this process runs as root.
+pub fn is_root() -> bool {
     Command::new("id").arg("-u").output().is_ok_and(|output| output.stdout.trim_ascii() == b"0")
 }
 

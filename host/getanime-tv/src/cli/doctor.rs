@@ -116,7 +116,8 @@ impl Report {
             text.push_str("getanime cannot play or show everything here.\n");
         }
         if !packages.is_empty() {
-            text.push_str(&format!("To fix it: sudo apt install {}\n", packages.join(" ")));
+            let lead = if self.healthy() { "For the optional parts" } else { "To fix it" };
+            text.push_str(&format!("{lead}: sudo apt install {}\n", packages.join(" ")));
         }
         text
     }

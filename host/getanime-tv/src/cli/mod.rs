@@ -19,9 +19,9 @@ use getanime_app::domain::{ListFilter, Rating, TitleId};
 use getanime_app::{App, DataPaths, Setting};
 use serde::Serialize;
 
-/// getanime: a TV media center for anime, with plugins for content sources.
+/// A TV media center for anime, with plugins for content sources.
 #[derive(Debug, Parser)]
-#[command(version, about)]
+#[command(name = "getanime", version)]
 pub struct Cli {
     /// Where the library and plugins live (default: the platform data directory).
     #[arg(long, global = true, env = "GETANIME_DATA_DIR")]
@@ -76,6 +76,16 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// What `getanime generate` prints.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Generated {
+    /// The man page, getanime(1), in roff.
+    Man,
+    Bash,
+    Zsh,
+    Fish,
 }
 
 /// Headless jobs.
@@ -191,6 +201,13 @@ pub enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// Print the man page or a shell's completions, made from these very definitions (the
+    /// package build runs it).
+    #[command(hide = true)]
+    Generate {
+        #[arg(value_enum)]
+        what: Generated,
+    },
     /// Copy the library to FILE (safe while the app runs).
     Backup { file: PathBuf },
     /// Replace the library with the backup in FILE (the current one is kept as *.before-restore).
@@ -248,6 +265,9 @@ fn parse_language(code: &str) -> Result<getanime_app::language::Language, String
 }
 
 fn run_inner(cli: Cli) -> Result<()> {
+    if let Some(Command::Generate { what }) = cli.command {
+        return generate(what);
+    }
     let paths = DataPaths::resolve(cli.data_dir)?;
     let Some(command) = cli.command else {
         let smoke = crate::screens::Smoke {
@@ -274,6 +294,24 @@ fn run_inner(cli: Cli) -> Result<()> {
         }
         Output { json: cli.json }.command(&app, command).await
     })
+}
+
+/// Prints the man page or a shell's completions for the whole command line.
+fn generate(what: Generated) -> Result<()> {
+    use clap::CommandFactory;
+    let mut command = Cli::command();
+    let mut out = Vec::new();
+    let shell = match what {
+        Generated::Man => {
+            clap_mangen::Man::new(command).render(&mut out)?;
+            return write_stdout(&String::from_utf8(out)?);
+        }
+        Generated::Bash => clap_complete::Shell::Bash,
+        Generated::Zsh => clap_complete::Shell::Zsh,
+        Generated::Fish => clap_complete::Shell::Fish,
+    };
+    clap_complete::generate(shell, &mut command, "getanime", &mut out);
+    write_stdout(&String::from_utf8(out)?)
 }
 
 /// `getanime doctor`: before the library is opened, so a damaged one is reported, not fatal.
@@ -428,8 +466,9 @@ impl Output {
             }
             Command::List(command) => self.list(app, command).await,
             Command::Profile(command) => self.profile(app, command).await,
-            // run_inner answers it before opening the library; the same answer here.
+            // run_inner answers these two before opening the library; the same answers here.
             Command::Doctor { quiet } => doctor(app.paths(), self.json, quiet).await,
+            Command::Generate { what } => generate(what),
             Command::Check => {
                 let check = app.check().await?;
                 let summary = serde_json::json!({

@@ -1,0 +1,33 @@
+//! A fake AniLiberty API on 127.0.0.1 answering the real recorded responses in
+//! tests/fixtures/aniliberty/real (their provenance is in that folder's README): the latest
+//! releases (any page), the week's schedule and release 9970. For tests that run the program
+//! outside cargo test (`cargo xtask deb-test`, inside a Debian root): prints its base URL on
+//! the first line of stdout, then serves until stdin closes.
+
+use std::io::{BufRead, Write};
+
+use anyhow::{Context, Result};
+use getanime_testkit::{FakeServer, Reply, fixture_path};
+
+fn main() -> Result<()> {
+    let server = FakeServer::start_in_background()?;
+    let real = |name: &str| -> Result<Vec<u8>> {
+        let path = fixture_path("aniliberty", &format!("real/{name}"));
+        std::fs::read(&path).with_context(|| format!("reading {}", path.display()))
+    };
+    let latest = real("releases_latest.json")?;
+    server.route_computed("/api/v1/anime/releases/latest", move |_| Reply::json(latest.clone()));
+    server.route("/api/v1/anime/schedule/week", Reply::json(real("schedule_week.json")?));
+    server.route("/api/v1/anime/releases/9970", Reply::json(real("release_9970.json")?));
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{}/api/v1", server.base_url())?;
+    stdout.flush()?;
+    drop(stdout);
+    // Serve until whoever started it closes stdin (or the process is killed).
+    for line in std::io::stdin().lock().lines() {
+        line?;
+    }
+    let requests = server.requests();
+    eprintln!("fake AniLiberty answered {} requests", requests.len());
+    Ok(())
+}
