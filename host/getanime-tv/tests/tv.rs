@@ -715,7 +715,10 @@ impl OwnDisplay {
         let window = (0..100)
             .find_map(|_| {
                 std::thread::sleep(std::time::Duration::from_millis(200));
-                let found = self.xdotool(&["search", "--name", "^getanime$"]).ok()?;
+                // Found by its app id (WM_CLASS), the one the desktop entry names.
+                let found = self
+                    .xdotool(&["search", "--classname", "^io\\.github\\.getanime\\.GetAnime$"])
+                    .ok()?;
                 found.lines().next().map(str::to_owned)
             })
             .context("the window never appeared")?;

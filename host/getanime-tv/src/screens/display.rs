@@ -77,18 +77,27 @@ impl Wheel {
 /// slower per frame than the software renderer (`frame_time_scroll_grid_opengl` in `cargo xtask
 /// bench`). With a GPU, Slint's default stays (FemtoVG on OpenGL, falling back to software by
 /// itself). `SLINT_BACKEND`, when set, decides instead.
+///
+/// Either way the window carries the app id (Wayland's app_id, X11's WM_CLASS), so docks and
+/// task switchers match it with the desktop entry and its icon.
 pub(super) fn choose_renderer() {
-    if std::env::var_os("SLINT_BACKEND").is_some() || has_render_node(Path::new("/dev/dri")) {
-        return;
+    let mut selector =
+        slint::BackendSelector::new().with_winit_window_attributes_hook(|attributes| {
+            use slint::winit_030::winit::platform::{wayland, x11};
+            let attributes =
+                wayland::WindowAttributesExtWayland::with_name(attributes, APP_ID, APP_ID);
+            x11::WindowAttributesExtX11::with_name(attributes, APP_ID, APP_ID)
+        });
+    if std::env::var_os("SLINT_BACKEND").is_none() && !has_render_node(Path::new("/dev/dri")) {
+        selector = selector.backend_name("winit".into()).renderer_name("software".into());
     }
-    let selected = slint::BackendSelector::new()
-        .backend_name("winit".into())
-        .renderer_name("software".into())
-        .select();
-    if let Err(error) = selected {
-        tracing::warn!("cannot choose the software renderer, keeping Slint's default: {error}");
+    if let Err(error) = selector.select() {
+        tracing::warn!("cannot choose the window's backend, keeping Slint's default: {error}");
     }
 }
+
+/// The app id of the desktop entry, the AppStream metainfo and the icon (packaging/linux).
+pub const APP_ID: &str = "io.github.getanime.GetAnime";
 
 /// Which renderer [`choose_renderer`] leaves the window with, in words (`getanime doctor`).
 pub(crate) fn renderer_in_use() -> String {
