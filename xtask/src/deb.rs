@@ -28,21 +28,9 @@ pub enum Build {
 
 /// Builds `target/debian/getanime_<version>-1_amd64.deb` and returns its path.
 pub fn build(build: Build) -> Result<PathBuf> {
-    setup::run()?;
-    setup::install(&["dpkg-dev", "binutils"])?;
+    setup::install(&["dpkg-dev"])?;
     ensure_cargo_deb()?;
-    let plugins_dir = plugins::build()?;
-    step("the program");
-    let mut program = cargo();
-    program.args(["build", "--locked", "--package", "getanime-tv", "--bin", "getanime"]);
-    if build == Build::Release {
-        program.arg("--release");
-    }
-    check(&mut program)?;
-    let profile_dir = if build == Build::Release { "release" } else { "debug" };
-    let binary = workspace_root().join("target").join(profile_dir).join("getanime");
-    step("staging packaging/stage");
-    let stage = stage(&binary, &plugins_dir)?;
+    let stage = stage_all(build)?;
     step("cargo deb");
     let output = workspace_root().join("target/debian");
     std::fs::create_dir_all(&output)?;
@@ -67,6 +55,25 @@ pub fn build(build: Build) -> Result<PathBuf> {
         .context("cargo deb made no .deb")?;
     println!("package: {} (staged from {})", deb.display(), stage.display());
     Ok(deb)
+}
+
+/// Builds the program and the plugins and stages every file the package and `cargo xtask
+/// install` take; returns the stage folder.
+pub fn stage_all(build: Build) -> Result<PathBuf> {
+    setup::run()?;
+    setup::install(&["binutils"])?;
+    let plugins_dir = plugins::build()?;
+    step("the program");
+    let mut program = cargo();
+    program.args(["build", "--locked", "--package", "getanime-tv", "--bin", "getanime"]);
+    if build == Build::Release {
+        program.arg("--release");
+    }
+    check(&mut program)?;
+    let profile_dir = if build == Build::Release { "release" } else { "debug" };
+    let binary = workspace_root().join("target").join(profile_dir).join("getanime");
+    step("staging packaging/stage");
+    stage(&binary, &plugins_dir)
 }
 
 /// Lays out what the package's assets name under target/deb-stage.

@@ -42,7 +42,8 @@ pub fn run(build: Build) -> Result<()> {
     setup::install(TOOLS)?;
     let work = workspace_root().join("target/deb-test");
     if work.exists() {
-        unmount_all(&work.join("root"));
+        // A run stopped half-way may have left its mounts; a finished one has none (quiet).
+        unmount_all(&work.join("root"), true);
         std::fs::remove_dir_all(&work).with_context(|| format!("clearing {}", work.display()))?;
     }
     std::fs::create_dir_all(&work)?;
@@ -255,16 +256,21 @@ impl Mounts {
 
 impl Drop for Mounts {
     fn drop(&mut self) {
-        unmount_all(&self.root);
+        unmount_all(&self.root, false);
     }
 }
 
-/// Unmounts whatever is mounted under `root` (lazily: a busy /dev is let go when free).
-fn unmount_all(root: &Path) {
+/// Unmounts whatever is mounted under `root` (lazily: a busy /dev is let go when free); `quiet`
+/// keeps umount's "not mounted" off the terminal.
+fn unmount_all(root: &Path, quiet: bool) {
     for dir in ["proc", "dev", "sys"] {
         let target = root.join(dir);
-        let unmounted =
-            Command::new("umount").args(["--recursive", "--lazy"]).arg(&target).status();
+        let mut umount = Command::new("umount");
+        umount.args(["--recursive", "--lazy"]).arg(&target);
+        if quiet {
+            umount.stderr(Stdio::null());
+        }
+        let unmounted = umount.status();
         if let Err(error) = unmounted {
             eprintln!("umount {}: {error}", target.display());
         }

@@ -6,6 +6,7 @@ mod deb;
 mod deb_test;
 mod frozen;
 mod fuzz;
+mod install;
 mod licences;
 mod plugins;
 mod setup;
@@ -50,6 +51,23 @@ enum Task {
         #[arg(long)]
         release: bool,
     },
+    /// Build (optimized) and install the program, the shipped sources, the desktop files, the
+    /// man page and completions under a prefix, with a manifest for `uninstall`.
+    Install {
+        /// Where to install (default ~/.local; /usr/local for every user, as root).
+        #[arg(long)]
+        prefix: Option<PathBuf>,
+        /// Write under this folder instead of / (for packagers).
+        #[arg(long)]
+        destdir: Option<PathBuf>,
+    },
+    /// Remove what `install` wrote under the prefix.
+    Uninstall {
+        #[arg(long)]
+        prefix: Option<PathBuf>,
+        #[arg(long)]
+        destdir: Option<PathBuf>,
+    },
     /// Check that every crate linked into getanime may ship in a GPL-3.0-only program.
     Licences,
     /// Run the benchmarks and write target/bench-report.json.
@@ -80,6 +98,14 @@ fn main() -> Result<()> {
         }
         Task::DebTest { release } => {
             deb_test::run(if release { deb::Build::Release } else { deb::Build::Dev })
+        }
+        Task::Install { prefix, destdir } => {
+            let prefix = prefix.map_or_else(install::default_prefix, Ok)?;
+            install::install(deb::Build::Release, &prefix, destdir.as_deref()).map(drop)
+        }
+        Task::Uninstall { prefix, destdir } => {
+            let prefix = prefix.map_or_else(install::default_prefix, Ok)?;
+            install::uninstall(&prefix, destdir.as_deref())
         }
         Task::Licences => licences::check(),
         Task::Bench => bench::run(),
@@ -159,6 +185,8 @@ fn test() -> Result<()> {
     check(&mut smoke)?;
     step("licences of what ships");
     licences::check()?;
+    step("cargo xtask install into a fresh prefix, then uninstall");
+    install::check_round_trip()?;
     // The package test mounts and chroots: root only (CI runs as root).
     if setup::is_root() {
         step("the Debian package, installed into a fresh minimal Debian root");

@@ -192,7 +192,10 @@ pub(super) fn go_full_screen(window: &AppWindow) {
             }
         };
         let Some(monitor) = winit_window.current_monitor() else {
-            tracing::warn!("no monitor reported; staying windowed");
+            // Wayland tells a client no monitor (cage, the TV-box compositor, among them): the
+            // compositor then picks the output itself.
+            tracing::info!("no monitor reported; asking the compositor for full screen");
+            winit_window.set_fullscreen(Some(Fullscreen::Borderless(None)));
             return;
         };
         let size = monitor.size();
