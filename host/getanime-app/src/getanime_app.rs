@@ -41,7 +41,9 @@ pub use getanime_domain as domain;
 pub use getanime_storage::{LibraryCheck, RemovalPolicy};
 pub use index::IndexEntry;
 pub use library::{Home, LibraryStatus};
-pub use menus::{MenuAction, MenuEntry, MenuItem, MenuOutcome, menu_focus_after, menu_rows};
+pub use menus::{
+    MenuAction, MenuEntry, MenuItem, MenuOutcome, PowerAction, menu_focus_after, menu_rows,
+};
 pub use paths::DataPaths;
 pub use playback::{PlaybackPlan, WatchAction, WatchTracker, next_quality, resume_position};
 pub use posters::PosterReport;
@@ -68,6 +70,8 @@ pub struct App {
     profile: std::sync::atomic::AtomicI64,
     /// List moves made by the app on its own in this run, by title, until undone or overruled.
     automatic_changes: Mutex<std::collections::HashMap<domain::TitleId, domain::StatusChange>>,
+    /// Running as a TV box (the getanime-kiosk unit): Settings offers the box's power.
+    tv_box: bool,
 }
 
 /// How the host introduces itself on requests it makes on its own (posters, the plugin index).
@@ -100,7 +104,20 @@ impl App {
             shipped_dir: shipped::shipped_dir(),
             profile: std::sync::atomic::AtomicI64::new(profile.0),
             automatic_changes: Mutex::default(),
+            tv_box: false,
         })
+    }
+
+    /// Runs as a TV box (`GETANIME_KIOSK=1`, set by the getanime-kiosk unit): Settings gets a
+    /// Power row (quit to the console, restart, shut down).
+    pub fn as_tv_box(mut self, tv_box: bool) -> App {
+        self.tv_box = tv_box;
+        self
+    }
+
+    /// Whether this is a TV box ([`App::as_tv_box`]).
+    pub fn is_tv_box(&self) -> bool {
+        self.tv_box
     }
 
     /// Looks for the shipped sources in `dir` instead (tests, packagers).

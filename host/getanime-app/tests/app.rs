@@ -7,7 +7,8 @@ use anyhow::{Context, Result};
 use getanime_app::domain::{Rating, TitleId};
 use getanime_app::navigation::MenuRow;
 use getanime_app::{
-    App, DataPaths, MenuAction, MenuEntry, MenuItem, RetryPolicy, Setting, SyncOptions, SyncReport,
+    App, DataPaths, MenuAction, MenuEntry, MenuItem, PowerAction, RetryPolicy, Setting,
+    SyncOptions, SyncReport,
 };
 use getanime_testkit::{FakeServer, Reply, built_plugin, fixture, fixture_path};
 
@@ -872,6 +873,33 @@ async fn the_settings_menu_steps_preferences_backs_up_and_restores() -> Result<(
     let outcome = world.app.menu_run(button(restore, "Restore")?, "").await?;
     assert!(outcome.library_changed);
     assert_eq!(world.app.title(title.card.id).await?.rating, Some(Rating::new(7)?));
+    Ok(())
+}
+
+/// On a TV box Settings starts with Power (quit to the console, restart, shut down, each asking
+/// first); elsewhere the window's own close button does, and there is no such row.
+#[tokio::test]
+async fn a_tv_box_offers_its_power_first_in_settings() -> Result<()> {
+    let temp = tempfile::tempdir()?;
+    let app = App::open(DataPaths::resolve(Some(temp.path().to_path_buf()))?)?;
+    assert!(!app.settings_menu().await?.iter().any(|entry| entry.item == MenuItem::Power));
+    let app = app.as_tv_box(true);
+    let menu = app.settings_menu().await?;
+    let power = &menu[0];
+    assert_eq!(power.item, MenuItem::Power);
+    assert_eq!(power.buttons, ["Quit to console", "Restart", "Shut down"]);
+    assert!(power.questions.iter().all(Option::is_some), "each asks first");
+    let actions: Vec<_> = (0..3).filter_map(|button| power.action(button)).collect();
+    assert_eq!(
+        actions,
+        [
+            &MenuAction::Power(PowerAction::QuitToConsole),
+            &MenuAction::Power(PowerAction::Restart),
+            &MenuAction::Power(PowerAction::ShutDown),
+        ]
+    );
+    assert_eq!(PowerAction::ShutDown.systemctl_verb(), Some("poweroff"));
+    assert_eq!(PowerAction::QuitToConsole.systemctl_verb(), None, "getanime quits itself");
     Ok(())
 }
 

@@ -1103,6 +1103,45 @@ fn settings_change_a_preference_back_up_and_restore() -> Result<()> {
     Ok(())
 }
 
+/// A TV box (`GETANIME_KIOSK=1`, as the getanime-kiosk unit sets): Settings starts with Power;
+/// "Shut down" asks, then runs `systemctl poweroff` (a recording stand-in first on PATH: the
+/// machine must not really go down); "Quit to console" ends the program at once.
+#[test]
+fn a_tv_box_shuts_down_or_quits_to_the_console_from_settings() -> Result<()> {
+    require_display()?;
+    let library = playable_library()?;
+    let bin = tempfile::tempdir()?;
+    let record = bin.path().join("systemctl-was-asked");
+    let systemctl = bin.path().join("systemctl");
+    std::fs::write(&systemctl, format!("#!/bin/sh\necho \"$@\" >> '{}'\n", record.display()))?;
+    std::fs::set_permissions(&systemctl, std::os::unix::fs::PermissionsExt::from_mode(0o755))?;
+    let path = std::env::join_paths(
+        std::iter::once(bin.path().to_path_buf())
+            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
+    )?;
+    let tv_box = || {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_getanime"));
+        command.env("GETANIME_KIOSK", "1").env("PATH", &path);
+        command
+    };
+    let shot = screenshot_path("tv-box-power.png")?;
+    // Header → Settings (Power is row 0) → right, right: Shut down → Enter asks → Enter.
+    let keys = "up,right,right,right,right,enter,right,right,enter,enter,wait";
+    run_window_with(tv_box(), &library.data, &[OsStr::new("--no-sync")], keys, Some(&shot))?;
+    let asked = shot.with_file_name("tv-box-power-9.png");
+    check_screen_says(&asked, "eng", &["Power", "Quit to console", "Shut the box down?"])?;
+    let said = std::fs::read_to_string(&record).context("systemctl was never run")?;
+    assert_eq!(said.trim(), "poweroff");
+
+    // Quit to console: Enter asks, Enter quits; the keys after it are never pressed.
+    let keys = "up,right,right,right,right,enter,enter,enter,down,down";
+    let stderr = run_window_with(tv_box(), &library.data, &[OsStr::new("--no-sync")], keys, None)?;
+    assert!(stderr.contains("quitting to the console"), "{stderr}");
+    assert!(!stderr.contains("pressing key=down"), "it quit at once: {stderr}");
+    assert_eq!(std::fs::read_to_string(&record)?.lines().count(), 1, "nothing else asked");
+    Ok(())
+}
+
 /// Sources from the remote: the installed source is listed; Disable works at once; Remove asks
 /// first, then removes it, keeping the rated title.
 #[test]

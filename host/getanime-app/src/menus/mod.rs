@@ -48,8 +48,39 @@ pub enum MenuItem {
     AddProfile,
     /// A backup in the data directory: button restore (asks).
     Restore(PathBuf),
+    /// Settings → Power on a TV box: quit to the console, restart, shut down (each asks).
+    Power,
     /// Text only.
     Info,
+}
+
+/// What Settings → Power does on a TV box; the screen carries it out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PowerAction {
+    /// getanime ends; the TV-box unit hands the screen to a console.
+    QuitToConsole,
+    Restart,
+    ShutDown,
+}
+
+impl PowerAction {
+    /// The `systemctl` verb that does it (logind lets the seat's active session restart or shut
+    /// down the box); `None`: getanime quits instead.
+    pub fn systemctl_verb(self) -> Option<&'static str> {
+        match self {
+            PowerAction::QuitToConsole => None,
+            PowerAction::Restart => Some("reboot"),
+            PowerAction::ShutDown => Some("poweroff"),
+        }
+    }
+
+    /// What the screen says when the box refused (`reason`: why, in words).
+    pub fn failed(self, reason: &str) -> String {
+        match self {
+            PowerAction::Restart => tr!("Could not restart the box: {reason}", reason = reason),
+            _ => tr!("Could not shut the box down: {reason}", reason = reason),
+        }
+    }
 }
 
 /// What a menu button does (or a text row's second Enter, with the typed text; or left/right on
@@ -90,6 +121,8 @@ pub enum MenuAction {
     AddProfile,
     /// Open another screen (Settings → About); the screen does it, nothing runs here.
     Open(crate::navigation::Screen),
+    /// Quit, restart or shut down the TV box; the screen does it, nothing runs here.
+    Power(PowerAction),
 }
 
 /// The button of an installed plugin's row that syncs it (after Enable/Disable).
@@ -359,7 +392,7 @@ impl App {
                 self.step_setting(*setting, true).await?;
                 MenuOutcome::said(String::new())
             }
-            MenuAction::Open(_) => MenuOutcome::said(String::new()),
+            MenuAction::Open(_) | MenuAction::Power(_) => MenuOutcome::said(String::new()),
         })
     }
 }

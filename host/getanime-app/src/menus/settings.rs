@@ -2,24 +2,23 @@
 
 use anyhow::Result;
 
-use super::{MenuAction, MenuEntry, MenuItem};
+use super::{MenuAction, MenuEntry, MenuItem, PowerAction};
 use crate::language::tr;
 use crate::navigation::MenuRow;
 use crate::{App, Setting};
 
 impl App {
-    /// The Settings screen: preferences, backup and restore, where the data is, versions.
+    /// The Settings screen: on a TV box the power row first, then preferences, backup and
+    /// restore, where the data is, versions.
     pub async fn settings_menu(&self) -> Result<Vec<MenuEntry>> {
         let values = self.settings().await?;
-        let mut entries: Vec<MenuEntry> = values
-            .into_iter()
-            .map(|(setting, value)| MenuEntry {
-                item: MenuItem::Setting(setting),
-                row: MenuRow::Choice,
-                actions: vec![MenuAction::Step(setting)],
-                ..MenuEntry::info(setting.label(), setting.value_label(&value))
-            })
-            .collect();
+        let mut entries: Vec<MenuEntry> = self.is_tv_box().then(power_entry).into_iter().collect();
+        entries.extend(values.into_iter().map(|(setting, value)| MenuEntry {
+            item: MenuItem::Setting(setting),
+            row: MenuRow::Choice,
+            actions: vec![MenuAction::Step(setting)],
+            ..MenuEntry::info(setting.label(), setting.value_label(&value))
+        }));
         entries.push(
             MenuEntry {
                 item: MenuItem::BackupNow,
@@ -73,4 +72,30 @@ impl App {
         let current = self.setting(setting).await?;
         self.set_setting(setting, setting.step(&current, forward)).await
     }
+}
+
+/// Settings → Power: what a TV box has instead of a window's close button.
+fn power_entry() -> MenuEntry {
+    MenuEntry {
+        item: MenuItem::Power,
+        detail: tr!("This box runs getanime as a TV box").to_owned(),
+        ..MenuEntry::info(tr!("Power"), "")
+    }
+    .with_buttons(vec![
+        (
+            tr!("Quit to console"),
+            Some(tr!("Quit getanime and show the console? Enter quits, Back cancels.").to_owned()),
+            MenuAction::Power(PowerAction::QuitToConsole),
+        ),
+        (
+            tr!("Restart"),
+            Some(tr!("Restart the box? Enter restarts, Back cancels.").to_owned()),
+            MenuAction::Power(PowerAction::Restart),
+        ),
+        (
+            tr!("Shut down"),
+            Some(tr!("Shut the box down? Enter shuts down, Back cancels.").to_owned()),
+            MenuAction::Power(PowerAction::ShutDown),
+        ),
+    ])
 }

@@ -60,6 +60,11 @@ pub struct Cli {
     #[arg(long)]
     pub windowed: bool,
 
+    /// Run as a TV box (what the getanime-kiosk unit sets): Settings offers Power (quit to the
+    /// console, restart, shut down).
+    #[arg(long, env = "GETANIME_KIOSK", value_parser = clap::builder::FalseyValueParser::new())]
+    pub kiosk: bool,
+
     /// The interface language for this run (ru or en); without it, the Settings choice, which
     /// by default follows LC_ALL / LC_MESSAGES / LANG.
     #[arg(long, value_name = "LANGUAGE", value_parser = parse_language)]
@@ -278,7 +283,14 @@ fn run_inner(cli: Cli) -> Result<()> {
             no_sync: cli.no_sync,
             demo: cli.demo,
         };
-        return crate::screens::run_ui(paths, smoke, cli.windowed, cli.lang, cli.profile);
+        return crate::screens::run_ui(
+            paths,
+            smoke,
+            cli.windowed,
+            cli.lang,
+            cli.profile,
+            cli.kiosk,
+        );
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

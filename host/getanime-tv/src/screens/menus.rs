@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use getanime_app::navigation::{MenuRow, Navigator, Screen};
-use getanime_app::{MenuAction, MenuEntry, MenuItem, Setting, views};
+use getanime_app::{MenuAction, MenuEntry, MenuItem, PowerAction, Setting, views};
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use super::shared::Shared;
@@ -176,6 +176,37 @@ impl MenuScreen {
         );
     }
 
+    /// Settings → Power on a TV box: quit (the unit shows a console), or ask the system to
+    /// restart or shut down (`systemctl`, which logind allows the seat's active session).
+    fn power(self: &Rc<Self>, power: PowerAction) {
+        let Some(verb) = power.systemctl_verb() else {
+            tracing::info!("quitting to the console, as Settings → Power asked");
+            if let Err(error) = slint::quit_event_loop() {
+                tracing::warn!("cannot quit: {error}");
+            }
+            return;
+        };
+        tracing::info!(verb, "asking the system to restart or shut down");
+        let menu = Rc::clone(self);
+        self.shared.in_background(
+            "restart or shut down",
+            move |_app| async move {
+                let status = tokio::task::spawn_blocking(move || {
+                    std::process::Command::new("systemctl").arg(verb).status()
+                })
+                .await??;
+                anyhow::ensure!(status.success(), "systemctl {verb} ended with {status}");
+                Ok(())
+            },
+            move |asked| {
+                if let Err(error) = asked {
+                    tracing::warn!("systemctl {verb}: {error:#}");
+                    menu.set_message(power.failed(&format!("{error:#}")));
+                }
+            },
+        );
+    }
+
     /// A button (confirmed first when it asks to be).
     pub(super) fn press(self: &Rc<Self>, row: usize, button: usize) {
         let Some((action, caption)) = self.action(row, button) else { return };
@@ -186,6 +217,10 @@ impl MenuScreen {
                 let effect = self.shared.navigator.borrow_mut().open_screen(screen);
                 screens.apply(before, effect);
             }
+            return;
+        }
+        if let MenuAction::Power(power) = action {
+            self.power(power);
             return;
         }
         let text = self.shared.navigator.borrow().menu().text(row).to_owned();

@@ -131,6 +131,7 @@ pub fn run_ui(
     windowed: bool,
     language: Option<Language>,
     profile: Option<String>,
+    tv_box: bool,
 ) -> Result<()> {
     let runtime = Arc::new(
         tokio::runtime::Builder::new_multi_thread()
@@ -138,7 +139,7 @@ pub fn run_ui(
             .build()
             .context("starting tokio")?,
     );
-    let app = Arc::new(App::open(paths)?);
+    let app = Arc::new(App::open(paths)?.as_tv_box(tv_box));
     if let Some(name) = &profile {
         runtime.block_on(app.use_profile_named(name))?;
     }
