@@ -26,8 +26,16 @@ pub enum Build {
     Dev,
 }
 
-/// Builds `target/debian/getanime_<version>-1_amd64.deb` and returns its path.
-pub fn build(build: Build) -> Result<PathBuf> {
+/// The two packages: the program, and TV-box mode (`getanime-kiosk`, the cargo-deb variant
+/// `kiosk`: the systemd unit, its PAM service, the system user).
+#[derive(Debug, Clone)]
+pub struct Packages {
+    pub main: PathBuf,
+    pub kiosk: PathBuf,
+}
+
+/// Builds both packages into `target/debian/` and returns their paths.
+pub fn build(build: Build) -> Result<Packages> {
     setup::install(&["dpkg-dev"])?;
     ensure_cargo_deb()?;
     let stage = stage_all(build)?;
@@ -49,12 +57,31 @@ pub fn build(build: Build) -> Result<PathBuf> {
         deb.arg("--fast");
     }
     check(&mut deb)?;
-    let deb = std::fs::read_dir(&output)?
-        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-        .find(|path| path.extension().is_some_and(|extension| extension == "deb"))
-        .context("cargo deb made no .deb")?;
-    println!("package: {} (staged from {})", deb.display(), stage.display());
-    Ok(deb)
+    check(
+        cargo()
+            .args(["deb", "--package", "getanime-tv", "--variant", "kiosk", "--no-build"])
+            .args(["--no-strip", "--locked", "--output"])
+            .arg(&output),
+    )?;
+    let made = |prefix: &str| -> Result<PathBuf> {
+        std::fs::read_dir(&output)?
+            .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+            .find(|path| {
+                path.extension().is_some_and(|extension| extension == "deb")
+                    && path
+                        .file_name()
+                        .is_some_and(|name| name.to_string_lossy().starts_with(prefix))
+            })
+            .with_context(|| format!("cargo deb made no {prefix}….deb"))
+    };
+    let packages = Packages { main: made("getanime_")?, kiosk: made("getanime-kiosk_")? };
+    println!(
+        "packages: {} and {} (staged from {})",
+        packages.main.display(),
+        packages.kiosk.display(),
+        stage.display()
+    );
+    Ok(packages)
 }
 
 /// Builds the program and the plugins and stages every file the package and `cargo xtask

@@ -21,6 +21,8 @@ const SUITE: &str = "bookworm";
 /// Tools the checks run on this machine.
 const TOOLS: &[&str] =
     &["mmdebstrap", "lintian", "desktop-file-utils", "appstream", "xvfb", "tesseract-ocr"];
+/// The TV-box unit in the kiosk package.
+const KIOSK_UNIT: &str = "./usr/lib/systemd/system/getanime-kiosk@.service";
 /// Files the package must hold.
 const EXPECTED: &[&str] = &[
     "./usr/bin/getanime",
@@ -38,7 +40,8 @@ const EXPECTED: &[&str] = &[
 ];
 
 pub fn run(build: Build) -> Result<()> {
-    let package = deb::build(build)?;
+    let packages = deb::build(build)?;
+    let package = packages.main.as_path();
     setup::install(TOOLS)?;
     let work = workspace_root().join("target/deb-test");
     if work.exists() {
@@ -47,7 +50,8 @@ pub fn run(build: Build) -> Result<()> {
         std::fs::remove_dir_all(&work).with_context(|| format!("clearing {}", work.display()))?;
     }
     std::fs::create_dir_all(&work)?;
-    static_checks(&package, &work)?;
+    static_checks(package, &work)?;
+    kiosk_static_checks(&packages)?;
     let root = work.join("root");
     step(&format!("a minimal Debian root ({SUITE}, mmdebstrap --variant=minbase)"));
     check(
@@ -57,7 +61,7 @@ pub fn run(build: Build) -> Result<()> {
             .arg("http://deb.debian.org/debian"),
     )?;
     let mounted = Mounts::new(&root)?;
-    let result = inside(&root, &package, &work);
+    let result = inside(&root, package, &work).and_then(|()| kiosk_inside(&root, &packages, &work));
     drop(mounted);
     result?;
     println!("deb-test passed");
@@ -162,18 +166,108 @@ fn inside(root: &Path, package: &Path, work: &Path) -> Result<()> {
     ensure!(count > 0, "the first sync saved no titles");
     println!("the first sync saved {count} titles");
 
+    Ok(())
+}
+
+/// The kiosk package's files, its pin on the main package's version, lintian.
+fn kiosk_static_checks(packages: &deb::Packages) -> Result<()> {
+    step("the kiosk package: its files, its Depends, lintian");
+    let contents = output(Command::new("dpkg-deb").arg("--contents").arg(&packages.kiosk))?;
+    for expected in [KIOSK_UNIT, "./etc/pam.d/getanime-kiosk"] {
+        ensure!(contents.contains(expected), "getanime-kiosk lacks {expected}:\n{contents}");
+    }
+    let version =
+        output(Command::new("dpkg-deb").args(["--field"]).arg(&packages.main).arg("Version"))?;
+    let depends =
+        output(Command::new("dpkg-deb").args(["--field"]).arg(&packages.kiosk).arg("Depends"))?;
+    ensure!(
+        depends.contains(&format!("getanime (= {version})")),
+        "getanime-kiosk must need this very getanime ({version}): Depends: {depends}"
+    );
+    check(
+        Command::new("lintian")
+            .args(["--fail-on", "error", "--tag-display-limit", "0"])
+            .arg(&packages.kiosk),
+    )
+}
+
+/// TV-box mode in the root: installing enables nothing; the unit verifies; the system user
+/// exists; cage started headless (wlroots' headless backend) shows the welcome screen, as a
+/// compositor screenshot (grim) read back by OCR; then both packages purge cleanly.
+fn kiosk_inside(root: &Path, packages: &deb::Packages, work: &Path) -> Result<()> {
+    let in_root = |args: &[&str]| -> Command {
+        let mut command = Command::new("chroot");
+        command.arg(root).args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        command
+    };
+    step("apt-get install ./getanime-kiosk_….deb inside the root");
+    let file_name = packages.kiosk.file_name().context("the kiosk package's name")?;
+    std::fs::copy(&packages.kiosk, root.join("tmp").join(file_name))?;
+    let in_tmp = format!("/tmp/{}", file_name.to_string_lossy());
+    check(&mut in_root(&["apt-get", "install", "-y", "-qq", &in_tmp]))?;
+    // Test tools only: the man page check of `systemd-analyze verify`, a compositor screenshot.
+    check(&mut in_root(&[
+        "apt-get",
+        "install",
+        "-y",
+        "-qq",
+        "--no-install-recommends",
+        "man-db",
+        "grim",
+    ]))?;
+    output(&mut in_root(&["getent", "passwd", "getanime"])).context("no system user getanime")?;
+    let enabled =
+        output(&mut in_root(&["find", "/etc/systemd/system", "-name", "getanime-kiosk*"]))?;
+    ensure!(enabled.is_empty(), "installing enabled the TV-box unit: {enabled}");
+    let unit = KIOSK_UNIT.trim_start_matches('.').replace("@.service", "@tty1.service");
+    check(&mut in_root(&["systemd-analyze", "verify", &unit]))
+        .context("systemd-analyze verify found problems in the TV-box unit")?;
+
+    step("cage, headless, as the user getanime: the welcome screen");
+    let script = "set -e\n\
+        export GETANIME_KIOSK=1 GETANIME_SILENT=1 LANG=C.UTF-8\n\
+        getanime --no-sync --exit-after-first-frame --keys wait,wait,wait --key-interval-ms 2000 \
+            > /tmp/kiosk-app.log 2>&1 &\n\
+        for _ in $(seq 100); do\n\
+            [ \"$(grep -c 'pressing key' /tmp/kiosk-app.log)\" -ge 2 ] && break\n\
+            sleep 0.2\n\
+        done\n\
+        grim /tmp/kiosk.png\n\
+        wait\n";
+    std::fs::write(root.join("tmp/in-cage.sh"), script)?;
+    check(&mut in_root(&["install", "-d", "-m", "0700", "-o", "getanime", "/tmp/kiosk-runtime"]))?;
+    check(
+        in_root(&["runuser", "-u", "getanime", "--", "cage", "--", "sh", "/tmp/in-cage.sh"])
+            .env("HOME", "/var/lib/getanime")
+            .env("XDG_RUNTIME_DIR", "/tmp/kiosk-runtime")
+            .env("WLR_BACKENDS", "headless")
+            .env("WLR_RENDERER", "pixman")
+            .env("WLR_LIBINPUT_NO_DEVICES", "1")
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY"),
+    )
+    .context("cage did not run getanime")?;
+    let shot = work.join("kiosk.png");
+    std::fs::copy(root.join("tmp/kiosk.png"), &shot).context("grim took no screenshot")?;
+    let read = output(Command::new("tesseract").arg(&shot).arg("-").args(["-l", "eng"]))?;
+    // The end of a long line too: the window is scaled to cage's output, not cut by it.
+    for word in ["Welcome to getanime", "AniLiberty", "AniLibria", "Reaches api.anilibria.tv"] {
+        ensure!(read.contains(word), "cage does not show {word}: {read}");
+    }
+
     step("apt-get purge leaves nothing behind");
-    let installed = output(&mut in_root(&["dpkg", "-L", "getanime"]))?;
-    check(&mut in_root(&["apt-get", "purge", "-y", "-qq", "getanime"]))?;
+    let installed = output(&mut in_root(&["dpkg", "-L", "getanime", "getanime-kiosk"]))?;
+    check(&mut in_root(&["apt-get", "purge", "-y", "-qq", "getanime-kiosk", "getanime"]))?;
     let left: Vec<&str> = installed
         .lines()
         .filter(|file| {
             let path = root.join(file.trim_start_matches('/'));
-            path.exists() && !path.is_dir()
+            file.starts_with('/') && path.exists() && !path.is_dir()
         })
         .collect();
     ensure!(left.is_empty(), "left behind after purge: {left:?}");
     ensure!(!root.join("usr/share/getanime").exists(), "/usr/share/getanime is left behind");
+    ensure!(!root.join("etc/pam.d/getanime-kiosk").exists(), "the PAM file outlived purge");
     Ok(())
 }
 

@@ -26,6 +26,7 @@ const LAYOUT: &[(&str, &str)] = &[
     ("completions/getanime", "share/bash-completion/completions"),
     ("completions/_getanime", "share/zsh/site-functions"),
     ("completions/getanime.fish", "share/fish/vendor_completions.d"),
+    ("THIRD-PARTY-LICENSES.md", "share/doc/getanime"),
 ];
 /// Files from the repository's packaging folder, and where they go.
 const DESKTOP_FILES: &[(&str, &str)] = &[

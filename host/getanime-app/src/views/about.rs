@@ -67,10 +67,13 @@ pub fn lines(facts: &AboutFacts) -> Vec<AboutLine> {
         line(tr!("Data folder"), facts.data_folder.display().to_string()),
         line(tr!("Log file"), log_file),
         line(tr!("getanime and its sources"), tr!("MIT or Apache-2.0 licence")),
-        line("Slint", tr!("Slint Royalty-free Licence 2.0")),
+        line(tr!("This program as a whole"), tr!("GPL-3.0-only, because it links Slint")),
+        line("Slint", tr!("GPL-3.0-only (Slint's open-source option)")),
         line("GStreamer", tr!("LGPL 2.1 or later")),
         line("Wasmtime", tr!("Apache-2.0 with the LLVM exception")),
         line("SQLite", tr!("public domain")),
+        line(tr!("Other libraries"), tr!("MIT, Apache-2.0, BSD, ISC, Zlib, MPL-2.0 and others")),
+        line(tr!("Each with its licence"), "/usr/share/doc/getanime/THIRD-PARTY-LICENSES.md"),
         line(tr!("Anime data"), tr!("from the sources you install, under their terms")),
     ]
 }

@@ -81,13 +81,12 @@ impl Wheel {
 /// Either way the window carries the app id (Wayland's app_id, X11's WM_CLASS), so docks and
 /// task switchers match it with the desktop entry and its icon.
 pub(super) fn choose_renderer() {
-    let mut selector =
-        slint::BackendSelector::new().with_winit_window_attributes_hook(|attributes| {
-            use slint::winit_030::winit::platform::{wayland, x11};
-            let attributes =
-                wayland::WindowAttributesExtWayland::with_name(attributes, APP_ID, APP_ID);
-            x11::WindowAttributesExtX11::with_name(attributes, APP_ID, APP_ID)
-        });
+    let hook = move |attributes: slint::winit_030::winit::window::WindowAttributes| {
+        use slint::winit_030::winit::platform::{wayland, x11};
+        let attributes = wayland::WindowAttributesExtWayland::with_name(attributes, APP_ID, APP_ID);
+        x11::WindowAttributesExtX11::with_name(attributes, APP_ID, APP_ID)
+    };
+    let mut selector = slint::BackendSelector::new().with_winit_window_attributes_hook(hook);
     if std::env::var_os("SLINT_BACKEND").is_none() && !has_render_node(Path::new("/dev/dri")) {
         selector = selector.backend_name("winit".into()).renderer_name("software".into());
     }
@@ -138,7 +137,11 @@ pub(super) fn watch_window(window: &AppWindow, screens: Weak<Screens>, time_fram
                     tracing::debug!("cannot time the frame: {error}");
                 }
             }
+            WinitEvent::ScaleFactorChanged { scale_factor, .. } => {
+                tracing::debug!(scale_factor, "the system changed the scale factor");
+            }
             WinitEvent::Resized(size) => {
+                tracing::debug!(width = size.width, height = size.height, "resized");
                 // Before Slint handles the resize, so it lays out at the new scale.
                 slint_window.dispatch_event(WindowEvent::ScaleFactorChanged {
                     scale_factor: scale_for(size.width, size.height),
@@ -192,10 +195,10 @@ pub(super) fn go_full_screen(window: &AppWindow) {
             }
         };
         let Some(monitor) = winit_window.current_monitor() else {
-            // Wayland tells a client no monitor (cage, the TV-box compositor, among them): the
-            // compositor then picks the output itself.
-            tracing::info!("no monitor reported; asking the compositor for full screen");
-            winit_window.set_fullscreen(Some(Fullscreen::Borderless(None)));
+            // Wayland tells a client no monitor; a kiosk compositor (cage) sizes the window to
+            // its output by itself. Asking for full screen or dropping the frame there was
+            // tried: the window then kept showing its first picture (see docs/reliability.md).
+            tracing::info!("no monitor reported; the compositor sizes the window");
             return;
         };
         let size = monitor.size();
