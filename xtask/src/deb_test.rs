@@ -39,6 +39,31 @@ const EXPECTED: &[&str] = &[
     "./usr/share/doc/getanime/changelog.Debian.gz",
 ];
 
+/// Whether this machine lets the test make its root: root, and allowed to mount (a container
+/// without that right cannot run it); `Err` says why not.
+pub fn can_run() -> std::result::Result<(), String> {
+    if !setup::is_root() {
+        return Err("it needs root (mount, chroot)".into());
+    }
+    let probe = workspace_root().join("target/deb-test-mount-probe");
+    std::fs::create_dir_all(&probe)
+        .map_err(|error| format!("cannot make {}: {error}", probe.display()))?;
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "probe"])
+        .arg(&probe)
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    if !mounted {
+        return Err("this machine does not allow mounting, which the Debian root needs".into());
+    }
+    let unmounted = Command::new("umount").arg(&probe).status();
+    if !unmounted.is_ok_and(|status| status.success()) {
+        return Err(format!("could not unmount the probe {}", probe.display()));
+    }
+    Ok(())
+}
+
 pub fn run(build: Build) -> Result<()> {
     let packages = deb::build(build)?;
     let package = packages.main.as_path();
