@@ -707,8 +707,13 @@ async fn the_profiles_menu_adds_renames_switches_and_removes() -> Result<()> {
 
     let menu = app.profiles_menu().await?;
     let masha = entry(&menu, "Маша")?;
-    assert_eq!(added.focus, Some((masha.item.clone(), 0)), "her Watch as button is next");
     assert_eq!(masha.buttons, ["Watch as Маша", "Remove"]);
+    assert_eq!(added.focus.as_ref(), masha.action(0), "her Watch as button is next");
+    let row = menu.iter().position(|entry| entry.item == masha.item);
+    assert_eq!(
+        getanime_app::menu_focus_after(&menu, added.focus.as_ref(), None),
+        row.map(|row| (row, 0))
+    );
     assert!(masha.questions[1].as_deref().is_some_and(|question| question.contains("deleted")));
     let switched = app.menu_run(button(masha, "Watch as Маша")?, "").await?;
     assert!(switched.profile_switched && switched.message == "Watching as Маша");

@@ -125,9 +125,6 @@ pub enum MenuAction {
     Power(PowerAction),
 }
 
-/// The button of an installed plugin's row that syncs it (after Enable/Disable).
-const PLUGIN_SYNC_BUTTON: usize = 1;
-
 /// One row as the screen shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MenuEntry {
@@ -192,15 +189,15 @@ pub fn menu_rows(entries: &[MenuEntry]) -> Vec<MenuRow> {
 }
 
 /// What pressing a button did.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MenuOutcome {
     /// One line for the user.
     pub message: String,
     /// The library was replaced or its sources changed: screens showing it must reload.
     pub library_changed: bool,
-    /// The row and button that take the focus when the menu reloads (a plugin just installed:
-    /// its Sync now); `None`: the focused row stays (see [`menu_focus_after`]).
-    pub focus: Option<(MenuItem, usize)>,
+    /// The button that takes the focus when the menu reloads, named by what it does (a plugin
+    /// just installed: its Sync now); `None`: the focused row stays (see [`menu_focus_after`]).
+    pub focus: Option<MenuAction>,
     /// Another profile is in use now: its language applies and Home shows its rows.
     pub profile_switched: bool,
 }
@@ -216,22 +213,27 @@ impl MenuOutcome {
 
     /// A plugin was installed: its Sync now button takes the focus, the next thing to press.
     fn installed(record: &getanime_domain::PluginRecord, message: String) -> MenuOutcome {
-        let focus = Some((MenuItem::Plugin(record.id.clone()), PLUGIN_SYNC_BUTTON));
+        let focus = Some(MenuAction::SyncNow(record.id.clone()));
         MenuOutcome { focus, ..Self::changed(message) }
     }
 }
 
-/// Where the focus goes when a menu's rows are reloaded, as (row, button): to `wanted` (a plugin
-/// just installed), else to the row of what had it `before` (rows move when a plugin comes or
-/// goes); `None`: neither is listed, the focused row number stays.
+/// Where the focus goes when a menu's rows are reloaded, as (row, button): to the button doing
+/// `wanted` (a plugin just installed: its Sync now), else to the row of what had it `before`
+/// (rows move when a plugin comes or goes); `None`: neither is listed, the focused row number
+/// stays.
 pub fn menu_focus_after(
     entries: &[MenuEntry],
-    wanted: Option<&(MenuItem, usize)>,
+    wanted: Option<&MenuAction>,
     before: Option<&MenuItem>,
 ) -> Option<(usize, usize)> {
+    let button_doing = |action: &MenuAction| {
+        entries.iter().enumerate().find_map(|(row, entry)| {
+            Some((row, entry.actions.iter().position(|candidate| candidate == action)?))
+        })
+    };
     let row_of = |item: &MenuItem| entries.iter().position(|entry| entry.item == *item);
-    let wanted = wanted.and_then(|(item, button)| Some((row_of(item)?, *button)));
-    wanted.or_else(|| Some((row_of(before?)?, 0)))
+    wanted.and_then(button_doing).or_else(|| Some((row_of(before?)?, 0)))
 }
 
 impl App {
@@ -373,7 +375,7 @@ impl App {
             MenuAction::AddProfile => {
                 let profile = self.add_profile(text).await?;
                 MenuOutcome {
-                    focus: Some((MenuItem::Profile(profile.id), 0)),
+                    focus: Some(MenuAction::WatchAs(profile.id)),
                     ..MenuOutcome::said(tr!(
                         "Added {name}; Enter on Watch as {name} switches to it",
                         name = profile.name
@@ -407,12 +409,20 @@ mod tests {
 
     #[test]
     fn the_focus_follows_an_installed_plugin_or_the_row_it_was_on() {
-        let before = [plugin("aniliberty"), MenuEntry::info("Install from a file", "")];
-        let after = [plugin("anilibria"), plugin("aniliberty"), before[1].clone()];
-        let installed = (MenuItem::Plugin("anilibria".into()), PLUGIN_SYNC_BUTTON);
+        let installed_plugin = |id: &str| {
+            plugin(id).with_buttons(vec![
+                ("Disable", None, MenuAction::SetEnabled { plugin: id.into(), enabled: false }),
+                ("Sync now", None, MenuAction::SyncNow(id.into())),
+                ("Remove", Some("Remove?".into()), MenuAction::Remove(id.into())),
+            ])
+        };
+        let before = [installed_plugin("aniliberty"), MenuEntry::info("Install from a file", "")];
+        let after = [installed_plugin("anilibria"), before[0].clone(), before[1].clone()];
+        let sync_new = MenuAction::SyncNow("anilibria".into());
         assert_eq!(
-            menu_focus_after(&after, Some(&installed), Some(&before[0].item)),
-            Some((0, PLUGIN_SYNC_BUTTON))
+            menu_focus_after(&after, Some(&sync_new), Some(&before[0].item)),
+            Some((0, 1)),
+            "the new plugin's Sync now, wherever its row and button are"
         );
         assert_eq!(
             menu_focus_after(&after, None, Some(&before[0].item)),
@@ -420,6 +430,7 @@ mod tests {
             "the focused plugin moved down a row"
         );
         let removed = MenuItem::Plugin("gone".into());
-        assert_eq!(menu_focus_after(&after, Some(&(removed.clone(), 2)), Some(&removed)), None);
+        let gone = MenuAction::SyncNow("gone".into());
+        assert_eq!(menu_focus_after(&after, Some(&gone), Some(&removed)), None);
     }
 }

@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use getanime_app::navigation::{MenuRow, Navigator, Screen};
-use getanime_app::{MenuAction, MenuEntry, MenuItem, PowerAction, Setting, views};
+use getanime_app::{MenuAction, MenuEntry, PowerAction, Setting, views};
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use super::shared::Shared;
@@ -35,7 +35,7 @@ impl MenuScreen {
 
     /// Loads the rows of the open menu screen; `message` replaces the message line when given,
     /// `focus` names the row and button to focus (a source just installed: its Sync now).
-    fn load(self: &Rc<Self>, message: Option<String>, focus: Option<(MenuItem, usize)>) {
+    fn load(self: &Rc<Self>, message: Option<String>, focus: Option<MenuAction>) {
         let screen = self.shared.screen();
         if let Some(window) = self.shared.window.upgrade() {
             let title = match screen {
@@ -73,7 +73,7 @@ impl MenuScreen {
     }
 
     /// New rows: the focus follows the row it was on (or `focus`), then they are drawn.
-    fn show_entries(&self, entries: Vec<MenuEntry>, focus: Option<&(MenuItem, usize)>) {
+    fn show_entries(&self, entries: Vec<MenuEntry>, focus: Option<&MenuAction>) {
         let mut navigator = self.shared.navigator.borrow_mut();
         let (row, ..) = navigator.menu().focus();
         let before = self.entries.borrow().get(row).map(|entry| entry.item.clone());
