@@ -129,17 +129,10 @@ fn static_checks(package: &Path, work: &Path) -> Result<()> {
 
 /// Everything that runs inside the root.
 fn inside(root: &Path, package: &Path, work: &Path) -> Result<()> {
-    let in_root = |args: &[&str]| -> Command {
-        let mut command = Command::new("chroot");
-        command.arg(root).args(args).env("DEBIAN_FRONTEND", "noninteractive");
-        command
-    };
+    let in_root = |args: &[&str]| chroot(root, args);
     step("apt-get install ./getanime_….deb inside the root");
-    let file_name = package.file_name().context("the package's name")?;
-    std::fs::copy(package, root.join("tmp").join(file_name))?;
-    let in_tmp = format!("/tmp/{}", file_name.to_string_lossy());
     check(&mut in_root(&["apt-get", "update", "-qq"]))?;
-    check(&mut in_root(&["apt-get", "install", "-y", "-qq", &in_tmp]))?;
+    apt_install_file(root, package)?;
     let status = output(&mut in_root(&["dpkg-query", "-W", "-f=${Status}", "getanime"]))?;
     ensure!(status == "install ok installed", "dpkg says: {status}");
 
@@ -220,16 +213,9 @@ fn kiosk_static_checks(packages: &deb::Packages) -> Result<()> {
 /// exists; cage started headless (wlroots' headless backend) shows the welcome screen, as a
 /// compositor screenshot (grim) read back by OCR; then both packages purge cleanly.
 fn kiosk_inside(root: &Path, packages: &deb::Packages, work: &Path) -> Result<()> {
-    let in_root = |args: &[&str]| -> Command {
-        let mut command = Command::new("chroot");
-        command.arg(root).args(args).env("DEBIAN_FRONTEND", "noninteractive");
-        command
-    };
+    let in_root = |args: &[&str]| chroot(root, args);
     step("apt-get install ./getanime-kiosk_….deb inside the root");
-    let file_name = packages.kiosk.file_name().context("the kiosk package's name")?;
-    std::fs::copy(&packages.kiosk, root.join("tmp").join(file_name))?;
-    let in_tmp = format!("/tmp/{}", file_name.to_string_lossy());
-    check(&mut in_root(&["apt-get", "install", "-y", "-qq", &in_tmp]))?;
+    apt_install_file(root, &packages.kiosk)?;
     // Test tools only: the man page check of `systemd-analyze verify`, a compositor screenshot.
     check(&mut in_root(&[
         "apt-get",
@@ -296,6 +282,31 @@ fn kiosk_inside(root: &Path, packages: &deb::Packages, work: &Path) -> Result<()
     Ok(())
 }
 
+/// `args` run inside `root`, apt without questions.
+fn chroot(root: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new("chroot");
+    command.arg(root).args(args).env("DEBIAN_FRONTEND", "noninteractive");
+    command
+}
+
+/// Installs the package file `package` inside `root` as a user would (`apt-get install ./…`),
+/// apt resolving its Depends from Debian.
+fn apt_install_file(root: &Path, package: &Path) -> Result<()> {
+    let file_name = package.file_name().context("the package's file name")?;
+    std::fs::copy(package, root.join("tmp").join(file_name))?;
+    let in_tmp = format!("/tmp/{}", file_name.to_string_lossy());
+    check(&mut chroot(root, &["apt-get", "install", "-y", "-qq", &in_tmp]))
+}
+
+/// The first line `child` writes to its (piped) stdout, trimmed: how the fake server and Xvfb
+/// say where they listen.
+fn first_line(child: &mut Child) -> Result<String> {
+    let stdout = child.stdout.take().context("the child's stdout is not piped")?;
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line)?;
+    Ok(line.trim().to_owned())
+}
+
 /// The fake AniLiberty API (tests/testkit's `fake-aniliberty`) and its base URL; it stops when
 /// its stdin is closed.
 fn fake_aniliberty() -> Result<(Child, String)> {
@@ -313,10 +324,7 @@ fn fake_aniliberty() -> Result<(Child, String)> {
         .stdout(Stdio::piped())
         .spawn()
         .context("starting the fake AniLiberty")?;
-    let stdout = child.stdout.take().context("its stdout")?;
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line)?;
-    let api = line.trim().to_owned();
+    let api = first_line(&mut child)?;
     ensure!(api.starts_with("http://127.0.0.1:"), "the fake AniLiberty said {api:?}");
     Ok((child, api))
 }
@@ -336,10 +344,7 @@ impl Xvfb {
             .stderr(Stdio::null())
             .spawn()
             .context("starting Xvfb")?;
-        let stdout = child.stdout.take().context("Xvfb's stdout")?;
-        let mut number = String::new();
-        BufReader::new(stdout).read_line(&mut number)?;
-        let number = number.trim();
+        let number = first_line(&mut child)?;
         ensure!(!number.is_empty(), "Xvfb named no display");
         Ok(Xvfb { name: format!(":{number}"), child })
     }
