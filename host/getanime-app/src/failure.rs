@@ -3,7 +3,7 @@
 //! whole chain goes to the log. An error of a kind not classified here is shown as its chain,
 //! which is still better than nothing.
 
-use getanime_domain::ProviderError;
+use getanime_domain::{ProviderError, TrackerError};
 use getanime_plugins::{Error as PluginError, FetchError, Refusal};
 use getanime_storage::Error as StorageError;
 
@@ -85,6 +85,14 @@ fn plugin_sentence(error: &PluginError) -> Option<String> {
             tr!("This is not a usable getanime plugin package; nothing was installed.").to_owned()
         }
         PluginError::Provider { name, error, .. } => provider_sentence(name, error),
+        PluginError::Tracker { name, error, .. } => tracker_sentence(name, error),
+        PluginError::TokenNotKept { id, .. } => tr!(
+            "{account} signed in, but getanime could not keep the sign-in; sign in again.",
+            account = id
+        ),
+        PluginError::WrongKind { .. } => {
+            tr!("This plugin cannot do that; nothing changed.").to_owned()
+        }
         PluginError::Io { .. } | PluginError::Runtime(_) => return None,
     })
 }
@@ -110,6 +118,38 @@ fn provider_sentence(name: &str, error: &ProviderError) -> String {
         ProviderError::Denied(host) => denied(name, host),
         ProviderError::Other(reason) => {
             tr!("{source} failed: {reason}", source = name, reason = reason)
+        }
+    }
+}
+
+/// An account's own failure, named by the plugin's name ("AniLiberty account").
+fn tracker_sentence(name: &str, error: &TrackerError) -> String {
+    match error {
+        TrackerError::Unauthorized => {
+            tr!("{account}: sign in again; changes wait until then.", account = name)
+        }
+        TrackerError::RateLimited(_) => tr!(
+            "{account}: the server asks to wait; changes wait and are sent later.",
+            account = name
+        ),
+        TrackerError::NotFound => {
+            tr!("{account}: the server does not know it (or the code expired).", account = name)
+        }
+        TrackerError::Unsupported => tr!("{account} does not offer this.", account = name),
+        TrackerError::Denied(host) => denied(name, host),
+        TrackerError::Network(_) => tr!(
+            "{account}: the server does not answer; changes wait and are sent later.",
+            account = name
+        ),
+        TrackerError::Parse(_) => tr!(
+            "{account} answered something getanime cannot read; nothing was lost.",
+            account = name
+        ),
+        TrackerError::Rejected(reason) => {
+            tr!("{account} refused: {reason}", account = name, reason = reason)
+        }
+        TrackerError::Other(reason) => {
+            tr!("{account} failed: {reason}", account = name, reason = reason)
         }
     }
 }

@@ -99,7 +99,7 @@ async fn a_new_data_directory_gets_an_empty_migrated_library() -> Result<()> {
     let root = temp.path().join("nested").join("data");
     let app = App::open(DataPaths::resolve(Some(root.clone()))?)?;
     let status = app.status().await?;
-    assert_eq!((status.titles, status.schema_version), (0, 3));
+    assert_eq!((status.titles, status.schema_version), (0, 4));
     assert!(root.join("library.sqlite3").is_file());
     assert!(root.join("plugins").is_dir());
     Ok(())
@@ -397,8 +397,8 @@ async fn the_sources_menu_offers_the_shipped_sources() -> Result<()> {
         .filter(|entry| matches!(entry.item, MenuItem::Shipped(_)))
         .map(|entry| entry.label.as_str())
         .collect();
-    assert_eq!(offered, ["AniLiberty 0.2.0", "AniLibria 0.2.0"], "the shipped ones, nothing else");
-    let aniliberty = entry(&menu, "AniLiberty 0.2.0")?;
+    assert_eq!(offered, ["AniLiberty 0.3.0", "AniLibria 0.3.0"], "the shipped ones, nothing else");
+    let aniliberty = entry(&menu, "AniLiberty 0.3.0")?;
     assert_eq!(
         (aniliberty.buttons.as_slice(), aniliberty.value.as_str()),
         (&["Install".to_owned()][..], "included")
@@ -412,15 +412,15 @@ async fn the_sources_menu_offers_the_shipped_sources() -> Result<()> {
     assert!(question.contains("will connect to: anilibria.top, aniliberty.top"), "{question}");
 
     let outcome = app.menu_run(button(aniliberty, "Install")?, "").await?;
-    assert_eq!(outcome.message, "Installed AniLiberty 0.2.0; sync it with Sync now");
+    assert_eq!(outcome.message, "Installed AniLiberty 0.3.0; sync it with Sync now");
     let menu = app.sources_menu().await?;
-    assert_eq!(entry(&menu, "AniLiberty 0.2.0")?.value, "enabled", "now an installed source");
+    assert_eq!(entry(&menu, "AniLiberty 0.3.0")?.value, "enabled", "now an installed source");
     let still_offered: Vec<&str> = menu
         .iter()
         .filter(|entry| matches!(entry.item, MenuItem::Shipped(_)))
         .map(|entry| entry.label.as_str())
         .collect();
-    assert_eq!(still_offered, ["AniLibria 0.2.0"]);
+    assert_eq!(still_offered, ["AniLibria 0.3.0"]);
     Ok(())
 }
 
@@ -866,7 +866,7 @@ async fn the_settings_menu_steps_preferences_backs_up_and_restores() -> Result<(
     assert_eq!(entry(&menu, "Sync sources every")?.value, "never");
     assert_eq!(world.app.setting(Setting::Quality).await?, "hd");
     assert!(world.app.set_setting(Setting::Quality, "4k").await.is_err(), "not one of its values");
-    assert!(entry(&menu, "About")?.value.contains("library schema V3"));
+    assert!(entry(&menu, "About")?.value.contains("library schema V4"));
     assert!(!menu.iter().any(|entry| matches!(entry.item, MenuItem::Restore(_))), "no backups yet");
 
     let outcome = world.app.menu_run(&MenuAction::BackUpNow, "").await?;

@@ -78,6 +78,10 @@ pub struct Episode {
     /// The voices of the audio (a dub team, "Japanese") as the source words them.
     #[serde(default)]
     pub audio: Vec<String>,
+    /// The source's own id of the episode (AniLiberty's UUID; contract 0.3), which account
+    /// plugins key per-episode marks by.
+    #[serde(default)]
+    pub source_id: Option<String>,
 }
 
 /// How a subtitle file is written.
@@ -228,6 +232,9 @@ pub struct Torrent {
     pub size_bytes: Option<u64>,
     pub magnet: String,
     pub seeders: Option<u32>,
+    /// BitTorrent v1 info hash, 40 lower-case hex digits (contract 0.3).
+    #[serde(default)]
+    pub info_hash: Option<String>,
 }
 
 /// What a list row needs.
@@ -263,6 +270,12 @@ pub struct Title {
     /// Other titles of the franchise, in its order when known (contract 0.2).
     #[serde(default)]
     pub related: Vec<RelatedTitle>,
+    /// The youngest age the title is rated for: 0, 6, 12, 16 or 18 (contract 0.3).
+    #[serde(default)]
+    pub age_rating: Option<u8>,
+    /// A wide background picture (contract 0.3).
+    #[serde(default)]
+    pub backdrop_url: Option<String>,
 }
 
 /// One page of a paged provider list.

@@ -8,6 +8,7 @@ mod catalog;
 mod library;
 pub mod playback;
 mod plugin;
+mod tracker;
 pub mod validation;
 
 pub use browse::{
@@ -23,7 +24,11 @@ pub use library::{
     PluginRecord, Poster, Profile, ProfileId, Rating, RatingError, StatusChange, TitleCard,
     TitleDetails, TitleId, WatchState, title_is_finished,
 };
-pub use plugin::{ManifestError, PluginManifest};
+pub use plugin::{ManifestError, OAuth, PluginKind, PluginManifest, RateLimit};
+pub use tracker::{
+    EpisodeMark, RemoteStatus, SignInInput, SignInMethod, SignInStep, TrackerAccount,
+    TrackerChange, TrackerEntry, TrackerError,
+};
 
 /// Unix time in milliseconds: the one timestamp convention of the whole program.
 pub type UnixMillis = i64;

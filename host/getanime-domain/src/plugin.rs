@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 /// The `plugin.toml` of a plugin package.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PluginManifest {
     /// Stable id: lower-case ASCII letters, digits and `-`, e.g. `anilibria`.
@@ -26,6 +26,57 @@ pub struct PluginManifest {
     /// Setting defaults the plugin reads through the host.
     #[serde(default)]
     pub settings: BTreeMap<String, String>,
+    /// What the plugin is: a content source (the default) or an account at a tracker
+    /// (contract 0.3).
+    #[serde(default)]
+    pub kind: PluginKind,
+    /// Trackers: the hosts the host may send the account's token to, over https; a subset of
+    /// `allowed_hosts`.
+    #[serde(default)]
+    pub auth_hosts: Vec<String>,
+    /// Trackers: the source plugin whose ids this tracker's ids are (the AniLiberty account's
+    /// are the AniLiberty source's); none when it has its own (matched through MyAnimeList ids).
+    #[serde(default)]
+    pub for_source: Option<String>,
+    /// Trackers: how fast the host lets requests reach the tracker (per IP, all profiles).
+    #[serde(default)]
+    pub rate_limit: Option<RateLimit>,
+    /// Trackers: how the host refreshes the token; none when the token does not expire.
+    #[serde(default)]
+    pub oauth: Option<OAuth>,
+}
+
+/// What a plugin is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PluginKind {
+    /// A content source (world `provider`).
+    #[default]
+    Provider,
+    /// An account at a list service (world `tracker`).
+    Tracker,
+}
+
+/// Requests the host lets through to a tracker, over all profiles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimit {
+    pub per_second: Option<u32>,
+    pub per_minute: Option<u32>,
+}
+
+/// How the host refreshes a tracker's token (OAuth 2 `refresh_token` grant, form-encoded).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OAuth {
+    pub token_url: String,
+    pub client_id: String,
+    #[serde(default)]
+    pub client_secret: Option<String>,
+    /// Replaces the host's `User-Agent` toward this tracker (Shikimori wants the registered
+    /// application's name first).
+    #[serde(default)]
+    pub user_agent: Option<String>,
 }
 
 /// A manifest that breaks a rule.
@@ -35,6 +86,10 @@ pub enum ManifestError {
     BadId(String),
     #[error("plugin {id}: the field `{field}` must not be empty")]
     Empty { id: String, field: &'static str },
+    #[error("plugin {id}: auth host {host} is not in allowed_hosts")]
+    AuthHostNotAllowed { id: String, host: String },
+    #[error("plugin {id}: only a tracker may have `{field}`")]
+    TrackerOnly { id: String, field: &'static str },
 }
 
 impl PluginManifest {
@@ -56,7 +111,29 @@ impl PluginManifest {
                 return Err(ManifestError::Empty { id: self.id.clone(), field });
             }
         }
+        if let Some(host) = self.auth_hosts.iter().find(|host| !self.allows_host(host)) {
+            return Err(ManifestError::AuthHostNotAllowed {
+                id: self.id.clone(),
+                host: host.clone(),
+            });
+        }
+        if self.kind == PluginKind::Provider {
+            let tracker_fields = [
+                ("auth_hosts", !self.auth_hosts.is_empty()),
+                ("for_source", self.for_source.is_some()),
+                ("rate_limit", self.rate_limit.is_some()),
+                ("oauth", self.oauth.is_some()),
+            ];
+            if let Some((field, _)) = tracker_fields.iter().find(|(_, present)| *present) {
+                return Err(ManifestError::TrackerOnly { id: self.id.clone(), field });
+            }
+        }
         Ok(())
+    }
+
+    /// Whether the host may send the account's token to `host` by the manifest alone.
+    pub fn is_auth_host(&self, host: &str) -> bool {
+        self.auth_hosts.iter().any(|allowed| allowed.eq_ignore_ascii_case(host))
     }
 
     /// Whether the plugin may fetch from `host` (case-insensitive exact match).
@@ -77,8 +154,30 @@ mod tests {
             api_version: "0.1.0".to_owned(),
             description: None,
             allowed_hosts: vec!["api.example.org".to_owned()],
-            settings: BTreeMap::new(),
+            ..PluginManifest::default()
         }
+    }
+
+    #[test]
+    fn a_token_goes_only_to_allowed_hosts_and_only_trackers_carry_one() {
+        let mut plugin = manifest("account");
+        plugin.auth_hosts = vec!["evil.example.org".to_owned()];
+        plugin.kind = PluginKind::Tracker;
+        assert_eq!(
+            plugin.check(),
+            Err(ManifestError::AuthHostNotAllowed {
+                id: "account".to_owned(),
+                host: "evil.example.org".to_owned()
+            })
+        );
+        plugin.auth_hosts = vec!["API.example.org".to_owned()];
+        assert_eq!(plugin.check(), Ok(()));
+        assert!(plugin.is_auth_host("api.example.org"));
+        plugin.kind = PluginKind::Provider;
+        assert_eq!(
+            plugin.check(),
+            Err(ManifestError::TrackerOnly { id: "account".to_owned(), field: "auth_hosts" })
+        );
     }
 
     #[test]

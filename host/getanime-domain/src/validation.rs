@@ -41,6 +41,9 @@ pub struct Repair {
     pub what: String,
 }
 
+/// The age ratings a title may carry (the youngest age it is for).
+pub const AGE_RATINGS: [u8; 5] = [0, 6, 12, 16, 18];
+
 /// Checks and normalizes one title from `plugin_id`.
 pub fn validate_title(plugin_id: &str, mut title: Title) -> Result<(Title, Vec<Repair>), Rejected> {
     let mut repairs = Vec::new();
@@ -111,6 +114,14 @@ pub fn validate_title(plugin_id: &str, mut title: Title) -> Result<(Title, Vec<R
     title.external_ids = clean_external_ids(std::mem::take(&mut title.external_ids), &mut repairs);
     title.related =
         clean_related(std::mem::take(&mut title.related), &title.summary.source_id, &mut repairs);
+    if title.age_rating.is_some_and(|age| !AGE_RATINGS.contains(&age)) {
+        repairs.push(Repair {
+            field: "age_rating",
+            what: format!("{:?} is not one of {AGE_RATINGS:?}, dropped", title.age_rating),
+        });
+        title.age_rating = None;
+    }
+    title.backdrop_url = check_url(title.backdrop_url.take(), "backdrop_url", &mut repairs);
     Ok((title, repairs))
 }
 
@@ -244,6 +255,20 @@ fn clean_episodes(episodes: Vec<Episode>, repairs: &mut Vec<Repair>) -> Vec<Epis
         }
         episode.subtitles = clean_subtitles(std::mem::take(&mut episode.subtitles), repairs);
         episode.audio = clean_list(&episode.audio, "episodes.audio", repairs);
+        episode.source_id = episode.source_id.take().and_then(|id| {
+            let id = id.trim();
+            let ok = !id.is_empty()
+                && id.len() <= MAX_SOURCE_ID
+                && !id.chars().any(char::is_control)
+                && !kept.iter().any(|other| other.source_id.as_deref() == Some(id));
+            if !ok {
+                repairs.push(Repair {
+                    field: "episodes.source_id",
+                    what: format!("{} dropped", shorten(id)),
+                });
+            }
+            ok.then(|| id.to_owned())
+        });
         kept.push(episode);
     }
     kept.sort_by(|a, b| a.number.total_cmp(&b.number));
@@ -378,6 +403,17 @@ fn clean_torrents(torrents: Vec<Torrent>, repairs: &mut Vec<Repair>) -> Vec<Torr
                 .unwrap_or_default();
             torrent.quality =
                 clean_line(&torrent.quality, 100, "torrents.quality", repairs).unwrap_or_default();
+            torrent.info_hash = torrent.info_hash.take().and_then(|hash| {
+                let hash = hash.trim().to_ascii_lowercase();
+                let ok = hash.len() == 40 && hash.bytes().all(|byte| byte.is_ascii_hexdigit());
+                if !ok {
+                    repairs.push(Repair {
+                        field: "torrents.info_hash",
+                        what: format!("{} is not 40 hex digits, dropped", shorten(&hash)),
+                    });
+                }
+                ok.then_some(hash)
+            });
             Some(torrent)
         })
         .collect()

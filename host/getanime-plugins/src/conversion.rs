@@ -1,10 +1,10 @@
 //! WIT types to `getanime-domain` types. Conversion is 1:1; validation happens in the app.
-//! The current contract (0.2) converts here; [`legacy`] adapts 0.1 records to 0.2 first, so
-//! both versions reach the domain through the same code.
+//! The current contract (0.3) converts here; [`legacy`] adapts older records to 0.3 first (0.1
+//! through 0.2), so every version reaches the domain through the same code.
 
 use getanime_domain as domain;
 
-use crate::bindings::v0_2::types as wit;
+use crate::bindings::v0_3::types as wit;
 
 pub(crate) fn page(page: wit::Page) -> domain::Page {
     domain::Page {
@@ -46,6 +46,8 @@ pub(crate) fn title(title: wit::Title) -> domain::Title {
                 order: related.order,
             })
             .collect(),
+        age_rating: title.age_rating,
+        backdrop_url: title.backdrop_url,
     }
 }
 
@@ -91,6 +93,7 @@ fn episode(episode: wit::Episode) -> domain::Episode {
             })
             .collect(),
         audio: episode.audio,
+        source_id: episode.source_id,
     }
 }
 
@@ -123,6 +126,7 @@ fn torrent(torrent: wit::Torrent) -> domain::Torrent {
         size_bytes: torrent.size_bytes,
         magnet: torrent.magnet,
         seeders: torrent.seeders,
+        info_hash: torrent.info_hash,
     }
 }
 
@@ -172,107 +176,280 @@ pub(crate) fn provider_error(error: wit::ProviderError) -> domain::ProviderError
     }
 }
 
-/// Contract 0.1 adapted to 0.2: the same records without the fields 0.2 added.
+/// Older contracts adapted to the current one, version by version.
 pub(crate) mod legacy {
-    use getanime_domain as domain;
+    /// Contract 0.2 adapted to 0.3: the same records without the fields 0.3 added.
+    pub(crate) mod v0_2 {
+        use getanime_domain as domain;
 
-    use crate::bindings::v0_1::types as old;
-    use crate::bindings::v0_2::types as new;
+        use crate::bindings::v0_2::types as old;
+        use crate::bindings::v0_3::types as new;
 
-    pub(crate) fn page(page: old::Page) -> domain::Page {
-        super::page(new::Page {
-            items: page.items.into_iter().map(adapt_title).collect(),
-            page: page.page,
-            pages: page.pages,
-        })
-    }
+        pub(crate) fn page(page: old::Page) -> domain::Page {
+            super::super::page(new::Page {
+                items: page.items.into_iter().map(adapt_title).collect(),
+                page: page.page,
+                pages: page.pages,
+            })
+        }
 
-    pub(crate) fn schedule_day(day: old::ScheduleDay) -> domain::ScheduleDay {
-        super::schedule_day(new::ScheduleDay {
-            weekday: day.weekday,
-            items: day.items.into_iter().map(adapt_title).collect(),
-        })
-    }
+        pub(crate) fn schedule_day(day: old::ScheduleDay) -> domain::ScheduleDay {
+            super::super::schedule_day(new::ScheduleDay {
+                weekday: day.weekday,
+                items: day.items.into_iter().map(adapt_title).collect(),
+            })
+        }
 
-    pub(crate) fn title(title: old::Title) -> domain::Title {
-        super::title(adapt_title(title))
-    }
+        pub(crate) fn title(title: old::Title) -> domain::Title {
+            super::super::title(adapt_title(title))
+        }
 
-    pub(crate) fn error(error: old::ProviderError) -> domain::ProviderError {
-        super::provider_error(match error {
-            old::ProviderError::Network(message) => new::ProviderError::Network(message),
-            old::ProviderError::NotFound => new::ProviderError::NotFound,
-            old::ProviderError::RateLimited => new::ProviderError::RateLimited,
-            old::ProviderError::Parse(message) => new::ProviderError::Parse(message),
-            old::ProviderError::Unsupported => new::ProviderError::Unsupported,
-            old::ProviderError::Other(message) => new::ProviderError::Other(message),
-        })
-    }
+        pub(crate) fn filters(filters: old::CatalogFilters) -> domain::CatalogFilters {
+            let options = |options: Vec<old::FilterOption>| {
+                options
+                    .into_iter()
+                    .map(|option| new::FilterOption { id: option.id, label: option.label })
+                    .collect()
+            };
+            super::super::filters(new::CatalogFilters {
+                genres: options(filters.genres),
+                years: filters.years,
+                kinds: options(filters.kinds),
+                statuses: options(filters.statuses),
+                sorts: options(filters.sorts),
+            })
+        }
 
-    fn adapt_title(title: old::Title) -> new::Title {
-        let summary = title.summary;
-        new::Title {
-            summary: new::TitleSummary {
-                source_id: summary.source_id,
-                name: summary.name,
-                name_original: summary.name_original,
-                alt_names: summary.alt_names,
-                poster_url: summary.poster_url,
-                kind: summary.kind,
-                episodes_total: summary.episodes_total,
-                updated_at: summary.updated_at,
-            },
-            description: title.description,
-            genres: title.genres,
-            year: title.year,
-            status: title.status,
-            release_weekday: title.release_weekday,
-            episodes: title.episodes.into_iter().map(adapt_episode).collect(),
-            torrents: title
-                .torrents
-                .into_iter()
-                .map(|torrent| new::Torrent {
-                    source_id: torrent.source_id,
-                    episodes: torrent.episodes,
-                    quality: torrent.quality,
-                    size_bytes: torrent.size_bytes,
-                    magnet: torrent.magnet,
-                    seeders: torrent.seeders,
-                })
-                .collect(),
-            details_complete: title.details_complete,
-            external_ids: Vec::new(),
-            related: Vec::new(),
+        pub(crate) fn catalog_filter(filter: &domain::CatalogFilter) -> old::CatalogFilter {
+            old::CatalogFilter {
+                genres: filter.genres.clone(),
+                year_from: filter.year_from,
+                year_to: filter.year_to,
+                kinds: filter.kinds.clone(),
+                status: filter.status.clone(),
+                sort: filter.sort.clone(),
+            }
+        }
+
+        pub(crate) fn error(error: old::ProviderError) -> domain::ProviderError {
+            super::super::provider_error(match error {
+                old::ProviderError::Network(message) => new::ProviderError::Network(message),
+                old::ProviderError::NotFound => new::ProviderError::NotFound,
+                old::ProviderError::RateLimited => new::ProviderError::RateLimited,
+                old::ProviderError::Parse(message) => new::ProviderError::Parse(message),
+                old::ProviderError::Unsupported => new::ProviderError::Unsupported,
+                old::ProviderError::Denied(host) => new::ProviderError::Denied(host),
+                old::ProviderError::Other(message) => new::ProviderError::Other(message),
+            })
+        }
+
+        fn adapt_title(title: old::Title) -> new::Title {
+            let summary = title.summary;
+            new::Title {
+                summary: new::TitleSummary {
+                    source_id: summary.source_id,
+                    name: summary.name,
+                    name_original: summary.name_original,
+                    alt_names: summary.alt_names,
+                    poster_url: summary.poster_url,
+                    kind: summary.kind,
+                    episodes_total: summary.episodes_total,
+                    updated_at: summary.updated_at,
+                },
+                description: title.description,
+                genres: title.genres,
+                year: title.year,
+                status: title.status,
+                release_weekday: title.release_weekday,
+                episodes: title.episodes.into_iter().map(adapt_episode).collect(),
+                torrents: title
+                    .torrents
+                    .into_iter()
+                    .map(|torrent| new::Torrent {
+                        source_id: torrent.source_id,
+                        episodes: torrent.episodes,
+                        quality: torrent.quality,
+                        size_bytes: torrent.size_bytes,
+                        magnet: torrent.magnet,
+                        seeders: torrent.seeders,
+                        info_hash: None,
+                    })
+                    .collect(),
+                details_complete: title.details_complete,
+                external_ids: title
+                    .external_ids
+                    .into_iter()
+                    .map(|external| new::ExternalId {
+                        tracker: match external.tracker {
+                            old::Tracker::Myanimelist => new::Tracker::Myanimelist,
+                            old::Tracker::Shikimori => new::Tracker::Shikimori,
+                            old::Tracker::Anilist => new::Tracker::Anilist,
+                            old::Tracker::Kitsu => new::Tracker::Kitsu,
+                        },
+                        id: external.id,
+                    })
+                    .collect(),
+                related: title
+                    .related
+                    .into_iter()
+                    .map(|related| new::RelatedTitle {
+                        source_id: related.source_id,
+                        name: related.name,
+                        order: related.order,
+                    })
+                    .collect(),
+                age_rating: None,
+                backdrop_url: None,
+            }
+        }
+
+        fn adapt_episode(episode: old::Episode) -> new::Episode {
+            let range = |range: old::SkipRange| new::SkipRange {
+                start_ms: range.start_ms,
+                end_ms: range.end_ms,
+            };
+            new::Episode {
+                number: episode.number,
+                name: episode.name,
+                streams: episode
+                    .streams
+                    .into_iter()
+                    .map(|stream| new::Stream {
+                        quality: match stream.quality {
+                            old::Quality::Sd => new::Quality::Sd,
+                            old::Quality::Hd => new::Quality::Hd,
+                            old::Quality::Fhd => new::Quality::Fhd,
+                        },
+                        url: stream.url,
+                    })
+                    .collect(),
+                preview_url: episode.preview_url,
+                opening: episode.opening.map(range),
+                ending: episode.ending.map(range),
+                duration_ms: episode.duration_ms,
+                published_at: episode.published_at,
+                subtitles: episode
+                    .subtitles
+                    .into_iter()
+                    .map(|track| new::SubtitleTrack {
+                        url: track.url,
+                        language: track.language,
+                        label: track.label,
+                        format: match track.format {
+                            old::SubtitleFormat::Webvtt => new::SubtitleFormat::Webvtt,
+                            old::SubtitleFormat::Ass => new::SubtitleFormat::Ass,
+                            old::SubtitleFormat::Srt => new::SubtitleFormat::Srt,
+                        },
+                    })
+                    .collect(),
+                audio: episode.audio,
+                source_id: None,
+            }
         }
     }
 
-    fn adapt_episode(episode: old::Episode) -> new::Episode {
-        let range = |range: old::SkipRange| new::SkipRange {
-            start_ms: range.start_ms,
-            end_ms: range.end_ms,
-        };
-        new::Episode {
-            number: episode.number,
-            name: episode.name,
-            streams: episode
-                .streams
-                .into_iter()
-                .map(|stream| new::Stream {
-                    quality: match stream.quality {
-                        old::Quality::Sd => new::Quality::Sd,
-                        old::Quality::Hd => new::Quality::Hd,
-                        old::Quality::Fhd => new::Quality::Fhd,
-                    },
-                    url: stream.url,
-                })
-                .collect(),
-            preview_url: episode.preview_url,
-            opening: episode.opening.map(range),
-            ending: episode.ending.map(range),
-            duration_ms: episode.duration_ms,
-            published_at: episode.published_at,
-            subtitles: Vec::new(),
-            audio: Vec::new(),
+    /// Contract 0.1 adapted to 0.2: the same records without the fields 0.2 added; then as 0.2.
+    pub(crate) mod v0_1 {
+        use getanime_domain as domain;
+
+        use crate::bindings::v0_1::types as old;
+        use crate::bindings::v0_2::types as new;
+
+        pub(crate) fn page(page: old::Page) -> domain::Page {
+            super::v0_2::page(new::Page {
+                items: page.items.into_iter().map(adapt_title).collect(),
+                page: page.page,
+                pages: page.pages,
+            })
+        }
+
+        pub(crate) fn schedule_day(day: old::ScheduleDay) -> domain::ScheduleDay {
+            super::v0_2::schedule_day(new::ScheduleDay {
+                weekday: day.weekday,
+                items: day.items.into_iter().map(adapt_title).collect(),
+            })
+        }
+
+        pub(crate) fn title(title: old::Title) -> domain::Title {
+            super::v0_2::title(adapt_title(title))
+        }
+
+        pub(crate) fn error(error: old::ProviderError) -> domain::ProviderError {
+            super::v0_2::error(match error {
+                old::ProviderError::Network(message) => new::ProviderError::Network(message),
+                old::ProviderError::NotFound => new::ProviderError::NotFound,
+                old::ProviderError::RateLimited => new::ProviderError::RateLimited,
+                old::ProviderError::Parse(message) => new::ProviderError::Parse(message),
+                old::ProviderError::Unsupported => new::ProviderError::Unsupported,
+                old::ProviderError::Other(message) => new::ProviderError::Other(message),
+            })
+        }
+
+        fn adapt_title(title: old::Title) -> new::Title {
+            let summary = title.summary;
+            new::Title {
+                summary: new::TitleSummary {
+                    source_id: summary.source_id,
+                    name: summary.name,
+                    name_original: summary.name_original,
+                    alt_names: summary.alt_names,
+                    poster_url: summary.poster_url,
+                    kind: summary.kind,
+                    episodes_total: summary.episodes_total,
+                    updated_at: summary.updated_at,
+                },
+                description: title.description,
+                genres: title.genres,
+                year: title.year,
+                status: title.status,
+                release_weekday: title.release_weekday,
+                episodes: title.episodes.into_iter().map(adapt_episode).collect(),
+                torrents: title
+                    .torrents
+                    .into_iter()
+                    .map(|torrent| new::Torrent {
+                        source_id: torrent.source_id,
+                        episodes: torrent.episodes,
+                        quality: torrent.quality,
+                        size_bytes: torrent.size_bytes,
+                        magnet: torrent.magnet,
+                        seeders: torrent.seeders,
+                    })
+                    .collect(),
+                details_complete: title.details_complete,
+                external_ids: Vec::new(),
+                related: Vec::new(),
+            }
+        }
+
+        fn adapt_episode(episode: old::Episode) -> new::Episode {
+            let range = |range: old::SkipRange| new::SkipRange {
+                start_ms: range.start_ms,
+                end_ms: range.end_ms,
+            };
+            new::Episode {
+                number: episode.number,
+                name: episode.name,
+                streams: episode
+                    .streams
+                    .into_iter()
+                    .map(|stream| new::Stream {
+                        quality: match stream.quality {
+                            old::Quality::Sd => new::Quality::Sd,
+                            old::Quality::Hd => new::Quality::Hd,
+                            old::Quality::Fhd => new::Quality::Fhd,
+                        },
+                        url: stream.url,
+                    })
+                    .collect(),
+                preview_url: episode.preview_url,
+                opening: episode.opening.map(range),
+                ending: episode.ending.map(range),
+                duration_ms: episode.duration_ms,
+                published_at: episode.published_at,
+                subtitles: Vec::new(),
+                audio: Vec::new(),
+            }
         }
     }
 }

@@ -37,6 +37,13 @@ pub enum Error {
     /// The source itself failed; `name` is how the user knows it ("AniLibria").
     #[error("{}", provider_failure(name, error))]
     Provider { id: String, name: String, error: getanime_domain::ProviderError },
+    /// A tracker failed; `name` is how the user knows it ("AniLiberty account").
+    #[error("{name}: {error}")]
+    Tracker { id: String, name: String, error: getanime_domain::TrackerError },
+    #[error("plugin {id} is not {expected}")]
+    WrongKind { id: String, expected: &'static str },
+    #[error("plugin {id} signed in, but the token could not be kept: {reason}")]
+    TokenNotKept { id: String, reason: String },
     #[error("cannot start the plugin runtime: {0}")]
     Runtime(String),
 }

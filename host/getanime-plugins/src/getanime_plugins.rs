@@ -1,4 +1,5 @@
-//! Runs provider plugins: WebAssembly components implementing `wit/` (`getanime:provider`).
+//! Runs plugins: WebAssembly components implementing `wit/` (`getanime:provider`): sources
+//! (world `provider`) and, from contract 0.3, accounts at trackers (world `tracker`).
 //!
 //! Architecture invariant: this is the only crate that names wasmtime. Everything a plugin returns
 //! leaves this crate as `getanime-domain` types; a trap, a timeout or a memory blow-up leaves it as
@@ -10,6 +11,7 @@
 //! - [`Plugin`]: one loaded package (component + manifest). Every call gets a fresh store and
 //!   instance from an `InstancePre`, so a misbehaving call cannot poison the next one.
 
+mod account;
 mod bindings;
 mod cache;
 mod conversion;
@@ -17,9 +19,12 @@ mod error;
 mod host_api;
 mod network;
 mod package;
+mod rate_limit;
 mod registry;
 mod runtime;
+mod tracker;
 
+pub use account::{AccountSession, StoreToken, Token};
 pub use error::{Error, Result};
 pub use network::{
     FetchError, Fetched, GuardedClient, HttpMethod, NetworkPolicy, Refusal, is_public, resolve_url,
@@ -32,11 +37,12 @@ pub use registry::{Installed, PluginRegistry};
 pub use runtime::{Plugin, PluginConfig, PluginRuntime, RuntimeLimits};
 
 /// The newest contract version this host implements (the `wit/` package version).
-pub const API_VERSION: &str = "0.2.0";
+pub const API_VERSION: &str = "0.3.0";
 
-/// Every contract version this host runs, oldest first: `wit/frozen/v0.1.0` and `wit/`. Each has
-/// its own bindings (`bindings.rs`); a plugin built against any of them keeps working.
-pub const API_VERSIONS: [&str; 2] = ["0.1.0", API_VERSION];
+/// Every contract version this host runs, oldest first: `wit/frozen/v0.1.0`, `v0.2.0` and
+/// `wit/`. Each has its own bindings (`bindings.rs`); a plugin built against any of them keeps
+/// working. Trackers need 0.3.
+pub const API_VERSIONS: [&str; 3] = ["0.1.0", "0.2.0", API_VERSION];
 
 /// The contract versions this host runs, without their patch number: `["0.1", "0.2"]`.
 pub fn supported_api_minors() -> Vec<&'static str> {

@@ -1,14 +1,18 @@
 //! The `host` interface plugins import: HTTP through the network rule (`network.rs`), logging,
-//! settings. Contract 0.2 is implemented here; 0.1's `host` forwards to it (a GET without body).
+//! settings; and for trackers `credentials`. Contract 0.3 is implemented here; 0.2's and 0.1's
+//! `host` forward to it (no `authorized`, no PATCH; 0.1 GET only).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
-use getanime_domain::PluginManifest;
+use getanime_domain::{PluginKind, PluginManifest};
 
-use crate::bindings::v0_2::host::{self, HttpError, HttpRequest, HttpResponse, Level, Method};
-use crate::bindings::{v0_1, v0_2};
-use crate::network::{FetchError, Fetched, GuardedClient, HttpMethod, NetworkPolicy};
+use crate::account::Token;
+use crate::bindings::v0_3::host::{self, HttpError, HttpRequest, HttpResponse, Level, Method};
+use crate::bindings::{v0_1, v0_2, v0_3};
+use crate::network::{FetchError, Fetched, GuardedClient, HttpMethod, NetworkPolicy, url_host};
+use crate::rate_limit::RateLimiter;
 use crate::runtime::{PluginConfig, PluginState, RuntimeLimits};
 
 /// What the host functions of one plugin need; shared by all its calls.
@@ -17,6 +21,13 @@ pub(crate) struct HostContext {
     settings: BTreeMap<String, String>,
     client: GuardedClient,
     http_timeout: Duration,
+    /// Trackers: where the token may go by the manifest (https only).
+    auth_hosts: Vec<String>,
+    /// Trackers: hosts the user granted to this plugin; the token may go there too (the grant
+    /// said so).
+    granted_hosts: Vec<String>,
+    is_tracker: bool,
+    limiter: Option<RateLimiter>,
 }
 
 impl HostContext {
@@ -28,12 +39,15 @@ impl HostContext {
         let mut settings = manifest.settings.clone();
         settings.extend(config.settings.clone());
         let policy = NetworkPolicy::for_fetch(&manifest.allowed_hosts, &config.granted_hosts);
-        let user_agent = format!(
-            "getanime/{} ({}/{})",
-            env!("CARGO_PKG_VERSION"),
-            manifest.id,
-            manifest.version
-        );
+        let user_agent = match manifest.oauth.as_ref().and_then(|oauth| oauth.user_agent.clone()) {
+            Some(registered) => format!("{registered} getanime/{}", env!("CARGO_PKG_VERSION")),
+            None => format!(
+                "getanime/{} ({}/{})",
+                env!("CARGO_PKG_VERSION"),
+                manifest.id,
+                manifest.version
+            ),
+        };
         let client =
             GuardedClient::new(policy, &user_agent, limits.http_timeout, limits.max_body_bytes)
                 .map_err(|error| error.to_string())?;
@@ -42,23 +56,77 @@ impl HostContext {
             settings,
             client,
             http_timeout: limits.http_timeout,
+            auth_hosts: manifest.auth_hosts.clone(),
+            granted_hosts: config.granted_hosts.clone(),
+            is_tracker: manifest.kind == PluginKind::Tracker,
+            limiter: manifest.rate_limit.map(RateLimiter::new),
         })
+    }
+
+    /// Whether the account's token may be sent to `url`: a tracker, toward one of its auth hosts
+    /// over https, or toward a host the user granted to it.
+    fn may_carry_token(&self, url: &str) -> bool {
+        let Some(host) = url_host(url) else { return false };
+        let same = |candidate: &String| candidate.eq_ignore_ascii_case(&host);
+        self.is_tracker
+            && ((url.starts_with("https://") && self.auth_hosts.iter().any(same))
+                || self.granted_hosts.iter().any(same))
+    }
+}
+
+impl PluginState {
+    /// `text` without the account's secrets, for the log.
+    pub(crate) fn redact(&self, text: &str) -> String {
+        match &self.account {
+            Some(account) => account.redact(text),
+            None => text.to_owned(),
+        }
     }
 }
 
 impl host::Host for PluginState {
     async fn fetch(&mut self, request: HttpRequest) -> Result<HttpResponse, HttpError> {
-        let context = std::sync::Arc::clone(&self.host);
-        tracing::debug!(plugin_id = %context.plugin_id, url = %request.url, method = ?request.method, "plugin fetch");
+        let context = Arc::clone(&self.host);
+        tracing::debug!(plugin_id = %context.plugin_id, url = %request.url, method = ?request.method, authorized = request.authorized, "plugin fetch");
         let method = match request.method {
             Method::Get => HttpMethod::Get,
             Method::Post => HttpMethod::Post,
             Method::Put => HttpMethod::Put,
             Method::Delete => HttpMethod::Delete,
+            Method::Patch => HttpMethod::Patch,
         };
-        let fetched = context.client.request(method, &request.url, &request.headers, request.body);
+        let mut headers = request.headers;
+        if request.authorized {
+            let token = self.account.as_ref().and_then(|account| account.token());
+            match token {
+                Some(Token { access, .. }) if context.may_carry_token(&request.url) => {
+                    headers.retain(|(name, _)| !name.eq_ignore_ascii_case("authorization"));
+                    headers.push(("Authorization".to_owned(), format!("Bearer {access}")));
+                }
+                Some(_) => tracing::warn!(
+                    plugin_id = %context.plugin_id,
+                    host = url_host(&request.url).unwrap_or_default(),
+                    "the account token is only sent to the plugin's auth hosts over https or to hosts granted to it; sent without it"
+                ),
+                None => {}
+            }
+        }
+        if let Some(limiter) = &context.limiter {
+            limiter.acquire().await;
+        }
+        let fetched = context.client.request(method, &request.url, &headers, request.body);
         let error = match tokio::time::timeout(context.http_timeout, fetched).await {
             Ok(Ok(Fetched { status, headers, body })) => {
+                if status == 429
+                    && let Some(limiter) = &context.limiter
+                {
+                    let wait = headers
+                        .iter()
+                        .find(|(name, _)| name == "retry-after")
+                        .and_then(|(_, value)| value.trim().parse::<u64>().ok())
+                        .unwrap_or(60);
+                    limiter.pause(wait).await;
+                }
                 return Ok(HttpResponse { status, headers, body });
             }
             Ok(Err(error)) => error,
@@ -80,6 +148,7 @@ impl host::Host for PluginState {
 
     async fn log(&mut self, level: Level, message: String) {
         let plugin_id = &self.host.plugin_id;
+        let message = self.redact(&message);
         match level {
             Level::Trace => tracing::trace!(target: "plugin", %plugin_id, "{message}"),
             Level::Debug => tracing::debug!(target: "plugin", %plugin_id, "{message}"),
@@ -91,6 +160,74 @@ impl host::Host for PluginState {
 
     async fn setting(&mut self, key: String) -> Option<String> {
         self.host.settings.get(&key).cloned()
+    }
+}
+
+impl v0_3::types::Host for PluginState {}
+
+impl v0_3::tracker::tracker_types::Host for PluginState {}
+
+/// A tracker hands its token over once; the host keeps it (the session's store writes it to the
+/// credentials file first) and never gives it back.
+impl v0_3::tracker::credentials::Host for PluginState {
+    async fn store(&mut self, token: v0_3::tracker::credentials::Token) {
+        let plugin_id = &self.host.plugin_id;
+        let Some(account) = &self.account else {
+            tracing::warn!(%plugin_id, "a token was handed over outside an account call; dropped");
+            return;
+        };
+        let token =
+            Token { access: token.access, refresh: token.refresh, expires_at: token.expires_at };
+        if let Err(reason) = account.replace(token) {
+            tracing::error!(%plugin_id, "cannot keep the account's token: {reason}");
+            self.token_lost = Some(reason);
+        }
+    }
+}
+
+/// Contract 0.2: no PATCH, no `authorized`.
+impl v0_2::host::Host for PluginState {
+    async fn fetch(
+        &mut self,
+        request: v0_2::host::HttpRequest,
+    ) -> Result<v0_2::host::HttpResponse, v0_2::host::HttpError> {
+        let request = HttpRequest {
+            method: match request.method {
+                v0_2::host::Method::Get => Method::Get,
+                v0_2::host::Method::Post => Method::Post,
+                v0_2::host::Method::Put => Method::Put,
+                v0_2::host::Method::Delete => Method::Delete,
+            },
+            url: request.url,
+            headers: request.headers,
+            body: request.body,
+            authorized: false,
+        };
+        match host::Host::fetch(self, request).await {
+            Ok(HttpResponse { status, headers, body }) => {
+                Ok(v0_2::host::HttpResponse { status, headers, body })
+            }
+            Err(HttpError::Denied(host)) => Err(v0_2::host::HttpError::Denied(host)),
+            Err(HttpError::Timeout) => Err(v0_2::host::HttpError::Timeout),
+            Err(HttpError::TooLarge) => Err(v0_2::host::HttpError::TooLarge),
+            Err(HttpError::Transport(reason)) => Err(v0_2::host::HttpError::Transport(reason)),
+        }
+    }
+
+    async fn log(&mut self, level: v0_2::host::Level, message: String) {
+        use v0_2::host::Level as Old;
+        let level = match level {
+            Old::Trace => Level::Trace,
+            Old::Debug => Level::Debug,
+            Old::Info => Level::Info,
+            Old::Warn => Level::Warn,
+            Old::Error => Level::Error,
+        };
+        host::Host::log(self, level, message).await
+    }
+
+    async fn setting(&mut self, key: String) -> Option<String> {
+        host::Host::setting(self, key).await
     }
 }
 
@@ -107,6 +244,7 @@ impl v0_1::host::Host for PluginState {
             url: request.url,
             headers: request.headers,
             body: None,
+            authorized: false,
         };
         let url = request.url.clone();
         match host::Host::fetch(self, request).await {
@@ -123,12 +261,13 @@ impl v0_1::host::Host for PluginState {
     }
 
     async fn log(&mut self, level: v0_1::host::Level, message: String) {
+        use v0_1::host::Level as Old;
         let level = match level {
-            v0_1::host::Level::Trace => Level::Trace,
-            v0_1::host::Level::Debug => Level::Debug,
-            v0_1::host::Level::Info => Level::Info,
-            v0_1::host::Level::Warn => Level::Warn,
-            v0_1::host::Level::Error => Level::Error,
+            Old::Trace => Level::Trace,
+            Old::Debug => Level::Debug,
+            Old::Info => Level::Info,
+            Old::Warn => Level::Warn,
+            Old::Error => Level::Error,
         };
         host::Host::log(self, level, message).await
     }

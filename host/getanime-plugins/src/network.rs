@@ -364,6 +364,7 @@ impl GuardedClient {
             HttpMethod::Post => reqwest::Method::POST,
             HttpMethod::Put => reqwest::Method::PUT,
             HttpMethod::Delete => reqwest::Method::DELETE,
+            HttpMethod::Patch => reqwest::Method::PATCH,
         };
         let mut builder = self.client.request(method, url);
         for (name, value) in headers {
@@ -412,6 +413,7 @@ pub enum HttpMethod {
     Post,
     Put,
     Delete,
+    Patch,
 }
 
 /// Why a guarded request failed.

@@ -8,7 +8,8 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use getanime_domain::{
-    CatalogFilter, CatalogFilters, Page, PluginManifest, ProviderError, ScheduleDay, Title,
+    CatalogFilter, CatalogFilters, Page, PluginKind, PluginManifest, ProviderError, ScheduleDay,
+    Title,
 };
 use tokio::time::error::Elapsed;
 use wasmtime::component::{Component, HasSelf, Linker, ResourceTable};
@@ -19,7 +20,8 @@ use wasmtime::{
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
-use crate::bindings::{v0_1, v0_2};
+use crate::account::AccountSession;
+use crate::bindings::{v0_1, v0_2, v0_3};
 use crate::cache::CompileCache;
 use crate::host_api::HostContext;
 use crate::package::Package;
@@ -98,6 +100,13 @@ impl PluginRuntime {
             .map_err(|error| Error::Runtime(format!("{error:#}")))?;
         v0_2::Provider::add_to_linker::<_, HasSelf<_>>(&mut linker, |state| state)
             .map_err(|error| Error::Runtime(format!("{error:#}")))?;
+        v0_3::Provider::add_to_linker::<_, HasSelf<_>>(&mut linker, |state| state)
+            .map_err(|error| Error::Runtime(format!("{error:#}")))?;
+        // The tracker world's own imports; its `host` is the provider world's, added above.
+        v0_3::tracker::credentials::add_to_linker::<_, HasSelf<_>>(&mut linker, |state| state)
+            .map_err(|error| Error::Runtime(format!("{error:#}")))?;
+        v0_3::tracker::tracker_types::add_to_linker::<_, HasSelf<_>>(&mut linker, |state| state)
+            .map_err(|error| Error::Runtime(format!("{error:#}")))?;
         let ticker = EpochTicker::start(engine.clone())?;
         Ok(PluginRuntime { engine, linker: Arc::new(linker), limits, cache: None, _ticker: ticker })
     }
@@ -142,12 +151,24 @@ impl PluginRuntime {
             }
         };
         let instance_pre = self.linker.instantiate_pre(&component).map_err(load_error)?;
-        let pre = match contract {
-            Contract::V0_1 => {
+        let pre = match (contract, manifest.kind) {
+            (Contract::V0_1, PluginKind::Provider) => {
                 ContractPre::V0_1(v0_1::ProviderPre::new(instance_pre).map_err(load_error)?)
             }
-            Contract::V0_2 => {
+            (Contract::V0_2, PluginKind::Provider) => {
                 ContractPre::V0_2(v0_2::ProviderPre::new(instance_pre).map_err(load_error)?)
+            }
+            (Contract::V0_3, PluginKind::Provider) => {
+                ContractPre::V0_3(v0_3::ProviderPre::new(instance_pre).map_err(load_error)?)
+            }
+            (Contract::V0_3, PluginKind::Tracker) => ContractPre::Tracker(
+                v0_3::tracker::TrackerPre::new(instance_pre).map_err(load_error)?,
+            ),
+            (_, PluginKind::Tracker) => {
+                return Err(Error::Load {
+                    id: manifest.id.clone(),
+                    reason: "a tracker needs contract 0.3 or later".to_owned(),
+                });
             }
         };
         let host = HostContext::new(&manifest, &config, &self.limits)
@@ -161,6 +182,7 @@ impl PluginRuntime {
 enum Contract {
     V0_1,
     V0_2,
+    V0_3,
 }
 
 /// The version a plugin was built against; refuses versions this host does not implement.
@@ -176,28 +198,33 @@ fn contract_of(manifest: &PluginManifest) -> Result<Contract> {
     };
     match API_VERSIONS.iter().position(|version| matches(version)) {
         Some(0) => Ok(Contract::V0_1),
-        Some(_) => Ok(Contract::V0_2),
+        Some(1) => Ok(Contract::V0_2),
+        Some(_) => Ok(Contract::V0_3),
         None => Err(incompatible()),
     }
 }
 
-/// A component ready to instantiate, with the bindings of its contract version.
+/// A component ready to instantiate, with the bindings of its contract version and world.
 enum ContractPre {
     V0_1(v0_1::ProviderPre<PluginState>),
     V0_2(v0_2::ProviderPre<PluginState>),
+    V0_3(v0_3::ProviderPre<PluginState>),
+    Tracker(v0_3::tracker::TrackerPre<PluginState>),
 }
 
 /// One instance of a component.
-enum Instance {
+pub(crate) enum Instance {
     V0_1(v0_1::Provider),
     V0_2(v0_2::Provider),
+    V0_3(v0_3::Provider),
+    Tracker(v0_3::tracker::Tracker),
 }
 
 /// A loaded plugin. Each call runs in a fresh store and instance.
 pub struct Plugin {
-    manifest: PluginManifest,
+    pub(crate) manifest: PluginManifest,
     pre: ContractPre,
-    limits: RuntimeLimits,
+    pub(crate) limits: RuntimeLimits,
     host: Arc<HostContext>,
     from_cache: bool,
 }
@@ -226,12 +253,21 @@ impl Plugin {
         self.call(conversion::page_size, async |store, instance| match instance {
             Instance::V0_1(provider) => {
                 let answer = provider.getanime_provider_catalog().call_latest(store, page).await?;
-                Ok(answer.map(conversion::legacy::page).map_err(conversion::legacy::error))
+                Ok(answer
+                    .map(conversion::legacy::v0_1::page)
+                    .map_err(conversion::legacy::v0_1::error))
             }
             Instance::V0_2(provider) => {
                 let answer = provider.getanime_provider_catalog().call_latest(store, page).await?;
+                Ok(answer
+                    .map(conversion::legacy::v0_2::page)
+                    .map_err(conversion::legacy::v0_2::error))
+            }
+            Instance::V0_3(provider) => {
+                let answer = provider.getanime_provider_catalog().call_latest(store, page).await?;
                 Ok(answer.map(conversion::page).map_err(conversion::provider_error))
             }
+            Instance::Tracker(_) => Ok(Err(ProviderError::Unsupported)),
         })
         .await
     }
@@ -242,13 +278,23 @@ impl Plugin {
             Instance::V0_1(provider) => {
                 let catalog = provider.getanime_provider_catalog();
                 let answer = catalog.call_search(store, query, page).await?;
-                Ok(answer.map(conversion::legacy::page).map_err(conversion::legacy::error))
+                Ok(answer
+                    .map(conversion::legacy::v0_1::page)
+                    .map_err(conversion::legacy::v0_1::error))
             }
             Instance::V0_2(provider) => {
                 let catalog = provider.getanime_provider_catalog();
                 let answer = catalog.call_search(store, query, page).await?;
+                Ok(answer
+                    .map(conversion::legacy::v0_2::page)
+                    .map_err(conversion::legacy::v0_2::error))
+            }
+            Instance::V0_3(provider) => {
+                let catalog = provider.getanime_provider_catalog();
+                let answer = catalog.call_search(store, query, page).await?;
                 Ok(answer.map(conversion::page).map_err(conversion::provider_error))
             }
+            Instance::Tracker(_) => Ok(Err(ProviderError::Unsupported)),
         })
         .await
     }
@@ -260,15 +306,26 @@ impl Plugin {
             Instance::V0_1(provider) => {
                 let answer = provider.getanime_provider_catalog().call_schedule(store).await?;
                 Ok(answer
-                    .map(|days| days.into_iter().map(conversion::legacy::schedule_day).collect())
-                    .map_err(conversion::legacy::error))
+                    .map(|days| {
+                        days.into_iter().map(conversion::legacy::v0_1::schedule_day).collect()
+                    })
+                    .map_err(conversion::legacy::v0_1::error))
             }
             Instance::V0_2(provider) => {
+                let answer = provider.getanime_provider_catalog().call_schedule(store).await?;
+                Ok(answer
+                    .map(|days| {
+                        days.into_iter().map(conversion::legacy::v0_2::schedule_day).collect()
+                    })
+                    .map_err(conversion::legacy::v0_2::error))
+            }
+            Instance::V0_3(provider) => {
                 let answer = provider.getanime_provider_catalog().call_schedule(store).await?;
                 Ok(answer
                     .map(|days| days.into_iter().map(conversion::schedule_day).collect())
                     .map_err(conversion::provider_error))
             }
+            Instance::Tracker(_) => Ok(Err(ProviderError::Unsupported)),
         })
         .await
     }
@@ -279,13 +336,23 @@ impl Plugin {
             Instance::V0_1(provider) => {
                 let catalog = provider.getanime_provider_catalog();
                 let answer = catalog.call_details(store, source_id).await?;
-                Ok(answer.map(conversion::legacy::title).map_err(conversion::legacy::error))
+                Ok(answer
+                    .map(conversion::legacy::v0_1::title)
+                    .map_err(conversion::legacy::v0_1::error))
             }
             Instance::V0_2(provider) => {
                 let catalog = provider.getanime_provider_catalog();
                 let answer = catalog.call_details(store, source_id).await?;
+                Ok(answer
+                    .map(conversion::legacy::v0_2::title)
+                    .map_err(conversion::legacy::v0_2::error))
+            }
+            Instance::V0_3(provider) => {
+                let catalog = provider.getanime_provider_catalog();
+                let answer = catalog.call_details(store, source_id).await?;
                 Ok(answer.map(conversion::title).map_err(conversion::provider_error))
             }
+            Instance::Tracker(_) => Ok(Err(ProviderError::Unsupported)),
         })
         .await
     }
@@ -297,22 +364,39 @@ impl Plugin {
             Instance::V0_1(_) => Ok(Err(ProviderError::Unsupported)),
             Instance::V0_2(provider) => {
                 let answer = provider.getanime_provider_catalog().call_filters(store).await?;
+                Ok(answer
+                    .map(conversion::legacy::v0_2::filters)
+                    .map_err(conversion::legacy::v0_2::error))
+            }
+            Instance::V0_3(provider) => {
+                let answer = provider.getanime_provider_catalog().call_filters(store).await?;
                 Ok(answer.map(conversion::filters).map_err(conversion::provider_error))
             }
+            Instance::Tracker(_) => Ok(Err(ProviderError::Unsupported)),
         })
         .await
     }
 
     /// `catalog.catalog`: one page of the source's whole catalog.
     pub async fn catalog(&self, filter: &CatalogFilter, page: u32) -> Result<Page> {
+        let domain_filter = filter;
         let filter = conversion::catalog_filter(filter);
         self.call(conversion::page_size, async |store, instance| match instance {
             Instance::V0_1(_) => Ok(Err(ProviderError::Unsupported)),
             Instance::V0_2(provider) => {
+                let filter = conversion::legacy::v0_2::catalog_filter(domain_filter);
+                let catalog = provider.getanime_provider_catalog();
+                let answer = catalog.call_catalog(store, &filter, page).await?;
+                Ok(answer
+                    .map(conversion::legacy::v0_2::page)
+                    .map_err(conversion::legacy::v0_2::error))
+            }
+            Instance::V0_3(provider) => {
                 let catalog = provider.getanime_provider_catalog();
                 let answer = catalog.call_catalog(store, &filter, page).await?;
                 Ok(answer.map(conversion::page).map_err(conversion::provider_error))
             }
+            Instance::Tracker(_) => Ok(Err(ProviderError::Unsupported)),
         })
         .await
     }
@@ -327,22 +411,55 @@ impl Plugin {
             &Instance,
         ) -> wasmtime::Result<std::result::Result<T, ProviderError>>,
     ) -> Result<T> {
-        let (mut store, instance) = self.instantiate().await?;
+        if matches!(self.pre, ContractPre::Tracker(_)) {
+            return Err(Error::WrongKind { id: self.manifest.id.clone(), expected: "a source" });
+        }
+        self.call_as(None, size, run, |plugin, store, error| plugin.provider_error(store, error))
+            .await
+    }
+
+    /// [`Plugin::call`] for any world: `account` is the session a tracker acts for, `on_error`
+    /// turns the guest's own error into an [`Error`].
+    pub(crate) async fn call_as<T, E>(
+        &self,
+        account: Option<Arc<AccountSession>>,
+        size: impl FnOnce(&T) -> usize,
+        run: impl AsyncFnOnce(
+            &mut Store<PluginState>,
+            &Instance,
+        ) -> wasmtime::Result<std::result::Result<T, E>>,
+        on_error: impl FnOnce(&Plugin, &Store<PluginState>, E) -> Error,
+    ) -> Result<T> {
+        let (mut store, instance) = self.instantiate(account).await?;
         let outcome =
             tokio::time::timeout(self.limits.call_timeout, run(&mut store, &instance)).await;
-        let value =
-            self.settle(&store, outcome)?.map_err(|error| self.provider_error(&store, error))?;
+        let value = self.settle(&store, outcome)?;
+        if let Some(reason) = store.data().token_lost.clone() {
+            return Err(Error::TokenNotKept { id: self.manifest.id.clone(), reason });
+        }
+        let value = value.map_err(|error| on_error(self, &store, error))?;
         self.check_output_size(size(&value))?;
         Ok(value)
     }
 
-    async fn instantiate(&self) -> Result<(Store<PluginState>, Instance)> {
+    /// Whether the plugin is a tracker (world `tracker`).
+    pub fn is_tracker(&self) -> bool {
+        matches!(self.pre, ContractPre::Tracker(_))
+    }
+
+    async fn instantiate(
+        &self,
+        account: Option<Arc<AccountSession>>,
+    ) -> Result<(Store<PluginState>, Instance)> {
         let engine = match &self.pre {
             ContractPre::V0_1(pre) => pre.engine(),
             ContractPre::V0_2(pre) => pre.engine(),
+            ContractPre::V0_3(pre) => pre.engine(),
+            ContractPre::Tracker(pre) => pre.engine(),
         };
-        let mut store =
-            Store::new(engine, PluginState::new(Arc::clone(&self.host), self.limits.memory_bytes));
+        let mut state = PluginState::new(Arc::clone(&self.host), self.limits.memory_bytes);
+        state.account = account;
+        let mut store = Store::new(engine, state);
         store.limiter(|state| &mut state.memory);
         let ticks = (self.limits.call_timeout.as_millis() / EPOCH_TICK.as_millis()).max(1);
         store.set_epoch_deadline(u64::try_from(ticks).unwrap_or(u64::MAX));
@@ -351,6 +468,10 @@ impl Plugin {
             Ok(match &self.pre {
                 ContractPre::V0_1(pre) => Instance::V0_1(pre.instantiate_async(&mut store).await?),
                 ContractPre::V0_2(pre) => Instance::V0_2(pre.instantiate_async(&mut store).await?),
+                ContractPre::V0_3(pre) => Instance::V0_3(pre.instantiate_async(&mut store).await?),
+                ContractPre::Tracker(pre) => {
+                    Instance::Tracker(pre.instantiate_async(&mut store).await?)
+                }
             })
         };
         let outcome = tokio::time::timeout(self.limits.call_timeout, instantiated).await;
@@ -402,7 +523,7 @@ impl Plugin {
         }
     }
 
-    fn check_output_size(&self, bytes: usize) -> Result<()> {
+    pub(crate) fn check_output_size(&self, bytes: usize) -> Result<()> {
         if bytes > self.limits.max_output_bytes {
             return Err(Error::OutputTooLarge {
                 id: self.manifest.id.clone(),
@@ -426,6 +547,10 @@ pub(crate) struct PluginState {
     pub(crate) host: Arc<HostContext>,
     /// The last host a fetch was refused for, if any.
     pub(crate) denied_host: Option<String>,
+    /// The account a tracker call acts for.
+    pub(crate) account: Option<Arc<AccountSession>>,
+    /// Why a token the plugin handed over could not be kept, if it could not.
+    pub(crate) token_lost: Option<String>,
 }
 
 impl PluginState {
@@ -449,6 +574,8 @@ impl PluginState {
             stderr,
             host,
             denied_host: None,
+            account: None,
+            token_lost: None,
         }
     }
 }
@@ -457,7 +584,7 @@ impl Drop for PluginState {
     fn drop(&mut self) {
         for (stream, pipe) in [("stdout", &self.stdout), ("stderr", &self.stderr)] {
             let contents = pipe.contents();
-            let text = String::from_utf8_lossy(&contents);
+            let text = self.redact(&String::from_utf8_lossy(&contents));
             for line in text.lines().filter(|line| !line.trim().is_empty()) {
                 tracing::info!(target: "plugin", plugin_id = %self.host.plugin_id, stream, "{line}");
             }

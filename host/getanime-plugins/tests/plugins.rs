@@ -83,7 +83,7 @@ mod calls {
     async fn latest_filters_and_catalog_come_from_the_component() -> Result<()> {
         let runtime = PluginRuntime::new(limits())?;
         let plugin = load_test_provider(&runtime)?;
-        assert_eq!(plugin.api_version(), "0.2.0");
+        assert_eq!(plugin.api_version(), "0.3.0");
         let filters = plugin.filters().await?;
         let genres: Vec<&str> = filters.genres.iter().map(|genre| genre.id.as_str()).collect();
         assert_eq!(genres, ["action", "drama"]);
@@ -379,7 +379,7 @@ mod contracts {
     }
 
     #[tokio::test]
-    async fn a_contract_0_1_component_runs_beside_0_2_ones_in_one_host() -> Result<()> {
+    async fn contract_0_1_and_0_2_components_run_beside_0_3_ones_in_one_host() -> Result<()> {
         let server = FakeServer::start().await?;
         server.route("/api/titles.json", titles_json(&server));
         let runtime = PluginRuntime::new(limits())?;
@@ -387,9 +387,21 @@ mod contracts {
             settings: [("base_url".to_owned(), format!("{}/api", server.base_url()))].into(),
             ..PluginConfig::default()
         };
-        let old = runtime.load_with(&package_dir("contract-v0-1")?, config)?;
+        let old = runtime.load_with(&package_dir("contract-v0-1")?, config.clone())?;
+        let middle = runtime.load_with(&package_dir("contract-v0-2")?, config)?;
         let new = load_test_provider(&runtime)?;
-        assert_eq!((old.api_version(), new.api_version()), ("0.1.0", "0.2.0"));
+        assert_eq!(
+            (old.api_version(), middle.api_version(), new.api_version()),
+            ("0.1.0", "0.2.0", "0.3.0")
+        );
+
+        // 0.2: its own fields arrive, 0.3's are empty.
+        let title = middle.details("v01-1").await?;
+        assert_eq!(title.summary.name, "Old contract title");
+        assert_eq!(title.episodes[0].audio, ["Original"]);
+        assert_eq!(title.external_ids.len(), 1, "0.2's tracker ids pass through");
+        assert_eq!((title.episodes[0].source_id.as_ref(), title.age_rating), (None, None));
+        assert!(middle.filters().await.is_err(), "it says unsupported, as it was built");
 
         let latest = old.latest(1).await?;
         let title = &latest.items[0];
@@ -400,7 +412,7 @@ mod contracts {
         );
         assert!(title.external_ids.is_empty() && title.episodes[0].subtitles.is_empty());
         assert_eq!(old.details("v01-1").await?.summary.source_id, "v01-1");
-        assert_eq!(new.latest(1).await?.items.len(), 2, "the 0.2 plugin answers in the same host");
+        assert_eq!(new.latest(1).await?.items.len(), 2, "the 0.3 plugin answers in the same host");
         assert_eq!(old.search("old", 1).await?.items.len(), 1);
 
         let unsupported = old.filters().await.err().context("0.1 has no catalog")?;
@@ -722,11 +734,15 @@ mod packages {
         let bad_id = scratch
             .package("bad-id", |text| text.replace("id = \"test-provider\"", "id = \"../evil\""))?;
         let newer_api = scratch.package("newer-api", |text| {
-            text.replace("api_version = \"0.2.0\"", "api_version = \"0.3.0\"")
+            text.replace("api_version = \"0.3.0\"", "api_version = \"0.4.0\"")
         })?;
-        // A 0.2 component whose manifest claims 0.1: the 0.1 bindings do not fit it.
+        // A 0.3 component whose manifest claims 0.2 (or 0.1): those bindings do not fit it.
         let wrong_api = scratch.package("wrong-api", |text| {
-            text.replace("api_version = \"0.2.0\"", "api_version = \"0.1.0\"")
+            text.replace("api_version = \"0.3.0\"", "api_version = \"0.2.0\"")
+        })?;
+        // A source whose manifest says it is a tracker: it has no `lists` to call.
+        let not_a_tracker = scratch.package("not-a-tracker", |text| {
+            text.replace("api_version = \"0.3.0\"", "api_version = \"0.3.0\"\nkind = \"tracker\"")
         })?;
         let good_archive = scratch.archive(
             "good.tar.gz",
@@ -744,8 +760,13 @@ mod packages {
             (&not_gzip, None, "not a .tar.gz archive"),
             (&missing_field, None, "missing field `name`"),
             (&bad_id, None, "must be 1-64 characters"),
-            (&newer_api, None, "needs contract version 0.3.0, this getanime supports 0.1 and 0.2"),
+            (
+                &newer_api,
+                None,
+                "needs contract version 0.4.0, this getanime supports 0.1, 0.2 and 0.3",
+            ),
             (&wrong_api, None, "not a valid provider component"),
+            (&not_a_tracker, None, "not a valid provider component"),
             (&good_archive, Some("00ff"), "the index says 00ff"),
         ];
         for (path, sha256, expected) in cases {

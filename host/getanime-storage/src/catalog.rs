@@ -190,7 +190,7 @@ impl Database {
         let mut statement = self.connection.prepare_cached(
             "SELECT e.id, e.number, e.name, e.preview_url, e.opening_start_ms, e.opening_end_ms, e.ending_start_ms, \
                     e.ending_end_ms, e.duration_ms, e.published_at, \
-                    w.position_ms, w.duration_ms, w.watched, w.updated_at, e.audio \
+                    w.position_ms, w.duration_ms, w.watched, w.updated_at, e.audio, e.source_id \
              FROM episodes e \
              LEFT JOIN watch_state w ON w.episode_id = e.id AND w.profile_id = ?2 \
              WHERE e.title_id = ?1 ORDER BY e.number",
@@ -227,6 +227,7 @@ impl Database {
                             .filter(|line| !line.is_empty())
                             .map(str::to_owned)
                             .collect(),
+                        source_id: row.get(15)?,
                     },
                     watch,
                 })
@@ -278,7 +279,7 @@ impl Database {
 
     fn torrents(&self, title_id: TitleId) -> Result<Vec<Torrent>> {
         let mut statement = self.connection.prepare_cached(
-            "SELECT source_id, episodes, quality, size_bytes, magnet, seeders FROM torrents \
+            "SELECT source_id, episodes, quality, size_bytes, magnet, seeders, info_hash FROM torrents \
              WHERE title_id = ?1 ORDER BY id",
         )?;
         let torrents = statement
@@ -290,6 +291,7 @@ impl Database {
                     size_bytes: row.get(3)?,
                     magnet: row.get(4)?,
                     seeders: row.get(5)?,
+                    info_hash: row.get(6)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;

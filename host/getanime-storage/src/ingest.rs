@@ -103,8 +103,9 @@ fn upsert_title(
     let known = previous_poster.is_some();
     let id: i64 = transaction.prepare_cached(
         "INSERT INTO titles (plugin_id, source_id, name, name_original, alt_names, search_text, description, kind, \
-             status, year, release_weekday, episodes_total, poster_url, source_updated_at, fetched_at, details_fetched_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) \
+             status, year, release_weekday, episodes_total, poster_url, source_updated_at, fetched_at, details_fetched_at, \
+             age_rating, backdrop_url) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18) \
          ON CONFLICT (plugin_id, source_id) DO UPDATE SET \
              name = excluded.name, name_original = excluded.name_original, alt_names = excluded.alt_names, \
              search_text = excluded.search_text, \
@@ -116,7 +117,9 @@ fn upsert_title(
              poster_url = coalesce(excluded.poster_url, titles.poster_url), \
              source_updated_at = coalesce(excluded.source_updated_at, titles.source_updated_at), \
              fetched_at = excluded.fetched_at, \
-             details_fetched_at = coalesce(excluded.details_fetched_at, titles.details_fetched_at) \
+             details_fetched_at = coalesce(excluded.details_fetched_at, titles.details_fetched_at), \
+             age_rating = coalesce(excluded.age_rating, titles.age_rating), \
+             backdrop_url = coalesce(excluded.backdrop_url, titles.backdrop_url) \
          RETURNING id",
     )?.query_row(
         params![
@@ -136,6 +139,8 @@ fn upsert_title(
             summary.updated_at,
             fetched_at,
             details_fetched_at,
+            title.age_rating,
+            title.backdrop_url,
         ],
         |row| row.get(0),
     )?;
@@ -216,12 +221,13 @@ fn replace_episodes(
 ) -> Result<()> {
     let mut upsert = transaction.prepare_cached(
         "INSERT INTO episodes (title_id, number, name, preview_url, opening_start_ms, opening_end_ms, \
-             ending_start_ms, ending_end_ms, duration_ms, published_at, audio) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
+             ending_start_ms, ending_end_ms, duration_ms, published_at, audio, source_id) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
          ON CONFLICT (title_id, number) DO UPDATE SET name = excluded.name, preview_url = excluded.preview_url, \
              opening_start_ms = excluded.opening_start_ms, opening_end_ms = excluded.opening_end_ms, \
              ending_start_ms = excluded.ending_start_ms, ending_end_ms = excluded.ending_end_ms, \
-             duration_ms = excluded.duration_ms, published_at = excluded.published_at, audio = excluded.audio \
+             duration_ms = excluded.duration_ms, published_at = excluded.published_at, audio = excluded.audio, \
+             source_id = coalesce(excluded.source_id, episodes.source_id) \
          RETURNING id",
     )?;
     if known {
@@ -258,6 +264,7 @@ fn replace_episodes(
                 episode.duration_ms,
                 episode.published_at,
                 episode.audio.join("\n"),
+                episode.source_id,
             ],
             |row| row.get(0),
         )?;
@@ -293,10 +300,11 @@ fn replace_torrents(
     known: bool,
 ) -> Result<()> {
     let mut upsert = transaction.prepare_cached(
-        "INSERT INTO torrents (title_id, source_id, episodes, quality, size_bytes, magnet, seeders) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
+        "INSERT INTO torrents (title_id, source_id, episodes, quality, size_bytes, magnet, seeders, info_hash) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
          ON CONFLICT (title_id, source_id) DO UPDATE SET episodes = excluded.episodes, quality = excluded.quality, \
-             size_bytes = excluded.size_bytes, magnet = excluded.magnet, seeders = excluded.seeders \
+             size_bytes = excluded.size_bytes, magnet = excluded.magnet, seeders = excluded.seeders, \
+             info_hash = excluded.info_hash \
          RETURNING id",
     )?;
     let mut kept = Vec::with_capacity(torrents.len());
@@ -315,7 +323,8 @@ fn replace_torrents(
                 torrent.quality,
                 size_bytes,
                 torrent.magnet,
-                torrent.seeders
+                torrent.seeders,
+                torrent.info_hash,
             ],
             |row| row.get(0),
         )?;

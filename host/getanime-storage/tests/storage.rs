@@ -65,6 +65,7 @@ fn episode(number: f64) -> Episode {
         published_at: Some(NOW - 86_400_000),
         subtitles: Vec::new(),
         audio: Vec::new(),
+        source_id: Some(format!("uuid-{number}")),
     }
 }
 
@@ -93,10 +94,13 @@ fn title(source_id: &str, name: &str, episodes: &[f64]) -> Title {
             size_bytes: Some(5_000_000_000),
             magnet: "magnet:?xt=urn:btih:0123456789abcdef0123456789abcdef01234567".to_owned(),
             seeders: Some(42),
+            info_hash: Some("0123456789abcdef0123456789abcdef01234567".to_owned()),
         }],
         details_complete: true,
         external_ids: Vec::new(),
         related: Vec::new(),
+        age_rating: Some(16),
+        backdrop_url: None,
     }
 }
 
@@ -169,7 +173,7 @@ mod opening {
     fn open_creates_and_migrates_a_new_database() -> Result<()> {
         let dir = TestDir::new()?;
         let db = dir.open()?;
-        assert_eq!(db.schema_version()?, 3);
+        assert_eq!(db.schema_version()?, 4);
         assert_eq!(db.title_count()?, 0);
         assert_eq!(db.profiles()?, vec![Profile { id: DEFAULT, name: "Default".to_owned() }]);
         Ok(())
@@ -195,7 +199,7 @@ mod opening {
         let dir = TestDir::new()?;
         dir.open()?.upsert_title(PLUGIN, &title("1", "One", &[1.0]), NOW)?;
         let db = dir.open()?;
-        assert_eq!(db.schema_version()?, 3);
+        assert_eq!(db.schema_version()?, 4);
         assert_eq!(db.title_count()?, 1);
         Ok(())
     }
@@ -214,7 +218,7 @@ mod opening {
         }
         let error =
             Database::open(&dir.db_path()).err().context("a newer schema must be refused")?;
-        assert!(matches!(error, Error::NewerSchema { found: 99, supported: 3, .. }), "{error}");
+        assert!(matches!(error, Error::NewerSchema { found: 99, supported: 4, .. }), "{error}");
         assert!(error.to_string().contains("newer getanime"), "{error}");
         let marker: String =
             dir.raw()?.query_row("SELECT value FROM settings WHERE key = 'marker'", [], |row| {
@@ -254,7 +258,7 @@ mod opening {
         let dir = TestDir::new()?;
         drop(v1_library(&dir, "v1.sql")?);
         let db = dir.open()?;
-        assert_eq!(db.schema_version()?, 3);
+        assert_eq!(db.schema_version()?, 4);
         let id = db.title_id("anilibria", "9432")?.context("the fixture title")?;
         let details = db.title_details(id, DEFAULT)?;
         assert_eq!(details.card.name, "Стальной алхимик: Братство");
@@ -698,15 +702,24 @@ mod catalog {
         drop(raw);
 
         let mut db = dir.open()?;
-        assert_eq!(db.schema_version()?, 3);
-        assert!(dir.path("library.sqlite3.before-v3").is_file(), "the V1 file is kept beside");
-        // V3 adds `episodes.audio`, '' for the episodes there were: the V1 columns are what
-        // must be kept.
+        assert_eq!(db.schema_version()?, 4);
+        assert!(dir.path("library.sqlite3.before-v4").is_file(), "the V1 file is kept beside");
+        // V3 adds `episodes.audio` ('' for the episodes there were), V4 `episodes.source_id`,
+        // `titles.age_rating`, `titles.backdrop_url` and `torrents.info_hash` (NULL): the V1
+        // columns are what must be kept.
+        let added = [
+            ("episodes: ", " | Text([]) | Null"),
+            ("titles: ", " | Null | Null"),
+            ("torrents: ", " | Null"),
+        ];
         let after: Vec<String> = every_row(&dir.raw()?)?
             .into_iter()
-            .map(|row| match row.strip_suffix(" | Text([])") {
-                Some(v1_columns) if row.starts_with("episodes: ") => v1_columns.to_owned(),
-                _ => row,
+            .map(|row| {
+                let suffix = added.iter().find(|(table, _)| row.starts_with(table));
+                match suffix.and_then(|(_, suffix)| row.strip_suffix(suffix)) {
+                    Some(v1_columns) => v1_columns.to_owned(),
+                    None => row,
+                }
             })
             .collect();
         let kept: Vec<&String> = after

@@ -173,7 +173,7 @@ fn the_command_line_installs_syncs_shows_rates_and_restores() -> Result<()> {
     let plugin = built_plugin("anilibria")?;
 
     let installed = check(&data, &["plugin", "install", plugin.to_str().context("utf-8 path")?])?;
-    assert!(installed.contains("installed anilibria 0.2.0"), "{installed}");
+    assert!(installed.contains("installed anilibria 0.3.0"), "{installed}");
     let set = getanime(
         &data,
         &["plugin", "set", "anilibria", "base_url", &format!("{}/v3", server.base_url())],

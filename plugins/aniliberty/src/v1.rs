@@ -48,6 +48,9 @@ struct Release {
     /// `{id, url, votes, rating}` where the release is matched (seen in real schedule answers).
     shikimori: Option<Value>,
     mal: Option<Value>,
+    /// `{value: "R16_PLUS", label: "16+", …}`.
+    #[serde(deserialize_with = "tolerant")]
+    age_rating: Option<Valued>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -72,6 +75,9 @@ struct Name {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 struct RawEpisode {
+    /// The episode's UUID, which the account's timecodes are keyed by.
+    #[serde(deserialize_with = "string_opt")]
+    id: Option<String>,
     #[serde(deserialize_with = "string_opt")]
     name: Option<String>,
     #[serde(deserialize_with = "f64_opt")]
@@ -421,7 +427,15 @@ fn release(value: Value, media_host: &str, is_details: bool) -> Option<Title> {
             .filter_map(|(tracker, link)| Some(ExternalId { tracker, id: tracker_id(link)? }))
             .collect(),
         related: Vec::new(),
+        age_rating: raw.age_rating.and_then(|rating| age_rating(&rating.value)),
+        backdrop_url: None,
     })
+}
+
+/// `R0_PLUS` … `R18_PLUS` → the age.
+fn age_rating(value: &Value) -> Option<u8> {
+    let code = value.as_str()?.strip_prefix('R')?.strip_suffix("_PLUS")?;
+    code.parse().ok()
 }
 
 /// The `id` of a tracker link, a number or a string in the answers seen.
@@ -496,6 +510,7 @@ fn episodes(items: Vec<Value>, media_host: &str) -> Vec<Episode> {
             published_at: episode.updated_at.as_deref().and_then(parse_rfc3339),
             subtitles: Vec::new(),
             audio: Vec::new(),
+            source_id: episode.id.filter(|id| !id.trim().is_empty()),
         });
     }
     episodes
@@ -536,13 +551,18 @@ fn torrents(items: Vec<Value>) -> Vec<Torrent> {
             .flatten()
             .collect::<Vec<_>>()
             .join(" ");
+            let info_hash = hash
+                .as_ref()
+                .filter(|hash| hash.len() == 40 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+                .map(|hash| hash.to_ascii_lowercase());
             Some(Torrent {
                 source_id: raw.id.map(|id| id.to_string()).or(hash)?,
                 episodes: raw.description.unwrap_or_default(),
                 quality,
                 size_bytes: raw.size.filter(|size| *size > 0),
-                magnet,
                 seeders: raw.seeders.and_then(|seeders| u32::try_from(seeders).ok()),
+                info_hash,
+                magnet,
             })
         })
         .collect()

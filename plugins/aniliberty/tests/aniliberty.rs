@@ -52,20 +52,23 @@ mod fixtures {
         check_page(
             fixture("releases_latest.json"),
             expect![[r#"
-            page 1 of None
-            9901 "Ночной почтальон с улицы Каштанов" orig=Some("Kuri-doori no Yoru Yuubinya") alt=["Night Courier of Chestnut Street"] kind=Some("TV") eps=Some(12) updated=Some(1747244525000) year=Some(2025) weekday=Some(3) status=Some("Онгоинг") complete=false
-              poster Some("https://anilibria.top/storage/releases/posters/9901/1ae566319a1391d9cd905538a0fdfe5c.webp")
-              genres ["Фэнтези", "Мистика", "Повседневность"]
-              description "Юный Тоору развозит письма по ночам и однажды полу"
-            9874 "Клинок осеннего ветра" orig=Some("Akikaze no Tsurugi") alt=[] kind=Some("TV") eps=Some(12) updated=Some(1735154411000) year=Some(2024) weekday=Some(3) status=Some("Завершён") complete=false
-              poster Some("https://anilibria.top/storage/releases/posters/9874/775446ac985ef11a57f881248d1ffe39.webp")
-              genres ["Экшен", "Драма", "Фэнтези"]
-              description "Бывший телохранитель князя странствует с клинком, "
-            9650 "Город под стеклом" orig=Some("Garasu no Shita no Machi") alt=["City Under Glass"] kind=Some("MOVIE") eps=Some(1) updated=Some(1707652800000) year=Some(2023) weekday=Some(7) status=Some("Завершён") complete=false
-              poster Some("https://anilibria.top/storage/releases/posters/9650/ccc43b108f9aa80e7999a4b3d2ea7efe.webp")
-              genres ["Фантастика", "Драма"]
-              description "Полнометражный фильм о девочке, которая нашла вход"
-        "#]],
+                page 1 of None
+                9901 "Ночной почтальон с улицы Каштанов" orig=Some("Kuri-doori no Yoru Yuubinya") alt=["Night Courier of Chestnut Street"] kind=Some("TV") eps=Some(12) updated=Some(1747244525000) year=Some(2025) weekday=Some(3) status=Some("Онгоинг") complete=false
+                  poster Some("https://anilibria.top/storage/releases/posters/9901/1ae566319a1391d9cd905538a0fdfe5c.webp")
+                  genres ["Фэнтези", "Мистика", "Повседневность"]
+                  age Some(12) backdrop None
+                  description "Юный Тоору развозит письма по ночам и однажды полу"
+                9874 "Клинок осеннего ветра" orig=Some("Akikaze no Tsurugi") alt=[] kind=Some("TV") eps=Some(12) updated=Some(1735154411000) year=Some(2024) weekday=Some(3) status=Some("Завершён") complete=false
+                  poster Some("https://anilibria.top/storage/releases/posters/9874/775446ac985ef11a57f881248d1ffe39.webp")
+                  genres ["Экшен", "Драма", "Фэнтези"]
+                  age Some(16) backdrop None
+                  description "Бывший телохранитель князя странствует с клинком, "
+                9650 "Город под стеклом" orig=Some("Garasu no Shita no Machi") alt=["City Under Glass"] kind=Some("MOVIE") eps=Some(1) updated=Some(1707652800000) year=Some(2023) weekday=Some(7) status=Some("Завершён") complete=false
+                  poster Some("https://anilibria.top/storage/releases/posters/9650/ccc43b108f9aa80e7999a4b3d2ea7efe.webp")
+                  genres ["Фантастика", "Драма"]
+                  age Some(12) backdrop None
+                  description "Полнометражный фильм о девочке, которая нашла вход"
+            "#]],
         );
     }
 
@@ -74,16 +77,18 @@ mod fixtures {
         check_page(
             fixture("search_klinok.json"),
             expect![[r#"
-            page 1 of None
-            9874 "Клинок осеннего ветра" orig=Some("Akikaze no Tsurugi") alt=[] kind=Some("TV") eps=Some(12) updated=Some(1735154411000) year=Some(2024) weekday=Some(3) status=Some("Завершён") complete=false
-              poster Some("https://anilibria.top/storage/releases/posters/9874/775446ac985ef11a57f881248d1ffe39.webp")
-              genres []
-              description "Бывший телохранитель князя странствует с клинком, "
-            9321 "Клинок и каллиграфия" orig=Some("Katana to Shodou") alt=["Blade & Brush"] kind=Some("TV") eps=Some(12) updated=Some(1648843200000) year=Some(2022) weekday=Some(5) status=Some("Завершён") complete=false
-              poster Some("https://anilibria.top/storage/releases/posters/9321/7dd274e3cd37b7610c1e07066153ed08.webp")
-              genres []
-              description "Школьница-каллиграф наследует старинный меч вместе"
-        "#]],
+                page 1 of None
+                9874 "Клинок осеннего ветра" orig=Some("Akikaze no Tsurugi") alt=[] kind=Some("TV") eps=Some(12) updated=Some(1735154411000) year=Some(2024) weekday=Some(3) status=Some("Завершён") complete=false
+                  poster Some("https://anilibria.top/storage/releases/posters/9874/775446ac985ef11a57f881248d1ffe39.webp")
+                  genres []
+                  age Some(16) backdrop None
+                  description "Бывший телохранитель князя странствует с клинком, "
+                9321 "Клинок и каллиграфия" orig=Some("Katana to Shodou") alt=["Blade & Brush"] kind=Some("TV") eps=Some(12) updated=Some(1648843200000) year=Some(2022) weekday=Some(5) status=Some("Завершён") complete=false
+                  poster Some("https://anilibria.top/storage/releases/posters/9321/7dd274e3cd37b7610c1e07066153ed08.webp")
+                  genres []
+                  age Some(12) backdrop None
+                  description "Школьница-каллиграф наследует старинный меч вместе"
+            "#]],
         );
     }
 
@@ -92,20 +97,26 @@ mod fixtures {
         check_release(
             fixture("release_9901.json"),
             expect![[r#"
-            9901 "Ночной почтальон с улицы Каштанов" orig=Some("Kuri-doori no Yoru Yuubinya") alt=["Night Courier of Chestnut Street"] kind=Some("TV") eps=Some(12) updated=Some(1747244525000) year=Some(2025) weekday=Some(3) status=Some("Онгоинг") complete=true
-              poster Some("https://anilibria.top/storage/releases/posters/9901/1ae566319a1391d9cd905538a0fdfe5c.webp")
-              genres ["Фэнтези", "Мистика", "Повседневность"]
-              description "Юный Тоору развозит письма по ночам и однажды полу"
-              ep 1 Some("Письмо без адреса") [Quality::Fhd Quality::Hd Quality::Sd] op=- ed=1325000-1415000 published=Some(1743616904000)
-                Quality::Fhd https://cache-rfn.libria.fun/videos/media/ts/9901/1/1080/6c3c26f13a13efcd1939dae35fbc496e.m3u8?isWithAds=1&countryIso=RU&isAuthorized=0
-                Quality::Hd https://cache-rfn.libria.fun/videos/media/ts/9901/1/720/6a950e759138a264c4da441bad6dfe84.m3u8?isWithAds=1&countryIso=RU&isAuthorized=0
-                Quality::Sd https://cache-rfn.libria.fun/videos/media/ts/9901/1/480/65c5beb356ed53ec38f9d533dd84bb73.m3u8?isWithAds=1&countryIso=RU&isAuthorized=0
-                preview Some("https://anilibria.top/storage/releases/episodes/previews/9901/1/7532c5136fa90f3bf5fe0f4e383608d7.webp")
-              ep 2 Some("Фонарщик") [Quality::Hd Quality::Sd] op=45000-135000 ed=1328000-1418000 published=Some(1744221790000)
-              ep 3 Some("Дождь в конверте") [Quality::Fhd Quality::Hd Quality::Sd] op=60000-150000 ed=1327000-1417000 published=Some(1744826398000)
-              ep 4 None [Quality::Fhd Quality::Hd Quality::Sd] op=0-90000 ed=- published=Some(1747244412000)
-              torrent 40211 "1-4" "WEBRip 1080p AVC" size=Some(5368832577) seeders=Some(87) magnet:?xt=urn:btih:e6caec9ca7d5f89c1fca6959eb56e6e415c77247
-        "#]],
+                9901 "Ночной почтальон с улицы Каштанов" orig=Some("Kuri-doori no Yoru Yuubinya") alt=["Night Courier of Chestnut Street"] kind=Some("TV") eps=Some(12) updated=Some(1747244525000) year=Some(2025) weekday=Some(3) status=Some("Онгоинг") complete=true
+                  poster Some("https://anilibria.top/storage/releases/posters/9901/1ae566319a1391d9cd905538a0fdfe5c.webp")
+                  genres ["Фэнтези", "Мистика", "Повседневность"]
+                  age Some(12) backdrop None
+                  description "Юный Тоору развозит письма по ночам и однажды полу"
+                  ep 1 Some("Письмо без адреса") [Quality::Fhd Quality::Hd Quality::Sd] op=- ed=1325000-1415000 published=Some(1743616904000)
+                    Quality::Fhd https://cache-rfn.libria.fun/videos/media/ts/9901/1/1080/6c3c26f13a13efcd1939dae35fbc496e.m3u8?isWithAds=1&countryIso=RU&isAuthorized=0
+                    Quality::Hd https://cache-rfn.libria.fun/videos/media/ts/9901/1/720/6a950e759138a264c4da441bad6dfe84.m3u8?isWithAds=1&countryIso=RU&isAuthorized=0
+                    Quality::Sd https://cache-rfn.libria.fun/videos/media/ts/9901/1/480/65c5beb356ed53ec38f9d533dd84bb73.m3u8?isWithAds=1&countryIso=RU&isAuthorized=0
+                    preview Some("https://anilibria.top/storage/releases/episodes/previews/9901/1/7532c5136fa90f3bf5fe0f4e383608d7.webp")
+                    id eaf67f03-7474-4f10-a51e-55a8ac12a083
+                  ep 2 Some("Фонарщик") [Quality::Hd Quality::Sd] op=45000-135000 ed=1328000-1418000 published=Some(1744221790000)
+                    id 14a707ef-369f-4b4f-aded-5f97f6dbf52b
+                  ep 3 Some("Дождь в конверте") [Quality::Fhd Quality::Hd Quality::Sd] op=60000-150000 ed=1327000-1417000 published=Some(1744826398000)
+                    id 502b2f57-3d14-4ac6-ac92-be62394a52be
+                  ep 4 None [Quality::Fhd Quality::Hd Quality::Sd] op=0-90000 ed=- published=Some(1747244412000)
+                    id 417284da-d0ed-4313-acfd-a31c994d6b85
+                  torrent 40211 "1-4" "WEBRip 1080p AVC" size=Some(5368832577) seeders=Some(87) magnet:?xt=urn:btih:e6caec9ca7d5f89c1fca6959eb56e6e415c77247
+                    hash e6caec9ca7d5f89c1fca6959eb56e6e415c77247
+            "#]],
         );
     }
 
@@ -118,14 +129,17 @@ mod fixtures {
             9901 "Ночной почтальон с улицы Каштанов" orig=Some("Kuri-doori no Yoru Yuubinya") alt=["Night Courier of Chestnut Street"] kind=Some("TV") eps=Some(12) updated=Some(1747244525000) year=Some(2025) weekday=Some(3) status=Some("Онгоинг") complete=false
               poster Some("https://anilibria.top/storage/releases/posters/9901/1ae566319a1391d9cd905538a0fdfe5c.webp")
               genres []
+              age Some(12) backdrop None
             weekday 6
             9912 "Повар из подземелья номер семь" orig=Some("Dungeon Nanagou no Ryourinin") alt=[] kind=Some("TV") eps=None updated=Some(1746806700000) year=Some(2025) weekday=Some(6) status=Some("Онгоинг") complete=false
               poster Some("https://anilibria.top/storage/releases/posters/9912/def47a6a524e82bd2ee7d16ab1751747.webp")
               genres []
+              age Some(12) backdrop None
             weekday 7
             9880 "Тихий маяк" orig=Some("Shizuka na Toudai") alt=[] kind=Some("ONA") eps=Some(10) updated=Some(1743328800000) year=Some(2025) weekday=Some(7) status=Some("Завершён") complete=false
               poster Some("https://anilibria.top/storage/releases/posters/9880/3fdb366f04ab58afe7e1d926d3103f37.webp")
               genres []
+              age Some(12) backdrop None
         "#]].assert_eq(&render_schedule(&days));
     }
 

@@ -119,6 +119,9 @@ struct Player {
 struct RawEpisode {
     #[serde(deserialize_with = "f64_opt")]
     episode: Option<f64>,
+    /// The episode's own id at the source.
+    #[serde(deserialize_with = "string_opt")]
+    uuid: Option<String>,
     #[serde(deserialize_with = "string_opt")]
     name: Option<String>,
     #[serde(deserialize_with = "i64_opt")]
@@ -409,6 +412,9 @@ fn title(raw: RawTitle, media_host: &str, details_possible: bool) -> Option<Titl
         details_complete: details_possible && has_episodes && has_torrents,
         external_ids: Vec::new(),
         related: related(&raw.franchises, id),
+        // v3 has neither an age rating nor a wide picture.
+        age_rating: None,
+        backdrop_url: None,
     })
 }
 
@@ -472,6 +478,7 @@ fn episodes(player: Player, media_host: &str) -> Vec<Episode> {
             published_at: created.map(|seconds| seconds * 1000),
             subtitles: Vec::new(),
             audio: Vec::new(),
+            source_id: raw.uuid.filter(|uuid| !uuid.trim().is_empty()),
         };
         let newer = created.unwrap_or(0);
         match by_number.iter_mut().find(|(existing, _, _)| *existing == number) {
@@ -505,6 +512,7 @@ fn torrents(torrents: Torrents) -> Vec<Torrent> {
             });
             let magnet = magnet_link(raw.magnet, hash.as_deref())?;
             Some(Torrent {
+                info_hash: hash.as_ref().map(|hash| hash.to_ascii_lowercase()),
                 source_id: raw.torrent_id.map(|id| id.to_string()).or(hash)?,
                 episodes: raw.episodes.and_then(|episodes| episodes.string).unwrap_or_default(),
                 quality: raw.quality.and_then(|quality| quality.string).unwrap_or_default(),

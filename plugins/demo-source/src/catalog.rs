@@ -90,7 +90,7 @@ pub fn parse(body: &[u8], base: &str) -> Result<Catalog, ProviderError> {
         .into_iter()
         .map(|title| Title {
             summary: TitleSummary {
-                source_id: title.id,
+                source_id: title.id.clone(),
                 name: title.name,
                 name_original: title.name_en,
                 alt_names: Vec::new(),
@@ -149,6 +149,7 @@ pub fn parse(body: &[u8], base: &str) -> Result<Catalog, ProviderError> {
                         })
                         .collect(),
                     audio: episode.audio,
+                    source_id: Some(format!("{}-{}", title.id, episode.number)),
                 })
                 .collect(),
             torrents: title
@@ -161,11 +162,14 @@ pub fn parse(body: &[u8], base: &str) -> Result<Catalog, ProviderError> {
                     size_bytes: Some(torrent.size_bytes),
                     magnet: torrent.magnet,
                     seeders: Some(7),
+                    info_hash: None,
                 })
                 .collect(),
             details_complete: true,
             external_ids: Vec::new(),
             related: Vec::new(),
+            age_rating: None,
+            backdrop_url: None,
         })
         .collect();
     Ok(Catalog { titles })

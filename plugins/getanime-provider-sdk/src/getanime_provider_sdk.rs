@@ -19,6 +19,7 @@ pub mod snapshot;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod testing;
 pub mod text;
+pub mod tracker;
 
 /// The raw wit-bindgen output for the `getanime:provider/provider` world.
 #[allow(clippy::all, unsafe_code, reason = "generated code")]
@@ -45,7 +46,7 @@ pub use bindings::getanime::provider::types::{
 
 /// The API version of the contract this SDK was built against (the WIT package version); a
 /// plugin's `plugin.toml` says the same in `api_version`.
-pub const API_VERSION: &str = "0.2.0";
+pub const API_VERSION: &str = "0.3.0";
 
 /// What a provider plugin implements; every call it leaves out answers `unsupported`.
 pub trait Provider {

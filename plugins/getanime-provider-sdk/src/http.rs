@@ -51,11 +51,33 @@ pub fn request(
     headers: &[(&str, &str)],
     body: Option<Vec<u8>>,
 ) -> Result<HttpResponse, ProviderError> {
+    send(method, url, headers, body, false)
+}
+
+/// [`request`] with the account's token attached by the host (trackers; see
+/// [`crate::tracker`]). The plugin never sees the token.
+pub fn request_authorized(
+    method: Method,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Option<Vec<u8>>,
+) -> Result<HttpResponse, ProviderError> {
+    send(method, url, headers, body, true)
+}
+
+fn send(
+    method: Method,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Option<Vec<u8>>,
+    authorized: bool,
+) -> Result<HttpResponse, ProviderError> {
     let request = HttpRequest {
         method,
         url: url.to_owned(),
         headers: headers.iter().map(|(name, value)| ((*name).into(), (*value).into())).collect(),
         body,
+        authorized,
     };
     #[cfg(target_arch = "wasm32")]
     let answer = crate::bindings::getanime::provider::host::fetch(&request);

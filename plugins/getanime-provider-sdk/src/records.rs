@@ -50,6 +50,8 @@ impl From<TitleSummary> for Title {
             details_complete: false,
             external_ids: Vec::new(),
             related: Vec::new(),
+            age_rating: None,
+            backdrop_url: None,
         }
     }
 }
@@ -74,6 +76,7 @@ impl Episode {
             published_at: None,
             subtitles: Vec::new(),
             audio: Vec::new(),
+            source_id: None,
         }
     }
 }
@@ -100,6 +103,7 @@ impl Torrent {
             size_bytes: None,
             magnet: magnet.into(),
             seeders: None,
+            info_hash: None,
         }
     }
 }

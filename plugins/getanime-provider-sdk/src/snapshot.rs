@@ -39,6 +39,9 @@ fn write_title(out: &mut String, title: &Title) {
             title.external_ids.iter().map(|id| format!("{:?}={}", id.tracker, id.id)).collect();
         writeln!(out, "  ids {}", ids.join(" ")).ok();
     }
+    if title.age_rating.is_some() || title.backdrop_url.is_some() {
+        writeln!(out, "  age {:?} backdrop {:?}", title.age_rating, title.backdrop_url).ok();
+    }
     if let Some(description) = &title.description {
         let short: String = description.chars().take(50).collect();
         writeln!(out, "  description {short:?}").ok();
@@ -68,6 +71,9 @@ fn write_title(out: &mut String, title: &Title) {
             }
             writeln!(out, "    preview {:?}", episode.preview_url).ok();
         }
+        if let Some(id) = &episode.source_id {
+            writeln!(out, "    id {id}").ok();
+        }
     }
     for torrent in &title.torrents {
         let magnet: String = torrent.magnet.chars().take(60).collect();
@@ -81,6 +87,9 @@ fn write_title(out: &mut String, title: &Title) {
             torrent.seeders
         )
         .ok();
+        if let Some(hash) = &torrent.info_hash {
+            writeln!(out, "    hash {hash}").ok();
+        }
     }
 }
 

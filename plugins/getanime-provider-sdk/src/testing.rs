@@ -27,6 +27,8 @@ pub struct Request {
     pub url: String,
     pub headers: Vec<(String, String)>,
     pub body: Option<Vec<u8>>,
+    /// Whether the plugin asked the host to attach the account's token (trackers).
+    pub authorized: bool,
 }
 
 /// What a plugin did during [`FakeHost::run`]: its requests and its log lines, in order.
@@ -34,6 +36,8 @@ pub struct Request {
 pub struct Transcript {
     pub requests: Vec<Request>,
     pub logs: Vec<(Level, String)>,
+    /// Access tokens a tracker handed to the host (`tracker::store_token`), in order.
+    pub stored_tokens: Vec<String>,
 }
 
 /// Canned answers by method and URL, settings, and (optionally) the hosts the plugin may reach.
@@ -97,6 +101,7 @@ impl FakeHost {
             url: request.url.clone(),
             headers: request.headers.clone(),
             body: request.body.clone(),
+            authorized: request.authorized,
         });
         let host = url_host(&request.url);
         if let Some(allowed) = &self.allowed_hosts
@@ -153,6 +158,11 @@ pub(crate) fn fetch(request: &HttpRequest) -> Result<HttpResponse, HttpError> {
 /// `host.setting` natively.
 pub(crate) fn setting(key: &str) -> Option<String> {
     with_host(None, |host| host.settings.get(key).cloned())
+}
+
+/// `credentials.store` natively: into the transcript.
+pub(crate) fn store_token(token: &crate::tracker::Token) {
+    with_host((), |host| host.transcript.stored_tokens.push(token.access.clone()));
 }
 
 /// `host.log` natively: into the transcript (or stderr outside a fake host).

@@ -200,6 +200,7 @@ impl Bytes<'_> {
             published_at: self.maybe(|bytes| bytes.u64() as i64),
             subtitles: Vec::new(),
             audio: Vec::new(),
+            source_id: self.maybe(Self::text),
         }
     }
 
@@ -228,10 +229,13 @@ impl Bytes<'_> {
                 size_bytes: bytes.maybe(Self::u64),
                 magnet: bytes.text(),
                 seeders: bytes.maybe(Self::u32),
+                info_hash: bytes.maybe(Self::text),
             }),
             details_complete: self.byte() % 2 == 1,
             external_ids: Vec::new(),
             related: Vec::new(),
+            age_rating: self.maybe(Self::byte),
+            backdrop_url: self.maybe(Self::text),
         }
     }
 }

@@ -117,6 +117,7 @@ pub fn generated_title(n: usize, episodes: usize) -> getanime_domain::Title {
                 published_at: Some(0),
                 subtitles: Vec::new(),
                 audio: Vec::new(),
+                source_id: Some(format!("{n}-e{number}")),
             })
             .collect(),
         torrents: (0..2)
@@ -127,11 +128,14 @@ pub fn generated_title(n: usize, episodes: usize) -> getanime_domain::Title {
                 size_bytes: Some(1 << 32),
                 magnet: "magnet:?xt=urn:btih:0123456789abcdef0123456789abcdef01234567".into(),
                 seeders: Some(3),
+                info_hash: Some("0123456789abcdef0123456789abcdef01234567".into()),
             })
             .collect(),
         details_complete: true,
         external_ids: Vec::new(),
         related: Vec::new(),
+        age_rating: Some(16),
+        backdrop_url: None,
     }
 }
 

@@ -104,7 +104,7 @@ mod tests {
         let russian = language::scoped(Language::Russian, || lines(&facts()));
         assert_eq!(russian[0].label, "Версия");
         assert_eq!(russian[5].label, "Файл журнала");
-        assert_eq!(language::scoped(Language::Russian, contracts), "0.1 и 0.2");
+        assert_eq!(language::scoped(Language::Russian, contracts), "0.1, 0.2 и 0.3");
         let none = AboutFacts { log_file: None, sources: Vec::new(), ..facts() };
         let shown = language::scoped(Language::Russian, || lines(&none));
         assert_eq!(shown[3].value, "пока нет");

@@ -246,6 +246,7 @@ mod tests {
                 size_bytes: Some(1_400_000_000),
                 magnet: "magnet:?xt=urn:btih:0".into(),
                 seeders: Some(120),
+                info_hash: None,
             }],
             rating,
             list: ListEntry::default(),

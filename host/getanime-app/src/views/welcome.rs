@@ -102,7 +102,7 @@ mod tests {
             api_version: "0.1.0".into(),
             description: Some("Anime with Russian voice-over.".into()),
             allowed_hosts: vec!["anilibria.top".into(), "aniliberty.top".into()],
-            settings: Default::default(),
+            ..Default::default()
         };
         let plugin = ShippedPlugin { manifest, path: "aniliberty".into() };
         assert_eq!(

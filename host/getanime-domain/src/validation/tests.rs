@@ -32,6 +32,8 @@ fn title() -> Title {
         details_complete: true,
         external_ids: Vec::new(),
         related: Vec::new(),
+        age_rating: Some(15),
+        backdrop_url: Some("ftp://cdn.example/wide.jpg".into()),
     }
 }
 
@@ -47,6 +49,7 @@ fn episode(number: f64, url: &str) -> Episode {
         published_at: None,
         subtitles: Vec::new(),
         audio: Vec::new(),
+        source_id: Some(format!(" ep-{number} ")),
     }
 }
 
@@ -58,6 +61,7 @@ fn torrent(id: &str, magnet: &str) -> Torrent {
         size_bytes: None,
         magnet: magnet.into(),
         seeders: None,
+        info_hash: Some("ABCDEF0123456789abcdef0123456789ABCDEF01".into()),
     }
 }
 
@@ -84,6 +88,12 @@ fn soft_problems_are_repaired() {
     let torrents: Vec<&str> =
         title.torrents.iter().map(|torrent| torrent.magnet.as_str()).collect();
     assert_eq!(torrents, ["magnet:?xt=urn:btih:00"]);
+    assert_eq!(
+        title.torrents[0].info_hash.as_deref(),
+        Some("abcdef0123456789abcdef0123456789abcdef01")
+    );
+    assert_eq!(title.episodes[1].source_id.as_deref(), Some("ep-2"), "trimmed");
+    assert_eq!((title.age_rating, title.backdrop_url), (None, None), "15+ and ftp: dropped");
     let fields: HashSet<&str> = repairs.iter().map(|repair| repair.field).collect();
     for field in [
         "poster_url",
@@ -93,6 +103,8 @@ fn soft_problems_are_repaired() {
         "episodes.streams",
         "episodes.opening",
         "torrents",
+        "age_rating",
+        "backdrop_url",
     ] {
         assert!(fields.contains(field), "{field} repair missing in {repairs:?}");
     }
