@@ -80,8 +80,33 @@ impl Reply {
 /// Computes the reply to a path from the request's query (a fake API's paged catalog).
 pub type Answerer = Arc<dyn Fn(&str) -> Reply + Send + Sync>;
 
+/// A whole request, for a stateful fake (an account API) that answers by method, headers and
+/// body.
+#[derive(Debug, Clone)]
+pub struct Incoming {
+    pub method: String,
+    pub path: String,
+    /// Without the `?`; empty when there is none.
+    pub query: String,
+    /// Names lower-case.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Incoming {
+    /// The first header called `name` (lower-case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
+    }
+}
+
+/// Answers every request under a path prefix from the whole request.
+pub type Handler = Arc<dyn Fn(&Incoming) -> Reply + Send + Sync>;
+
 #[derive(Default)]
 struct Routes {
+    /// Path prefixes answered by a [`Handler`], before anything else.
+    handlers: Vec<(String, Handler)>,
     /// Exact `path?query` first, then `path` alone.
     exact: HashMap<String, Reply>,
     /// Paths whose reply is computed from the query (after the exact routes).
@@ -215,6 +240,16 @@ impl LoopbackServer {
         lock(&self.shared.routes).computed.insert(path.to_owned(), Arc::new(answer));
     }
 
+    /// Answers every request whose path starts with `prefix` with what `handler` makes of the
+    /// whole request (method, headers, body): a stateful fake service.
+    pub fn route_handler(
+        &self,
+        prefix: &str,
+        handler: impl Fn(&Incoming) -> Reply + Send + Sync + 'static,
+    ) {
+        lock(&self.shared.routes).handlers.push((prefix.to_owned(), Arc::new(handler)));
+    }
+
     /// Serves the files of `dir` under the path prefix `prefix` (e.g. `/media`).
     pub fn serve_dir(&self, prefix: &str, dir: &Path) {
         lock(&self.shared.routes)
@@ -270,8 +305,29 @@ async fn answer(State(shared): State<Shared>, request: Request) -> Response {
             body: body.to_vec(),
         });
     }
+    let path = parts.uri.path().to_owned();
+    let handler = lock(&shared.routes)
+        .handlers
+        .iter()
+        .find(|(prefix, _)| path.starts_with(prefix.as_str()))
+        .map(|(_, handler)| Arc::clone(handler));
+    if let Some(handler) = handler {
+        let incoming = Incoming {
+            method: parts.method.to_string(),
+            path: path.clone(),
+            query: parts.uri.query().unwrap_or_default().to_owned(),
+            headers: parts
+                .headers
+                .iter()
+                .map(|(name, value)| {
+                    (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into())
+                })
+                .collect(),
+            body: body.to_vec(),
+        };
+        return canned(handler(&incoming)).await;
+    }
     let request = Request::from_parts(parts, Body::from(body));
-    let path = request.uri().path().to_owned();
     let found = {
         let routes = lock(&shared.routes);
         let computed = || {

@@ -988,3 +988,204 @@ mod sources {
         Ok(())
     }
 }
+
+/// The AniLiberty account plugin (contract 0.3's `tracker` world) against the stateful fake
+/// account on loopback: the real component, the real host, real HTTP.
+mod trackers {
+    use std::sync::{Arc, Mutex};
+
+    use getanime_domain::{
+        EpisodeMark, RemoteStatus, SignInInput, SignInMethod, SignInStep, TrackerChange,
+    };
+    use getanime_plugins::{AccountSession, Token};
+    use getanime_testkit::aniliberty_account::{self, FakeAnilibertyAccount};
+
+    use super::*;
+
+    const DEVICE: &str = "5d0c1f9e-0000-4000-8000-000000000001";
+
+    /// The account plugin pointed at `server`, which the user granted (so the token may go there).
+    fn account_plugin(runtime: &PluginRuntime, server: &FakeServer) -> Result<Plugin> {
+        let config = PluginConfig {
+            settings: [("base_url".to_owned(), format!("{}/api/v1", server.base_url()))].into(),
+            granted_hosts: vec!["127.0.0.1".to_owned()],
+        };
+        Ok(runtime.load_with(&package_dir("aniliberty-account")?, config)?)
+    }
+
+    /// A session whose store keeps what the plugin hands over, for the test to see.
+    fn session(kept: &Arc<Mutex<Vec<Token>>>) -> Arc<AccountSession> {
+        let kept = Arc::clone(kept);
+        Arc::new(AccountSession::new(
+            None,
+            Box::new(move |token| {
+                kept.lock().map_err(|error| error.to_string())?.push(token.clone());
+                Ok(())
+            }),
+        ))
+    }
+
+    #[tokio::test]
+    async fn a_code_accepted_on_the_phone_signs_in_and_the_token_stays_with_the_host() -> Result<()>
+    {
+        let server = FakeServer::start().await?;
+        let fake = FakeAnilibertyAccount::serve(&server, "/api/v1");
+        let runtime = PluginRuntime::new(limits())?;
+        let plugin = account_plugin(&runtime, &server)?;
+        assert!(plugin.is_tracker());
+        assert_eq!(
+            plugin.sign_in_methods().await?,
+            [SignInMethod::DeviceCode, SignInMethod::Password]
+        );
+        let kept = Arc::new(Mutex::new(Vec::new()));
+        let session = session(&kept);
+
+        let step = plugin.sign_in_start(&session, SignInMethod::DeviceCode, DEVICE).await?;
+        let SignInStep::ShowCodeAndWait { code, state, expires_in_s, .. } = step else {
+            bail!("a code to show, not {step:?}");
+        };
+        assert_eq!(Some(&code), fake.last_code().as_ref());
+        assert_eq!((code.len(), expires_in_s), (6, 120), "six digits, leading zeros kept");
+        let waiting = plugin.sign_in_advance(&session, &state, DEVICE, &SignInInput::Poll).await?;
+        assert!(
+            matches!(waiting, SignInStep::ShowCodeAndWait { .. }),
+            "not accepted yet: {waiting:?}"
+        );
+        assert!(fake.accept_last_code(), "the phone accepts");
+        let done = plugin.sign_in_advance(&session, &state, DEVICE, &SignInInput::Poll).await?;
+        let SignInStep::Done(account) = done else { bail!("signed in, not {done:?}") };
+        assert_eq!(account.user_name, aniliberty_account::NICKNAME);
+        assert_eq!(account.user_id, aniliberty_account::USER_ID.to_string());
+        let tokens = kept.lock().map_err(|error| anyhow::anyhow!("{error}"))?.clone();
+        assert_eq!(tokens.len(), 1, "handed over once");
+        assert_eq!(fake.live_tokens(), [tokens[0].access.clone()], "the host keeps the real one");
+        assert!(!captured_log().contains(&tokens[0].access), "the token never reaches the log");
+
+        // A code that expired (unknown to the server) is said so.
+        let expired = plugin.sign_in_advance(&session, "999999", DEVICE, &SignInInput::Poll).await;
+        assert!(
+            matches!(
+                &expired,
+                Err(Error::Tracker { error: getanime_domain::TrackerError::NotFound, .. })
+            ),
+            "{expired:?}"
+        );
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn lists_favorites_and_timecodes_go_both_ways_with_the_token() -> Result<()> {
+        let server = FakeServer::start().await?;
+        let fake = FakeAnilibertyAccount::serve(&server, "/api/v1");
+        fake.set_collection(9023, "WATCHING");
+        fake.set_collection(8345, "PLANNED");
+        fake.set_favorite(9100);
+        fake.set_timecode("ep-a", 743.5, true);
+        let runtime = PluginRuntime::new(limits())?;
+        let plugin = account_plugin(&runtime, &server)?;
+        let kept = Arc::new(Mutex::new(Vec::new()));
+        let session = session(&kept);
+
+        let step = plugin.sign_in_start(&session, SignInMethod::Password, DEVICE).await?;
+        let SignInStep::AskLoginAndPassword { state } = step else { bail!("{step:?}") };
+        let wrong = SignInInput::LoginAndPassword { login: "anna".into(), password: "nope".into() };
+        assert!(plugin.sign_in_advance(&session, &state, DEVICE, &wrong).await.is_err());
+        let right = SignInInput::LoginAndPassword {
+            login: aniliberty_account::LOGIN.into(),
+            password: aniliberty_account::PASSWORD.into(),
+        };
+        let done = plugin.sign_in_advance(&session, &state, DEVICE, &right).await?;
+        assert!(matches!(done, SignInStep::Done(_)), "{done:?}");
+
+        let entries = plugin.pull(&session).await?;
+        let read: Vec<(&str, Option<RemoteStatus>, Option<bool>)> = entries
+            .iter()
+            .map(|entry| (entry.external_id.as_str(), entry.status, entry.favorite))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                ("8345", Some(RemoteStatus::Planned), Some(false)),
+                ("9023", Some(RemoteStatus::Watching), Some(false)),
+                ("9100", None, Some(true)),
+            ]
+        );
+        let change = TrackerChange {
+            external_id: "8345".into(),
+            status: Some(Some(RemoteStatus::Completed)),
+            favorite: Some(true),
+            ..TrackerChange::default()
+        };
+        let answer = plugin.push(&session, &change).await?;
+        assert_eq!((answer.status, answer.favorite), (Some(RemoteStatus::Completed), Some(true)));
+        assert_eq!(fake.collections().get(&8345).map(String::as_str), Some("WATCHED"));
+        assert!(fake.favorites().contains(&8345));
+        plugin.remove(&session, "9023", None).await?;
+        assert!(!fake.collections().contains_key(&9023));
+
+        let marks = plugin.pull_marks(&session, None).await?;
+        assert_eq!(
+            marks,
+            [EpisodeMark { episode_id: "ep-a".into(), position_ms: 743_500, watched: true }]
+        );
+        let mark = EpisodeMark { episode_id: "ep-b".into(), position_ms: 61_000, watched: false };
+        plugin.push_marks(&session, std::slice::from_ref(&mark)).await?;
+        assert_eq!(fake.timecodes().get("ep-b"), Some(&(61.0, false)));
+        plugin.sign_out(&session).await?;
+        assert!(fake.live_tokens().is_empty(), "signed out at the server");
+        Ok(())
+    }
+
+    /// The token goes only where the rule says: not to a host the manifest merely allows (an
+    /// IP literal here) unless the user granted it to this plugin; never over plain http to an
+    /// auth host.
+    #[tokio::test]
+    async fn the_token_is_not_sent_to_an_allowed_but_ungranted_host() -> Result<()> {
+        let server = FakeServer::start().await?;
+        let fake = FakeAnilibertyAccount::serve(&server, "/api/v1");
+        let scratch = tempfile::tempdir()?;
+        let dir = scratch.path().join("aniliberty-account");
+        std::fs::create_dir_all(&dir)?;
+        let built = package_dir("aniliberty-account")?;
+        std::fs::copy(built.join("plugin.wasm"), dir.join("plugin.wasm"))?;
+        let manifest = std::fs::read_to_string(built.join("plugin.toml"))?
+            .replace(
+                "allowed_hosts = [\"aniliberty.top\"",
+                "allowed_hosts = [\"127.0.0.1\", \"aniliberty.top\"",
+            )
+            .replace(
+                "auth_hosts = [\"aniliberty.top\"",
+                "auth_hosts = [\"127.0.0.1\", \"aniliberty.top\"",
+            );
+        std::fs::write(dir.join("plugin.toml"), manifest)?;
+        let runtime = PluginRuntime::new(limits())?;
+        let config = PluginConfig {
+            settings: [("base_url".to_owned(), format!("{}/api/v1", server.base_url()))].into(),
+            granted_hosts: Vec::new(),
+        };
+        let plugin = runtime.load_with(&dir, config)?;
+        let granted = account_plugin(&runtime, &server)?;
+        let kept = Arc::new(Mutex::new(Vec::new()));
+        let signing_in = session(&kept);
+        let login = SignInInput::LoginAndPassword {
+            login: aniliberty_account::LOGIN.into(),
+            password: aniliberty_account::PASSWORD.into(),
+        };
+        granted.sign_in_advance(&signing_in, "", DEVICE, &login).await?;
+        let token = kept.lock().map_err(|error| anyhow::anyhow!("{error}"))?.first().cloned();
+        let session = Arc::new(AccountSession::ephemeral(token));
+        let refused = plugin.whoami(&session).await;
+        assert!(
+            matches!(
+                &refused,
+                Err(Error::Tracker { error: getanime_domain::TrackerError::Unauthorized, .. })
+            ),
+            "an auth host over plain http does not get the token: {refused:?}"
+        );
+
+        let who = granted.whoami(&session).await?;
+        assert_eq!(who.user_name, aniliberty_account::NICKNAME, "granted: the token goes");
+        assert_eq!(fake.writes(), Vec::<String>::new());
+        Ok(())
+    }
+}

@@ -1,6 +1,8 @@
 //! Shared test support: a fake HTTP server on loopback (`getanime-loopback`), and where the built
 //! plugins and the fixtures are. Tests never touch the internet.
 
+pub mod aniliberty_account;
+
 use std::path::PathBuf;
 
 use anyhow::{Result, bail};
