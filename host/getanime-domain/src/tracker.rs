@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::{ListStatus, UnixMillis};
+use crate::UnixMillis;
 
 /// A list at a tracker: getanime's lists plus the trackers' "rewatching".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -16,29 +16,6 @@ pub enum RemoteStatus {
     OnHold,
     Dropped,
     Rewatching,
-}
-
-impl RemoteStatus {
-    /// getanime's list for it: rewatching is watching.
-    pub fn local(self) -> ListStatus {
-        match self {
-            RemoteStatus::Watching | RemoteStatus::Rewatching => ListStatus::Watching,
-            RemoteStatus::Planned => ListStatus::Planned,
-            RemoteStatus::Completed => ListStatus::Completed,
-            RemoteStatus::OnHold => ListStatus::OnHold,
-            RemoteStatus::Dropped => ListStatus::Dropped,
-        }
-    }
-
-    pub fn from_local(status: ListStatus) -> RemoteStatus {
-        match status {
-            ListStatus::Watching => RemoteStatus::Watching,
-            ListStatus::Planned => RemoteStatus::Planned,
-            ListStatus::Completed => RemoteStatus::Completed,
-            ListStatus::OnHold => RemoteStatus::OnHold,
-            ListStatus::Dropped => RemoteStatus::Dropped,
-        }
-    }
 }
 
 /// One title on the user's lists at a tracker.
@@ -67,16 +44,6 @@ pub struct TrackerChange {
     pub score: Option<Option<u8>>,
     pub favorite: Option<bool>,
     pub remote_id: Option<String>,
-}
-
-impl TrackerChange {
-    /// Whether it changes nothing.
-    pub fn is_empty(&self) -> bool {
-        self.status.is_none()
-            && self.progress.is_none()
-            && self.score.is_none()
-            && self.favorite.is_none()
-    }
 }
 
 /// A per-episode mark (the AniLiberty account's timecodes), keyed by the source's episode id.

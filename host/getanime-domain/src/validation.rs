@@ -210,6 +210,8 @@ fn shorten(text: &str) -> String {
 
 fn clean_episodes(episodes: Vec<Episode>, repairs: &mut Vec<Repair>) -> Vec<Episode> {
     let mut kept: Vec<Episode> = Vec::with_capacity(episodes.len());
+    // The source's episode ids seen so far: each names one episode.
+    let mut episode_ids = HashSet::new();
     for mut episode in episodes {
         if !episode.number.is_finite() || episode.number < 0.0 || episode.number > 1.0e6 {
             repairs.push(Repair {
@@ -260,7 +262,7 @@ fn clean_episodes(episodes: Vec<Episode>, repairs: &mut Vec<Repair>) -> Vec<Epis
             let ok = !id.is_empty()
                 && id.len() <= MAX_SOURCE_ID
                 && !id.chars().any(char::is_control)
-                && !kept.iter().any(|other| other.source_id.as_deref() == Some(id));
+                && episode_ids.insert(id.to_owned());
             if !ok {
                 repairs.push(Repair {
                     field: "episodes.source_id",

@@ -471,7 +471,8 @@ pub(crate) fn filters_size(filters: &domain::CatalogFilters) -> usize {
         .sum()
 }
 
-const RECORD_COST: usize = 64;
+/// A fixed cost per record (plus its strings), for the output cap.
+pub(crate) const RECORD_COST: usize = 64;
 
 fn text(value: &Option<String>) -> usize {
     value.as_ref().map_or(0, String::len)

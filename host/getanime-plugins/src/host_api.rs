@@ -68,9 +68,9 @@ impl HostContext {
     fn may_carry_token(&self, url: &str) -> bool {
         let Some(host) = url_host(url) else { return false };
         let same = |candidate: &String| candidate.eq_ignore_ascii_case(&host);
+        let https = reqwest::Url::parse(url.trim()).is_ok_and(|url| url.scheme() == "https");
         self.is_tracker
-            && ((url.starts_with("https://") && self.auth_hosts.iter().any(same))
-                || self.granted_hosts.iter().any(same))
+            && ((https && self.auth_hosts.iter().any(same)) || self.granted_hosts.iter().any(same))
     }
 }
 

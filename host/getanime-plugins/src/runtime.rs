@@ -222,9 +222,9 @@ pub(crate) enum Instance {
 
 /// A loaded plugin. Each call runs in a fresh store and instance.
 pub struct Plugin {
-    pub(crate) manifest: PluginManifest,
+    manifest: PluginManifest,
     pre: ContractPre,
-    pub(crate) limits: RuntimeLimits,
+    limits: RuntimeLimits,
     host: Arc<HostContext>,
     from_cache: bool,
 }
@@ -379,21 +379,20 @@ impl Plugin {
 
     /// `catalog.catalog`: one page of the source's whole catalog.
     pub async fn catalog(&self, filter: &CatalogFilter, page: u32) -> Result<Page> {
-        let domain_filter = filter;
-        let filter = conversion::catalog_filter(filter);
+        let current = conversion::catalog_filter(filter);
         self.call(conversion::page_size, async |store, instance| match instance {
             Instance::V0_1(_) => Ok(Err(ProviderError::Unsupported)),
             Instance::V0_2(provider) => {
-                let filter = conversion::legacy::v0_2::catalog_filter(domain_filter);
+                let older = conversion::legacy::v0_2::catalog_filter(filter);
                 let catalog = provider.getanime_provider_catalog();
-                let answer = catalog.call_catalog(store, &filter, page).await?;
+                let answer = catalog.call_catalog(store, &older, page).await?;
                 Ok(answer
                     .map(conversion::legacy::v0_2::page)
                     .map_err(conversion::legacy::v0_2::error))
             }
             Instance::V0_3(provider) => {
                 let catalog = provider.getanime_provider_catalog();
-                let answer = catalog.call_catalog(store, &filter, page).await?;
+                let answer = catalog.call_catalog(store, &current, page).await?;
                 Ok(answer.map(conversion::page).map_err(conversion::provider_error))
             }
             Instance::Tracker(_) => Ok(Err(ProviderError::Unsupported)),
@@ -414,8 +413,7 @@ impl Plugin {
         if matches!(self.pre, ContractPre::Tracker(_)) {
             return Err(Error::WrongKind { id: self.manifest.id.clone(), expected: "a source" });
         }
-        self.call_as(None, size, run, |plugin, store, error| plugin.provider_error(store, error))
-            .await
+        self.call_as(None, size, run, |store, error| self.provider_error(store, error)).await
     }
 
     /// [`Plugin::call`] for any world: `account` is the session a tracker acts for, `on_error`
@@ -428,7 +426,7 @@ impl Plugin {
             &mut Store<PluginState>,
             &Instance,
         ) -> wasmtime::Result<std::result::Result<T, E>>,
-        on_error: impl FnOnce(&Plugin, &Store<PluginState>, E) -> Error,
+        on_error: impl FnOnce(&Store<PluginState>, E) -> Error,
     ) -> Result<T> {
         let (mut store, instance) = self.instantiate(account).await?;
         let outcome =
@@ -437,7 +435,7 @@ impl Plugin {
         if let Some(reason) = store.data().token_lost.clone() {
             return Err(Error::TokenNotKept { id: self.manifest.id.clone(), reason });
         }
-        let value = value.map_err(|error| on_error(self, &store, error))?;
+        let value = value.map_err(|error| on_error(&store, error))?;
         self.check_output_size(size(&value))?;
         Ok(value)
     }
@@ -457,8 +455,7 @@ impl Plugin {
             ContractPre::V0_3(pre) => pre.engine(),
             ContractPre::Tracker(pre) => pre.engine(),
         };
-        let mut state = PluginState::new(Arc::clone(&self.host), self.limits.memory_bytes);
-        state.account = account;
+        let state = PluginState::new(Arc::clone(&self.host), self.limits.memory_bytes, account);
         let mut store = Store::new(engine, state);
         store.limiter(|state| &mut state.memory);
         let ticks = (self.limits.call_timeout.as_millis() / EPOCH_TICK.as_millis()).max(1);
@@ -523,7 +520,7 @@ impl Plugin {
         }
     }
 
-    pub(crate) fn check_output_size(&self, bytes: usize) -> Result<()> {
+    fn check_output_size(&self, bytes: usize) -> Result<()> {
         if bytes > self.limits.max_output_bytes {
             return Err(Error::OutputTooLarge {
                 id: self.manifest.id.clone(),
@@ -554,7 +551,11 @@ pub(crate) struct PluginState {
 }
 
 impl PluginState {
-    fn new(host: Arc<HostContext>, memory_bytes: usize) -> PluginState {
+    fn new(
+        host: Arc<HostContext>,
+        memory_bytes: usize,
+        account: Option<Arc<AccountSession>>,
+    ) -> PluginState {
         // Nothing inherited: no preopened directories, no environment, no arguments, no sockets.
         // stdout/stderr are captured and sent to the log when the store is dropped.
         let stdout = MemoryOutputPipe::new(OUTPUT_CAPTURE_BYTES);
@@ -574,7 +575,7 @@ impl PluginState {
             stderr,
             host,
             denied_host: None,
-            account: None,
+            account,
             token_lost: None,
         }
     }

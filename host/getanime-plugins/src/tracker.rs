@@ -11,11 +11,9 @@ use wasmtime::Store;
 
 use crate::account::AccountSession;
 use crate::bindings::v0_3::tracker::{Tracker, sign_in, tracker_types as wit};
+use crate::conversion::RECORD_COST;
 use crate::runtime::{Instance, Plugin, PluginState};
 use crate::{Error, Result};
-
-/// A fixed cost per record plus its strings, for the output cap.
-const RECORD_COST: usize = 64;
 
 impl Plugin {
     /// One tracker call for `account`.
@@ -38,7 +36,7 @@ impl Plugin {
                 Instance::Tracker(tracker) => run(store, tracker).await,
                 _ => Ok(Err(wit::TrackerError::Unsupported)),
             },
-            |plugin, store, error| plugin.tracker_error(store, error),
+            |store, error| self.tracker_error(store, error),
         )
         .await
     }

@@ -1131,6 +1131,10 @@ mod trackers {
         let mark = EpisodeMark { episode_id: "ep-b".into(), position_ms: 61_000, watched: false };
         plugin.push_marks(&session, std::slice::from_ref(&mark)).await?;
         assert_eq!(fake.timecodes().get("ep-b"), Some(&(61.0, false)));
+        // `since`: only what changed after it (ep-a was written at the fake's clock + 1 s, the
+        // later writes after it).
+        let newer = plugin.pull_marks(&session, Some(1_747_000_001_500)).await?;
+        assert_eq!(newer, [mark], "only ep-b changed after the moment asked for");
         plugin.sign_out(&session).await?;
         assert!(fake.live_tokens().is_empty(), "signed out at the server");
         Ok(())

@@ -84,12 +84,13 @@ fn code_step(code: String, expires_in_s: u32) -> Step {
     })
 }
 
-fn release_body(id: &str) -> Result<Value, TrackerError> {
-    let id: i64 = id
-        .trim()
-        .parse()
-        .map_err(|_| TrackerError::Rejected(format!("{id:?} is not a release id")))?;
-    Ok(json!([{ "release_id": id }]))
+/// A release id as the host passes it (the source's id, a number).
+fn release_id(id: &str) -> Result<i64, TrackerError> {
+    id.trim().parse().map_err(|_| TrackerError::Rejected(format!("{id:?} is not a release id")))
+}
+
+fn release_body(id: i64) -> Value {
+    json!([{ "release_id": id }])
 }
 
 impl Tracker for AnilibertyAccount {
@@ -174,10 +175,10 @@ impl Tracker for AnilibertyAccount {
     /// Collections and favorites are separate endpoints; each answers the whole set after the
     /// change, which is the server's view this returns (a field not changed stays none).
     fn push(change: Change) -> Result<Entry, TrackerError> {
-        let id = change.external_id.clone();
-        let release = release_body(&id)?;
+        let release_id = release_id(&change.external_id)?;
+        let release = release_body(release_id);
         let mut entry = Entry {
-            external_id: id.clone(),
+            external_id: change.external_id.clone(),
             status: None,
             progress: None,
             score: None,
@@ -185,7 +186,6 @@ impl Tracker for AnilibertyAccount {
             remote_id: None,
             updated_at: None,
         };
-        let release_id: i64 = id.trim().parse().unwrap_or_default();
         if let Some(status) = change.status {
             let answer = match status {
                 Some(status) => {
@@ -213,7 +213,7 @@ impl Tracker for AnilibertyAccount {
     }
 
     fn remove(external_id: String, _remote_id: Option<String>) -> Result<(), TrackerError> {
-        let release = release_body(&external_id)?;
+        let release = release_body(release_id(&external_id)?);
         expect_ok(Method::Delete, "accounts/users/me/collections", Some(&release), true)?;
         expect_ok(Method::Delete, "accounts/users/me/favorites", Some(&release), true)?;
         Ok(())

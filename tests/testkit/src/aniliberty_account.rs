@@ -200,12 +200,10 @@ impl FakeAnilibertyAccount {
             ("GET", "/accounts/users/me/collections/ids") => collections(&state),
             ("GET", "/accounts/users/me/favorites/ids") => favorites(&state),
             ("GET", "/accounts/users/me/views/timecodes") => {
-                let since = request
-                    .query
-                    .split('&')
-                    .find_map(|pair| pair.strip_prefix("since="))
-                    .map(|since| since.replace("%3A", ":"))
-                    .and_then(|since| chrono_millis(&since));
+                let since = form_urlencoded::parse(request.query.as_bytes())
+                    .find(|(key, _)| key == "since")
+                    .and_then(|(_, since)| chrono::DateTime::parse_from_rfc3339(&since).ok())
+                    .map(|since| since.timestamp_millis());
                 let triples: Vec<Value> = state
                     .timecodes
                     .iter()
@@ -289,30 +287,4 @@ fn favorites(state: &State) -> Reply {
 
 fn unprocessable(field: &str, message: &str) -> Reply {
     Reply::new(422, "application/json", json!({"errors": {field: [message]}}).to_string())
-}
-
-/// `2025-05-12T07:20:50.520Z` → unix ms (the fake's own reading of `since`).
-fn chrono_millis(text: &str) -> Option<i64> {
-    let (date, time) = text.trim_end_matches('Z').split_once('T')?;
-    let mut date = date.split('-').map(|part| part.parse::<i64>());
-    let (year, month, day) = (date.next()?.ok()?, date.next()?.ok()?, date.next()?.ok()?);
-    let mut time = time.split(':');
-    let (hour, minute) = (time.next()?.parse::<i64>().ok()?, time.next()?.parse::<i64>().ok()?);
-    let seconds: f64 = time.next()?.parse().ok()?;
-    // Days from the civil date (Howard Hinnant's algorithm).
-    let (y, m) = if month <= 2 { (year - 1, month + 9) } else { (year, month - 3) };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * m + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(((days * 24 + hour) * 60 + minute) * 60_000 + (seconds * 1000.0).round() as i64)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn since_reads_back() {
-        assert_eq!(super::chrono_millis("2025-05-12T07:20:50.520Z"), Some(1_747_034_450_520));
-    }
 }

@@ -205,3 +205,15 @@ fn web_urls() {
         assert!(!is_web_url(bad), "{bad}");
     }
 }
+
+/// Contract 0.3's episode ids: each names one episode; a repeat is dropped with a repair.
+#[test]
+fn a_repeated_episode_id_is_dropped() {
+    let mut raw = title();
+    raw.episodes[2].source_id = Some("ep-2".into());
+    let (title, repairs) = validate_title("aniliberty", raw).expect("repairable");
+    let ids: Vec<Option<&str>> =
+        title.episodes.iter().map(|episode| episode.source_id.as_deref()).collect();
+    assert_eq!(ids, [None, Some("ep-2")], "episode 1 repeated episode 2's id");
+    assert!(repairs.iter().any(|repair| repair.field == "episodes.source_id"), "{repairs:?}");
+}
