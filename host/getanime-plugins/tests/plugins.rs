@@ -1135,6 +1135,19 @@ mod trackers {
         // later writes after it).
         let newer = plugin.pull_marks(&session, Some(1_747_000_001_500)).await?;
         assert_eq!(newer, [mark], "only ep-b changed after the moment asked for");
+        // A server that is down is a network failure in words, not a crash; nothing was written.
+        fake.set_down(true);
+        let writes = fake.writes().len();
+        let down = plugin.push(&session, &change).await;
+        assert!(
+            matches!(
+                &down,
+                Err(Error::Tracker { error: getanime_domain::TrackerError::Network(_), .. })
+            ),
+            "{down:?}"
+        );
+        assert_eq!(fake.writes().len(), writes);
+        fake.set_down(false);
         plugin.sign_out(&session).await?;
         assert!(fake.live_tokens().is_empty(), "signed out at the server");
         Ok(())
