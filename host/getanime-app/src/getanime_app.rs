@@ -5,7 +5,9 @@
 //! a display, and the UI and the CLI are thin adapters over [`App`]. Database work runs on
 //! tokio's blocking pool ([`App::db`]), so no caller's thread waits on disk.
 
+mod accounts;
 mod catalog;
+mod credentials;
 mod details;
 mod failure;
 mod index;
@@ -32,12 +34,14 @@ use anyhow::{Context, Result, anyhow};
 use getanime_plugins::{PluginRegistry, PluginRuntime, RuntimeLimits};
 use getanime_storage::Database;
 
+pub use accounts::{AccountSummary, AccountSyncReport, ConsentQuestion, Credentials, SignIn};
 pub use catalog::CatalogPage;
 pub use details::{
     DetailsRefresh, details_failed_text, details_missing_or_stale, loading_episodes,
 };
 pub use failure::explain;
 pub use getanime_domain as domain;
+pub use getanime_plugins::Error as PluginError;
 pub use getanime_storage::{LibraryCheck, RemovalPolicy};
 pub use index::IndexEntry;
 pub use library::{Home, LibraryStatus};

@@ -133,7 +133,17 @@ impl App {
         };
         let episode = entry.id;
         let profile = self.profile();
-        self.db(move |db| db.set_watched(profile, episode, watched, now_ms())).await
+        self.db(move |db| {
+            let now = now_ms();
+            db.set_watched(profile, episode, watched, now)?;
+            // As trackers count it: a watched episode starts the title, the last one of a
+            // finished title completes it.
+            if watched {
+                db.settle_lists(profile, &[title], now)?;
+            }
+            Ok(())
+        })
+        .await
     }
 
     /// Rates a title 1-10, or clears the rating.

@@ -102,9 +102,16 @@ impl App {
         self.db(move |db| db.reset_watched(profile, title)).await
     }
 
-    /// Marks every episode up to `number` watched; returns how many that covers.
+    /// Marks every episode up to `number` watched; returns how many that covers. The title
+    /// moves to Watching (or Completed) as trackers count it.
     pub async fn mark_watched_through(&self, title: TitleId, number: f64) -> Result<usize> {
         let profile = self.profile();
-        self.db(move |db| db.mark_watched_through(profile, title, number, now_ms())).await
+        self.db(move |db| {
+            let now = now_ms();
+            let marked = db.mark_watched_through(profile, title, number, now)?;
+            db.settle_lists(profile, &[title], now)?;
+            Ok(marked)
+        })
+        .await
     }
 }

@@ -35,6 +35,11 @@ impl DataPaths {
         self.root.join("library.sqlite3")
     }
 
+    /// Account tokens (never in the library, never in a backup; see `credentials.rs`).
+    pub fn credentials(&self) -> PathBuf {
+        self.root.join("credentials.json")
+    }
+
     /// Installed plugin packages, one directory per plugin id.
     pub fn plugins(&self) -> PathBuf {
         self.root.join("plugins")

@@ -60,6 +60,7 @@ impl App {
             name: manifest.name.clone(),
             version: manifest.version.clone(),
             api_version: manifest.api_version.clone(),
+            kind: manifest.kind,
             sha256: installed.sha256,
             description: manifest.description.clone(),
             enabled: true,

@@ -173,6 +173,8 @@ impl App {
         let plugins = self.plugins().await?;
         let selected: Vec<String> = plugins
             .into_iter()
+            // Account plugins have no catalog; the account engine syncs them.
+            .filter(|plugin| plugin.kind == getanime_domain::PluginKind::Provider)
             .filter(|plugin| match &options.plugin {
                 Some(id) => &plugin.id == id,
                 None => plugin.enabled,
@@ -370,7 +372,7 @@ impl App {
             .collect()
     }
 
-    async fn fetch_details(
+    pub(crate) async fn fetch_details(
         &self,
         plugin: &Arc<Plugin>,
         source_ids: Vec<String>,
@@ -479,7 +481,9 @@ impl App {
                 .plugins()
                 .await?
                 .into_iter()
-                .filter(|plugin| plugin.enabled)
+                .filter(|plugin| {
+                    plugin.enabled && plugin.kind == getanime_domain::PluginKind::Provider
+                })
                 .map(|plugin| plugin.id)
                 .collect(),
         };

@@ -99,7 +99,7 @@ async fn a_new_data_directory_gets_an_empty_migrated_library() -> Result<()> {
     let root = temp.path().join("nested").join("data");
     let app = App::open(DataPaths::resolve(Some(root.clone()))?)?;
     let status = app.status().await?;
-    assert_eq!((status.titles, status.schema_version), (0, 4));
+    assert_eq!((status.titles, status.schema_version), (0, 5));
     assert!(root.join("library.sqlite3").is_file());
     assert!(root.join("plugins").is_dir());
     Ok(())
@@ -866,7 +866,7 @@ async fn the_settings_menu_steps_preferences_backs_up_and_restores() -> Result<(
     assert_eq!(entry(&menu, "Sync sources every")?.value, "never");
     assert_eq!(world.app.setting(Setting::Quality).await?, "hd");
     assert!(world.app.set_setting(Setting::Quality, "4k").await.is_err(), "not one of its values");
-    assert!(entry(&menu, "About")?.value.contains("library schema V4"));
+    assert!(entry(&menu, "About")?.value.contains("library schema V5"));
     assert!(!menu.iter().any(|entry| matches!(entry.item, MenuItem::Restore(_))), "no backups yet");
 
     let outcome = world.app.menu_run(&MenuAction::BackUpNow, "").await?;
@@ -943,4 +943,309 @@ async fn the_sources_menu_edits_a_plugin_setting_and_grants_its_host() -> Result
     let report = world.sync().await?;
     assert!(report.error.is_none() && report.written > 0, "{report:?}");
     Ok(())
+}
+
+/// Accounts at trackers against a stateful fake AniLiberty account (and the AniLiberty source's
+/// releases) on 127.0.0.1, through the real plugins.
+mod accounts {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use getanime_app::AccountSyncReport;
+    use getanime_app::domain::{
+        AccountState, ListFilter, ListStatus, SignInInput, SignInMethod, SignInStep,
+    };
+    use getanime_testkit::aniliberty_account::{
+        FakeAnilibertyAccount, LOGIN, NICKNAME, PASSWORD, episode_uuid, serve_aniliberty_releases,
+    };
+
+    use super::*;
+
+    const ACCOUNT: &str = "aniliberty-account";
+
+    struct AccountWorld {
+        dir: tempfile::TempDir,
+        app: App,
+        _server: FakeServer,
+        fake: FakeAnilibertyAccount,
+        releases: Arc<AtomicUsize>,
+    }
+
+    impl AccountWorld {
+        async fn new() -> Result<AccountWorld> {
+            let dir = tempfile::tempdir()?;
+            let app = App::open(DataPaths::resolve(Some(dir.path().join("data")))?)?;
+            let server = FakeServer::start().await?;
+            let fake = FakeAnilibertyAccount::serve(&server, "/api/v1");
+            let releases = serve_aniliberty_releases(&server, "/api/v1")?;
+            let api = format!("{}/api/v1", server.base_url());
+            for id in ["aniliberty", ACCOUNT] {
+                app.install_plugin(built_plugin(id)?, None).await?;
+                app.set_plugin_setting(id, "base_url", &api).await?;
+                app.grant_host(id, "127.0.0.1").await?;
+            }
+            app.set_plugin_setting("aniliberty", "media_host", &server.base_url()).await?;
+            Ok(AccountWorld { dir, app, _server: server, fake, releases })
+        }
+
+        /// The same data directory opened again, as after a restart.
+        fn reopen(&mut self) -> Result<()> {
+            self.app = App::open(DataPaths::resolve(Some(self.dir.path().join("data")))?)?;
+            Ok(())
+        }
+
+        fn data(&self, name: &str) -> std::path::PathBuf {
+            self.dir.path().join("data").join(name)
+        }
+
+        /// Signs in by a code the fake's phone accepts.
+        async fn connect_by_code(&self) -> Result<getanime_app::domain::AccountRecord> {
+            let (sign_in, step) = self.app.start_sign_in(ACCOUNT, SignInMethod::DeviceCode).await?;
+            let SignInStep::ShowCodeAndWait { code, state, .. } = step else {
+                anyhow::bail!("a code to show, got {step:?}");
+            };
+            assert_eq!(self.fake.last_code().as_deref(), Some(code.as_str()));
+            let waiting = self.app.advance_sign_in(&sign_in, &state, &SignInInput::Poll).await?;
+            assert!(matches!(waiting, SignInStep::ShowCodeAndWait { .. }), "{waiting:?}");
+            assert!(self.fake.accept_last_code(), "the phone accepts the code");
+            let done = self.app.advance_sign_in(&sign_in, &state, &SignInInput::Poll).await?;
+            let SignInStep::Done(who) = done else { anyhow::bail!("signed in, got {done:?}") };
+            assert_eq!(who.user_name, NICKNAME);
+            self.app.finish_sign_in(sign_in, who).await
+        }
+
+        async fn sync(&self) -> Result<AccountSyncReport> {
+            self.app.sync_accounts(None, false).await?.pop().context("one report per account")
+        }
+
+        async fn title(&self, release: i64) -> Result<TitleId> {
+            let cards = self.app.titles(None, 500).await?;
+            cards
+                .iter()
+                .find(|card| card.source_id == release.to_string())
+                .map(|card| card.id)
+                .with_context(|| format!("release {release} in the library"))
+        }
+
+        async fn list(&self, list: ListFilter) -> Result<Vec<String>> {
+            let cards = self.app.list(list, 100).await?;
+            Ok(cards.into_iter().map(|item| item.card.source_id).collect())
+        }
+    }
+
+    #[tokio::test]
+    async fn a_code_sign_in_fills_an_empty_library_and_later_changes_arrive_once() -> Result<()> {
+        let world = AccountWorld::new().await?;
+        world.fake.set_collection(9972, "WATCHING");
+        world.fake.set_collection(9974, "WATCHED");
+        world.fake.set_collection(9975, "PLANNED");
+        world.fake.set_favorite(9973);
+        world.fake.set_timecode(&episode_uuid(9972, 1), 1400.0, true);
+        world.fake.set_timecode(&episode_uuid(9972, 2), 300.5, false);
+        world.fake.set_timecode("00000000-dead-4000-8000-000000000000", 10.0, false);
+
+        let account = world.connect_by_code().await?;
+        assert_eq!(account.state, AccountState::Active, "nothing here to ask about");
+        let report = world.sync().await?;
+        assert_eq!(report.error, None, "{report:?}");
+        assert_eq!((report.pulled, report.titles_fetched), (4, 4));
+        assert_eq!((report.marks_taken, report.unknown_marks), (2, 1));
+        assert_eq!(world.list(ListFilter::Status(ListStatus::Watching)).await?, ["9972"]);
+        assert_eq!(world.list(ListFilter::Status(ListStatus::Completed)).await?, ["9974"]);
+        assert_eq!(world.list(ListFilter::Status(ListStatus::Planned)).await?, ["9975"]);
+        assert_eq!(world.list(ListFilter::Favorite).await?, ["9973"]);
+        let details = world.app.title(world.title(9972).await?).await?;
+        let marks: Vec<_> = details
+            .episodes
+            .iter()
+            .map(|entry| entry.watch.map(|watch| (watch.watched, watch.position_ms)))
+            .collect();
+        assert_eq!(marks, [Some((true, 0)), Some((false, 300_500))]);
+        assert!(world.fake.writes().is_empty(), "taking sends nothing: {:?}", world.fake.writes());
+
+        let again = world.sync().await?;
+        assert_eq!((again.sent, again.marks_sent, again.taken), (0, 0, 0), "{again:?}");
+        assert!(world.fake.writes().is_empty(), "a second sync writes nothing");
+        assert_eq!(world.releases.load(Ordering::Relaxed), 4, "titles are fetched once");
+
+        // Local changes reach the account exactly once.
+        world.app.set_list_status(world.title(9975).await?, Some(ListStatus::Dropped)).await?;
+        world.app.set_favorite(world.title(9972).await?, true).await?;
+        world.app.set_watched(world.title(9972).await?, 2.0, true).await?;
+        let report = world.sync().await?;
+        assert_eq!((report.sent, report.marks_sent), (2, 1), "{report:?}");
+        assert_eq!(world.fake.collections().get(&9975).map(String::as_str), Some("ABANDONED"));
+        assert!(world.fake.favorites().contains(&9972));
+        assert_eq!(world.fake.timecodes().get(&episode_uuid(9972, 2)), Some(&(0.0, true)));
+        // 9972 is finished and its last episode is now watched: Completed, there too.
+        assert_eq!(world.fake.collections().get(&9972).map(String::as_str), Some("WATCHED"));
+        let writes = world.fake.writes();
+        assert_eq!(writes.len(), 4, "two lists, a favorite, the marks: {writes:?}");
+        let last = world.sync().await?;
+        assert_eq!((last.sent, last.marks_sent), (0, 0), "{last:?}");
+        assert_eq!(world.fake.writes(), writes, "nothing is sent twice");
+
+        // A change on another device comes back here.
+        world.fake.set_collection(9973, "POSTPONED");
+        world.fake.set_timecode(&episode_uuid(9975, 1), 61.0, false);
+        let report = world.sync().await?;
+        assert_eq!(report.error, None, "{report:?}");
+        assert_eq!(world.list(ListFilter::Status(ListStatus::OnHold)).await?, ["9973"]);
+        let details = world.app.title(world.title(9975).await?).await?;
+        let first = details.episodes[0].watch.context("the pulled resume point")?;
+        assert_eq!((first.watched, first.position_ms), (false, 61_000));
+        assert_eq!(world.fake.writes(), writes, "taking a change sends nothing back");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_profile_with_history_is_asked_before_it_is_sent() -> Result<()> {
+        let world = AccountWorld::new().await?;
+        // History made before the account: a title from the source, watched and listed.
+        world
+            .app
+            .ingest_for_benchmark("aniliberty", vec![getanime_testkit::generated_title(9980, 3)])
+            .await?;
+        let title = world.title(9980).await?;
+        world.app.set_watched(title, 1.0, true).await?;
+        assert_eq!(
+            world.list(ListFilter::Status(ListStatus::Watching)).await?,
+            ["9980"],
+            "a watched episode starts the title, whatever marked it"
+        );
+        world.app.rate(title, Some(Rating::new(9)?)).await?;
+
+        let (sign_in, step) = world.app.start_sign_in(ACCOUNT, SignInMethod::Password).await?;
+        let SignInStep::AskLoginAndPassword { state } = step else {
+            anyhow::bail!("login and password asked, got {step:?}");
+        };
+        let wrong = SignInInput::LoginAndPassword { login: LOGIN.into(), password: "nope".into() };
+        let refused = world.app.advance_sign_in(&sign_in, &state, &wrong).await;
+        let refused = refused.err().context("a wrong password is refused")?;
+        assert!(!format!("{refused:#}").contains("nope"), "the password is never repeated");
+        let right =
+            SignInInput::LoginAndPassword { login: LOGIN.into(), password: PASSWORD.into() };
+        let SignInStep::Done(who) = world.app.advance_sign_in(&sign_in, &state, &right).await?
+        else {
+            anyhow::bail!("signed in");
+        };
+        let account = world.app.finish_sign_in(sign_in, who).await?;
+        assert_eq!(account.state, AccountState::NeedsConsent);
+
+        let asked = world.sync().await?;
+        assert_eq!(
+            asked.awaiting_consent,
+            Some(getanime_app::ConsentQuestion { titles: 1, episodes: 1 }),
+            "{asked:?}"
+        );
+        assert!(world.fake.writes().is_empty(), "nothing is sent before the answer");
+
+        let sent = world.app.sync_accounts(Some(ACCOUNT), true).await?.pop().context("a report")?;
+        assert_eq!((sent.sent, sent.marks_sent, sent.awaiting_consent), (1, 1, None), "{sent:?}");
+        assert_eq!(world.fake.collections().get(&9980).map(String::as_str), Some("WATCHING"));
+        assert_eq!(world.fake.timecodes().get("9980-e1"), Some(&(0.0, true)));
+        let writes = world.fake.writes();
+        let again = world.sync().await?;
+        assert_eq!((again.sent, again.marks_sent), (0, 0), "the rating stays here: {again:?}");
+        assert_eq!(world.fake.writes(), writes);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn changes_made_offline_wait_through_a_restart_and_arrive_once() -> Result<()> {
+        let mut world = AccountWorld::new().await?;
+        world.fake.set_collection(9972, "PLANNED");
+        world.connect_by_code().await?;
+        world.sync().await?;
+        world.fake.set_down(true);
+        world.app.set_list_status(world.title(9972).await?, Some(ListStatus::Watching)).await?;
+        let failed = world.sync().await?;
+        let failure = failed.failure.clone().context("the sync fails in words")?;
+        assert!(failure.contains("AniLiberty"), "{failure}");
+        assert_eq!(failed.pending, 1, "the change waits: {failed:?}");
+        let listed = world.app.accounts().await?;
+        assert_eq!(listed[0].pending, 1);
+        assert!(listed[0].last_error.is_some());
+
+        world.reopen()?;
+        world.fake.set_down(false);
+        let report = world.sync().await?;
+        assert_eq!((report.sent, report.pending, &report.error), (1, 0, &None), "{report:?}");
+        assert_eq!(world.fake.collections().get(&9972).map(String::as_str), Some("WATCHING"));
+        assert_eq!(world.fake.writes().len(), 1, "{:?}", world.fake.writes());
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn tokens_stay_out_of_the_library_and_its_backups() -> Result<()> {
+        let world = AccountWorld::new().await?;
+        world.connect_by_code().await?;
+        let token = world.fake.live_tokens().pop().context("a token was issued")?;
+        let credentials = std::fs::read_to_string(world.data("credentials.json"))?;
+        assert!(credentials.contains(&token), "the token is kept beside the library");
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(world.data("credentials.json"))?.permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "only the user reads it");
+        world.sync().await?;
+        let backup = world.dir.path().join("backup.sqlite3");
+        world.app.backup(backup.clone()).await?;
+        for file in [world.data("library.sqlite3"), backup.clone()] {
+            let bytes = std::fs::read(&file)?;
+            let found = bytes.windows(token.len()).any(|window| window == token.as_bytes());
+            assert!(!found, "no token in {}", file.display());
+        }
+
+        // Restored on another device: the account is there, its token is not.
+        let elsewhere = tempfile::tempdir()?;
+        let other = App::open(DataPaths::resolve(Some(elsewhere.path().join("data")))?)?;
+        other.restore(backup).await?;
+        let other = App::open(DataPaths::resolve(Some(elsewhere.path().join("data")))?)?;
+        let report = other.sync_accounts(None, false).await?.pop().context("the account")?;
+        assert_eq!(report.state, Some(AccountState::NeedsSignIn), "{report:?}");
+        assert!(report.failure.unwrap_or_default().contains("sign in again"));
+
+        // A damaged credentials file here: sign in again, no crash, nothing lost.
+        std::fs::write(world.data("credentials.json"), b"{ not json")?;
+        let report = world.sync().await?;
+        assert_eq!(report.state, Some(AccountState::NeedsSignIn), "{report:?}");
+        std::fs::remove_file(world.data("credentials.json"))?;
+        let report = world.sync().await?;
+        assert_eq!(report.state, Some(AccountState::NeedsSignIn));
+        let account = world.connect_by_code().await?;
+        assert_eq!(account.state, AccountState::Active, "signing in again restores it");
+        assert_eq!(world.sync().await?.error, None);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn another_profile_neither_sees_nor_sends_to_the_account() -> Result<()> {
+        let world = AccountWorld::new().await?;
+        world.fake.set_collection(9972, "WATCHING");
+        world.connect_by_code().await?;
+        world.sync().await?;
+        let guest = world.app.add_profile("Гость").await?;
+        world.app.use_profile(guest.id).await?;
+        assert!(world.app.accounts().await?.is_empty(), "accounts are per profile");
+        assert!(world.list(ListFilter::Status(ListStatus::Watching)).await?.is_empty());
+        world.app.set_list_status(world.title(9972).await?, Some(ListStatus::Dropped)).await?;
+        assert!(world.app.sync_accounts(None, false).await?.is_empty());
+        assert_eq!(world.fake.collections().get(&9972).map(String::as_str), Some("WATCHING"));
+        assert!(world.fake.writes().is_empty());
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn disconnecting_signs_out_and_keeps_the_history() -> Result<()> {
+        let world = AccountWorld::new().await?;
+        world.fake.set_collection(9972, "WATCHING");
+        world.connect_by_code().await?;
+        world.sync().await?;
+        world.app.disconnect_account(ACCOUNT).await?;
+        assert!(world.fake.live_tokens().is_empty(), "the token is revoked at the server");
+        assert!(world.app.accounts().await?.is_empty());
+        let credentials = std::fs::read_to_string(world.data("credentials.json"))?;
+        assert!(!credentials.contains("fake-aniliberty-token"), "{credentials}");
+        assert_eq!(world.list(ListFilter::Status(ListStatus::Watching)).await?, ["9972"]);
+        Ok(())
+    }
 }

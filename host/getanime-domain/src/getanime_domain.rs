@@ -26,8 +26,9 @@ pub use library::{
 };
 pub use plugin::{ManifestError, OAuth, PluginKind, PluginManifest, RateLimit};
 pub use tracker::{
-    EpisodeMark, RemoteStatus, SignInInput, SignInMethod, SignInStep, TrackerAccount,
-    TrackerChange, TrackerEntry, TrackerError,
+    AccountId, AccountRecord, AccountState, AgreedTitle, EpisodeMark, LocalChange, LocalMark,
+    MarksApplied, QueuedChange, RemoteStatus, SignInInput, SignInMethod, SignInStep, TrackedTitle,
+    TrackerAccount, TrackerChange, TrackerEntry, TrackerError,
 };
 
 /// Unix time in milliseconds: the one timestamp convention of the whole program.

@@ -230,6 +230,8 @@ pub struct PluginRecord {
     pub name: String,
     pub version: String,
     pub api_version: String,
+    /// A source, or an account plugin (which never syncs a catalog).
+    pub kind: crate::PluginKind,
     pub sha256: String,
     pub description: Option<String>,
     pub enabled: bool,

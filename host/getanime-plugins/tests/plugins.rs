@@ -1081,6 +1081,7 @@ mod trackers {
         fake.set_collection(8345, "PLANNED");
         fake.set_favorite(9100);
         fake.set_timecode("ep-a", 743.5, true);
+        let after_ep_a = fake.clock() + 500;
         let runtime = PluginRuntime::new(limits())?;
         let plugin = account_plugin(&runtime, &server)?;
         let kept = Arc::new(Mutex::new(Vec::new()));
@@ -1131,9 +1132,8 @@ mod trackers {
         let mark = EpisodeMark { episode_id: "ep-b".into(), position_ms: 61_000, watched: false };
         plugin.push_marks(&session, std::slice::from_ref(&mark)).await?;
         assert_eq!(fake.timecodes().get("ep-b"), Some(&(61.0, false)));
-        // `since`: only what changed after it (ep-a was written at the fake's clock + 1 s, the
-        // later writes after it).
-        let newer = plugin.pull_marks(&session, Some(1_747_000_001_500)).await?;
+        // `since`: only what changed after it (the later writes come after ep-a's).
+        let newer = plugin.pull_marks(&session, Some(after_ep_a)).await?;
         assert_eq!(newer, [mark], "only ep-b changed after the moment asked for");
         // A server that is down is a network failure in words, not a crash; nothing was written.
         fake.set_down(true);

@@ -7,6 +7,7 @@
 //! refinery migration from `migrations/` in one transaction, and refuses a database written by a
 //! newer getanime.
 
+mod accounts;
 mod backup;
 mod catalog;
 mod error;

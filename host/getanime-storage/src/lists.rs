@@ -250,7 +250,11 @@ fn title_of(connection: &Connection, episode: EpisodeId) -> Result<TitleId> {
         .ok_or_else(|| Error::NotFound { what: "episode", id: episode.0.to_string() })
 }
 
-fn list_entry(connection: &Connection, profile: ProfileId, title: TitleId) -> Result<ListEntry> {
+pub(crate) fn list_entry(
+    connection: &Connection,
+    profile: ProfileId,
+    title: TitleId,
+) -> Result<ListEntry> {
     let marks = connection
         .prepare_cached(
             "SELECT status, favorite FROM profile_titles WHERE profile_id = ?1 AND title_id = ?2",
@@ -271,7 +275,7 @@ fn list_entry(connection: &Connection, profile: ProfileId, title: TitleId) -> Re
     Ok(ListEntry { status, favorite })
 }
 
-fn write_status(
+pub(crate) fn write_status(
     connection: &Connection,
     profile: ProfileId,
     title: TitleId,
@@ -289,7 +293,7 @@ fn write_status(
 
 /// Creates or updates `profile`'s row for `title` with `assignments` (parameters ?1 profile,
 /// ?2 title, ?3 the value, ?4 now), then drops the row if it no longer carries a mark.
-fn upsert_marks(
+pub(crate) fn upsert_marks(
     connection: &Connection,
     profile: ProfileId,
     title: TitleId,

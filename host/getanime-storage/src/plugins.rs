@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use getanime_domain::{PluginRecord, UnixMillis};
+use getanime_domain::{PluginKind, PluginRecord, UnixMillis};
 use rusqlite::{OptionalExtension, Row, params};
 
 use crate::{Database, Error, Result};
@@ -19,7 +19,7 @@ pub enum RemovalPolicy {
 }
 
 const PLUGIN_COLUMNS: &str = "id, name, version, api_version, sha256, description, enabled, allowed_hosts, \
-     installed_at, updated_at, last_sync_at, last_error";
+     installed_at, updated_at, last_sync_at, last_error, kind";
 
 fn plugin_from_row(row: &Row<'_>) -> rusqlite::Result<PluginRecord> {
     let hosts: String = row.get(7)?;
@@ -36,6 +36,10 @@ fn plugin_from_row(row: &Row<'_>) -> rusqlite::Result<PluginRecord> {
         updated_at: row.get(9)?,
         last_sync_at: row.get(10)?,
         last_error: row.get(11)?,
+        kind: match row.get::<_, String>(12)?.as_str() {
+            "tracker" => PluginKind::Tracker,
+            _ => PluginKind::Provider,
+        },
     })
 }
 
@@ -45,10 +49,10 @@ impl Database {
     pub fn register_plugin(&mut self, plugin: &PluginRecord) -> Result<()> {
         self.connection.execute(
             "INSERT INTO plugins (id, name, version, api_version, sha256, description, enabled, allowed_hosts, \
-                 installed_at, updated_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) \
+                 installed_at, updated_at, kind) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
              ON CONFLICT (id) DO UPDATE SET name = excluded.name, version = excluded.version, \
-                 api_version = excluded.api_version, sha256 = excluded.sha256, description = excluded.description, \
+                 api_version = excluded.api_version, kind = excluded.kind, sha256 = excluded.sha256, description = excluded.description, \
                  allowed_hosts = excluded.allowed_hosts, updated_at = excluded.updated_at",
             params![
                 plugin.id,
@@ -61,6 +65,10 @@ impl Database {
                 plugin.allowed_hosts.join("\n"),
                 plugin.installed_at,
                 plugin.updated_at,
+                match plugin.kind {
+                    PluginKind::Provider => "provider",
+                    PluginKind::Tracker => "tracker",
+                },
             ],
         )?;
         Ok(())

@@ -110,6 +110,7 @@ fn plugin(id: &str) -> PluginRecord {
         name: "AniLibria".to_owned(),
         version: "1.0.0".to_owned(),
         api_version: "0.1.0".to_owned(),
+        kind: getanime_domain::PluginKind::Provider,
         sha256: "ab".repeat(32),
         description: Some("Anime".to_owned()),
         enabled: true,
@@ -173,7 +174,7 @@ mod opening {
     fn open_creates_and_migrates_a_new_database() -> Result<()> {
         let dir = TestDir::new()?;
         let db = dir.open()?;
-        assert_eq!(db.schema_version()?, 4);
+        assert_eq!(db.schema_version()?, 5);
         assert_eq!(db.title_count()?, 0);
         assert_eq!(db.profiles()?, vec![Profile { id: DEFAULT, name: "Default".to_owned() }]);
         Ok(())
@@ -199,7 +200,7 @@ mod opening {
         let dir = TestDir::new()?;
         dir.open()?.upsert_title(PLUGIN, &title("1", "One", &[1.0]), NOW)?;
         let db = dir.open()?;
-        assert_eq!(db.schema_version()?, 4);
+        assert_eq!(db.schema_version()?, 5);
         assert_eq!(db.title_count()?, 1);
         Ok(())
     }
@@ -218,7 +219,7 @@ mod opening {
         }
         let error =
             Database::open(&dir.db_path()).err().context("a newer schema must be refused")?;
-        assert!(matches!(error, Error::NewerSchema { found: 99, supported: 4, .. }), "{error}");
+        assert!(matches!(error, Error::NewerSchema { found: 99, supported: 5, .. }), "{error}");
         assert!(error.to_string().contains("newer getanime"), "{error}");
         let marker: String =
             dir.raw()?.query_row("SELECT value FROM settings WHERE key = 'marker'", [], |row| {
@@ -258,7 +259,7 @@ mod opening {
         let dir = TestDir::new()?;
         drop(v1_library(&dir, "v1.sql")?);
         let db = dir.open()?;
-        assert_eq!(db.schema_version()?, 4);
+        assert_eq!(db.schema_version()?, 5);
         let id = db.title_id("anilibria", "9432")?.context("the fixture title")?;
         let details = db.title_details(id, DEFAULT)?;
         assert_eq!(details.card.name, "Стальной алхимик: Братство");
@@ -702,15 +703,17 @@ mod catalog {
         drop(raw);
 
         let mut db = dir.open()?;
-        assert_eq!(db.schema_version()?, 4);
-        assert!(dir.path("library.sqlite3.before-v4").is_file(), "the V1 file is kept beside");
+        assert_eq!(db.schema_version()?, 5);
+        assert!(dir.path("library.sqlite3.before-v5").is_file(), "the V1 file is kept beside");
         // V3 adds `episodes.audio` ('' for the episodes there were), V4 `episodes.source_id`,
-        // `titles.age_rating`, `titles.backdrop_url` and `torrents.info_hash` (NULL): the V1
-        // columns are what must be kept.
+        // `titles.age_rating`, `titles.backdrop_url` and `torrents.info_hash` (NULL), V5
+        // `plugins.kind` ('provider' for the plugins there were): the V1 columns are what must
+        // be kept.
         let added = [
             ("episodes: ", " | Text([]) | Null"),
             ("titles: ", " | Null | Null"),
             ("torrents: ", " | Null"),
+            ("plugins: ", " | Text([112, 114, 111, 118, 105, 100, 101, 114])"),
         ];
         let after: Vec<String> = every_row(&dir.raw()?)?
             .into_iter()
@@ -1617,6 +1620,126 @@ mod crash {
             previous = stored;
         }
         assert!(killed_while_writing * 2 >= rounds(), "most kills must land mid-burst");
+        Ok(())
+    }
+}
+
+/// Accounts at trackers: the agreed state, the outbox, marks taken from an account.
+mod accounts {
+    use getanime_domain::{
+        AccountState, AgreedTitle, EpisodeMark, RemoteStatus, TrackerAccount, TrackerChange,
+    };
+
+    use super::*;
+
+    fn anna() -> TrackerAccount {
+        TrackerAccount { user_id: "4242".into(), user_name: "Анна".into() }
+    }
+
+    fn mark(number: u32, position_ms: u32, watched: bool) -> EpisodeMark {
+        EpisodeMark { episode_id: format!("uuid-{number}"), position_ms, watched }
+    }
+
+    #[test]
+    fn marks_from_an_account_never_unwatch_and_never_overwrite_a_newer_local_one() -> Result<()> {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        let title = db.upsert_title(PLUGIN, &title("1", "One", &[1.0, 2.0, 3.0]), NOW)?;
+        let episodes = episode_ids(&db, title)?;
+        let account =
+            db.connect_account(DEFAULT, "tracker", "key", &anna(), AccountState::Active, NOW)?;
+        db.set_watched(DEFAULT, episodes[0].1, true, NOW)?;
+        db.record_position(DEFAULT, episodes[1].1, 50_000, None, NOW)?;
+        let marks = [
+            mark(1, 20_000, false),
+            mark(2, 90_000, false),
+            mark(3, 99_000_000, false),
+            EpisodeMark { episode_id: "nobody-knows".into(), position_ms: 1, watched: true },
+        ];
+        let applied = db.apply_account_marks(account.id, DEFAULT, PLUGIN, &marks, NOW, NOW + 1)?;
+        assert_eq!((applied.applied, applied.unknown), (1, 1), "{applied:?}");
+        let watch = |index: usize| db.watch_state(DEFAULT, episodes[index].1);
+        assert!(watch(0)?.context("ep 1")?.watched, "a remote mark never unwatches");
+        assert_eq!(watch(1)?.context("ep 2")?.position_ms, 50_000, "changed here: kept");
+        assert_eq!(watch(2)?.context("ep 3")?.position_ms, 1_420_000, "clamped to the end");
+        // What differs from the agreed state is what would be sent.
+        let to_send: Vec<u32> = db
+            .marks_to_send(account.id, DEFAULT, PLUGIN)?
+            .iter()
+            .map(|mark| mark.position_ms)
+            .collect();
+        assert_eq!(to_send, [0, 50_000]);
+        Ok(())
+    }
+
+    #[test]
+    fn the_outbox_keeps_one_change_per_title_until_it_is_sent() -> Result<()> {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        let title = db.upsert_title(PLUGIN, &title("1", "One", &[1.0]), NOW)?;
+        let account =
+            db.connect_account(DEFAULT, "tracker", "key", &anna(), AccountState::Active, NOW)?;
+        let change = |status| TrackerChange {
+            external_id: "1".into(),
+            status: Some(Some(status)),
+            ..TrackerChange::default()
+        };
+        db.apply_account_merge(
+            account.id,
+            DEFAULT,
+            &[],
+            &[],
+            &[change(RemoteStatus::Planned)],
+            &[],
+            NOW,
+        )?;
+        db.apply_account_merge(
+            account.id,
+            DEFAULT,
+            &[],
+            &[],
+            &[change(RemoteStatus::Watching)],
+            &[],
+            NOW + 1,
+        )?;
+        let queued = db.queued_changes(account.id)?;
+        assert_eq!(queued.len(), 1, "a later change replaces an earlier one");
+        assert_eq!(queued[0].change, change(RemoteStatus::Watching));
+        db.change_failed(account.id, "1", "the server does not answer", NOW + 60_000)?;
+        assert_eq!(db.queued_changes(account.id)?[0].attempts, 1, "kept, counted");
+        let agreed = AgreedTitle {
+            external_id: "1".into(),
+            title_id: Some(title),
+            status: Some(RemoteStatus::Watching),
+            ..AgreedTitle::default()
+        };
+        db.change_sent(account.id, NOW + 1, &agreed, NOW + 2)?;
+        assert_eq!(db.queued_change_count(account.id)?, 0);
+        assert_eq!(db.agreed_titles(account.id)?, [agreed]);
+
+        // Another user signing in on this profile starts from nothing agreed.
+        let bob = TrackerAccount { user_id: "7".into(), user_name: "Боб".into() };
+        let again =
+            db.connect_account(DEFAULT, "tracker", "key2", &bob, AccountState::Active, NOW)?;
+        assert!(db.agreed_titles(again.id)?.is_empty());
+        Ok(())
+    }
+
+    #[test]
+    fn a_watched_episode_starts_a_title_and_the_last_one_of_a_finished_title_completes_it()
+    -> Result<()> {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        let mut finished = title("1", "One", &[1.0, 2.0]);
+        finished.status = Some("Завершён".to_owned());
+        finished.summary.episodes_total = Some(2);
+        let title = db.upsert_title(PLUGIN, &finished, NOW)?;
+        let episodes = episode_ids(&db, title)?;
+        db.set_watched(DEFAULT, episodes[0].1, true, NOW)?;
+        assert_eq!(db.settle_lists(DEFAULT, &[title], NOW)?, [(title, ListStatus::Watching)]);
+        db.set_watched(DEFAULT, episodes[1].1, true, NOW)?;
+        assert_eq!(db.settle_lists(DEFAULT, &[title], NOW)?, [(title, ListStatus::Completed)]);
+        assert!(db.settle_lists(DEFAULT, &[title], NOW)?.is_empty(), "settled stays settled");
         Ok(())
     }
 }

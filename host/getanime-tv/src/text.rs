@@ -132,3 +132,12 @@ pub fn sync_reports(reports: &[SyncReport], posters: &PosterReport) -> String {
     out.push_str(&format!("posters: {} stored, {} failed\n", posters.stored, posters.failed.len()));
     out
 }
+
+/// A moment (Unix ms) in local time, `2026-12-06 16:20`.
+pub fn local_time(at: i64) -> String {
+    use chrono::TimeZone;
+    match chrono::Local.timestamp_millis_opt(at) {
+        chrono::LocalResult::Single(time) => time.format("%Y-%m-%d %H:%M").to_string(),
+        _ => at.to_string(),
+    }
+}

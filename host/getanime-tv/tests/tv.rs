@@ -154,7 +154,7 @@ fn doctor_says_what_is_missing_and_which_package_brings_it() -> Result<()> {
 fn status_reports_an_empty_new_library() -> Result<()> {
     let temp = tempfile::tempdir()?;
     let stdout = check(temp.path(), &["status"])?;
-    assert!(stdout.contains("schema version: 4"), "{stdout}");
+    assert!(stdout.contains("schema version: 5"), "{stdout}");
     assert!(stdout.contains("titles: 0"), "{stdout}");
     let json: serde_json::Value =
         serde_json::from_str(&check(temp.path(), &["--json", "status"])?)?;
@@ -2178,4 +2178,124 @@ mod walkthrough {
         assert!(shown.contains("[hd]"), "its episode with its stream: {shown}");
         Ok(())
     }
+}
+
+/// `getanime account` against a stateful fake AniLiberty account: connect by the code the
+/// command prints (the fake's phone accepts it), sync, list; a change committed offline survives
+/// a SIGKILL of the sync and arrives once when the server is back; login + password from
+/// standard input; a code nobody accepts times out in words.
+#[test]
+fn the_account_command_connects_syncs_and_keeps_changes_through_a_kill() -> Result<()> {
+    use std::io::{BufRead, Write};
+
+    use getanime_testkit::aniliberty_account::{
+        FakeAnilibertyAccount, LOGIN, PASSWORD, serve_aniliberty_releases,
+    };
+
+    let server = FakeServer::start_in_background()?;
+    let fake = FakeAnilibertyAccount::serve(&server, "/api/v1");
+    serve_aniliberty_releases(&server, "/api/v1")?;
+    fake.set_collection(9972, "WATCHING");
+    let temp = tempfile::tempdir()?;
+    let data = temp.path().join("data");
+    let api = format!("{}/api/v1", server.base_url());
+    install_against(&data, "aniliberty", &api)?;
+    install_against(&data, "aniliberty-account", &api)?;
+
+    // By the code: the command prints it, the phone accepts it, the command ends signed in.
+    let mut connect = getanime_command(&data)
+        .args(["--json", "account", "connect", "aniliberty-account", "--timeout", "60"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()?;
+    let stdout = connect.stdout.take().context("the command's output")?;
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    let first: serde_json::Value = serde_json::from_str(&lines.next().context("a line")??)?;
+    assert_eq!(first["code"].as_str(), fake.last_code().as_deref(), "{first}");
+    assert!(fake.accept_last_code());
+    let rest: Vec<String> = lines.collect::<std::io::Result<_>>()?;
+    let status = connect.wait()?;
+    assert!(status.success(), "connect failed: {rest:?}");
+    let done: serde_json::Value = serde_json::from_str(&rest.join("\n"))?;
+    assert_eq!((done["user"].as_str(), done["state"].as_str()), (Some("Анна"), Some("active")));
+
+    let synced: serde_json::Value =
+        serde_json::from_str(&check(&data, &["--json", "account", "sync"])?)?;
+    assert_eq!(
+        (synced[0]["pulled"].as_u64(), synced[0]["titles_fetched"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let watching = check(&data, &["list", "show", "watching"])?;
+    assert!(watching.contains("Релиз 9972"), "{watching}");
+    let listed: serde_json::Value =
+        serde_json::from_str(&check(&data, &["--json", "account", "list"])?)?;
+    let account = &listed[0];
+    assert_eq!(account["plugin"], "aniliberty-account");
+    assert_eq!(
+        (account["user"].as_str(), account["state"].as_str()),
+        (Some("Анна"), Some("active"))
+    );
+    assert!(account["last_sync"].is_i64(), "{account}");
+    assert_eq!(account["pending"], 0);
+
+    // Offline: the change is committed, the sync is killed, the server comes back.
+    fake.set_down(true);
+    let title = title_named(&data, "Релиз 9972")?;
+    check(&data, &["list", "set", &title, "planned"])?;
+    let mut sync = getanime_command(&data)
+        .args(["account", "sync"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    sync.kill()?;
+    sync.wait()?;
+    let failed = getanime(&data, &["account", "sync"])?;
+    assert_eq!(failed.status.code(), Some(1), "a failed account is exit 1");
+    let said = String::from_utf8_lossy(&failed.stderr);
+    assert!(said.contains("does not answer"), "{said}");
+    let listed: serde_json::Value =
+        serde_json::from_str(&check(&data, &["--json", "account", "list"])?)?;
+    assert_eq!(listed[0]["pending"], 1, "the change waits: {listed}");
+    fake.set_down(false);
+    check(&data, &["account", "sync"])?;
+    assert_eq!(fake.collections().get(&9972).map(String::as_str), Some("PLANNED"));
+    let writes = fake.writes();
+    assert_eq!(writes.len(), 1, "{writes:?}");
+    check(&data, &["account", "sync"])?;
+    assert_eq!(fake.writes(), writes, "a second sync sends nothing");
+
+    // By login and password, read from standard input (never the command line).
+    check(&data, &["account", "disconnect", "aniliberty-account"])?;
+    let login = |password: &str| -> Result<Output> {
+        let mut child = getanime_command(&data)
+            .args(["account", "connect", "aniliberty-account", "--method", "password"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()?;
+        child
+            .stdin
+            .take()
+            .context("stdin")?
+            .write_all(format!("{LOGIN}\n{password}\n").as_bytes())?;
+        Ok(child.wait_with_output()?)
+    };
+    let refused = login("wrong horse")?;
+    assert_eq!(refused.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("refused") && !said.contains("wrong horse"), "{said}");
+    let signed = login(PASSWORD)?;
+    assert!(signed.status.success(), "{}", String::from_utf8_lossy(&signed.stderr));
+    assert!(
+        String::from_utf8_lossy(&signed.stdout).contains("signed in to aniliberty-account as Анна")
+    );
+
+    // A code nobody accepts.
+    let waited = getanime(&data, &["account", "connect", "aniliberty-account", "--timeout", "2"])?;
+    assert_eq!(waited.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&waited.stderr);
+    assert!(said.contains("not accepted within 2 s"), "{said}");
+    Ok(())
 }

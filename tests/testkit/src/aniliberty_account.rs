@@ -45,7 +45,12 @@ impl FakeAnilibertyAccount {
     /// Serves the account API under `api` (e.g. `/api/v1`) of `server`.
     pub fn serve(server: &FakeServer, api: &str) -> FakeAnilibertyAccount {
         let fake = FakeAnilibertyAccount {
-            state: Arc::new(Mutex::new(State { clock: 1_747_000_000_000, ..State::default() })),
+            // The server's clock follows real time (whole seconds), so a client's `since=` from
+            // its own clock means what it would mean against the real server.
+            state: Arc::new(Mutex::new(State {
+                clock: chrono::Utc::now().timestamp() * 1000,
+                ..State::default()
+            })),
             api: api.trim_end_matches('/').to_owned(),
         };
         let handler = fake.clone();
@@ -91,11 +96,15 @@ impl FakeAnilibertyAccount {
         self.lock().favorites.insert(release);
     }
 
+    /// The server's clock now (ms).
+    pub fn clock(&self) -> i64 {
+        self.lock().clock
+    }
+
     /// A timecode written by another device now.
     pub fn set_timecode(&self, episode: &str, seconds: f64, watched: bool) {
         let mut state = self.lock();
-        state.clock += 1000;
-        let at = state.clock;
+        let at = state.tick();
         state.timecodes.insert(episode.to_owned(), (seconds, watched, at));
     }
 
@@ -215,8 +224,7 @@ impl FakeAnilibertyAccount {
             (write @ ("POST" | "DELETE"), endpoint) => {
                 let items = body.as_array().cloned().unwrap_or_default();
                 state.writes.push(format!("{write} {endpoint}"));
-                state.clock += 1000;
-                let at = state.clock;
+                let at = state.tick();
                 match endpoint {
                     "/accounts/users/me/collections" => {
                         for item in &items {
@@ -268,6 +276,14 @@ impl FakeAnilibertyAccount {
     }
 }
 
+impl State {
+    /// Moves the clock on: to real time, and at least a second past the last write.
+    fn tick(&mut self) -> i64 {
+        self.clock = (self.clock + 1000).max(chrono::Utc::now().timestamp_millis());
+        self.clock
+    }
+}
+
 fn new_token(state: &mut State) -> String {
     state.next += 1;
     let token =
@@ -287,4 +303,52 @@ fn favorites(state: &State) -> Reply {
 
 fn unprocessable(field: &str, message: &str) -> Reply {
     Reply::new(422, "application/json", json!({"errors": {field: [message]}}).to_string())
+}
+
+/// The AniLiberty source's `anime/releases/{id}` under `api` for any release id, made from the
+/// real answer `tests/fixtures/aniliberty/real/release_9970.json` (two episodes): the id, the
+/// name ("Релиз {id}") and the episode UUIDs ([`episode_uuid`]) are the release's own. An even
+/// id is a finished title of two episodes, an odd one an ongoing one of twelve. Unknown ids
+/// (not digits) answer 404. Returns a counter of the releases served.
+pub fn serve_aniliberty_releases(
+    server: &FakeServer,
+    api: &str,
+) -> anyhow::Result<Arc<std::sync::atomic::AtomicUsize>> {
+    let path = crate::fixture_path("aniliberty/real", "release_9970.json");
+    let template: Value = serde_json::from_slice(&std::fs::read(&path)?)?;
+    let served = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = Arc::clone(&served);
+    let prefix = format!("{}/anime/releases/", api.trim_end_matches('/'));
+    let strip = prefix.clone();
+    server.route_handler(&prefix, move |request| {
+        let id = request.path.strip_prefix(&strip).unwrap_or_default();
+        let Ok(id) = id.parse::<i64>() else {
+            return Reply::new(404, "application/json", r#"{"message":"Not found"}"#);
+        };
+        counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Reply::json(serde_json::to_vec(&release(&template, id)).unwrap_or_default())
+    });
+    Ok(served)
+}
+
+/// The UUID of episode `ordinal` of release `release` in [`serve_aniliberty_releases`].
+pub fn episode_uuid(release: i64, ordinal: u32) -> String {
+    format!("00000000-0000-4000-8000-{release:06}{ordinal:06}")
+}
+
+fn release(template: &Value, id: i64) -> Value {
+    let mut release = template.clone();
+    release["id"] = json!(id);
+    release["alias"] = json!(format!("release-{id}"));
+    release["name"]["main"] = json!(format!("Релиз {id}"));
+    let finished = id % 2 == 0;
+    release["is_ongoing"] = json!(!finished);
+    release["episodes_total"] = json!(if finished { 2 } else { 12 });
+    if let Some(episodes) = release["episodes"].as_array_mut() {
+        for episode in episodes {
+            let ordinal = episode["ordinal"].as_u64().unwrap_or(0) as u32;
+            episode["id"] = json!(episode_uuid(id, ordinal));
+        }
+    }
+    release
 }

@@ -1,12 +1,14 @@
 //! Command-line interface: the TV UI by default, headless jobs as subcommands.
 //! Exit codes: 0 ok, 1 runtime failure, 2 usage error (clap's).
 
+mod account;
 mod catalog;
 mod doctor;
 mod lists;
 mod play;
 mod plugin;
 
+pub use account::AccountCommand;
 pub use lists::{ListCommand, ProfileCommand};
 pub use plugin::PluginCommand;
 
@@ -196,6 +198,10 @@ pub enum Command {
     /// Viewer profiles: each has its own history, ratings, lists and preferences.
     #[command(subcommand)]
     Profile(ProfileCommand),
+    /// Accounts at trackers (the AniLiberty account): your lists, favorites and episode marks
+    /// in step with this profile.
+    #[command(subcommand)]
+    Account(AccountCommand),
     /// Check the library file (integrity, foreign keys) and count the catalog.
     Check,
     /// Check this machine: GStreamer elements, windowing libraries, the renderer, the data
@@ -478,6 +484,7 @@ impl Output {
             }
             Command::List(command) => self.list(app, command).await,
             Command::Profile(command) => self.profile(app, command).await,
+            Command::Account(command) => self.account(app, command).await,
             // run_inner answers these two before opening the library; the same answers here.
             Command::Doctor { quiet } => doctor(app.paths(), self.json, quiet).await,
             Command::Generate { what } => generate(what),

@@ -1,0 +1,778 @@
+//! Accounts at trackers (the AniLiberty account; later Shikimori, AniList): signing in, and the
+//! sync engine. A sync pulls the account's lists, fetches the titles the library lacks through
+//! the tracker's source, takes the account's episode marks, merges every title three ways
+//! ([`merge`]) and sends only what differs. Changes wait in the outbox until the server took
+//! them; nothing queued is dropped. Tokens never leave [`Credentials`] and the plugin call.
+
+mod merge;
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use anyhow::{Context, Result, anyhow, bail};
+use getanime_domain::{
+    AccountRecord, AccountState, AgreedTitle, PluginKind, SignInInput, SignInMethod, SignInStep,
+    TrackedTitle, TrackerAccount, TrackerEntry, TrackerError,
+};
+use getanime_plugins::{AccountSession, Error as PluginError, Plugin, Token};
+use serde::Serialize;
+
+pub use crate::credentials::Credentials;
+use crate::{App, SyncOptions, SyncReport, now_ms};
+use merge::{Capabilities, merge, server_view};
+
+/// The library setting naming this device to trackers (random, not a secret).
+const DEVICE_ID_SETTING: &str = "device_id";
+/// Marks sent per call.
+const MARKS_PER_PUSH: usize = 200;
+/// Marks are pulled from this long before the last pull (clocks differ a little).
+const MARKS_OVERLAP_MS: i64 = 10 * 60 * 1000;
+/// After a failed sync, the automatic one waits this long, doubled per failure up to an hour.
+const FIRST_RETRY_MS: i64 = 60 * 1000;
+const LAST_RETRY_MS: i64 = 60 * 60 * 1000;
+
+/// An account as `getanime account list` and the Accounts screen show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountSummary {
+    pub plugin: String,
+    pub plugin_name: String,
+    pub user: String,
+    pub state: AccountState,
+    pub last_sync: Option<i64>,
+    /// Changes waiting to be sent: titles and episodes.
+    pub pending: u32,
+    pub last_error: Option<String>,
+    #[serde(skip)]
+    pub record: AccountRecord,
+}
+
+/// What the first sync of an account would send from this profile's history, before the user
+/// agreed to send it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ConsentQuestion {
+    pub titles: usize,
+    pub episodes: usize,
+}
+
+/// What a sync of one account did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct AccountSyncReport {
+    pub plugin: String,
+    pub user: String,
+    pub state: Option<AccountState>,
+    /// Entries the account lists.
+    pub pulled: usize,
+    /// Titles fetched from the source because the library lacked them.
+    pub titles_fetched: usize,
+    /// Titles the account lists that the library lacks and could not fetch (the source is not
+    /// installed or did not answer); they wait for it.
+    pub waiting_for_source: usize,
+    /// Titles whose list, favorite, rating or episodes changed here from the account.
+    pub taken: usize,
+    /// Changes the account took.
+    pub sent: usize,
+    pub marks_taken: usize,
+    pub marks_sent: usize,
+    /// Marks of episodes the library does not know (ignored).
+    pub unknown_marks: usize,
+    /// Changes still waiting after the sync.
+    pub pending: u32,
+    /// Set while the first sync waits for the user: what it would send.
+    pub awaiting_consent: Option<ConsentQuestion>,
+    /// Why the sync stopped, in the log's words and in the user's.
+    pub error: Option<String>,
+    pub failure: Option<String>,
+}
+
+/// A sign-in in progress: the plugin, the session that will receive the token, and the key the
+/// token is kept under.
+pub struct SignIn {
+    plugin_id: String,
+    plugin: Arc<Plugin>,
+    session: Arc<AccountSession>,
+    credential_key: String,
+    device_id: String,
+}
+
+impl SignIn {
+    pub fn plugin_id(&self) -> &str {
+        &self.plugin_id
+    }
+}
+
+impl App {
+    pub fn credentials(&self) -> Credentials {
+        Credentials::new(self.paths.credentials())
+    }
+
+    /// The installed account plugins.
+    pub async fn tracker_plugins(&self) -> Result<Vec<getanime_domain::PluginRecord>> {
+        Ok(self.plugins().await?.into_iter().filter(|p| p.kind == PluginKind::Tracker).collect())
+    }
+
+    /// The accounts of the profile in use.
+    pub async fn accounts(&self) -> Result<Vec<AccountSummary>> {
+        let profile = self.profile();
+        let records = self.db(move |db| db.accounts(Some(profile))).await?;
+        let mut summaries = Vec::new();
+        for record in records {
+            let plugin_name = self
+                .plugin_record(&record.plugin_id)
+                .await
+                .map_or_else(|_| record.plugin_id.clone(), |plugin| plugin.name);
+            let pending = self.pending_changes(&record).await?;
+            summaries.push(AccountSummary {
+                plugin: record.plugin_id.clone(),
+                plugin_name,
+                user: record.user_name.clone(),
+                state: record.state,
+                last_sync: record.last_sync_at,
+                pending,
+                last_error: record.last_error.clone(),
+                record,
+            });
+        }
+        Ok(summaries)
+    }
+
+    /// The ways `plugin_id` signs in, the preferred first.
+    pub async fn sign_in_methods(&self, plugin_id: &str) -> Result<Vec<SignInMethod>> {
+        let plugin = self.load_tracker(plugin_id).await?;
+        Ok(plugin.sign_in_methods().await?)
+    }
+
+    /// Starts signing in to `plugin_id` for the profile in use.
+    pub async fn start_sign_in(
+        &self,
+        plugin_id: &str,
+        method: SignInMethod,
+    ) -> Result<(SignIn, SignInStep)> {
+        let plugin = Arc::new(self.load_tracker(plugin_id).await?);
+        let credential_key = random_hex(16)?;
+        let (credentials, key) = (self.credentials(), credential_key.clone());
+        // A token the plugin hands over is on disk before the plugin goes on.
+        let session = Arc::new(AccountSession::new(
+            None,
+            Box::new(move |token: &Token| {
+                credentials.store(&key, token).map_err(|error| format!("{error:#}"))
+            }),
+        ));
+        let device_id = self.device_id().await?;
+        let step = plugin.sign_in_start(&session, method, &device_id).await?;
+        let sign_in =
+            SignIn { plugin_id: plugin_id.to_owned(), plugin, session, credential_key, device_id };
+        Ok((sign_in, step))
+    }
+
+    /// Starts `sign_in` over (a code that expired): the same account key, a new code.
+    pub async fn restart_sign_in(
+        &self,
+        sign_in: &SignIn,
+        method: SignInMethod,
+    ) -> Result<SignInStep> {
+        Ok(sign_in.plugin.sign_in_start(&sign_in.session, method, &sign_in.device_id).await?)
+    }
+
+    /// The next step of `sign_in` after `input`.
+    pub async fn advance_sign_in(
+        &self,
+        sign_in: &SignIn,
+        state: &str,
+        input: &SignInInput,
+    ) -> Result<SignInStep> {
+        Ok(sign_in
+            .plugin
+            .sign_in_advance(&sign_in.session, state, &sign_in.device_id, input)
+            .await?)
+    }
+
+    /// Records the signed-in account. Its first sync asks before sending this profile's
+    /// history when there is any.
+    pub async fn finish_sign_in(
+        &self,
+        sign_in: SignIn,
+        who: TrackerAccount,
+    ) -> Result<AccountRecord> {
+        if sign_in.session.token().is_none() {
+            bail!("{} signed in without handing over a token", sign_in.plugin_id);
+        }
+        let source = sign_in.plugin.manifest().for_source.clone().unwrap_or_default();
+        let (profile, plugin_id, key) =
+            (self.profile(), sign_in.plugin_id.clone(), sign_in.credential_key.clone());
+        let earlier = {
+            let plugin_id = plugin_id.clone();
+            self.db(move |db| db.account(profile, &plugin_id)).await?
+        };
+        let record = self
+            .db(move |db| {
+                let state = if db.has_history(profile, &source)? {
+                    AccountState::NeedsConsent
+                } else {
+                    AccountState::Active
+                };
+                db.connect_account(profile, &plugin_id, &key, &who, state, now_ms())
+            })
+            .await?;
+        if let Some(earlier) = earlier
+            && earlier.credential_key != record.credential_key
+        {
+            self.credentials().forget(&earlier.credential_key)?;
+        }
+        Ok(record)
+    }
+
+    /// Gives up a sign-in: a token already handed over is forgotten.
+    pub fn abandon_sign_in(&self, sign_in: SignIn) -> Result<()> {
+        self.credentials().forget(&sign_in.credential_key)
+    }
+
+    /// Signs the profile's account at `plugin_id` out (at the tracker too, when it answers) and
+    /// forgets it here; the profile's history stays.
+    pub async fn disconnect_account(&self, plugin_id: &str) -> Result<()> {
+        let record = self.account_record(plugin_id).await?;
+        let credentials = self.credentials();
+        if let Some(token) = credentials.token(&record.credential_key) {
+            let session = Arc::new(AccountSession::ephemeral(Some(token)));
+            match self.load_tracker(plugin_id).await {
+                Ok(plugin) => {
+                    if let Err(error) = plugin.sign_out(&session).await {
+                        tracing::warn!(plugin_id, "signing out at the tracker failed: {error}");
+                    }
+                }
+                Err(error) => tracing::warn!(plugin_id, "cannot sign out: {error:#}"),
+            }
+        }
+        credentials.forget(&record.credential_key)?;
+        let id = record.id;
+        self.db(move |db| db.remove_account(id)).await
+    }
+
+    /// Pauses or resumes an account's sync.
+    pub async fn pause_account(&self, plugin_id: &str, paused: bool) -> Result<()> {
+        let record = self.account_record(plugin_id).await?;
+        let state = if paused { AccountState::Paused } else { AccountState::Active };
+        let id = record.id;
+        self.db(move |db| db.set_account_state(id, state)).await
+    }
+
+    /// The answer to the first sync's question: `send` this profile's history to the account,
+    /// or only receive (what is here now counts as agreed and is never sent).
+    pub async fn answer_consent(&self, plugin_id: &str, send: bool) -> Result<()> {
+        let record = self.account_record(plugin_id).await?;
+        if record.state != AccountState::NeedsConsent {
+            return Ok(());
+        }
+        if !send {
+            let plugin = self.load_tracker(plugin_id).await?;
+            let source = source_of(&plugin)?;
+            let (id, profile) = (record.id, record.profile_id);
+            let local = {
+                let source = source.clone();
+                self.db(move |db| db.tracked_titles(id, profile, &source)).await?
+            };
+            let agreed: Vec<AgreedTitle> = local
+                .iter()
+                .map(|title| AgreedTitle {
+                    external_id: title.external_id.clone(),
+                    title_id: Some(title.title_id),
+                    status: title.status.map(Into::into),
+                    progress: title.progress,
+                    score: title.score,
+                    favorite: Some(title.favorite),
+                    remote_id: None,
+                })
+                .collect();
+            self.db(move |db| {
+                db.apply_account_merge(id, profile, &[], &agreed, &[], &[], now_ms())?;
+                let marks = db.marks_to_send(id, profile, &source)?;
+                db.marks_sent(id, &marks)
+            })
+            .await?;
+        }
+        let id = record.id;
+        self.db(move |db| db.set_account_state(id, AccountState::Active)).await
+    }
+
+    /// Syncs every account of the profile in use (or the one at `plugin`): pull, merge, send.
+    /// `consent`: the first sync may send this profile's history (`--yes`).
+    pub async fn sync_accounts(
+        &self,
+        plugin: Option<&str>,
+        consent: bool,
+    ) -> Result<Vec<AccountSyncReport>> {
+        let profile = self.profile();
+        let mut records = self.db(move |db| db.accounts(Some(profile))).await?;
+        if let Some(plugin) = plugin {
+            records.retain(|record| record.plugin_id == plugin);
+            if records.is_empty() {
+                bail!("this profile has no account at {plugin}; connect it first");
+            }
+        }
+        let mut reports = Vec::new();
+        for record in records {
+            if consent && record.state == AccountState::NeedsConsent {
+                self.answer_consent(&record.plugin_id, true).await?;
+            }
+            reports.push(self.sync_account(&record.plugin_id).await?);
+        }
+        Ok(reports)
+    }
+
+    /// Accounts of the profile in use whose automatic sync is due (the TV's schedule).
+    pub async fn accounts_due(&self) -> Result<Vec<String>> {
+        let (profile, now) = (self.profile(), now_ms());
+        let records = self.db(move |db| db.accounts(Some(profile))).await?;
+        Ok(records
+            .into_iter()
+            .filter(|record| {
+                record.state == AccountState::Active
+                    && record.retry_at.is_none_or(|retry_at| retry_at <= now)
+            })
+            .map(|record| record.plugin_id)
+            .collect())
+    }
+
+    /// One account's sync. A failure is in the report (and on the account), not an error:
+    /// nothing queued is lost, the next sync tries again.
+    pub async fn sync_account(&self, plugin_id: &str) -> Result<AccountSyncReport> {
+        let record = self.account_record(plugin_id).await?;
+        let mut report = AccountSyncReport {
+            plugin: record.plugin_id.clone(),
+            user: record.user_name.clone(),
+            state: Some(record.state),
+            ..AccountSyncReport::default()
+        };
+        if record.state == AccountState::Paused {
+            report.pending = self.pending_changes(&record).await?;
+            return Ok(report);
+        }
+        let started = now_ms();
+        let outcome = match self.credentials().token(&record.credential_key) {
+            None => Err(anyhow!(PluginError::Tracker {
+                id: record.plugin_id.clone(),
+                name: self.plugin_name(plugin_id).await,
+                error: TrackerError::Unauthorized,
+            })),
+            Some(token) => self.account_sync_steps(&record, token, &mut report, started).await,
+        };
+        let id = record.id;
+        match outcome {
+            Ok(()) => {
+                self.db(move |db| db.record_account_sync(id, started, None, None)).await?;
+            }
+            Err(error) => {
+                report.failure = Some(crate::explain(&error));
+                report.error = Some(format!("{error:#}"));
+                let unauthorized = error.chain().any(|cause| {
+                    matches!(
+                        cause.downcast_ref::<PluginError>(),
+                        Some(PluginError::Tracker { error: TrackerError::Unauthorized, .. })
+                    )
+                });
+                if unauthorized {
+                    self.db(move |db| db.set_account_state(id, AccountState::NeedsSignIn)).await?;
+                    report.state = Some(AccountState::NeedsSignIn);
+                }
+                let retry_at = started + retry_delay(&record, &error);
+                let words = report.failure.clone();
+                self.db(move |db| {
+                    db.record_account_sync(id, started, words.as_deref(), Some(retry_at))
+                })
+                .await?;
+            }
+        }
+        let refreshed = self.account_record(plugin_id).await?;
+        report.pending = self.pending_changes(&refreshed).await?;
+        Ok(report)
+    }
+
+    async fn account_sync_steps(
+        &self,
+        record: &AccountRecord,
+        token: Token,
+        report: &mut AccountSyncReport,
+        started: i64,
+    ) -> Result<()> {
+        let plugin = self.load_tracker(&record.plugin_id).await?;
+        let source = source_of(&plugin)?;
+        let (credentials, key) = (self.credentials(), record.credential_key.clone());
+        let session = Arc::new(AccountSession::new(
+            Some(token),
+            Box::new(move |token: &Token| {
+                credentials.store(&key, token).map_err(|error| format!("{error:#}"))
+            }),
+        ));
+        let (id, profile) = (record.id, record.profile_id);
+        let asking = record.state == AccountState::NeedsConsent;
+
+        // 0. What changed here is queued first: a pull that fails leaves it waiting, counted.
+        self.queue_local_changes(record, &source, asking).await?;
+
+        // 1. The account's lists, and the titles the library lacks.
+        let entries = plugin.pull(&session).await?;
+        report.pulled = entries.len();
+        let external_ids: Vec<String> =
+            entries.iter().map(|entry| entry.external_id.clone()).collect();
+        let mut known = {
+            let (source, ids) = (source.clone(), external_ids.clone());
+            self.db(move |db| db.titles_by_source_id(&source, &ids)).await?
+        };
+        let missing: Vec<String> =
+            external_ids.iter().filter(|id| !known.contains_key(*id)).cloned().collect();
+        if !missing.is_empty() {
+            report.titles_fetched = self.fetch_missing_titles(&source, missing.clone()).await;
+            let (source, ids) = (source.clone(), missing);
+            known.extend(self.db(move |db| db.titles_by_source_id(&source, &ids)).await?);
+        }
+        report.waiting_for_source = external_ids.len().saturating_sub(known.len());
+
+        // 2. Episode marks: taken before the lists, so a title they start is merged as started.
+        let since = record.marks_pulled_at.map(|at| at - MARKS_OVERLAP_MS);
+        let marks = plugin.pull_marks(&session, since).await?;
+        let applied = {
+            let source = source.clone();
+            self.db(move |db| {
+                let applied =
+                    db.apply_account_marks(id, profile, &source, &marks, started, now_ms())?;
+                db.settle_lists(profile, &applied.watched_titles, now_ms())?;
+                Ok(applied)
+            })
+            .await?
+        };
+        report.marks_taken = applied.applied;
+        report.unknown_marks = applied.unknown;
+
+        // 3. The merge, written in one transaction; what differs is queued.
+        let targets = self.merge_titles(record, &source, &entries, &known, asking, report).await?;
+
+        if asking {
+            let source = source.clone();
+            let episodes = self.db(move |db| db.marks_to_send(id, profile, &source)).await?.len();
+            report.awaiting_consent = Some(ConsentQuestion { titles: targets.len(), episodes });
+            return Ok(());
+        }
+
+        // 4. Send the outbox, then the marks.
+        self.send_queued(record, &plugin, &session, &source, &targets, report).await?;
+        let marks = {
+            let source = source.clone();
+            self.db(move |db| db.marks_to_send(id, profile, &source)).await?
+        };
+        for chunk in marks.chunks(MARKS_PER_PUSH) {
+            let wire: Vec<getanime_domain::EpisodeMark> = chunk
+                .iter()
+                .map(|mark| getanime_domain::EpisodeMark {
+                    episode_id: mark.source_episode_id.clone(),
+                    position_ms: mark.position_ms,
+                    watched: mark.watched,
+                })
+                .collect();
+            plugin.push_marks(&session, &wire).await?;
+            let sent = chunk.to_vec();
+            self.db(move |db| db.marks_sent(id, &sent)).await?;
+            report.marks_sent += chunk.len();
+        }
+        Ok(())
+    }
+
+    /// Queues what changed here since the last agreement, without asking the account: the
+    /// merge against the agreed state as if the account had not changed.
+    async fn queue_local_changes(
+        &self,
+        record: &AccountRecord,
+        source: &str,
+        asking: bool,
+    ) -> Result<()> {
+        let id = record.id;
+        let agreed = self.db(move |db| db.agreed_titles(id)).await?;
+        let unchanged: Vec<TrackerEntry> = agreed
+            .into_iter()
+            .map(|title| TrackerEntry {
+                external_id: title.external_id,
+                status: title.status,
+                // Not the agreed count: that would mark again what was reset here.
+                progress: None,
+                score: title.score,
+                favorite: title.favorite,
+                remote_id: title.remote_id,
+                updated_at: None,
+            })
+            .collect();
+        let mut scratch = AccountSyncReport::default();
+        self.merge_titles(record, source, &unchanged, &HashMap::new(), asking, &mut scratch)
+            .await
+            .map(drop)
+    }
+
+    /// Queues what changed here for every account of the profile in use (the TV calls it a
+    /// few seconds after a list, favorite or rating change, then syncs).
+    pub async fn queue_account_changes(&self) -> Result<()> {
+        let profile = self.profile();
+        let records = self.db(move |db| db.accounts(Some(profile))).await?;
+        for record in records.iter().filter(|record| record.state == AccountState::Active) {
+            let plugin = self.load_tracker(&record.plugin_id).await?;
+            self.queue_local_changes(record, &source_of(&plugin)?, false).await?;
+        }
+        Ok(())
+    }
+
+    /// Merges every title the profile marked, the account lists or both agreed on. Returns the
+    /// merge base each queued title gets once sent, by external id.
+    async fn merge_titles(
+        &self,
+        record: &AccountRecord,
+        source: &str,
+        entries: &[TrackerEntry],
+        known: &HashMap<String, getanime_domain::TitleId>,
+        asking: bool,
+        report: &mut AccountSyncReport,
+    ) -> Result<HashMap<String, AgreedTitle>> {
+        let (id, profile) = (record.id, record.profile_id);
+        let (local, agreed) = {
+            let source = source.to_owned();
+            self.db(move |db| Ok((db.tracked_titles(id, profile, &source)?, db.agreed_titles(id)?)))
+                .await?
+        };
+        let capabilities = Capabilities {
+            favorites: entries.is_empty()
+                || entries.iter().any(|entry| entry.favorite.is_some())
+                || agreed.iter().any(|title| title.favorite.is_some()),
+        };
+        let local: HashMap<&str, &TrackedTitle> =
+            local.iter().map(|title| (title.external_id.as_str(), title)).collect();
+        let agreed_by_id: HashMap<&str, &AgreedTitle> =
+            agreed.iter().map(|title| (title.external_id.as_str(), title)).collect();
+        let remote: HashMap<&str, &TrackerEntry> =
+            entries.iter().map(|entry| (entry.external_id.as_str(), entry)).collect();
+        let every: BTreeSet<&str> =
+            local.keys().chain(agreed_by_id.keys()).chain(remote.keys()).copied().collect();
+
+        let (mut changes, mut bases, mut queue, mut unqueue, mut targets) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), HashMap::new());
+        for external_id in every {
+            let title_id = match local.get(external_id) {
+                Some(title) => title.title_id,
+                None => match known
+                    .get(external_id)
+                    .copied()
+                    .or_else(|| agreed_by_id.get(external_id).and_then(|title| title.title_id))
+                {
+                    Some(title_id) => title_id,
+                    // Not in the library: nothing to merge with until its source brings it.
+                    None => continue,
+                },
+            };
+            let merged = merge(
+                title_id,
+                external_id,
+                local.get(external_id).copied(),
+                agreed_by_id.get(external_id).copied(),
+                remote.get(external_id).copied(),
+                capabilities,
+            );
+            if let Some(change) = merged.local {
+                changes.push(change);
+            }
+            match merged.push {
+                Some(push) => {
+                    targets.insert(external_id.to_owned(), merged.agreed_after_push);
+                    if !asking {
+                        queue.push(push);
+                    }
+                }
+                // A change queued earlier and undone since is not sent.
+                None if !asking => unqueue.push(external_id.to_owned()),
+                None => {}
+            }
+            bases.push(merged.agreed);
+        }
+        report.taken = changes.len();
+        let watched: Vec<_> = changes
+            .iter()
+            .filter(|change| change.watched_through.is_some())
+            .map(|change| change.title_id)
+            .collect();
+        self.db(move |db| {
+            let now = now_ms();
+            db.apply_account_merge(id, profile, &changes, &bases, &queue, &unqueue, now)?;
+            db.settle_lists(profile, &watched, now).map(drop)
+        })
+        .await?;
+        Ok(targets)
+    }
+
+    /// Sends every queued change; the server's answer becomes the merge base and is taken here.
+    async fn send_queued(
+        &self,
+        record: &AccountRecord,
+        plugin: &Plugin,
+        session: &Arc<AccountSession>,
+        source: &str,
+        targets: &HashMap<String, AgreedTitle>,
+        report: &mut AccountSyncReport,
+    ) -> Result<()> {
+        let (id, profile) = (record.id, record.profile_id);
+        let queued = self.db(move |db| db.queued_changes(id)).await?;
+        for item in queued {
+            let external_id = item.change.external_id.clone();
+            // Queued for a title the library no longer has: it waits (never dropped).
+            let Some(target) = targets.get(&external_id).cloned() else { continue };
+            let answer = match plugin.push(session, &item.change).await {
+                Ok(answer) => answer,
+                Err(error) => {
+                    let words = error.to_string();
+                    let next = now_ms() + backoff(item.attempts + 1);
+                    let owned = external_id.clone();
+                    self.db(move |db| db.change_failed(id, &owned, &words, next)).await?;
+                    // The rest waits too: the same failure would meet them.
+                    return Err(error.into());
+                }
+            };
+            report.sent += 1;
+            let view = server_view(&target, &item.change, &answer);
+            let local = {
+                let source = source.to_owned();
+                self.db(move |db| db.tracked_titles(id, profile, &source)).await?
+            };
+            let title_id = target.title_id.context("a queued title the library has")?;
+            let here = local.iter().find(|title| title.external_id == external_id);
+            let settled = merge(
+                title_id,
+                &external_id,
+                here,
+                Some(&target),
+                Some(&view),
+                Capabilities { favorites: true },
+            );
+            let queued_at = item.queued_at;
+            self.db(move |db| {
+                let now = now_ms();
+                db.change_sent(id, queued_at, &settled.agreed, now)?;
+                let changes: Vec<_> = settled.local.into_iter().collect();
+                db.apply_account_merge(id, profile, &changes, &[], &[], &[], now)
+            })
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Titles fetched through the tracker's source, validated and stored as a sync stores them.
+    async fn fetch_missing_titles(&self, source: &str, ids: Vec<String>) -> usize {
+        let plugin = match self.load_plugin(source).await {
+            Ok(plugin) => Arc::new(plugin),
+            Err(error) => {
+                tracing::warn!(
+                    source,
+                    "the titles an account lists wait for their source: {error:#}"
+                );
+                return 0;
+            }
+        };
+        let mut report = SyncReport { plugin_id: source.to_owned(), ..SyncReport::default() };
+        let options = SyncOptions::default();
+        if let Err(error) =
+            self.fetch_details(&plugin, ids, now_ms(), &options, &|_| {}, &mut report).await
+        {
+            tracing::warn!(source, "fetching an account's titles stopped: {error:#}");
+        }
+        for problem in &report.problems {
+            tracing::info!(source, "an account's title: {problem}");
+        }
+        report.details_fetched
+    }
+
+    /// Titles and episodes that would be sent now.
+    async fn pending_changes(&self, record: &AccountRecord) -> Result<u32> {
+        let (id, profile, plugin_id) = (record.id, record.profile_id, record.plugin_id.clone());
+        let source = match self.load_tracker(&plugin_id).await {
+            Ok(plugin) => plugin.manifest().for_source.clone(),
+            Err(_) => None,
+        };
+        self.db(move |db| {
+            let queued = db.queued_change_count(id)?;
+            let marks = match &source {
+                Some(source) => db.marks_to_send(id, profile, source)?.len(),
+                None => 0,
+            };
+            Ok(queued + u32::try_from(marks).unwrap_or(u32::MAX))
+        })
+        .await
+    }
+
+    async fn account_record(&self, plugin_id: &str) -> Result<AccountRecord> {
+        let (profile, owned) = (self.profile(), plugin_id.to_owned());
+        self.db(move |db| db.account(profile, &owned))
+            .await?
+            .with_context(|| format!("this profile has no account at {plugin_id}"))
+    }
+
+    async fn load_tracker(&self, plugin_id: &str) -> Result<Plugin> {
+        let plugin = self.load_plugin(plugin_id).await?;
+        if !plugin.is_tracker() {
+            bail!("{plugin_id} is a source, not an account plugin");
+        }
+        Ok(plugin)
+    }
+
+    async fn plugin_name(&self, plugin_id: &str) -> String {
+        self.plugin_record(plugin_id).await.map_or_else(|_| plugin_id.to_owned(), |p| p.name)
+    }
+
+    /// This device's id at trackers, made once.
+    async fn device_id(&self) -> Result<String> {
+        if let Some(id) = self.db(|db| db.setting(DEVICE_ID_SETTING)).await? {
+            return Ok(id);
+        }
+        let id = format!("getanime-{}", random_hex(8)?);
+        let owned = id.clone();
+        self.db(move |db| db.set_setting(DEVICE_ID_SETTING, &owned)).await?;
+        Ok(id)
+    }
+}
+
+/// The source whose titles an account lists (the manifest's `for_source`).
+fn source_of(plugin: &Plugin) -> Result<String> {
+    plugin.manifest().for_source.clone().with_context(|| {
+        format!("{} names no source its titles come from (for_source)", plugin.id())
+    })
+}
+
+/// When the automatic sync tries again after `error`: what the server asked, else a backoff.
+fn retry_delay(record: &AccountRecord, error: &anyhow::Error) -> i64 {
+    let asked = error.chain().find_map(|cause| match cause.downcast_ref::<PluginError>() {
+        Some(PluginError::Tracker { error: TrackerError::RateLimited(Some(seconds)), .. }) => {
+            Some(i64::from(*seconds) * 1000)
+        }
+        _ => None,
+    });
+    asked.unwrap_or_else(|| {
+        // A second failure in a row waits longer than the first.
+        let repeated = record.last_error.is_some();
+        if repeated { LAST_RETRY_MS.min(FIRST_RETRY_MS * 8) } else { FIRST_RETRY_MS }
+    })
+}
+
+/// The wait before the `attempt`th try of a queued change.
+fn backoff(attempt: u32) -> i64 {
+    FIRST_RETRY_MS.saturating_mul(1_i64 << attempt.min(6)).min(LAST_RETRY_MS)
+}
+
+/// `bytes` random bytes from the operating system, as hex.
+fn random_hex(bytes: usize) -> Result<String> {
+    let mut buffer = vec![0_u8; bytes];
+    getrandom::fill(&mut buffer)
+        .map_err(|error| anyhow!("the system has no randomness: {error}"))?;
+    Ok(buffer.iter().map(|byte| format!("{byte:02x}")).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_queued_change_waits_longer_each_time_up_to_an_hour() {
+        assert_eq!(backoff(1), 2 * FIRST_RETRY_MS);
+        assert!(backoff(2) > backoff(1));
+        assert_eq!(backoff(30), LAST_RETRY_MS);
+    }
+}
