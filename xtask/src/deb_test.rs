@@ -30,6 +30,8 @@ const EXPECTED: &[&str] = &[
     "./usr/share/getanime/plugins/aniliberty/plugin.toml",
     "./usr/share/getanime/plugins/anilibria/plugin.wasm",
     "./usr/share/getanime/plugins/anilibria/plugin.toml",
+    "./usr/share/getanime/plugins/aniliberty-account/plugin.wasm",
+    "./usr/share/getanime/plugins/aniliberty-account/plugin.toml",
     "./usr/share/applications/io.github.getanime.GetAnime.desktop",
     "./usr/share/metainfo/io.github.getanime.GetAnime.metainfo.xml",
     "./usr/share/icons/hicolor/scalable/apps/io.github.getanime.GetAnime.svg",

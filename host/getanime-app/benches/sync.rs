@@ -3,6 +3,11 @@
 //! - `sync_end_to_end`: 1 000 titles (50 pages × 20, 24 episodes each) from a fake AniLibria API on
 //!   loopback through the real plugin, validation and storage; baseline: writing the same titles
 //!   straight into storage (the storage-only ingest). Value in titles/s, ratio = slowdown.
+//! - `account_first_sync`: an AniLiberty account of 2 000 titles (in collections and favorites)
+//!   and 30 000 episode timecodes into an empty library, through the real account and source
+//!   plugins against the stateful fake; baseline: the same 2 000 titles fetched through the
+//!   source and stored as a sync does. Value in s, ratio = what the account's lists, marks and
+//!   merge cost on top of fetching the titles.
 //! - `parse_updates_in_wasm`: one 50-title × 24-episode page parsed inside the component through
 //!   the host (fetch from loopback included), against the same parser compiled natively.
 
@@ -111,10 +116,82 @@ async fn parse_in_wasm() -> Result<()> {
     Ok(())
 }
 
+async fn account_first_sync() -> Result<()> {
+    use getanime_app::domain::{SignInInput, SignInMethod, SignInStep};
+    use getanime_testkit::aniliberty_account::{
+        FakeAnilibertyAccount, episode_uuid, serve_aniliberty_releases_of,
+    };
+    const TITLES: i64 = 2_000;
+    const EPISODES: u32 = 15;
+    let server = FakeServer::start().await?;
+    let fake = FakeAnilibertyAccount::serve(&server, "/api/v1");
+    serve_aniliberty_releases_of(&server, "/api/v1", EPISODES)?;
+    let lists = ["WATCHING", "PLANNED", "WATCHED", "POSTPONED", "ABANDONED"];
+    for n in 0..TITLES {
+        let release = 10_000 + n;
+        fake.set_collection(release, lists[(n % 5) as usize]);
+        if n % 7 == 0 {
+            fake.set_favorite(release);
+        }
+        for ordinal in 1..=EPISODES {
+            fake.set_timecode(&episode_uuid(release, ordinal), 600.0, ordinal < EPISODES);
+        }
+    }
+    let api = format!("{}/api/v1", server.base_url());
+    let open = |dir: &std::path::Path| -> Result<App> {
+        App::open(DataPaths::resolve(Some(dir.to_path_buf()))?)
+    };
+    let install = async |app: &App, ids: &[&str]| -> Result<()> {
+        for id in ids {
+            app.install_plugin(built_plugin(id)?, None).await?;
+            app.set_plugin_setting(id, "base_url", &api).await?;
+            app.grant_host(id, "127.0.0.1").await?;
+        }
+        Ok(())
+    };
+
+    let dir = tempfile::tempdir()?;
+    let app = open(dir.path())?;
+    install(&app, &["aniliberty", "aniliberty-account"]).await?;
+    let (sign_in, step) = app.start_sign_in("aniliberty-account", SignInMethod::DeviceCode).await?;
+    let SignInStep::ShowCodeAndWait { state, .. } = step else { anyhow::bail!("a code") };
+    anyhow::ensure!(fake.accept_last_code(), "the phone accepts");
+    let SignInStep::Done(who) = app.advance_sign_in(&sign_in, &state, &SignInInput::Poll).await?
+    else {
+        anyhow::bail!("signed in");
+    };
+    app.finish_sign_in(sign_in, who).await?;
+    let started = Instant::now();
+    let synced = app.sync_accounts(None, false).await?.pop().context("a report")?;
+    let elapsed = started.elapsed();
+    anyhow::ensure!(synced.error.is_none(), "{synced:?}");
+    anyhow::ensure!(synced.titles_fetched == TITLES as usize, "{synced:?}");
+    anyhow::ensure!(synced.marks_taken == (TITLES as usize) * EPISODES as usize, "{synced:?}");
+    anyhow::ensure!(synced.sent + synced.marks_sent == 0, "an empty library sends nothing");
+
+    let base_dir = tempfile::tempdir()?;
+    let baseline_app = open(base_dir.path())?;
+    install(&baseline_app, &["aniliberty"]).await?;
+    let ids: Vec<String> = (0..TITLES).map(|n| (10_000 + n).to_string()).collect();
+    let started = Instant::now();
+    let fetched = baseline_app.fetch_titles_for_benchmark("aniliberty", ids).await;
+    let baseline = started.elapsed();
+    anyhow::ensure!(fetched == TITLES as usize, "fetched {fetched}");
+    report(
+        "account_first_sync",
+        elapsed.as_secs_f64(),
+        "s",
+        baseline.as_secs_f64(),
+        elapsed.as_secs_f64() / baseline.as_secs_f64(),
+    );
+    Ok(())
+}
+
 fn main() -> Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
         sync_end_to_end().await?;
+        account_first_sync().await?;
         parse_in_wasm().await
     })
 }

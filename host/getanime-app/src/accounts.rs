@@ -5,6 +5,7 @@
 //! them; nothing queued is dropped. Tokens never leave [`Credentials`] and the plugin call.
 
 mod merge;
+mod schedule;
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -20,6 +21,8 @@ use serde::Serialize;
 pub use crate::credentials::Credentials;
 use crate::{App, SyncOptions, SyncReport, now_ms};
 use merge::{Capabilities, merge, server_view};
+pub(crate) use schedule::PushSchedule;
+pub use schedule::{AFTER_LIST_CHANGE, AFTER_POSITION, AFTER_WATCHED};
 
 /// The library setting naming this device to trackers (random, not a secret).
 const DEVICE_ID_SETTING: &str = "device_id";
@@ -84,6 +87,16 @@ pub struct AccountSyncReport {
     pub failure: Option<String>,
 }
 
+/// What every call of one account's sync needs.
+#[derive(Clone, Copy)]
+struct AccountCall<'a> {
+    record: &'a AccountRecord,
+    plugin: &'a Plugin,
+    session: &'a Arc<AccountSession>,
+    /// The source its titles come from.
+    source: &'a str,
+}
+
 /// A sign-in in progress: the plugin, the session that will receive the token, and the key the
 /// token is kept under.
 pub struct SignIn {
@@ -137,6 +150,7 @@ impl App {
 
     /// The ways `plugin_id` signs in, the preferred first.
     pub async fn sign_in_methods(&self, plugin_id: &str) -> Result<Vec<SignInMethod>> {
+        self.ensure_tracker_installed(plugin_id).await?;
         let plugin = self.load_tracker(plugin_id).await?;
         Ok(plugin.sign_in_methods().await?)
     }
@@ -147,6 +161,7 @@ impl App {
         plugin_id: &str,
         method: SignInMethod,
     ) -> Result<(SignIn, SignInStep)> {
+        self.ensure_tracker_installed(plugin_id).await?;
         let plugin = Arc::new(self.load_tracker(plugin_id).await?);
         let credential_key = random_hex(16)?;
         let (credentials, key) = (self.credentials(), credential_key.clone());
@@ -332,9 +347,58 @@ impl App {
             .collect())
     }
 
+    /// Syncs the accounts of the profile in use whose automatic sync is due (the TV's start,
+    /// profile switch and interval); one that fails waits its backoff.
+    pub async fn sync_due_accounts(&self) -> Result<Vec<AccountSyncReport>> {
+        let mut reports = Vec::new();
+        for plugin_id in self.accounts_due().await? {
+            let report = self.sync_account(&plugin_id).await?;
+            if let Some(error) = &report.error {
+                tracing::warn!(plugin_id, "the account's sync failed: {error}");
+            }
+            reports.push(report);
+        }
+        Ok(reports)
+    }
+
     /// One account's sync. A failure is in the report (and on the account), not an error:
     /// nothing queued is lost, the next sync tries again.
     pub async fn sync_account(&self, plugin_id: &str) -> Result<AccountSyncReport> {
+        self.run_account(plugin_id, true).await
+    }
+
+    /// Marks that a change here should reach the accounts within `after`.
+    pub(crate) fn account_changed(&self, after: std::time::Duration) {
+        self.account_pushes.request(after);
+    }
+
+    /// Sends the changes made here to the accounts a few seconds after they are made (see
+    /// `accounts/schedule.rs`), without pulling; runs until the app goes (the TV spawns it).
+    pub async fn push_account_changes_forever(self: Arc<Self>) {
+        loop {
+            self.account_pushes.next().await;
+            match self.push_due_accounts().await {
+                Ok(reports) => {
+                    for report in reports.iter().filter(|report| report.error.is_some()) {
+                        tracing::warn!(plugin = %report.plugin, "pushing to the account failed: {:?}", report.error);
+                    }
+                }
+                Err(error) => tracing::warn!("pushing to the accounts failed: {error:#}"),
+            }
+        }
+    }
+
+    /// Sends what changed here to every due account of the profile in use, without pulling.
+    pub async fn push_due_accounts(&self) -> Result<Vec<AccountSyncReport>> {
+        let mut reports = Vec::new();
+        for plugin_id in self.accounts_due().await? {
+            reports.push(self.run_account(&plugin_id, false).await?);
+        }
+        Ok(reports)
+    }
+
+    /// A sync (`full`: pull, merge, send) or a push (send what changed here).
+    async fn run_account(&self, plugin_id: &str, full: bool) -> Result<AccountSyncReport> {
         let record = self.account_record(plugin_id).await?;
         let mut report = AccountSyncReport {
             plugin: record.plugin_id.clone(),
@@ -353,7 +417,9 @@ impl App {
                 name: self.plugin_name(plugin_id).await,
                 error: TrackerError::Unauthorized,
             })),
-            Some(token) => self.account_sync_steps(&record, token, &mut report, started).await,
+            Some(token) => {
+                self.account_sync_steps(&record, token, full, &mut report, started).await
+            }
         };
         let id = record.id;
         match outcome {
@@ -390,6 +456,7 @@ impl App {
         &self,
         record: &AccountRecord,
         token: Token,
+        full: bool,
         report: &mut AccountSyncReport,
         started: i64,
     ) -> Result<()> {
@@ -406,7 +473,15 @@ impl App {
         let asking = record.state == AccountState::NeedsConsent;
 
         // 0. What changed here is queued first: a pull that fails leaves it waiting, counted.
-        self.queue_local_changes(record, &source, asking).await?;
+        let queued = self.queue_local_changes(record, &source).await?;
+        if !full {
+            if asking {
+                return Ok(());
+            }
+            let has_marks = record.marks_pulled_at.is_some();
+            let call = AccountCall { record, plugin: &plugin, session: &session, source: &source };
+            return self.send_changes(&call, &queued, has_marks, report).await;
+        }
 
         // 1. The account's lists, and the titles the library lacks.
         let entries = plugin.pull(&session).await?;
@@ -426,36 +501,71 @@ impl App {
         }
         report.waiting_for_source = external_ids.len().saturating_sub(known.len());
 
-        // 2. Episode marks: taken before the lists, so a title they start is merged as started.
+        // 2. Episode marks. A tracker without marks answers `unsupported`: it gets none and
+        // sends none.
+        let mut watched_titles = Vec::new();
         let since = record.marks_pulled_at.map(|at| at - MARKS_OVERLAP_MS);
-        let marks = plugin.pull_marks(&session, since).await?;
-        let applied = {
-            let source = source.clone();
-            self.db(move |db| {
-                let applied =
-                    db.apply_account_marks(id, profile, &source, &marks, started, now_ms())?;
-                db.settle_lists(profile, &applied.watched_titles, now_ms())?;
-                Ok(applied)
-            })
-            .await?
+        let has_marks = match plugin.pull_marks(&session, since).await {
+            Ok(marks) => {
+                let source = source.clone();
+                let applied = self
+                    .db(move |db| {
+                        db.apply_account_marks(id, profile, &source, &marks, started, now_ms())
+                    })
+                    .await?;
+                report.marks_taken = applied.applied;
+                report.unknown_marks = applied.unknown;
+                watched_titles = applied.watched_titles;
+                true
+            }
+            Err(PluginError::Tracker { error: TrackerError::Unsupported, .. }) => false,
+            Err(error) => return Err(error.into()),
         };
-        report.marks_taken = applied.applied;
-        report.unknown_marks = applied.unknown;
 
-        // 3. The merge, written in one transaction; what differs is queued.
-        let targets = self.merge_titles(record, &source, &entries, &known, asking, report).await?;
+        // 3. The merge, written in one transaction; what differs is queued. Then the lists as
+        // trackers count them (a watched episode starts a title with no list, the last one of a
+        // finished title completes it): only after the account's lists are in, so its list is
+        // never mistaken for a change here; what that moves is queued too.
+        let mut targets = self
+            .merge_titles(record, &source, &entries, &known, report, &mut watched_titles)
+            .await?;
+        let moved = self.db(move |db| db.settle_lists(profile, &watched_titles, now_ms())).await?;
+        if !moved.is_empty() {
+            targets.extend(self.queue_local_changes(record, &source).await?);
+        }
 
         if asking {
             let source = source.clone();
-            let episodes = self.db(move |db| db.marks_to_send(id, profile, &source)).await?.len();
+            let episodes = if has_marks {
+                self.db(move |db| db.marks_to_send(id, profile, &source)).await?.len()
+            } else {
+                0
+            };
             report.awaiting_consent = Some(ConsentQuestion { titles: targets.len(), episodes });
             return Ok(());
         }
 
         // 4. Send the outbox, then the marks.
-        self.send_queued(record, &plugin, &session, &source, &targets, report).await?;
+        let call = AccountCall { record, plugin: &plugin, session: &session, source: &source };
+        self.send_changes(&call, &targets, has_marks, report).await
+    }
+
+    /// Sends the outbox, then the marks that differ from the agreed ones.
+    async fn send_changes(
+        &self,
+        call: &AccountCall<'_>,
+        targets: &HashMap<String, AgreedTitle>,
+        has_marks: bool,
+        report: &mut AccountSyncReport,
+    ) -> Result<()> {
+        let AccountCall { record, plugin, session, source } = *call;
+        let (id, profile) = (record.id, record.profile_id);
+        self.send_queued(call, targets, report).await?;
+        if !has_marks {
+            return Ok(());
+        }
         let marks = {
-            let source = source.clone();
+            let source = source.to_owned();
             self.db(move |db| db.marks_to_send(id, profile, &source)).await?
         };
         for chunk in marks.chunks(MARKS_PER_PUSH) {
@@ -467,7 +577,7 @@ impl App {
                     watched: mark.watched,
                 })
                 .collect();
-            plugin.push_marks(&session, &wire).await?;
+            plugin.push_marks(session, &wire).await?;
             let sent = chunk.to_vec();
             self.db(move |db| db.marks_sent(id, &sent)).await?;
             report.marks_sent += chunk.len();
@@ -481,8 +591,7 @@ impl App {
         &self,
         record: &AccountRecord,
         source: &str,
-        asking: bool,
-    ) -> Result<()> {
+    ) -> Result<HashMap<String, AgreedTitle>> {
         let id = record.id;
         let agreed = self.db(move |db| db.agreed_titles(id)).await?;
         let unchanged: Vec<TrackerEntry> = agreed
@@ -498,10 +607,9 @@ impl App {
                 updated_at: None,
             })
             .collect();
-        let mut scratch = AccountSyncReport::default();
-        self.merge_titles(record, source, &unchanged, &HashMap::new(), asking, &mut scratch)
-            .await
-            .map(drop)
+        let (mut scratch, mut watched) = (AccountSyncReport::default(), Vec::new());
+        let empty = HashMap::new();
+        self.merge_titles(record, source, &unchanged, &empty, &mut scratch, &mut watched).await
     }
 
     /// Queues what changed here for every account of the profile in use (the TV calls it a
@@ -511,7 +619,7 @@ impl App {
         let records = self.db(move |db| db.accounts(Some(profile))).await?;
         for record in records.iter().filter(|record| record.state == AccountState::Active) {
             let plugin = self.load_tracker(&record.plugin_id).await?;
-            self.queue_local_changes(record, &source_of(&plugin)?, false).await?;
+            self.queue_local_changes(record, &source_of(&plugin)?).await?;
         }
         Ok(())
     }
@@ -524,19 +632,25 @@ impl App {
         source: &str,
         entries: &[TrackerEntry],
         known: &HashMap<String, getanime_domain::TitleId>,
-        asking: bool,
         report: &mut AccountSyncReport,
+        watched: &mut Vec<getanime_domain::TitleId>,
     ) -> Result<HashMap<String, AgreedTitle>> {
         let (id, profile) = (record.id, record.profile_id);
+        // While the first sync waits for the user's answer, nothing is queued.
+        let asking = record.state == AccountState::NeedsConsent;
         let (local, agreed) = {
             let source = source.to_owned();
             self.db(move |db| Ok((db.tracked_titles(id, profile, &source)?, db.agreed_titles(id)?)))
                 .await?
         };
+        // What the tracker keeps, as its answers tell. Favorites are assumed of an empty
+        // account (AniLiberty's first sync sends them); a count only once one was seen.
         let capabilities = Capabilities {
             favorites: entries.is_empty()
                 || entries.iter().any(|entry| entry.favorite.is_some())
                 || agreed.iter().any(|title| title.favorite.is_some()),
+            progress: entries.iter().any(|entry| entry.progress.is_some())
+                || agreed.iter().any(|title| title.progress.is_some()),
         };
         let local: HashMap<&str, &TrackedTitle> =
             local.iter().map(|title| (title.external_id.as_str(), title)).collect();
@@ -587,15 +701,14 @@ impl App {
             bases.push(merged.agreed);
         }
         report.taken = changes.len();
-        let watched: Vec<_> = changes
-            .iter()
-            .filter(|change| change.watched_through.is_some())
-            .map(|change| change.title_id)
-            .collect();
+        watched.extend(
+            changes
+                .iter()
+                .filter(|change| change.watched_through.is_some())
+                .map(|change| change.title_id),
+        );
         self.db(move |db| {
-            let now = now_ms();
-            db.apply_account_merge(id, profile, &changes, &bases, &queue, &unqueue, now)?;
-            db.settle_lists(profile, &watched, now).map(drop)
+            db.apply_account_merge(id, profile, &changes, &bases, &queue, &unqueue, now_ms())
         })
         .await?;
         Ok(targets)
@@ -604,13 +717,11 @@ impl App {
     /// Sends every queued change; the server's answer becomes the merge base and is taken here.
     async fn send_queued(
         &self,
-        record: &AccountRecord,
-        plugin: &Plugin,
-        session: &Arc<AccountSession>,
-        source: &str,
+        call: &AccountCall<'_>,
         targets: &HashMap<String, AgreedTitle>,
         report: &mut AccountSyncReport,
     ) -> Result<()> {
+        let AccountCall { record, plugin, session, source } = *call;
         let (id, profile) = (record.id, record.profile_id);
         let queued = self.db(move |db| db.queued_changes(id)).await?;
         for item in queued {
@@ -642,7 +753,7 @@ impl App {
                 here,
                 Some(&target),
                 Some(&view),
-                Capabilities { favorites: true },
+                Capabilities { favorites: true, progress: view.progress.is_some() },
             );
             let queued_at = item.queued_at;
             self.db(move |db| {
@@ -657,7 +768,7 @@ impl App {
     }
 
     /// Titles fetched through the tracker's source, validated and stored as a sync stores them.
-    async fn fetch_missing_titles(&self, source: &str, ids: Vec<String>) -> usize {
+    pub(crate) async fn fetch_missing_titles(&self, source: &str, ids: Vec<String>) -> usize {
         let plugin = match self.load_plugin(source).await {
             Ok(plugin) => Arc::new(plugin),
             Err(error) => {
@@ -684,9 +795,11 @@ impl App {
     /// Titles and episodes that would be sent now.
     async fn pending_changes(&self, record: &AccountRecord) -> Result<u32> {
         let (id, profile, plugin_id) = (record.id, record.profile_id, record.plugin_id.clone());
+        // Marks count once the account has answered for them (a tracker without marks never
+        // does).
         let source = match self.load_tracker(&plugin_id).await {
-            Ok(plugin) => plugin.manifest().for_source.clone(),
-            Err(_) => None,
+            Ok(plugin) if record.marks_pulled_at.is_some() => plugin.manifest().for_source.clone(),
+            _ => None,
         };
         self.db(move |db| {
             let queued = db.queued_change_count(id)?;
@@ -704,6 +817,21 @@ impl App {
         self.db(move |db| db.account(profile, &owned))
             .await?
             .with_context(|| format!("this profile has no account at {plugin_id}"))
+    }
+
+    /// Installs a shipped account plugin that is not installed yet (connecting is how a person
+    /// asks for it).
+    async fn ensure_tracker_installed(&self, plugin_id: &str) -> Result<()> {
+        if self.plugin_record(plugin_id).await.is_ok() {
+            return Ok(());
+        }
+        let shipped = self.shipped_accounts().await?;
+        let package = shipped
+            .into_iter()
+            .find(|package| package.manifest.id == plugin_id)
+            .with_context(|| format!("plugin {plugin_id} is not installed"))?;
+        tracing::info!(plugin_id, "installing the shipped account plugin");
+        self.install_plugin(package.path, None).await.map(drop)
     }
 
     async fn load_tracker(&self, plugin_id: &str) -> Result<Plugin> {

@@ -55,7 +55,9 @@ pub use preferences::Setting;
 pub use session::{
     PlaybackSession, PlayerOverlay, SessionState, SessionStep, clock, countdown_text,
 };
-pub use shipped::{SHIPPED, SHIPPED_PLUGINS_ENV, ShippedPlugin, shipped_dir, shipped_in};
+pub use shipped::{
+    SHIPPED, SHIPPED_ACCOUNTS, SHIPPED_PLUGINS_ENV, ShippedPlugin, shipped_dir, shipped_in,
+};
 pub use sources::{GrantNeeded, preset_variable};
 pub use subtitles::{SUBTITLE_CHOICE, next_subtitle, pick_subtitle, subtitle_label};
 pub use sync::{
@@ -76,6 +78,8 @@ pub struct App {
     automatic_changes: Mutex<std::collections::HashMap<domain::TitleId, domain::StatusChange>>,
     /// Running as a TV box (the getanime-kiosk unit): Settings offers the box's power.
     tv_box: bool,
+    /// When changes made here are next pushed to the accounts.
+    account_pushes: accounts::PushSchedule,
 }
 
 /// How the host introduces itself on requests it makes on its own (posters, the plugin index).
@@ -109,6 +113,7 @@ impl App {
             profile: std::sync::atomic::AtomicI64::new(profile.0),
             automatic_changes: Mutex::default(),
             tv_box: false,
+            account_pushes: accounts::PushSchedule::default(),
         })
     }
 

@@ -143,7 +143,9 @@ impl App {
             }
             Ok(())
         })
-        .await
+        .await?;
+        self.account_changed(crate::accounts::AFTER_WATCHED);
+        Ok(())
     }
 
     /// Rates a title 1-10, or clears the rating.
@@ -153,7 +155,9 @@ impl App {
             Some(rating) => db.set_rating(profile, title, rating, now_ms()),
             None => db.clear_rating(profile, title).map(|_| ()),
         })
-        .await
+        .await?;
+        self.account_changed(crate::accounts::AFTER_LIST_CHANGE);
+        Ok(())
     }
 
     /// What was watched, newest first.

@@ -24,6 +24,7 @@ impl App {
         let previous =
             self.db(move |db| db.set_list_status(profile, title, status, now_ms())).await?;
         self.automatic_changes().remove(&title);
+        self.account_changed(crate::accounts::AFTER_LIST_CHANGE);
         Ok(previous)
     }
 
@@ -47,7 +48,9 @@ impl App {
 
     pub async fn set_favorite(&self, title: TitleId, favorite: bool) -> Result<()> {
         let profile = self.profile();
-        self.db(move |db| db.set_favorite(profile, title, favorite, now_ms())).await
+        self.db(move |db| db.set_favorite(profile, title, favorite, now_ms())).await?;
+        self.account_changed(crate::accounts::AFTER_LIST_CHANGE);
+        Ok(())
     }
 
     /// One of the profile's lists, most recently marked first.
@@ -106,12 +109,15 @@ impl App {
     /// moves to Watching (or Completed) as trackers count it.
     pub async fn mark_watched_through(&self, title: TitleId, number: f64) -> Result<usize> {
         let profile = self.profile();
-        self.db(move |db| {
-            let now = now_ms();
-            let marked = db.mark_watched_through(profile, title, number, now)?;
-            db.settle_lists(profile, &[title], now)?;
-            Ok(marked)
-        })
-        .await
+        let marked = self
+            .db(move |db| {
+                let now = now_ms();
+                let marked = db.mark_watched_through(profile, title, number, now)?;
+                db.settle_lists(profile, &[title], now)?;
+                Ok(marked)
+            })
+            .await?;
+        self.account_changed(crate::accounts::AFTER_WATCHED);
+        Ok(marked)
     }
 }

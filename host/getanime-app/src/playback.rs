@@ -269,6 +269,11 @@ impl App {
         }
         let now = now_ms();
         let profile = self.profile();
+        let after = if actions.contains(&WatchAction::MarkWatched) {
+            crate::accounts::AFTER_WATCHED
+        } else {
+            crate::accounts::AFTER_POSITION
+        };
         let changes = self
             .db(move |db| {
                 let mut changes = Vec::new();
@@ -291,6 +296,7 @@ impl App {
         for change in &changes {
             self.remember_automatic_change(*change);
         }
+        self.account_changed(after);
         Ok(changes)
     }
 

@@ -24,6 +24,9 @@ pub const SHIPPED_PLUGINS_ENV: &str = "GETANIME_SHIPPED_PLUGINS";
 /// The plugins getanime ships, in the order Sources lists them (today's live API first).
 pub const SHIPPED: [&str; 2] = ["aniliberty", "anilibria"];
 
+/// The account plugins getanime ships; connecting one installs it from there.
+pub const SHIPPED_ACCOUNTS: [&str; 1] = ["aniliberty-account"];
+
 /// A shipped package that can be installed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShippedPlugin {
@@ -83,8 +86,11 @@ fn xdg_data_dirs(
 
 /// The shipped packages found in `dir` (a missing or broken one is left out, and logged).
 pub fn shipped_in(dir: &Path) -> Vec<ShippedPlugin> {
-    SHIPPED
-        .iter()
+    packages_in(dir, &SHIPPED)
+}
+
+fn packages_in(dir: &Path, ids: &[&str]) -> Vec<ShippedPlugin> {
+    ids.iter()
         .filter_map(|id| {
             let path = dir.join(id);
             match getanime_plugins::read_manifest(&path.join(getanime_plugins::MANIFEST_FILE)) {
@@ -103,6 +109,12 @@ impl App {
     pub async fn shipped_plugins(&self) -> Result<Vec<ShippedPlugin>> {
         let Some(dir) = self.shipped_dir.clone() else { return Ok(Vec::new()) };
         Ok(tokio::task::spawn_blocking(move || shipped_in(&dir)).await?)
+    }
+
+    /// The account plugins that ship with this build, whether installed or not.
+    pub async fn shipped_accounts(&self) -> Result<Vec<ShippedPlugin>> {
+        let Some(dir) = self.shipped_dir.clone() else { return Ok(Vec::new()) };
+        Ok(tokio::task::spawn_blocking(move || packages_in(&dir, &SHIPPED_ACCOUNTS)).await?)
     }
 }
 

@@ -543,6 +543,12 @@ impl App {
         self.db(move |db| db.backdate_details(by_ms)).await
     }
 
+    /// For benchmarks only: the titles `ids` of `source` fetched and stored as a sync (and an
+    /// account's first sync) does. Returns how many were stored.
+    pub async fn fetch_titles_for_benchmark(&self, source: &str, ids: Vec<String>) -> usize {
+        self.fetch_missing_titles(source, ids).await
+    }
+
     /// For benchmarks only: a loaded plugin with the user's configuration.
     pub async fn load_plugin_for_benchmark(&self, id: &str) -> Result<Plugin> {
         self.load_plugin(id).await

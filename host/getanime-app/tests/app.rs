@@ -1043,16 +1043,21 @@ mod accounts {
         world.fake.set_timecode(&episode_uuid(9972, 1), 1400.0, true);
         world.fake.set_timecode(&episode_uuid(9972, 2), 300.5, false);
         world.fake.set_timecode("00000000-dead-4000-8000-000000000000", 10.0, false);
+        // Planned there, yet started: its list stays the account's (nothing to send).
+        world.fake.set_collection(9977, "PLANNED");
+        world.fake.set_timecode(&episode_uuid(9977, 1), 1400.0, true);
 
         let account = world.connect_by_code().await?;
         assert_eq!(account.state, AccountState::Active, "nothing here to ask about");
         let report = world.sync().await?;
         assert_eq!(report.error, None, "{report:?}");
-        assert_eq!((report.pulled, report.titles_fetched), (4, 4));
-        assert_eq!((report.marks_taken, report.unknown_marks), (2, 1));
+        assert_eq!((report.pulled, report.titles_fetched), (5, 5));
+        assert_eq!((report.marks_taken, report.unknown_marks), (3, 1));
         assert_eq!(world.list(ListFilter::Status(ListStatus::Watching)).await?, ["9972"]);
         assert_eq!(world.list(ListFilter::Status(ListStatus::Completed)).await?, ["9974"]);
-        assert_eq!(world.list(ListFilter::Status(ListStatus::Planned)).await?, ["9975"]);
+        let mut planned = world.list(ListFilter::Status(ListStatus::Planned)).await?;
+        planned.sort();
+        assert_eq!(planned, ["9975", "9977"]);
         assert_eq!(world.list(ListFilter::Favorite).await?, ["9973"]);
         let details = world.app.title(world.title(9972).await?).await?;
         let marks: Vec<_> = details
@@ -1066,7 +1071,7 @@ mod accounts {
         let again = world.sync().await?;
         assert_eq!((again.sent, again.marks_sent, again.taken), (0, 0, 0), "{again:?}");
         assert!(world.fake.writes().is_empty(), "a second sync writes nothing");
-        assert_eq!(world.releases.load(Ordering::Relaxed), 4, "titles are fetched once");
+        assert_eq!(world.releases.load(Ordering::Relaxed), 5, "titles are fetched once");
 
         // Local changes reach the account exactly once.
         world.app.set_list_status(world.title(9975).await?, Some(ListStatus::Dropped)).await?;
@@ -1152,6 +1157,23 @@ mod accounts {
     }
 
     #[tokio::test]
+    async fn a_change_here_is_pushed_on_its_own_without_a_pull() -> Result<()> {
+        let world = AccountWorld::new().await?;
+        world.fake.set_collection(9972, "PLANNED");
+        world.connect_by_code().await?;
+        world.sync().await?;
+        world.fake.set_collection(9974, "WATCHING");
+        world.app.set_favorite(world.title(9972).await?, true).await?;
+        let pushed = world.app.push_due_accounts().await?.pop().context("a report")?;
+        assert_eq!((pushed.sent, pushed.pulled, &pushed.error), (1, 0, &None), "{pushed:?}");
+        assert!(world.fake.favorites().contains(&9972));
+        assert!(world.title(9974).await.is_err(), "a push pulls nothing");
+        let again = world.app.push_due_accounts().await?.pop().context("a report")?;
+        assert_eq!(again.sent, 0, "sent once");
+        Ok(())
+    }
+
+    #[tokio::test]
     async fn changes_made_offline_wait_through_a_restart_and_arrive_once() -> Result<()> {
         let mut world = AccountWorld::new().await?;
         world.fake.set_collection(9972, "PLANNED");
@@ -1231,6 +1253,99 @@ mod accounts {
         assert!(world.app.sync_accounts(None, false).await?.is_empty());
         assert_eq!(world.fake.collections().get(&9972).map(String::as_str), Some("WATCHING"));
         assert!(world.fake.writes().is_empty());
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn connecting_installs_the_shipped_account_plugin_which_is_no_source() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let shipped = built_plugin(ACCOUNT)?.parent().context("the plugins dir")?.to_path_buf();
+        let app = App::open(DataPaths::resolve(Some(dir.path().join("data")))?)?
+            .with_shipped_dir(Some(shipped));
+        assert!(app.tracker_plugins().await?.is_empty());
+        let methods = app.sign_in_methods(ACCOUNT).await?;
+        assert_eq!(methods, [SignInMethod::DeviceCode, SignInMethod::Password]);
+        let trackers: Vec<String> =
+            app.tracker_plugins().await?.into_iter().map(|plugin| plugin.id).collect();
+        assert_eq!(trackers, [ACCOUNT]);
+        let reports = app.sync(&SyncOptions::default(), &|_| {}).await?;
+        assert!(reports.is_empty(), "an account is not synced as a source: {reports:?}");
+        Ok(())
+    }
+
+    /// `plugins/test-tracker` tries to send the token elsewhere and to read it back, then traps
+    /// and loops in the middle of `pull`.
+    #[tokio::test]
+    async fn a_hostile_tracker_never_gets_the_token_out_and_its_failures_change_nothing()
+    -> Result<()> {
+        const TRACKER: &str = "test-tracker";
+        const TOKEN: &str = "hostile-token-mallory-secret";
+        let dir = tempfile::tempdir()?;
+        let limits = getanime_plugins::RuntimeLimits {
+            call_timeout: Duration::from_secs(2),
+            ..getanime_plugins::RuntimeLimits::default()
+        };
+        let app =
+            App::open_with_limits(DataPaths::resolve(Some(dir.path().join("data")))?, limits)?;
+        app.install_plugin(built_plugin(TRACKER)?, None).await?;
+        app.ingest_for_benchmark("test-provider", vec![getanime_testkit::generated_title(1, 3)])
+            .await?;
+        let (sign_in, step) = app.start_sign_in(TRACKER, SignInMethod::Password).await?;
+        let SignInStep::AskLoginAndPassword { state } = step else {
+            anyhow::bail!("login and password, got {step:?}");
+        };
+        let input = SignInInput::LoginAndPassword { login: "mallory".into(), password: "x".into() };
+        let SignInStep::Done(who) = app.advance_sign_in(&sign_in, &state, &input).await? else {
+            anyhow::bail!("signed in");
+        };
+        app.finish_sign_in(sign_in, who).await?;
+        let sync = async || -> Result<AccountSyncReport> {
+            app.sync_accounts(None, false).await?.pop().context("a report")
+        };
+        assert_eq!(sync().await?.error, None);
+        let watching = || app.list(ListFilter::Status(ListStatus::Watching), 10);
+        assert_eq!(watching().await?.len(), 1, "the tracker's entry is taken");
+
+        // Everything the thief receives: headers and bodies.
+        let thief = FakeServer::start().await?;
+        let received = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = Arc::clone(&received);
+        thief.route_handler("/", move |request| {
+            let mut guard = log.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            guard.push(format!(
+                "{} {} {:?} {}",
+                request.method,
+                request.path,
+                request.headers,
+                String::from_utf8_lossy(&request.body)
+            ));
+            Reply::json("{}")
+        });
+        app.set_plugin_setting(TRACKER, "steal_url", &format!("{}/", thief.base_url())).await?;
+        app.set_plugin_setting(TRACKER, "mode", "steal").await?;
+        assert_eq!(sync().await?.error, None);
+        let received = received.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+        assert_eq!(received.len(), 2, "the two requests reached 127.0.0.1: {received:?}");
+        for request in &received {
+            assert!(!request.contains(TOKEN), "no token outside auth_hosts: {request}");
+            assert!(!request.contains("(\"authorization\""), "no Authorization header: {request}");
+        }
+        assert!(received[1].contains("setting token=None"), "it looked: {}", received[1]);
+
+        // A trap, then an endless loop, in the middle of pull: words, and nothing changed.
+        for mode in ["trap", "loop"] {
+            app.set_plugin_setting(TRACKER, "mode", mode).await?;
+            let report = sync().await?;
+            let failure = report.failure.context("the sync fails in words")?;
+            assert!(
+                failure.contains("test-tracker") && failure.contains("stopped"),
+                "{mode}: {failure}"
+            );
+            assert_eq!(report.state, Some(AccountState::Active), "{mode}: still signed in");
+            assert_eq!(watching().await?.len(), 1, "{mode}: the library is as it was");
+        }
+        let credentials = std::fs::read_to_string(dir.path().join("data/credentials.json"))?;
+        assert!(credentials.contains(TOKEN), "the token stays kept");
         Ok(())
     }
 

@@ -139,7 +139,9 @@ impl Database {
     }
 
     /// `profile`'s marks on the titles of `source` (the tracker's ids are the source's), for
-    /// every title it marked and every title `account` has agreed on.
+    /// every title it marked and every title `account` has agreed on. (`CROSS JOIN` keeps the
+    /// episodes of one title first: led by `watch_state`, SQLite would scan all the profile's
+    /// marks once per title.)
     pub fn tracked_titles(
         &self,
         account: AccountId,
@@ -148,7 +150,7 @@ impl Database {
     ) -> Result<Vec<TrackedTitle>> {
         let mut statement = self.connection.prepare_cached(
             "SELECT t.id, t.source_id, p.status, coalesce(p.favorite, 0), r.score, \
-                 (SELECT CAST(max(e.number) AS INTEGER) FROM episodes e JOIN watch_state w \
+                 (SELECT CAST(max(e.number) AS INTEGER) FROM episodes e CROSS JOIN watch_state w \
                      ON w.episode_id = e.id AND w.profile_id = ?1 \
                   WHERE e.title_id = t.id AND w.watched = 1 AND e.number >= 1), \
                  max(coalesce(p.marked_at, 0), coalesce(r.rated_at, 0)) \
@@ -157,7 +159,7 @@ impl Database {
              LEFT JOIN ratings r ON r.profile_id = ?1 AND r.title_id = t.id \
              WHERE t.plugin_id = ?2 AND (p.status IS NOT NULL OR p.favorite = 1 OR r.score IS NOT NULL \
                  OR EXISTS (SELECT 1 FROM account_titles a WHERE a.account_id = ?3 AND a.title_id = t.id) \
-                 OR EXISTS (SELECT 1 FROM episodes e JOIN watch_state w ON w.episode_id = e.id \
+                 OR EXISTS (SELECT 1 FROM episodes e CROSS JOIN watch_state w ON w.episode_id = e.id \
                      AND w.profile_id = ?1 WHERE e.title_id = t.id AND w.watched = 1))",
         )?;
         let rows = statement.query_map(params![profile.0, source, account.0], |row| {
@@ -464,7 +466,7 @@ impl Database {
                 "SELECT t.status, t.episodes_total, \
                      (SELECT count(*) FROM episodes x WHERE x.title_id = t.id), \
                      (SELECT max(x.number) FROM episodes x WHERE x.title_id = t.id), \
-                     (SELECT max(x.number) FROM episodes x JOIN watch_state w ON w.episode_id = x.id \
+                     (SELECT max(x.number) FROM episodes x CROSS JOIN watch_state w ON w.episode_id = x.id \
                          AND w.profile_id = ?2 WHERE x.title_id = t.id AND w.watched = 1) \
                  FROM titles t WHERE t.id = ?1",
             )?;

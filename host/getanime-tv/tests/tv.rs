@@ -2070,9 +2070,17 @@ mod walkthrough {
         files
     }
 
-    /// The shell block after "Then, in `my-source`:": one command per line, comments dropped.
-    fn readme_commands(readme: &str) -> Result<Vec<Vec<String>>> {
-        let (_, rest) = readme.split_once("Then, in `my-source`:").context("the commands")?;
+    /// The README's section under the heading `## {title}`, up to the next `## `.
+    fn section<'a>(readme: &'a str, title: &str) -> Result<&'a str> {
+        let (_, rest) =
+            readme.split_once(&format!("\n## {title}\n")).context("the README's section")?;
+        Ok(rest.split("\n## ").next().unwrap_or(rest))
+    }
+
+    /// The shell block after "Then, in `FOLDER`:": one command per line, comments dropped.
+    fn readme_commands(section: &str, folder: &str) -> Result<Vec<Vec<String>>> {
+        let (_, rest) =
+            section.split_once(&format!("Then, in `{folder}`:")).context("the commands")?;
         let block = rest.split("```sh\n").nth(1).context("a sh block")?;
         let block = block.split("```").next().context("its end")?;
         Ok(block
@@ -2081,6 +2089,54 @@ mod walkthrough {
             .map(|line| line.split_whitespace().map(str::to_owned).collect::<Vec<_>>())
             .filter(|words| !words.is_empty())
             .collect())
+    }
+
+    /// The README's files of `section` written into `folder` (the SDK by its path here), with
+    /// this repository's lock file and toolchain, and a build folder kept under target/.
+    fn write_example(section: &str, folder: &Path) -> Result<()> {
+        let root = getanime_testkit::workspace_root();
+        let files = readme_files(section);
+        let names: Vec<&str> = files.iter().map(|(path, _)| path.as_str()).collect();
+        ensure!(
+            names == ["Cargo.toml", "plugin.toml", "src/lib.rs"],
+            "the README's files: {names:?}"
+        );
+        let sdk = root.join("plugins/getanime-provider-sdk");
+        for (path, text) in &files {
+            let text = if path == "Cargo.toml" {
+                ensure!(text.contains("/path/to/getanime/plugins/getanime-provider-sdk"), "{text}");
+                text.replace(
+                    "/path/to/getanime/plugins/getanime-provider-sdk",
+                    sdk.to_str().context("utf-8 path")?,
+                )
+            } else {
+                text.clone()
+            };
+            let file = folder.join(path);
+            std::fs::create_dir_all(file.parent().context("a parent")?)?;
+            std::fs::write(&file, text)?;
+        }
+        // The versions this repository builds with, offline, and a build folder kept between
+        // runs (under target/, so a cold CI run builds the example's dependencies once).
+        std::fs::copy(root.join("Cargo.lock"), folder.join("Cargo.lock"))?;
+        std::fs::copy(root.join("rust-toolchain.toml"), folder.join("rust-toolchain.toml"))?;
+        let build_dir = root.join("target/walkthrough");
+        std::fs::create_dir_all(&build_dir)?;
+        std::os::unix::fs::symlink(&build_dir, folder.join("target"))?;
+        Ok(())
+    }
+
+    /// A `cargo` command of the README, run in `folder` offline.
+    fn run_cargo(args: &[String], folder: &Path, what: &str) -> Result<String> {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let mut command = Command::new(&cargo);
+        command
+            .args(args)
+            .current_dir(folder)
+            .env("CARGO_NET_OFFLINE", "true")
+            .env_remove("CARGO_TARGET_DIR")
+            .env_remove("RUSTFLAGS");
+        run(&mut command, what)
     }
 
     fn run(command: &mut Command, what: &str) -> Result<String> {
@@ -2099,57 +2155,23 @@ mod walkthrough {
     fn the_readme_plugin_builds_packs_installs_and_syncs() -> Result<()> {
         let root = getanime_testkit::workspace_root();
         let readme = std::fs::read_to_string(root.join("plugins/README.md"))?;
+        let readme = section(&readme, "From an empty folder to a synced source")?;
         let temp = tempfile::tempdir()?;
         let author = temp.path().join("my-source");
-        let files = readme_files(&readme);
-        let names: Vec<&str> = files.iter().map(|(path, _)| path.as_str()).collect();
-        ensure!(
-            names == ["Cargo.toml", "plugin.toml", "src/lib.rs"],
-            "the README's files: {names:?}"
-        );
-        let sdk = root.join("plugins/getanime-provider-sdk");
-        for (path, text) in &files {
-            let text = if path == "Cargo.toml" {
-                ensure!(text.contains("/path/to/getanime/plugins/getanime-provider-sdk"), "{text}");
-                text.replace(
-                    "/path/to/getanime/plugins/getanime-provider-sdk",
-                    sdk.to_str().context("utf-8 path")?,
-                )
-            } else {
-                text.clone()
-            };
-            let file = author.join(path);
-            std::fs::create_dir_all(file.parent().context("a parent")?)?;
-            std::fs::write(&file, text)?;
-        }
-        // The versions this repository builds with, offline, and a build folder kept between
-        // runs (under target/, so a cold CI run builds the example's dependencies once).
-        std::fs::copy(root.join("Cargo.lock"), author.join("Cargo.lock"))?;
-        std::fs::copy(root.join("rust-toolchain.toml"), author.join("rust-toolchain.toml"))?;
-        let build_dir = root.join("target/walkthrough");
-        std::fs::create_dir_all(&build_dir)?;
-        std::os::unix::fs::symlink(&build_dir, author.join("target"))?;
+        write_example(readme, &author)?;
 
         let server = FakeServer::start_in_background()?;
         let listing = serde_json::json!({"pages": 1, "items": [{"id": 7, "name": "Фрирен",
             "episodes": [{"number": 1, "hls": format!("{}/media/7/1.m3u8", server.base_url())}]}]});
         server.route("/latest?page=1", getanime_testkit::Reply::json(listing.to_string()));
         let data = temp.path().join("data");
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let mut synced = false;
-        for words in readme_commands(&readme)? {
+        for words in readme_commands(readme, "my-source")? {
             let what = words.join(" ");
             let (program, args) = words.split_first().context("a command")?;
             match program.as_str() {
                 "cargo" => {
-                    let mut command = Command::new(&cargo);
-                    command
-                        .args(args)
-                        .current_dir(&author)
-                        .env("CARGO_NET_OFFLINE", "true")
-                        .env_remove("CARGO_TARGET_DIR")
-                        .env_remove("RUSTFLAGS");
-                    run(&mut command, &what)?;
+                    run_cargo(args, &author, &what)?;
                 }
                 "getanime" => {
                     if args.first().map(String::as_str) == Some("sync") {
@@ -2176,6 +2198,91 @@ mod walkthrough {
         let shown = check(&data, &["show", &id])?;
         assert!(shown.contains("[my-source]"), "from the README's plugin: {shown}");
         assert!(shown.contains("[hd]"), "its episode with its stream: {shown}");
+        Ok(())
+    }
+
+    /// The README's tracker as a person follows it: built, packed, installed, connected by login
+    /// and password typed on standard input, synced against a fake list service on 127.0.0.1
+    /// that answers the list only with the token the plugin handed over.
+    #[test]
+    fn the_readme_tracker_builds_packs_connects_and_syncs() -> Result<()> {
+        use std::io::Write;
+
+        let root = getanime_testkit::workspace_root();
+        let readme = std::fs::read_to_string(root.join("plugins/README.md"))?;
+        let readme =
+            section(&readme, "An account plugin: from an empty folder to a synced account")?;
+        let temp = tempfile::tempdir()?;
+        let author = temp.path().join("my-tracker");
+        write_example(readme, &author)?;
+
+        let server = FakeServer::start_in_background()?;
+        server.route_handler("/", |request| {
+            match (request.method.as_str(), request.path.as_str()) {
+                ("POST", "/login")
+                    if String::from_utf8_lossy(&request.body).contains("\"secret\"") =>
+                {
+                    getanime_testkit::Reply::json(r#"{"token": "t0ken-of-anna", "user": "anna"}"#)
+                }
+                ("GET", "/list")
+                    if request.header("authorization") == Some("Bearer t0ken-of-anna") =>
+                {
+                    getanime_testkit::Reply::json(
+                        r#"[{"id": "7", "status": "watching", "episodes": 3}]"#,
+                    )
+                }
+                _ => getanime_testkit::Reply::new(401, "application/json", "{}"),
+            }
+        });
+        let data = temp.path().join("data");
+        let mut outputs = Vec::new();
+        for words in readme_commands(readme, "my-tracker")? {
+            let what = words.join(" ");
+            let (program, args) = words.split_first().context("a command")?;
+            match program.as_str() {
+                "cargo" => {
+                    run_cargo(args, &author, &what)?;
+                }
+                "getanime" => {
+                    let mut command = Command::new(env!("CARGO_BIN_EXE_getanime"));
+                    command.arg("--data-dir").arg(&data).args(args).current_dir(&author);
+                    if args.get(1).map(String::as_str) == Some("connect") {
+                        // The fake service stands in for api.my-tracker.example.
+                        let base = server.base_url();
+                        check(&data, &["plugin", "set", "my-tracker", "base_url", &base])?;
+                        check(&data, &["plugin", "grant", "my-tracker", "127.0.0.1"])?;
+                        let mut child = command
+                            .stdin(std::process::Stdio::piped())
+                            .stdout(std::process::Stdio::piped())
+                            .stderr(std::process::Stdio::piped())
+                            .spawn()?;
+                        child.stdin.take().context("stdin")?.write_all(b"anna\nsecret\n")?;
+                        let output = child.wait_with_output()?;
+                        ensure!(
+                            output.status.success(),
+                            "{what}: {}",
+                            String::from_utf8_lossy(&output.stderr)
+                        );
+                        outputs.push(String::from_utf8_lossy(&output.stdout).into_owned());
+                    } else {
+                        outputs.push(run(&mut command, &what)?);
+                    }
+                }
+                other => anyhow::bail!("the README runs {other}, which this test does not know"),
+            }
+        }
+        let said = outputs.join("");
+        assert!(said.contains("signed in to my-tracker as anna"), "{said}");
+        assert!(said.contains("1 on the account's lists"), "{said}");
+        assert!(
+            said.contains("1 titles wait for their source"),
+            "my-source is not installed: {said}"
+        );
+        assert!(said.contains("my-tracker  anna  active"), "{said}");
+        let credentials = std::fs::read_to_string(data.join("credentials.json"))?;
+        assert!(credentials.contains("t0ken-of-anna"), "the host keeps the token");
+        let library = std::fs::read(data.join("library.sqlite3"))?;
+        assert!(!library.windows(13).any(|window| window == b"t0ken-of-anna"), "never the library");
         Ok(())
     }
 }

@@ -106,6 +106,8 @@ pub fn parse_timecodes(body: &[u8]) -> Result<Vec<EpisodeMark>, TrackerError> {
         return Err(TrackerError::Parse("the timecodes answer is not a list".into()));
     };
     let mut marks: Vec<EpisodeMark> = Vec::with_capacity(items.len());
+    // Where each episode's mark is in `marks`: a repeated episode keeps its last mark.
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for item in &items {
         let (id, time, watched) = match item {
             Value::Array(triple) => match triple.as_slice() {
@@ -135,9 +137,12 @@ pub fn parse_timecodes(body: &[u8]) -> Result<Vec<EpisodeMark>, TrackerError> {
             position_ms: (seconds * 1000.0) as u32,
             watched: watched.as_bool().unwrap_or(false),
         };
-        match marks.iter_mut().find(|known| known.episode_id == mark.episode_id) {
-            Some(known) => *known = mark,
-            None => marks.push(mark),
+        match index.get(&mark.episode_id) {
+            Some(&at) => marks[at] = mark,
+            None => {
+                index.insert(mark.episode_id.clone(), marks.len());
+                marks.push(mark);
+            }
         }
     }
     Ok(marks)

@@ -314,6 +314,16 @@ pub fn serve_aniliberty_releases(
     server: &FakeServer,
     api: &str,
 ) -> anyhow::Result<Arc<std::sync::atomic::AtomicUsize>> {
+    serve_aniliberty_releases_of(server, api, 0)
+}
+
+/// [`serve_aniliberty_releases`] with `episodes` episodes per release (the real ones repeated
+/// with their ordinals and UUIDs made new; 0 keeps the real two), for benchmarks.
+pub fn serve_aniliberty_releases_of(
+    server: &FakeServer,
+    api: &str,
+    episodes: u32,
+) -> anyhow::Result<Arc<std::sync::atomic::AtomicUsize>> {
     let path = crate::fixture_path("aniliberty/real", "release_9970.json");
     let template: Value = serde_json::from_slice(&std::fs::read(&path)?)?;
     let served = Arc::new(std::sync::atomic::AtomicUsize::new(0));
@@ -326,7 +336,7 @@ pub fn serve_aniliberty_releases(
             return Reply::new(404, "application/json", r#"{"message":"Not found"}"#);
         };
         counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Reply::json(serde_json::to_vec(&release(&template, id)).unwrap_or_default())
+        Reply::json(serde_json::to_vec(&release(&template, id, episodes)).unwrap_or_default())
     });
     Ok(served)
 }
@@ -336,14 +346,27 @@ pub fn episode_uuid(release: i64, ordinal: u32) -> String {
     format!("00000000-0000-4000-8000-{release:06}{ordinal:06}")
 }
 
-fn release(template: &Value, id: i64) -> Value {
+fn release(template: &Value, id: i64, episodes: u32) -> Value {
     let mut release = template.clone();
+    if episodes > 0
+        && let Some(list) = release["episodes"].as_array_mut()
+        && let Some(model) = list.last().cloned()
+    {
+        list.truncate(episodes as usize);
+        for ordinal in list.len() as u32 + 1..=episodes {
+            let mut episode = model.clone();
+            episode["ordinal"] = json!(ordinal);
+            episode["sort_order"] = json!(ordinal);
+            list.push(episode);
+        }
+    }
     release["id"] = json!(id);
     release["alias"] = json!(format!("release-{id}"));
     release["name"]["main"] = json!(format!("Релиз {id}"));
     let finished = id % 2 == 0;
     release["is_ongoing"] = json!(!finished);
-    release["episodes_total"] = json!(if finished { 2 } else { 12 });
+    let known = release["episodes"].as_array().map_or(0, Vec::len);
+    release["episodes_total"] = json!(if finished { known } else { known.max(12) });
     if let Some(episodes) = release["episodes"].as_array_mut() {
         for episode in episodes {
             let ordinal = episode["ordinal"].as_u64().unwrap_or(0) as u32;

@@ -28,6 +28,8 @@ pub(crate) struct Merged {
 pub(crate) struct Capabilities {
     /// A title missing from the pull is not a favorite there.
     pub favorites: bool,
+    /// It counts episodes watched (so a count here is worth sending).
+    pub progress: bool,
 }
 
 /// Merges one title the library has (`title_id`). `local` is none when the profile has no mark
@@ -149,7 +151,7 @@ pub(crate) fn merge(
     if remote_progress > local_progress {
         change.watched_through = Some(remote_progress);
     }
-    if local_progress > remote_progress && local_progress > base_progress {
+    if capabilities.progress && local_progress > remote_progress && local_progress > base_progress {
         push.progress = Some(local_progress);
     }
     let highest = local_progress.max(remote_progress).max(base_progress);
@@ -233,7 +235,7 @@ mod tests {
     use super::*;
 
     const TITLE: TitleId = TitleId(7);
-    const FAVORITES: Capabilities = Capabilities { favorites: true };
+    const FAVORITES: Capabilities = Capabilities { favorites: true, progress: true };
 
     fn local(status: Option<ListStatus>, favorite: bool, score: Option<u8>) -> TrackedTitle {
         TrackedTitle {
@@ -336,11 +338,15 @@ mod tests {
     }
 
     #[test]
-    fn a_tracker_without_favorites_is_sent_none_and_takes_none() {
+    fn a_tracker_without_favorites_or_counts_is_sent_none_and_takes_none() {
         let mine = local(None, true, None);
-        let merged =
-            merge(TITLE, "9000", Some(&mine), None, None, Capabilities { favorites: false });
+        let none = Capabilities { favorites: false, progress: false };
+        let merged = merge(TITLE, "9000", Some(&mine), None, None, none);
         assert_eq!(merged.push, None);
+        let mut watched = local(None, false, None);
+        watched.progress = Some(4);
+        let merged = merge(TITLE, "9000", Some(&watched), None, None, none);
+        assert_eq!(merged.push, None, "a count is not sent where nothing counts");
         let theirs = remote(Some(RemoteStatus::Planned), None);
         let merged = check(Some(&mine), None, Some(&theirs));
         assert_eq!(merged.push.and_then(|push| push.favorite), None);

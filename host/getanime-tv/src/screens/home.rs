@@ -143,8 +143,23 @@ impl HomeScreen {
                     *home.profile_name.borrow_mut() = name;
                     home.apply_language(language);
                     home.load(false);
+                    home.sync_accounts();
                 }
                 Err(error) => tracing::error!("cannot switch the profile: {error:#}"),
+            },
+        );
+    }
+
+    /// Syncs the profile's accounts that are due, then shows the rows they changed.
+    fn sync_accounts(self: &Rc<Self>) {
+        let home = Rc::clone(self);
+        self.shared.in_background(
+            "sync the profile's accounts",
+            |app| async move { app.sync_due_accounts().await },
+            move |synced| match synced {
+                Ok(reports) if reports.iter().any(|report| report.taken > 0) => home.load(false),
+                Ok(_) => {}
+                Err(error) => tracing::warn!("cannot sync the profile's accounts: {error:#}"),
             },
         );
     }
@@ -190,9 +205,14 @@ async fn load_rows(app: Arc<App>) -> Result<HomeLoad> {
     Ok((home, posters, views::home::library_status(status.titles)))
 }
 
-/// Syncs every enabled source (and their posters); returns the status line.
+/// Syncs every enabled source (and their posters), then the profile's accounts that are due;
+/// returns the status line.
 async fn sync_sources(app: Arc<App>) -> Result<String> {
     let run = app.sync_sources(SyncScope::enabled(), &|_| {}).await?;
+    // An account's failure stays on the account (its changes wait); the sources' line stands.
+    if let Err(error) = app.sync_due_accounts().await {
+        tracing::warn!("syncing the accounts failed: {error:#}");
+    }
     let failed: Vec<String> = run.failed().into_iter().map(str::to_owned).collect();
     let time = chrono::Local::now().format("%H:%M").to_string();
     Ok(views::home::synced_status(&time, &failed))

@@ -169,6 +169,8 @@ pub fn run_ui(
             anyhow::Ok((name, ask))
         })
         .context("reading the profiles")?;
+    // Changes made here reach the profile's accounts a few seconds later, on their own.
+    drop(runtime.spawn(Arc::clone(&app).push_account_changes_forever()));
     display::choose_renderer();
     let window = AppWindow::new().context("cannot open the window (is a display available?)")?;
     apply_language(&window, language, &profile_name);
