@@ -1174,6 +1174,34 @@ mod accounts {
     }
 
     #[tokio::test]
+    async fn a_server_that_asks_to_wait_is_waited_for_and_nothing_is_lost() -> Result<()> {
+        let world = AccountWorld::new().await?;
+        world.fake.set_collection(9972, "PLANNED");
+        world.connect_by_code().await?;
+        world.sync().await?;
+        world.app.set_list_status(world.title(9972).await?, Some(ListStatus::Watching)).await?;
+        world.fake.set_busy(Some(90));
+        let asked = world.sync().await?;
+        let failure = asked.failure.clone().context("in words")?;
+        assert!(failure.contains("asks to wait"), "{failure}");
+        assert_eq!(asked.pending, 1, "the change waits: {asked:?}");
+        let accounts = world.app.accounts().await?;
+        let retry_at = accounts[0].record.retry_at.context("a time to try again")?;
+        let from_now = retry_at - chrono::Utc::now().timestamp_millis();
+        assert!((60_000..=90_000).contains(&from_now), "Retry-After is honoured: {from_now} ms");
+        assert!(world.app.accounts_due().await?.is_empty(), "the automatic sync waits as asked");
+        assert!(world.app.push_due_accounts().await?.is_empty(), "so do pushes");
+
+        world.fake.set_busy(None);
+        let report = world.sync().await?;
+        assert_eq!((report.sent, report.pending, &report.error), (1, 0, &None), "{report:?}");
+        assert_eq!(world.fake.collections().get(&9972).map(String::as_str), Some("WATCHING"));
+        assert_eq!(world.fake.writes().len(), 1);
+        assert!(!world.app.accounts_due().await?.is_empty(), "due again once it went through");
+        Ok(())
+    }
+
+    #[tokio::test]
     async fn changes_made_offline_wait_through_a_restart_and_arrive_once() -> Result<()> {
         let mut world = AccountWorld::new().await?;
         world.fake.set_collection(9972, "PLANNED");

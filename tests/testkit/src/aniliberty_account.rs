@@ -32,6 +32,8 @@ struct State {
     writes: Vec<String>,
     /// Answer 503 to everything while set.
     down: bool,
+    /// Answer 429 with this Retry-After.
+    busy: Option<u32>,
 }
 
 /// The fake. Cloning shares the state.
@@ -134,10 +136,21 @@ impl FakeAnilibertyAccount {
         self.lock().down = down;
     }
 
+    /// While busy, every request answers 429 with `Retry-After` these seconds.
+    pub fn set_busy(&self, retry_after: Option<u32>) {
+        self.lock().busy = retry_after;
+    }
+
     fn answer(&self, request: &Incoming) -> Reply {
         let mut state = self.lock();
         if state.down {
             return Reply::new(503, "text/html", "<html>503 Service Unavailable</html>");
+        }
+        if let Some(seconds) = state.busy {
+            let mut reply =
+                Reply::new(429, "application/json", r#"{"message":"Too Many Attempts."}"#);
+            reply.headers.push(("Retry-After".to_owned(), seconds.to_string()));
+            return reply;
         }
         let path = request.path.strip_prefix(&self.api).unwrap_or(&request.path);
         let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
