@@ -160,7 +160,7 @@ async fn account_first_sync() -> Result<()> {
     else {
         anyhow::bail!("signed in");
     };
-    app.finish_sign_in(sign_in, who).await?;
+    app.finish_sign_in(&sign_in, who).await?;
     let started = Instant::now();
     let synced = app.sync_accounts(None, false).await?.pop().context("a report")?;
     let elapsed = started.elapsed();

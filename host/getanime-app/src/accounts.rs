@@ -19,6 +19,7 @@ use getanime_plugins::{AccountSession, Error as PluginError, Plugin, Token};
 use serde::Serialize;
 
 pub use crate::credentials::Credentials;
+use crate::language::tr;
 use crate::{App, SyncOptions, SyncReport, now_ms};
 use merge::{Capabilities, merge, server_view};
 pub(crate) use schedule::PushSchedule;
@@ -205,7 +206,7 @@ impl App {
     /// history when there is any.
     pub async fn finish_sign_in(
         &self,
-        sign_in: SignIn,
+        sign_in: &SignIn,
         who: TrackerAccount,
     ) -> Result<AccountRecord> {
         if sign_in.session.token().is_none() {
@@ -237,7 +238,7 @@ impl App {
     }
 
     /// Gives up a sign-in: a token already handed over is forgotten.
-    pub fn abandon_sign_in(&self, sign_in: SignIn) -> Result<()> {
+    pub fn abandon_sign_in(&self, sign_in: &SignIn) -> Result<()> {
         self.credentials().forget(&sign_in.credential_key)
     }
 
@@ -260,6 +261,31 @@ impl App {
         credentials.forget(&record.credential_key)?;
         let id = record.id;
         self.db(move |db| db.remove_account(id)).await
+    }
+
+    /// Syncs one account and says what it did, in words (the Accounts screen's Sync now).
+    pub async fn account_synced_text(&self, plugin_id: &str) -> Result<String> {
+        let report = self.sync_account(plugin_id).await?;
+        Ok(match (&report.failure, report.awaiting_consent) {
+            (Some(failure), _) => failure.clone(),
+            (None, Some(_)) => tr!("Received; nothing is sent until you answer").to_owned(),
+            (None, None) => tr!(
+                "Synced: {taken} changed here, {sent} sent",
+                taken = report.taken,
+                sent = report.sent + report.marks_sent
+            ),
+        })
+    }
+
+    /// What the first sync of a profile with history would send (the question it waits on).
+    pub async fn consent_counts(&self, record: &AccountRecord) -> Result<ConsentQuestion> {
+        let plugin = self.load_tracker(&record.plugin_id).await?;
+        let source = source_of(&plugin)?;
+        // While consent is asked, this queues nothing: it only says what would go.
+        let titles = self.queue_local_changes(record, &source).await?.len();
+        let (id, profile) = (record.id, record.profile_id);
+        let episodes = self.db(move |db| db.marks_to_send(id, profile, &source)).await?.len();
+        Ok(ConsentQuestion { titles, episodes })
     }
 
     /// Pauses or resumes an account's sync.

@@ -1011,7 +1011,7 @@ mod accounts {
             let done = self.app.advance_sign_in(&sign_in, &state, &SignInInput::Poll).await?;
             let SignInStep::Done(who) = done else { anyhow::bail!("signed in, got {done:?}") };
             assert_eq!(who.user_name, NICKNAME);
-            self.app.finish_sign_in(sign_in, who).await
+            self.app.finish_sign_in(&sign_in, who).await
         }
 
         async fn sync(&self) -> Result<AccountSyncReport> {
@@ -1134,7 +1134,7 @@ mod accounts {
         else {
             anyhow::bail!("signed in");
         };
-        let account = world.app.finish_sign_in(sign_in, who).await?;
+        let account = world.app.finish_sign_in(&sign_in, who).await?;
         assert_eq!(account.state, AccountState::NeedsConsent);
 
         let asked = world.sync().await?;
@@ -1326,7 +1326,7 @@ mod accounts {
         let SignInStep::Done(who) = app.advance_sign_in(&sign_in, &state, &input).await? else {
             anyhow::bail!("signed in");
         };
-        app.finish_sign_in(sign_in, who).await?;
+        app.finish_sign_in(&sign_in, who).await?;
         let sync = async || -> Result<AccountSyncReport> {
             app.sync_accounts(None, false).await?.pop().context("a report")
         };
@@ -1374,6 +1374,51 @@ mod accounts {
         }
         let credentials = std::fs::read_to_string(dir.path().join("data/credentials.json"))?;
         assert!(credentials.contains(TOKEN), "the token stays kept");
+        Ok(())
+    }
+
+    /// The Accounts screen's rows, headless: Connect while there is no account; then the
+    /// account's state in words with Sync now, Pause and Disconnect (which warns about changes
+    /// still waiting); the first sync's question with what would be sent.
+    #[tokio::test]
+    async fn the_accounts_screen_says_the_state_and_asks_before_losing_anything() -> Result<()> {
+        let world = AccountWorld::new().await?;
+        let menu = world.app.accounts_menu().await?;
+        let connect = entry(&menu, "Connect AniLiberty account")?;
+        let action = button(connect, "Connect")?;
+        assert!(matches!(action, MenuAction::ConnectAccount { plugin, .. } if plugin == ACCOUNT));
+
+        world
+            .app
+            .ingest_for_benchmark("aniliberty", vec![getanime_testkit::generated_title(9980, 3)])
+            .await?;
+        world.app.set_watched(world.title(9980).await?, 1.0, true).await?;
+        world.connect_by_code().await?;
+        let menu = world.app.accounts_menu().await?;
+        let line = entry(&menu, "AniLiberty account: Анна")?;
+        assert_eq!(line.value, "waits for your answer");
+        let send = button(line, "Send my history")?.clone();
+        let question = line.questions[0].as_deref().context("sending asks first")?;
+        assert!(question.contains("1 title and 1 episode"), "{question}");
+        assert!(world.fake.writes().is_empty(), "asking sends nothing");
+        world.app.menu_run(&send, "").await?;
+        assert_eq!(world.fake.collections().get(&9980).map(String::as_str), Some("WATCHING"));
+
+        world.fake.set_down(true);
+        world.app.set_favorite(world.title(9980).await?, true).await?;
+        world.app.menu_run(&MenuAction::SyncAccount(ACCOUNT.into()), "").await?;
+        let menu = world.app.accounts_menu().await?;
+        let line = entry(&menu, "AniLiberty account: Анна")?;
+        assert_eq!(line.value, "not synced");
+        assert!(line.detail.contains("1 change waits"), "{}", line.detail);
+        assert_eq!(line.buttons, ["Sync now", "Pause", "Disconnect"]);
+        let warning = line.questions[2].as_deref().context("disconnecting asks")?;
+        assert!(warning.contains("1 change has not reached the account"), "{warning}");
+        world.fake.set_down(false);
+        let outcome = world.app.menu_run(&MenuAction::SyncAccount(ACCOUNT.into()), "").await?;
+        assert!(outcome.message.starts_with("Synced"), "{}", outcome.message);
+        let menu = world.app.accounts_menu().await?;
+        assert!(entry(&menu, "AniLiberty account: Анна")?.value.starts_with("synced today at"));
         Ok(())
     }
 

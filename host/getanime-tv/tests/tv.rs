@@ -1838,17 +1838,28 @@ fn every_screen_names_its_controls_for_the_testing_backend() -> Result<()> {
 
 /// The text on a screenshot, read by tesseract in `languages` (`rus+eng`).
 fn read_screen(png: &Path, languages: &str) -> Result<String> {
-    let output = Command::new("tesseract")
-        .arg(png)
-        .args(["-", "-l", languages])
-        .output()
-        .context("running tesseract (cargo xtask setup installs tesseract-ocr-rus)")?;
-    ensure!(
-        output.status.success(),
-        "tesseract failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    Ok(String::from_utf8(output.stdout)?)
+    let tesseract = |image: &Path| -> Result<String> {
+        let output = Command::new("tesseract")
+            .arg(image)
+            .args(["-", "-l", languages])
+            .output()
+            .context("running tesseract (cargo xtask setup installs tesseract-ocr-rus)")?;
+        ensure!(
+            output.status.success(),
+            "tesseract failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        Ok(String::from_utf8(output.stdout)?)
+    };
+    // Light text on the raised rows' grey is lost as it is; dark on white, it reads. Both
+    // readings count.
+    let mut ink = image::open(png)?.to_luma8();
+    for pixel in ink.pixels_mut() {
+        pixel.0[0] = if pixel.0[0] > 100 { 0 } else { 255 };
+    }
+    let inverted = png.with_extension("ink.png");
+    ink.save(&inverted)?;
+    Ok(format!("{}\n{}", tesseract(png)?, tesseract(&inverted)?))
 }
 
 /// Requires every one of `words` in what OCR read off `png`.
@@ -2404,5 +2415,87 @@ fn the_account_command_connects_syncs_and_keeps_changes_through_a_kill() -> Resu
     assert_eq!(waited.status.code(), Some(1));
     let said = String::from_utf8_lossy(&waited.stderr);
     assert!(said.contains("not accepted within 2 s"), "{said}");
+    Ok(())
+}
+
+/// Profiles → Accounts → Connect with the remote's keys alone, in Russian and in English: the
+/// code on screen (read back by OCR) is the one the fake account handed out; its "phone"
+/// accepts it; the screen goes back to Accounts by itself showing the user and that it synced;
+/// the account's title is in Watching; Disconnect asks, then the line is gone and the history
+/// stays.
+#[test]
+fn an_account_connects_from_the_sofa_with_a_code() -> Result<()> {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use getanime_testkit::aniliberty_account::{FakeAnilibertyAccount, serve_aniliberty_releases};
+
+    require_display()?;
+    for (lang, name, ocr, words) in [
+        ("ru_RU.UTF-8", "ru", "rus", ["Анна", "обновлён", "Отключить"]),
+        // (English OCR reads the Cyrillic «Анна» as Latin look-alikes: the Russian run checks it.)
+        ("C.UTF-8", "en", "eng", ["AniLiberty account:", "synced", "Disconnect"]),
+    ] {
+        let server = FakeServer::start_in_background()?;
+        let fake = FakeAnilibertyAccount::serve(&server, "/api/v1");
+        serve_aniliberty_releases(&server, "/api/v1")?;
+        fake.set_collection(9972, "WATCHING");
+        let temp = tempfile::tempdir()?;
+        let data = temp.path().join("data");
+        let api = format!("{}/api/v1", server.base_url());
+        install_against(&data, "aniliberty", &api)?;
+        install_against(&data, "aniliberty-account", &api)?;
+
+        // The phone: accepts a code as soon as there is one, and remembers it.
+        let stop = Arc::new(AtomicBool::new(false));
+        let phone = {
+            let (fake, stop) = (fake.clone(), Arc::clone(&stop));
+            std::thread::spawn(move || {
+                let mut accepted = None;
+                while !stop.load(Ordering::Relaxed) {
+                    if let Some(code) = fake.last_code() {
+                        fake.accept_last_code();
+                        accepted = Some(code);
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(200));
+                }
+                accepted
+            })
+        };
+        let shot = screenshot_path(&format!("accounts-{name}.png"))?;
+        // Up to the header, Right to the profile button, Enter: Profiles. Down to Accounts,
+        // Enter: Accounts. Enter on Connect: the code. Wait for the phone and the first sync.
+        // Right ×2 to Disconnect, Enter asks, Enter disconnects.
+        let keys = "up,right,right,right,right,right,right,enter,down,enter,enter,wait,\
+                    wait,wait,wait,wait,wait,wait,right,right,enter,enter,wait";
+        let mut command = Command::new(env!("CARGO_BIN_EXE_getanime"));
+        command.env("LANG", lang);
+        let result = run_window_with(command, &data, &[OsStr::new("--no-sync")], keys, Some(&shot));
+        stop.store(true, Ordering::Relaxed);
+        let accepted = phone.join().map_err(|_| anyhow::anyhow!("the phone thread panicked"))?;
+        result?;
+
+        let step = |index: usize| shot.with_file_name(format!("accounts-{name}-{index}.png"));
+        let code = accepted.context("a code was handed out and accepted")?;
+        // The digits in reading order (sparse text: the large groups are found one by one).
+        let sparse = Command::new("tesseract")
+            .arg(step(12))
+            .args(["-", "--psm", "11", "-l", "eng"])
+            .output()
+            .context("running tesseract")?;
+        let read = String::from_utf8_lossy(&sparse.stdout);
+        let digits: String = read.chars().filter(char::is_ascii_digit).collect();
+        assert!(digits.contains(&code), "the code {code} on screen; OCR read:\n{read}");
+        check_screen_says(&step(12), ocr, &[&code[..3]])?;
+        check_screen_says(&step(18), ocr, &words)?;
+        let watching = check(&data, &["list", "show", "watching"])?;
+        assert!(watching.contains("Релиз 9972"), "the account's title is in Watching: {watching}");
+        let listed: serde_json::Value =
+            serde_json::from_str(&check(&data, &["--json", "account", "list"])?)?;
+        assert_eq!(listed, serde_json::json!([]), "disconnected from the TV");
+        assert!(fake.live_tokens().is_empty(), "signed out at the server too");
+        let watching = check(&data, &["list", "show", "watching"])?;
+        assert!(watching.contains("Релиз 9972"), "the history stays: {watching}");
+    }
     Ok(())
 }

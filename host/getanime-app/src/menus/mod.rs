@@ -14,6 +14,7 @@ use crate::preferences::Setting;
 use crate::shipped::ShippedPlugin;
 use crate::{App, IndexEntry, SyncScope};
 
+mod accounts;
 mod profiles;
 mod settings;
 mod sources;
@@ -46,6 +47,8 @@ pub enum MenuItem {
     RenameProfile,
     /// A text field: the name of a new profile.
     AddProfile,
+    /// An account at a tracker plugin, or one to connect (the plugin's id).
+    Account(String),
     /// A backup in the data directory: button restore (asks).
     Restore(PathBuf),
     /// Settings → Power on a TV box: quit to the console, restart, shut down (each asks).
@@ -119,6 +122,24 @@ pub enum MenuAction {
     RenameProfile,
     /// Add a profile with the typed name.
     AddProfile,
+    /// Sign in to an account plugin (its id and name): the screen opens the sign-in screen.
+    ConnectAccount {
+        plugin: String,
+        name: String,
+    },
+    /// Sync an account now.
+    SyncAccount(String),
+    PauseAccount {
+        plugin: String,
+        paused: bool,
+    },
+    /// Sign out and forget the account (the profile's history stays).
+    DisconnectAccount(String),
+    /// The first sync's question: send this profile's history, or only receive.
+    AnswerConsent {
+        plugin: String,
+        send: bool,
+    },
     /// Open another screen (Settings → About); the screen does it, nothing runs here.
     Open(crate::navigation::Screen),
     /// Quit, restart or shut down the TV box; the screen does it, nothing runs here.
@@ -394,7 +415,28 @@ impl App {
                 self.step_setting(*setting, true).await?;
                 MenuOutcome::said(String::new())
             }
-            MenuAction::Open(_) | MenuAction::Power(_) => MenuOutcome::said(String::new()),
+            MenuAction::SyncAccount(plugin) => {
+                MenuOutcome::changed(self.account_synced_text(plugin).await?)
+            }
+            MenuAction::PauseAccount { plugin, paused } => {
+                self.pause_account(plugin, *paused).await?;
+                MenuOutcome::said(if *paused {
+                    tr!("Paused: nothing is sent or received until Resume").to_owned()
+                } else {
+                    tr!("Resumed").to_owned()
+                })
+            }
+            MenuAction::DisconnectAccount(plugin) => {
+                self.disconnect_account(plugin).await?;
+                MenuOutcome::changed(tr!("Disconnected; this profile's history stays").to_owned())
+            }
+            MenuAction::AnswerConsent { plugin, send } => {
+                self.answer_consent(plugin, *send).await?;
+                MenuOutcome::changed(self.account_synced_text(plugin).await?)
+            }
+            MenuAction::Open(_) | MenuAction::Power(_) | MenuAction::ConnectAccount { .. } => {
+                MenuOutcome::said(String::new())
+            }
         })
     }
 }

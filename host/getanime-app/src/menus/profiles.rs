@@ -48,6 +48,18 @@ impl App {
             .iter()
             .find(|profile| profile.id == current)
             .map_or_else(String::new, |profile| profile.name.clone());
+        entries.push(
+            MenuEntry {
+                detail: tr!("AniLiberty and other accounts: your lists and marks, in step")
+                    .to_owned(),
+                ..MenuEntry::info(tr!("Accounts of {name}", name = name), "")
+            }
+            .with_buttons(vec![(
+                tr!("Open"),
+                None,
+                MenuAction::Open(crate::navigation::Screen::Accounts),
+            )]),
+        );
         entries.push(MenuEntry::text(
             MenuItem::RenameProfile,
             tr!("Rename {name}", name = name),

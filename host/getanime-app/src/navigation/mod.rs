@@ -16,6 +16,7 @@ mod player;
 mod pointer;
 mod schedule;
 mod search;
+mod sign_in;
 mod title;
 mod welcome;
 
@@ -32,6 +33,7 @@ pub use player::PlayerControls;
 pub use pointer::Pointed;
 pub use schedule::ScheduleState;
 pub use search::SearchState;
+pub use sign_in::SignInState;
 pub use title::TitleState;
 pub use title::{TitleButton, next_rating};
 pub use welcome::WelcomeState;
@@ -82,6 +84,10 @@ pub enum Screen {
     Welcome,
     /// What this getanime is: versions, files, licences (Settings → About).
     About,
+    /// The profile's accounts at trackers (Profiles → Accounts; a menu screen).
+    Accounts,
+    /// Signing in to an account: the code to accept elsewhere, or the form (Accounts → Connect).
+    SignIn,
 }
 
 /// What the UI must do after a key.
@@ -176,6 +182,10 @@ pub enum Effect {
     SearchSources,
     /// The welcome screen's choice (an index into what it lists): install it and sync.
     WelcomeChoose(usize),
+    /// A button of the sign-in screen (an index into what it shows).
+    SignInChoose(usize),
+    /// Back on the sign-in screen: it gives up (a token already handed over is forgotten).
+    SignInCancel,
     /// Back on the home screen: the app quits.
     Quit,
 }
@@ -233,6 +243,7 @@ pub struct Navigator {
     player: player::PlayerControls,
     welcome: welcome::WelcomeState,
     about: about::AboutState,
+    sign_in: sign_in::SignInState,
 }
 
 impl Default for Navigator {
@@ -254,6 +265,7 @@ impl Navigator {
             player: player::PlayerControls::default(),
             welcome: welcome::WelcomeState::default(),
             about: about::AboutState::default(),
+            sign_in: sign_in::SignInState::default(),
         }
     }
 
@@ -278,7 +290,9 @@ impl Navigator {
             Screen::Search => self.search.key(key),
             Screen::Browse => self.browse.key(key),
             Screen::Schedule => self.schedule.key(key),
-            Screen::Sources | Screen::Settings | Screen::Profiles => self.menu.key(key),
+            Screen::Sources | Screen::Settings | Screen::Profiles | Screen::Accounts => {
+                self.menu.key(key)
+            }
             Screen::Title(title) => self.title.key(title, key),
             Screen::Player { title, episode }
                 if matches!(key, Key::NextEpisode | Key::PreviousEpisode) =>
@@ -294,6 +308,7 @@ impl Navigator {
             Screen::Player { title, episode } => self.player.key(title, episode, key),
             Screen::Welcome => self.welcome.key(key),
             Screen::About => self.about.key(key),
+            Screen::SignIn => self.sign_in.key(key),
         };
         match outcome.movement {
             Move::Stay => {}
@@ -311,11 +326,12 @@ impl Navigator {
         match screen {
             Screen::Search => self.search.reset_focus(),
             Screen::Browse => self.browse.filter = None,
-            Screen::Sources | Screen::Settings | Screen::Profiles => {
+            Screen::Sources | Screen::Settings | Screen::Profiles | Screen::Accounts => {
                 self.menu = menu::MenuState::default()
             }
             Screen::Title(_) => self.title = title::TitleState::default(),
             Screen::About => self.about = about::AboutState::default(),
+            Screen::SignIn => self.sign_in = sign_in::SignInState::default(),
             Screen::Home | Screen::Schedule | Screen::Player { .. } | Screen::Welcome => {}
         }
         self.stack.push(screen);
@@ -325,6 +341,14 @@ impl Navigator {
 
     pub fn home(&self) -> &HomeState {
         &self.home
+    }
+
+    pub fn sign_in(&self) -> &SignInState {
+        &self.sign_in
+    }
+
+    pub fn sign_in_mut(&mut self) -> &mut SignInState {
+        &mut self.sign_in
     }
 
     pub fn home_mut(&mut self) -> &mut HomeState {

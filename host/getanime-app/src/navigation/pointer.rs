@@ -44,7 +44,7 @@ impl Navigator {
     pub fn click(&mut self, pointed: Pointed) -> Effect {
         let screen = self.screen();
         let on = |wanted: &[Screen]| wanted.contains(&screen);
-        let menus = [Screen::Sources, Screen::Settings, Screen::Profiles];
+        let menus = [Screen::Sources, Screen::Settings, Screen::Profiles, Screen::Accounts];
         // By what was pointed at, every kind named: a new one must say where it lives.
         let focused = match pointed {
             Pointed::HeaderButton(index) => on(&[Screen::Home]) && self.home.focus_header(index),

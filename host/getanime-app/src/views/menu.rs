@@ -7,6 +7,11 @@ pub fn heading(sources: bool) -> &'static str {
     if sources { tr!("Sources") } else { tr!("Settings") }
 }
 
+/// The heading of the Accounts screen.
+pub fn accounts_heading() -> &'static str {
+    tr!("Accounts")
+}
+
 /// The heading of the Profiles screen.
 pub fn profiles_heading() -> &'static str {
     tr!("Who is watching?")

@@ -12,5 +12,6 @@ pub mod menu;
 pub mod player;
 pub mod schedule;
 pub mod search;
+pub mod sign_in;
 pub mod title;
 pub mod welcome;

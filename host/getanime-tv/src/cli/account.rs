@@ -176,11 +176,11 @@ impl Output {
         let who = match outcome {
             Ok(who) => who,
             Err(error) => {
-                app.abandon_sign_in(sign_in)?;
+                app.abandon_sign_in(&sign_in)?;
                 return Err(error.context(format!("signing in to {plugin} failed")));
             }
         };
-        let account = app.finish_sign_in(sign_in, who).await?;
+        let account = app.finish_sign_in(&sign_in, who).await?;
         let mut message = format!("signed in to {plugin} as {}", account.user_name);
         if account.state == AccountState::NeedsConsent {
             message.push_str(

@@ -40,6 +40,7 @@ impl MenuScreen {
         if let Some(window) = self.shared.window.upgrade() {
             let title = match screen {
                 Screen::Profiles => views::menu::profiles_heading(),
+                Screen::Accounts => views::menu::accounts_heading(),
                 _ => views::menu::heading(screen == Screen::Sources),
             };
             window.global::<MenuAdapter>().set_title(title.into());
@@ -52,6 +53,7 @@ impl MenuScreen {
                 match screen {
                     Screen::Sources => app.sources_menu().await,
                     Screen::Profiles => app.profiles_menu().await,
+                    Screen::Accounts => app.accounts_menu().await,
                     _ => app.settings_menu().await,
                 }
             },
@@ -221,6 +223,16 @@ impl MenuScreen {
         }
         if let MenuAction::Power(power) = action {
             self.power(power);
+            return;
+        }
+        if let MenuAction::ConnectAccount { plugin, name } = action {
+            // The sign-in screen over Accounts, for this plugin.
+            if let Some(screens) = self.shared.screens() {
+                screens.sign_in.prepare(plugin, name);
+                let before = self.shared.screen();
+                let effect = self.shared.navigator.borrow_mut().open_screen(Screen::SignIn);
+                screens.apply(before, effect);
+            }
             return;
         }
         let text = self.shared.navigator.borrow().menu().text(row).to_owned();

@@ -29,6 +29,7 @@ mod pointer;
 mod schedule;
 mod search;
 mod shared;
+mod sign_in;
 mod smoke;
 mod title;
 mod welcome;
@@ -54,6 +55,7 @@ pub struct Screens {
     player: Rc<player::PlayerScreen>,
     welcome: Rc<welcome::WelcomeScreen>,
     about: Rc<about::AboutScreen>,
+    sign_in: Rc<sign_in::SignInScreen>,
 }
 
 /// The buttons above the home rows, from the navigator's list (so the order always matches);
@@ -105,6 +107,7 @@ pub fn init(
         player: Rc::new(player::PlayerScreen::new(Rc::clone(&shared))),
         welcome: Rc::new(welcome::WelcomeScreen::new(Rc::clone(&shared))),
         about: Rc::new(about::AboutScreen::new(Rc::clone(&shared))),
+        sign_in: Rc::new(sign_in::SignInScreen::new(Rc::clone(&shared))),
         shared,
     });
     screens.shared.route_through(&screens);
@@ -244,6 +247,12 @@ impl Screens {
             }
             Effect::CopyMagnet { torrent, .. } => self.title.copy_magnet(torrent),
             Effect::WelcomeChoose(choice) => self.welcome.choose(choice),
+            Effect::SignInChoose(button) => self.sign_in.choose(button),
+            Effect::SignInCancel => {
+                self.sign_in.cancel();
+                // The screen below (Accounts) shows what is there now.
+                self.adapter(self.shared.screen()).show();
+            }
             Effect::SearchLibrary => self.search.search(false),
             Effect::SearchSources => self.search.search(true),
             Effect::StopPlayback => {
@@ -285,11 +294,14 @@ impl Screens {
             Screen::Search => self.search.clone(),
             Screen::Browse => self.browse.clone(),
             Screen::Schedule => self.schedule.clone(),
-            Screen::Sources | Screen::Settings | Screen::Profiles => self.menu.clone(),
+            Screen::Sources | Screen::Settings | Screen::Profiles | Screen::Accounts => {
+                self.menu.clone()
+            }
             Screen::Title(_) => self.title.clone(),
             Screen::Player { .. } => self.player.clone(),
             Screen::Welcome => self.welcome.clone(),
             Screen::About => self.about.clone(),
+            Screen::SignIn => self.sign_in.clone(),
         }
     }
 

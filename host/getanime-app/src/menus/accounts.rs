@@ -1,0 +1,168 @@
+//! The Accounts screen (Profiles → Accounts): the profile's accounts at trackers with their
+//! state in words, Sync now, Pause, Disconnect, the first sync's question, and Connect for each
+//! account plugin the profile has no account at.
+
+use anyhow::Result;
+use chrono::TimeZone;
+use getanime_domain::AccountState;
+
+use super::{MenuAction, MenuEntry, MenuItem};
+use crate::language::{self, tr, trn};
+use crate::{AccountSummary, App};
+
+impl App {
+    /// The rows of the Accounts screen.
+    pub async fn accounts_menu(&self) -> Result<Vec<MenuEntry>> {
+        let accounts = self.accounts().await?;
+        let mut entries = Vec::new();
+        for account in &accounts {
+            entries.push(account_entry(account, self.consent_question(account).await?));
+        }
+        // Connect: installed account plugins, then the shipped ones not installed yet.
+        let mut offered: Vec<(String, String)> = self
+            .tracker_plugins()
+            .await?
+            .into_iter()
+            .map(|plugin| (plugin.id, plugin.name))
+            .collect();
+        for shipped in self.shipped_accounts().await? {
+            if !offered.iter().any(|(id, _)| *id == shipped.manifest.id) {
+                offered.push((shipped.manifest.id, shipped.manifest.name));
+            }
+        }
+        for (id, name) in offered {
+            if accounts.iter().any(|account| account.plugin == id) {
+                continue;
+            }
+            entries.push(
+                MenuEntry {
+                    item: MenuItem::Account(id.clone()),
+                    detail: tr!(
+                        "Your lists, favorites and episode marks there, in step with this profile"
+                    )
+                    .to_owned(),
+                    ..MenuEntry::info(tr!("Connect {name}", name = &name), "")
+                }
+                .with_buttons(vec![(
+                    tr!("Connect"),
+                    None,
+                    MenuAction::ConnectAccount { plugin: id, name },
+                )]),
+            );
+        }
+        if entries.is_empty() {
+            entries.push(MenuEntry::info(tr!("No account plugin is installed"), ""));
+        }
+        Ok(entries)
+    }
+
+    /// What the first sync would send, in words, while it waits for the answer.
+    async fn consent_question(&self, account: &AccountSummary) -> Result<Option<String>> {
+        if account.state != AccountState::NeedsConsent {
+            return Ok(None);
+        }
+        let counts = self.consent_counts(&account.record).await?;
+        let titles = trn!("{n} title", "{n} titles", counts.titles);
+        let episodes = trn!("{n} episode", "{n} episodes", counts.episodes);
+        Ok(Some(tr!(
+            "This profile already has history: {titles} and {episodes} would go to {account}. \
+             Enter sends them, Back keeps the question.",
+            titles = titles,
+            episodes = episodes,
+            account = account.plugin_name
+        )))
+    }
+}
+
+/// One account: who, its state in words, and what can be done with it.
+fn account_entry(account: &AccountSummary, consent: Option<String>) -> MenuEntry {
+    let plugin = account.plugin.clone();
+    let detail = detail(account);
+    let label = tr!("{account}: {user}", account = account.plugin_name, user = account.user);
+    let entry = MenuEntry {
+        item: MenuItem::Account(plugin.clone()),
+        detail,
+        ..MenuEntry::info(label, state_text(account))
+    };
+    let disconnect_question = if account.pending > 0 {
+        trn!(
+            "Disconnect? {n} change has not reached the account yet and would stay here only; \
+             this profile's history stays. Enter disconnects, Back keeps it.",
+            "Disconnect? {n} changes have not reached the account yet and would stay here only; \
+             this profile's history stays. Enter disconnects, Back keeps it.",
+            account.pending
+        )
+    } else {
+        tr!("Disconnect? This profile's history stays. Enter disconnects, Back keeps it.")
+            .to_owned()
+    };
+    let disconnect = (
+        tr!("Disconnect"),
+        Some(disconnect_question),
+        MenuAction::DisconnectAccount(plugin.clone()),
+    );
+    let buttons = match account.state {
+        AccountState::NeedsConsent => vec![
+            (
+                tr!("Send my history"),
+                consent,
+                MenuAction::AnswerConsent { plugin: plugin.clone(), send: true },
+            ),
+            (tr!("Only receive"), None, MenuAction::AnswerConsent { plugin, send: false }),
+            disconnect,
+        ],
+        AccountState::NeedsSignIn => vec![
+            (
+                tr!("Sign in again"),
+                None,
+                MenuAction::ConnectAccount { plugin, name: account.plugin_name.clone() },
+            ),
+            disconnect,
+        ],
+        AccountState::Paused => vec![
+            (tr!("Resume"), None, MenuAction::PauseAccount { plugin, paused: false }),
+            disconnect,
+        ],
+        AccountState::Active => vec![
+            (tr!("Sync now"), None, MenuAction::SyncAccount(plugin.clone())),
+            (tr!("Pause"), None, MenuAction::PauseAccount { plugin, paused: true }),
+            disconnect,
+        ],
+    };
+    entry.with_buttons(buttons)
+}
+
+/// The account's state in a few words: "synced today at 06:04", "sign in again".
+fn state_text(account: &AccountSummary) -> String {
+    match account.state {
+        AccountState::NeedsSignIn => tr!("sign in again").to_owned(),
+        AccountState::Paused => tr!("paused").to_owned(),
+        AccountState::NeedsConsent => tr!("waits for your answer").to_owned(),
+        AccountState::Active if account.last_error.is_some() => tr!("not synced").to_owned(),
+        AccountState::Active => match account.last_sync.map(moment) {
+            Some(Some(when)) => tr!("synced {when}", when = when),
+            _ => tr!("not synced yet").to_owned(),
+        },
+    }
+}
+
+/// Changes waiting and the last error, in words.
+fn detail(account: &AccountSummary) -> String {
+    let mut parts = Vec::new();
+    if account.pending > 0 {
+        parts.push(trn!("{n} change waits", "{n} changes wait", account.pending));
+    }
+    if let Some(error) = &account.last_error {
+        parts.push(error.clone());
+    }
+    parts.join(" · ")
+}
+
+fn moment(at: i64) -> Option<String> {
+    match chrono::Local.timestamp_millis_opt(at) {
+        chrono::LocalResult::Single(time) => {
+            Some(language::date_time(&time, &chrono::Local::now()))
+        }
+        _ => None,
+    }
+}
