@@ -16,7 +16,12 @@ impl App {
         let accounts = self.accounts().await?;
         let mut entries = Vec::new();
         for account in &accounts {
-            entries.push(account_entry(account, self.consent_question(account).await?));
+            let service = self
+                .account_service(&account.plugin)
+                .await
+                .unwrap_or_else(|| account.plugin_name.clone());
+            let question = self.consent_question(account).await?;
+            entries.push(account_entry(account, question, service));
         }
         // Connect: installed account plugins, then the shipped ones not installed yet.
         let mut offered: Vec<(String, String)> = self
@@ -31,6 +36,7 @@ impl App {
             }
         }
         for (id, name) in offered {
+            let service = self.account_service(&id).await.unwrap_or_else(|| name.clone());
             if accounts.iter().any(|account| account.plugin == id) {
                 continue;
             }
@@ -46,7 +52,7 @@ impl App {
                 .with_buttons(vec![(
                     tr!("Connect"),
                     None,
-                    MenuAction::ConnectAccount { plugin: id, name },
+                    MenuAction::ConnectAccount { plugin: id, name, service },
                 )]),
             );
         }
@@ -54,6 +60,37 @@ impl App {
             entries.push(MenuEntry::info(tr!("No account plugin is installed"), ""));
         }
         Ok(entries)
+    }
+
+    /// The service an account plugin signs in to, as its app is called: the name of the
+    /// source its titles come from ("AniLiberty"), when that is known.
+    async fn account_service(&self, plugin_id: &str) -> Option<String> {
+        let manifest = match self
+            .shipped_accounts()
+            .await
+            .ok()?
+            .into_iter()
+            .find(|shipped| shipped.manifest.id == plugin_id)
+        {
+            Some(shipped) => shipped.manifest,
+            None => {
+                let path =
+                    self.paths().plugins().join(plugin_id).join(getanime_plugins::MANIFEST_FILE);
+                tokio::task::spawn_blocking(move || getanime_plugins::read_manifest(&path))
+                    .await
+                    .ok()?
+                    .ok()?
+            }
+        };
+        let source = manifest.for_source?;
+        if let Ok(record) = self.plugin_record(&source).await {
+            return Some(record.name);
+        }
+        let shipped = self.shipped_plugins().await.ok()?;
+        shipped
+            .into_iter()
+            .find(|plugin| plugin.manifest.id == source)
+            .map(|plugin| plugin.manifest.name)
     }
 
     /// What the first sync would send, in words, while it waits for the answer.
@@ -75,7 +112,7 @@ impl App {
 }
 
 /// One account: who, its state in words, and what can be done with it.
-fn account_entry(account: &AccountSummary, consent: Option<String>) -> MenuEntry {
+fn account_entry(account: &AccountSummary, consent: Option<String>, service: String) -> MenuEntry {
     let plugin = account.plugin.clone();
     let detail = detail(account);
     let label = tr!("{account}: {user}", account = account.plugin_name, user = account.user);
@@ -115,7 +152,7 @@ fn account_entry(account: &AccountSummary, consent: Option<String>) -> MenuEntry
             (
                 tr!("Sign in again"),
                 None,
-                MenuAction::ConnectAccount { plugin, name: account.plugin_name.clone() },
+                MenuAction::ConnectAccount { plugin, name: account.plugin_name.clone(), service },
             ),
             disconnect,
         ],

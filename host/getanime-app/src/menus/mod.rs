@@ -122,10 +122,12 @@ pub enum MenuAction {
     RenameProfile,
     /// Add a profile with the typed name.
     AddProfile,
-    /// Sign in to an account plugin (its id and name): the screen opens the sign-in screen.
+    /// Sign in to an account plugin (its id and name, and the service whose app accepts the
+    /// code): the screen opens the sign-in screen.
     ConnectAccount {
         plugin: String,
         name: String,
+        service: String,
     },
     /// Sync an account now.
     SyncAccount(String),

@@ -134,6 +134,34 @@ pub fn synced_status(time: &str, unreachable: &[String]) -> String {
     }
 }
 
+/// The Home line's words for accounts whose sync failed ("AniLiberty account: the server does
+/// not answer; … 3 changes wait."), or nothing when every one went through.
+pub fn account_notice(reports: &[crate::AccountSyncReport]) -> Option<String> {
+    let failed: Vec<String> = reports
+        .iter()
+        .filter_map(|report| {
+            let failure = report.failure.as_ref()?;
+            Some(if report.pending > 0 {
+                format!(
+                    "{failure} {}.",
+                    crate::language::trn!("{n} change waits", "{n} changes wait", report.pending)
+                )
+            } else {
+                failure.clone()
+            })
+        })
+        .collect();
+    (!failed.is_empty()).then(|| failed.join(" "))
+}
+
+/// The status line with the accounts' notice after it, if there is one.
+pub fn with_notice(status: String, notice: Option<String>) -> String {
+    match notice {
+        Some(notice) => format!("{status} · {notice}"),
+        None => status,
+    }
+}
+
 /// When the sync itself could not run.
 pub fn sync_failed_status(error: &anyhow::Error) -> String {
     tr!("Sync failed: {error}", error = crate::explain(error))
@@ -144,6 +172,21 @@ mod tests {
     use getanime_domain::{ContinueItem, EpisodeId, WatchState};
 
     use super::*;
+
+    #[test]
+    fn a_failed_account_sync_is_a_notice_with_what_waits() {
+        let failed = crate::AccountSyncReport {
+            failure: Some("AniLiberty account: the server does not answer.".into()),
+            pending: 3,
+            ..crate::AccountSyncReport::default()
+        };
+        let fine = crate::AccountSyncReport::default();
+        assert_eq!(account_notice(std::slice::from_ref(&fine)), None);
+        assert_eq!(
+            account_notice(&[fine, failed]).as_deref(),
+            Some("AniLiberty account: the server does not answer. 3 changes wait.")
+        );
+    }
 
     fn card(id: i64, name: &str, kind: Option<&str>) -> TitleCard {
         TitleCard {

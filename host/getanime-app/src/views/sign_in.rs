@@ -30,12 +30,18 @@ pub fn starting(account: &str) -> SignInView {
     }
 }
 
-/// The code to accept elsewhere: on the phone's app (`url` none) or at `url`; `left_s` is
-/// how long it is still valid (none: the account did not say).
-pub fn code(account: &str, code: &str, url: Option<&str>, left_s: Option<u64>) -> SignInView {
+/// The code to accept elsewhere: in `service`'s phone app (`url` none) or at `url`; `left_s`
+/// is how long it is still valid (none: the account did not say).
+pub fn code(
+    account: &str,
+    service: &str,
+    code: &str,
+    url: Option<&str>,
+    left_s: Option<u64>,
+) -> SignInView {
     let first = match url {
         Some(url) => tr!("On your phone or computer, open {url}", url = url),
-        None => tr!("On your phone, open the {account} app", account = account),
+        None => tr!("On your phone, open the {account} app", account = service),
     };
     SignInView {
         heading: heading(account),
@@ -113,11 +119,15 @@ mod tests {
 
     #[test]
     fn the_code_is_grouped_and_the_steps_and_time_are_said_in_both_languages() {
-        let english = scoped(Language::English, || code("AniLiberty", "012345", None, Some(105)));
+        let english = scoped(Language::English, || {
+            code("AniLiberty account", "AniLiberty", "012345", None, Some(105))
+        });
         assert_eq!(english.code, "012 345", "leading zeros kept");
         assert_eq!(english.countdown, "The code is valid for 1:45");
         assert!(english.steps[0].contains("open the AniLiberty app"), "{:?}", english.steps);
-        let russian = scoped(Language::Russian, || code("AniLiberty", "012345", None, Some(59)));
+        let russian = scoped(Language::Russian, || {
+            code("AniLiberty account", "AniLiberty", "012345", None, Some(59))
+        });
         assert_eq!(russian.countdown, "Код действует ещё 0:59");
         assert!(russian.steps[1].contains("Привязать устройство"), "{:?}", russian.steps);
         let expired = scoped(Language::Russian, || expired("AniLiberty"));

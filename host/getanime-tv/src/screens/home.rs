@@ -209,13 +209,17 @@ async fn load_rows(app: Arc<App>) -> Result<HomeLoad> {
 /// returns the status line.
 async fn sync_sources(app: Arc<App>) -> Result<String> {
     let run = app.sync_sources(SyncScope::enabled(), &|_| {}).await?;
-    // An account's failure stays on the account (its changes wait); the sources' line stands.
-    if let Err(error) = app.sync_due_accounts().await {
-        tracing::warn!("syncing the accounts failed: {error:#}");
-    }
+    // An account that failed keeps its changes queued; Home's line says so.
+    let notice = match app.sync_due_accounts().await {
+        Ok(reports) => views::home::account_notice(&reports),
+        Err(error) => {
+            tracing::warn!("syncing the accounts failed: {error:#}");
+            None
+        }
+    };
     let failed: Vec<String> = run.failed().into_iter().map(str::to_owned).collect();
     let time = chrono::Local::now().format("%H:%M").to_string();
-    Ok(views::home::synced_status(&time, &failed))
+    Ok(views::home::with_notice(views::home::synced_status(&time, &failed), notice))
 }
 
 impl super::ScreenAdapter for HomeScreen {

@@ -225,10 +225,10 @@ impl MenuScreen {
             self.power(power);
             return;
         }
-        if let MenuAction::ConnectAccount { plugin, name } = action {
+        if let MenuAction::ConnectAccount { plugin, name, service } = action {
             // The sign-in screen over Accounts, for this plugin.
             if let Some(screens) = self.shared.screens() {
-                screens.sign_in.prepare(plugin, name);
+                screens.sign_in.prepare(plugin, name, service);
                 let before = self.shared.screen();
                 let effect = self.shared.navigator.borrow_mut().open_screen(Screen::SignIn);
                 screens.apply(before, effect);

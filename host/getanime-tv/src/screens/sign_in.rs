@@ -31,8 +31,10 @@ struct ShownCode {
 
 pub(super) struct SignInScreen {
     shared: Rc<Shared>,
-    /// The account plugin to sign in to (set by Accounts → Connect) and its name.
+    /// The account plugin to sign in to (set by Accounts → Connect), its name and the service
+    /// whose app accepts the code.
     plugin: RefCell<Option<(String, String)>>,
+    service: RefCell<String>,
     flow: RefCell<Option<Arc<SignIn>>>,
     code: RefCell<Option<ShownCode>>,
     /// A poll is out: the next waits for it.
@@ -47,6 +49,7 @@ impl SignInScreen {
         SignInScreen {
             shared,
             plugin: RefCell::default(),
+            service: RefCell::default(),
             flow: RefCell::default(),
             code: RefCell::default(),
             polling: Cell::new(false),
@@ -55,9 +58,10 @@ impl SignInScreen {
         }
     }
 
-    /// The next open signs in to `plugin` (its id and name).
-    pub(super) fn prepare(&self, plugin: String, name: String) {
+    /// The next open signs in to `plugin` (its id and name; `service` names the app).
+    pub(super) fn prepare(&self, plugin: String, name: String, service: String) {
         *self.plugin.borrow_mut() = Some((plugin, name));
+        *self.service.borrow_mut() = service;
     }
 
     fn account_name(&self) -> String {
@@ -143,7 +147,8 @@ impl SignInScreen {
                 (None, None)
             } else {
                 let left = shown.expires.map(|expires| (expires - now).as_secs());
-                let view = sign_in::code(&name, &shown.code, shown.url.as_deref(), left);
+                let service = self.service.borrow();
+                let view = sign_in::code(&name, &service, &shown.code, shown.url.as_deref(), left);
                 let due = now.duration_since(shown.last_poll) >= shown.poll_every;
                 (Some(view), due.then(|| shown.state.clone()))
             }
