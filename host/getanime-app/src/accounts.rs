@@ -237,6 +237,56 @@ impl App {
         Ok(record)
     }
 
+    /// Signs in to `plugin_id` with a login and a password in one go (the Accounts screen's
+    /// form); returns the user's name. A refusal is an error in words; nothing is kept.
+    pub async fn sign_in_with_password(
+        &self,
+        plugin_id: &str,
+        login: &str,
+        password: &str,
+    ) -> Result<String> {
+        let (sign_in, step) = self.start_sign_in(plugin_id, SignInMethod::Password).await?;
+        let outcome = async {
+            let SignInStep::AskLoginAndPassword { state } = step else {
+                bail!("{plugin_id} does not sign in by login and password");
+            };
+            let input = SignInInput::LoginAndPassword {
+                login: login.to_owned(),
+                password: password.to_owned(),
+            };
+            match self.advance_sign_in(&sign_in, &state, &input).await? {
+                SignInStep::Done(who) => Ok(who),
+                other => bail!("{plugin_id} asked for more than a password: {other:?}"),
+            }
+        }
+        .await;
+        match outcome {
+            Ok(who) => {
+                let account = self.finish_sign_in(&sign_in, who).await?;
+                self.typed_logins().remove(plugin_id);
+                Ok(account.user_name)
+            }
+            Err(error) => {
+                self.abandon_sign_in(&sign_in)?;
+                Err(error)
+            }
+        }
+    }
+
+    /// Keeps the login typed on the Accounts screen until the password row's Enter.
+    pub(crate) fn keep_typed_login(&self, plugin_id: &str, login: &str) {
+        self.typed_logins().insert(plugin_id.to_owned(), login.to_owned());
+    }
+
+    pub(crate) fn typed_login(&self, plugin_id: &str) -> Option<String> {
+        self.typed_logins().get(plugin_id).cloned()
+    }
+
+    fn typed_logins(&self) -> std::sync::MutexGuard<'_, HashMap<String, String>> {
+        // A login is replaced whole; a poisoned lock still holds whole ones.
+        self.typed_logins.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     /// Gives up a sign-in: a token already handed over is forgotten.
     pub fn abandon_sign_in(&self, sign_in: &SignIn) -> Result<()> {
         self.credentials().forget(&sign_in.credential_key)

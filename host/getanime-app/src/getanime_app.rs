@@ -80,6 +80,8 @@ pub struct App {
     tv_box: bool,
     /// When changes made here are next pushed to the accounts.
     account_pushes: accounts::PushSchedule,
+    /// Logins typed on the Accounts screen, by account plugin, until the password is typed.
+    typed_logins: Mutex<std::collections::HashMap<String, String>>,
 }
 
 /// How the host introduces itself on requests it makes on its own (posters, the plugin index).
@@ -114,6 +116,7 @@ impl App {
             automatic_changes: Mutex::default(),
             tv_box: false,
             account_pushes: accounts::PushSchedule::default(),
+            typed_logins: Mutex::default(),
         })
     }
 

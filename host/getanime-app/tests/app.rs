@@ -1422,6 +1422,35 @@ mod accounts {
         Ok(())
     }
 
+    /// The Accounts screen's form for people without the phone app: the login row, then the
+    /// password row (drawn as dots, never repeated), a refusal in words, then signed in.
+    #[tokio::test]
+    async fn the_accounts_screen_signs_in_by_login_and_password() -> Result<()> {
+        let world = AccountWorld::new().await?;
+        world.fake.set_collection(9972, "WATCHING");
+        let menu = world.app.accounts_menu().await?;
+        let login = entry(&menu, "AniLiberty account: login")?;
+        let password = entry(&menu, "AniLiberty account: password")?;
+        assert_eq!((login.row.clone(), login.secret), (MenuRow::Text, false));
+        assert!(password.secret, "the password is drawn as dots");
+        let (typed_login, typed_password) = (login.actions[0].clone(), password.actions[0].clone());
+        assert!(world.app.menu_ask(&typed_password, "x").await.is_err(), "the login first");
+        assert!(world.app.menu_ask(&typed_login, LOGIN).await?.contains(LOGIN));
+        world.app.menu_run(&typed_login, LOGIN).await?;
+        let question = world.app.menu_ask(&typed_password, PASSWORD).await?;
+        assert!(question.contains(LOGIN) && !question.contains(PASSWORD), "{question}");
+        let refused = world.app.menu_run(&typed_password, "wrong horse").await;
+        let refused = format!("{:#}", refused.err().context("a wrong password is refused")?);
+        assert!(!refused.contains("wrong horse"), "{refused}");
+        assert!(world.app.accounts().await?.is_empty(), "nothing kept");
+        let outcome = world.app.menu_run(&typed_password, PASSWORD).await?;
+        assert!(outcome.message.starts_with("Signed in as Анна. Synced"), "{}", outcome.message);
+        assert_eq!(world.list(ListFilter::Status(ListStatus::Watching)).await?, ["9972"]);
+        let menu = world.app.accounts_menu().await?;
+        assert!(entry(&menu, "AniLiberty account: login").is_err(), "the form is gone");
+        Ok(())
+    }
+
     #[tokio::test]
     async fn disconnecting_signs_out_and_keeps_the_history() -> Result<()> {
         let world = AccountWorld::new().await?;

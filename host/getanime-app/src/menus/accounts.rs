@@ -40,6 +40,7 @@ impl App {
             if accounts.iter().any(|account| account.plugin == id) {
                 continue;
             }
+            let form = password_entries(&id, &name);
             entries.push(
                 MenuEntry {
                     item: MenuItem::Account(id.clone()),
@@ -55,6 +56,8 @@ impl App {
                     MenuAction::ConnectAccount { plugin: id, name, service },
                 )]),
             );
+            // The code first (the way most people have); the form below it.
+            entries.extend(form);
         }
         if entries.is_empty() {
             entries.push(MenuEntry::info(tr!("No account plugin is installed"), ""));
@@ -109,6 +112,27 @@ impl App {
             account = account.plugin_name
         )))
     }
+}
+
+/// Signing in by login and password, for people without the phone app: the login row, then
+/// the password row (drawn as dots).
+fn password_entries(plugin: &str, name: &str) -> [MenuEntry; 2] {
+    let login = MenuEntry::text(
+        MenuItem::AccountLogin(plugin.to_owned()),
+        tr!("{account}: login", account = name),
+        tr!("Without the phone app: type the login (e-mail or nickname), then Enter").to_owned(),
+        MenuAction::AccountLogin(plugin.to_owned()),
+    );
+    let password = MenuEntry {
+        secret: true,
+        ..MenuEntry::text(
+            MenuItem::AccountPassword(plugin.to_owned()),
+            tr!("{account}: password", account = name),
+            tr!("Then the password, then Enter").to_owned(),
+            MenuAction::AccountPassword { plugin: plugin.to_owned(), name: name.to_owned() },
+        )
+    };
+    [login, password]
 }
 
 /// One account: who, its state in words, and what can be done with it.

@@ -49,6 +49,10 @@ pub enum MenuItem {
     AddProfile,
     /// An account at a tracker plugin, or one to connect (the plugin's id).
     Account(String),
+    /// A text field: the login for signing in to this account plugin by password.
+    AccountLogin(String),
+    /// A text field (drawn as dots): the password.
+    AccountPassword(String),
     /// A backup in the data directory: button restore (asks).
     Restore(PathBuf),
     /// Settings → Power on a TV box: quit to the console, restart, shut down (each asks).
@@ -129,6 +133,14 @@ pub enum MenuAction {
         name: String,
         service: String,
     },
+    /// The login typed for signing in to an account plugin by password (kept until the password
+    /// row's Enter).
+    AccountLogin(String),
+    /// Sign in to an account plugin with the login typed above and the password typed here.
+    AccountPassword {
+        plugin: String,
+        name: String,
+    },
     /// Sync an account now.
     SyncAccount(String),
     PauseAccount {
@@ -163,6 +175,8 @@ pub struct MenuEntry {
     /// For each button, what it does; a text row's one action takes the typed text, a choice
     /// row's one action steps its setting.
     pub actions: Vec<MenuAction>,
+    /// A text row whose text is never shown (a password): the screen draws dots.
+    pub secret: bool,
 }
 
 impl MenuEntry {
@@ -176,6 +190,7 @@ impl MenuEntry {
             buttons: Vec::new(),
             questions: Vec::new(),
             actions: Vec::new(),
+            secret: false,
         }
     }
 
@@ -289,6 +304,27 @@ impl App {
             } else {
                 tr!("Rename this profile to {name}? Enter renames, Back cancels.", name = name)
             });
+        }
+        match action {
+            MenuAction::AccountLogin(_) => {
+                let login = text.trim();
+                anyhow::ensure!(!login.is_empty(), tr!("type a login first"));
+                return Ok(tr!(
+                    "Sign in as {login}? Enter keeps it; then type the password below.",
+                    login = login
+                ));
+            }
+            MenuAction::AccountPassword { plugin, name } => {
+                // The password is never repeated, not even here.
+                anyhow::ensure!(!text.is_empty(), tr!("type the password first"));
+                let login = self.typed_login(plugin).context(tr!("type the login first"))?;
+                return Ok(tr!(
+                    "Sign in to {account} as {login}? Enter signs in, Back cancels.",
+                    account = name,
+                    login = login
+                ));
+            }
+            _ => {}
         }
         let MenuAction::InstallFromFile = action else { return Ok(String::new()) };
         let path = PathBuf::from(text.trim());
@@ -416,6 +452,20 @@ impl App {
             MenuAction::Step(setting) => {
                 self.step_setting(*setting, true).await?;
                 MenuOutcome::said(String::new())
+            }
+            MenuAction::AccountLogin(plugin) => {
+                self.keep_typed_login(plugin, text.trim());
+                MenuOutcome::said(tr!("Now the password, then Enter").to_owned())
+            }
+            MenuAction::AccountPassword { plugin, .. } => {
+                let login = self.typed_login(plugin).context(tr!("type the login first"))?;
+                let user = self.sign_in_with_password(plugin, &login, text).await?;
+                let synced = self.account_synced_text(plugin).await?;
+                MenuOutcome::changed(tr!(
+                    "Signed in as {user}. {synced}",
+                    user = user,
+                    synced = synced
+                ))
             }
             MenuAction::SyncAccount(plugin) => {
                 MenuOutcome::changed(self.account_synced_text(plugin).await?)

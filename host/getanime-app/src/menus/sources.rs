@@ -43,6 +43,7 @@ impl App {
                     buttons: Vec::new(),
                     questions: Vec::new(),
                     actions: Vec::new(),
+                    secret: false,
                 }
                 .with_buttons(vec![
                     (
@@ -184,6 +185,7 @@ impl Offer<'_> {
             buttons: Vec::new(),
             questions: Vec::new(),
             actions: Vec::new(),
+            secret: false,
         }
         .with_buttons(vec![(caption, Some(question), install)])
     }

@@ -101,6 +101,10 @@ impl MenuScreen {
             .map(|(row, entry)| MenuLine {
                 label: entry.label.clone().into(),
                 value: match entry.row {
+                    // A password is drawn as dots, one per character typed.
+                    MenuRow::Text if entry.secret => {
+                        "•".repeat(navigator.menu().text(row).chars().count()).into()
+                    }
                     MenuRow::Text => navigator.menu().text(row).into(),
                     _ => entry.value.clone().into(),
                 },
