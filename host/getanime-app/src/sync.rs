@@ -171,6 +171,13 @@ impl App {
         progress: &(dyn Fn(SyncEvent) + Sync),
     ) -> Result<Vec<SyncReport>> {
         let plugins = self.plugins().await?;
+        if let Some(id) = &options.plugin
+            && plugins.iter().any(|plugin| {
+                plugin.id == *id && plugin.kind == getanime_domain::PluginKind::Tracker
+            })
+        {
+            anyhow::bail!("{id} is an account plugin: `getanime account sync` syncs its accounts");
+        }
         let selected: Vec<String> = plugins
             .into_iter()
             // Account plugins have no catalog; the account engine syncs them.

@@ -1298,6 +1298,16 @@ mod accounts {
         assert_eq!(trackers, [ACCOUNT]);
         let reports = app.sync(&SyncOptions::default(), &|_| {}).await?;
         assert!(reports.is_empty(), "an account is not synced as a source: {reports:?}");
+        let only = SyncOptions { plugin: Some(ACCOUNT.into()), ..SyncOptions::default() };
+        let refused = app.sync(&only, &|_| {}).await.err().context("no catalog to sync")?;
+        assert!(format!("{refused}").contains("getanime account sync"), "{refused}");
+        // In Sources it is an account: no Sync now, a way to the Accounts screen.
+        let menu = app.sources_menu().await?;
+        let line = entry(&menu, "AniLiberty account 0.1.0")?;
+        assert_eq!(
+            (line.value.as_str(), line.buttons.as_slice()),
+            ("account", &["Accounts".to_owned(), "Remove".to_owned()][..])
+        );
         Ok(())
     }
 

@@ -10,6 +10,53 @@ use crate::language::{self, tr};
 use crate::navigation::MenuRow;
 
 impl App {
+    /// An installed account plugin in Sources: it has no catalog to sync; its accounts are on
+    /// the Accounts screen, its settings (a mirror) here.
+    async fn account_plugin_entries(
+        &self,
+        plugin: &getanime_domain::PluginRecord,
+    ) -> Result<Vec<MenuEntry>> {
+        let remove = tr!(
+            "Remove {name}? Its accounts stop syncing; your history stays. Enter removes, Back \
+             keeps it.",
+            name = plugin.name
+        );
+        let detail = tr!("reaches {hosts}", hosts = plugin.allowed_hosts.join(", "));
+        let mut entries = vec![
+            MenuEntry {
+                item: MenuItem::Plugin(plugin.id.clone()),
+                detail,
+                ..MenuEntry::info(format!("{} {}", plugin.name, plugin.version), tr!("account"))
+            }
+            .with_buttons(vec![
+                (tr!("Accounts"), None, MenuAction::Open(crate::navigation::Screen::Accounts)),
+                (tr!("Remove"), Some(remove), MenuAction::Remove(plugin.id.clone())),
+            ]),
+        ];
+        entries.extend(self.plugin_setting_entries(plugin).await?);
+        Ok(entries)
+    }
+
+    /// A plugin's settings as text rows.
+    async fn plugin_setting_entries(
+        &self,
+        plugin: &getanime_domain::PluginRecord,
+    ) -> Result<Vec<MenuEntry>> {
+        Ok(self
+            .plugin_settings(&plugin.id)
+            .await?
+            .into_iter()
+            .map(|(key, value)| {
+                MenuEntry::text(
+                    MenuItem::PluginSetting { plugin: plugin.id.clone(), key: key.clone() },
+                    format!("{} · {key}", plugin.name),
+                    tr!("now {value} — type a new value, then Enter", value = value),
+                    MenuAction::SetPluginSetting { plugin: plugin.id.clone(), key },
+                )
+            })
+            .collect())
+    }
+
     /// The Sources screen: installed plugins, what the plugin index offers, install from a file.
     pub async fn sources_menu(&self) -> Result<Vec<MenuEntry>> {
         let plugins = self.plugins().await?;
@@ -18,6 +65,10 @@ impl App {
             entries.push(MenuEntry::info(tr!("No sources installed"), tr!("install one below")));
         }
         for plugin in &plugins {
+            if plugin.kind == getanime_domain::PluginKind::Tracker {
+                entries.extend(self.account_plugin_entries(plugin).await?);
+                continue;
+            }
             let mut detail = match plugin.last_sync_at {
                 Some(at) => tr!("synced {when}", when = local_time(at)),
                 None => tr!("never synced").to_owned(),
@@ -58,14 +109,7 @@ impl App {
                     (tr!("Remove"), Some(remove), MenuAction::Remove(plugin.id.clone())),
                 ]),
             );
-            for (key, value) in self.plugin_settings(&plugin.id).await? {
-                entries.push(MenuEntry::text(
-                    MenuItem::PluginSetting { plugin: plugin.id.clone(), key: key.clone() },
-                    format!("{} · {key}", plugin.name),
-                    tr!("now {value} — type a new value, then Enter", value = value),
-                    MenuAction::SetPluginSetting { plugin: plugin.id.clone(), key },
-                ));
-            }
+            entries.extend(self.plugin_setting_entries(plugin).await?);
         }
         for shipped in self.shipped_plugins().await? {
             let manifest = &shipped.manifest;
