@@ -642,6 +642,14 @@ impl App {
         let AccountCall { record, plugin, session, source } = *call;
         let (id, profile) = (record.id, record.profile_id);
         let queued = self.db(move |db| db.queued_changes(id)).await?;
+        if queued.is_empty() {
+            return Ok(());
+        }
+        // This profile's marks, read once: a sent change only moves its own title's.
+        let local = {
+            let source = source.to_owned();
+            self.db(move |db| db.tracked_titles(id, profile, &source)).await?
+        };
         for item in queued {
             let external_id = item.change.external_id.clone();
             // Queued for a title the library no longer has: it waits (never dropped).
@@ -659,10 +667,6 @@ impl App {
             };
             report.sent += 1;
             let view = server_view(&target, &item.change, &answer);
-            let local = {
-                let source = source.to_owned();
-                self.db(move |db| db.tracked_titles(id, profile, &source)).await?
-            };
             let title_id = target.title_id.context("a queued title the library has")?;
             let here = local.iter().find(|title| title.external_id == external_id);
             let settled = merge(
@@ -715,9 +719,9 @@ impl App {
         let (id, profile, plugin_id) = (record.id, record.profile_id, record.plugin_id.clone());
         // Marks count once the account has answered for them (a tracker without marks never
         // does).
-        let source = match self.load_tracker(&plugin_id).await {
-            Ok(plugin) if record.marks_pulled_at.is_some() => plugin.manifest().for_source.clone(),
-            _ => None,
+        let source = match record.marks_pulled_at {
+            Some(_) => self.account_manifest(&plugin_id).await.and_then(|found| found.for_source),
+            None => None,
         };
         self.db(move |db| {
             let queued = db.queued_change_count(id)?;
@@ -728,6 +732,27 @@ impl App {
             Ok(queued + u32::try_from(marks).unwrap_or(u32::MAX))
         })
         .await
+    }
+
+    /// An account plugin's manifest, installed or else shipped, read from its file (listing
+    /// accounts needs its `for_source`, not a loaded plugin).
+    pub(crate) async fn account_manifest(
+        &self,
+        plugin_id: &str,
+    ) -> Option<getanime_domain::PluginManifest> {
+        let path = self.paths.plugins().join(plugin_id).join(getanime_plugins::MANIFEST_FILE);
+        let installed = tokio::task::spawn_blocking(move || getanime_plugins::read_manifest(&path))
+            .await
+            .ok()?
+            .ok();
+        if installed.is_some() {
+            return installed;
+        }
+        let shipped = self.shipped_accounts().await.ok()?;
+        shipped
+            .into_iter()
+            .find(|package| package.manifest.id == plugin_id)
+            .map(|package| package.manifest)
     }
 
     async fn account_record(&self, plugin_id: &str) -> Result<AccountRecord> {

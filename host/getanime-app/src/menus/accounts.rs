@@ -68,23 +68,7 @@ impl App {
     /// The service an account plugin signs in to, as its app is called: the name of the
     /// source its titles come from ("AniLiberty"), when that is known.
     async fn account_service(&self, plugin_id: &str) -> Option<String> {
-        let manifest = match self
-            .shipped_accounts()
-            .await
-            .ok()?
-            .into_iter()
-            .find(|shipped| shipped.manifest.id == plugin_id)
-        {
-            Some(shipped) => shipped.manifest,
-            None => {
-                let path =
-                    self.paths().plugins().join(plugin_id).join(getanime_plugins::MANIFEST_FILE);
-                tokio::task::spawn_blocking(move || getanime_plugins::read_manifest(&path))
-                    .await
-                    .ok()?
-                    .ok()?
-            }
-        };
+        let manifest = self.account_manifest(plugin_id).await?;
         let source = manifest.for_source?;
         if let Ok(record) = self.plugin_record(&source).await {
             return Some(record.name);
