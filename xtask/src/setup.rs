@@ -35,6 +35,8 @@ pub const DEBIAN_PACKAGES: &[&str] = &[
     "tesseract-ocr",
     "tesseract-ocr-rus",
     "tesseract-ocr-eng",
+    // zbarimg: a window test decodes the sign-in QR code from a screenshot.
+    "zbar-tools",
 ];
 
 pub fn run() -> Result<()> {

@@ -740,13 +740,8 @@ impl App {
         &self,
         plugin_id: &str,
     ) -> Option<getanime_domain::PluginManifest> {
-        let path = self.paths.plugins().join(plugin_id).join(getanime_plugins::MANIFEST_FILE);
-        let installed = tokio::task::spawn_blocking(move || getanime_plugins::read_manifest(&path))
-            .await
-            .ok()?
-            .ok();
-        if installed.is_some() {
-            return installed;
+        if let Ok(installed) = self.installed_manifest(plugin_id).await {
+            return Some(installed);
         }
         let shipped = self.shipped_accounts().await.ok()?;
         shipped

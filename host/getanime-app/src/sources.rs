@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use getanime_domain::PluginRecord;
-use getanime_plugins::{GuardedClient, NetworkPolicy, Plugin, PluginConfig, url_host};
+use getanime_plugins::{
+    GuardedClient, MirrorListener, NetworkPolicy, Plugin, PluginConfig, url_host,
+};
 use getanime_storage::RemovalPolicy;
 
 use crate::{App, now_ms};
@@ -15,6 +17,10 @@ use crate::{App, now_ms};
 /// Setting keys with this prefix record hosts the user granted a plugin; they are not passed to
 /// the plugin as settings.
 const GRANT_PREFIX: &str = "host:";
+
+/// The setting key under which the host remembers the API mirror a plugin moved to (manifest
+/// `[mirrors]`); not a plugin setting, and not the user's to set.
+const MIRROR_KEY: &str = "mirror:in-use";
 
 /// A setting points at a host the plugin may not reach until the user grants it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,6 +118,9 @@ impl App {
         if key.starts_with(GRANT_PREFIX) {
             bail!("setting names starting with {GRANT_PREFIX:?} are reserved; use `plugin grant`");
         }
+        if key == MIRROR_KEY {
+            bail!("{MIRROR_KEY:?} is the host's own record of the mirror in use");
+        }
         let (owned_id, owned_key, owned_value) = (id.to_owned(), key.to_owned(), value.to_owned());
         // A setting can change where every URL the source hands over points (a mirror): its
         // titles get their details, and so their poster and stream URLs, again on the next sync.
@@ -157,8 +166,15 @@ impl App {
     /// Loads an installed plugin with the user's settings and grants.
     pub(crate) async fn load_plugin(&self, id: &str) -> Result<Plugin> {
         let overrides = self.plugin_overrides(id).await?;
-        let mut config = PluginConfig::default();
+        let mut config = PluginConfig {
+            on_mirror_move: Some(self.mirror_recorder(id)),
+            ..PluginConfig::default()
+        };
         for (key, value) in overrides {
+            if key == MIRROR_KEY {
+                config.mirror = Some(value);
+                continue;
+            }
             match key.strip_prefix(GRANT_PREFIX) {
                 Some(host) => config.granted_hosts.push(host.to_owned()),
                 None => {
@@ -174,14 +190,56 @@ impl App {
             .map_err(anyhow::Error::from)
     }
 
+    /// Writes down the mirror plugin `id` moved to, so its next load (and Sources) starts there.
+    fn mirror_recorder(&self, id: &str) -> MirrorListener {
+        let (db, id) = (Arc::clone(&self.db), id.to_owned());
+        MirrorListener(Arc::new(move |root: String| {
+            let (db, id) = (Arc::clone(&db), id.clone());
+            Box::pin(async move {
+                let written = tokio::task::spawn_blocking(move || match db.lock() {
+                    Ok(mut db) => db
+                        .set_plugin_setting(&id, MIRROR_KEY, &root)
+                        .map_err(|error| error.to_string()),
+                    Err(_) => Err("the database lock was poisoned by a crash".to_owned()),
+                })
+                .await;
+                match written {
+                    Ok(Ok(())) => {}
+                    Ok(Err(reason)) => {
+                        tracing::warn!("cannot remember the mirror in use: {reason}")
+                    }
+                    Err(error) => tracing::warn!("cannot remember the mirror in use: {error}"),
+                }
+            })
+        }))
+    }
+
+    /// The API mirror plugin `id` moved to, while its mirrors are on (the user did not set the
+    /// root); `None` before any move.
+    pub async fn mirror_in_use(&self, id: &str) -> Result<Option<String>> {
+        let mut overrides = self.plugin_overrides(id).await?;
+        let Some(mirror) = overrides.remove(MIRROR_KEY) else { return Ok(None) };
+        let manifest = self.installed_manifest(id).await?;
+        let on = manifest.mirrors.is_some_and(|mirrors| !overrides.contains_key(&mirrors.setting));
+        Ok(on.then_some(mirror))
+    }
+
+    /// An installed plugin's manifest, read from its file.
+    pub(crate) async fn installed_manifest(
+        &self,
+        id: &str,
+    ) -> Result<getanime_domain::PluginManifest> {
+        let manifest_path = self.paths.plugins().join(id).join(getanime_plugins::MANIFEST_FILE);
+        tokio::task::spawn_blocking(move || getanime_plugins::read_manifest(&manifest_path))
+            .await
+            .context("reading the plugin manifest failed")?
+            .map_err(anyhow::Error::from)
+    }
+
     /// A plugin's settings as its manifest declares them, with the user's value where set:
     /// `(key, current value)`, by key.
     pub async fn plugin_settings(&self, id: &str) -> Result<Vec<(String, String)>> {
-        let manifest_path = self.paths.plugins().join(id).join(getanime_plugins::MANIFEST_FILE);
-        let manifest =
-            tokio::task::spawn_blocking(move || getanime_plugins::read_manifest(&manifest_path))
-                .await
-                .context("reading the plugin manifest failed")??;
+        let manifest = self.installed_manifest(id).await?;
         let overrides = self.plugin_overrides(id).await?;
         Ok(manifest
             .settings

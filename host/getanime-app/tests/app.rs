@@ -397,24 +397,27 @@ async fn the_sources_menu_offers_the_shipped_sources() -> Result<()> {
         .filter(|entry| matches!(entry.item, MenuItem::Shipped(_)))
         .map(|entry| entry.label.as_str())
         .collect();
-    assert_eq!(offered, ["AniLiberty 0.3.0", "AniLibria 0.3.0"], "the shipped ones, nothing else");
-    let aniliberty = entry(&menu, "AniLiberty 0.3.0")?;
+    assert_eq!(offered, ["AniLiberty 0.3.1", "AniLibria 0.3.0"], "the shipped ones, nothing else");
+    let aniliberty = entry(&menu, "AniLiberty 0.3.1")?;
     assert_eq!(
         (aniliberty.buttons.as_slice(), aniliberty.value.as_str()),
         (&["Install".to_owned()][..], "included")
     );
     assert!(
-        aniliberty.detail.contains("reaches anilibria.top, aniliberty.top"),
+        aniliberty.detail.contains("reaches anilibria.top, aniliberty.top, anilibria.wtf"),
         "{}",
         aniliberty.detail
     );
     let question = aniliberty.questions[0].as_deref().context("installing asks first")?;
-    assert!(question.contains("will connect to: anilibria.top, aniliberty.top"), "{question}");
+    assert!(
+        question.contains("will connect to: anilibria.top, aniliberty.top, anilibria.wtf"),
+        "{question}"
+    );
 
     let outcome = app.menu_run(button(aniliberty, "Install")?, "").await?;
-    assert_eq!(outcome.message, "Installed AniLiberty 0.3.0; sync it with Sync now");
+    assert_eq!(outcome.message, "Installed AniLiberty 0.3.1; sync it with Sync now");
     let menu = app.sources_menu().await?;
-    assert_eq!(entry(&menu, "AniLiberty 0.3.0")?.value, "enabled", "now an installed source");
+    assert_eq!(entry(&menu, "AniLiberty 0.3.1")?.value, "enabled", "now an installed source");
     let still_offered: Vec<&str> = menu
         .iter()
         .filter(|entry| matches!(entry.item, MenuItem::Shipped(_)))
@@ -1303,7 +1306,7 @@ mod accounts {
         assert!(format!("{refused}").contains("getanime account sync"), "{refused}");
         // In Sources it is an account: no Sync now, a way to the Accounts screen.
         let menu = app.sources_menu().await?;
-        let line = entry(&menu, "AniLiberty account 0.1.0")?;
+        let line = entry(&menu, "AniLiberty account 0.1.1")?;
         assert_eq!(
             (line.value.as_str(), line.buttons.as_slice()),
             ("account", &["Accounts".to_owned(), "Remove".to_owned()][..])
@@ -1473,6 +1476,249 @@ mod accounts {
         let credentials = std::fs::read_to_string(world.data("credentials.json"))?;
         assert!(!credentials.contains("fake-aniliberty-token"), "{credentials}");
         assert_eq!(world.list(ListFilter::Status(ListStatus::Watching)).await?, ["9972"]);
+        Ok(())
+    }
+}
+
+/// AniLiberty's API hosts come and go: both AniLiberty plugins name the known roots
+/// (`[mirrors]`), and when the one in use refuses connections the host asks the next one's
+/// `app/status` and moves there. Here the roots are on 127.0.0.1: the first a closed port, the
+/// next the fake API.
+mod mirrors {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use getanime_testkit::aniliberty_account::{FakeAnilibertyAccount, serve_aniliberty_releases};
+    use getanime_testkit::package_archive;
+
+    use super::*;
+
+    /// A root nothing listens on: the port was free a moment ago and is closed now.
+    fn refusing_root() -> Result<String> {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+        let port = listener.local_addr()?.port();
+        drop(listener);
+        Ok(format!("http://127.0.0.1:{port}/api/v1"))
+    }
+
+    /// Counts connections made to 127.0.0.2, a host no manifest names and no one granted.
+    async fn probe() -> Result<(String, Arc<AtomicUsize>)> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.2:0").await?;
+        let address = listener.local_addr()?;
+        let reached = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&reached);
+        tokio::spawn(async move {
+            while listener.accept().await.is_ok() {
+                counter.fetch_add(1, Ordering::SeqCst);
+            }
+        });
+        Ok((format!("http://{address}"), reached))
+    }
+
+    /// Installs the built plugin `id` with its manifest's roots replaced by `roots` on
+    /// 127.0.0.1 (the first is where it starts), as a package from the TV would be.
+    async fn install_with_roots(
+        app: &App,
+        dir: &std::path::Path,
+        id: &str,
+        roots: &[&str],
+    ) -> Result<()> {
+        let quoted: Vec<String> = roots.iter().map(|root| format!("{root:?}")).collect();
+        let package = package_archive(id, |manifest| {
+            manifest
+                .lines()
+                .map(|line| {
+                    if line.starts_with("allowed_hosts") {
+                        r#"allowed_hosts = ["127.0.0.1"]"#.to_owned()
+                    } else if line.starts_with("auth_hosts") {
+                        r#"auth_hosts = ["127.0.0.1"]"#.to_owned()
+                    } else if line.starts_with("roots") {
+                        format!("roots = [{}]", quoted.join(", "))
+                    } else if line.starts_with("base_url") {
+                        format!("base_url = {:?}", roots[0])
+                    } else {
+                        line.to_owned()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        })?;
+        let path = dir.join(format!("{id}.tar.gz"));
+        std::fs::write(&path, package)?;
+        app.install_plugin(path, None).await?;
+        Ok(())
+    }
+
+    struct MirrorWorld {
+        dir: tempfile::TempDir,
+        app: App,
+        server: FakeServer,
+        account: FakeAnilibertyAccount,
+    }
+
+    impl MirrorWorld {
+        /// The fake API (source and account) behind the second root, its real status answer.
+        async fn new() -> Result<MirrorWorld> {
+            let dir = tempfile::tempdir()?;
+            let app = App::open(DataPaths::resolve(Some(dir.path().join("data")))?)?;
+            let server = FakeServer::start().await?;
+            let account = FakeAnilibertyAccount::serve(&server, "/api/v1");
+            // Before the releases' handler, which would take `latest` for a release id.
+            let latest = std::fs::read(fixture_path("aniliberty", "releases_latest.json"))?;
+            server.route_handler("/api/v1/anime/releases/latest", move |_| {
+                Reply::json(latest.clone())
+            });
+            serve_aniliberty_releases(&server, "/api/v1")?;
+            server
+                .route("/api/v1/anime/schedule/week", fixture("aniliberty", "schedule_week.json")?);
+            server.route("/api/v1/app/status", fixture("aniliberty", "real/app_status.json")?);
+            Ok(MirrorWorld { dir, app, server, account })
+        }
+
+        fn api(&self) -> String {
+            format!("{}/api/v1", self.server.base_url())
+        }
+
+        fn status_asked(&self) -> usize {
+            self.server.requests().iter().filter(|path| path.contains("/app/status")).count()
+        }
+
+        async fn sync_source(&self) -> Result<SyncReport> {
+            let options = SyncOptions {
+                retry: RetryPolicy { attempts: 1, first_delay: Duration::from_millis(10) },
+                ..SyncOptions::default()
+            };
+            self.app.sync(&options, &|_| {}).await?.pop().context("one report")
+        }
+
+        async fn sources_line(&self, label: &str) -> Result<String> {
+            let menu = self.app.sources_menu().await?;
+            Ok(entry(&menu, label)?.detail.clone())
+        }
+    }
+
+    #[tokio::test]
+    async fn a_source_and_an_account_move_to_the_mirror_that_answers() -> Result<()> {
+        let world = MirrorWorld::new().await?;
+        let refusing = refusing_root()?;
+        let api = world.api();
+        for id in ["aniliberty", "aniliberty-account"] {
+            install_with_roots(&world.app, world.dir.path(), id, &[&refusing, &api]).await?;
+        }
+        // The fake serves plain http: the token may go there because the user granted it.
+        world.app.grant_host("aniliberty-account", "127.0.0.1").await?;
+        assert!(world.app.mirror_in_use("aniliberty").await?.is_none(), "no move yet");
+
+        let report = world.sync_source().await?;
+        assert_eq!(report.error, None, "{report:?}");
+        assert!(world.app.titles(None, 100).await?.len() >= 3, "the mirror's titles arrived");
+        assert_eq!(world.app.mirror_in_use("aniliberty").await?.as_deref(), Some(api.as_str()));
+        assert_eq!(world.status_asked(), 1, "asked once, then remembered");
+        let line = world.sources_line("AniLiberty 0.3.1").await?;
+        assert!(line.contains("through the mirror 127.0.0.1"), "{line}");
+
+        // A restart starts on the remembered mirror: no more questions.
+        let again = world.sync_source().await?;
+        assert_eq!(again.error, None, "{again:?}");
+        assert_eq!(world.status_asked(), 1, "the remembered mirror is used directly");
+
+        // The account signs in and syncs through the mirror too.
+        world.account.set_collection(9972, "WATCHING");
+        let (sign_in, step) = world
+            .app
+            .start_sign_in("aniliberty-account", getanime_app::domain::SignInMethod::DeviceCode)
+            .await?;
+        let getanime_app::domain::SignInStep::ShowCodeAndWait { state, .. } = step else {
+            anyhow::bail!("a code to show, got {step:?}");
+        };
+        assert!(world.account.accept_last_code(), "the phone accepts the code");
+        let done = world
+            .app
+            .advance_sign_in(&sign_in, &state, &getanime_app::domain::SignInInput::Poll)
+            .await?;
+        let getanime_app::domain::SignInStep::Done(who) = done else {
+            anyhow::bail!("signed in, got {done:?}")
+        };
+        world.app.finish_sign_in(&sign_in, who).await?;
+        let synced = world.app.sync_accounts(None, false).await?.pop().context("one account")?;
+        assert_eq!(synced.error, None, "{synced:?}");
+        assert_eq!(synced.pulled, 1, "{synced:?}");
+        assert_eq!(
+            world.app.mirror_in_use("aniliberty-account").await?.as_deref(),
+            Some(api.as_str())
+        );
+        assert_eq!(world.status_asked(), 2, "the account asked once for itself");
+        let line = world.sources_line("AniLiberty account 0.1.1").await?;
+        assert!(line.contains("through the mirror 127.0.0.1"), "{line}");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_status_naming_an_unknown_host_is_not_followed() -> Result<()> {
+        let world = MirrorWorld::new().await?;
+        let (probe, reached) = probe().await?;
+        // The second root is down for the API but answers its status: not alive, try the probe
+        // (a host no one allowed) or the fake API (on an allowed host, not in the manifest).
+        let second = FakeServer::start().await?;
+        let endpoints = serde_json::json!({
+            "is_alive": false,
+            "available_api_endpoints": [probe, world.server.base_url()],
+        });
+        second.route("/api/v1/app/status", Reply::json(endpoints.to_string()));
+        let second_root = format!("{}/api/v1", second.base_url());
+        let refusing = refusing_root()?;
+        install_with_roots(&world.app, world.dir.path(), "aniliberty", &[&refusing, &second_root])
+            .await?;
+
+        let report = world.sync_source().await?;
+        assert_eq!(report.error, None, "{report:?}");
+        assert_eq!(reached.load(Ordering::SeqCst), 0, "the unknown host was never contacted");
+        assert_eq!(
+            world.app.mirror_in_use("aniliberty").await?,
+            Some(world.api()),
+            "the endpoint on an allowed host was followed"
+        );
+
+        // Only unknown hosts named: nothing to move to, and the failure says so in words.
+        let alone = serde_json::json!({"is_alive": false, "available_api_endpoints": [probe]});
+        second.route("/api/v1/app/status", Reply::json(alone.to_string()));
+        let world = MirrorWorld::new().await?;
+        let refusing = refusing_root()?;
+        install_with_roots(&world.app, world.dir.path(), "aniliberty", &[&refusing, &second_root])
+            .await?;
+        let report = world.sync_source().await?;
+        let error = report.error.context("no mirror answers: the sync fails")?;
+        assert!(!error.is_empty(), "{error}");
+        assert_eq!(reached.load(Ordering::SeqCst), 0, "still never contacted");
+        assert_eq!(world.app.mirror_in_use("aniliberty").await?, None);
+        assert!(world.app.titles(None, 100).await?.is_empty(), "nothing half-written");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_root_the_user_set_is_never_replaced() -> Result<()> {
+        let world = MirrorWorld::new().await?;
+        let refusing = refusing_root()?;
+        install_with_roots(
+            &world.app,
+            world.dir.path(),
+            "aniliberty",
+            &[&world.api(), &world.api()],
+        )
+        .await?;
+        world.app.set_plugin_setting("aniliberty", "base_url", &refusing).await?;
+        let report = world.sync_source().await?;
+        assert!(report.error.is_some(), "the user's root is down: {report:?}");
+        assert_eq!(world.status_asked(), 0, "no mirror is asked");
+        assert_eq!(world.app.mirror_in_use("aniliberty").await?, None);
+        assert!(
+            world
+                .app
+                .set_plugin_setting("aniliberty", "mirror:in-use", &world.api())
+                .await
+                .is_err(),
+            "the host's record is not a setting"
+        );
         Ok(())
     }
 }

@@ -24,7 +24,7 @@ pub use library::{
     PluginRecord, Poster, Profile, ProfileId, Rating, RatingError, StatusChange, TitleCard,
     TitleDetails, TitleId, WatchState, title_is_finished,
 };
-pub use plugin::{ManifestError, OAuth, PluginKind, PluginManifest, RateLimit};
+pub use plugin::{ManifestError, Mirrors, OAuth, PluginKind, PluginManifest, RateLimit};
 pub use tracker::{
     AccountId, AccountRecord, AccountState, AgreedTitle, EpisodeMark, LocalChange, LocalMark,
     MarksApplied, QueuedChange, RemoteStatus, SignInInput, SignInMethod, SignInStep, TrackedTitle,

@@ -44,6 +44,42 @@ pub struct PluginManifest {
     /// Trackers: how the host refreshes the token; none when the token does not expire.
     #[serde(default)]
     pub oauth: Option<OAuth>,
+    /// The API's mirrors, when its hosts come and go (AniLiberty's do).
+    #[serde(default)]
+    pub mirrors: Option<Mirrors>,
+}
+
+/// An API served from several hosts: when the root in use cannot be reached (a transport
+/// failure, not an HTTP error), the host asks the next root's status and moves the plugin there.
+/// Off when the user set the root's setting themselves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mirrors {
+    /// The setting the plugin builds its URLs from; the host answers it with the root in use.
+    #[serde(default = "Mirrors::default_setting")]
+    pub setting: String,
+    /// The API's known roots (`https://host/path`), in the order tried; each one's host is in
+    /// `allowed_hosts`.
+    pub roots: Vec<String>,
+    /// A path under a root answering `{"is_alive": bool, "available_api_endpoints": [url]}`
+    /// (AniLiberty's `app/status`), asked before a root is used; none: the retried request is
+    /// the test.
+    #[serde(default)]
+    pub status: Option<String>,
+}
+
+impl Mirrors {
+    fn default_setting() -> String {
+        "base_url".to_owned()
+    }
+}
+
+/// The host of an `http(s)://host[:port]/path` URL, or `None` for anything else.
+fn url_root_host(root: &str) -> Option<&str> {
+    let rest = root.strip_prefix("https://").or_else(|| root.strip_prefix("http://"))?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host = authority.split(':').next()?;
+    (!host.is_empty() && !authority.contains('@')).then_some(host)
 }
 
 /// What a plugin is.
@@ -90,6 +126,8 @@ pub enum ManifestError {
     AuthHostNotAllowed { id: String, host: String },
     #[error("plugin {id}: only a tracker may have `{field}`")]
     TrackerOnly { id: String, field: &'static str },
+    #[error("plugin {id}: mirror {root} is not an http(s) URL on one of allowed_hosts")]
+    MirrorNotAllowed { id: String, root: String },
 }
 
 impl PluginManifest {
@@ -115,6 +153,16 @@ impl PluginManifest {
             return Err(ManifestError::AuthHostNotAllowed {
                 id: self.id.clone(),
                 host: host.clone(),
+            });
+        }
+        let mirror_roots = self.mirrors.iter().flat_map(|mirrors| &mirrors.roots);
+        if let Some(root) = mirror_roots
+            .into_iter()
+            .find(|root| !url_root_host(root).is_some_and(|host| self.allows_host(host)))
+        {
+            return Err(ManifestError::MirrorNotAllowed {
+                id: self.id.clone(),
+                root: root.clone(),
             });
         }
         if self.kind == PluginKind::Provider {
@@ -178,6 +226,35 @@ mod tests {
             plugin.check(),
             Err(ManifestError::TrackerOnly { id: "account".to_owned(), field: "auth_hosts" })
         );
+    }
+
+    #[test]
+    fn mirrors_stay_on_allowed_hosts() {
+        let mut plugin = manifest("source");
+        let mirrors = |roots: &[&str]| Mirrors {
+            setting: "base_url".to_owned(),
+            roots: roots.iter().map(|root| (*root).to_owned()).collect(),
+            status: Some("app/status".to_owned()),
+        };
+        plugin.mirrors =
+            Some(mirrors(&["https://api.example.org/v1", "http://API.example.org:8080/v1"]));
+        assert_eq!(plugin.check(), Ok(()));
+        for bad in [
+            "https://evil.example.org/v1",
+            "ftp://api.example.org/v1",
+            "https://x@api.example.org/",
+            "api.example.org",
+        ] {
+            plugin.mirrors = Some(mirrors(&["https://api.example.org/v1", bad]));
+            assert_eq!(
+                plugin.check(),
+                Err(ManifestError::MirrorNotAllowed {
+                    id: "source".to_owned(),
+                    root: bad.to_owned()
+                }),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

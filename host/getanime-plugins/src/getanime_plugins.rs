@@ -17,6 +17,7 @@ mod cache;
 mod conversion;
 mod error;
 mod host_api;
+mod mirrors;
 mod network;
 mod package;
 mod rate_limit;
@@ -26,6 +27,7 @@ mod tracker;
 
 pub use account::{AccountSession, StoreToken, Token};
 pub use error::{Error, Result};
+pub use mirrors::MirrorListener;
 pub use network::{
     FetchError, Fetched, GuardedClient, HttpMethod, NetworkPolicy, Refusal, is_public, resolve_url,
     url_host,

@@ -8,9 +8,10 @@ use std::time::Duration;
 
 use getanime_domain::{PluginKind, PluginManifest};
 
-use crate::account::Token;
+use crate::account::{AccountSession, Token};
 use crate::bindings::v0_3::host::{self, HttpError, HttpRequest, HttpResponse, Level, Method};
 use crate::bindings::{v0_1, v0_2, v0_3};
+use crate::mirrors::MirrorSet;
 use crate::network::{FetchError, Fetched, GuardedClient, HttpMethod, NetworkPolicy, url_host};
 use crate::rate_limit::RateLimiter;
 use crate::runtime::{PluginConfig, PluginState, RuntimeLimits};
@@ -28,6 +29,8 @@ pub(crate) struct HostContext {
     granted_hosts: Vec<String>,
     is_tracker: bool,
     limiter: Option<RateLimiter>,
+    /// The API's mirrors, unless the user set its root.
+    pub(crate) mirrors: Option<MirrorSet>,
 }
 
 impl HostContext {
@@ -60,6 +63,13 @@ impl HostContext {
             granted_hosts: config.granted_hosts.clone(),
             is_tracker: manifest.kind == PluginKind::Tracker,
             limiter: manifest.rate_limit.map(RateLimiter::new),
+            mirrors: MirrorSet::new(
+                manifest,
+                &config.settings,
+                &config.granted_hosts,
+                config.mirror.as_deref(),
+                config.on_mirror_move.clone(),
+            ),
         })
     }
 
@@ -84,6 +94,92 @@ impl PluginState {
     }
 }
 
+impl HostContext {
+    /// One request as the plugin asked, on `url`: the token added where it may go, paced by
+    /// the tracker's limiter (a 429 pauses it).
+    async fn send(
+        &self,
+        account: Option<&AccountSession>,
+        method: HttpMethod,
+        url: &str,
+        headers: &[(String, String)],
+        body: Option<Vec<u8>>,
+        authorized: bool,
+    ) -> Result<Fetched, FetchError> {
+        let mut headers = headers.to_vec();
+        if authorized {
+            match account.and_then(AccountSession::token) {
+                Some(Token { access, .. }) if self.may_carry_token(url) => {
+                    headers.retain(|(name, _)| !name.eq_ignore_ascii_case("authorization"));
+                    headers.push(("Authorization".to_owned(), format!("Bearer {access}")));
+                }
+                Some(_) => tracing::warn!(
+                    plugin_id = %self.plugin_id,
+                    host = url_host(url).unwrap_or_default(),
+                    "the account token is only sent to the plugin's auth hosts over https or to hosts granted to it; sent without it"
+                ),
+                None => {}
+            }
+        }
+        if let Some(limiter) = &self.limiter {
+            limiter.acquire().await;
+        }
+        let fetched = self.client.request(method, url, &headers, body);
+        let fetched = match tokio::time::timeout(self.http_timeout, fetched).await {
+            Ok(result) => result?,
+            Err(_elapsed) => return Err(FetchError::Timeout),
+        };
+        if fetched.status == 429
+            && let Some(limiter) = &self.limiter
+        {
+            let wait = fetched
+                .headers
+                .iter()
+                .find(|(name, _)| name == "retry-after")
+                .and_then(|(_, value)| value.trim().parse::<u64>().ok())
+                .unwrap_or(60);
+            limiter.pause(wait).await;
+        }
+        Ok(fetched)
+    }
+
+    /// Sends the request; when it was for the API root in use and that root cannot be reached,
+    /// once more on the mirror that answers (`mirrors.rs`).
+    async fn send_with_mirrors(
+        &self,
+        account: Option<&AccountSession>,
+        method: HttpMethod,
+        request: HttpRequest,
+    ) -> Result<Fetched, FetchError> {
+        let located = self.mirrors.as_ref().and_then(|mirrors| mirrors.locate(&request.url));
+        let Some((url, root)) = located else {
+            return self
+                .send(
+                    account,
+                    method,
+                    &request.url,
+                    &request.headers,
+                    request.body,
+                    request.authorized,
+                )
+                .await;
+        };
+        let first = self
+            .send(account, method, &url, &request.headers, request.body.clone(), request.authorized)
+            .await;
+        let unreachable = matches!(first, Err(FetchError::Transport(_) | FetchError::Timeout));
+        let next = match (&self.mirrors, unreachable) {
+            (Some(mirrors), true) => {
+                mirrors.move_from(&root, &self.client, self.limiter.as_ref()).await
+            }
+            _ => None,
+        };
+        let Some(next) = next else { return first };
+        let url = format!("{next}{}", &url[root.len()..]);
+        self.send(account, method, &url, &request.headers, request.body, request.authorized).await
+    }
+}
+
 impl host::Host for PluginState {
     async fn fetch(&mut self, request: HttpRequest) -> Result<HttpResponse, HttpError> {
         let context = Arc::clone(&self.host);
@@ -95,46 +191,17 @@ impl host::Host for PluginState {
             Method::Delete => HttpMethod::Delete,
             Method::Patch => HttpMethod::Patch,
         };
-        let mut headers = request.headers;
-        if request.authorized {
-            let token = self.account.as_ref().and_then(|account| account.token());
-            match token {
-                Some(Token { access, .. }) if context.may_carry_token(&request.url) => {
-                    headers.retain(|(name, _)| !name.eq_ignore_ascii_case("authorization"));
-                    headers.push(("Authorization".to_owned(), format!("Bearer {access}")));
-                }
-                Some(_) => tracing::warn!(
-                    plugin_id = %context.plugin_id,
-                    host = url_host(&request.url).unwrap_or_default(),
-                    "the account token is only sent to the plugin's auth hosts over https or to hosts granted to it; sent without it"
-                ),
-                None => {}
-            }
-        }
-        if let Some(limiter) = &context.limiter {
-            limiter.acquire().await;
-        }
-        let fetched = context.client.request(method, &request.url, &headers, request.body);
-        let error = match tokio::time::timeout(context.http_timeout, fetched).await {
-            Ok(Ok(Fetched { status, headers, body })) => {
-                if status == 429
-                    && let Some(limiter) = &context.limiter
-                {
-                    let wait = headers
-                        .iter()
-                        .find(|(name, _)| name == "retry-after")
-                        .and_then(|(_, value)| value.trim().parse::<u64>().ok())
-                        .unwrap_or(60);
-                    limiter.pause(wait).await;
-                }
+        let url = request.url.clone();
+        let account = self.account.clone();
+        let error = match context.send_with_mirrors(account.as_deref(), method, request).await {
+            Ok(Fetched { status, headers, body }) => {
                 return Ok(HttpResponse { status, headers, body });
             }
-            Ok(Err(error)) => error,
-            Err(_elapsed) => FetchError::Timeout,
+            Err(error) => error,
         };
         Err(match error {
             FetchError::Refused(refusal) => {
-                let host = refusal.host().unwrap_or(&request.url).to_owned();
+                let host = refusal.host().unwrap_or(&url).to_owned();
                 tracing::warn!(plugin_id = %context.plugin_id, %host, "fetch denied: {refusal}");
                 self.denied_host = Some(host.clone());
                 HttpError::Denied(host)
@@ -159,7 +226,10 @@ impl host::Host for PluginState {
     }
 
     async fn setting(&mut self, key: String) -> Option<String> {
-        self.host.settings.get(&key).cloned()
+        match &self.host.mirrors {
+            Some(mirrors) if mirrors.setting() == key => Some(mirrors.active()),
+            _ => self.host.settings.get(&key).cloned(),
+        }
     }
 }
 

@@ -24,6 +24,7 @@ use crate::account::AccountSession;
 use crate::bindings::{v0_1, v0_2, v0_3};
 use crate::cache::CompileCache;
 use crate::host_api::HostContext;
+use crate::mirrors::{MirrorListener, MirrorSet};
 use crate::package::Package;
 use crate::{API_VERSIONS, Error, Result, conversion};
 
@@ -66,6 +67,10 @@ impl Default for RuntimeLimits {
 pub struct PluginConfig {
     pub settings: BTreeMap<String, String>,
     pub granted_hosts: Vec<String>,
+    /// The API root a previous load moved to (manifest `[mirrors]`), to start from.
+    pub mirror: Option<String>,
+    /// Told when the plugin moves to another mirror, to remember it.
+    pub on_mirror_move: Option<MirrorListener>,
 }
 
 /// The engine and linker shared by every plugin.
@@ -441,6 +446,11 @@ impl Plugin {
     }
 
     /// Whether the plugin is a tracker (world `tracker`).
+    /// The API root in use when the plugin has mirrors and the user did not set the root.
+    pub fn mirror_in_use(&self) -> Option<String> {
+        self.host.mirrors.as_ref().map(MirrorSet::active)
+    }
+
     pub fn is_tracker(&self) -> bool {
         matches!(self.pre, ContractPre::Tracker(_))
     }

@@ -145,6 +145,8 @@ mod calls {
         assert_eq!(name(plugin.search("setting missing", 1).await?), "(unset)");
 
         let config = PluginConfig {
+            mirror: None,
+            on_mirror_move: None,
             settings: [("greeting".to_owned(), "hello from the user".to_owned())].into(),
             ..PluginConfig::default()
         };
@@ -384,6 +386,8 @@ mod contracts {
         server.route("/api/titles.json", titles_json(&server));
         let runtime = PluginRuntime::new(limits())?;
         let config = PluginConfig {
+            mirror: None,
+            on_mirror_move: None,
             settings: [("base_url".to_owned(), format!("{}/api", server.base_url()))].into(),
             ..PluginConfig::default()
         };
@@ -432,6 +436,8 @@ mod contracts {
     async fn a_contract_0_1_component_is_denied_like_the_others() -> Result<()> {
         let runtime = PluginRuntime::new(limits())?;
         let config = PluginConfig {
+            mirror: None,
+            on_mirror_move: None,
             settings: [("base_url".to_owned(), "https://example.com/api".to_owned())].into(),
             ..PluginConfig::default()
         };
@@ -833,6 +839,8 @@ mod sources {
     /// A source plugin pointed at `base_url`, with 127.0.0.1 granted.
     fn load_source(runtime: &PluginRuntime, id: &str, base_url: String) -> Result<Plugin> {
         let config = PluginConfig {
+            mirror: None,
+            on_mirror_move: None,
             settings: [
                 ("base_url".to_owned(), base_url),
                 ("media_host".to_owned(), "https://static.example".to_owned()),
@@ -1007,6 +1015,8 @@ mod trackers {
     /// The account plugin pointed at `server`, which the user granted (so the token may go there).
     fn account_plugin(runtime: &PluginRuntime, server: &FakeServer) -> Result<Plugin> {
         let config = PluginConfig {
+            mirror: None,
+            on_mirror_move: None,
             settings: [("base_url".to_owned(), format!("{}/api/v1", server.base_url()))].into(),
             granted_hosts: vec!["127.0.0.1".to_owned()],
         };
@@ -1177,6 +1187,8 @@ mod trackers {
         std::fs::write(dir.join("plugin.toml"), manifest)?;
         let runtime = PluginRuntime::new(limits())?;
         let config = PluginConfig {
+            mirror: None,
+            on_mirror_move: None,
             settings: [("base_url".to_owned(), format!("{}/api/v1", server.base_url()))].into(),
             granted_hosts: Vec::new(),
         };

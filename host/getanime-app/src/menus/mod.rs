@@ -35,7 +35,7 @@ pub enum MenuItem {
     /// A plugin the index offers: button install (asks, showing its hosts).
     Available(IndexEntry),
     /// A source that ships with getanime: button install or update (asks, showing its hosts).
-    Shipped(ShippedPlugin),
+    Shipped(Box<ShippedPlugin>),
     /// A text field for a package path (a directory or a `.tar.gz`).
     InstallFromFile,
     /// A setting, stepped with left/right.
@@ -104,7 +104,7 @@ pub enum MenuAction {
     /// Remove a source (titles with history stay).
     Remove(String),
     /// Install or update a source that ships with getanime.
-    InstallShipped(ShippedPlugin),
+    InstallShipped(Box<ShippedPlugin>),
     /// Install or update a source the plugin index offers.
     InstallAvailable(IndexEntry),
     /// Install the package at the typed path.

@@ -21,7 +21,8 @@ impl App {
              keeps it.",
             name = plugin.name
         );
-        let detail = tr!("reaches {hosts}", hosts = plugin.allowed_hosts.join(", "));
+        let mut detail = tr!("reaches {hosts}", hosts = plugin.allowed_hosts.join(", "));
+        detail.push_str(&self.mirror_detail(&plugin.id).await?);
         let mut entries = vec![
             MenuEntry {
                 item: MenuItem::Plugin(plugin.id.clone()),
@@ -35,6 +36,15 @@ impl App {
         ];
         entries.extend(self.plugin_setting_entries(plugin).await?);
         Ok(entries)
+    }
+
+    /// " · through the mirror {host}" once the plugin moved to a mirror; empty before.
+    async fn mirror_detail(&self, id: &str) -> Result<String> {
+        let mirror = self.mirror_in_use(id).await?;
+        Ok(match mirror.as_deref().and_then(getanime_plugins::url_host) {
+            Some(host) => tr!(" · through the mirror {host}", host = host),
+            None => String::new(),
+        })
     }
 
     /// A plugin's settings as text rows.
@@ -77,6 +87,7 @@ impl App {
                 detail.push_str(&tr!(" · last error: {error}", error = error));
             }
             detail.push_str(&tr!(" · reaches {hosts}", hosts = plugin.allowed_hosts.join(", ")));
+            detail.push_str(&self.mirror_detail(&plugin.id).await?);
             let state = if plugin.enabled { tr!("enabled") } else { tr!("disabled") };
             let toggle = if plugin.enabled { tr!("Disable") } else { tr!("Enable") };
             let remove = tr!(
@@ -129,10 +140,10 @@ impl App {
                 hosts = manifest.allowed_hosts.join(", ")
             );
             entries.push(offer.entry(
-                MenuItem::Shipped(shipped.clone()),
+                MenuItem::Shipped(Box::new(shipped.clone())),
                 tr!("included").to_owned(),
                 detail,
-                MenuAction::InstallShipped(shipped.clone()),
+                MenuAction::InstallShipped(Box::new(shipped.clone())),
             ));
         }
         let index_url = self.db(|db| db.setting(INDEX_URL_SETTING)).await?;

@@ -22,6 +22,7 @@ fn main() -> Result<()> {
     server.route_computed("/api/v1/anime/releases/latest", move |_| Reply::json(latest.clone()));
     server.route("/api/v1/anime/schedule/week", Reply::json(real("schedule_week.json")?));
     server.route("/api/v1/anime/releases/9970", Reply::json(real("release_9970.json")?));
+    server.route("/api/v1/app/status", Reply::json(real("app_status.json")?));
     let account =
         getanime_testkit::aniliberty_account::FakeAnilibertyAccount::serve(&server, "/api/v1");
     account.set_collection(9970, "WATCHING");
