@@ -1314,6 +1314,40 @@ mod accounts {
         Ok(())
     }
 
+    /// A tracker whose page shows a code (OAuth out-of-band): a mistyped code brings the same
+    /// page back and keeps nothing; the right one signs in.
+    #[tokio::test]
+    async fn a_code_from_a_page_signs_in_and_a_mistyped_one_is_asked_again() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let app = App::open(DataPaths::resolve(Some(dir.path().join("data")))?)?;
+        let server = FakeServer::start().await?;
+        server.route_handler("/oauth/token", |request| {
+            if String::from_utf8_lossy(&request.body).ends_with("code=3ax-9") {
+                Reply::json(r#"{"access_token":"page-token-1"}"#)
+            } else {
+                Reply::new(400, "application/json", r#"{"error":"invalid_grant"}"#)
+            }
+        });
+        app.install_plugin(built_plugin("test-tracker")?, None).await?;
+        let token_url = format!("{}/oauth/token", server.base_url());
+        app.set_plugin_setting("test-tracker", "token_url", &token_url).await?;
+        let (sign_in, step) = app.start_sign_in("test-tracker", SignInMethod::Paste).await?;
+        let SignInStep::OpenAndPaste { url, state, .. } = step else {
+            anyhow::bail!("a page to open, got {step:?}");
+        };
+        assert!(url.starts_with("https://auth.invalid/oauth/authorize?"), "{url}");
+        let wrong = SignInInput::Text("3bx-9".into());
+        let again = app.advance_sign_in(&sign_in, &state, &wrong).await?;
+        assert!(matches!(again, SignInStep::OpenAndPaste { .. }), "{again:?}");
+        let right = SignInInput::Text("3ax-9".into());
+        let SignInStep::Done(who) = app.advance_sign_in(&sign_in, &state, &right).await? else {
+            anyhow::bail!("signed in");
+        };
+        let account = app.finish_sign_in(&sign_in, who).await?;
+        assert_eq!(account.user_name, "paster");
+        Ok(())
+    }
+
     /// `plugins/test-tracker` tries to send the token elsewhere and to read it back, then traps
     /// and loops in the middle of `pull`.
     #[tokio::test]

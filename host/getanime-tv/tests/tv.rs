@@ -701,10 +701,19 @@ impl OwnDisplay {
     }
 
     /// Starts the app's window here (`command` names its options); returns it and its X id.
-    fn open_window(&self, mut command: Command) -> Result<(std::process::Child, String)> {
+    fn open_window(&self, command: Command) -> Result<(std::process::Child, String)> {
+        self.open_window_in(command, "C.UTF-8")
+    }
+
+    /// [`OwnDisplay::open_window`] in the language of locale `lang`.
+    fn open_window_in(
+        &self,
+        mut command: Command,
+        lang: &str,
+    ) -> Result<(std::process::Child, String)> {
         let app = command
             .env("DISPLAY", &self.display)
-            .env("LANG", "C.UTF-8")
+            .env("LANG", lang)
             .env_remove("LC_ALL")
             .env_remove("LC_MESSAGES")
             .env("SLINT_BACKEND", "winit-software")
@@ -723,6 +732,37 @@ impl OwnDisplay {
             })
             .context("the window never appeared")?;
         Ok((app, window))
+    }
+
+    /// Real key presses, in order, to the focused window.
+    fn keys(&self, keys: &[&str]) -> Result<()> {
+        let mut args = vec!["key", "--delay", "120"];
+        args.extend_from_slice(keys);
+        self.xdotool(&args).map(drop)
+    }
+
+    /// Takes screenshots of the whole screen into `png` until OCR reads all of `words` there
+    /// (20 s at most): a screen is waited for by what it shows.
+    fn wait_for_screen(&self, png: &Path, languages: &str, words: &[&str]) -> Result<()> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let taken = Command::new("import")
+                .env("DISPLAY", &self.display)
+                .args(["-window", "root"])
+                .arg(png)
+                .status()
+                .context("running import (ImageMagick)")?;
+            ensure!(taken.success(), "import could not take a screenshot");
+            let text = read_screen(png, languages)?;
+            if words.iter().all(|word| text.contains(word)) {
+                return Ok(());
+            }
+            ensure!(
+                std::time::Instant::now() < deadline,
+                "the screen never showed {words:?}; OCR read last:\n{text}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(300));
+        }
     }
 
     /// Runs `xdotool ARGS...` on this display; requires success, returns stdout.
@@ -2496,6 +2536,108 @@ fn an_account_connects_from_the_sofa_with_a_code() -> Result<()> {
         assert!(fake.live_tokens().is_empty(), "signed out at the server too");
         let watching = check(&data, &["list", "show", "watching"])?;
         assert!(watching.contains("Релиз 9972"), "the history stays: {watching}");
+    }
+    Ok(())
+}
+
+/// Signing in with a code from a web page (OAuth out-of-band, the way Shikimori signs in), from
+/// the sofa on real X keys: Profiles → Accounts → Connect shows the page as a QR code (decoded by
+/// `zbarimg` from a screenshot) and the keyboard for codes; the code typed with one character
+/// wrong is refused and stays on screen; the cursor goes back to it, it is fixed, and Done signs
+/// in. In Russian and in English.
+#[test]
+fn a_code_from_a_page_is_typed_with_arrows_fixed_and_its_qr_code_decodes() -> Result<()> {
+    const AUTHORIZE: &str =
+        "https://auth.invalid/oauth/authorize?client_id=getanime-test&response_type=code";
+    require_display()?;
+    for (lang, ocr, home, connect, refused, page) in [
+        ("ru_RU.UTF-8", "rus", "Поиск", "Подключить", "Код не принят", "Наведите камеру"),
+        ("C.UTF-8", "eng", "Search", "Connect", "That code was not accepted", "Scan the QR"),
+    ] {
+        let server = FakeServer::start_in_background()?;
+        server.route_handler("/oauth/token", |request| {
+            let body = String::from_utf8_lossy(&request.body);
+            if body.ends_with("code=3ax-9") {
+                getanime_testkit::Reply::json(
+                    r#"{"access_token":"page-token-1","token_type":"Bearer"}"#,
+                )
+            } else {
+                getanime_testkit::Reply::new(
+                    400,
+                    "application/json",
+                    r#"{"error":"invalid_grant"}"#,
+                )
+            }
+        });
+        let temp = tempfile::tempdir()?;
+        let data = temp.path().join("data");
+        check(
+            &data,
+            &["plugin", "install", built_plugin("test-provider")?.to_str().context("utf-8")?],
+        )?;
+        check(
+            &data,
+            &["plugin", "install", built_plugin("test-tracker")?.to_str().context("utf-8")?],
+        )?;
+        let token_url = format!("{}/oauth/token", server.base_url());
+        check(&data, &["plugin", "set", "test-tracker", "token_url", &token_url])?;
+
+        let screen = OwnDisplay::start()?;
+        let mut command = Command::new(env!("CARGO_BIN_EXE_getanime"));
+        command.arg("--data-dir").arg(&data).arg("--no-sync");
+        let (mut app, window) = screen.open_window_in(command, lang)?;
+        let shot = screenshot_path(&format!("sign-in-page-{ocr}.png"))?;
+        screen.xdotool(&["windowfocus", "--sync", &window])?;
+        screen.wait_for_screen(&shot, ocr, &[home])?;
+        // Up to the header, Right ×6 to the profile button: Profiles; Down, Enter: Accounts;
+        // Enter: Connect Test tracker, which signs in by a page.
+        screen.keys(&["Up", "Right", "Right", "Right", "Right", "Right", "Right", "Return"])?;
+        screen.keys(&["Down", "Return"])?;
+        screen.wait_for_screen(&shot, ocr, &[connect])?;
+        screen.keys(&["Return"])?;
+        screen.wait_for_screen(&shot, ocr, &[page])?;
+        let decoded = Command::new("zbarimg")
+            .args(["-q", "--raw"])
+            .arg(&shot)
+            .output()
+            .context("running zbarimg (cargo xtask setup installs zbar-tools)")?;
+        assert_eq!(String::from_utf8_lossy(&decoded.stdout).trim(), AUTHORIZE, "the QR code");
+
+        // The keyboard for codes starts on «1». Type 3, b (a mistake), x, -, 9, then Done.
+        let (left, right, up, down, enter) = ("Left", "Right", "Up", "Down", "Return");
+        screen.keys(&[right, right, enter])?; // 3
+        screen.keys(&[down, down, down, right, right, enter])?; // b
+        screen.keys(&[left, left, left, enter])?; // x
+        screen.keys(&[up, left, left, enter])?; // -
+        screen.keys(&[up, up, left, enter])?; // 9
+        screen.keys(&[down, down, down, down, enter])?; // Done
+        screen.wait_for_screen(&shot, ocr, &[refused])?;
+        // ◀ ×3 puts the cursor after «b», ⌫ erases it, «a» goes in its place, then Done.
+        screen.keys(&[left, left, left, enter, enter, enter])?;
+        screen.keys(&[right, right, enter])?;
+        screen.keys(&[up, up, left, left, left, enter])?;
+        screen.keys(&[down, down, left, enter])?;
+        let signed_in = (0..100).any(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            check(&data, &["--json", "account", "list"])
+                .is_ok_and(|listed| listed.contains("paster"))
+        });
+        let codes: Vec<String> = server
+            .bodies()
+            .iter()
+            .map(|received| String::from_utf8_lossy(&received.body).into_owned())
+            .collect();
+        app.kill()?;
+        app.wait()?;
+        assert!(signed_in, "the fixed code signed in; codes sent: {codes:?}");
+        assert_eq!(
+            codes,
+            [
+                "grant_type=authorization_code&code=3bx-9",
+                "grant_type=authorization_code&code=3ax-9"
+            ],
+            "the mistake, then the fixed code"
+        );
     }
     Ok(())
 }

@@ -7,10 +7,13 @@
 //! - `trap`: panics (a trap in wasm);
 //! - `loop`: spins forever (the host's deadline must stop it).
 //!
-//! Sign-in is by login and password; the token it hands over is `hostile-token-<login>-secret`.
+//! Sign-in is by login and password (the token it hands over is `hostile-token-<login>-secret`),
+//! or by a code pasted from a page (OAuth out-of-band, as Shikimori signs in): the page is
+//! `authorize_url`, and the code goes as a form to `token_url`, which answers
+//! `{"access_token": …}` or refuses with 400.
 
 use getanime_provider_sdk::tracker::{
-    Account, Entry, EpisodeMark, Input, ListStatus, SignInMethod, Step, Token, Tracker,
+    Account, Entry, EpisodeMark, Input, ListStatus, PasteStep, SignInMethod, Step, Token, Tracker,
     TrackerError, store_token,
 };
 use getanime_provider_sdk::{Level, Method, http, log, setting, setting_or};
@@ -41,20 +44,52 @@ fn loot() -> String {
 
 impl Tracker for TestTracker {
     fn methods() -> Vec<SignInMethod> {
-        vec![SignInMethod::Password]
+        vec![SignInMethod::Password, SignInMethod::Paste]
     }
 
-    fn start(_method: SignInMethod, _device_id: String) -> Result<Step, TrackerError> {
-        Ok(Step::AskLoginAndPassword(String::new()))
+    fn start(method: SignInMethod, _device_id: String) -> Result<Step, TrackerError> {
+        Ok(match method {
+            SignInMethod::Paste => Step::OpenAndPaste(PasteStep {
+                url: setting_or("authorize_url", "https://auth.invalid/oauth/authorize"),
+                expires_in_s: Some(600),
+                state: "paste".into(),
+            }),
+            _ => Step::AskLoginAndPassword(String::new()),
+        })
     }
 
-    fn advance(_state: String, _device_id: String, input: Input) -> Result<Step, TrackerError> {
-        let Input::LoginAndPassword((login, _password)) = input else {
-            return Err(TrackerError::Rejected("login and password, please".into()));
-        };
-        let access = format!("hostile-token-{login}-secret");
-        store_token(&Token { access, refresh: None, expires_at: None });
-        Ok(Step::Done(account(&login)))
+    fn advance(state: String, _device_id: String, input: Input) -> Result<Step, TrackerError> {
+        match input {
+            Input::LoginAndPassword((login, _password)) => {
+                let access = format!("hostile-token-{login}-secret");
+                store_token(&Token { access, refresh: None, expires_at: None });
+                Ok(Step::Done(account(&login)))
+            }
+            Input::Text(code) => {
+                let url = setting_or("token_url", "http://127.0.0.1:9/oauth/token");
+                let body = format!("grant_type=authorization_code&code={code}");
+                let headers = [("Content-Type", "application/x-www-form-urlencoded")];
+                let response =
+                    http::request(Method::Post, &url, &headers, Some(body.into_bytes()))?;
+                if response.status == 400 || response.status == 401 {
+                    // The page's code was mistyped: the same page, to type it again.
+                    return Ok(Step::OpenAndPaste(PasteStep {
+                        url: setting_or("authorize_url", "https://auth.invalid/oauth/authorize"),
+                        expires_in_s: Some(600),
+                        state,
+                    }));
+                }
+                let answer: serde_json::Value = serde_json::from_slice(&response.body)
+                    .map_err(|error| TrackerError::Parse(error.to_string()))?;
+                let access = answer["access_token"].as_str().unwrap_or_default().to_owned();
+                if access.is_empty() {
+                    return Err(TrackerError::Parse("no access_token".into()));
+                }
+                store_token(&Token { access, refresh: None, expires_at: None });
+                Ok(Step::Done(account("paster")))
+            }
+            Input::Poll => Err(TrackerError::Rejected("a code or a password, please".into())),
+        }
     }
 
     fn sign_out() -> Result<(), TrackerError> {

@@ -56,8 +56,8 @@ pub fn rust_messages(source: &str) -> Result<Vec<Message>, String> {
 }
 
 /// What a `.slint` file shows: the messages of its `@tr(…)` calls, and the texts with letters
-/// that are not wrapped in `@tr` (imports, exports and accessible labels, which people do not
-/// read on screen, are left out).
+/// that are not wrapped in `@tr` (imports, exports, accessible labels and font names, which
+/// people do not read on screen, are left out).
 pub fn slint_messages(source: &str) -> Result<(Vec<Message>, Vec<String>), String> {
     let mut messages: Vec<Message> = Vec::new();
     let mut bare = Vec::new();
@@ -67,6 +67,7 @@ pub fn slint_messages(source: &str) -> Result<(Vec<Message>, Vec<String>), Strin
         if trimmed.starts_with("import ")
             || trimmed.starts_with("export {")
             || trimmed.starts_with("accessible-label:")
+            || trimmed.starts_with("font-family:")
         {
             continue;
         }

@@ -1,6 +1,7 @@
 //! The on-screen keyboard: a grid of keys a remote types with (arrows move, Enter presses), for
 //! the search box and every text row. Cyrillic first (the shipped sources' titles are Russian),
-//! then Latin, then digits and the signs URLs and paths need.
+//! then Latin, then digits and the signs URLs and paths need. Sign-in codes get their own pair of
+//! layouts (digits, letters of one case, `-` and `_`, and a cursor to fix one character).
 
 use super::Key;
 
@@ -11,6 +12,10 @@ pub enum KeyboardLayout {
     Cyrillic,
     Latin,
     Symbols,
+    /// A pasted sign-in code, lower case (OAuth codes are digits, letters, `-`, `_`).
+    Code,
+    /// The same, upper case.
+    CodeUpper,
 }
 
 impl KeyboardLayout {
@@ -20,15 +25,27 @@ impl KeyboardLayout {
             Self::Cyrillic => Self::Latin,
             Self::Latin => Self::Symbols,
             Self::Symbols => Self::Cyrillic,
+            Self::Code => Self::CodeUpper,
+            Self::CodeUpper => Self::Code,
         }
     }
 
     /// The character rows, top to bottom (the bottom row of special keys comes after them).
-    fn letters(self) -> [&'static str; 3] {
+    fn letters(self) -> &'static [&'static str] {
         match self {
-            Self::Cyrillic => ["йцукенгшщзхъ", "фывапролджэё", "ячсмитьбю.-"],
-            Self::Latin => ["qwertyuiop", "asdfghjkl:", "zxcvbnm./-"],
-            Self::Symbols => ["1234567890", "_?=&#%+~@!", "'\",;()[]"],
+            Self::Cyrillic => &["йцукенгшщзхъ", "фывапролджэё", "ячсмитьбю.-"],
+            Self::Latin => &["qwertyuiop", "asdfghjkl:", "zxcvbnm./-"],
+            Self::Symbols => &["1234567890", "_?=&#%+~@!", "'\",;()[]"],
+            Self::Code => &["1234567890", "qwertyuiop", "asdfghjkl-", "zxcvbnm_"],
+            Self::CodeUpper => &["1234567890", "QWERTYUIOP", "ASDFGHJKL-", "ZXCVBNM_"],
+        }
+    }
+
+    /// The special keys' row, below the letters: codes have no spaces, and a cursor instead.
+    fn bottom_row(self) -> &'static [KeyCap] {
+        match self {
+            Self::Code | Self::CodeUpper => &CODE_BOTTOM_ROW,
+            _ => &BOTTOM_ROW,
         }
     }
 }
@@ -43,10 +60,17 @@ pub enum KeyCap {
     NextLayout,
     /// Finishes typing (searches, or submits the text row).
     Done,
+    /// Moves the cursor one character back or on (code layouts).
+    CursorBack,
+    CursorOn,
 }
 
 /// The special keys' row, below the letters.
 const BOTTOM_ROW: [KeyCap; 4] = [KeyCap::NextLayout, KeyCap::Space, KeyCap::Erase, KeyCap::Done];
+
+/// The code layouts' special keys.
+const CODE_BOTTOM_ROW: [KeyCap; 5] =
+    [KeyCap::NextLayout, KeyCap::CursorBack, KeyCap::CursorOn, KeyCap::Erase, KeyCap::Done];
 
 /// What a key did on the keyboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,8 +79,11 @@ pub enum Typed {
     Moved,
     /// Append this character.
     Char(char),
-    /// Remove the last character.
+    /// Remove the character before the cursor (the last one where there is no cursor).
     Erase,
+    /// Move the cursor one character back or on.
+    CursorBack,
+    CursorOn,
     /// Typing is finished.
     Done,
     /// Up from the top row: the focus leaves the keyboard upwards.
@@ -96,7 +123,7 @@ impl Keyboard {
             .iter()
             .map(|letters| letters.chars().map(KeyCap::Char).collect())
             .collect();
-        rows.push(BOTTOM_ROW.to_vec());
+        rows.push(self.layout.bottom_row().to_vec());
         rows
     }
 
@@ -145,6 +172,8 @@ impl Keyboard {
                 KeyCap::Space => Typed::Char(' '),
                 KeyCap::Erase => Typed::Erase,
                 KeyCap::Done => Typed::Done,
+                KeyCap::CursorBack => Typed::CursorBack,
+                KeyCap::CursorOn => Typed::CursorOn,
                 KeyCap::NextLayout => {
                     self.layout = self.layout.next();
                     self.clamp_column();
@@ -206,6 +235,32 @@ mod tests {
     }
 
     #[test]
+    fn the_code_layouts_type_digits_both_cases_dash_underscore_and_move_the_cursor() {
+        let mut keyboard = Keyboard::in_layout(KeyboardLayout::Code);
+        assert_eq!(press(&mut keyboard, &[Key::Enter]), Typed::Char('1'));
+        let dash = press(&mut keyboard, &[Key::Down, Key::Down, Key::Left, Key::Enter]);
+        assert_eq!(dash, Typed::Char('-'));
+        // The shorter row below: the focus stays on its last key.
+        assert_eq!(press(&mut keyboard, &[Key::Down, Key::Enter]), Typed::Char('_'));
+        assert_eq!(press(&mut keyboard, &[Key::Down, Key::Enter]), Typed::Done);
+        assert_eq!(
+            press(&mut keyboard, &[Key::Left, Key::Left, Key::Left, Key::Enter]),
+            Typed::CursorBack
+        );
+        assert_eq!(press(&mut keyboard, &[Key::Right, Key::Enter]), Typed::CursorOn);
+        assert_eq!(press(&mut keyboard, &[Key::Left, Key::Left, Key::Enter]), Typed::Moved);
+        assert_eq!(keyboard.layout(), KeyboardLayout::CodeUpper);
+        assert_eq!(
+            press(&mut keyboard, &[Key::Up, Key::Up, Key::Up, Key::Enter]),
+            Typed::Char('Q')
+        );
+        assert!(
+            !keyboard.rows().iter().flatten().any(|key| *key == KeyCap::Space),
+            "no spaces in codes"
+        );
+    }
+
+    #[test]
     fn the_focus_leaves_at_the_edges_and_stays_on_a_key() {
         let mut keyboard = Keyboard::default();
         assert_eq!(keyboard.key(Key::Up), Typed::LeftUp);
@@ -216,7 +271,13 @@ mod tests {
         assert_eq!(keyboard.focus(), (3, 3));
         assert_eq!(keyboard.key(Key::Down), Typed::LeftDown);
         assert_eq!(keyboard.key(Key::Enter), Typed::Done);
-        for layout in [KeyboardLayout::Cyrillic, KeyboardLayout::Latin, KeyboardLayout::Symbols] {
+        for layout in [
+            KeyboardLayout::Cyrillic,
+            KeyboardLayout::Latin,
+            KeyboardLayout::Symbols,
+            KeyboardLayout::Code,
+            KeyboardLayout::CodeUpper,
+        ] {
             let keyboard = Keyboard { layout, ..Keyboard::default() };
             let characters: Vec<char> = keyboard
                 .rows()

@@ -89,7 +89,13 @@ impl MenuState {
                     Effect::MenuAsk { row }
                 }
             }
-            Typed::Char(_) | Typed::Moved | Typed::LeftUp | Typed::LeftDown => Effect::Redraw,
+            // Text rows have no cursor keys (their layouts do not show them).
+            Typed::Char(_)
+            | Typed::Moved
+            | Typed::LeftUp
+            | Typed::LeftDown
+            | Typed::CursorBack
+            | Typed::CursorOn => Effect::Redraw,
         })
     }
 

@@ -186,6 +186,8 @@ pub enum Effect {
     SignInChoose(usize),
     /// Back on the sign-in screen: it gives up (a token already handed over is forgotten).
     SignInCancel,
+    /// Done on the sign-in screen's keyboard: the typed code goes to the account.
+    SignInSubmit,
     /// Back on the home screen: the app quits.
     Quit,
 }

@@ -57,6 +57,9 @@ impl Navigator {
             Pointed::KeyCap { row, column } if on(&[Screen::Search]) => {
                 self.search.focus_key(row, column)
             }
+            Pointed::KeyCap { row, column } if on(&[Screen::SignIn]) => {
+                self.sign_in.focus_key(row, column)
+            }
             Pointed::KeyCap { row, column } => on(&menus) && self.menu.focus_key(row, column),
             Pointed::BrowseFilter(index) => {
                 on(&[Screen::Browse]) && self.browse.focus_filter(index)

@@ -136,7 +136,11 @@ impl SearchState {
                 Typed::Erase if !self.query.is_empty() => self.erase(),
                 Typed::Done => self.search_sources(),
                 Typed::LeftUp => self.focus(self.results_or(SearchFocus::Box)),
-                Typed::Erase | Typed::Moved | Typed::LeftDown => Outcome::stay(Effect::Redraw),
+                Typed::Erase
+                | Typed::Moved
+                | Typed::LeftDown
+                | Typed::CursorBack
+                | Typed::CursorOn => Outcome::stay(Effect::Redraw),
             },
             (SearchFocus::Result(_), Key::Up) => self.focus(SearchFocus::Box),
             (SearchFocus::Result(_), Key::Down) => {

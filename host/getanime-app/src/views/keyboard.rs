@@ -24,6 +24,8 @@ fn layout_name(layout: KeyboardLayout) -> &'static str {
         KeyboardLayout::Cyrillic => "АБВ",
         KeyboardLayout::Latin => "ABC",
         KeyboardLayout::Symbols => "123",
+        KeyboardLayout::Code => "abc",
+        KeyboardLayout::CodeUpper => "ABC",
     }
 }
 
@@ -41,6 +43,8 @@ pub fn keyboard(keyboard: &Keyboard, focused: bool) -> KeyboardView {
                         KeyView { label: layout_name(keyboard.layout().next()).into(), width: 2 }
                     }
                     KeyCap::Done => KeyView { label: tr!("Done").into(), width: 3 },
+                    KeyCap::CursorBack => KeyView { label: "◀".into(), width: 2 },
+                    KeyCap::CursorOn => KeyView { label: "▶".into(), width: 2 },
                 })
                 .collect()
         })

@@ -15,6 +15,29 @@ pub struct SignInView {
     /// What is happening (waiting, signed in, what went wrong).
     pub status: String,
     pub buttons: Vec<String>,
+    /// A page to open, as a QR code to scan (paste steps).
+    pub qr: Option<QrMatrix>,
+    /// The step asks for a code typed on the screen's keyboard ([`typed_field`] shows it).
+    pub asks_code: bool,
+}
+
+/// A QR code's modules, row by row (`true`: dark), without the quiet zone around it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QrMatrix {
+    /// Modules per side.
+    pub width: usize,
+    pub dark: Vec<bool>,
+}
+
+impl QrMatrix {
+    /// `text` as a QR code (error correction M: readable from a photo of a screen); `None`
+    /// when it is too long for one.
+    pub fn encode(text: &str) -> Option<QrMatrix> {
+        let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
+            .ok()?;
+        let dark = code.to_colors().into_iter().map(|color| color == qrcode::Color::Dark).collect();
+        Some(QrMatrix { width: code.width(), dark })
+    }
 }
 
 fn heading(account: &str) -> String {
@@ -61,7 +84,57 @@ pub fn code(
         },
         status: tr!("Waiting for the code to be accepted…").to_owned(),
         buttons: Vec::new(),
+        qr: url.and_then(QrMatrix::encode),
+        asks_code: false,
     }
+}
+
+/// A page to open (`url`, also as a QR code) that shows a code to type here.
+pub fn paste(account: &str, url: &str, left_s: Option<u64>) -> SignInView {
+    SignInView {
+        heading: heading(account),
+        steps: vec![
+            tr!("1. Scan the QR code with your phone, or open {url}", url = url),
+            tr!("2. Sign in there and allow getanime").to_owned(),
+            tr!("3. Type the code the page shows below, then Done").to_owned(),
+        ],
+        countdown: match left_s {
+            Some(left) => tr!("The page is valid for {minutes} min", minutes = left.div_ceil(60)),
+            None => String::new(),
+        },
+        qr: QrMatrix::encode(url),
+        asks_code: true,
+        ..SignInView::default()
+    }
+}
+
+/// What is typed of a code, in groups of four with the cursor (`▏`) where the next character
+/// goes: "ab12 cd▏" — easy to compare with the page character by character.
+pub fn typed_field(text: &str, cursor: usize) -> String {
+    let mut field = String::new();
+    for (index, character) in text.chars().enumerate() {
+        if index > 0 && index % 4 == 0 {
+            field.push(' ');
+        }
+        if index == cursor {
+            field.push('▏');
+        }
+        field.push(character);
+    }
+    if cursor >= text.chars().count() {
+        field.push('▏');
+    }
+    field
+}
+
+/// The typed code is on its way.
+pub fn checking_code() -> String {
+    tr!("Checking the code…").to_owned()
+}
+
+/// The typed code was not taken: it stays on screen to be fixed.
+pub fn code_refused() -> String {
+    tr!("That code was not accepted: compare it with the page and fix it.").to_owned()
 }
 
 /// The code ran out before it was accepted.
@@ -93,15 +166,15 @@ pub fn failed(account: &str, why: &str) -> SignInView {
     }
 }
 
-/// A way of signing in this screen does not offer yet (pasting, a password).
-pub fn elsewhere(account: &str, plugin: &str) -> SignInView {
+/// A password step: the Accounts screen's form asks for it, not this screen.
+pub fn by_password(account: &str) -> SignInView {
     SignInView {
         heading: heading(account),
         status: tr!(
-            "This account signs in by a pasted code or a password, which this screen does not \
-             offer yet: run `getanime account connect {plugin}` on a computer.",
-            plugin = plugin
-        ),
+            "This account signs in by login and password: type them in the rows under Connect \
+             on the Accounts screen."
+        )
+        .to_owned(),
         ..SignInView::default()
     }
 }
@@ -132,5 +205,24 @@ mod tests {
         assert!(russian.steps[1].contains("Привязать устройство"), "{:?}", russian.steps);
         let expired = scoped(Language::Russian, || expired("AniLiberty"));
         assert_eq!(expired.buttons, ["Получить новый код"]);
+    }
+
+    #[test]
+    fn a_paste_step_shows_its_page_as_a_qr_code_and_the_typed_code_in_groups() {
+        let url = "https://shikimori.one/oauth/authorize?client_id=abc&response_type=code";
+        let view = scoped(Language::Russian, || paste("Shikimori", url, Some(590)));
+        assert!(view.asks_code);
+        assert!(view.steps[0].contains(url), "{:?}", view.steps);
+        assert_eq!(view.countdown, "Страница действует ещё 10 мин");
+        let qr = view.qr.clone().expect("the page's URL fits a QR code");
+        assert_eq!(qr.dark.len(), qr.width * qr.width);
+        assert!(qr.width >= 21 && (qr.width - 21) % 4 == 0, "a QR size: {}", qr.width);
+        // The finder pattern's corner is dark, the module next to it inside the separator light.
+        assert!(qr.dark[0] && !qr.dark[qr.width * 7 + 7]);
+        assert_eq!(typed_field("", 0), "▏");
+        assert_eq!(typed_field("ab12cd", 6), "ab12 cd▏");
+        assert_eq!(typed_field("ab12cd", 1), "a▏b12 cd");
+        assert_eq!(typed_field("ab12cd", 4), "ab12 ▏cd");
+        assert_eq!(QrMatrix::encode(&"x".repeat(5000)), None, "too long for a QR code");
     }
 }

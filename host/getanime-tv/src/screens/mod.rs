@@ -248,6 +248,7 @@ impl Screens {
             Effect::CopyMagnet { torrent, .. } => self.title.copy_magnet(torrent),
             Effect::WelcomeChoose(choice) => self.welcome.choose(choice),
             Effect::SignInChoose(button) => self.sign_in.choose(button),
+            Effect::SignInSubmit => self.sign_in.submit(),
             Effect::SignInCancel => {
                 self.sign_in.cancel();
                 // The screen below (Accounts) shows what is there now.

@@ -1,6 +1,7 @@
 //! Signing in to an account (Profiles → Accounts → Connect): asks the plugin for a code, shows
 //! it large with the steps and the time left, polls by itself, and on success records the
-//! account, syncs it and goes back to Accounts.
+//! account, syncs it and goes back to Accounts. A plugin that shows its code on a web page gets
+//! the page as a QR code and the keyboard for codes; Done sends what was typed.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -9,12 +10,17 @@ use std::time::{Duration, Instant};
 
 use getanime_app::domain::{SignInInput, SignInMethod, SignInStep, TrackerError};
 use getanime_app::navigation::{Key, Navigator, Screen};
-use getanime_app::views::sign_in::{self, SignInView};
+use getanime_app::views;
+use getanime_app::views::sign_in::{self, QrMatrix, SignInView};
 use getanime_app::{PluginError, SignIn};
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use super::shared::Shared;
 use crate::ui::{AppWindow, ScreenKind, SignInAdapter};
+
+/// Pixels per QR module, and the light margin around the code (4 modules, as the standard asks).
+const QR_MODULE_PX: usize = 10;
+const QR_QUIET_MODULES: usize = 4;
 
 /// How often the countdown moves.
 const TICK: Duration = Duration::from_secs(1);
@@ -37,6 +43,8 @@ pub(super) struct SignInScreen {
     service: RefCell<String>,
     flow: RefCell<Option<Arc<SignIn>>>,
     code: RefCell<Option<ShownCode>>,
+    /// A page that shows a code to type: the step's state for the answer.
+    paste_state: RefCell<Option<String>>,
     /// A poll is out: the next waits for it.
     polling: Cell<bool>,
     /// Signed in: leaving keeps the account.
@@ -52,6 +60,7 @@ impl SignInScreen {
             service: RefCell::default(),
             flow: RefCell::default(),
             code: RefCell::default(),
+            paste_state: RefCell::default(),
             polling: Cell::new(false),
             finished: Cell::new(false),
             timer: slint::Timer::default(),
@@ -79,11 +88,13 @@ impl SignInScreen {
             "start signing in",
             move |app| async move {
                 let methods = app.sign_in_methods(&plugin).await?;
-                let method = if methods.contains(&SignInMethod::DeviceCode) {
-                    SignInMethod::DeviceCode
-                } else {
-                    *methods.first().ok_or_else(|| anyhow::anyhow!("no way to sign in"))?
-                };
+                // A code shown here first, then a code from a page; a password has its form on
+                // the Accounts screen.
+                let method = [SignInMethod::DeviceCode, SignInMethod::Paste]
+                    .into_iter()
+                    .find(|preferred| methods.contains(preferred))
+                    .or_else(|| methods.first().copied())
+                    .ok_or_else(|| anyhow::anyhow!("no way to sign in"))?;
                 app.start_sign_in(&plugin, method).await
             },
             move |started| match started {
@@ -128,12 +139,62 @@ impl SignInScreen {
                 });
             }
             SignInStep::Done(who) => self.signed_in(who),
-            SignInStep::OpenAndPaste { .. } | SignInStep::AskLoginAndPassword { .. } => {
-                let plugin = self.plugin.borrow().as_ref().map(|(id, _)| id.clone());
+            SignInStep::OpenAndPaste { url, expires_in_s, state } => {
                 self.timer.stop();
-                self.show(&sign_in::elsewhere(&name, &plugin.unwrap_or_default()));
+                *self.paste_state.borrow_mut() = Some(state);
+                self.shared.navigator.borrow_mut().sign_in_mut().start_typing();
+                self.show(&sign_in::paste(&name, &url, expires_in_s.map(u64::from)));
+            }
+            SignInStep::AskLoginAndPassword { .. } => {
+                self.timer.stop();
+                self.show(&sign_in::by_password(&name));
             }
         }
+    }
+
+    /// Done on the keyboard: the typed code goes to the plugin. A refusal keeps it on screen,
+    /// to fix the character that was wrong.
+    pub(super) fn submit(self: &Rc<Self>) {
+        let typed = self.shared.navigator.borrow().sign_in().typed();
+        let (Some((code, _)), Some(state), Some(flow)) =
+            (typed, self.paste_state.borrow().clone(), self.flow.borrow().clone())
+        else {
+            return;
+        };
+        self.set_status(&sign_in::checking_code());
+        let screen = Rc::clone(self);
+        self.shared.in_background(
+            "send the typed code",
+            move |app| async move {
+                app.advance_sign_in(&flow, &state, &SignInInput::Text(code.trim().to_owned())).await
+            },
+            move |answered| {
+                if screen.shared.screen() != Screen::SignIn {
+                    return;
+                }
+                match answered {
+                    Ok(SignInStep::OpenAndPaste { state, .. }) => {
+                        // The same page again: the code was not it.
+                        *screen.paste_state.borrow_mut() = Some(state);
+                        screen.set_status(&sign_in::code_refused());
+                    }
+                    Ok(step) => screen.step(step),
+                    Err(error) => screen.set_status(&format!(
+                        "{} {}",
+                        sign_in::code_refused(),
+                        getanime_app::explain(&error)
+                    )),
+                }
+            },
+        );
+    }
+
+    /// Only the status line changes (the page, its QR code and the typed code stay).
+    fn set_status(&self, status: &str) {
+        if let Some(window) = self.shared.window.upgrade() {
+            window.global::<SignInAdapter>().set_status(status.into());
+        }
+        super::redraw(&self.shared);
     }
 
     /// Every second: the time left, and a poll when one is due.
@@ -246,6 +307,7 @@ impl SignInScreen {
     pub(super) fn cancel(&self) {
         self.timer.stop();
         *self.code.borrow_mut() = None;
+        *self.paste_state.borrow_mut() = None;
         if !self.finished.get() {
             self.forget_flow();
         }
@@ -262,7 +324,14 @@ impl SignInScreen {
     }
 
     fn show(&self, view: &SignInView) {
-        self.shared.navigator.borrow_mut().sign_in_mut().set_buttons(view.buttons.len());
+        {
+            let mut navigator = self.shared.navigator.borrow_mut();
+            let state = navigator.sign_in_mut();
+            state.set_buttons(view.buttons.len());
+            if !view.asks_code {
+                state.stop_typing();
+            }
+        }
         let Some(window) = self.shared.window.upgrade() else { return };
         let adapter = window.global::<SignInAdapter>();
         adapter.set_heading(view.heading.clone().into());
@@ -273,8 +342,31 @@ impl SignInScreen {
         adapter.set_status(view.status.clone().into());
         let buttons: Vec<SharedString> = view.buttons.iter().map(SharedString::from).collect();
         adapter.set_buttons(ModelRc::new(VecModel::from(buttons)));
+        adapter.set_has_qr(view.qr.is_some());
+        adapter.set_qr(view.qr.as_ref().map(qr_image).unwrap_or_default());
+        adapter.set_asks_code(view.asks_code);
+        super::ScreenAdapter::show_focus(self, &window, &self.shared.navigator.borrow());
         super::redraw(&self.shared);
     }
+}
+
+/// A QR code as an image: black modules on white, `QR_MODULE_PX` each, with its quiet zone.
+fn qr_image(qr: &QrMatrix) -> slint::Image {
+    let side = (qr.width + 2 * QR_QUIET_MODULES) * QR_MODULE_PX;
+    let side_px = u32::try_from(side).unwrap_or(u32::MAX);
+    let mut buffer = slint::SharedPixelBuffer::<slint::Rgb8Pixel>::new(side_px, side_px);
+    let pixels = buffer.make_mut_slice();
+    for (index, pixel) in pixels.iter_mut().enumerate() {
+        let (x, y) = (index % side / QR_MODULE_PX, index / side / QR_MODULE_PX);
+        let module = x
+            .checked_sub(QR_QUIET_MODULES)
+            .zip(y.checked_sub(QR_QUIET_MODULES))
+            .filter(|(x, y)| *x < qr.width && *y < qr.width);
+        let dark = module.is_some_and(|(x, y)| qr.dark[y * qr.width + x]);
+        let level = if dark { 0 } else { 255 };
+        *pixel = slint::Rgb8Pixel { r: level, g: level, b: level };
+    }
+    slint::Image::from_rgb8(buffer)
 }
 
 /// Whether a sign-in step failed because the code expired.
@@ -296,8 +388,23 @@ impl super::ScreenAdapter for SignInScreen {
         self.start();
     }
 
+    /// The focused button, and while a code is asked for: what is typed and the keyboard.
     fn show_focus(&self, window: &AppWindow, navigator: &Navigator) {
-        let focus = navigator.sign_in().focus().map_or(-1, |focus| focus as i32);
-        window.global::<SignInAdapter>().set_focus(focus);
+        let adapter = window.global::<SignInAdapter>();
+        let state = navigator.sign_in();
+        adapter.set_focus(state.focus().map_or(-1, |focus| focus as i32));
+        if let Some((text, cursor)) = state.typed() {
+            adapter.set_typed(sign_in::typed_field(&text, cursor).into());
+        }
+        let Some((keyboard, focused)) = state.keyboard() else {
+            adapter.set_key_row(-1);
+            return;
+        };
+        let keyboard = views::keyboard::keyboard(keyboard, focused);
+        adapter.set_keyboard(super::search::key_rows(&keyboard));
+        let (row, column) =
+            keyboard.focus.map_or((-1, 0), |(row, column)| (row as i32, column as i32));
+        adapter.set_key_row(row);
+        adapter.set_key_column(column);
     }
 }
