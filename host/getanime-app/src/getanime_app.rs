@@ -21,6 +21,7 @@ mod playback;
 mod posters;
 mod preferences;
 mod profiles;
+pub mod remote;
 mod session;
 mod shipped;
 mod sources;
@@ -156,6 +157,14 @@ impl App {
         .await
         .context("the database task failed")?
     }
+}
+
+/// `bytes` random bytes from the operating system, as lower-case hex (keys, device ids, tokens).
+pub fn random_hex(bytes: usize) -> Result<String> {
+    let mut buffer = vec![0_u8; bytes];
+    getrandom::fill(&mut buffer)
+        .map_err(|error| anyhow!("the system has no randomness: {error}"))?;
+    Ok(buffer.iter().map(|byte| format!("{byte:02x}")).collect())
 }
 
 /// Now, in the program's one timestamp convention (unix milliseconds).

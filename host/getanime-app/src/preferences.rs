@@ -29,17 +29,23 @@ pub enum Setting {
     SyncIntervalMinutes,
     /// Hours after which a title's details are fetched again.
     DetailsTtlHours,
+    /// The phone remote listens on the home network (off until the user turns it on).
+    PhoneRemote,
+    /// The phone remote's port (a fixed one, so phones' bookmarks and QR codes keep working).
+    PhoneRemotePort,
 }
 
 impl Setting {
     /// Every setting, in the order the Settings screen lists them.
-    pub const ALL: [Setting; 6] = [
+    pub const ALL: [Setting; 8] = [
         Setting::Language,
         Setting::Quality,
         Setting::AutoSkip,
         Setting::AutoPlayNext,
         Setting::SyncIntervalMinutes,
         Setting::DetailsTtlHours,
+        Setting::PhoneRemote,
+        Setting::PhoneRemotePort,
     ];
 
     /// Its key in the `settings` and `profile_settings` tables, and on the command line.
@@ -51,6 +57,8 @@ impl Setting {
             Setting::AutoPlayNext => "auto_play_next",
             Setting::SyncIntervalMinutes => "sync_interval_minutes",
             Setting::DetailsTtlHours => "details_ttl_hours",
+            Setting::PhoneRemote => "phone_remote",
+            Setting::PhoneRemotePort => "phone_remote_port",
         }
     }
 
@@ -68,6 +76,20 @@ impl Setting {
             Setting::AutoPlayNext => &["true", "false"],
             Setting::SyncIntervalMinutes => &["60", "180", "720", "0"],
             Setting::DetailsTtlHours => &["24", "6", "72", "168"],
+            Setting::PhoneRemote => &["false", "true"],
+            // Any port `accepts` takes; the default is the one listed.
+            Setting::PhoneRemotePort => &["47401"],
+        }
+    }
+
+    /// Whether `value` is one this setting takes: one of its values, or for the port any
+    /// unprivileged port a browser will open (not one of Chromium's restricted ones).
+    pub fn accepts(self, value: &str) -> bool {
+        match self {
+            Setting::PhoneRemotePort => value
+                .parse::<u16>()
+                .is_ok_and(|port| port >= 1024 && !BROWSER_RESTRICTED_PORTS.contains(&port)),
+            _ => self.values().contains(&value),
         }
     }
 
@@ -77,7 +99,10 @@ impl Setting {
             Setting::Language | Setting::Quality | Setting::AutoSkip | Setting::AutoPlayNext => {
                 true
             }
-            Setting::SyncIntervalMinutes | Setting::DetailsTtlHours => false,
+            Setting::SyncIntervalMinutes
+            | Setting::DetailsTtlHours
+            | Setting::PhoneRemote
+            | Setting::PhoneRemotePort => false,
         }
     }
 
@@ -91,6 +116,8 @@ impl Setting {
             Setting::AutoPlayNext => tr!("Play the next episode"),
             Setting::SyncIntervalMinutes => tr!("Sync sources every"),
             Setting::DetailsTtlHours => tr!("Refresh title details after"),
+            Setting::PhoneRemote => tr!("Phone remote"),
+            Setting::PhoneRemotePort => tr!("Phone remote port"),
         }
     }
 
@@ -127,6 +154,11 @@ impl Setting {
     }
 }
 
+/// Ports Chromium refuses to open pages on (its `kRestrictedPorts`, the unprivileged ones).
+const BROWSER_RESTRICTED_PORTS: [u16; 16] = [
+    1719, 1720, 1723, 2049, 3659, 4045, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 10080,
+];
+
 impl std::fmt::Display for Setting {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.key())
@@ -148,7 +180,7 @@ impl std::str::FromStr for Setting {
 impl App {
     /// Sets a setting to one of its values (the profile's own when it is per profile).
     pub async fn set_setting(&self, setting: Setting, value: &str) -> Result<()> {
-        if !setting.values().contains(&value) {
+        if !setting.accepts(value) {
             bail!(
                 "{value:?} is not a valid value for {setting}; one of: {}",
                 setting.values().join(", ")
@@ -184,7 +216,7 @@ impl App {
                         None => db.setting(setting.key())?,
                     };
                     let value = stored
-                        .filter(|value| setting.values().contains(&value.as_str()))
+                        .filter(|value| setting.accepts(value))
                         .unwrap_or_else(|| setting.default_value().to_owned());
                     Ok((setting, value))
                 })
@@ -292,6 +324,19 @@ mod tests {
     fn every_setting_is_listed_once() {
         use strum::IntoEnumIterator;
         assert_eq!(Setting::iter().collect::<Vec<_>>(), Setting::ALL);
+    }
+
+    #[test]
+    fn the_phone_remote_port_takes_any_port_a_browser_opens() {
+        let port = Setting::PhoneRemotePort;
+        assert_eq!(port.default_value(), "47401");
+        for good in ["47401", "8080", "1024", "65535"] {
+            assert!(port.accepts(good), "{good}");
+        }
+        for bad in ["80", "6666", "10080", "65536", "-1", "http", ""] {
+            assert!(!port.accepts(bad), "{bad}");
+        }
+        assert!(Setting::PhoneRemote.accepts("true") && !Setting::PhoneRemote.accepts("yes"));
     }
 
     #[test]

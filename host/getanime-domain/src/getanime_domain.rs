@@ -8,6 +8,7 @@ mod catalog;
 mod library;
 pub mod playback;
 mod plugin;
+mod remote;
 mod tracker;
 pub mod validation;
 
@@ -25,6 +26,7 @@ pub use library::{
     TitleDetails, TitleId, WatchState, title_is_finished,
 };
 pub use plugin::{ManifestError, Mirrors, OAuth, PluginKind, PluginManifest, RateLimit};
+pub use remote::{RemoteDevice, RemoteDeviceKind, RemoteScope};
 pub use tracker::{
     AccountId, AccountRecord, AccountState, AgreedTitle, EpisodeMark, LocalChange, LocalMark,
     MarksApplied, QueuedChange, RemoteStatus, SignInInput, SignInMethod, SignInStep, TrackedTitle,

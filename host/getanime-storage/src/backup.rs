@@ -14,13 +14,18 @@ const NO_PROGRESS: Option<fn(Progress)> = None;
 impl Database {
     /// Copies the live database to `destination` (a consistent snapshot even while other
     /// connections write). The file appears only when complete: a crash leaves no half backup.
+    /// Paired phones stay behind: a backup restored on another TV must not let them in there.
     pub fn backup_to(&self, destination: &Path) -> Result<()> {
         let partial = sibling(destination, "partial");
         remove_if_present(&partial)?;
-        let copied = self.connection.backup(MAIN_DB, &partial, NO_PROGRESS);
+        let copied = self
+            .connection
+            .backup(MAIN_DB, &partial, NO_PROGRESS)
+            .map_err(Error::from)
+            .and_then(|()| without_remote_devices(&partial));
         if let Err(error) = copied {
             remove_if_present(&partial)?;
-            return Err(error.into());
+            return Err(error);
         }
         std::fs::rename(&partial, destination)
             .map_err(|source| Error::File { path: destination.to_path_buf(), source })
@@ -33,13 +38,31 @@ impl Database {
     /// current library is kept as `<database>.before-restore`. The copy into the live database is
     /// one transaction, so other connections see the old or the new library, never a mix. An older
     /// backup is then migrated to the current schema.
+    ///
+    /// This TV's paired phones stay paired (a backup carries none).
     pub fn restore_from(&mut self, source: &Path) -> Result<()> {
         check_backup(source)?;
         self.backup_to(&sibling(&self.path, "before-restore"))?;
+        let paired = self.remote_device_rows()?;
         self.connection.restore(MAIN_DB, source, NO_PROGRESS)?;
         schema::migrate(&mut self.connection, &self.path)?;
+        self.put_back_remote_device_rows(&paired)?;
         Ok(())
     }
+}
+
+/// Empties the paired-devices table of a backup file, its old pages zeroed.
+fn without_remote_devices(path: &Path) -> Result<()> {
+    let connection = Connection::open(path)?;
+    let has_table: bool = connection.query_row(
+        "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'remote_devices'",
+        [],
+        |row| row.get(0),
+    )?;
+    if has_table {
+        connection.execute_batch("PRAGMA secure_delete = ON; DELETE FROM remote_devices;")?;
+    }
+    Ok(())
 }
 
 /// Refuses anything that is not a healthy getanime database this build can read.

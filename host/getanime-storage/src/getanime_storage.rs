@@ -15,6 +15,7 @@ mod ingest;
 mod lists;
 mod plugins;
 mod posters;
+mod remote_devices;
 mod schema;
 mod watch;
 

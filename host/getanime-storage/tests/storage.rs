@@ -174,7 +174,7 @@ mod opening {
     fn open_creates_and_migrates_a_new_database() -> Result<()> {
         let dir = TestDir::new()?;
         let db = dir.open()?;
-        assert_eq!(db.schema_version()?, 5);
+        assert_eq!(db.schema_version()?, 6);
         assert_eq!(db.title_count()?, 0);
         assert_eq!(db.profiles()?, vec![Profile { id: DEFAULT, name: "Default".to_owned() }]);
         Ok(())
@@ -200,7 +200,7 @@ mod opening {
         let dir = TestDir::new()?;
         dir.open()?.upsert_title(PLUGIN, &title("1", "One", &[1.0]), NOW)?;
         let db = dir.open()?;
-        assert_eq!(db.schema_version()?, 5);
+        assert_eq!(db.schema_version()?, 6);
         assert_eq!(db.title_count()?, 1);
         Ok(())
     }
@@ -219,7 +219,7 @@ mod opening {
         }
         let error =
             Database::open(&dir.db_path()).err().context("a newer schema must be refused")?;
-        assert!(matches!(error, Error::NewerSchema { found: 99, supported: 5, .. }), "{error}");
+        assert!(matches!(error, Error::NewerSchema { found: 99, supported: 6, .. }), "{error}");
         assert!(error.to_string().contains("newer getanime"), "{error}");
         let marker: String =
             dir.raw()?.query_row("SELECT value FROM settings WHERE key = 'marker'", [], |row| {
@@ -259,7 +259,7 @@ mod opening {
         let dir = TestDir::new()?;
         drop(v1_library(&dir, "v1.sql")?);
         let db = dir.open()?;
-        assert_eq!(db.schema_version()?, 5);
+        assert_eq!(db.schema_version()?, 6);
         let id = db.title_id("anilibria", "9432")?.context("the fixture title")?;
         let details = db.title_details(id, DEFAULT)?;
         assert_eq!(details.card.name, "Стальной алхимик: Братство");
@@ -703,8 +703,8 @@ mod catalog {
         drop(raw);
 
         let mut db = dir.open()?;
-        assert_eq!(db.schema_version()?, 5);
-        assert!(dir.path("library.sqlite3.before-v5").is_file(), "the V1 file is kept beside");
+        assert_eq!(db.schema_version()?, 6);
+        assert!(dir.path("library.sqlite3.before-v6").is_file(), "the V1 file is kept beside");
         // V3 adds `episodes.audio` ('' for the episodes there were), V4 `episodes.source_id`,
         // `titles.age_rating`, `titles.backdrop_url` and `torrents.info_hash` (NULL), V5
         // `plugins.kind` ('provider' for the plugins there were): the V1 columns are what must
@@ -1740,6 +1740,82 @@ mod accounts {
         db.set_watched(DEFAULT, episodes[1].1, true, NOW)?;
         assert_eq!(db.settle_lists(DEFAULT, &[title], NOW)?, [(title, ListStatus::Completed)]);
         assert!(db.settle_lists(DEFAULT, &[title], NOW)?.is_empty(), "settled stays settled");
+        Ok(())
+    }
+}
+
+mod remote_devices {
+    use getanime_domain::{RemoteDeviceKind, RemoteScope};
+
+    use super::*;
+
+    const HASH_A: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    const HASH_B: &str = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+
+    #[test]
+    fn devices_keep_a_hash_a_scope_and_when_they_were_seen_and_token_names_are_unique() -> Result<()>
+    {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        let phone = db.add_remote_device(
+            "Pixel 8",
+            RemoteDeviceKind::Phone,
+            RemoteScope::Control,
+            HASH_A,
+            NOW,
+        )?;
+        let script =
+            db.add_remote_device("ha", RemoteDeviceKind::Token, RemoteScope::Read, HASH_B, NOW)?;
+        let again = db.add_remote_device(
+            "ha",
+            RemoteDeviceKind::Token,
+            RemoteScope::Read,
+            &"c".repeat(64),
+            NOW,
+        );
+        assert!(matches!(again, Err(getanime_storage::Error::Conflict(_))), "{again:?}");
+        let same_hash =
+            db.add_remote_device("x", RemoteDeviceKind::Phone, RemoteScope::Read, HASH_A, NOW);
+        assert!(same_hash.is_err(), "a hash belongs to one device");
+        let short =
+            db.add_remote_device("x", RemoteDeviceKind::Phone, RemoteScope::Read, "ab", NOW);
+        assert!(short.is_err(), "only a SHA-256 fits");
+
+        db.touch_remote_device(script.id, "192.168.1.5", NOW + 10)?;
+        let devices = db.remote_devices()?;
+        let names: Vec<&str> = devices.iter().map(|device| device.name.as_str()).collect();
+        assert_eq!(names, ["ha", "Pixel 8"], "the most recently seen first");
+        assert_eq!(devices[0].last_peer.as_deref(), Some("192.168.1.5"));
+        assert_eq!(db.remote_token_hashes()?.len(), 2);
+        assert!(db.forget_remote_device(phone.id)?);
+        assert!(!db.forget_remote_device(phone.id)?, "forgotten once");
+        assert_eq!(db.remote_devices()?.len(), 1);
+        Ok(())
+    }
+
+    #[test]
+    fn a_backup_carries_no_paired_device_and_a_restore_keeps_this_tvs() -> Result<()> {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        db.add_remote_device(
+            "Pixel 8",
+            RemoteDeviceKind::Phone,
+            RemoteScope::Control,
+            HASH_A,
+            NOW,
+        )?;
+        let backup = dir.path("backup.sqlite3");
+        db.backup_to(&backup)?;
+        let bytes = std::fs::read(&backup)?;
+        assert!(
+            !bytes.windows(HASH_A.len()).any(|window| window == HASH_A.as_bytes()),
+            "not even the hash is in the backup"
+        );
+        db.add_remote_device("ha", RemoteDeviceKind::Token, RemoteScope::Read, HASH_B, NOW)?;
+        db.restore_from(&backup)?;
+        let names: Vec<String> =
+            db.remote_devices()?.into_iter().map(|device| device.name).collect();
+        assert_eq!(names.len(), 2, "this TV's phone and token stay: {names:?}");
         Ok(())
     }
 }

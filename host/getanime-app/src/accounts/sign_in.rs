@@ -4,14 +4,14 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Result, bail};
 use getanime_domain::{
     AccountRecord, AccountState, SignInInput, SignInMethod, SignInStep, TrackerAccount,
 };
 use getanime_plugins::{AccountSession, Plugin, Token};
 
 use super::DEVICE_ID_SETTING;
-use crate::{App, now_ms};
+use crate::{App, now_ms, random_hex};
 
 /// A sign-in in progress: the plugin, the session that will receive the token, and the key the
 /// token is kept under.
@@ -183,12 +183,4 @@ impl App {
         self.db(move |db| db.set_setting(DEVICE_ID_SETTING, &owned)).await?;
         Ok(id)
     }
-}
-
-/// `bytes` random bytes from the operating system, as hex.
-fn random_hex(bytes: usize) -> Result<String> {
-    let mut buffer = vec![0_u8; bytes];
-    getrandom::fill(&mut buffer)
-        .map_err(|error| anyhow!("the system has no randomness: {error}"))?;
-    Ok(buffer.iter().map(|byte| format!("{byte:02x}")).collect())
 }

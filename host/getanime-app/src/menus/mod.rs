@@ -41,6 +41,8 @@ pub enum MenuItem {
     /// A setting, stepped with left/right.
     Setting(Setting),
     BackupNow,
+    /// Settings → Pair a phone (while the phone remote is on).
+    PairPhone,
     /// A profile: buttons watch as it, remove (asks; not the last one).
     Profile(getanime_domain::ProfileId),
     /// A text field: the new name of the profile in use.
@@ -158,6 +160,42 @@ pub enum MenuAction {
     Open(crate::navigation::Screen),
     /// Quit, restart or shut down the TV box; the screen does it, nothing runs here.
     Power(PowerAction),
+}
+
+impl MenuAction {
+    /// Whether only the TV's own remote may do it: what changes what the TV trusts (sources,
+    /// their hosts and settings, accounts, the phone remote), replaces or removes data, or
+    /// powers the box off. A key from a phone never confirms one of these.
+    pub fn is_tv_only(&self) -> bool {
+        match self {
+            MenuAction::Remove(_)
+            | MenuAction::InstallShipped(_)
+            | MenuAction::InstallAvailable(_)
+            | MenuAction::InstallFromFile
+            | MenuAction::SetPluginSetting { .. }
+            | MenuAction::Restore(_)
+            | MenuAction::RemoveProfile(_)
+            | MenuAction::ConnectAccount { .. }
+            | MenuAction::AccountLogin(_)
+            | MenuAction::AccountPassword { .. }
+            | MenuAction::PauseAccount { .. }
+            | MenuAction::DisconnectAccount(_)
+            | MenuAction::AnswerConsent { .. }
+            | MenuAction::Power(_)
+            | MenuAction::Open(crate::navigation::Screen::Pairing) => true,
+            MenuAction::Step(setting) => {
+                matches!(setting, Setting::PhoneRemote | Setting::PhoneRemotePort)
+            }
+            MenuAction::SetEnabled { .. }
+            | MenuAction::SyncNow(_)
+            | MenuAction::BackUpNow
+            | MenuAction::WatchAs(_)
+            | MenuAction::RenameProfile
+            | MenuAction::AddProfile
+            | MenuAction::SyncAccount(_)
+            | MenuAction::Open(_) => false,
+        }
+    }
 }
 
 /// One row as the screen shows it.

@@ -13,12 +13,22 @@ impl App {
     pub async fn settings_menu(&self) -> Result<Vec<MenuEntry>> {
         let values = self.settings().await?;
         let mut entries: Vec<MenuEntry> = self.is_tv_box().then(power_entry).into_iter().collect();
-        entries.extend(values.into_iter().map(|(setting, value)| MenuEntry {
-            item: MenuItem::Setting(setting),
-            row: MenuRow::Choice,
-            actions: vec![MenuAction::Step(setting)],
-            ..MenuEntry::info(setting.label(), setting.value_label(&value))
-        }));
+        let port = values
+            .iter()
+            .find(|(setting, _)| *setting == Setting::PhoneRemotePort)
+            .map(|(_, port)| port.clone())
+            .unwrap_or_default();
+        let remote = values
+            .iter()
+            .find(|(setting, _)| *setting == Setting::PhoneRemote)
+            .map(|(_, value)| value.clone())
+            .unwrap_or_default();
+        // The phone remote is said after the backups (a service, not a preference); its port
+        // only beside it (set with `getanime settings`).
+        let preferences = values.into_iter().filter(|(setting, _)| {
+            !matches!(setting, Setting::PhoneRemote | Setting::PhoneRemotePort)
+        });
+        entries.extend(preferences.map(|(setting, value)| setting_entry(setting, &value)));
         entries.push(
             MenuEntry {
                 item: MenuItem::BackupNow,
@@ -43,6 +53,25 @@ impl App {
                     tr!("Restore"),
                     Some(question),
                     MenuAction::Restore(backup),
+                )]),
+            );
+        }
+        entries.push(MenuEntry {
+            detail: tr!("on port {port}; only phones you pair here", port = port),
+            ..setting_entry(Setting::PhoneRemote, &remote)
+        });
+        if remote == "true" {
+            entries.push(
+                MenuEntry {
+                    item: MenuItem::PairPhone,
+                    detail: tr!("shows a code and a QR code for the phone; lists the paired ones")
+                        .to_owned(),
+                    ..MenuEntry::info(tr!("Pair a phone"), "")
+                }
+                .with_buttons(vec![(
+                    tr!("Pair"),
+                    None,
+                    MenuAction::Open(crate::navigation::Screen::Pairing),
                 )]),
             );
         }
@@ -75,6 +104,16 @@ impl App {
 }
 
 /// Settings → Power: what a TV box has instead of a window's close button.
+/// A setting's row: Left/Right step it.
+fn setting_entry(setting: Setting, value: &str) -> MenuEntry {
+    MenuEntry {
+        item: MenuItem::Setting(setting),
+        row: MenuRow::Choice,
+        actions: vec![MenuAction::Step(setting)],
+        ..MenuEntry::info(setting.label(), setting.value_label(value))
+    }
+}
+
 fn power_entry() -> MenuEntry {
     MenuEntry {
         item: MenuItem::Power,

@@ -58,6 +58,22 @@ impl MenuState {
         Effect::MenuText { row }
     }
 
+    /// What kind of row `row` is.
+    pub(super) fn row_kind(&self, row: usize) -> Option<&MenuRow> {
+        self.rows.get(row)
+    }
+
+    /// Replaces a text row's text (typed elsewhere); `submit` does what Done does (asks first).
+    pub(super) fn set_text(&mut self, row: usize, text: &str, submit: bool) -> Effect {
+        self.texts.insert(row, text.to_owned());
+        if submit && !text.trim().is_empty() {
+            self.keyboard = None;
+            self.armed = Some((row, 0));
+            return Effect::MenuAsk { row };
+        }
+        Effect::MenuText { row }
+    }
+
     /// The on-screen keyboard, when it is open on the focused row.
     pub fn keyboard(&self) -> Option<&Keyboard> {
         self.keyboard.as_ref()

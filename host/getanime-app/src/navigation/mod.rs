@@ -12,11 +12,13 @@ mod browse;
 mod home;
 mod keyboard;
 mod menu;
+mod pairing;
 mod player;
 mod pointer;
 mod schedule;
 mod search;
 mod sign_in;
+mod text;
 mod title;
 mod welcome;
 
@@ -29,11 +31,13 @@ pub use home::HomeState;
 pub use keyboard::{KeyCap, Keyboard, KeyboardLayout};
 pub use menu::MenuRow;
 pub use menu::MenuState;
+pub use pairing::PairingState;
 pub use player::PlayerControls;
 pub use pointer::Pointed;
 pub use schedule::ScheduleState;
 pub use search::SearchState;
 pub use sign_in::SignInState;
+pub use text::FocusedText;
 pub use title::TitleState;
 pub use title::{TitleButton, next_rating};
 pub use welcome::WelcomeState;
@@ -88,6 +92,9 @@ pub enum Screen {
     Accounts,
     /// Signing in to an account: the code to accept elsewhere, or the form (Accounts → Connect).
     SignIn,
+    /// Pairing a phone with the phone remote: the code, the QR code, the paired phones
+    /// (Settings → Phone remote → Pair).
+    Pairing,
 }
 
 /// What the UI must do after a key.
@@ -188,6 +195,10 @@ pub enum Effect {
     SignInCancel,
     /// Done on the sign-in screen's keyboard: the typed code goes to the account.
     SignInSubmit,
+    /// Forget the paired phone listed at this index (pairing screen).
+    ForgetPhone(usize),
+    /// Back on the pairing screen: the pairing window closes.
+    PairingClose,
     /// Back on the home screen: the app quits.
     Quit,
 }
@@ -246,6 +257,7 @@ pub struct Navigator {
     welcome: welcome::WelcomeState,
     about: about::AboutState,
     sign_in: sign_in::SignInState,
+    pairing: pairing::PairingState,
 }
 
 impl Default for Navigator {
@@ -268,6 +280,7 @@ impl Navigator {
             welcome: welcome::WelcomeState::default(),
             about: about::AboutState::default(),
             sign_in: sign_in::SignInState::default(),
+            pairing: pairing::PairingState::default(),
         }
     }
 
@@ -311,6 +324,7 @@ impl Navigator {
             Screen::Welcome => self.welcome.key(key),
             Screen::About => self.about.key(key),
             Screen::SignIn => self.sign_in.key(key),
+            Screen::Pairing => self.pairing.key(key),
         };
         match outcome.movement {
             Move::Stay => {}
@@ -334,6 +348,7 @@ impl Navigator {
             Screen::Title(_) => self.title = title::TitleState::default(),
             Screen::About => self.about = about::AboutState::default(),
             Screen::SignIn => self.sign_in = sign_in::SignInState::default(),
+            Screen::Pairing => self.pairing = pairing::PairingState::default(),
             Screen::Home | Screen::Schedule | Screen::Player { .. } | Screen::Welcome => {}
         }
         self.stack.push(screen);
@@ -351,6 +366,14 @@ impl Navigator {
 
     pub fn sign_in_mut(&mut self) -> &mut SignInState {
         &mut self.sign_in
+    }
+
+    pub fn pairing(&self) -> &PairingState {
+        &self.pairing
+    }
+
+    pub fn pairing_mut(&mut self) -> &mut PairingState {
+        &mut self.pairing
     }
 
     pub fn home_mut(&mut self) -> &mut HomeState {
@@ -422,6 +445,19 @@ impl Navigator {
 
     pub fn about_mut(&mut self) -> &mut AboutState {
         &mut self.about
+    }
+
+    /// Plays `episode` of `title` as if chosen on its title screen ("play on TV" from a phone):
+    /// a player already on top gives way, the title screen comes under the new one.
+    pub fn open_player(&mut self, title: TitleId, episode: f64) -> Effect {
+        if matches!(self.screen(), Screen::Player { .. }) {
+            self.stack.pop();
+        }
+        if self.screen() != Screen::Title(title) {
+            self.open(Screen::Title(title));
+        }
+        self.open(Screen::Player { title, episode });
+        Effect::Play { title, episode }
     }
 
     /// Opens `title` over the screen on top (a related title, once the library has it).

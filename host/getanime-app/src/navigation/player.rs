@@ -105,6 +105,19 @@ impl PlayerControls {
 mod tests {
     use super::super::testing::*;
 
+    #[test]
+    fn a_phone_plays_an_episode_over_its_title_screen() {
+        let mut navigator = Navigator::new();
+        let title = TitleId(6);
+        assert_eq!(navigator.open_player(title, 2.0), Effect::Play { title, episode: 2.0 });
+        assert_eq!(navigator.screen(), Screen::Player { title, episode: 2.0 });
+        assert_eq!(navigator.open_player(title, 3.0), Effect::Play { title, episode: 3.0 });
+        navigator.key(Key::Back);
+        assert_eq!(navigator.screen(), Screen::Title(title), "one title screen under the player");
+        navigator.key(Key::Back);
+        assert_eq!(navigator.screen(), Screen::Home);
+    }
+
     /// A navigator playing episode 1 of title 6.
     fn playing() -> Navigator {
         let mut navigator = Navigator::new();

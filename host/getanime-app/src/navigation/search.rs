@@ -76,7 +76,7 @@ impl SearchState {
         Outcome::stay(Effect::SearchLibrary)
     }
 
-    fn search_sources(&mut self) -> Outcome {
+    pub(super) fn search_sources(&mut self) -> Outcome {
         if self.query.trim().is_empty() {
             return Outcome::stay(Effect::Redraw);
         }

@@ -58,6 +58,18 @@ impl SignInState {
         self.typing = None;
     }
 
+    /// Replaces the typed code (typed elsewhere), the cursor at its end.
+    pub fn set_typed(&mut self, text: &str) {
+        if let Some(typing) = self.typing.as_mut() {
+            typing.text = text
+                .chars()
+                .filter(|character| !character.is_control() && !character.is_whitespace())
+                .take(MAX_CODE_CHARS)
+                .collect();
+            typing.cursor = typing.text.len();
+        }
+    }
+
     /// What is typed and where the cursor is, while a code is asked for.
     pub fn typed(&self) -> Option<(String, usize)> {
         self.typing.as_ref().map(|typing| (typing.text.iter().collect(), typing.cursor))

@@ -9,6 +9,7 @@ pub mod home;
 pub mod keyboard;
 pub mod lists;
 pub mod menu;
+pub mod pairing;
 pub mod player;
 pub mod schedule;
 pub mod search;

@@ -7,10 +7,12 @@ mod doctor;
 mod lists;
 mod play;
 mod plugin;
+mod remote;
 
 pub use account::AccountCommand;
 pub use lists::{ListCommand, ProfileCommand};
 pub use plugin::PluginCommand;
+pub use remote::RemoteCommand;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -202,6 +204,9 @@ pub enum Command {
     /// in step with this profile.
     #[command(subcommand)]
     Account(AccountCommand),
+    /// The phone remote: tokens for scripts (`remote token create NAME`), paired phones.
+    #[command(subcommand)]
+    Remote(RemoteCommand),
     /// Check the library file (integrity, foreign keys) and count the catalog.
     Check,
     /// Check this machine: GStreamer elements, windowing libraries, the renderer, the data
@@ -485,6 +490,7 @@ impl Output {
             Command::List(command) => self.list(app, command).await,
             Command::Profile(command) => self.profile(app, command).await,
             Command::Account(command) => self.account(app, command).await,
+            Command::Remote(command) => self.remote(app, command).await,
             // run_inner answers these two before opening the library; the same answers here.
             Command::Doctor { quiet } => doctor(app.paths(), self.json, quiet).await,
             Command::Generate { what } => generate(what),

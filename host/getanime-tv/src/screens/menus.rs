@@ -129,6 +129,16 @@ impl MenuScreen {
         }
     }
 
+    /// Whether `row` is a secret text row (a password): its text never leaves the TV.
+    pub(super) fn is_secret_row(&self, row: usize) -> bool {
+        self.entries.borrow().get(row).is_some_and(|entry| entry.secret)
+    }
+
+    /// Whether `button` of `row` does what only the TV's own remote may confirm.
+    pub(super) fn is_tv_only(&self, row: usize, button: usize) -> bool {
+        self.action(row, button).is_some_and(|(action, _)| action.is_tv_only())
+    }
+
     /// What `button` of `row` does (a text row's one action takes the typed text), with the
     /// button's caption.
     fn action(&self, row: usize, button: usize) -> Option<(MenuAction, Option<String>)> {

@@ -24,6 +24,8 @@ mod gamepad;
 mod grid;
 mod home;
 mod menus;
+mod pairing;
+mod phone_remote;
 mod player;
 mod pointer;
 mod schedule;
@@ -56,6 +58,9 @@ pub struct Screens {
     welcome: Rc<welcome::WelcomeScreen>,
     about: Rc<about::AboutScreen>,
     sign_in: Rc<sign_in::SignInScreen>,
+    pairing: Rc<pairing::PairingScreen>,
+    /// The phone remote: not a screen, but what phones ask arrives through here.
+    phone: Rc<phone_remote::PhoneRemote>,
 }
 
 /// The buttons above the home rows, from the navigator's list (so the order always matches);
@@ -108,6 +113,8 @@ pub fn init(
         welcome: Rc::new(welcome::WelcomeScreen::new(Rc::clone(&shared))),
         about: Rc::new(about::AboutScreen::new(Rc::clone(&shared))),
         sign_in: Rc::new(sign_in::SignInScreen::new(Rc::clone(&shared))),
+        pairing: Rc::new(pairing::PairingScreen::new(Rc::clone(&shared))),
+        phone: Rc::new(phone_remote::PhoneRemote::new(Rc::clone(&shared))),
         shared,
     });
     screens.shared.route_through(&screens);
@@ -204,6 +211,7 @@ pub fn run_ui(
         });
     }
     let _gamepads = gamepad::watch_gamepads(Rc::downgrade(&screens));
+    screens.phone.watch(Rc::downgrade(&screens));
     let _smoke_timer = smoke.exit_after_first_frame.then(|| smoke::run_smoke(&window, smoke));
     window.run().context("running the UI event loop")?;
     screens.player.stop();
@@ -252,6 +260,11 @@ impl Screens {
             Effect::SignInCancel => {
                 self.sign_in.cancel();
                 // The screen below (Accounts) shows what is there now.
+                self.adapter(self.shared.screen()).show();
+            }
+            Effect::ForgetPhone(index) => self.pairing.forget(index),
+            Effect::PairingClose => {
+                self.pairing.close();
                 self.adapter(self.shared.screen()).show();
             }
             Effect::SearchLibrary => self.search.search(false),
@@ -303,6 +316,7 @@ impl Screens {
             Screen::Welcome => self.welcome.clone(),
             Screen::About => self.about.clone(),
             Screen::SignIn => self.sign_in.clone(),
+            Screen::Pairing => self.pairing.clone(),
         }
     }
 
@@ -313,6 +327,85 @@ impl Screens {
         let adapter = self.adapter(navigator.screen());
         adapter.show_focus(&window, &navigator);
         window.global::<Shell>().set_screen(adapter.kind());
+        let text_field =
+            phone_remote::text_field(navigator.focused_text(), |row| self.menu.is_secret_row(row));
+        self.phone.publish(getanime_remote::RemoteSnapshot {
+            screen: phone_remote::screen_name(navigator.screen()).to_owned(),
+            text_field,
+            now_playing: None,
+        });
+    }
+
+    /// A key from a phone: as from the remote, except that it never confirms what only the TV's
+    /// own remote may (`MenuAction::is_tv_only`); that says so instead.
+    fn press_from_phone(&self, key: Key) {
+        let before = self.shared.screen();
+        let effect = self.shared.navigator.borrow_mut().key(key);
+        let tv_only = match effect {
+            Effect::MenuPress { row, button } => self.menu.is_tv_only(row, button),
+            Effect::MenuChange { row, .. } | Effect::MenuAsk { row } => {
+                self.menu.is_tv_only(row, 0)
+            }
+            Effect::ForgetPhone(_) => true,
+            _ => false,
+        };
+        if tv_only {
+            tracing::info!("a phone reached a TV-only action; it waits for the TV's remote");
+            self.shared.set_error(&getanime_app::views::pairing::tv_only());
+            self.show_navigation();
+            return;
+        }
+        self.apply(before, effect);
+    }
+
+    /// What a phone asked (`getanime-remote`), on the UI thread.
+    fn remote_command(&self, command: getanime_remote::RemoteCommand) {
+        use getanime_remote::{PlayerAction, RemoteCommand};
+        match command {
+            RemoteCommand::Key(key) => self.press_from_phone(key),
+            RemoteCommand::Text { text, submit } => {
+                let before = self.shared.screen();
+                let effect = self.shared.navigator.borrow_mut().set_focused_text(&text, submit);
+                match effect {
+                    Some(Effect::MenuAsk { row }) if self.menu.is_tv_only(row, 0) => {
+                        self.shared.set_error(&getanime_app::views::pairing::tv_only());
+                        self.show_navigation();
+                    }
+                    Some(effect) => self.apply(before, effect),
+                    None => tracing::debug!("text from a phone, but no field has the focus"),
+                }
+            }
+            RemoteCommand::Play { title, episode, .. } => {
+                let before = self.shared.screen();
+                let effect = self.shared.navigator.borrow_mut().open_player(title, episode);
+                self.title.open(title);
+                self.apply(before, effect);
+            }
+            RemoteCommand::Player(action) => {
+                if !matches!(self.shared.screen(), Screen::Player { .. }) {
+                    return;
+                }
+                match (phone_remote::player_key(action), action) {
+                    (Some(key), _) => self.press(key),
+                    (None, PlayerAction::SeekBy { delta_ms }) => {
+                        self.player.send(PlaybackCommand::SeekBy(delta_ms))
+                    }
+                    (None, PlayerAction::Quality) => {
+                        self.player.send(PlaybackCommand::CycleQuality)
+                    }
+                    (None, PlayerAction::Subtitles) => {
+                        self.player.send(PlaybackCommand::CycleSubtitles)
+                    }
+                    (None, _) => {}
+                }
+            }
+            RemoteCommand::Paired { name } => {
+                self.phone.notice(&getanime_app::views::pairing::paired(&name));
+                if self.shared.screen() == Screen::Pairing {
+                    self.press(Key::Back);
+                }
+            }
+        }
     }
 }
 

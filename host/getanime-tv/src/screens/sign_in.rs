@@ -351,7 +351,7 @@ impl SignInScreen {
 }
 
 /// A QR code as an image: black modules on white, `QR_MODULE_PX` each, with its quiet zone.
-fn qr_image(qr: &QrMatrix) -> slint::Image {
+pub(super) fn qr_image(qr: &QrMatrix) -> slint::Image {
     let side = (qr.width + 2 * QR_QUIET_MODULES) * QR_MODULE_PX;
     let side_px = u32::try_from(side).unwrap_or(u32::MAX);
     let mut buffer = slint::SharedPixelBuffer::<slint::Rgb8Pixel>::new(side_px, side_px);
