@@ -37,6 +37,9 @@ pub const DEBIAN_PACKAGES: &[&str] = &[
     "tesseract-ocr-eng",
     // zbarimg: a window test decodes the sign-in QR code from a screenshot.
     "zbar-tools",
+    // The phone remote's page is tested in a real headless browser, through WebDriver.
+    "chromium",
+    "chromium-driver",
 ];
 
 pub fn run() -> Result<()> {

@@ -734,6 +734,20 @@ impl OwnDisplay {
         Ok((app, window))
     }
 
+    /// Gives `window` the keyboard focus, once it is shown (a window just found may not be
+    /// mapped yet).
+    fn focus(&self, window: &str) -> Result<()> {
+        let mut last = None;
+        for _ in 0..50 {
+            match self.xdotool(&["windowfocus", "--sync", window]) {
+                Ok(_) => return Ok(()),
+                Err(error) => last = Some(error),
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        Err(last.unwrap_or_else(|| anyhow::anyhow!("the window never took the focus")))
+    }
+
     /// Real key presses, in order, to the focused window.
     fn keys(&self, keys: &[&str]) -> Result<()> {
         let mut args = vec!["key", "--delay", "120"];
@@ -744,14 +758,27 @@ impl OwnDisplay {
     /// Takes screenshots of the whole screen into `png` until OCR reads all of `words` there
     /// (20 s at most): a screen is waited for by what it shows.
     fn wait_for_screen(&self, png: &Path, languages: &str, words: &[&str]) -> Result<()> {
+        self.wait_for_region(png, None, languages, words)
+    }
+
+    /// [`OwnDisplay::wait_for_screen`] on a part of the screen (`crop`: ImageMagick geometry,
+    /// `WxH+X+Y`), for a small text OCR misses among the rest.
+    fn wait_for_region(
+        &self,
+        png: &Path,
+        crop: Option<&str>,
+        languages: &str,
+        words: &[&str],
+    ) -> Result<()> {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
         loop {
-            let taken = Command::new("import")
-                .env("DISPLAY", &self.display)
-                .args(["-window", "root"])
-                .arg(png)
-                .status()
-                .context("running import (ImageMagick)")?;
+            let mut import = Command::new("import");
+            import.env("DISPLAY", &self.display).args(["-window", "root"]);
+            if let Some(crop) = crop {
+                import.args(["-crop", crop]);
+            }
+            import.args(["+repage"]);
+            let taken = import.arg(png).status().context("running import (ImageMagick)")?;
             ensure!(taken.success(), "import could not take a screenshot");
             let text = read_screen(png, languages)?;
             if words.iter().all(|word| text.contains(word)) {
@@ -2587,7 +2614,7 @@ fn a_code_from_a_page_is_typed_with_arrows_fixed_and_its_qr_code_decodes() -> Re
         command.arg("--data-dir").arg(&data).arg("--no-sync");
         let (mut app, window) = screen.open_window_in(command, lang)?;
         let shot = screenshot_path(&format!("sign-in-page-{ocr}.png"))?;
-        screen.xdotool(&["windowfocus", "--sync", &window])?;
+        screen.focus(&window)?;
         screen.wait_for_screen(&shot, ocr, &[home])?;
         // Up to the header, Right ×6 to the profile button: Profiles; Down, Enter: Accounts;
         // Enter: Connect Test tracker, which signs in by a page.
@@ -2639,5 +2666,186 @@ fn a_code_from_a_page_is_typed_with_arrows_fixed_and_its_qr_code_decodes() -> Re
             "the mistake, then the fixed code"
         );
     }
+    Ok(())
+}
+
+/// A free port on 127.0.0.1 (bound, read, released).
+fn free_port() -> Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// Debian's chromedriver on a port of the test's own, stopped when dropped.
+struct ChromeDriver {
+    process: std::process::Child,
+    url: String,
+}
+
+impl ChromeDriver {
+    fn start() -> Result<ChromeDriver> {
+        let port = free_port()?;
+        let process = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .context("starting chromedriver (cargo xtask setup installs chromium-driver)")?;
+        let url = format!("http://127.0.0.1:{port}");
+        let ready = (0..100).any(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+        });
+        ensure!(ready, "chromedriver never listened");
+        Ok(ChromeDriver { process, url })
+    }
+}
+
+impl Drop for ChromeDriver {
+    fn drop(&mut self) {
+        if let Err(error) = self.process.kill().and_then(|()| self.process.wait().map(drop)) {
+            eprintln!("stopping chromedriver: {error}");
+        }
+    }
+}
+
+/// A headless Chromium with a phone's screen, through WebDriver.
+async fn phone_browser(driver: &ChromeDriver, profile: &Path) -> Result<fantoccini::Client> {
+    let options = serde_json::json!({
+        "binary": "/usr/bin/chromium",
+        "args": [
+            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--no-first-run", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--disable-quic", "--lang=ru",
+            format!("--user-data-dir={}", profile.display()),
+        ],
+        "mobileEmulation": {
+            "deviceMetrics": {"width": 412, "height": 915, "pixelRatio": 2.625, "touch": true}
+        },
+        // A Russian-speaking viewer's phone: the page speaks Russian.
+        "prefs": {"intl.accept_languages": "ru-RU,ru"},
+    });
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert("goog:chromeOptions".to_owned(), options);
+    Ok(fantoccini::ClientBuilder::rustls()?.capabilities(capabilities).connect(&driver.url).await?)
+}
+
+/// Waits (10 s at most) until `selector` matches a shown element of the page.
+async fn shown(
+    client: &fantoccini::Client,
+    selector: &str,
+) -> Result<fantoccini::elements::Element> {
+    Ok(client
+        .wait()
+        .at_most(std::time::Duration::from_secs(10))
+        .for_element(fantoccini::Locator::Css(selector))
+        .await?)
+}
+
+/// The phone remote from a real phone browser: headless Chromium (a phone's screen, through
+/// Debian's chromedriver) against the real app under its own Xvfb. Settings → Pair a phone shows
+/// a code, read off the TV by OCR and typed on the page; the TV says the phone may now control
+/// it; the page's Home, ▲ and OK open Search on the TV, whose focused box makes the page focus
+/// its own; «Песнь» typed on the phone reaches the source's search; forgetting the phone on the
+/// TV sends the page back to its code.
+#[test]
+fn a_phone_pairs_by_the_code_on_the_tv_types_and_is_forgotten() -> Result<()> {
+    require_display()?;
+    let server = FakeServer::start_in_background()?;
+    let real = |name: &str| fixture("aniliberty", &format!("real/{name}"));
+    server.route("/api/v1/anime/releases/latest", real("releases_latest.json")?);
+    server.route("/api/v1/anime/schedule/week", real("schedule_week.json")?);
+    server.route_computed("/api/v1/app/search/releases", |_| getanime_testkit::Reply::json("[]"));
+    let temp = tempfile::tempdir()?;
+    let data = temp.path().join("data");
+    install_against(&data, "aniliberty", &format!("{}/api/v1", server.base_url()))?;
+    check(&data, &["sync"])?;
+    check(&data, &["settings", "phone_remote", "true"])?;
+    let port = free_port()?;
+    let page = format!("http://127.0.0.1:{port}/");
+
+    let screen = OwnDisplay::start()?;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_getanime"));
+    command
+        .env("GETANIME_REMOTE_BIND", format!("127.0.0.1:{port}"))
+        .arg("--data-dir")
+        .arg(&data)
+        .arg("--no-sync");
+    let (mut app, window) = screen.open_window(command)?;
+    let tv = screenshot_path("remote-tv.png")?;
+    screen.focus(&window)?;
+    screen.wait_for_screen(&tv, "eng", &["Search", "Phone remote on"])?;
+    // Up to the header, Right ×4: Settings; Down ×8: Pair a phone; Enter: its button.
+    screen.keys(&["Up", "Right", "Right", "Right", "Right", "Return"])?;
+    screen.keys(&["Down", "Down", "Down", "Down", "Down", "Down", "Down", "Down", "Return"])?;
+    screen.wait_for_screen(&tv, "eng", &["Pair a phone", "valid for"])?;
+    let text = read_screen(&tv, "eng")?;
+    let code = text
+        .lines()
+        .map(|line| line.chars().filter(|character| !character.is_whitespace()).collect::<String>())
+        .find(|line| line.len() == 6 && line.chars().all(|character| character.is_ascii_digit()))
+        .with_context(|| format!("a 6-digit code on the TV; OCR read:\n{text}"))?;
+
+    let driver = ChromeDriver::start()?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let outcome = runtime.block_on(async {
+        let client = phone_browser(&driver, &temp.path().join("chromium")).await?;
+        client.goto(&page).await?;
+        shown(&client, "#code").await?.send_keys(&code).await?;
+        client.find(fantoccini::Locator::Css("#pair-form button")).await?.click().await?;
+        // The notice at the top of the TV (OCR reads that strip on its own).
+        screen.wait_for_region(&tv, Some("1000x110+460+10"), "eng", &["can now control"])?;
+        shown(&client, "#remote:not([hidden])").await?;
+        let phone = client.screenshot().await?;
+        std::fs::write(screenshot_path("remote-phone.png")?, phone)?;
+
+        for key in ["home", "up", "ok"] {
+            let button = format!("[data-key={key}]");
+            client.find(fantoccini::Locator::Css(&button)).await?.click().await?;
+            tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+        }
+        screen.wait_for_screen(&tv, "eng", &["Type a name"])?;
+        // The TV's search box has the focus: the page focuses its own (text_requested).
+        let mut focused = String::new();
+        for _ in 0..50 {
+            let active = client.execute("return document.activeElement.id", Vec::new()).await?;
+            focused = active.as_str().unwrap_or_default().to_owned();
+            if focused == "search" {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert_eq!(focused, "search", "the TV's focused box focused the page's");
+        let search = shown(&client, "#search").await?;
+        search.send_keys("Песнь").await?;
+        search.send_keys("\u{E007}").await?;
+        let wanted = "/api/v1/app/search/releases?query=%D0%9F%D0%B5%D1%81%D0%BD%D1%8C";
+        let mut asked = false;
+        for _ in 0..100 {
+            asked = server.requests().iter().any(|request| request == wanted);
+            if asked {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        ensure!(asked, "the source was asked for «Песнь»: {:?}", server.requests());
+
+        // Forget the phone on the TV: Back, Settings, Pair a phone, Enter on the listed phone.
+        screen.keys(&["Escape"])?;
+        screen.keys(&["Up", "Right", "Right", "Right", "Right", "Return"])?;
+        screen.keys(&["Down", "Down", "Down", "Down", "Down", "Down", "Down", "Down", "Return"])?;
+        screen.wait_for_screen(&tv, "eng", &["Pair a phone", "Enter forgets"])?;
+        screen.keys(&["Return"])?;
+        shown(&client, "#pair:not([hidden])").await?;
+        client.close().await?;
+        anyhow::Ok(())
+    });
+    app.kill()?;
+    app.wait()?;
+    outcome?;
+    let devices = check(&data, &["--json", "remote", "list"])?;
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&devices)?,
+        serde_json::json!([]),
+        "forgotten"
+    );
     Ok(())
 }

@@ -22,7 +22,7 @@ use crate::ui::Shell;
 const SETTING_CHECK: Duration = Duration::from_secs(1);
 
 /// How long a notice stays.
-const NOTICE_FOR: Duration = Duration::from_secs(5);
+const NOTICE_FOR: Duration = Duration::from_secs(8);
 
 /// The remote while it runs, and the port it was started on.
 struct Running {
