@@ -26,6 +26,12 @@ pub struct PlayerOverlay {
     pub error: Option<String>,
     /// The overlay stays on screen without input: paused, finished or failed.
     pub pinned: bool,
+    /// What plays, for the phone remote: the title's name, the episode, where it is, paused.
+    pub title: String,
+    pub episode: f64,
+    pub position_ms: u64,
+    pub duration_ms: Option<u64>,
+    pub paused: bool,
 }
 
 /// How an event left the session.
@@ -76,6 +82,9 @@ impl PlaybackSession {
                 title = plan.title_name,
                 number = plan.episode.episode.number
             ),
+            title: plan.title_name.clone(),
+            episode: plan.episode.episode.number,
+            position_ms: plan.start_ms,
             ..PlayerOverlay::default()
         };
         PlaybackSession {
@@ -207,6 +216,7 @@ impl PlaybackSession {
         match event {
             PlayerEvent::Position { position_ms, duration_ms } => {
                 (self.position_ms, self.duration_ms) = (*position_ms, *duration_ms);
+                (self.overlay.position_ms, self.overlay.duration_ms) = (*position_ms, *duration_ms);
                 step.actions = self.tracker.on_position(*position_ms, *duration_ms, now_ms);
                 self.overlay.progress =
                     duration_ms.filter(|duration| *duration > 0).map_or(0.0, |duration| {
@@ -248,10 +258,12 @@ impl PlaybackSession {
             PlayerEvent::StateChanged(PlayerState::Paused) => {
                 self.overlay.note = tr!("paused").into();
                 self.overlay.pinned = true;
+                self.overlay.paused = true;
             }
             PlayerEvent::StateChanged(PlayerState::Playing) => {
                 self.overlay.note = self.resting_note();
                 self.overlay.pinned = false;
+                self.overlay.paused = false;
             }
             PlayerEvent::EndOfStream => {
                 step.actions = self.tracker.on_end();

@@ -2749,16 +2749,12 @@ async fn shown(
 #[test]
 fn a_phone_pairs_by_the_code_on_the_tv_types_and_is_forgotten() -> Result<()> {
     require_display()?;
-    let server = FakeServer::start_in_background()?;
-    let real = |name: &str| fixture("aniliberty", &format!("real/{name}"));
-    server.route("/api/v1/anime/releases/latest", real("releases_latest.json")?);
-    server.route("/api/v1/anime/schedule/week", real("schedule_week.json")?);
-    server.route_computed("/api/v1/app/search/releases", |_| getanime_testkit::Reply::json("[]"));
-    let temp = tempfile::tempdir()?;
-    let data = temp.path().join("data");
-    install_against(&data, "aniliberty", &format!("{}/api/v1", server.base_url()))?;
-    check(&data, &["sync"])?;
-    check(&data, &["settings", "phone_remote", "true"])?;
+    let library = playable_library_lasting(30)?;
+    library
+        ._server
+        .route_computed("/api/v1/app/search/releases", |_| getanime_testkit::Reply::json("[]"));
+    let (server, data, temp) = (&library._server, &library.data, &library._temp);
+    check(data, &["settings", "phone_remote", "true"])?;
     let port = free_port()?;
     let page = format!("http://127.0.0.1:{port}/");
 
@@ -2767,7 +2763,7 @@ fn a_phone_pairs_by_the_code_on_the_tv_types_and_is_forgotten() -> Result<()> {
     command
         .env("GETANIME_REMOTE_BIND", format!("127.0.0.1:{port}"))
         .arg("--data-dir")
-        .arg(&data)
+        .arg(data)
         .arg("--no-sync");
     let (mut app, window) = screen.open_window(command)?;
     let tv = screenshot_path("remote-tv.png")?;
@@ -2828,8 +2824,41 @@ fn a_phone_pairs_by_the_code_on_the_tv_types_and_is_forgotten() -> Result<()> {
         }
         ensure!(asked, "the source was asked for «Песнь»: {:?}", server.requests());
 
+        // Play on TV from the phone's library: the TV plays, the page hears what plays; the
+        // phone pauses it and seeks.
+        client.find(fantoccini::Locator::Css("#titles li button")).await?.click().await?;
+        shown(&client, "#playing:not([hidden])").await?;
+        let title = client.find(fantoccini::Locator::Id("playing-title")).await?.text().await?;
+        assert!(title.contains("Тестовый сериал"), "now playing on the page: {title}");
+        let progress = async || -> Result<f64> {
+            let value = client
+                .execute("return document.getElementById('playing-bar').value", Vec::new())
+                .await?;
+            value.as_f64().context("the bar's value")
+        };
+        client
+            .find(fantoccini::Locator::Css("#playing [data-player=toggle]"))
+            .await?
+            .click()
+            .await?;
+        screen.wait_for_screen(&tv, "eng", &["paused"])?;
+        let before = progress().await?;
+        client.find(fantoccini::Locator::Css("[data-seek='10000']")).await?.click().await?;
+        let mut after = before;
+        for _ in 0..50 {
+            after = progress().await?;
+            if after > before + 0.2 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(after > before + 0.2, "+10 s of 30 moved the bar: {before} → {after}");
+        client.find(fantoccini::Locator::Css("#playing [data-player=stop]")).await?.click().await?;
+        shown(&client, "#playing[hidden]").await?;
+
         // Forget the phone on the TV: Back, Settings, Pair a phone, Enter on the listed phone.
-        screen.keys(&["Escape"])?;
+        client.find(fantoccini::Locator::Css("[data-key=home]")).await?.click().await?;
+        screen.wait_for_screen(&tv, "eng", &["Search"])?;
         screen.keys(&["Up", "Right", "Right", "Right", "Right", "Return"])?;
         screen.keys(&["Down", "Down", "Down", "Down", "Down", "Down", "Down", "Down", "Return"])?;
         screen.wait_for_screen(&tv, "eng", &["Pair a phone", "Enter forgets"])?;
@@ -2841,7 +2870,7 @@ fn a_phone_pairs_by_the_code_on_the_tv_types_and_is_forgotten() -> Result<()> {
     app.kill()?;
     app.wait()?;
     outcome?;
-    let devices = check(&data, &["--json", "remote", "list"])?;
+    let devices = check(data, &["--json", "remote", "list"])?;
     assert_eq!(
         serde_json::from_str::<serde_json::Value>(&devices)?,
         serde_json::json!([]),

@@ -327,12 +327,20 @@ impl Screens {
         let adapter = self.adapter(navigator.screen());
         adapter.show_focus(&window, &navigator);
         window.global::<Shell>().set_screen(adapter.kind());
+        drop(navigator);
+        self.publish_snapshot();
+    }
+
+    /// What the TV shows now, for the phones: the screen, the focused text field (a secret
+    /// row's text never leaves), what plays.
+    fn publish_snapshot(&self) {
+        let navigator = self.shared.navigator.borrow();
         let text_field =
             phone_remote::text_field(navigator.focused_text(), |row| self.menu.is_secret_row(row));
         self.phone.publish(getanime_remote::RemoteSnapshot {
             screen: phone_remote::screen_name(navigator.screen()).to_owned(),
             text_field,
-            now_playing: None,
+            now_playing: self.player.now_playing(),
         });
     }
 

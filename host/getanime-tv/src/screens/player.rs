@@ -35,6 +35,10 @@ pub(super) struct PlayerScreen {
     pinned: Cell<bool>,
     /// An episode of this playback has started (a later start is auto-play moving on).
     started: Cell<bool>,
+    /// What plays, for the phone remote: the title and the overlay's latest state.
+    playing: RefCell<Option<(TitleId, PlayerOverlay)>>,
+    /// The title of the playback running.
+    playing_title: Cell<Option<TitleId>>,
 }
 
 /// What the playback thread sends the screen.
@@ -53,12 +57,30 @@ impl PlayerScreen {
             overlay_timer: slint::Timer::default(),
             pinned: Cell::new(false),
             started: Cell::new(false),
+            playing: RefCell::default(),
+            playing_title: Cell::new(None),
         }
+    }
+
+    /// What plays now, for the phone remote (positions in whole seconds, so a phone hears of
+    /// it about once a second).
+    pub(super) fn now_playing(&self) -> Option<getanime_remote::NowPlaying> {
+        let playing = self.playing.borrow();
+        let (title, overlay) = playing.as_ref()?;
+        Some(getanime_remote::NowPlaying {
+            title_id: title.0,
+            title: overlay.title.clone(),
+            episode: overlay.episode,
+            position_ms: overlay.position_ms / 1000 * 1000,
+            duration_ms: overlay.duration_ms,
+            paused: overlay.paused,
+        })
     }
 
     /// Plays `episode` of `title` (then the next ones, as the profile's auto-play says).
     pub(super) fn play(self: &Rc<Self>, title: TitleId, episode: f64) {
         self.stop();
+        self.playing_title.set(Some(title));
         {
             let mut navigator = self.shared.navigator.borrow_mut();
             navigator.player_mut().set_skip_available(false);
@@ -131,6 +153,8 @@ impl PlayerScreen {
 
     /// Stops the playback running (its position is saved), if any.
     pub(super) fn stop(&self) {
+        *self.playing.borrow_mut() = None;
+        self.playing_title.set(None);
         if let Some(commands) = self.commands.borrow_mut().take()
             && commands.send(PlaybackCommand::Stop).is_err()
         {
@@ -191,6 +215,12 @@ impl PlayerScreen {
 
     /// Copies the session's overlay into the window.
     fn draw(self: &Rc<Self>, view: &PlayerAdapter<'_>, overlay: PlayerOverlay) {
+        if let Some(title) = self.playing_title.get() {
+            *self.playing.borrow_mut() = Some((title, overlay.clone()));
+            if let Some(screens) = self.shared.screens() {
+                screens.publish_snapshot();
+            }
+        }
         view.set_title(overlay.heading.into());
         view.set_progress(overlay.progress);
         view.set_time(overlay.time.into());
