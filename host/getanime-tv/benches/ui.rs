@@ -19,6 +19,9 @@
 //! - `playback_cpu_1080p`: CPU time per second of a 1080p30 H.264 HLS episode playing in the TV
 //!   window (served on 127.0.0.1 through the real AniLiberty plugin); baseline: `gst-play-1.0`
 //!   on the same stream with an X video sink.
+//! - `remote_key_to_focus`: p95 from a key posted to the phone remote to the frame with the new
+//!   focus; baseline: the same key on the X keyboard. `remote_idle_cpu`: the idle window's CPU
+//!   with the remote on; baseline: off.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -33,6 +36,8 @@ use getanime_testkit::generated_title;
 mod catalog;
 #[path = "ui/playback.rs"]
 mod playback;
+#[path = "ui/remote.rs"]
+mod remote;
 
 fn report(name: &str, value: f64, unit: &str, baseline: f64) {
     let ratio = value / baseline;
@@ -203,6 +208,15 @@ fn main() -> Result<()> {
         let baseline_p95 = p95(baseline);
         report("frame_time_catalog_grid", p95(catalog), "ms", baseline_p95);
         report("frame_time_catalog_grid_max", max, "ms", baseline_p95);
+    }
+    if wanted("remote_key_to_focus") {
+        let (phone, keyboard) = remote::key_to_focus(&runtime, one.path())?;
+        report("remote_key_to_focus", phone, "ms", keyboard);
+    }
+    if wanted("remote_idle_cpu") {
+        let (on, off) = remote::idle_cpu(&runtime, one.path())?;
+        // A floor of one tick per 5 s: an idle window may use none at all.
+        report("remote_idle_cpu", on.max(0.002), "cpu s/s", off.max(0.002));
     }
     if wanted("playback_cpu_1080p") {
         let (app_cpu, gst_play_cpu) = playback::cpu_per_second()?;

@@ -18,7 +18,7 @@ const SAMPLE: Duration = Duration::from_secs(8);
 /// The episode's length: longer than warm-up and sample together, so it never ends meanwhile.
 const EPISODE_SECONDS: u32 = 20;
 /// `/proc/<pid>/stat` counts CPU time in USER_HZ ticks, 100 per second on Linux.
-const TICKS_PER_SECOND: f64 = 100.0;
+pub const TICKS_PER_SECOND: f64 = 100.0;
 
 /// (the TV window, gst-play-1.0), each in CPU seconds per second of playback.
 pub fn cpu_per_second() -> Result<(f64, f64)> {
@@ -143,7 +143,7 @@ fn sample(child: &mut Child) -> Result<f64> {
 }
 
 /// User and system CPU time of a process (all its threads), in ticks.
-fn cpu_ticks(pid: u32) -> Result<f64> {
+pub fn cpu_ticks(pid: u32) -> Result<f64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))
         .with_context(|| format!("process {pid} is gone"))?;
     // The fields after the command name (which may hold spaces) start at field 3, the state.

@@ -369,6 +369,7 @@ impl Screens {
     /// What a phone asked (`getanime-remote`), on the UI thread.
     fn remote_command(&self, command: getanime_remote::RemoteCommand) {
         use getanime_remote::{PlayerAction, RemoteCommand};
+        tracing::debug!(?command, "a phone asks");
         match command {
             RemoteCommand::Key(key) => self.press_from_phone(key),
             RemoteCommand::Text { text, submit } => {
