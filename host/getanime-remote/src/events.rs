@@ -125,8 +125,12 @@ async fn push(
     if before.is_none_or(|before| before.screen != now.screen) {
         messages.push(serde_json::json!({"type": "screen", "screen": now.screen}));
     }
-    let field_before = before.map_or(&None, |before| &before.text_field);
-    if field_before != &now.text_field {
+    // A field is announced when one takes the focus (or another does), not on every change of
+    // its text: the phone typing into it would otherwise be sent its own text back, late.
+    let field_before =
+        before.and_then(|before| before.text_field.as_ref()).map(|field| &field.field);
+    let field_now = now.text_field.as_ref().map(|field| &field.field);
+    if before.is_none() && field_now.is_some() || field_before != field_now {
         messages.push(match &now.text_field {
             Some(field) => serde_json::json!({
                 "type": "text_requested", "field": field.field, "value": field.value,

@@ -433,3 +433,51 @@ async fn turned_off_it_refuses_connections() -> Result<()> {
     assert!(refused.is_err(), "nothing listens once it is off");
     Ok(())
 }
+
+#[tokio::test]
+async fn a_socket_that_floods_or_sends_too_much_is_closed() -> Result<()> {
+    let world = World::new().await?;
+    let token = world.pair().await?;
+    let authenticated = async || -> Result<Socket> {
+        let mut events = socket(&world, &world.origin()).await?;
+        events
+            .send(tungstenite::Message::text(serde_json::json!({"auth": token}).to_string()))
+            .await?;
+        next_text(&mut events).await?;
+        next_text(&mut events).await?;
+        Ok(events)
+    };
+    let mut flood = authenticated().await?;
+    for _ in 0..25 {
+        if flood.send(tungstenite::Message::text("{}")).await.is_err() {
+            break;
+        }
+    }
+    assert!(closes(&mut flood, 5).await, "more than 20 messages a second close the socket");
+
+    let mut big = authenticated().await?;
+    let sent = big.send(tungstenite::Message::text("x".repeat(8 * 1024))).await;
+    assert!(sent.is_err() || closes(&mut big, 5).await, "a message over 4 KiB closes the socket");
+
+    let mut late = socket(&world, &world.origin()).await?;
+    assert!(!closes(&mut late, 3).await, "a socket has its 5 s to authenticate");
+    assert!(closes(&mut late, 5).await, "no token within 5 s closes the socket");
+
+    let mut calm = authenticated().await?;
+    calm.send(tungstenite::Message::text("{}")).await?;
+    assert!(!closes(&mut calm, 2).await, "a message now and then keeps the socket open");
+    Ok(())
+}
+
+/// Whether the server closes `socket` within `seconds` (messages before the close are skipped);
+/// false when it is still open then.
+async fn closes(socket: &mut Socket, seconds: u64) -> bool {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(seconds);
+    loop {
+        match tokio::time::timeout_at(deadline, socket.next()).await {
+            Err(_elapsed) => return false,
+            Ok(None | Some(Err(_)) | Some(Ok(tungstenite::Message::Close(_)))) => return true,
+            Ok(Some(Ok(_))) => {}
+        }
+    }
+}

@@ -2669,6 +2669,16 @@ fn a_code_from_a_page_is_typed_with_arrows_fixed_and_its_qr_code_decodes() -> Re
     Ok(())
 }
 
+/// The 6-digit pairing code the TV shows, read by OCR from a fresh screenshot.
+fn code_on_screen(screen: &OwnDisplay, png: &Path) -> Result<String> {
+    screen.wait_for_screen(png, "eng", &["Pair a phone", "valid for"])?;
+    let text = read_screen(png, "eng")?;
+    text.lines()
+        .map(|line| line.chars().filter(|character| !character.is_whitespace()).collect::<String>())
+        .find(|line| line.len() == 6 && line.chars().all(|character| character.is_ascii_digit()))
+        .with_context(|| format!("a 6-digit code on the TV; OCR read:\n{text}"))
+}
+
 /// A free port on 127.0.0.1 (bound, read, released).
 fn free_port() -> Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
@@ -2773,20 +2783,39 @@ fn a_phone_pairs_by_the_code_on_the_tv_types_and_is_forgotten() -> Result<()> {
     screen.keys(&["Up", "Right", "Right", "Right", "Right", "Return"])?;
     screen.keys(&["Down", "Down", "Down", "Down", "Down", "Down", "Down", "Down", "Return"])?;
     screen.wait_for_screen(&tv, "eng", &["Pair a phone", "valid for"])?;
-    let text = read_screen(&tv, "eng")?;
-    let code = text
-        .lines()
-        .map(|line| line.chars().filter(|character| !character.is_whitespace()).collect::<String>())
-        .find(|line| line.len() == 6 && line.chars().all(|character| character.is_ascii_digit()))
-        .with_context(|| format!("a 6-digit code on the TV; OCR read:\n{text}"))?;
-
     let driver = ChromeDriver::start()?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let outcome = runtime.block_on(async {
         let client = phone_browser(&driver, &temp.path().join("chromium")).await?;
         client.goto(&page).await?;
-        shown(&client, "#code").await?.send_keys(&code).await?;
-        client.find(fantoccini::Locator::Css("#pair-form button")).await?.click().await?;
+        // Read the code off the TV and type it, as a person would; a digit the OCR misread is
+        // refused (the page says so) and the code is read again.
+        let mut paired = false;
+        for _ in 0..3 {
+            let code = code_on_screen(&screen, &tv)?;
+            let field = shown(&client, "#code").await?;
+            field.clear().await?;
+            field.send_keys(&code).await?;
+            client.find(fantoccini::Locator::Css("#pair-form button")).await?.click().await?;
+            for _ in 0..30 {
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                let state = client
+                    .execute(
+                        "return [document.getElementById('remote').hidden, \
+                         document.getElementById('pair-error').textContent]",
+                        Vec::new(),
+                    )
+                    .await?;
+                if state[0] == false || state[1].as_str().is_some_and(|error| !error.is_empty()) {
+                    paired = state[0] == false;
+                    break;
+                }
+            }
+            if paired {
+                break;
+            }
+        }
+        ensure!(paired, "the code read off the TV paired the phone");
         // The notice at the top of the TV (OCR reads that strip on its own).
         screen.wait_for_region(&tv, Some("1000x110+460+10"), "eng", &["can now control"])?;
         shown(&client, "#remote:not([hidden])").await?;

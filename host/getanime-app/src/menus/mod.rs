@@ -535,6 +535,35 @@ impl App {
 mod tests {
     use super::*;
 
+    #[test]
+    fn what_changes_trust_data_or_power_is_for_the_tvs_own_remote_only() {
+        let tv_only = [
+            MenuAction::Remove("aniliberty".into()),
+            MenuAction::InstallFromFile,
+            MenuAction::SetPluginSetting { plugin: "aniliberty".into(), key: "base_url".into() },
+            MenuAction::Restore(PathBuf::from("backup.sqlite3")),
+            MenuAction::RemoveProfile(getanime_domain::ProfileId(2)),
+            MenuAction::DisconnectAccount("aniliberty-account".into()),
+            MenuAction::Step(Setting::PhoneRemote),
+            MenuAction::Step(Setting::PhoneRemotePort),
+            MenuAction::Open(crate::navigation::Screen::Pairing),
+            MenuAction::Power(PowerAction::ShutDown),
+        ];
+        for action in &tv_only {
+            assert!(action.is_tv_only(), "{action:?} waits for the TV's remote");
+        }
+        let anyone = [
+            MenuAction::SyncNow("aniliberty".into()),
+            MenuAction::Step(Setting::Quality),
+            MenuAction::BackUpNow,
+            MenuAction::WatchAs(getanime_domain::ProfileId(1)),
+            MenuAction::Open(crate::navigation::Screen::About),
+        ];
+        for action in &anyone {
+            assert!(!action.is_tv_only(), "{action:?} is the remote's as well as the phone's");
+        }
+    }
+
     fn plugin(id: &str) -> MenuEntry {
         MenuEntry { item: MenuItem::Plugin(id.into()), ..MenuEntry::info(id, "") }
     }

@@ -26,6 +26,16 @@ const t = (key) => TEXTS[lang][key] || TEXTS.en[key] || key;
 const $ = (id) => document.getElementById(id);
 let token = localStorage.getItem("getanime-token");
 let socket = null;
+// Keys, text and playback go to the TV one request after another, in the order pressed: a late
+// keystroke must never overwrite what Enter sent, nor a Down arrive after the OK that followed.
+let queue = Promise.resolve();
+function inOrder(path, body) {
+  queue = queue.then(() => api("POST", path, body)).catch(() => {});
+  return queue;
+}
+function sendText(text, submit) {
+  return inOrder("text", { text, submit });
+}
 
 function translate() {
   document.documentElement.lang = lang;
@@ -103,8 +113,10 @@ function connect() {
 function onEvent(message) {
   if (message.type === "text_requested") {
     const search = $("search");
-    search.value = message.value || "";
-    search.focus();
+    if (document.activeElement !== search) {
+      search.value = message.value || "";
+      search.focus();
+    }
   } else if (message.type === "now_playing") {
     const playing = message.now_playing;
     $("playing").hidden = !playing;
@@ -159,18 +171,18 @@ function wire() {
   };
   $("search-form").onsubmit = (event) => {
     event.preventDefault();
-    api("POST", "text", { text: $("search").value, submit: true });
+    sendText($("search").value, true);
     $("search").blur();
   };
-  $("search").oninput = () => api("POST", "text", { text: $("search").value, submit: false });
+  $("search").oninput = () => sendText($("search").value, false);
   for (const button of document.querySelectorAll("[data-key]")) {
-    button.onclick = () => api("POST", "keys", { key: button.dataset.key });
+    button.onclick = () => inOrder("keys", { key: button.dataset.key });
   }
   for (const button of document.querySelectorAll("[data-player]")) {
-    button.onclick = () => api("POST", "player", { action: button.dataset.player });
+    button.onclick = () => inOrder("player", { action: button.dataset.player });
   }
   for (const button of document.querySelectorAll("[data-seek]")) {
-    button.onclick = () => api("POST", "player", { action: "seek", delta_ms: Number(button.dataset.seek) });
+    button.onclick = () => inOrder("player", { action: "seek", delta_ms: Number(button.dataset.seek) });
   }
   $("forget").onclick = async () => {
     await api("DELETE", "pairings/self");
