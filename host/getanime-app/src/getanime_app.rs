@@ -54,7 +54,8 @@ pub use playback::{PlaybackPlan, WatchAction, WatchTracker, next_quality, resume
 pub use posters::PosterReport;
 pub use preferences::Setting;
 pub use session::{
-    PlaybackSession, PlayerOverlay, SessionState, SessionStep, clock, countdown_text,
+    PlaybackSession, PlayerOverlay, SessionState, SessionStep, Volume, VolumeChange, clock,
+    countdown_text,
 };
 pub use shipped::{
     SHIPPED, SHIPPED_ACCOUNTS, SHIPPED_PLUGINS_ENV, ShippedPlugin, shipped_dir, shipped_in,

@@ -32,6 +32,74 @@ pub struct PlayerOverlay {
     pub position_ms: u64,
     pub duration_ms: Option<u64>,
     pub paused: bool,
+    /// The quality playing (`hd`), once the player said.
+    pub quality: Option<Quality>,
+    /// The language of the subtitles shown, if any.
+    pub subtitles: Option<String>,
+    pub volume: Volume,
+}
+
+/// How loud the player plays, as the viewer set it: a level in percent on a cubic scale (as
+/// GStreamer's `StreamVolumeFormat::Cubic` and most players, so every step sounds alike), and
+/// mute. It outlives an episode: the next one plays as loud.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Volume {
+    /// 0–100.
+    pub level: u8,
+    pub muted: bool,
+}
+
+impl Default for Volume {
+    fn default() -> Volume {
+        Volume { level: 100, muted: false }
+    }
+}
+
+/// One press of a volume button (or a phone's slider).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VolumeChange {
+    /// One step louder (and sound on).
+    Up,
+    /// One step quieter.
+    Down,
+    /// This level, 0–100 (and sound on).
+    To(u8),
+    /// Mute (`true`), sound on (`false`), or the other of the two (`None`).
+    Mute(Option<bool>),
+}
+
+impl Volume {
+    /// How much a volume button changes the level.
+    pub const STEP: u8 = 10;
+
+    pub fn changed(self, change: VolumeChange) -> Volume {
+        match change {
+            VolumeChange::Up => {
+                Volume { level: self.level.saturating_add(Volume::STEP).min(100), muted: false }
+            }
+            VolumeChange::Down => {
+                Volume { level: self.level.saturating_sub(Volume::STEP), muted: self.muted }
+            }
+            VolumeChange::To(level) => Volume { level: level.min(100), muted: false },
+            VolumeChange::Mute(muted) => {
+                Volume { muted: muted.unwrap_or(!self.muted), level: self.level }
+            }
+        }
+    }
+
+    /// The factor a player multiplies samples by (GStreamer's linear volume): the level cubed.
+    pub fn linear(self) -> f64 {
+        (f64::from(self.level) / 100.0).powi(3)
+    }
+
+    /// What the overlay says after a change: "volume 60%", "sound off".
+    pub fn text(self) -> String {
+        if self.muted {
+            tr!("sound off").to_owned()
+        } else {
+            tr!("volume {level}%", level = self.level)
+        }
+    }
 }
 
 /// How an event left the session.
@@ -95,7 +163,13 @@ impl PlaybackSession {
             quality_note: String::new(),
             subtitle: plan.subtitle,
             subtitle_file: plan.subtitle_file.clone(),
-            overlay,
+            overlay: PlayerOverlay {
+                subtitles: plan
+                    .subtitle
+                    .and_then(|index| plan.subtitles.get(index))
+                    .and_then(|track| track.language.clone()),
+                ..overlay
+            },
             failure: None,
             plan,
         }
@@ -142,6 +216,7 @@ impl PlaybackSession {
         }
         self.subtitle = crate::next_subtitle(&self.plan.subtitles, self.subtitle);
         self.subtitle_file = None;
+        self.overlay.subtitles = self.subtitle_language();
         self.overlay.note = self.resting_note();
         Some(self.subtitle_track())
     }
@@ -159,13 +234,31 @@ impl PlaybackSession {
         }
         self.subtitle = index;
         self.subtitle_file = None;
+        self.overlay.subtitles = self.subtitle_language();
         self.overlay.note = self.resting_note();
         Some(self.subtitle_track())
+    }
+
+    /// Plays as loud as the episode before (silently: nothing changed for the viewer).
+    pub fn set_volume(&mut self, volume: Volume) {
+        self.overlay.volume = volume;
+    }
+
+    /// A volume button: the new volume, which the overlay says.
+    pub fn change_volume(&mut self, change: VolumeChange) -> Volume {
+        let volume = self.overlay.volume.changed(change);
+        self.overlay.volume = volume;
+        self.overlay.note = volume.text();
+        volume
     }
 
     /// The picker's rows for this episode: "off", then each track, the one shown marked.
     pub fn subtitle_choices(&self) -> Vec<String> {
         crate::views::player::subtitle_choices(&self.plan.subtitles, self.subtitle)
+    }
+
+    fn subtitle_language(&self) -> Option<String> {
+        self.subtitle_track().and_then(|track| track.language.clone())
     }
 
     /// The track shown, as an index into the plan's.
@@ -179,13 +272,14 @@ impl PlaybackSession {
     }
 
     /// The note while nothing else is to say: the quality, the voice-over when the source names
-    /// it, and the subtitles when the episode has some.
+    /// it, the subtitles when the episode has some, and "sound off" while muted.
     fn resting_note(&self) -> String {
         let audio = &self.plan.episode.episode.audio;
         let parts = [
             (!self.quality_note.is_empty()).then(|| self.quality_note.clone()),
             (!audio.is_empty()).then(|| crate::views::player::audio_label(audio)),
             (!self.plan.subtitles.is_empty()).then(|| crate::subtitle_label(self.subtitle_track())),
+            self.overlay.volume.muted.then(|| tr!("sound off").to_owned()),
         ];
         parts.into_iter().flatten().collect::<Vec<_>>().join(" · ")
     }
@@ -238,6 +332,7 @@ impl PlaybackSession {
             }
             PlayerEvent::QualityChanged { quality, fallback_from } => {
                 self.quality = Some(*quality);
+                self.overlay.quality = Some(*quality);
                 self.quality_note = match fallback_from {
                     Some(wanted) => {
                         tr!(
@@ -388,6 +483,42 @@ mod tests {
             subtitle: None,
             subtitle_file: None,
         }
+    }
+
+    /// Volume buttons step by 10 within 0–100, a step up or a level unmutes, the overlay says
+    /// the new volume and a muted episode says so while it rests; the next episode keeps it.
+    #[test]
+    fn volume_buttons_step_mute_and_carry_over() {
+        let mut session = PlaybackSession::new(plan(None, false));
+        assert_eq!(session.overlay().volume, Volume { level: 100, muted: false });
+        assert_eq!(session.change_volume(VolumeChange::Up).level, 100, "no louder than 100");
+        for _ in 0..4 {
+            session.change_volume(VolumeChange::Down);
+        }
+        assert_eq!(session.overlay().note, "volume 60%");
+        assert!((session.overlay().volume.linear() - 0.216).abs() < 1e-9, "cubic: 0.6³");
+        let muted = session.change_volume(VolumeChange::Mute(None));
+        assert_eq!(
+            (muted.level, muted.muted, session.overlay().note.as_str()),
+            (60, true, "sound off")
+        );
+        session.on_event(&PlayerEvent::StateChanged(PlayerState::Playing), 0);
+        assert!(session.overlay().note.ends_with("sound off"), "{}", session.overlay().note);
+        assert!(session.change_volume(VolumeChange::Mute(Some(true))).muted, "mute stays muted");
+        assert_eq!(session.change_volume(VolumeChange::Up), Volume { level: 70, muted: false });
+        assert_eq!(session.change_volume(VolumeChange::To(250)).level, 100);
+        for _ in 0..12 {
+            session.change_volume(VolumeChange::Down);
+        }
+        assert_eq!(session.overlay().volume.level, 0, "no quieter than 0");
+        let mut next = PlaybackSession::new(plan(None, false));
+        next.set_volume(session.overlay().volume);
+        assert_eq!(next.overlay().volume.level, 0);
+        assert_eq!(next.overlay().note, "", "carrying the volume over says nothing");
+        crate::language::scoped(crate::language::Language::Russian, || {
+            assert_eq!(Volume { level: 40, muted: false }.text(), "громкость 40 %");
+            assert_eq!(Volume { level: 40, muted: true }.text(), "звук выключен");
+        });
     }
 
     /// The subtitle key steps through the episode's tracks, the media carries the one shown,

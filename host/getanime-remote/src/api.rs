@@ -10,6 +10,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{MethodRouter, delete, get, post};
+use getanime_app::VolumeChange;
 use getanime_app::navigation::Key;
 use getanime_domain::{RemoteDevice, RemoteScope, TitleId};
 use serde::Deserialize;
@@ -54,6 +55,9 @@ pub const ROUTES: &[RouteSpec] = &[
     route("GET", "/remote.css", Access::Open),
     route("GET", "/manifest.webmanifest", Access::Open),
     route("GET", "/icon.svg", Access::Open),
+    route("GET", "/icon-192.png", Access::Open),
+    route("GET", "/icon-512.png", Access::Open),
+    route("GET", "/texts.json", Access::Open),
     route("GET", "/api/v1/hello", Access::Open),
     route("POST", "/api/v1/pairings", Access::Open),
     route("DELETE", "/api/v1/pairings/self", Access::Read),
@@ -84,6 +88,17 @@ fn handler(spec: &RouteSpec) -> MethodRouter<Arc<Shared>> {
         ("GET", "/icon.svg") => {
             get(|| async { asset("image/svg+xml", include_str!("page/icon.svg")) })
         }
+        // PNGs too: Android installs a home-screen app only with a 192 and a 512 px icon.
+        ("GET", "/icon-192.png") => {
+            get(|| async { asset("image/png", include_bytes!("page/icon-192.png").as_slice()) })
+        }
+        ("GET", "/icon-512.png") => {
+            get(|| async { asset("image/png", include_bytes!("page/icon-512.png").as_slice()) })
+        }
+        // The page's words, from the core's catalogs, in every language.
+        ("GET", "/texts.json") => get(|| async {
+            axum::Json(getanime_app::views::remote_page::texts_in_every_language())
+        }),
         ("GET", "/api/v1/hello") => get(hello),
         ("POST", "/api/v1/pairings") => post(pair),
         ("DELETE", "/api/v1/pairings/self") => delete(unpair),
@@ -101,7 +116,7 @@ fn handler(spec: &RouteSpec) -> MethodRouter<Arc<Shared>> {
     }
 }
 
-fn asset(content_type: &'static str, body: &'static str) -> Response {
+fn asset(content_type: &'static str, body: impl IntoResponse) -> Response {
     ([(header::CONTENT_TYPE, content_type)], body).into_response()
 }
 
@@ -379,6 +394,8 @@ enum PlayerActionName {
     Previous,
     Quality,
     Subtitles,
+    Volume,
+    Mute,
 }
 
 #[derive(Deserialize)]
@@ -387,10 +404,25 @@ struct PlayerRequest {
     action: PlayerActionName,
     #[serde(default)]
     delta_ms: Option<i64>,
+    #[serde(default)]
+    position_ms: Option<u64>,
+    /// `volume`: a level, 0–100 …
+    #[serde(default)]
+    level: Option<u8>,
+    /// … or a number of steps (`1` louder, `-1` quieter).
+    #[serde(default)]
+    steps: Option<i8>,
+    /// `mute`: `true`, `false`, or absent for the other of the two.
+    #[serde(default)]
+    muted: Option<bool>,
 }
 
-/// Playback: toggle, play, pause, stop, seek by `delta_ms`, next or previous episode, the next
-/// quality or subtitles. 409 when nothing plays.
+/// How far a seek may jump either way.
+const LONGEST_SEEK_MS: u64 = 6 * 3_600_000;
+
+/// Playback: toggle, play, pause, stop, seek by `delta_ms` or to `position_ms`, next or previous
+/// episode, the next quality or subtitles, volume (`level` or `steps`) and mute. 409 when nothing
+/// plays, 422 for a seek or volume without its number.
 async fn player(
     State(shared): State<Arc<Shared>>,
     axum::Json(request): axum::Json<PlayerRequest>,
@@ -404,16 +436,43 @@ async fn player(
         PlayerActionName::Play => paused.then_some(PlayerAction::Toggle),
         PlayerActionName::Pause => (!paused).then_some(PlayerAction::Toggle),
         PlayerActionName::Stop => Some(PlayerAction::Stop),
-        PlayerActionName::Seek => match request.delta_ms {
-            Some(delta_ms) if delta_ms.unsigned_abs() <= 6 * 3_600_000 => {
+        PlayerActionName::Seek => match (request.delta_ms, request.position_ms) {
+            (Some(delta_ms), None) if delta_ms.unsigned_abs() <= LONGEST_SEEK_MS => {
                 Some(PlayerAction::SeekBy { delta_ms })
             }
-            _ => return refusal(StatusCode::UNPROCESSABLE_ENTITY, "seek needs delta_ms"),
+            (None, Some(position_ms)) if position_ms <= LONGEST_SEEK_MS => {
+                Some(PlayerAction::SeekTo { position_ms })
+            }
+            _ => {
+                return refusal(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "seek needs delta_ms or position_ms (not both)",
+                );
+            }
         },
         PlayerActionName::Next => Some(PlayerAction::Next),
         PlayerActionName::Previous => Some(PlayerAction::Previous),
         PlayerActionName::Quality => Some(PlayerAction::Quality),
         PlayerActionName::Subtitles => Some(PlayerAction::Subtitles),
+        PlayerActionName::Volume => match (request.level, request.steps) {
+            (Some(level), None) if level <= 100 => {
+                Some(PlayerAction::Volume(VolumeChange::To(level)))
+            }
+            (None, Some(steps)) if steps != 0 => {
+                let step = if steps > 0 { VolumeChange::Up } else { VolumeChange::Down };
+                for _ in 1..steps.unsigned_abs().min(10) {
+                    shared.send(RemoteCommand::Player(PlayerAction::Volume(step)));
+                }
+                Some(PlayerAction::Volume(step))
+            }
+            _ => {
+                return refusal(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "volume needs level (0–100) or steps (not both)",
+                );
+            }
+        },
+        PlayerActionName::Mute => Some(PlayerAction::Volume(VolumeChange::Mute(request.muted))),
     };
     if let Some(action) = action {
         shared.send(RemoteCommand::Player(action));

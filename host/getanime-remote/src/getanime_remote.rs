@@ -67,6 +67,8 @@ pub enum PlayerAction {
     Toggle,
     Stop,
     SeekBy { delta_ms: i64 },
+    SeekTo { position_ms: u64 },
+    Volume(getanime_app::VolumeChange),
     Next,
     Previous,
     Quality,
@@ -98,6 +100,13 @@ pub struct NowPlaying {
     pub position_ms: u64,
     pub duration_ms: Option<u64>,
     pub paused: bool,
+    /// `sd`, `hd`, `fhd`, once the player said.
+    pub quality: Option<String>,
+    /// The language of the subtitles shown, if any.
+    pub subtitles: Option<String>,
+    /// 0–100, on the player's cubic scale.
+    pub volume: u8,
+    pub muted: bool,
 }
 
 /// What every request handler shares.

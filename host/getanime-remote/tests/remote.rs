@@ -7,11 +7,13 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, ensure};
 use futures_util::{SinkExt, StreamExt};
+use getanime_app::VolumeChange;
 use getanime_app::navigation::Key;
 use getanime_app::{App, DataPaths};
 use getanime_domain::RemoteScope;
 use getanime_remote::{
-    Access, ROUTES, Remote, RemoteCommand, RemoteConfig, RemoteSnapshot, TextField,
+    Access, NowPlaying, PlayerAction, ROUTES, Remote, RemoteCommand, RemoteConfig, RemoteSnapshot,
+    TextField,
 };
 use reqwest::StatusCode;
 use tokio::sync::{mpsc, watch};
@@ -99,6 +101,9 @@ async fn every_api_route_needs_a_token_and_control_needs_the_control_scope() -> 
             "/remote.css",
             "/manifest.webmanifest",
             "/icon.svg",
+            "/icon-192.png",
+            "/icon-512.png",
+            "/texts.json",
             "/api/v1/hello",
             "/api/v1/pairings"
         ],
@@ -347,6 +352,122 @@ async fn bad_bodies_get_their_status_and_keys_and_text_reach_the_tv() -> Result<
     );
     let idle = post("/api/v1/player").json(&serde_json::json!({"action": "toggle"})).send().await?;
     assert_eq!(idle.status(), StatusCode::CONFLICT, "nothing plays");
+
+    world.snapshot.send_replace(RemoteSnapshot {
+        screen: "player".into(),
+        text_field: None,
+        now_playing: Some(NowPlaying {
+            title_id: 1,
+            title: "Песнь".into(),
+            episode: 1.0,
+            position_ms: 0,
+            duration_ms: Some(30_000),
+            paused: false,
+            quality: Some("hd".into()),
+            subtitles: None,
+            volume: 100,
+            muted: false,
+        }),
+    });
+    let playing = world.page(reqwest::Method::GET, "/api/v1/now-playing", Some(&token));
+    let playing: serde_json::Value = playing.send().await?.json().await?;
+    assert_eq!((playing["volume"].as_u64(), playing["quality"].as_str()), (Some(100), Some("hd")));
+    let player = async |body: serde_json::Value| -> Result<StatusCode> {
+        Ok(post("/api/v1/player").json(&body).send().await?.status())
+    };
+    let volume = |change| RemoteCommand::Player(PlayerAction::Volume(change));
+    assert_eq!(
+        player(serde_json::json!({"action": "volume", "steps": -2})).await?,
+        StatusCode::NO_CONTENT
+    );
+    for _ in 0..2 {
+        assert_eq!(commands.recv().await, Some(volume(VolumeChange::Down)));
+    }
+    assert_eq!(
+        player(serde_json::json!({"action": "volume", "level": 35})).await?,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(commands.recv().await, Some(volume(VolumeChange::To(35))));
+    assert_eq!(player(serde_json::json!({"action": "mute"})).await?, StatusCode::NO_CONTENT);
+    assert_eq!(commands.recv().await, Some(volume(VolumeChange::Mute(None))));
+    let muted = serde_json::json!({"action": "mute", "muted": true});
+    assert_eq!(player(muted).await?, StatusCode::NO_CONTENT);
+    assert_eq!(commands.recv().await, Some(volume(VolumeChange::Mute(Some(true)))));
+    let seek = serde_json::json!({"action": "seek", "position_ms": 12_000});
+    assert_eq!(player(seek).await?, StatusCode::NO_CONTENT);
+    assert_eq!(
+        commands.recv().await,
+        Some(RemoteCommand::Player(PlayerAction::SeekTo { position_ms: 12_000 }))
+    );
+    for refused in [
+        serde_json::json!({"action": "volume"}),
+        serde_json::json!({"action": "volume", "level": 101}),
+        serde_json::json!({"action": "volume", "level": 5, "steps": 1}),
+        serde_json::json!({"action": "volume", "steps": 0}),
+        serde_json::json!({"action": "seek", "delta_ms": 1, "position_ms": 1}),
+        serde_json::json!({"action": "seek"}),
+        serde_json::json!({"action": "louder"}),
+    ] {
+        assert_eq!(player(refused.clone()).await?, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    }
+    assert!(commands.try_recv().is_err(), "nothing refused reached the TV");
+    Ok(())
+}
+
+/// The page's words come from the core's catalogs, every language with every key the page
+/// names; the home-screen icons are PNGs of the sizes Android asks for.
+#[tokio::test]
+async fn the_page_gets_its_words_from_the_catalogs_and_its_icons() -> Result<()> {
+    let world = World::new().await?;
+    let texts: serde_json::Value =
+        world.page(reqwest::Method::GET, "/texts.json", None).send().await?.json().await?;
+    assert_eq!(texts["ru"]["play"], "Смотреть на ТВ");
+    assert_eq!(texts["en"]["play"], "Play on TV");
+    let html = world.page(reqwest::Method::GET, "/", None).send().await?.text().await?;
+    let script = world.page(reqwest::Method::GET, "/remote.js", None).send().await?.text().await?;
+    let mut keys = Vec::new();
+    for (source, opening, closing) in
+        [(&html, "data-text=\"", '"'), (&html, "data-placeholder=\"", '"'), (&script, "t(\"", '"')]
+    {
+        for (at, _) in source.match_indices(opening) {
+            // `t("…")` alone, not `createElement("li")`.
+            let before = source[..at].chars().next_back().unwrap_or(' ');
+            if before.is_alphanumeric() || before == '.' || before == '_' {
+                continue;
+            }
+            let rest = &source[at + opening.len()..];
+            keys.push(rest[..rest.find(closing).context("closed")?].to_owned());
+        }
+    }
+    ensure!(keys.len() > 15, "the page names its texts: {keys:?}");
+    for language in ["en", "ru"] {
+        for key in &keys {
+            let text = texts[language][key].as_str().unwrap_or_default();
+            ensure!(!text.is_empty(), "{language} has no text for {key:?}");
+        }
+    }
+    for (path, side) in [("/icon-192.png", 192), ("/icon-512.png", 512)] {
+        let answer = world.page(reqwest::Method::GET, path, None).send().await?;
+        assert_eq!(answer.headers()["content-type"], "image/png");
+        let bytes = answer.bytes().await?;
+        ensure!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "{path} is a PNG");
+        let width = u32::from_be_bytes(bytes[16..20].try_into()?);
+        let height = u32::from_be_bytes(bytes[20..24].try_into()?);
+        assert_eq!((width, height), (side, side), "{path}");
+    }
+    let manifest: serde_json::Value = world
+        .page(reqwest::Method::GET, "/manifest.webmanifest", None)
+        .send()
+        .await?
+        .json()
+        .await?;
+    let sizes: Vec<&str> = manifest["icons"]
+        .as_array()
+        .context("icons")?
+        .iter()
+        .filter_map(|icon| icon["sizes"].as_str())
+        .collect();
+    assert!(sizes.contains(&"192x192") && sizes.contains(&"512x512"), "{sizes:?}");
     Ok(())
 }
 

@@ -3,12 +3,13 @@
 //! [`PlaybackCommand`]s and tells whoever shows it what happened as [`PlaybackNews`]. It runs on
 //! its own thread (the TV's playback thread, or the CLI's blocking section).
 
+use std::cell::Cell;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError};
 use std::time::Duration;
 
 use anyhow::{Result, bail};
 use getanime_app::domain::{Quality, SubtitleTrack, TitleId};
-use getanime_app::{App, PlaybackSession, PlayerOverlay, SessionState};
+use getanime_app::{App, PlaybackSession, PlayerOverlay, SessionState, Volume, VolumeChange};
 use getanime_player::{AudioOutput, FrameSink, Player, PlayerConfig, PlayerEvent};
 
 /// What the person asks of the episode playing.
@@ -20,6 +21,9 @@ pub enum PlaybackCommand {
     CycleSubtitles,
     ChooseSubtitle(Option<usize>),
     SeekBy(i64),
+    /// Seek to this position.
+    SeekTo(u64),
+    Volume(VolumeChange),
     Stop,
 }
 
@@ -60,6 +64,8 @@ pub struct Playback<'a> {
     /// Play the next episode after a countdown when the profile's auto-play says so (the TV);
     /// otherwise stop at the end of the first episode (`getanime play`).
     pub auto_play: bool,
+    /// How loud: what the viewer set last, kept here for the next episode.
+    pub volume: Cell<Volume>,
 }
 
 /// How one episode ended.
@@ -98,8 +104,10 @@ impl Playback<'_> {
             bail!("{} episode {episode} has no stream to play", plan.title_name);
         }
         let mut session = PlaybackSession::new(plan);
+        session.set_volume(self.volume.get());
         let config = PlayerConfig { audio: self.audio, ..PlayerConfig::default() };
         let player = Player::new(config, self.frames.clone())?;
+        play_as_loud(&player, self.volume.get());
         let mut media = session.media();
         if let Some(quality) = self.quality {
             media.preferred = quality;
@@ -213,6 +221,13 @@ impl Playback<'_> {
                 *playing = !*playing;
             }
             PlaybackCommand::SeekBy(delta) => player.seek_by(delta),
+            PlaybackCommand::SeekTo(position_ms) => player.seek(position_ms),
+            PlaybackCommand::Volume(change) => {
+                let volume = session.change_volume(change);
+                self.volume.set(volume);
+                play_as_loud(player, volume);
+                news(PlaybackNews::Overlay(session.overlay().clone()));
+            }
             PlaybackCommand::Skip => {
                 tracing::info!(position_ms = session.position().0, "skipping");
                 player.skip();
@@ -261,6 +276,11 @@ impl Playback<'_> {
         offer_subtitles(session, news);
         Ok(())
     }
+}
+
+fn play_as_loud(player: &Player, volume: Volume) {
+    player.set_volume(volume.linear());
+    player.set_muted(volume.muted);
 }
 
 /// The next player event, `None` after [`EVENT_WAIT`] without one. A closed channel means the

@@ -2882,8 +2882,47 @@ fn a_phone_pairs_by_the_code_on_the_tv_types_and_is_forgotten() -> Result<()> {
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
         assert!(after > before + 0.2, "+10 s of 30 moved the bar: {before} → {after}");
+        // Quieter twice, then sound off: the page hears the volume back, the TV says so. The
+        // page's words are the catalog's (`/texts.json`).
+        let playing_state = async |wanted: &str| -> Result<String> {
+            let mut state = String::new();
+            for _ in 0..50 {
+                state = client.find(fantoccini::Locator::Id("playing-state")).await?.text().await?;
+                if state.contains(wanted) {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            Ok(state)
+        };
+        for _ in 0..2 {
+            client.find(fantoccini::Locator::Css("[data-volume='-1']")).await?.click().await?;
+        }
+        let state = playing_state("80%").await?;
+        assert!(state.contains("80%"), "two steps quieter: {state}");
+        client.find(fantoccini::Locator::Id("mute")).await?.click().await?;
+        // The phone speaks Russian (`--lang=ru`), the TV English.
+        let state = playing_state("звук выключен").await?;
+        assert!(state.contains("звук выключен"), "muted: {state}");
+        let mute_label = client.find(fantoccini::Locator::Id("mute")).await?.text().await?;
+        assert_eq!(mute_label, "Звук вкл/выкл", "the page's words come from the catalog");
+        std::fs::write(screenshot_path("remote-phone-playing.png")?, client.screenshot().await?)?;
+        screen.wait_for_screen(&tv, "eng", &["sound off"])?;
         client.find(fantoccini::Locator::Css("#playing [data-player=stop]")).await?.click().await?;
         shown(&client, "#playing[hidden]").await?;
+
+        // A phone never turns the phone remote off: on Settings → Phone remote, its OK is
+        // refused on the TV, in words.
+        let presses = ["home", "up", "right", "right", "right", "right", "ok"]
+            .into_iter()
+            .chain(["down"; 7])
+            .chain(["ok"]);
+        for key in presses {
+            let button = format!("[data-key={key}]");
+            client.find(fantoccini::Locator::Css(&button)).await?.click().await?;
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        }
+        screen.wait_for_screen(&tv, "eng", &["Confirm this with the TV"])?;
 
         // Forget the phone on the TV: Back, Settings, Pair a phone, Enter on the listed phone.
         client.find(fantoccini::Locator::Css("[data-key=home]")).await?.click().await?;
@@ -2904,6 +2943,11 @@ fn a_phone_pairs_by_the_code_on_the_tv_types_and_is_forgotten() -> Result<()> {
         serde_json::from_str::<serde_json::Value>(&devices)?,
         serde_json::json!([]),
         "forgotten"
+    );
+    let settings = check(data, &["settings"])?;
+    assert!(
+        settings.contains("phone_remote = true"),
+        "the phone could not turn it off: {settings}"
     );
     Ok(())
 }

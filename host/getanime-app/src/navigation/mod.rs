@@ -132,6 +132,8 @@ pub enum Effect {
     ChooseSubtitle(Option<usize>),
     PlayPause,
     SeekBy(i64),
+    /// Louder, quieter, mute.
+    Volume(crate::VolumeChange),
     /// Load what `Screen` shows (it opened, or what it shows changed: a Browse filter).
     Show(Screen),
     /// A menu row's value steps forward or back (a setting's choices).

@@ -3,6 +3,7 @@
 use getanime_domain::TitleId;
 
 use super::{Effect, Key, Outcome, SEEK_STEP_MS};
+use crate::VolumeChange;
 
 /// What the player's keys depend on: the prompts the player shows.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -59,6 +60,10 @@ impl PlayerControls {
             Key::Char('q' | 'Q') => Effect::CycleQuality,
             // `s` as in most players, `t` as in Kodi.
             Key::Char('s' | 'S' | 't' | 'T') => Effect::CycleSubtitles,
+            // `+`/`-` as in Kodi (`=` is `+` without Shift), `m` as in most players.
+            Key::Char('+' | '=') => Effect::Volume(VolumeChange::Up),
+            Key::Char('-') => Effect::Volume(VolumeChange::Down),
+            Key::Char('m' | 'M') => Effect::Volume(VolumeChange::Mute(None)),
             // The menu key lists them, as Kodi's and Jellyfin's subtitle menus do.
             Key::Menu if self.subtitle_tracks > 0 => {
                 self.picker = Some(self.subtitle_chosen.map_or(0, |index| index + 1));
@@ -177,6 +182,9 @@ mod tests {
         assert_eq!(navigator.key(Key::Char('q')), Effect::CycleQuality);
         assert_eq!(navigator.key(Key::Char('s')), Effect::CycleSubtitles);
         assert_eq!(navigator.key(Key::Char('t')), Effect::CycleSubtitles);
+        assert_eq!(navigator.key(Key::Char('+')), Effect::Volume(crate::VolumeChange::Up));
+        assert_eq!(navigator.key(Key::Char('-')), Effect::Volume(crate::VolumeChange::Down));
+        assert_eq!(navigator.key(Key::Char('m')), Effect::Volume(crate::VolumeChange::Mute(None)));
         navigator.player_mut().set_failed(true);
         assert_eq!(
             navigator.key(Key::Enter),

@@ -11,6 +11,7 @@ pub mod lists;
 pub mod menu;
 pub mod pairing;
 pub mod player;
+pub mod remote_page;
 pub mod schedule;
 pub mod search;
 pub mod sign_in;

@@ -3,26 +3,11 @@
 // Authorization header, never in a URL; the event socket gets it as its first message.
 "use strict";
 
-const TEXTS = {
-  en: {
-    pair_hint: "Enter the code the TV shows (Settings → Phone remote).",
-    pair: "Pair", ok: "OK", back: "Back", home: "Home", menu: "Menu",
-    quality: "Quality", subtitles: "Subtitles", stop: "Stop", library: "Library",
-    forget: "Forget this phone", search: "Search on the TV", play: "Play on TV",
-    connected: "connected", offline: "reconnecting…", wrong: "That is not the code on the TV.",
-    closed: "Open Settings → Phone remote on the TV first.",
-  },
-  ru: {
-    pair_hint: "Введите код с экрана телевизора (Настройки → Пульт с телефона).",
-    pair: "Подключить", ok: "OK", back: "Назад", home: "Домой", menu: "Меню",
-    quality: "Качество", subtitles: "Субтитры", stop: "Стоп", library: "Библиотека",
-    forget: "Забыть этот телефон", search: "Поиск на телевизоре", play: "Смотреть на ТВ",
-    connected: "на связи", offline: "переподключаемся…", wrong: "Это не тот код, что на телевизоре.",
-    closed: "Сначала откройте на телевизоре Настройки → Пульт с телефона.",
-  },
-};
+// The words come from the TV (`/texts.json`, the core's catalogs); until they arrive, and if
+// they never do, buttons show their symbols and keys.
+let texts = {};
 const lang = (navigator.language || "en").toLowerCase().startsWith("ru") ? "ru" : "en";
-const t = (key) => TEXTS[lang][key] || TEXTS.en[key] || key;
+const t = (key) => texts[key] || key;
 const $ = (id) => document.getElementById(id);
 let token = localStorage.getItem("getanime-token");
 let socket = null;
@@ -35,6 +20,18 @@ function inOrder(path, body) {
 }
 function sendText(text, submit) {
   return inOrder("text", { text, submit });
+}
+
+async function loadTexts() {
+  try {
+    const response = await fetch("/texts.json");
+    if (response.ok) {
+      const all = await response.json();
+      texts = all[lang] || all.en || {};
+    }
+  } catch (error) {
+    // The TV is away: the page still works with its symbols, and says so when it reconnects.
+  }
 }
 
 function translate() {
@@ -121,8 +118,12 @@ function onEvent(message) {
     const playing = message.now_playing;
     $("playing").hidden = !playing;
     if (playing) {
-      $("playing-title").textContent = playing.title + " · " + playing.episode;
+      $("playing-title").textContent = playing.title + " · " + t("episode") + " " + playing.episode;
       $("playing-bar").value = playing.duration_ms ? playing.position_ms / playing.duration_ms : 0;
+      $("playing-state").textContent = [
+        playing.quality,
+        playing.muted ? t("sound_off") : playing.volume + "%",
+      ].filter(Boolean).join(" · ");
     }
   } else if (message.type === "bye" && message.reason === "forgotten") {
     forgetHere();
@@ -181,6 +182,9 @@ function wire() {
   for (const button of document.querySelectorAll("[data-player]")) {
     button.onclick = () => inOrder("player", { action: button.dataset.player });
   }
+  for (const button of document.querySelectorAll("[data-volume]")) {
+    button.onclick = () => inOrder("player", { action: "volume", steps: Number(button.dataset.volume) });
+  }
   for (const button of document.querySelectorAll("[data-seek]")) {
     button.onclick = () => inOrder("player", { action: "seek", delta_ms: Number(button.dataset.seek) });
   }
@@ -190,12 +194,17 @@ function wire() {
   };
 }
 
-translate();
-wire();
-// The QR code's URL carries a one-time secret in its fragment (never sent to a server).
-const secret = new URLSearchParams(location.hash.slice(1)).get("pair");
-if (!token && secret) {
-  pair({ secret });
-} else {
-  show();
+async function start() {
+  wire();
+  await loadTexts();
+  translate();
+  // The QR code's URL carries a one-time secret in its fragment (never sent to a server).
+  const secret = new URLSearchParams(location.hash.slice(1)).get("pair");
+  if (!token && secret) {
+    pair({ secret });
+  } else {
+    show();
+  }
 }
+
+start();

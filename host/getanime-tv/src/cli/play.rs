@@ -26,6 +26,7 @@ pub async fn play(
         frames: None,
         quality,
         auto_play: false,
+        volume: std::cell::Cell::default(),
     };
     // Nobody sends commands, but the sender must live: a closed channel means "stop".
     let (_commands, inbox) = std::sync::mpsc::channel();

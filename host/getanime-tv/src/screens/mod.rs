@@ -283,6 +283,7 @@ impl Screens {
                 self.player.send(PlaybackCommand::ChooseSubtitle(index))
             }
             Effect::SeekBy(delta) => self.player.send(PlaybackCommand::SeekBy(delta)),
+            Effect::Volume(change) => self.player.send(PlaybackCommand::Volume(change)),
             Effect::Quit => {
                 if let Err(error) = slint::quit_event_loop() {
                     tracing::error!("cannot quit: {error}");
@@ -368,7 +369,7 @@ impl Screens {
 
     /// What a phone asked (`getanime-remote`), on the UI thread.
     fn remote_command(&self, command: getanime_remote::RemoteCommand) {
-        use getanime_remote::{PlayerAction, RemoteCommand};
+        use getanime_remote::RemoteCommand;
         tracing::debug!(?command, "a phone asks");
         match command {
             RemoteCommand::Key(key) => self.press_from_phone(key),
@@ -394,18 +395,9 @@ impl Screens {
                 if !matches!(self.shared.screen(), Screen::Player { .. }) {
                     return;
                 }
-                match (phone_remote::player_key(action), action) {
-                    (Some(key), _) => self.press(key),
-                    (None, PlayerAction::SeekBy { delta_ms }) => {
-                        self.player.send(PlaybackCommand::SeekBy(delta_ms))
-                    }
-                    (None, PlayerAction::Quality) => {
-                        self.player.send(PlaybackCommand::CycleQuality)
-                    }
-                    (None, PlayerAction::Subtitles) => {
-                        self.player.send(PlaybackCommand::CycleSubtitles)
-                    }
-                    (None, _) => {}
+                match phone_remote::phone_playback(action) {
+                    phone_remote::PhonePlayback::Key(key) => self.press(key),
+                    phone_remote::PhonePlayback::Command(command) => self.player.send(command),
                 }
             }
             RemoteCommand::Paired { name } => {

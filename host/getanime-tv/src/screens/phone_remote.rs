@@ -16,6 +16,7 @@ use tokio::sync::{mpsc, watch};
 
 use super::Screens;
 use super::shared::Shared;
+use crate::playback::PlaybackCommand;
 use crate::ui::Shell;
 
 /// How often the setting is read.
@@ -243,14 +244,28 @@ pub(super) fn text_field(
     })
 }
 
-/// A phone's playback action as the keys and effects the player already knows.
-pub(super) fn player_key(action: getanime_remote::PlayerAction) -> Option<Key> {
+/// A phone's playback action on the TV: a key where the remote has one (the navigator follows
+/// it), otherwise a command straight to the playback.
+pub(super) enum PhonePlayback {
+    Key(Key),
+    Command(PlaybackCommand),
+}
+
+pub(super) fn phone_playback(action: getanime_remote::PlayerAction) -> PhonePlayback {
     use getanime_remote::PlayerAction;
     match action {
-        PlayerAction::Toggle => Some(Key::PlayPause),
-        PlayerAction::Stop => Some(Key::Back),
-        PlayerAction::Next => Some(Key::NextEpisode),
-        PlayerAction::Previous => Some(Key::PreviousEpisode),
-        PlayerAction::SeekBy { .. } | PlayerAction::Quality | PlayerAction::Subtitles => None,
+        PlayerAction::Toggle => PhonePlayback::Key(Key::PlayPause),
+        PlayerAction::Stop => PhonePlayback::Key(Key::Back),
+        PlayerAction::Next => PhonePlayback::Key(Key::NextEpisode),
+        PlayerAction::Previous => PhonePlayback::Key(Key::PreviousEpisode),
+        PlayerAction::SeekBy { delta_ms } => {
+            PhonePlayback::Command(PlaybackCommand::SeekBy(delta_ms))
+        }
+        PlayerAction::SeekTo { position_ms } => {
+            PhonePlayback::Command(PlaybackCommand::SeekTo(position_ms))
+        }
+        PlayerAction::Volume(change) => PhonePlayback::Command(PlaybackCommand::Volume(change)),
+        PlayerAction::Quality => PhonePlayback::Command(PlaybackCommand::CycleQuality),
+        PlayerAction::Subtitles => PhonePlayback::Command(PlaybackCommand::CycleSubtitles),
     }
 }

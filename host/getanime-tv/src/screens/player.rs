@@ -8,9 +8,9 @@ use std::sync::Arc;
 use std::sync::mpsc::{Sender, channel};
 use std::time::Duration;
 
-use getanime_app::PlayerOverlay;
 use getanime_app::domain::TitleId;
 use getanime_app::navigation::Navigator;
+use getanime_app::{PlayerOverlay, Volume};
 use getanime_player::{AudioOutput, FrameSink};
 use slint::{
     ComponentHandle, Image, ModelRc, Rgb8Pixel, SharedPixelBuffer, SharedString, VecModel,
@@ -39,11 +39,13 @@ pub(super) struct PlayerScreen {
     playing: RefCell<Option<(TitleId, PlayerOverlay)>>,
     /// The title of the playback running.
     playing_title: Cell<Option<TitleId>>,
+    /// How loud the last playback played: the next one starts there (for as long as the TV runs).
+    volume: Cell<Volume>,
 }
 
 /// What the playback thread sends the screen.
 enum ToScreen {
-    News(PlaybackNews),
+    News(Box<PlaybackNews>),
     /// The playback ended on an error, in the person's words.
     Error(String),
 }
@@ -59,6 +61,7 @@ impl PlayerScreen {
             started: Cell::new(false),
             playing: RefCell::default(),
             playing_title: Cell::new(None),
+            volume: Cell::default(),
         }
     }
 
@@ -74,6 +77,10 @@ impl PlayerScreen {
             position_ms: overlay.position_ms / 1000 * 1000,
             duration_ms: overlay.duration_ms,
             paused: overlay.paused,
+            quality: overlay.quality.map(|quality| quality.as_str().to_owned()),
+            subtitles: overlay.subtitles.clone(),
+            volume: overlay.volume.level,
+            muted: overlay.volume.muted,
         })
     }
 
@@ -110,7 +117,7 @@ impl PlayerScreen {
                     continue; // a playback already replaced
                 }
                 match news {
-                    ToScreen::News(news) => screen.on_news(news),
+                    ToScreen::News(news) => screen.on_news(*news),
                     ToScreen::Error(error) => screen.show_error(error),
                 }
             }
@@ -122,13 +129,14 @@ impl PlayerScreen {
         let app = Arc::clone(&self.shared.app);
         let runtime = self.shared.runtime.handle().clone();
         let frames = frame_sink(self.shared.window.clone());
+        let volume = self.volume.get();
         let spawned = std::thread::Builder::new().name("playback".into()).spawn(move || {
             let send = |message: ToScreen| {
                 if news_out.send(message).is_err() {
                     tracing::trace!("the window is gone; playback news dropped");
                 }
             };
-            let tell = |news: PlaybackNews| send(ToScreen::News(news));
+            let tell = |news: PlaybackNews| send(ToScreen::News(Box::new(news)));
             let audio = if std::env::var_os("GETANIME_SILENT").is_some() {
                 AudioOutput::Silent
             } else {
@@ -141,6 +149,7 @@ impl PlayerScreen {
                 frames: Some(frames),
                 quality: None,
                 auto_play: true,
+                volume: Cell::new(volume),
             };
             if let Err(error) = playback.run(title, episode, &inbox, &tell) {
                 send(ToScreen::Error(getanime_app::explain(&error)));
@@ -225,6 +234,10 @@ impl PlayerScreen {
         view.set_progress(overlay.progress);
         view.set_time(overlay.time.into());
         view.set_note(overlay.note.into());
+        if self.volume.replace(overlay.volume) != overlay.volume {
+            // A phone's volume buttons show what they did, as a key does.
+            self.show_overlay();
+        }
         let released = self.pinned.get() && !overlay.pinned;
         self.pinned.set(overlay.pinned);
         if released {
