@@ -100,6 +100,21 @@ struct AccountCall<'a> {
 }
 
 impl App {
+    /// The session a tracker call acts for: `token` now; a new one (signing in, a refresh) is
+    /// stored under `key` before it is used, and a refresh first looks there for a newer one
+    /// another process stored (refresh tokens rotate).
+    pub(crate) fn account_session(&self, key: &str, token: Option<Token>) -> AccountSession {
+        let (credentials, stored_key) = (self.credentials(), key.to_owned());
+        let (reader, read_key) = (self.credentials(), key.to_owned());
+        AccountSession::new(
+            token,
+            Box::new(move |token: &Token| {
+                credentials.store(&stored_key, token).map_err(|error| format!("{error:#}"))
+            }),
+        )
+        .reloading_from(Box::new(move || reader.token(&read_key)))
+    }
+
     pub fn credentials(&self) -> Credentials {
         Credentials::new(self.paths.credentials())
     }
@@ -380,13 +395,7 @@ impl App {
     ) -> Result<()> {
         let plugin = self.load_tracker(&record.plugin_id).await?;
         let source = source_of(&plugin)?;
-        let (credentials, key) = (self.credentials(), record.credential_key.clone());
-        let session = Arc::new(AccountSession::new(
-            Some(token),
-            Box::new(move |token: &Token| {
-                credentials.store(&key, token).map_err(|error| format!("{error:#}"))
-            }),
-        ));
+        let session = Arc::new(self.account_session(&record.credential_key, Some(token)));
         let (id, profile) = (record.id, record.profile_id);
         let asking = record.state == AccountState::NeedsConsent;
 

@@ -25,7 +25,9 @@ pub use library::{
     PluginRecord, Poster, Profile, ProfileId, Rating, RatingError, StatusChange, TitleCard,
     TitleDetails, TitleId, WatchState, title_is_finished,
 };
-pub use plugin::{ManifestError, Mirrors, OAuth, PluginKind, PluginManifest, RateLimit};
+pub use plugin::{
+    ManifestError, Mirrors, OAuth, OAuthGrant, PluginKind, PluginManifest, RateLimit,
+};
 pub use remote::{RemoteDevice, RemoteDeviceKind, RemoteScope};
 pub use tracker::{
     AccountId, AccountRecord, AccountState, AgreedTitle, EpisodeMark, LocalChange, LocalMark,

@@ -82,6 +82,26 @@ fn url_root_host(root: &str) -> Option<&str> {
     (!host.is_empty() && !authority.contains('@')).then_some(host)
 }
 
+/// What is wrong with an `[oauth]` section: its absolute URLs go to auth hosts only (they
+/// carry the client secret and the token), over https; a code grant needs a token URL.
+fn oauth_problem(oauth: &OAuth, is_auth_host: impl Fn(&str) -> bool) -> Option<&'static str> {
+    if oauth.grant == OAuthGrant::Code && oauth.token_url.is_none() {
+        return Some("a code grant needs token_url");
+    }
+    let urls = std::iter::once(&oauth.authorize_url).chain(oauth.token_url.as_ref());
+    for url in urls {
+        if url.contains("://") {
+            if !url.starts_with("https://") {
+                return Some("its URLs must be https");
+            }
+            if !url_root_host(url).is_some_and(&is_auth_host) {
+                return Some("its URLs must be on auth_hosts");
+            }
+        }
+    }
+    None
+}
+
 /// What a plugin is.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -101,18 +121,52 @@ pub struct RateLimit {
     pub per_minute: Option<u32>,
 }
 
-/// How the host refreshes a tracker's token (OAuth 2 `refresh_token` grant, form-encoded).
+/// OAuth 2 done by the host, so the plugin never holds a code, a token or the client secret:
+/// the host builds the page to open, takes what the user pastes, exchanges it, refreshes the
+/// token and keeps it. The client's id and secret are the plugin's settings `client_id` and
+/// `client_secret` (the project registers the application; until then a user may register
+/// their own); `client_secret` is never shown to the plugin.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OAuth {
-    pub token_url: String,
-    pub client_id: String,
+    /// What the page shows the user to paste.
+    pub grant: OAuthGrant,
+    /// The page the user opens: absolute, or a path under the setting `base_url` (so a mirror
+    /// or a test's fake replaces the whole site).
+    pub authorize_url: String,
+    /// Where a code is exchanged and a token refreshed (`code` grant), as `authorize_url`.
     #[serde(default)]
-    pub client_secret: Option<String>,
+    pub token_url: Option<String>,
+    #[serde(default)]
+    pub scope: Option<String>,
+    /// The out-of-band redirect: the page shows the code instead of redirecting.
+    #[serde(default = "OAuth::out_of_band")]
+    pub redirect_uri: String,
+    /// How long a pasted token lives when the tracker does not say (AniList's: a year).
+    #[serde(default)]
+    pub token_lifetime_days: Option<u32>,
     /// Replaces the host's `User-Agent` toward this tracker (Shikimori wants the registered
     /// application's name first).
     #[serde(default)]
     pub user_agent: Option<String>,
+}
+
+impl OAuth {
+    pub const OUT_OF_BAND: &str = "urn:ietf:wg:oauth:2.0:oob";
+
+    fn out_of_band() -> String {
+        OAuth::OUT_OF_BAND.to_owned()
+    }
+}
+
+/// What an OAuth page shows for pasting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OAuthGrant {
+    /// An authorization code, exchanged at `token_url` (Shikimori).
+    Code,
+    /// The access token itself (AniList's "PIN" flow, OAuth's implicit grant).
+    Token,
 }
 
 /// A manifest that breaks a rule.
@@ -128,6 +182,8 @@ pub enum ManifestError {
     TrackerOnly { id: String, field: &'static str },
     #[error("plugin {id}: mirror {root} is not an http(s) URL on one of allowed_hosts")]
     MirrorNotAllowed { id: String, root: String },
+    #[error("plugin {id}: [oauth] {problem}")]
+    OAuth { id: String, problem: &'static str },
 }
 
 impl PluginManifest {
@@ -164,6 +220,12 @@ impl PluginManifest {
                 id: self.id.clone(),
                 root: root.clone(),
             });
+        }
+        if let Some(oauth) = &self.oauth {
+            let problem = oauth_problem(oauth, |host| self.is_auth_host(host));
+            if let Some(problem) = problem {
+                return Err(ManifestError::OAuth { id: self.id.clone(), problem });
+            }
         }
         if self.kind == PluginKind::Provider {
             let tracker_fields = [
@@ -204,6 +266,48 @@ mod tests {
             allowed_hosts: vec!["api.example.org".to_owned()],
             ..PluginManifest::default()
         }
+    }
+
+    /// `[oauth]` URLs carry the client secret and codes: https to an auth host, or a path under
+    /// the plugin's `base_url`; a code grant needs somewhere to exchange the code.
+    #[test]
+    fn oauth_urls_go_to_auth_hosts_over_https_only() {
+        let mut plugin = manifest("tracker");
+        plugin.kind = PluginKind::Tracker;
+        plugin.auth_hosts = vec!["api.example.org".to_owned()];
+        let oauth = OAuth {
+            grant: OAuthGrant::Code,
+            authorize_url: "oauth/authorize".to_owned(),
+            token_url: Some("https://api.example.org/oauth/token".to_owned()),
+            scope: None,
+            redirect_uri: OAuth::OUT_OF_BAND.to_owned(),
+            token_lifetime_days: None,
+            user_agent: None,
+        };
+        let problem = |oauth: OAuth| {
+            let plugin = PluginManifest { oauth: Some(oauth), ..plugin.clone() };
+            match plugin.check() {
+                Ok(()) => None,
+                Err(ManifestError::OAuth { problem, .. }) => Some(problem),
+                Err(other) => panic!("{other}"),
+            }
+        };
+        assert_eq!(problem(oauth.clone()), None);
+        let plain = Some("http://api.example.org/oauth/token".to_owned());
+        assert_eq!(
+            problem(OAuth { token_url: plain, ..oauth.clone() }),
+            Some("its URLs must be https")
+        );
+        let elsewhere = "https://evil.example/authorize".to_owned();
+        assert_eq!(
+            problem(OAuth { authorize_url: elsewhere, ..oauth.clone() }),
+            Some("its URLs must be on auth_hosts")
+        );
+        assert_eq!(
+            problem(OAuth { token_url: None, ..oauth.clone() }),
+            Some("a code grant needs token_url")
+        );
+        assert_eq!(problem(OAuth { token_url: None, grant: OAuthGrant::Token, ..oauth }), None);
     }
 
     #[test]

@@ -27,16 +27,27 @@ impl std::fmt::Debug for Token {
 /// Persists a token the moment the plugin hands one over (before anything else can fail).
 pub type StoreToken = Box<dyn Fn(&Token) -> Result<(), String> + Send + Sync>;
 
+/// Reads the account's token as stored now (another process may have refreshed it).
+pub type LoadToken = Box<dyn Fn() -> Option<Token> + Send + Sync>;
+
 /// The account a tracker call acts for.
 pub struct AccountSession {
     token: Mutex<Option<Token>>,
     store: StoreToken,
+    load: Option<LoadToken>,
 }
 
 impl AccountSession {
     /// `token`: the account's current token (none while signing in); `store` keeps a new one.
     pub fn new(token: Option<Token>, store: StoreToken) -> AccountSession {
-        AccountSession { token: Mutex::new(token), store }
+        AccountSession { token: Mutex::new(token), store, load: None }
+    }
+
+    /// Where the token is stored, to see a newer one another process put there (refresh
+    /// tokens rotate: only one process's refresh succeeds).
+    pub fn reloading_from(mut self, load: LoadToken) -> AccountSession {
+        self.load = Some(load);
+        self
     }
 
     /// A session that keeps nothing (tests, and calls that must not change the token).
@@ -53,6 +64,18 @@ impl AccountSession {
         (self.store)(&token)?;
         *self.lock() = Some(token);
         Ok(())
+    }
+
+    /// Takes the stored token when it is not `stale` (another process refreshed it); `true`
+    /// when it did.
+    pub(crate) fn adopt_newer(&self, stale: &Token) -> bool {
+        match self.load.as_ref().and_then(|load| load()) {
+            Some(stored) if stored != *stale => {
+                *self.lock() = Some(stored);
+                true
+            }
+            _ => false,
+        }
     }
 
     /// `text` with every secret of this session replaced, for logs.

@@ -19,19 +19,21 @@ mod error;
 mod host_api;
 mod mirrors;
 mod network;
+mod oauth;
 mod package;
 mod rate_limit;
 mod registry;
 mod runtime;
 mod tracker;
 
-pub use account::{AccountSession, StoreToken, Token};
+pub use account::{AccountSession, LoadToken, StoreToken, Token};
 pub use error::{Error, Result};
 pub use mirrors::MirrorListener;
 pub use network::{
     FetchError, Fetched, GuardedClient, HttpMethod, NetworkPolicy, Refusal, is_public, resolve_url,
     url_host,
 };
+pub use oauth::clean_pasted;
 pub use package::{
     COMPONENT_FILE, MANIFEST_FILE, Package, parse_manifest, read_manifest, sha256_hex,
 };

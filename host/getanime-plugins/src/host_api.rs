@@ -28,6 +28,8 @@ pub(crate) struct HostContext {
     /// said so).
     granted_hosts: Vec<String>,
     is_tracker: bool,
+    /// The host signs in and refreshes (manifest `[oauth]`).
+    pub(crate) oauth: bool,
     limiter: Option<RateLimiter>,
     /// The API's mirrors, unless the user set its root.
     pub(crate) mirrors: Option<MirrorSet>,
@@ -62,6 +64,7 @@ impl HostContext {
             auth_hosts: manifest.auth_hosts.clone(),
             granted_hosts: config.granted_hosts.clone(),
             is_tracker: manifest.kind == PluginKind::Tracker,
+            oauth: manifest.oauth.is_some(),
             limiter: manifest.rate_limit.map(RateLimiter::new),
             mirrors: MirrorSet::new(
                 manifest,
@@ -95,6 +98,25 @@ impl PluginState {
 }
 
 impl HostContext {
+    /// A setting's value (the mirror in use for the mirrors' setting).
+    pub(crate) fn setting(&self, key: &str) -> Option<String> {
+        match &self.mirrors {
+            Some(mirrors) if mirrors.setting() == key => Some(mirrors.active()),
+            _ => self.settings.get(key).cloned(),
+        }
+    }
+
+    /// The host's own OAuth request (`oauth.rs`): no token, paced like the plugin's requests.
+    pub(crate) async fn send_token_request(
+        &self,
+        method: HttpMethod,
+        url: &str,
+        headers: &[(String, String)],
+        body: Vec<u8>,
+    ) -> Result<Fetched, FetchError> {
+        self.send(None, method, url, headers, Some(body), false).await
+    }
+
     /// One request as the plugin asked, on `url`: the token added where it may go, paced by
     /// the tracker's limiter (a 429 pauses it).
     async fn send(
@@ -226,10 +248,11 @@ impl host::Host for PluginState {
     }
 
     async fn setting(&mut self, key: String) -> Option<String> {
-        match &self.host.mirrors {
-            Some(mirrors) if mirrors.setting() == key => Some(mirrors.active()),
-            _ => self.host.settings.get(&key).cloned(),
+        // The OAuth client's secret is the host's to send, never the plugin's to read.
+        if key == crate::oauth::CLIENT_SECRET && self.host.oauth {
+            return None;
         }
+        self.host.setting(&key)
     }
 }
 

@@ -230,7 +230,7 @@ pub struct Plugin {
     manifest: PluginManifest,
     pre: ContractPre,
     limits: RuntimeLimits,
-    host: Arc<HostContext>,
+    pub(crate) host: Arc<HostContext>,
     from_cache: bool,
 }
 

@@ -16,19 +16,51 @@ use crate::runtime::{Instance, Plugin, PluginState};
 use crate::{Error, Result};
 
 impl Plugin {
-    /// One tracker call for `account`.
-    async fn tracker_call<T>(
+    /// One tracker call for `account`; `make_run` makes the call (it may be made twice). With
+    /// `[oauth]`, a token about to end is refreshed first, and a call the tracker refused as
+    /// unauthorized is made once more after a refresh.
+    async fn tracker_call<T, R>(
         &self,
         account: &Arc<AccountSession>,
-        size: impl FnOnce(&T) -> usize,
+        size: impl Fn(&T) -> usize,
+        make_run: impl Fn() -> R,
+    ) -> Result<T>
+    where
+        R: AsyncFnOnce(
+            &mut Store<PluginState>,
+            &Tracker,
+        ) -> wasmtime::Result<std::result::Result<T, wit::TrackerError>>,
+    {
+        if !self.is_tracker() {
+            return Err(Error::WrongKind { id: self.id().to_owned(), expected: "a tracker" });
+        }
+        if self.can_refresh(account) && self.token_ends_soon(account) {
+            // A refused refresh shows as the call's own "unauthorized" below.
+            self.refresh_token(account).await?;
+        }
+        let first = self.tracker_call_once(account, &size, make_run()).await;
+        match first {
+            Err(Error::Tracker { error: TrackerError::Unauthorized, .. })
+                if self.can_refresh(account) =>
+            {
+                if self.refresh_token(account).await? {
+                    return self.tracker_call_once(account, &size, make_run()).await;
+                }
+                first
+            }
+            other => other,
+        }
+    }
+
+    async fn tracker_call_once<T>(
+        &self,
+        account: &Arc<AccountSession>,
+        size: &impl Fn(&T) -> usize,
         run: impl AsyncFnOnce(
             &mut Store<PluginState>,
             &Tracker,
         ) -> wasmtime::Result<std::result::Result<T, wit::TrackerError>>,
     ) -> Result<T> {
-        if !self.is_tracker() {
-            return Err(Error::WrongKind { id: self.id().to_owned(), expected: "a tracker" });
-        }
         self.call_as(
             Some(Arc::clone(account)),
             size,
@@ -60,9 +92,11 @@ impl Plugin {
         self.tracker_call(
             &session,
             |methods: &Vec<SignInMethod>| methods.len() * RECORD_COST,
-            async |store, tracker| {
-                let methods = tracker.getanime_provider_sign_in().call_methods(store).await?;
-                Ok(Ok(methods.into_iter().map(method).collect()))
+            || {
+                async |store, tracker| {
+                    let methods = tracker.getanime_provider_sign_in().call_methods(store).await?;
+                    Ok(Ok(methods.into_iter().map(method).collect()))
+                }
             },
         )
         .await
@@ -75,15 +109,20 @@ impl Plugin {
         how: SignInMethod,
         device_id: &str,
     ) -> Result<SignInStep> {
+        if let (Some(oauth), SignInMethod::Paste) = (self.oauth(), how) {
+            return self.oauth_page(oauth);
+        }
         let how = match how {
             SignInMethod::DeviceCode => sign_in::Method::DeviceCode,
             SignInMethod::Paste => sign_in::Method::Paste,
             SignInMethod::Password => sign_in::Method::Password,
         };
-        self.tracker_call(session, step_size, async |store, tracker| {
-            let answer =
-                tracker.getanime_provider_sign_in().call_start(store, how, device_id).await?;
-            Ok(answer.map(step))
+        self.tracker_call(session, step_size, || {
+            async |store, tracker| {
+                let answer =
+                    tracker.getanime_provider_sign_in().call_start(store, how, device_id).await?;
+                Ok(answer.map(step))
+            }
         })
         .await
     }
@@ -96,6 +135,16 @@ impl Plugin {
         device_id: &str,
         input: &SignInInput,
     ) -> Result<SignInStep> {
+        if let (Some(oauth), SignInInput::Text(pasted)) = (self.oauth(), input)
+            && state == crate::oauth::OAUTH_STATE
+        {
+            // The host signs in: the plugin only says who the token belongs to.
+            return if self.oauth_paste(session, oauth, pasted).await? {
+                Ok(SignInStep::Done(self.whoami(session).await?))
+            } else {
+                self.oauth_page(oauth)
+            };
+        }
         let input = match input {
             SignInInput::Poll => sign_in::Input::Poll,
             SignInInput::Text(text) => sign_in::Input::Text(text.clone()),
@@ -103,10 +152,12 @@ impl Plugin {
                 sign_in::Input::LoginAndPassword((login.clone(), password.clone()))
             }
         };
-        self.tracker_call(session, step_size, async |store, tracker| {
-            let sign_in = tracker.getanime_provider_sign_in();
-            let answer = sign_in.call_advance(store, state, device_id, &input).await?;
-            Ok(answer.map(step))
+        self.tracker_call(session, step_size, || {
+            async |store, tracker| {
+                let sign_in = tracker.getanime_provider_sign_in();
+                let answer = sign_in.call_advance(store, state, device_id, &input).await?;
+                Ok(answer.map(step))
+            }
         })
         .await
     }
@@ -116,16 +167,22 @@ impl Plugin {
         self.tracker_call(
             session,
             |_| 0,
-            async |store, tracker| tracker.getanime_provider_sign_in().call_sign_out(store).await,
+            || {
+                async |store, tracker| {
+                    tracker.getanime_provider_sign_in().call_sign_out(store).await
+                }
+            },
         )
         .await
     }
 
     /// Who the session's token belongs to.
     pub async fn whoami(&self, session: &Arc<AccountSession>) -> Result<TrackerAccount> {
-        self.tracker_call(session, account_size, async |store, tracker| {
-            let answer = tracker.getanime_provider_lists().call_whoami(store).await?;
-            Ok(answer.map(account))
+        self.tracker_call(session, account_size, || {
+            async |store, tracker| {
+                let answer = tracker.getanime_provider_lists().call_whoami(store).await?;
+                Ok(answer.map(account))
+            }
         })
         .await
     }
@@ -133,9 +190,11 @@ impl Plugin {
     /// Every entry of the user's lists.
     pub async fn pull(&self, session: &Arc<AccountSession>) -> Result<Vec<TrackerEntry>> {
         let size = |entries: &Vec<TrackerEntry>| entries.iter().map(entry_size).sum();
-        self.tracker_call(session, size, async |store, tracker| {
-            let answer = tracker.getanime_provider_lists().call_pull(store).await?;
-            Ok(answer.map(|entries| entries.into_iter().map(entry).collect()))
+        self.tracker_call(session, size, || {
+            async |store, tracker| {
+                let answer = tracker.getanime_provider_lists().call_pull(store).await?;
+                Ok(answer.map(|entries| entries.into_iter().map(entry).collect()))
+            }
         })
         .await
     }
@@ -147,9 +206,11 @@ impl Plugin {
         change: &TrackerChange,
     ) -> Result<TrackerEntry> {
         let change = wit_change(change);
-        self.tracker_call(session, entry_size, async |store, tracker| {
-            let answer = tracker.getanime_provider_lists().call_push(store, &change).await?;
-            Ok(answer.map(entry))
+        self.tracker_call(session, entry_size, || {
+            async |store, tracker| {
+                let answer = tracker.getanime_provider_lists().call_push(store, &change).await?;
+                Ok(answer.map(entry))
+            }
         })
         .await
     }
@@ -164,9 +225,11 @@ impl Plugin {
         self.tracker_call(
             session,
             |_| 0,
-            async |store, tracker| {
-                let lists = tracker.getanime_provider_lists();
-                lists.call_remove(store, external_id, remote_id).await
+            || {
+                async |store, tracker| {
+                    let lists = tracker.getanime_provider_lists();
+                    lists.call_remove(store, external_id, remote_id).await
+                }
             },
         )
         .await
@@ -181,8 +244,10 @@ impl Plugin {
         let size = |pairs: &Vec<(String, String)>| {
             pairs.iter().map(|(mal, own)| RECORD_COST + mal.len() + own.len()).sum()
         };
-        self.tracker_call(session, size, async |store, tracker| {
-            tracker.getanime_provider_lists().call_resolve(store, mal_ids).await
+        self.tracker_call(session, size, || {
+            async |store, tracker| {
+                tracker.getanime_provider_lists().call_resolve(store, mal_ids).await
+            }
         })
         .await
     }
@@ -196,9 +261,12 @@ impl Plugin {
         let size = |marks: &Vec<EpisodeMark>| {
             marks.iter().map(|mark| RECORD_COST + mark.episode_id.len()).sum()
         };
-        self.tracker_call(session, size, async |store, tracker| {
-            let answer = tracker.getanime_provider_lists().call_pull_marks(store, since).await?;
-            Ok(answer.map(|marks| marks.into_iter().map(mark).collect()))
+        self.tracker_call(session, size, || {
+            async |store, tracker| {
+                let answer =
+                    tracker.getanime_provider_lists().call_pull_marks(store, since).await?;
+                Ok(answer.map(|marks| marks.into_iter().map(mark).collect()))
+            }
         })
         .await
     }
@@ -220,8 +288,10 @@ impl Plugin {
         self.tracker_call(
             session,
             |_| 0,
-            async |store, tracker| {
-                tracker.getanime_provider_lists().call_push_marks(store, &marks).await
+            || {
+                async |store, tracker| {
+                    tracker.getanime_provider_lists().call_push_marks(store, &marks).await
+                }
             },
         )
         .await

@@ -997,6 +997,16 @@ mod sources {
     }
 }
 
+/// What a user set up for a tracker on a fake: `settings`, and 127.0.0.1 granted (so the token
+/// may go there).
+fn granted_config(settings: &[(&str, String)]) -> PluginConfig {
+    PluginConfig {
+        settings: settings.iter().map(|(key, value)| ((*key).to_owned(), value.clone())).collect(),
+        granted_hosts: vec!["127.0.0.1".to_owned()],
+        ..PluginConfig::default()
+    }
+}
+
 /// The AniLiberty account plugin (contract 0.3's `tracker` world) against the stateful fake
 /// account on loopback: the real component, the real host, real HTTP.
 mod trackers {
@@ -1014,12 +1024,7 @@ mod trackers {
 
     /// The account plugin pointed at `server`, which the user granted (so the token may go there).
     fn account_plugin(runtime: &PluginRuntime, server: &FakeServer) -> Result<Plugin> {
-        let config = PluginConfig {
-            mirror: None,
-            on_mirror_move: None,
-            settings: [("base_url".to_owned(), format!("{}/api/v1", server.base_url()))].into(),
-            granted_hosts: vec!["127.0.0.1".to_owned()],
-        };
+        let config = granted_config(&[("base_url", format!("{}/api/v1", server.base_url()))]);
         Ok(runtime.load_with(&package_dir("aniliberty-account")?, config)?)
     }
 
@@ -1215,6 +1220,242 @@ mod trackers {
         let who = granted.whoami(&session).await?;
         assert_eq!(who.user_name, aniliberty_account::NICKNAME, "granted: the token goes");
         assert_eq!(fake.writes(), Vec::<String>::new());
+        Ok(())
+    }
+}
+
+/// The Shikimori plugin with the host's OAuth (`[oauth]`) against the stateful fake Shikimori:
+/// the host exchanges the pasted code and refreshes the day-long token; refresh tokens rotate,
+/// and two processes (the TV and the CLI) sharing the credentials never lose the account.
+mod oauth {
+    use std::sync::{Arc, Mutex};
+
+    use getanime_domain::{
+        RemoteStatus, SignInInput, SignInMethod, SignInStep, TrackerChange, TrackerError,
+    };
+    use getanime_plugins::{AccountSession, Token};
+    use getanime_testkit::shikimori::{self, FakeShikimori};
+
+    use super::*;
+
+    const DEVICE: &str = "getanime-0123456789abcdef";
+
+    /// Shikimori pointed at `server` (granted, so the token and the secret may go there), with
+    /// the test application registered.
+    fn shikimori_plugin(runtime: &PluginRuntime, server: &FakeServer) -> Result<Plugin> {
+        let config = granted_config(&[
+            ("base_url", server.base_url()),
+            ("client_id", shikimori::CLIENT_ID.to_owned()),
+            ("client_secret", shikimori::CLIENT_SECRET.to_owned()),
+        ]);
+        Ok(runtime.load_with(&package_dir("shikimori")?, config)?)
+    }
+
+    /// The credentials file of one data directory, shared by the sessions of two processes.
+    type Stored = Arc<Mutex<Option<Token>>>;
+
+    fn session(stored: &Stored) -> Arc<AccountSession> {
+        let (keep, read) = (Arc::clone(stored), Arc::clone(stored));
+        let token = stored.lock().map(|token| token.clone()).unwrap_or(None);
+        Arc::new(
+            AccountSession::new(
+                token,
+                Box::new(move |token| {
+                    *keep.lock().map_err(|error| error.to_string())? = Some(token.clone());
+                    Ok(())
+                }),
+            )
+            .reloading_from(Box::new(move || read.lock().ok().and_then(|token| token.clone()))),
+        )
+    }
+
+    fn stored_token(stored: &Stored) -> Result<Token> {
+        stored.lock().map_err(|error| anyhow::anyhow!("{error}"))?.clone().context("a token")
+    }
+
+    /// The fake Shikimori, the plugin on it, and the stored token of a user signed in with a
+    /// code the fake's page showed.
+    struct SignedIn {
+        /// Kept: the fake answers while it lives, the plugin's deadlines tick while it does.
+        _server: FakeServer,
+        fake: FakeShikimori,
+        _runtime: PluginRuntime,
+        plugin: Plugin,
+        stored: Stored,
+    }
+
+    async fn signed_in() -> Result<SignedIn> {
+        let server = FakeServer::start().await?;
+        let fake = FakeShikimori::serve(&server);
+        let runtime = PluginRuntime::new(limits())?;
+        let plugin = shikimori_plugin(&runtime, &server)?;
+        let stored = Stored::default();
+        let session = session(&stored);
+        let step = plugin.sign_in_start(&session, SignInMethod::Paste, DEVICE).await?;
+        let SignInStep::OpenAndPaste { state, .. } = step else { bail!("a page, not {step:?}") };
+        let pasted = SignInInput::Text(format!("  {}\n", fake.authorize()));
+        let done = plugin.sign_in_advance(&session, &state, DEVICE, &pasted).await?;
+        anyhow::ensure!(matches!(done, SignInStep::Done(_)), "signed in, not {done:?}");
+        Ok(SignedIn { _server: server, fake, _runtime: runtime, plugin, stored })
+    }
+
+    #[tokio::test]
+    async fn a_pasted_code_signs_in_through_the_host_and_a_bad_one_is_asked_again() -> Result<()> {
+        let server = FakeServer::start().await?;
+        let fake = FakeShikimori::serve(&server);
+        let runtime = PluginRuntime::new(limits())?;
+        let plugin = shikimori_plugin(&runtime, &server)?;
+        assert_eq!(plugin.sign_in_methods().await?, [SignInMethod::Paste]);
+        let stored = Stored::default();
+        let session = session(&stored);
+        let step = plugin.sign_in_start(&session, SignInMethod::Paste, DEVICE).await?;
+        let SignInStep::OpenAndPaste { url, state, expires_in_s } = step.clone() else {
+            bail!("a page to open, not {step:?}");
+        };
+        assert_eq!(
+            url,
+            format!(
+                "{}/oauth/authorize?client_id={}&redirect_uri=urn%3Aietf%3Awg%3Aoauth%3A2.0%3Aoob\
+                 &response_type=code&scope=user_rates",
+                server.base_url(),
+                shikimori::CLIENT_ID
+            )
+        );
+        assert_eq!(expires_in_s, Some(1800), "Doorkeeper's codes live 30 minutes");
+
+        let before = server.requests().len();
+        for refused in ["code with spaces&scope=all", "кириллица", ""] {
+            let again = plugin
+                .sign_in_advance(&session, &state, DEVICE, &SignInInput::Text(refused.into()))
+                .await?;
+            assert_eq!(again, step, "{refused:?} is asked again");
+        }
+        assert_eq!(server.requests().len(), before, "nothing was sent for them");
+        let typo = SignInInput::Text("A".repeat(43));
+        assert_eq!(plugin.sign_in_advance(&session, &state, DEVICE, &typo).await?, step);
+        assert!(
+            stored.lock().map_err(|error| anyhow::anyhow!("{error}"))?.is_none(),
+            "nothing kept"
+        );
+
+        let code = SignInInput::Text(format!(" {}\n", fake.authorize()));
+        let done = plugin.sign_in_advance(&session, &state, DEVICE, &code).await?;
+        let SignInStep::Done(account) = done else { bail!("signed in, not {done:?}") };
+        assert_eq!(
+            (account.user_id.as_str(), account.user_name.as_str()),
+            ("23456810", shikimori::NICKNAME)
+        );
+        let token = stored_token(&stored)?;
+        anyhow::ensure!(
+            token.refresh.is_some() && token.expires_at.is_some(),
+            "a refreshable pair"
+        );
+        assert!(!captured_log().contains(&token.access), "the token never reaches the log");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn an_expired_token_is_refreshed_once_and_the_old_refresh_token_dies() -> Result<()> {
+        let world = signed_in().await?;
+        let (fake, plugin, stored) = (&world.fake, &world.plugin, &world.stored);
+        let first = stored_token(stored)?;
+
+        // The server's day passes; the host's clock does not know: the 401 refreshes.
+        fake.advance(shikimori::TOKEN_LIFETIME_S + 60);
+        let who = plugin.whoami(&session(stored)).await?;
+        assert_eq!(who.user_name, shikimori::NICKNAME);
+        assert_eq!(fake.refreshes(), 1);
+        let second = stored_token(stored)?;
+        assert_ne!(second.refresh, first.refresh, "rotated, and stored");
+
+        // The used refresh token is dead: a session still holding the first pair (the other
+        // process) adopts the newer one stored instead of losing the account.
+        fake.advance(shikimori::TOKEN_LIFETIME_S + 60);
+        let other_process = session(stored);
+        let ours = Stored::new(Mutex::new(Some(first.clone())));
+        let stale = session(&ours);
+        let refused = plugin.whoami(&stale).await;
+        let refused = refused.err().context("a dead refresh token and nothing newer stored")?;
+        assert!(
+            matches!(refused, Error::Tracker { error: TrackerError::Unauthorized, .. }),
+            "{refused}"
+        );
+        assert_eq!(plugin.whoami(&other_process).await?.user_name, shikimori::NICKNAME);
+        assert_eq!(fake.refreshes(), 2);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn two_processes_refreshing_at_once_keep_the_account() -> Result<()> {
+        let world = signed_in().await?;
+        let (fake, plugin, stored) = (&world.fake, &world.plugin, &world.stored);
+        fake.advance(shikimori::TOKEN_LIFETIME_S + 60);
+        // Both hold the same expired pair; one refresh wins, the other sees its pair stored.
+        let (tv, cli) = (session(stored), session(stored));
+        let (tv_who, cli_who) = tokio::join!(plugin.whoami(&tv), plugin.whoami(&cli));
+        assert_eq!(tv_who?.user_name, shikimori::NICKNAME);
+        assert_eq!(cli_who?.user_name, shikimori::NICKNAME);
+        assert_eq!(fake.refreshes(), 1, "one refresh; the other adopted its pair");
+        assert_eq!(tv.token(), cli.token());
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_push_stores_the_servers_answer_and_the_list_pulls_whole() -> Result<()> {
+        let world = signed_in().await?;
+        let (fake, plugin, stored) = (&world.fake, &world.plugin, &world.stored);
+        let session = session(stored);
+        fake.set_total(5081, 12);
+        fake.set_rate(6505, "rewatching", 2, 0);
+        let change = TrackerChange {
+            external_id: "5081".into(),
+            status: Some(Some(RemoteStatus::Watching)),
+            progress: Some(12),
+            score: Some(Some(8)),
+            favorite: None,
+            remote_id: None,
+        };
+        let answer = plugin.push(&session, &change).await?;
+        assert_eq!(
+            (answer.status, answer.progress, answer.score),
+            (Some(RemoteStatus::Watching), Some(12), Some(8)),
+        );
+        // The last episode without a status: the server completes it.
+        let last = TrackerChange {
+            status: None,
+            score: None,
+            remote_id: answer.remote_id.clone(),
+            ..change
+        };
+        fake.set_rate(5081, "watching", 11, 8);
+        let rate_id = fake.rates()[&5081].id.to_string();
+        let completed =
+            plugin.push(&session, &TrackerChange { remote_id: Some(rate_id), ..last }).await?;
+        assert_eq!(completed.status, Some(RemoteStatus::Completed));
+        let pulled = plugin.pull(&session).await?;
+        let read: Vec<_> =
+            pulled.iter().map(|entry| (entry.external_id.as_str(), entry.status)).collect();
+        assert_eq!(
+            read,
+            [("5081", Some(RemoteStatus::Completed)), ("6505", Some(RemoteStatus::Rewatching))]
+        );
+        assert_eq!(
+            plugin.resolve(&session, &["6505".into(), "x".into()]).await?,
+            [("6505".to_owned(), "6505".to_owned())]
+        );
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn without_a_registered_application_connect_says_what_is_missing() -> Result<()> {
+        let server = FakeServer::start().await?;
+        let runtime = PluginRuntime::new(limits())?;
+        let config = granted_config(&[("base_url", server.base_url())]);
+        let plugin = runtime.load_with(&package_dir("shikimori")?, config)?;
+        let session = session(&Stored::default());
+        let error = plugin.sign_in_start(&session, SignInMethod::Paste, DEVICE).await;
+        let error = error.err().context("no client_id")?.to_string();
+        assert!(error.contains("client_id"), "{error}");
         Ok(())
     }
 }

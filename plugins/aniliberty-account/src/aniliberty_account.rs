@@ -7,7 +7,7 @@ pub mod wire;
 
 use getanime_provider_sdk::tracker::{
     Account, Change, CodeStep, Entry, EpisodeMark, Input, SignInMethod, Step, Token, Tracker,
-    TrackerError, store_token,
+    TrackerError, blank_entry, store_token,
 };
 use getanime_provider_sdk::{Method, http, setting_or};
 use serde_json::{Value, json};
@@ -177,15 +177,7 @@ impl Tracker for AnilibertyAccount {
     fn push(change: Change) -> Result<Entry, TrackerError> {
         let release_id = release_id(&change.external_id)?;
         let release = release_body(release_id);
-        let mut entry = Entry {
-            external_id: change.external_id.clone(),
-            status: None,
-            progress: None,
-            score: None,
-            favorite: None,
-            remote_id: None,
-            updated_at: None,
-        };
+        let mut entry = blank_entry(change.external_id.clone());
         if let Some(status) = change.status {
             let answer = match status {
                 Some(status) => {

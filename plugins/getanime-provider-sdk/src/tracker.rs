@@ -31,6 +31,20 @@ pub use bindings::getanime::provider::tracker_types::{
     Account, Change, Entry, EpisodeMark, ListStatus, TrackerError,
 };
 
+/// An entry that says nothing yet about `external_id`: every field none (a change fills in
+/// what the service answered).
+pub fn blank_entry(external_id: String) -> Entry {
+    Entry {
+        external_id,
+        status: None,
+        progress: None,
+        score: None,
+        favorite: None,
+        remote_id: None,
+        updated_at: None,
+    }
+}
+
 /// What a tracker plugin implements; every call it leaves out answers `unsupported`.
 pub trait Tracker {
     /// The ways it signs in, the preferred first.

@@ -8,7 +8,7 @@ use anyhow::{Result, bail};
 use getanime_domain::{
     AccountRecord, AccountState, SignInInput, SignInMethod, SignInStep, TrackerAccount,
 };
-use getanime_plugins::{AccountSession, Plugin, Token};
+use getanime_plugins::{AccountSession, Plugin};
 
 use super::DEVICE_ID_SETTING;
 use crate::{App, now_ms, random_hex};
@@ -46,14 +46,8 @@ impl App {
         self.ensure_tracker_installed(plugin_id).await?;
         let plugin = Arc::new(self.load_tracker(plugin_id).await?);
         let credential_key = random_hex(16)?;
-        let (credentials, key) = (self.credentials(), credential_key.clone());
         // A token the plugin hands over is on disk before the plugin goes on.
-        let session = Arc::new(AccountSession::new(
-            None,
-            Box::new(move |token: &Token| {
-                credentials.store(&key, token).map_err(|error| format!("{error:#}"))
-            }),
-        ));
+        let session = Arc::new(self.account_session(&credential_key, None));
         let device_id = self.device_id().await?;
         let step = plugin.sign_in_start(&session, method, &device_id).await?;
         let sign_in =
