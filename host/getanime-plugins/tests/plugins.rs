@@ -1459,3 +1459,157 @@ mod oauth {
         Ok(())
     }
 }
+
+/// The AniList plugin against the stateful fake AniList: the token from the PIN page kept by
+/// the host for a year, the list read once per anime, an upsert answered with AniList's view,
+/// GraphQL errors on HTTP 200 and a 429 with `Retry-After`.
+mod anilist {
+    use std::sync::{Arc, Mutex};
+
+    use getanime_domain::{
+        RemoteStatus, SignInInput, SignInMethod, SignInStep, TrackerChange, TrackerError,
+    };
+    use getanime_plugins::{AccountSession, Token};
+    use getanime_testkit::anilist::{self, FakeAnilist};
+
+    use super::*;
+
+    const DEVICE: &str = "getanime-0123456789abcdef";
+
+    struct World {
+        _server: FakeServer,
+        fake: FakeAnilist,
+        _runtime: PluginRuntime,
+        plugin: Plugin,
+        stored: Arc<Mutex<Option<Token>>>,
+        session: Arc<AccountSession>,
+    }
+
+    /// AniList on a fake, signed in with the token its PIN page showed.
+    async fn signed_in() -> Result<World> {
+        let server = FakeServer::start().await?;
+        let fake = FakeAnilist::serve(&server);
+        let runtime = PluginRuntime::new(limits())?;
+        let config = granted_config(&[
+            ("graphql_url", format!("{}/graphql", server.base_url())),
+            ("client_id", "13985".to_owned()),
+        ]);
+        let plugin = runtime.load_with(&package_dir("anilist")?, config)?;
+        let stored = Arc::new(Mutex::new(None));
+        let keep = Arc::clone(&stored);
+        let session = Arc::new(AccountSession::new(
+            None,
+            Box::new(move |token: &Token| {
+                *keep.lock().map_err(|error| error.to_string())? = Some(token.clone());
+                Ok(())
+            }),
+        ));
+        let step = plugin.sign_in_start(&session, SignInMethod::Paste, DEVICE).await?;
+        let SignInStep::OpenAndPaste { url, state, expires_in_s } = step else {
+            bail!("a page, not {step:?}");
+        };
+        assert_eq!(
+            url,
+            "https://anilist.co/api/v2/oauth/authorize?client_id=13985&response_type=token"
+        );
+        assert_eq!(expires_in_s, None, "the PIN page's token does not wait on a code's clock");
+        let pasted = SignInInput::Text(format!("{}\n", fake.issue_token()));
+        let done = plugin.sign_in_advance(&session, &state, DEVICE, &pasted).await?;
+        let SignInStep::Done(account) = done else { bail!("signed in, not {done:?}") };
+        assert_eq!(
+            (account.user_id.as_str(), account.user_name.as_str()),
+            ("6378393", anilist::NAME)
+        );
+        Ok(World { _server: server, fake, _runtime: runtime, plugin, stored, session })
+    }
+
+    #[tokio::test]
+    async fn the_pin_pages_token_is_kept_a_year_and_the_list_reads_once_per_anime() -> Result<()> {
+        let world = signed_in().await?;
+        let token = world.stored.lock().map_err(|error| anyhow::anyhow!("{error}"))?.clone();
+        let token = token.context("the token is stored")?;
+        let year_ms = 365 * 86_400_000_i64;
+        let left = token.expires_at.context("an end")? - chrono_now_ms();
+        anyhow::ensure!((year_ms - 60_000..=year_ms).contains(&left), "a year left, not {left} ms");
+        assert_eq!(token.refresh, None, "AniList has no refresh tokens");
+
+        world.fake.set_entry(21, "REPEATING", 3, 85, true);
+        world.fake.set_entry(98951, "CURRENT", 8, 0, false);
+        let pulled = world.plugin.pull(&world.session).await?;
+        let mut read: Vec<_> = pulled
+            .iter()
+            .map(|entry| (entry.external_id.as_str(), entry.status, entry.progress, entry.score))
+            .collect();
+        read.sort_by_key(|(id, ..)| id.len());
+        assert_eq!(
+            read,
+            [
+                ("21", Some(RemoteStatus::Rewatching), Some(3), Some(9)),
+                ("98951", Some(RemoteStatus::Watching), Some(8), None)
+            ],
+            "the custom list's repeat of 21 is read once"
+        );
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_push_saves_one_entry_and_refusals_and_limits_read_as_such() -> Result<()> {
+        let world = signed_in().await?;
+        let (plugin, session, fake) = (&world.plugin, &world.session, &world.fake);
+        let change = TrackerChange {
+            external_id: "21".into(),
+            status: Some(Some(RemoteStatus::OnHold)),
+            progress: Some(5),
+            score: Some(Some(7)),
+            favorite: None,
+            remote_id: None,
+        };
+        let saved = plugin.push(session, &change).await?;
+        assert_eq!(
+            (saved.status, saved.progress, saved.score),
+            (Some(RemoteStatus::OnHold), Some(5), Some(7))
+        );
+        assert_eq!(fake.entries()[&21].score, 70, "scoreRaw on the 100-point scale");
+        let saves = fake.operations().iter().filter(|name| *name == "mutation Save").count();
+        assert_eq!(saves, 1, "one request");
+
+        fake.set_mal(48569, 136149);
+        let pairs = plugin.resolve(session, &["48569".into(), "1".into()]).await?;
+        assert_eq!(pairs, [("48569".to_owned(), "136149".to_owned())]);
+
+        let other = TrackerChange { external_id: "9".into(), ..change.clone() };
+        let world_token = world.stored.lock().map_err(|error| anyhow::anyhow!("{error}"))?.clone();
+        anyhow::ensure!(world_token.is_some(), "signed in");
+        fake.revoke_tokens();
+        let revoked = plugin.push(session, &other).await.err().context("401")?;
+        assert!(
+            matches!(revoked, Error::Tracker { error: TrackerError::Unauthorized, .. }),
+            "{revoked}: no refresh for AniList, the account signs in again"
+        );
+        let again = fake.issue_token();
+        let renewed = Token { access: again, refresh: None, expires_at: None };
+        let session = &Arc::new(AccountSession::ephemeral(Some(renewed)));
+        let off = TrackerChange {
+            status: Some(None),
+            remote_id: saved.remote_id.clone(),
+            ..change.clone()
+        };
+        plugin.push(session, &off).await?;
+        assert!(!fake.entries().contains_key(&21), "off every list: deleted");
+
+        // Last: a 429 pauses this tracker's requests for its Retry-After.
+        fake.throttle(1);
+        let limited = plugin.pull(session).await.err().context("429")?;
+        assert!(
+            matches!(limited, Error::Tracker { error: TrackerError::RateLimited(Some(60)), .. }),
+            "{limited}"
+        );
+        Ok(())
+    }
+
+    fn chrono_now_ms() -> i64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |since| since.as_millis() as i64)
+    }
+}

@@ -5,10 +5,8 @@ use aniliberty_account::wire;
 use getanime_provider_sdk::tracker::ListStatus;
 
 fn fixture(name: &str) -> Vec<u8> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures/aniliberty-account")
-        .join(name);
-    std::fs::read(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+    getanime_provider_sdk::testing::fixture("aniliberty-account", name)
+        .unwrap_or_else(|error| panic!("{error}"))
 }
 
 #[test]

@@ -20,6 +20,16 @@ use crate::Level;
 use crate::Method;
 use crate::bindings::getanime::provider::host::{HttpError, HttpRequest, HttpResponse};
 
+/// A recorded answer from the workspace's `tests/fixtures/<area>/<name>`.
+pub fn fixture(area: &str, name: &str) -> std::io::Result<Vec<u8>> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures")
+        .join(area)
+        .join(name);
+    std::fs::read(&path)
+        .map_err(|error| std::io::Error::new(error.kind(), format!("{}: {error}", path.display())))
+}
+
 /// One request a plugin made.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {

@@ -31,6 +31,16 @@ pub use bindings::getanime::provider::tracker_types::{
     Account, Change, Entry, EpisodeMark, ListStatus, TrackerError,
 };
 
+/// Every list status, for tests that map each one.
+pub const LIST_STATUSES: [ListStatus; 6] = [
+    ListStatus::Watching,
+    ListStatus::Planned,
+    ListStatus::Completed,
+    ListStatus::OnHold,
+    ListStatus::Dropped,
+    ListStatus::Rewatching,
+];
+
 /// An entry that says nothing yet about `external_id`: every field none (a change fills in
 /// what the service answered).
 pub fn blank_entry(external_id: String) -> Entry {

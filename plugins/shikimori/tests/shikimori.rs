@@ -5,10 +5,8 @@ use getanime_provider_sdk::tracker::{Change, ListStatus};
 use shikimori::wire;
 
 fn fixture(name: &str) -> Vec<u8> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures/shikimori")
-        .join(name);
-    std::fs::read(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+    getanime_provider_sdk::testing::fixture("shikimori", name)
+        .unwrap_or_else(|error| panic!("{error}"))
 }
 
 fn change(id: &str) -> Change {
@@ -47,14 +45,7 @@ fn recorded_answers_read_as_an_account_and_entries() {
 
 #[test]
 fn every_status_round_trips_and_rewatching_stays() {
-    for status in [
-        ListStatus::Planned,
-        ListStatus::Watching,
-        ListStatus::Rewatching,
-        ListStatus::Completed,
-        ListStatus::OnHold,
-        ListStatus::Dropped,
-    ] {
+    for status in getanime_provider_sdk::tracker::LIST_STATUSES {
         assert_eq!(wire::status(wire::status_name(status)), Some(status));
     }
     assert_eq!(wire::status("reading"), None);

@@ -2,6 +2,7 @@
 //! plugins and the fixtures are. Tests never touch the internet.
 
 pub mod aniliberty_account;
+pub mod anilist;
 pub mod shikimori;
 
 use std::path::PathBuf;
