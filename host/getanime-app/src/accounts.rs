@@ -13,7 +13,8 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result, anyhow, bail};
 use getanime_domain::{
-    AccountRecord, AccountState, AgreedTitle, PluginKind, TrackedTitle, TrackerEntry, TrackerError,
+    AccountRecord, AccountState, AgreedTitle, PluginKind, TitleKey, TrackedTitle, TrackerEntry,
+    TrackerError,
 };
 use getanime_plugins::{AccountSession, Error as PluginError, Plugin, Token};
 use serde::Serialize;
@@ -95,8 +96,8 @@ struct AccountCall<'a> {
     record: &'a AccountRecord,
     plugin: &'a Plugin,
     session: &'a Arc<AccountSession>,
-    /// The source its titles come from.
-    source: &'a str,
+    /// How its ids name the library's titles.
+    key: &'a TitleKey,
 }
 
 impl App {
@@ -187,11 +188,16 @@ impl App {
     /// What the first sync of a profile with history would send (the question it waits on).
     pub async fn consent_counts(&self, record: &AccountRecord) -> Result<ConsentQuestion> {
         let plugin = self.load_tracker(&record.plugin_id).await?;
-        let source = source_of(&plugin)?;
+        let key = title_key_of(&plugin)?;
         // While consent is asked, this queues nothing: it only says what would go.
-        let titles = self.queue_local_changes(record, &source).await?.len();
+        let titles = self.queue_local_changes(record, &key).await?.len();
         let (id, profile) = (record.id, record.profile_id);
-        let episodes = self.db(move |db| db.marks_to_send(id, profile, &source)).await?.len();
+        let episodes = match key {
+            TitleKey::Source(source) => {
+                self.db(move |db| db.marks_to_send(id, profile, &source)).await?.len()
+            }
+            TitleKey::Trackers(_) => 0,
+        };
         Ok(ConsentQuestion { titles, episodes })
     }
 
@@ -212,11 +218,11 @@ impl App {
         }
         if !send {
             let plugin = self.load_tracker(plugin_id).await?;
-            let source = source_of(&plugin)?;
+            let key = title_key_of(&plugin)?;
             let (id, profile) = (record.id, record.profile_id);
             let local = {
-                let source = source.clone();
-                self.db(move |db| db.tracked_titles(id, profile, &source)).await?
+                let key = key.clone();
+                self.db(move |db| db.tracked_titles(id, profile, &key)).await?
             };
             let agreed: Vec<AgreedTitle> = local
                 .iter()
@@ -232,8 +238,13 @@ impl App {
                 .collect();
             self.db(move |db| {
                 db.apply_account_merge(id, profile, &[], &agreed, &[], &[], now_ms())?;
-                let marks = db.marks_to_send(id, profile, &source)?;
-                db.marks_sent(id, &marks)
+                match &key {
+                    TitleKey::Source(source) => {
+                        let marks = db.marks_to_send(id, profile, source)?;
+                        db.marks_sent(id, &marks)
+                    }
+                    TitleKey::Trackers(_) => Ok(()),
+                }
             })
             .await?;
         }
@@ -394,19 +405,19 @@ impl App {
         started: i64,
     ) -> Result<()> {
         let plugin = self.load_tracker(&record.plugin_id).await?;
-        let source = source_of(&plugin)?;
+        let key = title_key_of(&plugin)?;
         let session = Arc::new(self.account_session(&record.credential_key, Some(token)));
         let (id, profile) = (record.id, record.profile_id);
         let asking = record.state == AccountState::NeedsConsent;
 
         // 0. What changed here is queued first: a pull that fails leaves it waiting, counted.
-        let queued = self.queue_local_changes(record, &source).await?;
+        let queued = self.queue_local_changes(record, &key).await?;
         if !full {
             if asking {
                 return Ok(());
             }
             let has_marks = record.marks_pulled_at.is_some();
-            let call = AccountCall { record, plugin: &plugin, session: &session, source: &source };
+            let call = AccountCall { record, plugin: &plugin, session: &session, key: &key };
             return self.send_changes(&call, &queued, has_marks, report).await;
         }
 
@@ -416,15 +427,17 @@ impl App {
         let external_ids: Vec<String> =
             entries.iter().map(|entry| entry.external_id.clone()).collect();
         let mut known = {
-            let (source, ids) = (source.clone(), external_ids.clone());
-            self.db(move |db| db.titles_by_source_id(&source, &ids)).await?
+            let (key, ids) = (key.clone(), external_ids.clone());
+            self.db(move |db| db.titles_by_key(&key, &ids)).await?
         };
         let missing: Vec<String> =
             external_ids.iter().filter(|id| !known.contains_key(*id)).cloned().collect();
-        if !missing.is_empty() {
-            report.titles_fetched = self.fetch_missing_titles(&source, missing.clone()).await;
-            let (source, ids) = (source.clone(), missing);
-            known.extend(self.db(move |db| db.titles_by_source_id(&source, &ids)).await?);
+        // A source's account brings its titles through the source; a tracker's titles the
+        // library lacks are only counted, never imported.
+        if let (false, TitleKey::Source(source)) = (missing.is_empty(), &key) {
+            report.titles_fetched = self.fetch_missing_titles(source, missing.clone()).await;
+            let (key, ids) = (key.clone(), missing);
+            known.extend(self.db(move |db| db.titles_by_key(&key, &ids)).await?);
         }
         report.waiting_for_source = external_ids.len().saturating_sub(known.len());
 
@@ -432,8 +445,15 @@ impl App {
         // sends none.
         let mut watched_titles = Vec::new();
         let since = record.marks_pulled_at.map(|at| at - MARKS_OVERLAP_MS);
-        let has_marks = match plugin.pull_marks(&session, since).await {
-            Ok(marks) => {
+        let marks = match &key {
+            TitleKey::Source(source) => {
+                Some((source.clone(), plugin.pull_marks(&session, since).await))
+            }
+            TitleKey::Trackers(_) => None,
+        };
+        let has_marks = match marks {
+            None => false,
+            Some((source, Ok(marks))) => {
                 let source = source.clone();
                 let applied = self
                     .db(move |db| {
@@ -445,35 +465,35 @@ impl App {
                 watched_titles = applied.watched_titles;
                 true
             }
-            Err(PluginError::Tracker { error: TrackerError::Unsupported, .. }) => false,
-            Err(error) => return Err(error.into()),
+            Some((_, Err(PluginError::Tracker { error: TrackerError::Unsupported, .. }))) => false,
+            Some((_, Err(error))) => return Err(error.into()),
         };
 
         // 3. The merge, written in one transaction; what differs is queued. Then the lists as
         // trackers count them (a watched episode starts a title with no list, the last one of a
         // finished title completes it): only after the account's lists are in, so its list is
         // never mistaken for a change here; what that moves is queued too.
-        let mut targets = self
-            .merge_titles(record, &source, &entries, &known, report, &mut watched_titles)
-            .await?;
+        let mut targets =
+            self.merge_titles(record, &key, &entries, &known, report, &mut watched_titles).await?;
         let moved = self.db(move |db| db.settle_lists(profile, &watched_titles, now_ms())).await?;
         if !moved.is_empty() {
-            targets.extend(self.queue_local_changes(record, &source).await?);
+            targets.extend(self.queue_local_changes(record, &key).await?);
         }
 
         if asking {
-            let source = source.clone();
-            let episodes = if has_marks {
-                self.db(move |db| db.marks_to_send(id, profile, &source)).await?.len()
-            } else {
-                0
+            let episodes = match (&key, has_marks) {
+                (TitleKey::Source(source), true) => {
+                    let source = source.clone();
+                    self.db(move |db| db.marks_to_send(id, profile, &source)).await?.len()
+                }
+                _ => 0,
             };
             report.awaiting_consent = Some(ConsentQuestion { titles: targets.len(), episodes });
             return Ok(());
         }
 
         // 4. Send the outbox, then the marks.
-        let call = AccountCall { record, plugin: &plugin, session: &session, source: &source };
+        let call = AccountCall { record, plugin: &plugin, session: &session, key: &key };
         self.send_changes(&call, &targets, has_marks, report).await
     }
 
@@ -485,12 +505,12 @@ impl App {
         has_marks: bool,
         report: &mut AccountSyncReport,
     ) -> Result<()> {
-        let AccountCall { record, plugin, session, source } = *call;
+        let AccountCall { record, plugin, session, key } = *call;
         let (id, profile) = (record.id, record.profile_id);
         self.send_queued(call, targets, report).await?;
-        if !has_marks {
+        let (true, TitleKey::Source(source)) = (has_marks, key) else {
             return Ok(());
-        }
+        };
         let marks = {
             let source = source.to_owned();
             self.db(move |db| db.marks_to_send(id, profile, &source)).await?
@@ -517,7 +537,7 @@ impl App {
     async fn queue_local_changes(
         &self,
         record: &AccountRecord,
-        source: &str,
+        key: &TitleKey,
     ) -> Result<HashMap<String, AgreedTitle>> {
         let id = record.id;
         let agreed = self.db(move |db| db.agreed_titles(id)).await?;
@@ -536,7 +556,7 @@ impl App {
             .collect();
         let (mut scratch, mut watched) = (AccountSyncReport::default(), Vec::new());
         let empty = HashMap::new();
-        self.merge_titles(record, source, &unchanged, &empty, &mut scratch, &mut watched).await
+        self.merge_titles(record, key, &unchanged, &empty, &mut scratch, &mut watched).await
     }
 
     /// Queues what changed here for every account of the profile in use (the TV calls it a
@@ -546,17 +566,19 @@ impl App {
         let records = self.db(move |db| db.accounts(Some(profile))).await?;
         for record in records.iter().filter(|record| record.state == AccountState::Active) {
             let plugin = self.load_tracker(&record.plugin_id).await?;
-            self.queue_local_changes(record, &source_of(&plugin)?).await?;
+            self.queue_local_changes(record, &title_key_of(&plugin)?).await?;
         }
         Ok(())
     }
 
     /// Merges every title the profile marked, the account lists or both agreed on. Returns the
-    /// merge base each queued title gets once sent, by external id.
+    /// merge base each queued title gets once sent, by external id. What the tracker keeps is
+    /// read from its answers (the AniLiberty account has no episode counts), except that list
+    /// trackers always count episodes.
     async fn merge_titles(
         &self,
         record: &AccountRecord,
-        source: &str,
+        key: &TitleKey,
         entries: &[TrackerEntry],
         known: &HashMap<String, getanime_domain::TitleId>,
         report: &mut AccountSyncReport,
@@ -566,17 +588,22 @@ impl App {
         // While the first sync waits for the user's answer, nothing is queued.
         let asking = record.state == AccountState::NeedsConsent;
         let (local, agreed) = {
-            let source = source.to_owned();
-            self.db(move |db| Ok((db.tracked_titles(id, profile, &source)?, db.agreed_titles(id)?)))
+            let key = key.clone();
+            self.db(move |db| Ok((db.tracked_titles(id, profile, &key)?, db.agreed_titles(id)?)))
                 .await?
         };
         // What the tracker keeps, as its answers tell. Favorites are assumed of an empty
         // account (AniLiberty's first sync sends them); a count only once one was seen.
+        // List trackers (matched by MyAnimeList ids) count episodes and keep no favorites here,
+        // whatever a first, empty answer shows.
+        let list_tracker = matches!(key, TitleKey::Trackers(_));
         let capabilities = Capabilities {
-            favorites: entries.is_empty()
-                || entries.iter().any(|entry| entry.favorite.is_some())
-                || agreed.iter().any(|title| title.favorite.is_some()),
-            progress: entries.iter().any(|entry| entry.progress.is_some())
+            favorites: !list_tracker
+                && (entries.is_empty()
+                    || entries.iter().any(|entry| entry.favorite.is_some())
+                    || agreed.iter().any(|title| title.favorite.is_some())),
+            progress: list_tracker
+                || entries.iter().any(|entry| entry.progress.is_some())
                 || agreed.iter().any(|title| title.progress.is_some()),
         };
         let local: HashMap<&str, &TrackedTitle> =
@@ -648,7 +675,7 @@ impl App {
         targets: &HashMap<String, AgreedTitle>,
         report: &mut AccountSyncReport,
     ) -> Result<()> {
-        let AccountCall { record, plugin, session, source } = *call;
+        let AccountCall { record, plugin, session, key } = *call;
         let (id, profile) = (record.id, record.profile_id);
         let queued = self.db(move |db| db.queued_changes(id)).await?;
         if queued.is_empty() {
@@ -656,8 +683,8 @@ impl App {
         }
         // This profile's marks, read once: a sent change only moves its own title's.
         let local = {
-            let source = source.to_owned();
-            self.db(move |db| db.tracked_titles(id, profile, &source)).await?
+            let key = key.clone();
+            self.db(move |db| db.tracked_titles(id, profile, &key)).await?
         };
         for item in queued {
             let external_id = item.change.external_id.clone();
@@ -794,10 +821,11 @@ impl App {
     }
 }
 
-/// The source whose titles an account lists (the manifest's `for_source`).
-fn source_of(plugin: &Plugin) -> Result<String> {
-    plugin.manifest().for_source.clone().with_context(|| {
-        format!("{} names no source its titles come from (for_source)", plugin.id())
+/// How an account's ids name the library's titles (the manifest's `for_source` or
+/// `match_ids`).
+fn title_key_of(plugin: &Plugin) -> Result<TitleKey> {
+    plugin.manifest().title_key().with_context(|| {
+        format!("{} names neither a source (for_source) nor match_ids", plugin.id())
     })
 }
 

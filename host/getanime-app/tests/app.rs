@@ -1771,3 +1771,140 @@ mod mirrors {
         Ok(())
     }
 }
+
+/// A tracker whose ids are MyAnimeList's (Shikimori), against the stateful fake Shikimori: the
+/// library's titles are found by their MyAnimeList ids, whichever source brought them; a title
+/// without one is left out; the server's answer, not what was sent, is what is kept.
+mod trackers_by_mal_id {
+    use getanime_app::AccountSyncReport;
+    use getanime_app::domain::{
+        ExternalId, ListFilter, ListStatus, SignInInput, SignInMethod, SignInStep, Tracker,
+    };
+    use getanime_testkit::shikimori::{self, FakeShikimori};
+
+    use super::*;
+
+    const SHIKIMORI: &str = "shikimori";
+
+    struct ShikimoriWorld {
+        _dir: tempfile::TempDir,
+        app: App,
+        _server: FakeServer,
+        fake: FakeShikimori,
+    }
+
+    impl ShikimoriWorld {
+        /// Three titles of 12 episodes: MyAnimeList ids 5081 and 6505, and one without.
+        async fn new() -> Result<ShikimoriWorld> {
+            let dir = tempfile::tempdir()?;
+            let app = App::open(DataPaths::resolve(Some(dir.path().join("data")))?)?;
+            let server = FakeServer::start().await?;
+            let fake = FakeShikimori::serve(&server);
+            app.install_plugin(built_plugin(SHIKIMORI)?, None).await?;
+            app.set_plugin_setting(SHIKIMORI, "base_url", &server.base_url()).await?;
+            app.set_plugin_setting(SHIKIMORI, "client_id", shikimori::CLIENT_ID).await?;
+            app.set_plugin_setting(SHIKIMORI, "client_secret", shikimori::CLIENT_SECRET).await?;
+            app.grant_host(SHIKIMORI, "127.0.0.1").await?;
+            let titles = [(1, Some("5081")), (2, Some("6505")), (3, None)].map(|(n, mal)| {
+                let mut title = getanime_testkit::generated_title(n, 12);
+                title.external_ids = mal
+                    .map(|id| ExternalId { tracker: Tracker::MyAnimeList, id: id.into() })
+                    .into_iter()
+                    .collect();
+                title
+            });
+            app.ingest_for_benchmark("test-provider", titles.to_vec()).await?;
+            for (mal, total) in [(5081, 12), (6505, 12)] {
+                fake.set_total(mal, total);
+            }
+            Ok(ShikimoriWorld { _dir: dir, app, _server: server, fake })
+        }
+
+        async fn connect(&self) -> Result<()> {
+            let (sign_in, step) = self.app.start_sign_in(SHIKIMORI, SignInMethod::Paste).await?;
+            let SignInStep::OpenAndPaste { state, .. } = step else {
+                anyhow::bail!("a page to open, got {step:?}");
+            };
+            let code = SignInInput::Text(self.fake.authorize());
+            let SignInStep::Done(who) = self.app.advance_sign_in(&sign_in, &state, &code).await?
+            else {
+                anyhow::bail!("signed in");
+            };
+            self.app.finish_sign_in(&sign_in, who).await?;
+            Ok(())
+        }
+
+        async fn sync(&self) -> Result<AccountSyncReport> {
+            let report = self.app.sync_accounts(None, true).await?.pop().context("one report")?;
+            anyhow::ensure!(report.error.is_none(), "{report:?}");
+            Ok(report)
+        }
+
+        async fn title(&self, n: usize) -> Result<TitleId> {
+            let cards = self.app.titles(None, 50).await?;
+            cards
+                .iter()
+                .find(|card| card.source_id == n.to_string())
+                .map(|card| card.id)
+                .context("the title")
+        }
+
+        async fn watched_through(&self, n: usize) -> Result<usize> {
+            let details = self.app.title(self.title(n).await?).await?;
+            Ok(details
+                .episodes
+                .iter()
+                .filter(|entry| entry.watch.is_some_and(|w| w.watched))
+                .count())
+        }
+    }
+
+    #[tokio::test]
+    async fn the_side_ahead_wins_ratings_cross_and_the_last_episode_completes() -> Result<()> {
+        let world = ShikimoriWorld::new().await?;
+        // Remote ahead on 6505 (7 vs 5 here), with a score; here ahead on 5081 with a rating.
+        world.fake.set_rate(6505, "watching", 7, 6);
+        for episode in 1..=5 {
+            world.app.set_watched(world.title(2).await?, f64::from(episode), true).await?;
+        }
+        let first = world.title(1).await?;
+        world.app.set_list_status(first, Some(ListStatus::Watching)).await?;
+        for episode in 1..=3 {
+            world.app.set_watched(first, f64::from(episode), true).await?;
+        }
+        world.app.rate(first, Some(Rating::new(8)?)).await?;
+        world.app.set_list_status(world.title(3).await?, Some(ListStatus::Planned)).await?;
+
+        world.connect().await?;
+        // This profile has history: the first sync only receives until the user says send.
+        world.app.answer_consent(SHIKIMORI, true).await?;
+        let report = world.sync().await?;
+        assert_eq!(world.watched_through(2).await?, 7, "remote ahead: episodes 1–7 here");
+        let details = world.app.title(world.title(2).await?).await?;
+        assert_eq!(details.rating, Some(Rating::new(6)?), "the remote's score comes here");
+        let rates = world.fake.rates();
+        assert_eq!(rates[&5081].episodes, 3, "here ahead: sent: {rates:?} {report:?}");
+        assert_eq!(rates[&5081].score, 8, "the rating here is sent");
+        assert_eq!(rates[&6505].episodes, 7, "nothing sent back for the remote's own");
+        assert_eq!(rates.len(), 2, "the title without a MyAnimeList id is left out");
+        assert_eq!(world.fake.writes().len(), 1, "exactly one push: {:?}", world.fake.writes());
+        assert_eq!(report.sent, 1);
+
+        let again = world.sync().await?;
+        assert_eq!((again.sent, again.taken), (0, 0), "{again:?}");
+        assert_eq!(world.fake.writes().len(), 1, "a second sync writes nothing");
+
+        // The last episode: the server completes the title, and so does the list here.
+        for episode in 4..=12 {
+            world.app.set_watched(first, f64::from(episode), true).await?;
+        }
+        world.sync().await?;
+        assert_eq!(world.fake.rates()[&5081].status, "completed");
+        let completed = world.app.list(ListFilter::Status(ListStatus::Completed), 10).await?;
+        assert!(
+            completed.iter().any(|item| item.card.id == first),
+            "the server's answer is kept: {completed:?}"
+        );
+        Ok(())
+    }
+}

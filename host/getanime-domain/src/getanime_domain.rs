@@ -31,8 +31,8 @@ pub use plugin::{
 pub use remote::{RemoteDevice, RemoteDeviceKind, RemoteScope};
 pub use tracker::{
     AccountId, AccountRecord, AccountState, AgreedTitle, EpisodeMark, LocalChange, LocalMark,
-    MarksApplied, QueuedChange, RemoteStatus, SignInInput, SignInMethod, SignInStep, TrackedTitle,
-    TrackerAccount, TrackerChange, TrackerEntry, TrackerError,
+    MarksApplied, QueuedChange, RemoteStatus, SignInInput, SignInMethod, SignInStep, TitleKey,
+    TrackedTitle, TrackerAccount, TrackerChange, TrackerEntry, TrackerError,
 };
 
 /// Unix time in milliseconds: the one timestamp convention of the whole program.

@@ -38,6 +38,10 @@ pub struct PluginManifest {
     /// are the AniLiberty source's); none when it has its own (matched through MyAnimeList ids).
     #[serde(default)]
     pub for_source: Option<String>,
+    /// Trackers without `for_source`: the trackers whose ids this one's are, in the order the
+    /// library's titles are looked up by (Shikimori: `["shikimori", "myanimelist"]`).
+    #[serde(default)]
+    pub match_ids: Vec<crate::Tracker>,
     /// Trackers: how fast the host lets requests reach the tracker (per IP, all profiles).
     #[serde(default)]
     pub rate_limit: Option<RateLimit>,
@@ -231,6 +235,7 @@ impl PluginManifest {
             let tracker_fields = [
                 ("auth_hosts", !self.auth_hosts.is_empty()),
                 ("for_source", self.for_source.is_some()),
+                ("match_ids", !self.match_ids.is_empty()),
                 ("rate_limit", self.rate_limit.is_some()),
                 ("oauth", self.oauth.is_some()),
             ];
@@ -239,6 +244,18 @@ impl PluginManifest {
             }
         }
         Ok(())
+    }
+
+    /// How a tracker's ids name the library's titles: its source's ids, else the trackers'
+    /// ids it names; `None` for a plugin that says neither.
+    pub fn title_key(&self) -> Option<crate::TitleKey> {
+        match &self.for_source {
+            Some(source) => Some(crate::TitleKey::Source(source.clone())),
+            None if !self.match_ids.is_empty() => {
+                Some(crate::TitleKey::Trackers(self.match_ids.clone()))
+            }
+            None => None,
+        }
     }
 
     /// Whether the host may send the account's token to `host` by the manifest alone.

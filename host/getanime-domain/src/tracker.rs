@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::{EpisodeId, ListStatus, ProfileId, TitleId, UnixMillis};
+use crate::{EpisodeId, ListStatus, ProfileId, TitleId, Tracker, UnixMillis};
 
 /// A list at a tracker: getanime's lists plus the trackers' "rewatching".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -306,4 +306,14 @@ pub struct QueuedChange {
     pub queued_at: UnixMillis,
     pub attempts: u32,
     pub last_error: Option<String>,
+}
+
+/// How an account's ids name the library's titles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TitleKey {
+    /// The source plugin's own ids (the AniLiberty account's are the AniLiberty source's).
+    Source(String),
+    /// The titles' ids at these trackers, the first one a title has (Shikimori's: its own, else
+    /// MyAnimeList's, which are the same numbers). Never empty.
+    Trackers(Vec<Tracker>),
 }

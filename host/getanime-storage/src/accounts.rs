@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use getanime_domain::{
     AccountId, AccountRecord, AccountState, AgreedTitle, EpisodeId, EpisodeMark, ListStatus,
-    LocalChange, LocalMark, MarksApplied, ProfileId, QueuedChange, RemoteStatus, TitleId,
+    LocalChange, LocalMark, MarksApplied, ProfileId, QueuedChange, RemoteStatus, TitleId, TitleKey,
     TrackedTitle, TrackerAccount, TrackerChange, UnixMillis,
 };
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -15,6 +15,37 @@ use crate::{Database, Error, Result};
 
 const ACCOUNT_COLUMNS: &str = "id, profile_id, plugin_id, credential_key, user_id, user_name, state, \
      created_at, last_sync_at, last_error, retry_at, marks_pulled_at";
+
+/// The one parameter a [`TitleKey`] binds: the source's id, or the trackers as `,a,b,`.
+fn key_param(key: &TitleKey) -> String {
+    match key {
+        TitleKey::Source(source) => source.clone(),
+        TitleKey::Trackers(trackers) => {
+            let names: Vec<&str> = trackers.iter().map(|tracker| tracker.as_str()).collect();
+            format!(",{},", names.join(","))
+        }
+    }
+}
+
+/// The condition that title `t` is one `key` names (its parameter is `?2`).
+fn key_filter(key: &TitleKey) -> String {
+    match key {
+        TitleKey::Source(_) => "t.plugin_id = ?2".to_owned(),
+        TitleKey::Trackers(_) => format!("{} IS NOT NULL", key_id(key)),
+    }
+}
+
+/// Title `t`'s id under `key` (its parameter is `?2`).
+fn key_id(key: &TitleKey) -> &'static str {
+    match key {
+        TitleKey::Source(_) => "t.source_id",
+        TitleKey::Trackers(_) => {
+            "(SELECT x.external_id FROM title_external_ids x WHERE x.title_id = t.id \
+              AND instr(?2, ',' || x.tracker || ',') > 0 \
+              ORDER BY instr(?2, ',' || x.tracker || ',') LIMIT 1)"
+        }
+    }
+}
 
 fn account_from_row(row: &Row<'_>) -> rusqlite::Result<AccountRecord> {
     let state: String = row.get(6)?;
@@ -123,33 +154,35 @@ impl Database {
     }
 
     /// Whether `profile` has anything an account could receive: a list, a favorite, a rating or
-    /// a watched or started episode of a title of `source`.
-    pub fn has_history(&self, profile: ProfileId, source: &str) -> Result<bool> {
-        Ok(self.connection.query_row(
+    /// a watched or started episode of a title `key` names.
+    pub fn has_history(&self, profile: ProfileId, key: &TitleKey) -> Result<bool> {
+        let named = key_filter(key);
+        let sql = format!(
             "SELECT EXISTS (SELECT 1 FROM profile_titles p JOIN titles t ON t.id = p.title_id \
-                 WHERE p.profile_id = ?1 AND t.plugin_id = ?2 AND (p.status IS NOT NULL OR p.favorite = 1)) \
+                 WHERE p.profile_id = ?1 AND {named} AND (p.status IS NOT NULL OR p.favorite = 1)) \
              OR EXISTS (SELECT 1 FROM ratings r JOIN titles t ON t.id = r.title_id \
-                 WHERE r.profile_id = ?1 AND t.plugin_id = ?2) \
+                 WHERE r.profile_id = ?1 AND {named}) \
              OR EXISTS (SELECT 1 FROM watch_state w JOIN episodes e ON e.id = w.episode_id \
                  JOIN titles t ON t.id = e.title_id \
-                 WHERE w.profile_id = ?1 AND t.plugin_id = ?2 AND (w.watched = 1 OR w.position_ms > 0))",
-            params![profile.0, source],
-            |row| row.get(0),
-        )?)
+                 WHERE w.profile_id = ?1 AND {named} AND (w.watched = 1 OR w.position_ms > 0))"
+        );
+        Ok(self.connection.query_row(&sql, params![profile.0, key_param(key)], |row| row.get(0))?)
     }
 
-    /// `profile`'s marks on the titles of `source` (the tracker's ids are the source's), for
-    /// every title it marked and every title `account` has agreed on. (`CROSS JOIN` keeps the
+    /// `profile`'s marks on the titles `key` names (with their ids under it), for every title it
+    /// marked and every title `account` has agreed on. Two titles with one id (two sources of
+    /// the same anime at a tracker) are one: the one changed last. (`CROSS JOIN` keeps the
     /// episodes of one title first: led by `watch_state`, SQLite would scan all the profile's
     /// marks once per title.)
     pub fn tracked_titles(
         &self,
         account: AccountId,
         profile: ProfileId,
-        source: &str,
+        key: &TitleKey,
     ) -> Result<Vec<TrackedTitle>> {
-        let mut statement = self.connection.prepare_cached(
-            "SELECT t.id, t.source_id, p.status, coalesce(p.favorite, 0), r.score, \
+        let (id, named) = (key_id(key), key_filter(key));
+        let sql = format!(
+            "SELECT t.id, {id}, p.status, coalesce(p.favorite, 0), r.score, \
                  (SELECT CAST(max(e.number) AS INTEGER) FROM episodes e CROSS JOIN watch_state w \
                      ON w.episode_id = e.id AND w.profile_id = ?1 \
                   WHERE e.title_id = t.id AND w.watched = 1 AND e.number >= 1), \
@@ -157,12 +190,13 @@ impl Database {
              FROM titles t \
              LEFT JOIN profile_titles p ON p.profile_id = ?1 AND p.title_id = t.id \
              LEFT JOIN ratings r ON r.profile_id = ?1 AND r.title_id = t.id \
-             WHERE t.plugin_id = ?2 AND (p.status IS NOT NULL OR p.favorite = 1 OR r.score IS NOT NULL \
+             WHERE {named} AND (p.status IS NOT NULL OR p.favorite = 1 OR r.score IS NOT NULL \
                  OR EXISTS (SELECT 1 FROM account_titles a WHERE a.account_id = ?3 AND a.title_id = t.id) \
                  OR EXISTS (SELECT 1 FROM episodes e CROSS JOIN watch_state w ON w.episode_id = e.id \
-                     AND w.profile_id = ?1 WHERE e.title_id = t.id AND w.watched = 1))",
-        )?;
-        let rows = statement.query_map(params![profile.0, source, account.0], |row| {
+                     AND w.profile_id = ?1 WHERE e.title_id = t.id AND w.watched = 1))"
+        );
+        let mut statement = self.connection.prepare_cached(&sql)?;
+        let rows = statement.query_map(params![profile.0, key_param(key), account.0], |row| {
             let status: Option<String> = row.get(2)?;
             Ok(TrackedTitle {
                 title_id: TitleId(row.get(0)?),
@@ -174,7 +208,24 @@ impl Database {
                 changed_at: row.get(6)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let titles: Vec<TrackedTitle> = rows.collect::<rusqlite::Result<_>>()?;
+        if matches!(key, TitleKey::Source(_)) {
+            return Ok(titles);
+        }
+        let mut by_id: HashMap<String, TrackedTitle> = HashMap::new();
+        for title in titles {
+            match by_id.get(&title.external_id) {
+                Some(kept)
+                    if (kept.changed_at, kept.title_id.0)
+                        >= (title.changed_at, title.title_id.0) => {}
+                _ => {
+                    by_id.insert(title.external_id.clone(), title);
+                }
+            }
+        }
+        let mut titles: Vec<TrackedTitle> = by_id.into_values().collect();
+        titles.sort_by_key(|title| title.title_id.0);
+        Ok(titles)
     }
 
     /// What `account` and the library last agreed on, per title.
@@ -198,22 +249,29 @@ impl Database {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// The library's titles of `source` among `source_ids`.
-    pub fn titles_by_source_id(
+    /// The library's titles `key` names among `ids` (for tracker ids, the first title that
+    /// carries one, by the key's order).
+    pub fn titles_by_key(
         &self,
-        source: &str,
-        source_ids: &[String],
+        key: &TitleKey,
+        ids: &[String],
     ) -> Result<HashMap<String, TitleId>> {
-        let mut statement = self
-            .connection
-            .prepare_cached("SELECT id FROM titles WHERE plugin_id = ?1 AND source_id = ?2")?;
+        let sql = match key {
+            TitleKey::Source(_) => "SELECT id FROM titles WHERE plugin_id = ?1 AND source_id = ?2",
+            TitleKey::Trackers(_) => {
+                "SELECT title_id FROM title_external_ids \
+                 WHERE instr(?1, ',' || tracker || ',') > 0 AND external_id = ?2 \
+                 ORDER BY instr(?1, ',' || tracker || ','), title_id LIMIT 1"
+            }
+        };
+        let mut statement = self.connection.prepare_cached(sql)?;
+        let param = key_param(key);
         let mut found = HashMap::new();
-        for source_id in source_ids {
-            if let Some(id) = statement
-                .query_row(params![source, source_id], |row| row.get(0).map(TitleId))
-                .optional()?
+        for id in ids {
+            if let Some(title) =
+                statement.query_row(params![param, id], |row| row.get(0).map(TitleId)).optional()?
             {
-                found.insert(source_id.clone(), id);
+                found.insert(id.clone(), title);
             }
         }
         Ok(found)

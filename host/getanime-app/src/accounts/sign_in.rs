@@ -87,7 +87,7 @@ impl App {
         if sign_in.session.token().is_none() {
             bail!("{} signed in without handing over a token", sign_in.plugin_id);
         }
-        let source = sign_in.plugin.manifest().for_source.clone().unwrap_or_default();
+        let titles = sign_in.plugin.manifest().title_key();
         let (profile, plugin_id, key) =
             (self.profile(), sign_in.plugin_id.clone(), sign_in.credential_key.clone());
         let earlier = {
@@ -96,11 +96,12 @@ impl App {
         };
         let record = self
             .db(move |db| {
-                let state = if db.has_history(profile, &source)? {
-                    AccountState::NeedsConsent
-                } else {
-                    AccountState::Active
+                let has_history = match &titles {
+                    Some(titles) => db.has_history(profile, titles)?,
+                    None => false,
                 };
+                let state =
+                    if has_history { AccountState::NeedsConsent } else { AccountState::Active };
                 db.connect_account(profile, &plugin_id, &key, &who, state, now_ms())
             })
             .await?;
