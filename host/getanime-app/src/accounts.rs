@@ -421,7 +421,9 @@ impl App {
             return self.send_changes(&call, &queued, has_marks, report).await;
         }
 
-        // 1. The account's lists, and the titles the library lacks.
+        // 1. The account's lists, and the titles the library lacks. A tracker with ids of its
+        // own (AniList) first learns them from the titles' MyAnimeList ids.
+        self.resolve_title_ids(record, &plugin, &session, &key).await?;
         let entries = plugin.pull(&session).await?;
         report.pulled = entries.len();
         let external_ids: Vec<String> =
@@ -495,6 +497,31 @@ impl App {
         // 4. Send the outbox, then the marks.
         let call = AccountCall { record, plugin: &plugin, session: &session, key: &key };
         self.send_changes(&call, &targets, has_marks, report).await
+    }
+
+    /// Asks a tracker whose ids are its own for the ids of the library's titles that have only
+    /// a MyAnimeList id (a few hundred a sync at most: AniList answers 50 a request, 30 a minute).
+    async fn resolve_title_ids(
+        &self,
+        record: &AccountRecord,
+        plugin: &Plugin,
+        session: &Arc<AccountSession>,
+        key: &TitleKey,
+    ) -> Result<()> {
+        let TitleKey::Trackers(trackers) = key else { return Ok(()) };
+        let Some(&own) = trackers.first() else { return Ok(()) };
+        if trackers.contains(&getanime_domain::Tracker::MyAnimeList) {
+            return Ok(());
+        }
+        let (profile, key) = (record.profile_id, key.clone());
+        let unresolved =
+            self.db(move |db| db.unresolved_mal_ids(profile, &key, RESOLVED_PER_SYNC)).await?;
+        if unresolved.is_empty() {
+            return Ok(());
+        }
+        let pairs = plugin.resolve(session, &unresolved).await?;
+        tracing::info!(plugin_id = %record.plugin_id, asked = unresolved.len(), found = pairs.len(), "title ids resolved");
+        self.db(move |db| db.add_resolved_ids(own, &pairs)).await
     }
 
     /// Sends the outbox, then the marks that differ from the agreed ones.
@@ -820,6 +847,9 @@ impl App {
         self.plugin_record(plugin_id).await.map_or_else(|_| plugin_id.to_owned(), |p| p.name)
     }
 }
+
+/// How many MyAnimeList ids one sync resolves to a tracker's own ids.
+const RESOLVED_PER_SYNC: usize = 300;
 
 /// How an account's ids name the library's titles (the manifest's `for_source` or
 /// `match_ids`).

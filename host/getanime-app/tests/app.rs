@@ -1772,14 +1772,29 @@ mod mirrors {
     }
 }
 
+/// Three titles of 12 episodes (source ids 1, 2, 3): MyAnimeList ids 5081 and 6505, and one
+/// without.
+fn titles_with_mal_ids() -> Vec<getanime_app::domain::Title> {
+    use getanime_app::domain::{ExternalId, Tracker};
+    [(1, Some("5081")), (2, Some("6505")), (3, None)]
+        .into_iter()
+        .map(|(n, mal)| {
+            let mut title = getanime_testkit::generated_title(n, 12);
+            title.external_ids = mal
+                .map(|id| ExternalId { tracker: Tracker::MyAnimeList, id: id.into() })
+                .into_iter()
+                .collect();
+            title
+        })
+        .collect()
+}
+
 /// A tracker whose ids are MyAnimeList's (Shikimori), against the stateful fake Shikimori: the
 /// library's titles are found by their MyAnimeList ids, whichever source brought them; a title
 /// without one is left out; the server's answer, not what was sent, is what is kept.
 mod trackers_by_mal_id {
     use getanime_app::AccountSyncReport;
-    use getanime_app::domain::{
-        ExternalId, ListFilter, ListStatus, SignInInput, SignInMethod, SignInStep, Tracker,
-    };
+    use getanime_app::domain::{ListFilter, ListStatus, SignInInput, SignInMethod, SignInStep};
     use getanime_testkit::shikimori::{self, FakeShikimori};
 
     use super::*;
@@ -1805,15 +1820,7 @@ mod trackers_by_mal_id {
             app.set_plugin_setting(SHIKIMORI, "client_id", shikimori::CLIENT_ID).await?;
             app.set_plugin_setting(SHIKIMORI, "client_secret", shikimori::CLIENT_SECRET).await?;
             app.grant_host(SHIKIMORI, "127.0.0.1").await?;
-            let titles = [(1, Some("5081")), (2, Some("6505")), (3, None)].map(|(n, mal)| {
-                let mut title = getanime_testkit::generated_title(n, 12);
-                title.external_ids = mal
-                    .map(|id| ExternalId { tracker: Tracker::MyAnimeList, id: id.into() })
-                    .into_iter()
-                    .collect();
-                title
-            });
-            app.ingest_for_benchmark("test-provider", titles.to_vec()).await?;
+            app.ingest_for_benchmark("test-provider", titles_with_mal_ids()).await?;
             for (mal, total) in [(5081, 12), (6505, 12)] {
                 fake.set_total(mal, total);
             }
@@ -1905,6 +1912,72 @@ mod trackers_by_mal_id {
             completed.iter().any(|item| item.card.id == first),
             "the server's answer is kept: {completed:?}"
         );
+        Ok(())
+    }
+}
+
+/// A tracker with ids of its own (AniList), against the stateful fake AniList: the library's
+/// titles learn their AniList ids from their MyAnimeList ids once, then sync as Shikimori's do.
+mod trackers_by_own_id {
+    use getanime_app::domain::{SignInInput, SignInMethod, SignInStep};
+    use getanime_testkit::anilist::FakeAnilist;
+
+    use super::*;
+
+    const ANILIST: &str = "anilist";
+
+    #[tokio::test]
+    async fn titles_are_resolved_once_then_synced_with_one_save() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let app = App::open(DataPaths::resolve(Some(dir.path().join("data")))?)?;
+        let server = FakeServer::start().await?;
+        let fake = FakeAnilist::serve(&server);
+        app.install_plugin(built_plugin(ANILIST)?, None).await?;
+        let graphql = format!("{}/graphql", server.base_url());
+        app.set_plugin_setting(ANILIST, "graphql_url", &graphql).await?;
+        app.set_plugin_setting(ANILIST, "client_id", "13985").await?;
+        app.grant_host(ANILIST, "127.0.0.1").await?;
+        app.ingest_for_benchmark("test-provider", titles_with_mal_ids()).await?;
+        fake.set_mal(5081, 21);
+        fake.set_mal(6505, 98951);
+        fake.set_entry(98951, "CURRENT", 7, 60, true);
+        let cards = app.titles(None, 50).await?;
+        let title = |n: &str| cards.iter().find(|card| card.source_id == n).map(|card| card.id);
+        let (first, second) = (title("1").context("1")?, title("2").context("2")?);
+        for episode in 1..=3 {
+            app.set_watched(first, f64::from(episode), true).await?;
+        }
+        app.rate(first, Some(Rating::new(8)?)).await?;
+
+        let (sign_in, step) = app.start_sign_in(ANILIST, SignInMethod::Paste).await?;
+        let SignInStep::OpenAndPaste { state, .. } = step else { anyhow::bail!("{step:?}") };
+        let token = SignInInput::Text(fake.issue_token());
+        let SignInStep::Done(who) = app.advance_sign_in(&sign_in, &state, &token).await? else {
+            anyhow::bail!("signed in");
+        };
+        app.finish_sign_in(&sign_in, who).await?;
+        let report = app.sync_accounts(None, true).await?.pop().context("a report")?;
+        assert_eq!(report.error, None, "{report:?}");
+
+        let watched = app
+            .title(second)
+            .await?
+            .episodes
+            .iter()
+            .filter(|e| e.watch.is_some_and(|w| w.watched))
+            .count();
+        assert_eq!(watched, 7, "AniList's progress on 6505 (98951 there) came here");
+        assert_eq!(app.title(second).await?.rating, Some(Rating::new(6)?), "60 of 100 is 6");
+        let entry = fake.entries().get(&21).cloned().context("5081 saved as AniList's 21")?;
+        assert_eq!((entry.progress, entry.score), (3, 80));
+        let count = |name: &str| fake.operations().iter().filter(|op| *op == name).count();
+        assert_eq!(count("mutation Save"), 1, "one save: {:?}", fake.operations());
+        assert_eq!(count("query ByMal"), 1);
+
+        let again = app.sync_accounts(None, true).await?.pop().context("a report")?;
+        assert_eq!((again.error.as_deref(), again.sent, again.taken), (None, 0, 0), "{again:?}");
+        assert_eq!(count("mutation Save"), 1, "a second sync saves nothing");
+        assert_eq!(count("query ByMal"), 1, "ids are resolved once");
         Ok(())
     }
 }

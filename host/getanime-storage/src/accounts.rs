@@ -277,6 +277,55 @@ impl Database {
         Ok(found)
     }
 
+    /// MyAnimeList ids of library titles without an id under `key`'s trackers, at most `limit`,
+    /// `profile`'s own titles (a list, a rating, a watched episode) first: what a tracker with
+    /// its own ids (AniList) resolves before a sync.
+    pub fn unresolved_mal_ids(
+        &self,
+        profile: ProfileId,
+        key: &TitleKey,
+        limit: usize,
+    ) -> Result<Vec<String>> {
+        let mut statement = self.connection.prepare_cached(
+            "SELECT m.external_id FROM title_external_ids m \
+             WHERE m.tracker = 'myanimelist' AND NOT EXISTS (SELECT 1 FROM title_external_ids x \
+                 WHERE x.title_id = m.title_id AND instr(?2, ',' || x.tracker || ',') > 0) \
+             GROUP BY m.external_id \
+             ORDER BY max(EXISTS (SELECT 1 FROM profile_titles p WHERE p.profile_id = ?1 \
+                     AND p.title_id = m.title_id) \
+                 OR EXISTS (SELECT 1 FROM ratings r WHERE r.profile_id = ?1 AND r.title_id = m.title_id) \
+                 OR EXISTS (SELECT 1 FROM episodes e JOIN watch_state w ON w.episode_id = e.id \
+                     AND w.profile_id = ?1 WHERE e.title_id = m.title_id AND w.watched = 1)) DESC, \
+                 m.external_id \
+             LIMIT ?3",
+        )?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = statement
+            .query_map(params![profile.0, key_param(key), limit], |row| row.get::<_, String>(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Gives every title with MyAnimeList id `mal` its id at `tracker`, for each pair.
+    pub fn add_resolved_ids(
+        &mut self,
+        tracker: getanime_domain::Tracker,
+        pairs: &[(String, String)],
+    ) -> Result<()> {
+        let transaction = self.connection.transaction()?;
+        {
+            let mut insert = transaction.prepare_cached(
+                "INSERT OR IGNORE INTO title_external_ids (title_id, tracker, external_id) \
+                 SELECT title_id, ?1, ?2 FROM title_external_ids \
+                 WHERE tracker = 'myanimelist' AND external_id = ?3",
+            )?;
+            for (mal, id) in pairs {
+                insert.execute(params![tracker.as_str(), id, mal])?;
+            }
+        }
+        transaction.commit()?;
+        Ok(())
+    }
+
     /// One merge's result in one transaction: `profile`'s marks changed as the account says,
     /// the agreed state, the changes to send queued (a later change replaces an earlier one of
     /// the same title) and the ones no longer needed (`unqueue`: undone since) taken out.

@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use anyhow::{Result, bail};
 use getanime_domain::{
-    AccountRecord, AccountState, SignInInput, SignInMethod, SignInStep, TrackerAccount,
+    AccountRecord, AccountState, SignInInput, SignInMethod, SignInStep, TitleKey, Tracker,
+    TrackerAccount,
 };
 use getanime_plugins::{AccountSession, Plugin};
 
@@ -87,7 +88,14 @@ impl App {
         if sign_in.session.token().is_none() {
             bail!("{} signed in without handing over a token", sign_in.plugin_id);
         }
-        let titles = sign_in.plugin.manifest().title_key();
+        // History counts by MyAnimeList ids too: a tracker's own ids are only resolved later.
+        let titles = sign_in.plugin.manifest().title_key().map(|key| match key {
+            TitleKey::Trackers(mut trackers) if !trackers.contains(&Tracker::MyAnimeList) => {
+                trackers.push(Tracker::MyAnimeList);
+                TitleKey::Trackers(trackers)
+            }
+            key => key,
+        });
         let (profile, plugin_id, key) =
             (self.profile(), sign_in.plugin_id.clone(), sign_in.credential_key.clone());
         let earlier = {
