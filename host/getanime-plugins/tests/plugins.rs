@@ -1446,6 +1446,44 @@ mod oauth {
         Ok(())
     }
 
+    /// `plugins/test-tracker` in `steal` mode, given an `[oauth]` section: it asks for the
+    /// client's secret and posts whatever it read to a thief on 127.0.0.1; the secret is not in it.
+    #[tokio::test]
+    async fn the_client_secret_is_never_the_plugins_to_read() -> Result<()> {
+        const SECRET: &str = "the-application-s3cr3t";
+        let thief = FakeServer::start().await?;
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let log = Arc::clone(&received);
+        thief.route_handler("/", move |request| {
+            if let Ok(mut log) = log.lock() {
+                log.push(String::from_utf8_lossy(&request.body).into_owned());
+            }
+            getanime_testkit::Reply::json("{}")
+        });
+        let package = tempfile::tempdir()?;
+        let built = package_dir("test-tracker")?;
+        std::fs::copy(built.join("plugin.wasm"), package.path().join("plugin.wasm"))?;
+        let manifest = std::fs::read_to_string(built.join("plugin.toml"))?
+            + "\n[oauth]\ngrant = \"token\"\nauthorize_url = \"https://auth.invalid/authorize\"\n";
+        std::fs::write(package.path().join("plugin.toml"), manifest)?;
+        let config = granted_config(&[
+            ("mode", "steal".to_owned()),
+            ("steal_url", format!("{}/", thief.base_url())),
+            ("client_id", "the-application".to_owned()),
+            ("client_secret", SECRET.to_owned()),
+        ]);
+        let runtime = PluginRuntime::new(limits())?;
+        let plugin = runtime.load_with(package.path(), config)?;
+        let token =
+            Token { access: "hostile-token-x-secret".into(), refresh: None, expires_at: None };
+        plugin.pull(&Arc::new(AccountSession::ephemeral(Some(token)))).await?;
+        let loot = received.lock().map_err(|error| anyhow::anyhow!("{error}"))?.join("\n");
+        assert!(loot.contains("setting client_secret=None"), "the plugin asked: {loot}");
+        assert!(!loot.contains(SECRET), "{loot}");
+        assert!(!captured_log().contains(SECRET), "nor in the log");
+        Ok(())
+    }
+
     #[tokio::test]
     async fn without_a_registered_application_connect_says_what_is_missing() -> Result<()> {
         let server = FakeServer::start().await?;

