@@ -42,11 +42,7 @@ fn call(
     } else {
         http::request(method, &url, &headers, body)?
     };
-    let retry_after = response
-        .headers
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case("retry-after"))
-        .and_then(|(_, value)| value.trim().parse().ok());
+    let retry_after = http::retry_after(&response);
     Ok((response.status, response.body, retry_after))
 }
 

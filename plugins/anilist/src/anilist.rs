@@ -28,11 +28,7 @@ fn graphql(query: &str, variables: Value) -> Result<Value, TrackerError> {
         &headers,
         Some(wire::request(query, variables)),
     )?;
-    let retry_after = response
-        .headers
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case("retry-after"))
-        .and_then(|(_, value)| value.trim().parse().ok());
+    let retry_after = http::retry_after(&response);
     wire::data(response.status, &response.body, retry_after)
 }
 

@@ -134,13 +134,23 @@ pub fn quote(body: &[u8]) -> String {
     if text.is_empty() { "(empty body)".to_owned() } else { text.to_owned() }
 }
 
-/// The `content-type` header of a response, if any.
-pub fn content_type(response: &HttpResponse) -> Option<&str> {
+/// The first header called `name` (any case) of a response, if any.
+fn header<'a>(response: &'a HttpResponse, name: &str) -> Option<&'a str> {
     response
         .headers
         .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case("content-type"))
+        .find(|(header, _)| header.eq_ignore_ascii_case(name))
         .map(|(_, value)| value.as_str())
+}
+
+/// The `content-type` header of a response, if any.
+pub fn content_type(response: &HttpResponse) -> Option<&str> {
+    header(response, "content-type")
+}
+
+/// The seconds a `Retry-After` header asks to wait (a 429's), when it gives a number.
+pub fn retry_after(response: &HttpResponse) -> Option<u32> {
+    header(response, "retry-after").and_then(|value| value.trim().parse().ok())
 }
 
 /// The checks every JSON source needs before parsing, in order: a web page instead of data (a

@@ -29,11 +29,7 @@ fn expect_ok(method: Method, path: &str, body: Option<&Value>) -> Result<Vec<u8>
         headers.push(("content-type", "application/json"));
     }
     let response = http::request_authorized(method, &api(path), &headers, body)?;
-    let retry_after = response
-        .headers
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case("retry-after"))
-        .and_then(|(_, value)| value.trim().parse().ok());
+    let retry_after = http::retry_after(&response);
     match response.status {
         200..=299 => Ok(response.body),
         401 => Err(TrackerError::Unauthorized),
