@@ -15,7 +15,8 @@ use crate::{cargo, check, licences, plugins, setup, step, workspace_root};
 const CARGO_DEB_VERSION: &str = "3.8.0";
 /// The plugins the package ships: the sources a first launch offers, and the AniLiberty
 /// account (`getanime account connect` installs it from there).
-const SHIPPED_PLUGINS: &[&str] = &["aniliberty", "anilibria", "aniliberty-account"];
+const SHIPPED_PLUGINS: &[&str] =
+    &["aniliberty", "anilibria", "aniliberty-account", "shikimori", "anilist"];
 
 /// Which build of the program goes into the package.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -48,6 +48,9 @@ pub struct AccountSummary {
     /// Changes waiting to be sent: titles and episodes.
     pub pending: u32,
     pub last_error: Option<String>,
+    /// When a token that is never refreshed ends (AniList's, a year after sign-in): the user
+    /// signs in again then.
+    pub signed_in_until: Option<i64>,
     #[serde(skip)]
     pub record: AccountRecord,
 }
@@ -136,6 +139,11 @@ impl App {
                 .await
                 .map_or_else(|_| record.plugin_id.clone(), |plugin| plugin.name);
             let pending = self.pending_changes(&record).await?;
+            let signed_in_until = self
+                .credentials()
+                .token(&record.credential_key)
+                .filter(|token| token.refresh.is_none())
+                .and_then(|token| token.expires_at);
             summaries.push(AccountSummary {
                 plugin: record.plugin_id.clone(),
                 plugin_name,
@@ -144,6 +152,7 @@ impl App {
                 last_sync: record.last_sync_at,
                 pending,
                 last_error: record.last_error.clone(),
+                signed_in_until,
                 record,
             });
         }
@@ -820,9 +829,9 @@ impl App {
             .with_context(|| format!("this profile has no account at {plugin_id}"))
     }
 
-    /// Installs a shipped account plugin that is not installed yet (connecting is how a person
-    /// asks for it).
-    async fn ensure_tracker_installed(&self, plugin_id: &str) -> Result<()> {
+    /// Installs a shipped account plugin that is not installed yet (connecting, or typing its
+    /// client, is how a person asks for it).
+    pub async fn ensure_tracker_installed(&self, plugin_id: &str) -> Result<()> {
         if self.plugin_record(plugin_id).await.is_ok() {
             return Ok(());
         }

@@ -90,6 +90,11 @@ fn plugin_sentence(error: &PluginError) -> Option<String> {
             "{account} signed in, but getanime could not keep the sign-in; sign in again.",
             account = id
         ),
+        PluginError::NoClientRegistration { name, .. } => tr!(
+            "{account} first needs an application registered there: type its client id (and \
+             secret) on Profiles → Accounts; the README says how to get them.",
+            account = name
+        ),
         PluginError::WrongKind { .. } => {
             tr!("This plugin cannot do that; nothing changed.").to_owned()
         }

@@ -32,6 +32,7 @@ pub mod views;
 use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result, anyhow};
+pub use getanime_plugins::is_secret_setting;
 use getanime_plugins::{PluginRegistry, PluginRuntime, RuntimeLimits};
 use getanime_storage::Database;
 

@@ -1,5 +1,6 @@
-//! The sources that ship with getanime (AniLiberty, AniLibria): their packages sit beside the
-//! app, so Sources can offer them with Enter, offline, without a plugin index.
+//! The sources that ship with getanime (AniLiberty, AniLibria) and its account plugins (the
+//! AniLiberty account, Shikimori, AniList): their packages sit beside the app, so Sources and
+//! Accounts offer them with Enter, offline, without a plugin index.
 //!
 //! Where: `GETANIME_SHIPPED_PLUGINS` when set; else `plugins/` beside the executable, then
 //! `../share/getanime/plugins` (an installed layout: `/usr/bin` → `/usr/share`), then
@@ -25,7 +26,7 @@ pub const SHIPPED_PLUGINS_ENV: &str = "GETANIME_SHIPPED_PLUGINS";
 pub const SHIPPED: [&str; 2] = ["aniliberty", "anilibria"];
 
 /// The account plugins getanime ships; connecting one installs it from there.
-pub const SHIPPED_ACCOUNTS: [&str; 1] = ["aniliberty-account"];
+pub const SHIPPED_ACCOUNTS: [&str; 3] = ["aniliberty-account", "shikimori", "anilist"];
 
 /// A shipped package that can be installed.
 #[derive(Debug, Clone, PartialEq, Eq)]

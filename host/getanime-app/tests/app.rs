@@ -777,6 +777,21 @@ fn button<'a>(entry: &'a MenuEntry, caption: &str) -> Result<&'a MenuAction> {
     at.and_then(|at| entry.action(at)).with_context(|| format!("no button {caption:?}: {entry:?}"))
 }
 
+/// Signs in to an `[oauth]` tracker the way the sign-in screen does: the page, then `pasted`.
+async fn paste_sign_in(app: &App, plugin: &str, pasted: String) -> Result<()> {
+    use getanime_app::domain::{SignInInput, SignInMethod, SignInStep};
+    let (sign_in, step) = app.start_sign_in(plugin, SignInMethod::Paste).await?;
+    let SignInStep::OpenAndPaste { state, .. } = step else {
+        anyhow::bail!("a page to open, got {step:?}");
+    };
+    let input = SignInInput::Text(pasted);
+    let SignInStep::Done(who) = app.advance_sign_in(&sign_in, &state, &input).await? else {
+        anyhow::bail!("not signed in");
+    };
+    app.finish_sign_in(&sign_in, who).await?;
+    Ok(())
+}
+
 fn entry<'a>(entries: &'a [MenuEntry], label: &str) -> Result<&'a MenuEntry> {
     entries
         .iter()
@@ -1794,7 +1809,7 @@ fn titles_with_mal_ids() -> Vec<getanime_app::domain::Title> {
 /// without one is left out; the server's answer, not what was sent, is what is kept.
 mod trackers_by_mal_id {
     use getanime_app::AccountSyncReport;
-    use getanime_app::domain::{ListFilter, ListStatus, SignInInput, SignInMethod, SignInStep};
+    use getanime_app::domain::{ListFilter, ListStatus, SignInMethod};
     use getanime_testkit::shikimori::{self, FakeShikimori};
 
     use super::*;
@@ -1828,17 +1843,7 @@ mod trackers_by_mal_id {
         }
 
         async fn connect(&self) -> Result<()> {
-            let (sign_in, step) = self.app.start_sign_in(SHIKIMORI, SignInMethod::Paste).await?;
-            let SignInStep::OpenAndPaste { state, .. } = step else {
-                anyhow::bail!("a page to open, got {step:?}");
-            };
-            let code = SignInInput::Text(self.fake.authorize());
-            let SignInStep::Done(who) = self.app.advance_sign_in(&sign_in, &state, &code).await?
-            else {
-                anyhow::bail!("signed in");
-            };
-            self.app.finish_sign_in(&sign_in, who).await?;
-            Ok(())
+            paste_sign_in(&self.app, SHIKIMORI, self.fake.authorize()).await
         }
 
         async fn sync(&self) -> Result<AccountSyncReport> {
@@ -1914,12 +1919,61 @@ mod trackers_by_mal_id {
         );
         Ok(())
     }
+
+    /// A first launch: the shipped Shikimori without a registered application. Accounts says
+    /// so in words and offers the client's two rows (the secret drawn as dots, never repeated)
+    /// instead of a password form; typing them installs it, then Connect signs in.
+    #[tokio::test]
+    async fn the_accounts_screen_asks_for_the_client_before_connecting() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let shipped = built_plugin(SHIKIMORI)?.parent().context("the plugins dir")?.to_owned();
+        let app = App::open(DataPaths::resolve(Some(dir.path().join("data")))?)?
+            .with_shipped_dir(Some(shipped));
+        let menu = app.accounts_menu().await?;
+        let connect = entry(&menu, "Connect Shikimori")?;
+        assert!(connect.detail.contains("first needs an application registered"), "{connect:?}");
+        assert!(entry(&menu, "Shikimori: login").is_err(), "no password form: {menu:?}");
+        assert!(entry(&menu, "AniList: client id").is_ok(), "AniList asks for its client too");
+        assert!(entry(&menu, "AniList: client secret").is_err(), "the token grant has none");
+        let secret_row = entry(&menu, "Shikimori: client secret")?;
+        assert!(secret_row.secret, "drawn as dots");
+        let (id_action, secret_action) = (
+            entry(&menu, "Shikimori: client id")?.actions[0].clone(),
+            secret_row.actions[0].clone(),
+        );
+
+        let refused = app.start_sign_in(SHIKIMORI, SignInMethod::Paste).await;
+        let refused = getanime_app::explain(&refused.err().context("no client, no sign-in")?);
+        assert!(refused.contains("Profiles → Accounts"), "said in words: {refused}");
+
+        app.menu_run(&id_action, shikimori::CLIENT_ID).await?;
+        let question = app.menu_ask(&secret_action, shikimori::CLIENT_SECRET).await?;
+        assert!(!question.contains(shikimori::CLIENT_SECRET), "{question}");
+        let outcome = app.menu_run(&secret_action, shikimori::CLIENT_SECRET).await?;
+        assert!(!outcome.message.contains(shikimori::CLIENT_SECRET), "{}", outcome.message);
+        let menu = app.accounts_menu().await?;
+        assert!(entry(&menu, "Shikimori: client id").is_err(), "typed: {menu:?}");
+        assert!(entry(&menu, "Connect Shikimori")?.detail.contains("episodes watched"));
+        let sources = app.sources_menu().await?;
+        let kept = entry(&sources, "Shikimori · client_secret")?;
+        assert!(kept.secret && !kept.detail.contains(shikimori::CLIENT_SECRET), "{kept:?}");
+
+        let server = FakeServer::start().await?;
+        let fake = FakeShikimori::serve(&server);
+        app.set_plugin_setting(SHIKIMORI, "base_url", &server.base_url()).await?;
+        app.grant_host(SHIKIMORI, "127.0.0.1").await?;
+        paste_sign_in(&app, SHIKIMORI, fake.authorize()).await?;
+        let menu = app.accounts_menu().await?;
+        let line = entry(&menu, &format!("Shikimori: {}", shikimori::NICKNAME))?;
+        assert_eq!(line.buttons, ["Sync now", "Pause", "Disconnect"]);
+        assert!(!line.detail.contains("until"), "a refreshed token has no end: {line:?}");
+        Ok(())
+    }
 }
 
-/// A tracker with ids of its own (AniList), against the stateful fake AniList: the library's
+/// A tracker with ids of its own (AniList), against the stateful fake AniList, against the stateful fake AniList: the library's
 /// titles learn their AniList ids from their MyAnimeList ids once, then sync as Shikimori's do.
 mod trackers_by_own_id {
-    use getanime_app::domain::{SignInInput, SignInMethod, SignInStep};
     use getanime_testkit::anilist::FakeAnilist;
 
     use super::*;
@@ -1949,13 +2003,10 @@ mod trackers_by_own_id {
         }
         app.rate(first, Some(Rating::new(8)?)).await?;
 
-        let (sign_in, step) = app.start_sign_in(ANILIST, SignInMethod::Paste).await?;
-        let SignInStep::OpenAndPaste { state, .. } = step else { anyhow::bail!("{step:?}") };
-        let token = SignInInput::Text(fake.issue_token());
-        let SignInStep::Done(who) = app.advance_sign_in(&sign_in, &state, &token).await? else {
-            anyhow::bail!("signed in");
-        };
-        app.finish_sign_in(&sign_in, who).await?;
+        paste_sign_in(&app, ANILIST, fake.issue_token()).await?;
+        let menu = app.accounts_menu().await?;
+        let line = menu.iter().find(|e| e.label.starts_with("AniList: ")).context("the account")?;
+        assert!(line.detail.contains("signed in until"), "a year-long token says until when");
         let report = app.sync_accounts(None, true).await?.pop().context("a report")?;
         assert_eq!(report.error, None, "{report:?}");
 

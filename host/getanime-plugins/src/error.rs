@@ -44,6 +44,13 @@ pub enum Error {
     WrongKind { id: String, expected: &'static str },
     #[error("plugin {id} signed in, but the token could not be kept: {reason}")]
     TokenNotKept { id: String, reason: String },
+    /// An `[oauth]` tracker without its registered application's client id: nothing to sign in
+    /// with until the user types one (the project's own is not registered yet).
+    #[error(
+        "{name} has no registered application yet: set its client_id (and client_secret) with \
+         `getanime plugin set {id} client_id …`; the README says how to register one"
+    )]
+    NoClientRegistration { id: String, name: String },
     #[error("cannot start the plugin runtime: {0}")]
     Runtime(String),
 }

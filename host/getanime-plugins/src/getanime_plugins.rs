@@ -33,7 +33,7 @@ pub use network::{
     FetchError, Fetched, GuardedClient, HttpMethod, NetworkPolicy, Refusal, is_public, resolve_url,
     url_host,
 };
-pub use oauth::clean_pasted;
+pub use oauth::{clean_pasted, client_settings, is_secret_setting};
 pub use package::{
     COMPONENT_FILE, MANIFEST_FILE, Package, parse_manifest, read_manifest, sha256_hex,
 };

@@ -56,6 +56,21 @@ fn now_ms() -> i64 {
         .map_or(0, |since| i64::try_from(since.as_millis()).unwrap_or(i64::MAX))
 }
 
+/// Whether a plugin setting holds a secret (the OAuth client's): never shown, echoed or handed
+/// to the plugin.
+pub fn is_secret_setting(key: &str) -> bool {
+    key == CLIENT_SECRET
+}
+
+/// The settings an `[oauth]` tracker needs typed before it can sign in: the client id, and for
+/// the code grant the secret the exchange sends.
+pub fn client_settings(oauth: &OAuth) -> &'static [&'static str] {
+    match oauth.grant {
+        OAuthGrant::Code => &[CLIENT_ID, CLIENT_SECRET],
+        OAuthGrant::Token => &[CLIENT_ID],
+    }
+}
+
 /// `pasted` trimmed of spaces and line breaks, if it is made only of what a code or token may
 /// hold (`A-Z a-z 0-9 - _`, and `.` in a token: AniList's are JWTs).
 pub fn clean_pasted(pasted: &str, grant: OAuthGrant) -> Option<String> {
@@ -92,12 +107,10 @@ impl Plugin {
     fn client_id(&self) -> Result<String> {
         match self.host.setting(CLIENT_ID) {
             Some(id) if !id.trim().is_empty() => Ok(id.trim().to_owned()),
-            _ => Err(self.tracker_failure(TrackerError::Rejected(format!(
-                "{} has no registered application yet: set its client_id and client_secret \
-                 (getanime plugin set {} client_id …; see the README)",
-                self.manifest().name,
-                self.id()
-            )))),
+            _ => Err(Error::NoClientRegistration {
+                id: self.id().to_owned(),
+                name: self.manifest().name.clone(),
+            }),
         }
     }
 

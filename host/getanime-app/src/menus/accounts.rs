@@ -36,18 +36,40 @@ impl App {
             }
         }
         for (id, name) in offered {
-            let service = self.account_service(&id).await.unwrap_or_else(|| name.clone());
             if accounts.iter().any(|account| account.plugin == id) {
                 continue;
             }
-            let form = password_entries(&id, &name);
+            let service = self.account_service(&id).await.unwrap_or_else(|| name.clone());
+            let manifest = self.account_manifest(&id).await;
+            let oauth = manifest.as_ref().and_then(|manifest| manifest.oauth.clone());
+            // The host signs in to an `[oauth]` tracker (a page and a pasted code), never with a
+            // password; it first needs the registered application's client.
+            let (detail, rows) = match (&oauth, &manifest) {
+                (Some(oauth), Some(manifest)) => {
+                    let missing = self.missing_client_settings(manifest, oauth).await?;
+                    let detail = if missing.is_empty() {
+                        tr!("Your lists, episodes watched and scores there, in step with this profile")
+                            .to_owned()
+                    } else {
+                        tr!(
+                            "{account} first needs an application registered there (the README \
+                             says how): type its client id below, then Connect",
+                            account = name
+                        )
+                    };
+                    let rows = missing.iter().map(|key| client_entry(&id, &name, key)).collect();
+                    (detail, rows)
+                }
+                _ => (
+                    tr!("Your lists, favorites and episode marks there, in step with this profile")
+                        .to_owned(),
+                    password_entries(&id, &name).to_vec(),
+                ),
+            };
             entries.push(
                 MenuEntry {
                     item: MenuItem::Account(id.clone()),
-                    detail: tr!(
-                        "Your lists, favorites and episode marks there, in step with this profile"
-                    )
-                    .to_owned(),
+                    detail,
                     ..MenuEntry::info(tr!("Connect {name}", name = &name), "")
                 }
                 .with_buttons(vec![(
@@ -56,8 +78,8 @@ impl App {
                     MenuAction::ConnectAccount { plugin: id, name, service },
                 )]),
             );
-            // The code first (the way most people have); the form below it.
-            entries.extend(form);
+            // The code first (the way most people have); the form or the client below it.
+            entries.extend(rows);
         }
         if entries.is_empty() {
             entries.push(MenuEntry::info(tr!("No account plugin is installed"), ""));
@@ -78,6 +100,26 @@ impl App {
             .into_iter()
             .find(|plugin| plugin.manifest.id == source)
             .map(|plugin| plugin.manifest.name)
+    }
+
+    /// The client settings an `[oauth]` tracker still lacks (`client_id`, `client_secret`), by
+    /// the user's values once installed, else the package's.
+    async fn missing_client_settings(
+        &self,
+        manifest: &getanime_domain::PluginManifest,
+        oauth: &getanime_domain::OAuth,
+    ) -> Result<Vec<&'static str>> {
+        let values: Vec<(String, String)> = match self.plugin_settings(&manifest.id).await {
+            Ok(values) => values,
+            Err(_) => manifest.settings.clone().into_iter().collect(),
+        };
+        let set =
+            |key: &str| values.iter().any(|(name, value)| name == key && !value.trim().is_empty());
+        Ok(getanime_plugins::client_settings(oauth)
+            .iter()
+            .copied()
+            .filter(|key| !set(key))
+            .collect())
     }
 
     /// What the first sync would send, in words, while it waits for the answer.
@@ -117,6 +159,25 @@ fn password_entries(plugin: &str, name: &str) -> [MenuEntry; 2] {
         )
     };
     [login, password]
+}
+
+/// A row to type a registered application's client id or secret (drawn as dots).
+fn client_entry(plugin: &str, name: &str, key: &str) -> MenuEntry {
+    let secret = getanime_plugins::is_secret_setting(key);
+    let label = if secret {
+        tr!("{account}: client secret", account = name)
+    } else {
+        tr!("{account}: client id", account = name)
+    };
+    MenuEntry {
+        secret,
+        ..MenuEntry::text(
+            MenuItem::PluginSetting { plugin: plugin.to_owned(), key: key.to_owned() },
+            label,
+            tr!("From the application you registered there: type it, then Enter").to_owned(),
+            MenuAction::SetPluginSetting { plugin: plugin.to_owned(), key: key.to_owned() },
+        )
+    }
 }
 
 /// One account: who, its state in words, and what can be done with it.
@@ -200,7 +261,22 @@ fn detail(account: &AccountSummary) -> String {
     if let Some(error) = &account.last_error {
         parts.push(error.clone());
     }
+    if let Some(until) = account.signed_in_until.and_then(day) {
+        parts.push(tr!("signed in until {date}", date = until));
+    }
     parts.join(" · ")
+}
+
+/// A day in words with its year: "6 December 2027".
+fn day(at: i64) -> Option<String> {
+    use chrono::Datelike;
+    match chrono::Local.timestamp_millis_opt(at) {
+        chrono::LocalResult::Single(time) => {
+            let date = time.date_naive();
+            Some(format!("{} {}", language::day_month(date), date.year()))
+        }
+        _ => None,
+    }
 }
 
 fn moment(at: i64) -> Option<String> {

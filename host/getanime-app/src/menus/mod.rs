@@ -318,6 +318,11 @@ impl App {
     pub async fn menu_ask(&self, action: &MenuAction, text: &str) -> Result<String> {
         if let MenuAction::SetPluginSetting { plugin, key } = action {
             let value = text.trim();
+            if getanime_plugins::is_secret_setting(key) {
+                // A secret is never repeated on the screen.
+                anyhow::ensure!(!value.is_empty(), tr!("type it first"));
+                return Ok(tr!("Keep the {key} you typed? Enter saves, Back cancels.", key = key));
+            }
             return Ok(match self.host_to_grant(plugin, value).await? {
                 Some(host) => tr!(
                     "Set {key} to {value}? {plugin} will then also connect to {host}. Enter \
@@ -427,6 +432,8 @@ impl App {
             }
             MenuAction::SetPluginSetting { plugin, key } => {
                 let value = text.trim();
+                // A shipped tracker's client is typed on Accounts before it is installed.
+                self.ensure_tracker_installed(plugin).await?;
                 let grant = self.set_plugin_setting(plugin, key, value).await?;
                 if let Some(grant) = &grant {
                     self.grant_host(plugin, &grant.host).await?;

@@ -57,12 +57,21 @@ impl App {
             .await?
             .into_iter()
             .map(|(key, value)| {
-                MenuEntry::text(
-                    MenuItem::PluginSetting { plugin: plugin.id.clone(), key: key.clone() },
-                    format!("{} · {key}", plugin.name),
-                    tr!("now {value} — type a new value, then Enter", value = value),
-                    MenuAction::SetPluginSetting { plugin: plugin.id.clone(), key },
-                )
+                let secret = getanime_plugins::is_secret_setting(&key);
+                let detail = match (secret, value.is_empty()) {
+                    (true, true) => tr!("not set — type it, then Enter").to_owned(),
+                    (true, false) => tr!("set — type a new one, then Enter").to_owned(),
+                    (false, _) => tr!("now {value} — type a new value, then Enter", value = value),
+                };
+                MenuEntry {
+                    secret,
+                    ..MenuEntry::text(
+                        MenuItem::PluginSetting { plugin: plugin.id.clone(), key: key.clone() },
+                        format!("{} · {key}", plugin.name),
+                        detail,
+                        MenuAction::SetPluginSetting { plugin: plugin.id.clone(), key },
+                    )
+                }
             })
             .collect())
     }

@@ -125,13 +125,19 @@ impl Output {
                 self.done(&format!("disabled {id}"))
             }
             PluginCommand::Set { id, key, value } => {
+                // A shipped tracker's client is set before it is installed.
+                app.ensure_tracker_installed(&id).await?;
                 if let Some(needed) = app.set_plugin_setting(&id, &key, &value).await? {
                     eprintln!(
                         "note: {} may not reach {} yet; allow it with `getanime plugin grant {} {}`",
                         needed.plugin_id, needed.host, needed.plugin_id, needed.host
                     );
                 }
-                self.done(&format!("{id}: {key} = {value}"))
+                if getanime_app::is_secret_setting(&key) {
+                    self.done(&format!("{id}: {key} set"))
+                } else {
+                    self.done(&format!("{id}: {key} = {value}"))
+                }
             }
             PluginCommand::Index { url } => {
                 if let Some(url) = url {
