@@ -1809,7 +1809,9 @@ fn titles_with_mal_ids() -> Vec<getanime_app::domain::Title> {
 /// without one is left out; the server's answer, not what was sent, is what is kept.
 mod trackers_by_mal_id {
     use getanime_app::AccountSyncReport;
-    use getanime_app::domain::{ListFilter, ListStatus, SignInMethod};
+    use getanime_app::domain::{
+        AccountState, ExternalId, ListFilter, ListStatus, SignInMethod, Tracker,
+    };
     use getanime_testkit::shikimori::{self, FakeShikimori};
 
     use super::*;
@@ -1826,8 +1828,16 @@ mod trackers_by_mal_id {
     impl ShikimoriWorld {
         /// Three titles of 12 episodes: MyAnimeList ids 5081 and 6505, and one without.
         async fn new() -> Result<ShikimoriWorld> {
+            ShikimoriWorld::paced(getanime_plugins::PaceClock::default()).await
+        }
+
+        /// The world with the rate limits on `clock`.
+        async fn paced(clock: getanime_plugins::PaceClock) -> Result<ShikimoriWorld> {
             let dir = tempfile::tempdir()?;
-            let app = App::open(DataPaths::resolve(Some(dir.path().join("data")))?)?;
+            let limits =
+                getanime_plugins::RuntimeLimits { pace_clock: clock, ..Default::default() };
+            let app =
+                App::open_with_limits(DataPaths::resolve(Some(dir.path().join("data")))?, limits)?;
             let server = FakeServer::start().await?;
             let fake = FakeShikimori::serve(&server);
             app.install_plugin(built_plugin(SHIKIMORI)?, None).await?;
@@ -1853,7 +1863,7 @@ mod trackers_by_mal_id {
         }
 
         async fn title(&self, n: usize) -> Result<TitleId> {
-            let cards = self.app.titles(None, 50).await?;
+            let cards = self.app.titles(None, 500).await?;
             cards
                 .iter()
                 .find(|card| card.source_id == n.to_string())
@@ -1917,6 +1927,88 @@ mod trackers_by_mal_id {
             completed.iter().any(|item| item.card.id == first),
             "the server's answer is kept: {completed:?}"
         );
+        Ok(())
+    }
+
+    /// Rewatching at Shikimori stays rewatching while episodes go there; an expired token is
+    /// refreshed once in a whole sync; access revoked on the website turns the account into
+    /// "sign in again" with the change kept, and signing in again sends it.
+    #[tokio::test]
+    async fn rewatching_stays_and_a_revoked_sign_in_loses_nothing() -> Result<()> {
+        let world = ShikimoriWorld::new().await?;
+        world.fake.set_rate(6505, "rewatching", 2, 0);
+        world.connect().await?;
+        world.sync().await?;
+        let second = world.title(2).await?;
+        let watching = world.app.list(ListFilter::Status(ListStatus::Watching), 10).await?;
+        assert!(watching.iter().any(|item| item.card.id == second), "{watching:?}");
+        assert_eq!(world.watched_through(2).await?, 2);
+        world.app.set_watched(second, 3.0, true).await?;
+        world.sync().await?;
+        let rate = world.fake.rates()[&6505].clone();
+        assert_eq!((rate.status.as_str(), rate.episodes), ("rewatching", 3), "kept as such");
+
+        // A day later the token has ended at the server: one refresh, the call again.
+        world.fake.advance(shikimori::TOKEN_LIFETIME_S + 60);
+        world.app.set_watched(second, 4.0, true).await?;
+        world.sync().await?;
+        assert_eq!(world.fake.refreshes(), 1);
+        assert_eq!(world.fake.rates()[&6505].episodes, 4);
+
+        world.fake.revoke_tokens();
+        world.app.set_watched(second, 5.0, true).await?;
+        let report = world.app.sync_accounts(None, true).await?.pop().context("a report")?;
+        assert_eq!(report.state, Some(AccountState::NeedsSignIn), "{report:?}");
+        let failure = report.failure.context("said in words")?;
+        assert!(failure.contains("sign in again"), "{failure}");
+        assert_eq!(world.fake.rates()[&6505].episodes, 4, "nothing reached it");
+        let account = world.app.accounts().await?.pop().context("the account stays")?;
+        assert!(account.pending >= 1, "the change waits: {account:?}");
+
+        world.connect().await?;
+        let account = world.app.accounts().await?.pop().context("signed in again")?;
+        assert_eq!(account.state, AccountState::Active, "the first sync's answer is kept");
+        world.sync().await?;
+        let rate = world.fake.rates()[&6505].clone();
+        assert_eq!((rate.status.as_str(), rate.episodes), ("rewatching", 5), "sent after all");
+        Ok(())
+    }
+
+    /// 200 changes made offline drain through the real plugin within Shikimori's 5 a second
+    /// and 90 a minute, on a simulated clock the fake keeps the same limits on: none refused,
+    /// and the waits add up to what the limits ask for, no more. (A new rate costs two
+    /// requests: the plugin asks `whoami` for the user id its POST needs.)
+    #[tokio::test]
+    async fn two_hundred_changes_drain_within_the_limits() -> Result<()> {
+        let clock = getanime_plugins::PaceClock::simulated();
+        let world = ShikimoriWorld::paced(clock.clone()).await?;
+        let titles: Vec<_> = (100..300)
+            .map(|n| {
+                let mut title = getanime_testkit::generated_title(n, 12);
+                let mal = (30_000 + n).to_string();
+                title.external_ids = vec![ExternalId { tracker: Tracker::MyAnimeList, id: mal }];
+                title
+            })
+            .collect();
+        world.app.ingest_for_benchmark("test-provider", titles).await?;
+        world.fake.keep_limits({
+            let clock = clock.clone();
+            move || clock.elapsed()
+        });
+        world.connect().await?;
+        for n in 100..300 {
+            world.app.set_watched(world.title(n).await?, 1.0, true).await?;
+        }
+        let report = world.sync().await?;
+        let (over, answered) = world.fake.paced_requests();
+        assert_eq!(over, 0, "no request over the limits");
+        assert_eq!((report.sent, report.pending), (200, 0), "{report:?}");
+        assert_eq!(world.fake.rates().len(), 200);
+        // 90 a minute: the last of them goes out in minute ⌊(n − 1) / 90⌋, and no later.
+        let minutes = u64::try_from(answered - 1)? / 90;
+        let waited = clock.elapsed();
+        assert!(answered > 200 && waited >= Duration::from_secs(60 * minutes), "{waited:?}");
+        assert!(waited < Duration::from_secs(60 * (minutes + 1)), "{answered}: {waited:?}");
         Ok(())
     }
 

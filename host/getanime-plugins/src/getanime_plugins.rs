@@ -37,6 +37,7 @@ pub use oauth::{clean_pasted, client_settings, is_secret_setting};
 pub use package::{
     COMPONENT_FILE, MANIFEST_FILE, Package, parse_manifest, read_manifest, sha256_hex,
 };
+pub use rate_limit::PaceClock;
 pub use registry::{Installed, PluginRegistry};
 pub use runtime::{Plugin, PluginConfig, PluginRuntime, RuntimeLimits};
 

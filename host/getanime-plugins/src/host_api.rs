@@ -30,7 +30,7 @@ pub(crate) struct HostContext {
     is_tracker: bool,
     /// The host signs in and refreshes (manifest `[oauth]`).
     pub(crate) oauth: bool,
-    limiter: Option<RateLimiter>,
+    limiter: Option<Arc<RateLimiter>>,
     /// The API's mirrors, unless the user set its root.
     pub(crate) mirrors: Option<MirrorSet>,
 }
@@ -40,6 +40,7 @@ impl HostContext {
         manifest: &PluginManifest,
         config: &PluginConfig,
         limits: &RuntimeLimits,
+        limiter: Option<Arc<RateLimiter>>,
     ) -> Result<HostContext, String> {
         let mut settings = manifest.settings.clone();
         settings.extend(config.settings.clone());
@@ -65,7 +66,7 @@ impl HostContext {
             granted_hosts: config.granted_hosts.clone(),
             is_tracker: manifest.kind == PluginKind::Tracker,
             oauth: manifest.oauth.is_some(),
-            limiter: manifest.rate_limit.map(RateLimiter::new),
+            limiter,
             mirrors: MirrorSet::new(
                 manifest,
                 &config.settings,
@@ -103,6 +104,14 @@ impl HostContext {
         match &self.mirrors {
             Some(mirrors) if mirrors.setting() == key => Some(mirrors.active()),
             _ => self.settings.get(key).cloned(),
+        }
+    }
+
+    /// Waits until the tracker's limits let one more request out (before a call that sends one,
+    /// so the wait is not counted against the call's time).
+    pub(crate) async fn pace(&self) {
+        if let Some(limiter) = &self.limiter {
+            limiter.ready().await;
         }
     }
 
@@ -192,7 +201,7 @@ impl HostContext {
         let unreachable = matches!(first, Err(FetchError::Transport(_) | FetchError::Timeout));
         let next = match (&self.mirrors, unreachable) {
             (Some(mirrors), true) => {
-                mirrors.move_from(&root, &self.client, self.limiter.as_ref()).await
+                mirrors.move_from(&root, &self.client, self.limiter.as_deref()).await
             }
             _ => None,
         };

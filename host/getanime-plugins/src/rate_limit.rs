@@ -1,16 +1,69 @@
 //! Requests per second and per minute toward one tracker, enforced by the host for all the
-//! plugin's calls together (trackers limit per IP, so every profile shares one budget). It runs
-//! on tokio's clock, so a test with a paused clock sees the waits without waiting.
+//! plugin's calls together (trackers limit per IP, so every profile shares one budget: the
+//! runtime keeps one limiter per plugin). It runs on a [`PaceClock`]: tokio's (so a test with a
+//! paused clock sees the waits without waiting) or a simulated one whose waits pass at once,
+//! for tests that drain hundreds of changes through real requests.
 
-use std::collections::VecDeque;
-use std::time::Duration;
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, PoisonError};
+use std::time::{Duration, Instant};
 
 use getanime_domain::RateLimit;
 use tokio::sync::Mutex;
-use tokio::time::Instant;
+
+/// The clock the rate limits wait on.
+#[derive(Debug, Clone, Default)]
+pub struct PaceClock {
+    simulated: Option<Arc<Simulated>>,
+}
+
+#[derive(Debug)]
+struct Simulated {
+    start: Instant,
+    elapsed: std::sync::Mutex<Duration>,
+}
+
+impl PaceClock {
+    /// A clock that only moves when a limit waits, and then at once: a test sees every wait
+    /// (its [`elapsed`](PaceClock::elapsed) time) without spending it.
+    pub fn simulated() -> PaceClock {
+        let simulated =
+            Simulated { start: Instant::now(), elapsed: std::sync::Mutex::new(Duration::ZERO) };
+        PaceClock { simulated: Some(Arc::new(simulated)) }
+    }
+
+    /// The simulated time waited so far (zero for tokio's clock).
+    pub fn elapsed(&self) -> Duration {
+        self.simulated.as_ref().map_or(Duration::ZERO, |simulated| simulated.elapsed())
+    }
+
+    fn now(&self) -> Instant {
+        match &self.simulated {
+            Some(simulated) => simulated.start + simulated.elapsed(),
+            None => tokio::time::Instant::now().into_std(),
+        }
+    }
+
+    async fn sleep_until(&self, until: Instant) {
+        match &self.simulated {
+            Some(simulated) => {
+                let mut elapsed = simulated.elapsed.lock().unwrap_or_else(PoisonError::into_inner);
+                *elapsed = (*elapsed).max(until.saturating_duration_since(simulated.start));
+            }
+            None => tokio::time::sleep_until(tokio::time::Instant::from_std(until)).await,
+        }
+    }
+}
+
+impl Simulated {
+    fn elapsed(&self) -> Duration {
+        *self.elapsed.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
 
 pub(crate) struct RateLimiter {
     limit: RateLimit,
+    clock: PaceClock,
     state: Mutex<Window>,
 }
 
@@ -26,16 +79,29 @@ const SECOND: Duration = Duration::from_secs(1);
 const MINUTE: Duration = Duration::from_secs(60);
 
 impl RateLimiter {
-    pub(crate) fn new(limit: RateLimit) -> RateLimiter {
-        RateLimiter { limit, state: Mutex::new(Window::default()) }
+    pub(crate) fn new(limit: RateLimit, clock: PaceClock) -> RateLimiter {
+        RateLimiter { limit, clock, state: Mutex::new(Window::default()) }
     }
 
     /// Waits until one more request fits, and counts it. Holding the lock while waiting keeps
     /// the order fair: requests go out in the order they asked.
     pub(crate) async fn acquire(&self) {
         let mut window = self.state.lock().await;
+        self.wait_for_room(&mut window).await;
+        window.sent.push_back(self.clock.now());
+    }
+
+    /// Waits until one more request would fit, without counting one: a call that sends one
+    /// request waits here, outside its time limit, rather than inside it (the minute's window
+    /// can be longer than a call may take).
+    pub(crate) async fn ready(&self) {
+        let mut window = self.state.lock().await;
+        self.wait_for_room(&mut window).await;
+    }
+
+    async fn wait_for_room(&self, window: &mut Window) {
         loop {
-            let now = Instant::now();
+            let now = self.clock.now();
             while window.sent.front().is_some_and(|sent| now.duration_since(*sent) >= MINUTE) {
                 window.sent.pop_front();
             }
@@ -55,18 +121,44 @@ impl RateLimiter {
                 }
             }
             match ready {
-                Some(until) if until > now => tokio::time::sleep_until(until).await,
+                Some(until) if until > now => self.clock.sleep_until(until).await,
                 _ => break,
             }
         }
-        window.sent.push_back(Instant::now());
     }
 
     /// The server said to wait `seconds` (a 429): nothing goes out before then.
     pub(crate) async fn pause(&self, seconds: u64) {
-        let until = Instant::now() + Duration::from_secs(seconds.min(3600));
+        let until = self.clock.now() + Duration::from_secs(seconds.min(3600));
         let mut window = self.state.lock().await;
         window.paused_until = window.paused_until.max(Some(until));
+    }
+}
+
+/// One limiter per plugin for the runtime's life: every load of a tracker (each sync, each
+/// profile) draws on the same budget.
+#[derive(Default)]
+pub(crate) struct Limiters {
+    clock: PaceClock,
+    by_plugin: std::sync::Mutex<HashMap<String, Arc<RateLimiter>>>,
+}
+
+impl Limiters {
+    pub(crate) fn new(clock: PaceClock) -> Limiters {
+        Limiters { clock, by_plugin: std::sync::Mutex::default() }
+    }
+
+    /// The limiter of `plugin_id`; a new one when its limit changed (an update).
+    pub(crate) fn of(&self, plugin_id: &str, limit: RateLimit) -> Arc<RateLimiter> {
+        let mut by_plugin = self.by_plugin.lock().unwrap_or_else(PoisonError::into_inner);
+        match by_plugin.get(plugin_id) {
+            Some(limiter) if limiter.limit == limit => Arc::clone(limiter),
+            _ => {
+                let limiter = Arc::new(RateLimiter::new(limit, self.clock.clone()));
+                by_plugin.insert(plugin_id.to_owned(), Arc::clone(&limiter));
+                limiter
+            }
+        }
     }
 }
 
@@ -76,8 +168,11 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn requests_wait_for_both_windows_and_for_a_pause() {
-        let limiter = RateLimiter::new(RateLimit { per_second: Some(5), per_minute: Some(90) });
-        let start = Instant::now();
+        let limiter = RateLimiter::new(
+            RateLimit { per_second: Some(5), per_minute: Some(90) },
+            PaceClock::default(),
+        );
+        let start = tokio::time::Instant::now();
         for _ in 0..5 {
             limiter.acquire().await;
         }
@@ -91,8 +186,23 @@ mod tests {
         limiter.acquire().await;
         assert_eq!(start.elapsed(), MINUTE, "the 91st waits for the minute");
         limiter.pause(30).await;
-        let paused = Instant::now();
+        let paused = tokio::time::Instant::now();
         limiter.acquire().await;
         assert_eq!(paused.elapsed(), Duration::from_secs(30), "Retry-After is honoured");
+    }
+
+    #[tokio::test]
+    async fn a_simulated_clock_counts_the_waits_without_spending_them() {
+        let clock = PaceClock::simulated();
+        let limit = RateLimit { per_second: Some(5), per_minute: Some(90) };
+        let limiter = RateLimiter::new(limit, clock.clone());
+        let real = Instant::now();
+        for _ in 0..180 {
+            limiter.acquire().await;
+        }
+        assert!(clock.elapsed() < 2 * MINUTE, "{:?}", clock.elapsed());
+        limiter.ready().await;
+        assert_eq!(clock.elapsed(), 2 * MINUTE, "the 181st fits in the third minute");
+        assert!(real.elapsed() < SECOND, "and no real time went by");
     }
 }

@@ -26,6 +26,7 @@ use crate::cache::CompileCache;
 use crate::host_api::HostContext;
 use crate::mirrors::{MirrorListener, MirrorSet};
 use crate::package::Package;
+use crate::rate_limit::{Limiters, PaceClock};
 use crate::{API_VERSIONS, Error, Result, conversion};
 
 /// Plugin calls that can run at once over all plugins (slots of the pooling allocator).
@@ -47,6 +48,8 @@ pub struct RuntimeLimits {
     pub max_body_bytes: usize,
     /// Largest result (all strings and list items together) accepted from one call.
     pub max_output_bytes: usize,
+    /// The clock trackers' rate limits wait on (simulated in tests of long drains).
+    pub pace_clock: PaceClock,
 }
 
 impl Default for RuntimeLimits {
@@ -57,6 +60,7 @@ impl Default for RuntimeLimits {
             http_timeout: Duration::from_secs(20),
             max_body_bytes: 32 << 20,
             max_output_bytes: 16 << 20,
+            pace_clock: PaceClock::default(),
         }
     }
 }
@@ -79,6 +83,7 @@ pub struct PluginRuntime {
     linker: Arc<Linker<PluginState>>,
     limits: RuntimeLimits,
     cache: Option<CompileCache>,
+    limiters: Arc<Limiters>,
     _ticker: EpochTicker,
 }
 
@@ -113,7 +118,15 @@ impl PluginRuntime {
         v0_3::tracker::tracker_types::add_to_linker::<_, HasSelf<_>>(&mut linker, |state| state)
             .map_err(|error| Error::Runtime(format!("{error:#}")))?;
         let ticker = EpochTicker::start(engine.clone())?;
-        Ok(PluginRuntime { engine, linker: Arc::new(linker), limits, cache: None, _ticker: ticker })
+        let limiters = Arc::new(Limiters::new(limits.pace_clock.clone()));
+        Ok(PluginRuntime {
+            engine,
+            linker: Arc::new(linker),
+            limits,
+            cache: None,
+            limiters,
+            _ticker: ticker,
+        })
     }
 
     /// Caches compiled components in `dir` (created when first needed).
@@ -176,7 +189,8 @@ impl PluginRuntime {
                 });
             }
         };
-        let host = HostContext::new(&manifest, &config, &self.limits)
+        let limiter = manifest.rate_limit.map(|limit| self.limiters.of(&manifest.id, limit));
+        let host = HostContext::new(&manifest, &config, &self.limits, limiter)
             .map_err(|reason| Error::Load { id: manifest.id.clone(), reason })?;
         Ok(Plugin { manifest, pre, limits: self.limits.clone(), host: Arc::new(host), from_cache })
     }

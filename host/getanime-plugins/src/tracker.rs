@@ -61,6 +61,8 @@ impl Plugin {
             &Tracker,
         ) -> wasmtime::Result<std::result::Result<T, wit::TrackerError>>,
     ) -> Result<T> {
+        // The wait for the tracker's limits is spent here, not inside the call's time limit.
+        self.host.pace().await;
         self.call_as(
             Some(Arc::clone(account)),
             size,

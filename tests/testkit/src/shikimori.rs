@@ -5,8 +5,9 @@
 //! clamped), and Rack::Attack's 429 with a text body and no `Retry-After`. Shapes from
 //! `tests/fixtures/shikimori/`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use getanime_loopback::{Incoming, Reply};
 use serde_json::{Value, json};
@@ -21,6 +22,25 @@ pub const USER_ID: i64 = 23_456_810;
 pub const NICKNAME: &str = "Тест";
 /// Doorkeeper's `access_token_expires_in 1.day`.
 pub const TOKEN_LIFETIME_S: i64 = 86_400;
+
+impl State {
+    /// Counts a request against the per-IP limits, if they are kept; whether it is over them.
+    fn over_limits(&mut self) -> bool {
+        let Some(pace) = &self.pace else { return false };
+        let now = pace();
+        while self.arrivals.front().is_some_and(|at| now - *at >= Duration::from_secs(60)) {
+            self.arrivals.pop_front();
+        }
+        let last_second =
+            self.arrivals.iter().filter(|at| now - **at < Duration::from_secs(1)).count();
+        if last_second >= 5 || self.arrivals.len() >= 90 {
+            return true;
+        }
+        self.arrivals.push_back(now);
+        self.paced += 1;
+        false
+    }
+}
 
 /// One `user_rate`.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,6 +71,14 @@ struct State {
     refreshes: usize,
     /// Answer this many requests with Rack::Attack's 429.
     throttled: usize,
+    /// The clock the per-IP limits are kept on, once the test asks for them.
+    pace: Option<Arc<dyn Fn() -> Duration + Send + Sync>>,
+    /// When the requests counted by the limits came (on `pace`).
+    arrivals: VecDeque<Duration>,
+    /// Requests over 5 a second or 90 a minute (answered 429).
+    over_limit: usize,
+    /// Requests the limits counted.
+    paced: usize,
 }
 
 /// The fake. Cloning shares the state.
@@ -122,6 +150,26 @@ impl FakeShikimori {
         self.lock().throttled = requests;
     }
 
+    /// Keeps the API's "5rps and 90rpm" per IP on `clock` (the host's simulated pace clock):
+    /// a request over either is answered 429 and counted in [`over_limit`](Self::over_limit).
+    pub fn keep_limits(&self, clock: impl Fn() -> Duration + Send + Sync + 'static) {
+        self.lock().pace = Some(Arc::new(clock));
+    }
+
+    /// Requests over the limits (refused), and within them (answered), since `keep_limits`.
+    pub fn paced_requests(&self) -> (usize, usize) {
+        let state = self.lock();
+        (state.over_limit, state.paced)
+    }
+
+    /// The user revokes getanime's access on the website: every token, access and refresh, is
+    /// refused from now on.
+    pub fn revoke_tokens(&self) {
+        let mut state = self.lock();
+        state.access.clear();
+        state.refresh.clear();
+    }
+
     fn answer(&self, request: &Incoming) -> Reply {
         let mut state = self.lock();
         let agent = request.header("user-agent").unwrap_or_default();
@@ -130,6 +178,10 @@ impl FakeShikimori {
         }
         if state.throttled > 0 {
             state.throttled -= 1;
+            return Reply::new(429, "text/plain", "Retry later\n");
+        }
+        if state.over_limits() {
+            state.over_limit += 1;
             return Reply::new(429, "text/plain", "Retry later\n");
         }
         if request.path == "/oauth/token" {

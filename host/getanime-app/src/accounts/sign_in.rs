@@ -102,11 +102,15 @@ impl App {
             let plugin_id = plugin_id.clone();
             self.db(move |db| db.account(profile, &plugin_id)).await?
         };
+        // Signing in again as the same user keeps the answer to the first sync's question.
+        let answered = earlier.as_ref().is_some_and(|earlier| {
+            earlier.user_id == who.user_id && earlier.state != AccountState::NeedsConsent
+        });
         let record = self
             .db(move |db| {
                 let has_history = match &titles {
-                    Some(titles) => db.has_history(profile, titles)?,
-                    None => false,
+                    Some(titles) if !answered => db.has_history(profile, titles)?,
+                    _ => false,
                 };
                 let state =
                     if has_history { AccountState::NeedsConsent } else { AccountState::Active };
