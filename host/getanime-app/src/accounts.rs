@@ -283,7 +283,30 @@ impl App {
             }
             reports.push(self.sync_account(&record.plugin_id).await?);
         }
+        self.hand_on(&mut reports).await?;
         Ok(reports)
+    }
+
+    /// What an account's pull changed here goes on to the accounts synced before it in the same
+    /// run (a push each), so one run leaves every account of the profile in step.
+    async fn hand_on(&self, reports: &mut [AccountSyncReport]) -> Result<()> {
+        let took = |report: &AccountSyncReport| {
+            report.error.is_none() && (report.taken > 0 || report.marks_taken > 0)
+        };
+        let Some(last) = reports.iter().rposition(took) else { return Ok(()) };
+        for report in &mut reports[..last] {
+            if report.error.is_some() || report.state != Some(AccountState::Active) {
+                continue;
+            }
+            let pushed = self.run_account(&report.plugin, false).await?;
+            report.sent += pushed.sent;
+            report.marks_sent += pushed.marks_sent;
+            report.pending = pushed.pending;
+            if pushed.error.is_some() {
+                (report.error, report.failure) = (pushed.error, pushed.failure);
+            }
+        }
+        Ok(())
     }
 
     /// Accounts of the profile in use whose automatic sync is due (the TV's schedule).
@@ -311,6 +334,7 @@ impl App {
             }
             reports.push(report);
         }
+        self.hand_on(&mut reports).await?;
         Ok(reports)
     }
 
@@ -690,17 +714,17 @@ impl App {
             }
             bases.push(merged.agreed);
         }
-        report.taken = changes.len();
         watched.extend(
             changes
                 .iter()
                 .filter(|change| change.watched_through.is_some())
                 .map(|change| change.title_id),
         );
-        self.db(move |db| {
-            db.apply_account_merge(id, profile, &changes, &bases, &queue, &unqueue, now_ms())
-        })
-        .await?;
+        report.taken = self
+            .db(move |db| {
+                db.apply_account_merge(id, profile, &changes, &bases, &queue, &unqueue, now_ms())
+            })
+            .await?;
         Ok(targets)
     }
 
@@ -754,7 +778,7 @@ impl App {
                 let now = now_ms();
                 db.change_sent(id, queued_at, &settled.agreed, now)?;
                 let changes: Vec<_> = settled.local.into_iter().collect();
-                db.apply_account_merge(id, profile, &changes, &[], &[], &[], now)
+                db.apply_account_merge(id, profile, &changes, &[], &[], &[], now).map(drop)
             })
             .await?;
         }

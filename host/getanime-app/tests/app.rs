@@ -1006,8 +1006,16 @@ mod accounts {
 
     impl AccountWorld {
         async fn new() -> Result<AccountWorld> {
+            AccountWorld::paced(getanime_plugins::PaceClock::default()).await
+        }
+
+        /// The world with the trackers' rate limits on `clock`.
+        async fn paced(clock: getanime_plugins::PaceClock) -> Result<AccountWorld> {
             let dir = tempfile::tempdir()?;
-            let app = App::open(DataPaths::resolve(Some(dir.path().join("data")))?)?;
+            let limits =
+                getanime_plugins::RuntimeLimits { pace_clock: clock, ..Default::default() };
+            let app =
+                App::open_with_limits(DataPaths::resolve(Some(dir.path().join("data")))?, limits)?;
             let server = FakeServer::start().await?;
             let fake = FakeAnilibertyAccount::serve(&server, "/api/v1");
             let releases = serve_aniliberty_releases(&server, "/api/v1")?;
@@ -1525,6 +1533,102 @@ mod accounts {
         assert_eq!(world.list(ListFilter::Status(ListStatus::Watching)).await?, ["9972"]);
         let menu = world.app.accounts_menu().await?;
         assert!(entry(&menu, "AniLiberty account: login").is_err(), "the form is gone");
+        Ok(())
+    }
+
+    /// One profile at the AniLiberty account, Shikimori and AniList at once, each knowing a
+    /// different part of the viewer's history: one run brings them all in step (what a later
+    /// account's pull changed here goes on to the earlier ones), and the next run writes
+    /// nothing anywhere. While Shikimori throttles, the other two sync and its change waits.
+    #[tokio::test]
+    async fn one_profile_keeps_three_trackers_in_step() -> Result<()> {
+        use getanime_testkit::aniliberty_account::mal_id;
+        use getanime_testkit::anilist::FakeAnilist;
+        use getanime_testkit::shikimori::{self, FakeShikimori};
+
+        // Shikimori's 429 says nothing of when: the host waits a minute, on a simulated clock.
+        let clock = getanime_plugins::PaceClock::simulated();
+        let world = AccountWorld::paced(clock.clone()).await?;
+        let (shikimori_server, anilist_server) =
+            (FakeServer::start().await?, FakeServer::start().await?);
+        let shikimori = FakeShikimori::serve(&shikimori_server);
+        let anilist = FakeAnilist::serve(&anilist_server);
+        let app = &world.app;
+        let graphql = format!("{}/graphql", anilist_server.base_url());
+        for (plugin, settings) in [
+            (
+                "shikimori",
+                vec![
+                    ("base_url", shikimori_server.base_url()),
+                    ("client_id", shikimori::CLIENT_ID.to_owned()),
+                    ("client_secret", shikimori::CLIENT_SECRET.to_owned()),
+                ],
+            ),
+            ("anilist", vec![("graphql_url", graphql), ("client_id", "13985".to_owned())]),
+        ] {
+            app.install_plugin(built_plugin(plugin)?, None).await?;
+            for (key, value) in settings {
+                app.set_plugin_setting(plugin, key, &value).await?;
+            }
+            app.grant_host(plugin, "127.0.0.1").await?;
+        }
+        // The AniLiberty account has three titles (one only as a favorite); Shikimori has
+        // started that one, AniList has scored another.
+        world.fake.set_collection(9972, "WATCHING");
+        world.fake.set_favorite(9973);
+        world.fake.set_collection(9975, "WATCHED");
+        shikimori.set_total(mal_id(9973), 12);
+        shikimori.set_rate(mal_id(9973), "watching", 1, 7);
+        for release in [9972, 9973, 9975] {
+            anilist.set_mal(mal_id(release), release - 2000);
+        }
+        anilist.set_entry(7975, "COMPLETED", 12, 90, false);
+        world.connect_by_code().await?;
+        paste_sign_in(app, "shikimori", shikimori.authorize()).await?;
+        paste_sign_in(app, "anilist", anilist.issue_token()).await?;
+
+        let reports = app.sync_accounts(None, false).await?;
+        for report in &reports {
+            assert_eq!(report.error, None, "{report:?}");
+        }
+        let started = world.title(9973).await?;
+        assert_eq!(app.title(started).await?.rating, Some(Rating::new(7)?), "Shikimori's score");
+        assert_eq!(world.fake.collections()[&9973], "WATCHING", "Shikimori's start went on");
+        let rates = shikimori.rates();
+        assert_eq!(rates[&mal_id(9972)].status, "watching", "{rates:?}");
+        assert_eq!(
+            (rates[&mal_id(9975)].status.as_str(), rates[&mal_id(9975)].score),
+            ("completed", 9)
+        );
+        let entries = anilist.entries();
+        assert_eq!((entries[&7973].status.as_str(), entries[&7973].score), ("CURRENT", 70));
+        assert_eq!(entries[&7972].status, "CURRENT");
+
+        let saves = || anilist.operations().iter().filter(|op| op.starts_with("mutation")).count();
+        let writes = (world.fake.writes().len(), shikimori.writes().len(), saves());
+        let again = app.sync_accounts(None, false).await?;
+        for report in &again {
+            let outcome = (report.error.as_deref(), report.sent, report.taken, report.marks_sent);
+            assert_eq!(outcome, (None, 0, 0, 0), "{report:?}");
+        }
+        let now = (world.fake.writes().len(), shikimori.writes().len(), saves());
+        assert_eq!(now, writes, "the second run writes nothing anywhere");
+
+        // Shikimori throttles: the others sync, its change waits and goes later.
+        shikimori.throttle(100);
+        app.set_list_status(world.title(9972).await?, Some(ListStatus::OnHold)).await?;
+        let reports = app.sync_accounts(None, false).await?;
+        let of = |plugin: &str| reports.iter().find(|report| report.plugin == plugin).cloned();
+        let throttled = of("shikimori").context("a report")?;
+        assert!(throttled.failure.as_deref().is_some_and(|words| words.contains("wait")));
+        assert_eq!(throttled.pending, 1, "{throttled:?}");
+        assert_eq!(of("anilist").context("a report")?.error, None);
+        assert_eq!(world.fake.collections()[&9972], "POSTPONED");
+        assert_eq!(anilist.entries()[&7972].status, "PAUSED");
+        shikimori.throttle(0);
+        app.sync_accounts(Some("shikimori"), false).await?;
+        assert_eq!(shikimori.rates()[&mal_id(9972)].status, "on_hold");
+        assert!(clock.elapsed() >= Duration::from_secs(60), "it waited: {:?}", clock.elapsed());
         Ok(())
     }
 

@@ -329,6 +329,8 @@ impl Database {
     /// One merge's result in one transaction: `profile`'s marks changed as the account says,
     /// the agreed state, the changes to send queued (a later change replaces an earlier one of
     /// the same title) and the ones no longer needed (`unqueue`: undone since) taken out.
+    /// Returns how many titles' marks really changed (episodes the account counts as watched
+    /// that the library does not have yet change nothing).
     #[allow(clippy::too_many_arguments)]
     pub fn apply_account_merge(
         &mut self,
@@ -339,10 +341,11 @@ impl Database {
         queue: &[TrackerChange],
         unqueue: &[String],
         now: UnixMillis,
-    ) -> Result<()> {
+    ) -> Result<usize> {
         let transaction = self.connection.transaction()?;
+        let mut changed = 0;
         for change in local {
-            apply_local_change(&transaction, profile, change, now)?;
+            changed += usize::from(apply_local_change(&transaction, profile, change, now)?);
         }
         for title in agreed {
             write_agreed(&transaction, account, title, now)?;
@@ -365,7 +368,7 @@ impl Database {
             )?;
         }
         transaction.commit()?;
-        Ok(())
+        Ok(changed)
     }
 
     /// Changes waiting to be sent to `account`, oldest first.
@@ -644,8 +647,11 @@ fn apply_local_change(
     profile: ProfileId,
     change: &LocalChange,
     now: UnixMillis,
-) -> Result<()> {
+) -> Result<bool> {
     let title = change.title_id;
+    let marks_changed =
+        change.status.is_some() || change.favorite.is_some() || change.score.is_some();
+    let mut episodes_changed = 0;
     if let Some(status) = change.status {
         write_status(connection, profile, title, status, now)?;
     }
@@ -667,7 +673,7 @@ fn apply_local_change(
     }
     if let Some(number) = change.watched_through {
         // Episodes already watched keep their time in the history.
-        connection.execute(
+        episodes_changed = connection.execute(
             "INSERT INTO watch_state (profile_id, episode_id, position_ms, watched, updated_at) \
              SELECT ?1, id, 0, 1, ?4 FROM episodes WHERE title_id = ?2 AND number <= ?3 \
              ON CONFLICT (profile_id, episode_id) DO UPDATE SET position_ms = 0, watched = 1, \
@@ -675,7 +681,7 @@ fn apply_local_change(
             params![profile.0, title.0, number, now],
         )?;
     }
-    Ok(())
+    Ok(marks_changed || episodes_changed > 0)
 }
 
 fn write_agreed(

@@ -354,6 +354,11 @@ pub fn serve_aniliberty_releases_of(
     Ok(served)
 }
 
+/// The MyAnimeList (and Shikimori) id of release `release` in [`serve_aniliberty_releases`].
+pub fn mal_id(release: i64) -> i64 {
+    40_000 + release
+}
+
 /// The UUID of episode `ordinal` of release `release` in [`serve_aniliberty_releases`].
 pub fn episode_uuid(release: i64, ordinal: u32) -> String {
     format!("00000000-0000-4000-8000-{release:06}{ordinal:06}")
@@ -375,6 +380,11 @@ fn release(template: &Value, id: i64, episodes: u32) -> Value {
     }
     release["id"] = json!(id);
     release["alias"] = json!(format!("release-{id}"));
+    // Tracker links in the shape real answers carry them (`schedule_week.json`; the recorded
+    // release 9970 has none).
+    let mal = mal_id(id);
+    release["shikimori"] = json!({"id": mal, "url": format!("https://shikimori.io/animes/{mal}")});
+    release["mal"] = json!({"id": mal, "url": format!("https://myanimelist.net/anime/{mal}")});
     release["name"]["main"] = json!(format!("Релиз {id}"));
     let finished = id % 2 == 0;
     release["is_ongoing"] = json!(!finished);
