@@ -750,7 +750,13 @@ impl OwnDisplay {
 
     /// Real key presses, in order, to the focused window.
     fn keys(&self, keys: &[&str]) -> Result<()> {
-        let mut args = vec!["key", "--delay", "120"];
+        self.keys_every(keys, 120)
+    }
+
+    /// [`OwnDisplay::keys`], `delay_ms` apart.
+    fn keys_every(&self, keys: &[&str], delay_ms: u32) -> Result<()> {
+        let delay = delay_ms.to_string();
+        let mut args = vec!["key", "--delay", delay.as_str()];
         args.extend_from_slice(keys);
         self.xdotool(&args).map(drop)
     }
@@ -2485,6 +2491,80 @@ fn the_account_command_connects_syncs_and_keeps_changes_through_a_kill() -> Resu
     Ok(())
 }
 
+/// Shikimori and AniList signed in from a computer, what the page shows read from standard
+/// input: Shikimori's code (spaces around it trimmed) exchanged by the host, a mangled one
+/// refused in words with nothing kept; AniList's token taken as it is, kept a year (`account
+/// list` says until when). The client secret is never printed back.
+#[test]
+fn shikimori_and_anilist_sign_in_from_the_command_line() -> Result<()> {
+    use std::io::Write;
+
+    use getanime_testkit::anilist::{self, FakeAnilist};
+    use getanime_testkit::shikimori::{self, FakeShikimori};
+
+    let (shikimori_server, anilist_server) =
+        (FakeServer::start_in_background()?, FakeServer::start_in_background()?);
+    let shikimori_site = FakeShikimori::serve(&shikimori_server);
+    let anilist_site = FakeAnilist::serve(&anilist_server);
+    let temp = tempfile::tempdir()?;
+    let data = temp.path().join("data");
+    install_against(&data, "shikimori", &shikimori_server.base_url())?;
+    check(&data, &["plugin", "set", "shikimori", "client_id", shikimori::CLIENT_ID])?;
+    let said =
+        check(&data, &["plugin", "set", "shikimori", "client_secret", shikimori::CLIENT_SECRET])?;
+    assert!(!said.contains(shikimori::CLIENT_SECRET), "{said}");
+    let graphql = format!("{}/graphql", anilist_server.base_url());
+    check(&data, &["plugin", "install", built_plugin("anilist")?.to_str().context("utf-8")?])?;
+    check(&data, &["plugin", "set", "anilist", "graphql_url", &graphql])?;
+    check(&data, &["plugin", "set", "anilist", "client_id", "13985"])?;
+    check(&data, &["plugin", "grant", "anilist", "127.0.0.1"])?;
+
+    let paste = |plugin: &str, text: &str| -> Result<Output> {
+        let mut child = getanime_command(&data)
+            .args(["account", "connect", plugin, "--method", "paste"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()?;
+        child.stdin.take().context("stdin")?.write_all(text.as_bytes())?;
+        Ok(child.wait_with_output()?)
+    };
+    let mangled = paste("shikimori", "abc def!\n")?;
+    assert_eq!(mangled.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&mangled.stderr);
+    assert!(said.contains("not accepted"), "{said}");
+    let page = String::from_utf8_lossy(&mangled.stdout);
+    let authorize = format!(
+        "{}/oauth/authorize?client_id={}",
+        shikimori_server.base_url(),
+        shikimori::CLIENT_ID
+    );
+    assert!(page.contains(&authorize) && page.contains("scope=user_rates"), "{page}");
+    assert_eq!(check(&data, &["--json", "account", "list"])?.trim(), "[]", "nothing kept");
+
+    let signed = paste("shikimori", &format!("  {}  \n", shikimori_site.authorize()))?;
+    let said = String::from_utf8_lossy(&signed.stdout);
+    assert!(said.contains(&format!("signed in to shikimori as {}", shikimori::NICKNAME)), "{said}");
+    let token = anilist_site.issue_token();
+    let signed = paste("anilist", &format!("{token}\n"))?;
+    let said = String::from_utf8_lossy(&signed.stdout);
+    assert!(said.contains(&format!("signed in to anilist as {}", anilist::NAME)), "{said}");
+
+    let listed: serde_json::Value =
+        serde_json::from_str(&check(&data, &["--json", "account", "list"])?)?;
+    let accounts = listed.as_array().context("a list")?;
+    let of = |plugin: &str| accounts.iter().find(|account| account["plugin"] == plugin);
+    let until = of("anilist").context("AniList")?["signed_in_until"].as_i64().context("until")?;
+    let year_on = chrono::Utc::now().timestamp_millis() + 364 * 86_400_000;
+    assert!(until > year_on, "a year-long token: {listed}");
+    assert!(of("shikimori").context("Shikimori")?["signed_in_until"].is_null(), "refreshed");
+    check(&data, &["account", "sync"])?;
+    let library = std::fs::read(data.join("library.sqlite3"))?;
+    let kept = library.windows(token.len()).any(|window| window == token.as_bytes());
+    assert!(!kept && !said.contains(&token), "the token stays out of the library and the output");
+    Ok(())
+}
+
 /// Profiles → Accounts → Connect with the remote's keys alone, in Russian and in English: the
 /// code on screen (read back by OCR) is the one the fake account handed out; its "phone"
 /// accepts it; the screen goes back to Accounts by itself showing the user and that it synced;
@@ -2669,9 +2749,117 @@ fn a_code_from_a_page_is_typed_with_arrows_fixed_and_its_qr_code_decodes() -> Re
     Ok(())
 }
 
+/// Shikimori from the sofa, in Russian: Profiles → Accounts → Connect Shikimori shows the
+/// authorize page as a QR code (decoded by `zbarimg` from a screenshot); the page's whole code
+/// (43 characters of both cases, as Doorkeeper's) is typed on the on-screen keyboard with real
+/// X keys at a short interval, in under a minute; Done exchanges it and the account is there.
+#[test]
+fn shikimori_signs_in_from_the_sofa_with_its_code_typed() -> Result<()> {
+    use getanime_testkit::shikimori::{self, FakeShikimori};
+
+    require_display()?;
+    let server = FakeServer::start_in_background()?;
+    let site = FakeShikimori::serve(&server);
+    let temp = tempfile::tempdir()?;
+    let data = temp.path().join("data");
+    install_against(&data, "shikimori", &server.base_url())?;
+    check(&data, &["plugin", "set", "shikimori", "client_id", shikimori::CLIENT_ID])?;
+    check(&data, &["plugin", "set", "shikimori", "client_secret", shikimori::CLIENT_SECRET])?;
+
+    let screen = OwnDisplay::start()?;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_getanime"));
+    command.arg("--data-dir").arg(&data).arg("--no-sync");
+    let (mut app, window) = screen.open_window_in(command, "ru_RU.UTF-8")?;
+    let shot = screenshot_path("sign-in-shikimori-ru.png")?;
+    screen.focus(&window)?;
+    screen.wait_for_screen(&shot, "rus", &["Поиск"])?;
+    // Up to the header, Right ×6 to the profile button: Profiles; Down, Enter: Accounts;
+    // Enter: Connect Shikimori (the installed tracker comes first).
+    screen.keys(&["Up", "Right", "Right", "Right", "Right", "Right", "Right", "Return"])?;
+    screen.keys(&["Down", "Return"])?;
+    screen.wait_for_screen(&shot, "rus", &["Подключить", "оценки там"])?;
+    screen.keys(&["Return"])?;
+    // The long page URL is named by its site, never pushing the keyboard off the edge: its
+    // last key («Готово», besides step 3's) is on screen.
+    screen.wait_for_screen(&shot, "rus", &["Наведите камеру", "страница входа"])?;
+    let read = read_screen(&shot, "rus")?;
+    assert!(read.matches("Готово").count() >= 2, "the Done key on screen; OCR read:\n{read}");
+    let decoded = Command::new("zbarimg").args(["-q", "--raw"]).arg(&shot).output()?;
+    let decoded = String::from_utf8_lossy(&decoded.stdout).trim().to_owned();
+    let authorize =
+        format!("{}/oauth/authorize?client_id={}&", server.base_url(), shikimori::CLIENT_ID);
+    assert!(decoded.starts_with(&authorize), "the QR code: {decoded}");
+    assert!(decoded.ends_with("response_type=code&scope=user_rates"), "{decoded}");
+
+    let code = site.authorize();
+    let keys = keys_typing_code(&code)?;
+    let started = std::time::Instant::now();
+    screen.keys_every(&keys, 40)?;
+    let typing = started.elapsed();
+    let signed_in = (0..100).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        check(&data, &["--json", "account", "list"])
+            .is_ok_and(|listed| listed.contains("shikimori"))
+    });
+    app.kill()?;
+    app.wait()?;
+    assert!(signed_in, "the typed code signed in ({} keys)", keys.len());
+    assert!(typing < std::time::Duration::from_secs(60), "{} keys took {typing:?}", keys.len());
+    Ok(())
+}
+
+/// The remote's keys that type `code` on the keyboard for codes (which starts on «1») and then
+/// press Done, planned on the core's own keyboard: the fewest moves to each key (switching
+/// case with the layout key), then Enter.
+fn keys_typing_code(code: &str) -> Result<Vec<&'static str>> {
+    use getanime_app::navigation::{Key, KeyCap, Keyboard, KeyboardLayout, Typed};
+
+    let mut board = Keyboard::in_layout(KeyboardLayout::Code);
+    let mut keys = Vec::new();
+    let targets = code.chars().map(KeyCap::Char).chain([KeyCap::Done]);
+    for target in targets {
+        let on = |board: &Keyboard| {
+            let (row, column) = board.focus();
+            board.rows()[row][column] == target
+        };
+        let mut seen = vec![board.clone()];
+        let mut queue = std::collections::VecDeque::from([(board.clone(), Vec::new())]);
+        let (reached, path) = loop {
+            let (state, path) = queue.pop_front().with_context(|| format!("no {target:?}"))?;
+            if on(&state) {
+                break (state, path);
+            }
+            for key in [Key::Up, Key::Down, Key::Left, Key::Right, Key::Enter] {
+                let mut next = state.clone();
+                // Moves, and Enter only on the layout key (any other Enter would type).
+                if next.key(key) != Typed::Moved || seen.contains(&next) {
+                    continue;
+                }
+                seen.push(next.clone());
+                let mut longer: Vec<Key> = path.clone();
+                longer.push(key);
+                queue.push_back((next, longer));
+            }
+        };
+        board = reached;
+        keys.extend(path);
+        keys.push(Key::Enter);
+    }
+    Ok(keys
+        .into_iter()
+        .map(|key| match key {
+            Key::Up => "Up",
+            Key::Down => "Down",
+            Key::Left => "Left",
+            Key::Right => "Right",
+            _ => "Return",
+        })
+        .collect())
+}
+
 /// The 6-digit pairing code the TV shows, read by OCR from a fresh screenshot.
 fn code_on_screen(screen: &OwnDisplay, png: &Path) -> Result<String> {
-    screen.wait_for_screen(png, "eng", &["Pair a phone", "valid for"])?;
+    screen.wait_for_screen(png, "eng", &["Pair a phone", "enter the code"])?;
     let text = read_screen(png, "eng")?;
     text.lines()
         .map(|line| line.chars().filter(|character| !character.is_whitespace()).collect::<String>())
@@ -2782,7 +2970,7 @@ fn a_phone_pairs_by_the_code_on_the_tv_types_and_is_forgotten() -> Result<()> {
     // Up to the header, Right ×4: Settings; Down ×8: Pair a phone; Enter: its button.
     screen.keys(&["Up", "Right", "Right", "Right", "Right", "Return"])?;
     screen.keys(&["Down", "Down", "Down", "Down", "Down", "Down", "Down", "Down", "Return"])?;
-    screen.wait_for_screen(&tv, "eng", &["Pair a phone", "valid for"])?;
+    screen.wait_for_screen(&tv, "eng", &["Pair a phone", "enter the code"])?;
     let driver = ChromeDriver::start()?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let outcome = runtime.block_on(async {

@@ -28,7 +28,7 @@ pub use about::AboutState;
 pub use browse::BrowseState;
 pub use home::HeaderButton;
 pub use home::HomeState;
-pub use keyboard::{KeyCap, Keyboard, KeyboardLayout};
+pub use keyboard::{KeyCap, Keyboard, KeyboardLayout, Typed};
 pub use menu::MenuRow;
 pub use menu::MenuState;
 pub use pairing::PairingState;

@@ -89,12 +89,22 @@ pub fn code(
     }
 }
 
+/// Longer than this, a URL is not for typing (an OAuth page's, with its client and scope): the
+/// screen names its site and the QR code carries it whole.
+const TYPABLE_URL: usize = 60;
+
 /// A page to open (`url`, also as a QR code) that shows a code to type here.
 pub fn paste(account: &str, url: &str, left_s: Option<u64>) -> SignInView {
+    let open = match getanime_plugins::url_host(url) {
+        Some(host) if url.chars().count() > TYPABLE_URL => {
+            tr!("1. Scan the QR code with your phone: the sign-in page of {site}", site = host)
+        }
+        _ => tr!("1. Scan the QR code with your phone, or open {url}", url = url),
+    };
     SignInView {
         heading: heading(account),
         steps: vec![
-            tr!("1. Scan the QR code with your phone, or open {url}", url = url),
+            open,
             tr!("2. Sign in there and allow getanime").to_owned(),
             tr!("3. Type the code the page shows below, then Done").to_owned(),
         ],
@@ -212,7 +222,13 @@ mod tests {
         let url = "https://shikimori.one/oauth/authorize?client_id=abc&response_type=code";
         let view = scoped(Language::Russian, || paste("Shikimori", url, Some(590)));
         assert!(view.asks_code);
-        assert!(view.steps[0].contains(url), "{:?}", view.steps);
+        // Too long to type: the site is named, the QR code carries the rest.
+        assert_eq!(
+            view.steps[0],
+            "1. Наведите камеру телефона на QR-код: страница входа shikimori.one"
+        );
+        let short = paste("Test", "http://127.0.0.1:8080/activate", None);
+        assert!(short.steps[0].ends_with("open http://127.0.0.1:8080/activate"), "{short:?}");
         assert_eq!(view.countdown, "Страница действует ещё 10 мин");
         let qr = view.qr.clone().expect("the page's URL fits a QR code");
         assert_eq!(qr.dark.len(), qr.width * qr.width);

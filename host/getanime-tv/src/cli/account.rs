@@ -128,6 +128,7 @@ impl Output {
         };
         let (sign_in, mut step) = app.start_sign_in(plugin, method).await?;
         let mut shown_code: Option<String> = None;
+        let mut pasted = false;
         let outcome = loop {
             let next = match &step {
                 SignInStep::Done(who) => break Ok(who.clone()),
@@ -157,8 +158,16 @@ impl Output {
                     }
                 }
                 SignInStep::OpenAndPaste { url, state, .. } => {
+                    if pasted {
+                        // The page's answer came back: what was pasted was refused.
+                        break Err(anyhow::anyhow!(
+                            "that code was not accepted: paste it whole (letters, digits, - and \
+                             _), or open the page again for a new one"
+                        ));
+                    }
                     self.say(&format!("Open {url} and paste here what it shows.\n"))?;
                     let text = read_secret("Code: ")?;
+                    pasted = true;
                     app.advance_sign_in(&sign_in, state, &SignInInput::Text(text)).await
                 }
                 SignInStep::AskLoginAndPassword { state } => {
