@@ -88,6 +88,8 @@ pub struct AccountSyncReport {
     pub pending: u32,
     /// Set while the first sync waits for the user: what it would send.
     pub awaiting_consent: Option<ConsentQuestion>,
+    /// The profile is private: this sync only received.
+    pub private: bool,
     /// Why the sync stopped, in the log's words and in the user's.
     pub error: Option<String>,
     pub failure: Option<String>,
@@ -186,6 +188,9 @@ impl App {
         Ok(match (&report.failure, report.awaiting_consent) {
             (Some(failure), _) => failure.clone(),
             (None, Some(_)) => tr!("Received; nothing is sent until you answer").to_owned(),
+            (None, None) if report.private => {
+                tr!("Received; this profile is private: nothing is sent").to_owned()
+            }
             (None, None) => tr!(
                 "Synced: {taken} changed here, {sent} sent",
                 taken = report.taken,
@@ -226,39 +231,90 @@ impl App {
             return Ok(());
         }
         if !send {
-            let plugin = self.load_tracker(plugin_id).await?;
-            let key = title_key_of(&plugin)?;
-            let (id, profile) = (record.id, record.profile_id);
-            let local = {
-                let key = key.clone();
-                self.db(move |db| db.tracked_titles(id, profile, &key)).await?
-            };
-            let agreed: Vec<AgreedTitle> = local
-                .iter()
-                .map(|title| AgreedTitle {
-                    external_id: title.external_id.clone(),
-                    title_id: Some(title.title_id),
-                    status: title.status.map(Into::into),
-                    progress: title.progress,
-                    score: title.score,
-                    favorite: Some(title.favorite),
-                    remote_id: None,
-                })
-                .collect();
-            self.db(move |db| {
-                db.apply_account_merge(id, profile, &[], &agreed, &[], &[], now_ms())?;
-                match &key {
-                    TitleKey::Source(source) => {
-                        let marks = db.marks_to_send(id, profile, source)?;
-                        db.marks_sent(id, &marks)
-                    }
-                    TitleKey::Trackers(_) => Ok(()),
-                }
-            })
-            .await?;
+            self.agree_on_everything_here(&record).await?;
         }
         let id = record.id;
         self.db(move |db| db.set_account_state(id, AccountState::Active)).await
+    }
+
+    /// Makes this profile's marks what `record`'s account and the library agree on, sending
+    /// nothing: "only receive", and the end of a private time (what it did stays here).
+    async fn agree_on_everything_here(&self, record: &AccountRecord) -> Result<()> {
+        let plugin = self.load_tracker(&record.plugin_id).await?;
+        let key = title_key_of(&plugin)?;
+        let (id, profile) = (record.id, record.profile_id);
+        let (local, before) = {
+            let key = key.clone();
+            self.db(move |db| Ok((db.tracked_titles(id, profile, &key)?, db.agreed_titles(id)?)))
+                .await?
+        };
+        // The tracker's own ids of its entries stay known.
+        let remote_ids: HashMap<String, String> = before
+            .into_iter()
+            .filter_map(|title| Some((title.external_id, title.remote_id?)))
+            .collect();
+        let agreed: Vec<AgreedTitle> = local
+            .iter()
+            .map(|title| AgreedTitle {
+                external_id: title.external_id.clone(),
+                title_id: Some(title.title_id),
+                status: title.status.map(Into::into),
+                progress: title.progress,
+                score: title.score,
+                favorite: Some(title.favorite),
+                remote_id: remote_ids.get(&title.external_id).cloned(),
+            })
+            .collect();
+        self.db(move |db| {
+            db.apply_account_merge(id, profile, &[], &agreed, &[], &[], now_ms())?;
+            match &key {
+                TitleKey::Source(source) => {
+                    let marks = db.marks_to_send(id, profile, source)?;
+                    db.marks_sent(id, &marks)
+                }
+                TitleKey::Trackers(_) => Ok(()),
+            }
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// Whether the profile in use keeps everything off its accounts.
+    pub async fn profile_private(&self) -> Result<bool> {
+        let profile = self.profile();
+        self.db(move |db| db.profile_private(profile)).await
+    }
+
+    /// Makes the profile in use private (nothing is sent; it still receives) or not. What it
+    /// did while private is never sent: switching it off makes that what every account agrees
+    /// on.
+    pub async fn set_profile_private(&self, private: bool) -> Result<()> {
+        let profile = self.profile();
+        let was = self.profile_private().await?;
+        if was && !private {
+            let records = self.db(move |db| db.accounts(Some(profile))).await?;
+            for record in records.iter().filter(|record| record.state != AccountState::NeedsConsent)
+            {
+                self.agree_on_everything_here(record).await?;
+            }
+        }
+        self.db(move |db| db.set_profile_private(profile, private)).await
+    }
+
+    /// Whether `title` syncs with the accounts of the profile in use.
+    pub async fn title_synced(&self, title: getanime_domain::TitleId) -> Result<bool> {
+        let profile = self.profile();
+        Ok(!self.db(move |db| db.unsynced_titles(profile)).await?.contains(&title))
+    }
+
+    /// Keeps `title` off the accounts of the profile in use, or lets it sync again.
+    pub async fn set_title_synced(
+        &self,
+        title: getanime_domain::TitleId,
+        synced: bool,
+    ) -> Result<()> {
+        let profile = self.profile();
+        self.db(move |db| db.set_title_synced(profile, title, synced, now_ms())).await
     }
 
     /// Syncs every account of the profile in use (or the one at `plugin`): pull, merge, send.
@@ -442,11 +498,13 @@ impl App {
         let session = Arc::new(self.account_session(&record.credential_key, Some(token)));
         let (id, profile) = (record.id, record.profile_id);
         let asking = record.state == AccountState::NeedsConsent;
+        let private = self.db(move |db| db.profile_private(profile)).await?;
+        report.private = private;
 
         // 0. What changed here is queued first: a pull that fails leaves it waiting, counted.
         let queued = self.queue_local_changes(record, &key).await?;
         if !full {
-            if asking {
+            if asking || private {
                 return Ok(());
             }
             let has_marks = record.marks_pulled_at.is_some();
@@ -524,6 +582,9 @@ impl App {
                 _ => 0,
             };
             report.awaiting_consent = Some(ConsentQuestion { titles: targets.len(), episodes });
+            return Ok(());
+        }
+        if private {
             return Ok(());
         }
 
@@ -645,13 +706,21 @@ impl App {
         watched: &mut Vec<getanime_domain::TitleId>,
     ) -> Result<HashMap<String, AgreedTitle>> {
         let (id, profile) = (record.id, record.profile_id);
-        // While the first sync waits for the user's answer, nothing is queued.
-        let asking = record.state == AccountState::NeedsConsent;
-        let (local, agreed) = {
+        let (local, agreed, private, kept_off) = {
             let key = key.clone();
-            self.db(move |db| Ok((db.tracked_titles(id, profile, &key)?, db.agreed_titles(id)?)))
-                .await?
+            self.db(move |db| {
+                Ok((
+                    db.tracked_titles(id, profile, &key)?,
+                    db.agreed_titles(id)?,
+                    db.profile_private(profile)?,
+                    db.unsynced_titles(profile)?,
+                ))
+            })
+            .await?
         };
+        // While the first sync waits for the user's answer, or the profile is private, nothing
+        // is queued.
+        let asking = record.state == AccountState::NeedsConsent || private;
         // What the tracker keeps, as its answers tell. Favorites are assumed of an empty
         // account (AniLiberty's first sync sends them); a count only once one was seen.
         // List trackers (matched by MyAnimeList ids) count episodes and keep no favorites here,
@@ -690,6 +759,11 @@ impl App {
                     None => continue,
                 },
             };
+            // Kept off the accounts: neither sent nor taken; what waited for it is dropped.
+            if kept_off.contains(&title_id) {
+                unqueue.push(external_id.to_owned());
+                continue;
+            }
             let merged = merge(
                 title_id,
                 external_id,

@@ -99,7 +99,7 @@ async fn a_new_data_directory_gets_an_empty_migrated_library() -> Result<()> {
     let root = temp.path().join("nested").join("data");
     let app = App::open(DataPaths::resolve(Some(root.clone()))?)?;
     let status = app.status().await?;
-    assert_eq!((status.titles, status.schema_version), (0, 6));
+    assert_eq!((status.titles, status.schema_version), (0, 7));
     assert!(root.join("library.sqlite3").is_file());
     assert!(root.join("plugins").is_dir());
     Ok(())
@@ -884,7 +884,7 @@ async fn the_settings_menu_steps_preferences_backs_up_and_restores() -> Result<(
     assert_eq!(entry(&menu, "Sync sources every")?.value, "never");
     assert_eq!(world.app.setting(Setting::Quality).await?, "hd");
     assert!(world.app.set_setting(Setting::Quality, "4k").await.is_err(), "not one of its values");
-    assert!(entry(&menu, "About")?.value.contains("library schema V6"));
+    assert!(entry(&menu, "About")?.value.contains("library schema V7"));
     let remote = entry(&menu, "Phone remote")?;
     assert_eq!(
         (remote.value.as_str(), remote.detail.as_str()),
@@ -2075,6 +2075,51 @@ mod trackers_by_mal_id {
         world.sync().await?;
         let rate = world.fake.rates()[&6505].clone();
         assert_eq!((rate.status.as_str(), rate.episodes), ("rewatching", 5), "sent after all");
+        Ok(())
+    }
+
+    /// What a viewer keeps to themselves: a title kept off the accounts is neither sent nor
+    /// taken; a private profile still receives but sends nothing, and what it did while private
+    /// is never sent once it is switched off; what comes after is.
+    #[tokio::test]
+    async fn a_kept_off_title_and_a_private_profile_stay_here() -> Result<()> {
+        let world = ShikimoriWorld::new().await?;
+        world.connect().await?;
+        let (first, second) = (world.title(1).await?, world.title(2).await?);
+        world.app.set_title_synced(first, false).await?;
+        assert!(!world.app.title_synced(first).await?);
+        assert!(world.app.title(first).await?.list.unsynced, "the title screen's button says so");
+        world.app.set_watched(first, 1.0, true).await?;
+        world.app.rate(first, Some(Rating::new(9)?)).await?;
+        world.fake.set_rate(5081, "watching", 4, 0);
+        world.sync().await?;
+        assert!(world.fake.writes().is_empty(), "nothing sent: {:?}", world.fake.writes());
+        assert_eq!(world.watched_through(1).await?, 1, "nothing taken");
+
+        world.app.set_title_synced(first, true).await?;
+        let menu = world.app.accounts_menu().await?;
+        let switch = entry(&menu, "Private profile")?;
+        assert_eq!(switch.value, "off");
+        world.app.menu_run(button(switch, "Turn on")?, "").await?;
+        assert_eq!(entry(&world.app.accounts_menu().await?, "Private profile")?.value, "on");
+        for episode in 1..=2 {
+            world.app.set_watched(second, f64::from(episode), true).await?;
+        }
+        let report = world.sync().await?;
+        assert!(report.private && report.sent == 0, "{report:?}");
+        assert!(world.fake.writes().is_empty(), "private: nothing sent");
+        assert_eq!(world.watched_through(1).await?, 4, "private: still receives");
+        let said = world.app.account_synced_text(SHIKIMORI).await?;
+        assert!(said.contains("private"), "{said}");
+
+        world.app.set_profile_private(false).await?;
+        let report = world.sync().await?;
+        assert_eq!(report.sent, 0, "the private time stays here: {report:?}");
+        assert!(world.fake.writes().is_empty());
+        assert_eq!(world.fake.rates()[&5081].score, 0, "the rating made while kept off stays");
+        world.app.set_watched(second, 3.0, true).await?;
+        world.sync().await?;
+        assert_eq!(world.fake.rates()[&6505].episodes, 3, "a change after it goes");
         Ok(())
     }
 

@@ -186,6 +186,8 @@ impl ListStatus {
 pub struct ListEntry {
     pub status: Option<ListStatus>,
     pub favorite: bool,
+    /// Kept off the profile's accounts at trackers (neither sent nor taken).
+    pub unsynced: bool,
 }
 
 /// A list status the app changed on its own (starting or finishing a title), so the user can

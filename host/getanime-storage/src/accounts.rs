@@ -1,7 +1,7 @@
 //! Accounts at tracker plugins: who is signed in for which profile, what both sides last agreed
 //! on (titles and episode marks), and the changes still to send. Tokens are never here.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use getanime_domain::{
     AccountId, AccountRecord, AccountState, AgreedTitle, EpisodeId, EpisodeMark, ListStatus,
@@ -153,10 +153,68 @@ impl Database {
         Ok(())
     }
 
+    /// Whether `profile` keeps everything off its accounts (it still receives).
+    pub fn profile_private(&self, profile: ProfileId) -> Result<bool> {
+        Ok(self.connection.query_row(
+            "SELECT private FROM profiles WHERE id = ?1",
+            [profile.0],
+            |row| row.get(0),
+        )?)
+    }
+
+    pub fn set_profile_private(&mut self, profile: ProfileId, private: bool) -> Result<()> {
+        let changed = self.connection.execute(
+            "UPDATE profiles SET private = ?2 WHERE id = ?1",
+            params![profile.0, private],
+        )?;
+        if changed == 0 {
+            return Err(Error::NotFound { what: "profile", id: profile.0.to_string() });
+        }
+        Ok(())
+    }
+
+    /// The titles `profile` keeps off its accounts.
+    pub fn unsynced_titles(&self, profile: ProfileId) -> Result<HashSet<TitleId>> {
+        let mut statement = self
+            .connection
+            .prepare_cached("SELECT title_id FROM unsynced_titles WHERE profile_id = ?1")?;
+        let titles = statement
+            .query_map([profile.0], |row| Ok(TitleId(row.get(0)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(titles)
+    }
+
+    /// Keeps `title` off `profile`'s accounts (`synced` false), or lets it sync again. (Changes
+    /// already waiting for it are dropped by the next merge: they were made to be kept.)
+    pub fn set_title_synced(
+        &mut self,
+        profile: ProfileId,
+        title: TitleId,
+        synced: bool,
+        now: UnixMillis,
+    ) -> Result<()> {
+        if synced {
+            self.connection.execute(
+                "DELETE FROM unsynced_titles WHERE profile_id = ?1 AND title_id = ?2",
+                params![profile.0, title.0],
+            )?;
+        } else {
+            self.connection.execute(
+                "INSERT OR IGNORE INTO unsynced_titles (profile_id, title_id, since) VALUES (?1, ?2, ?3)",
+                params![profile.0, title.0, now],
+            )?;
+        }
+        Ok(())
+    }
+
     /// Whether `profile` has anything an account could receive: a list, a favorite, a rating or
     /// a watched or started episode of a title `key` names.
     pub fn has_history(&self, profile: ProfileId, key: &TitleKey) -> Result<bool> {
-        let named = key_filter(key);
+        let named = format!(
+            "{} AND NOT EXISTS (SELECT 1 FROM unsynced_titles u \
+             WHERE u.profile_id = ?1 AND u.title_id = t.id)",
+            key_filter(key)
+        );
         let sql = format!(
             "SELECT EXISTS (SELECT 1 FROM profile_titles p JOIN titles t ON t.id = p.title_id \
                  WHERE p.profile_id = ?1 AND {named} AND (p.status IS NOT NULL OR p.favorite = 1)) \
@@ -446,6 +504,8 @@ impl Database {
              JOIN episodes e ON e.id = w.episode_id JOIN titles t ON t.id = e.title_id \
              LEFT JOIN account_marks a ON a.account_id = ?3 AND a.episode_id = e.id \
              WHERE w.profile_id = ?1 AND t.plugin_id = ?2 AND e.source_id IS NOT NULL \
+               AND NOT EXISTS (SELECT 1 FROM unsynced_titles u \
+                   WHERE u.profile_id = ?1 AND u.title_id = t.id) \
                AND CASE WHEN a.episode_id IS NULL THEN w.watched = 1 OR w.position_ms > 0 \
                    ELSE a.watched != w.watched OR abs(a.position_ms - w.position_ms) >= ?4 END \
              ORDER BY e.id",
@@ -501,7 +561,8 @@ impl Database {
                  FROM episodes e JOIN titles t ON t.id = e.title_id \
                  LEFT JOIN watch_state w ON w.episode_id = e.id AND w.profile_id = ?3 \
                  LEFT JOIN account_marks a ON a.episode_id = e.id AND a.account_id = ?4 \
-                 WHERE e.source_id = ?1 AND t.plugin_id = ?2",
+                 WHERE e.source_id = ?1 AND t.plugin_id = ?2 AND NOT EXISTS \
+                     (SELECT 1 FROM unsynced_titles u WHERE u.profile_id = ?3 AND u.title_id = t.id)",
             )?;
             for mark in marks {
                 let found = find
@@ -516,7 +577,17 @@ impl Database {
                     })
                     .optional()?;
                 let Some(facts) = found else {
-                    applied.unknown += 1;
+                    // Unknown, or of a title kept off the accounts (not counted then).
+                    let kept_off: bool = transaction
+                        .prepare_cached(
+                            "SELECT EXISTS (SELECT 1 FROM episodes e JOIN titles t ON t.id = e.title_id \
+                             JOIN unsynced_titles u ON u.title_id = t.id AND u.profile_id = ?3 \
+                             WHERE e.source_id = ?1 AND t.plugin_id = ?2)",
+                        )?
+                        .query_row(params![mark.episode_id, source, profile.0], |row| row.get(0))?;
+                    if !kept_off {
+                        applied.unknown += 1;
+                    }
                     continue;
                 };
                 let remote_position = match facts.duration_ms {

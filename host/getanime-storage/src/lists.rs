@@ -255,6 +255,11 @@ pub(crate) fn list_entry(
     profile: ProfileId,
     title: TitleId,
 ) -> Result<ListEntry> {
+    let unsynced: bool = connection
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM unsynced_titles WHERE profile_id = ?1 AND title_id = ?2)",
+        )?
+        .query_row(params![profile.0, title.0], |row| row.get(0))?;
     let marks = connection
         .prepare_cached(
             "SELECT status, favorite FROM profile_titles WHERE profile_id = ?1 AND title_id = ?2",
@@ -264,7 +269,7 @@ pub(crate) fn list_entry(
         })
         .optional()?;
     let Some((status, favorite)) = marks else {
-        return Ok(ListEntry::default());
+        return Ok(ListEntry { unsynced, ..ListEntry::default() });
     };
     let status = status
         .map(|code| {
@@ -272,7 +277,7 @@ pub(crate) fn list_entry(
                 .ok_or_else(|| Error::Conflict(format!("unknown list status {code:?}")))
         })
         .transpose()?;
-    Ok(ListEntry { status, favorite })
+    Ok(ListEntry { status, favorite, unsynced })
 }
 
 pub(crate) fn write_status(

@@ -174,7 +174,7 @@ mod opening {
     fn open_creates_and_migrates_a_new_database() -> Result<()> {
         let dir = TestDir::new()?;
         let db = dir.open()?;
-        assert_eq!(db.schema_version()?, 6);
+        assert_eq!(db.schema_version()?, 7);
         assert_eq!(db.title_count()?, 0);
         assert_eq!(db.profiles()?, vec![Profile { id: DEFAULT, name: "Default".to_owned() }]);
         Ok(())
@@ -200,7 +200,7 @@ mod opening {
         let dir = TestDir::new()?;
         dir.open()?.upsert_title(PLUGIN, &title("1", "One", &[1.0]), NOW)?;
         let db = dir.open()?;
-        assert_eq!(db.schema_version()?, 6);
+        assert_eq!(db.schema_version()?, 7);
         assert_eq!(db.title_count()?, 1);
         Ok(())
     }
@@ -259,7 +259,7 @@ mod opening {
         let dir = TestDir::new()?;
         drop(v1_library(&dir, "v1.sql")?);
         let db = dir.open()?;
-        assert_eq!(db.schema_version()?, 6);
+        assert_eq!(db.schema_version()?, 7);
         let id = db.title_id("anilibria", "9432")?.context("the fixture title")?;
         let details = db.title_details(id, DEFAULT)?;
         assert_eq!(details.card.name, "Стальной алхимик: Братство");
@@ -703,7 +703,7 @@ mod catalog {
         drop(raw);
 
         let mut db = dir.open()?;
-        assert_eq!(db.schema_version()?, 6);
+        assert_eq!(db.schema_version()?, 7);
         assert!(dir.path("library.sqlite3.before-v6").is_file(), "the V1 file is kept beside");
         // V3 adds `episodes.audio` ('' for the episodes there were), V4 `episodes.source_id`,
         // `titles.age_rating`, `titles.backdrop_url` and `torrents.info_hash` (NULL), V5
@@ -773,7 +773,7 @@ mod lists {
         db.set_list_status(guest, two, Some(ListStatus::Dropped), NOW)?;
         assert_eq!(
             db.list_entry(DEFAULT, one)?,
-            ListEntry { status: Some(ListStatus::Watching), favorite: true }
+            ListEntry { status: Some(ListStatus::Watching), favorite: true, unsynced: false }
         );
         assert_eq!(db.title_details(one, DEFAULT)?.list.status, Some(ListStatus::Watching));
         let watching = |db: &Database, profile| {

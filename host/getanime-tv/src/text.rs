@@ -25,6 +25,7 @@ pub fn title_details(details: &TitleDetails) -> String {
         details.rating.map(|rating| format!("your rating {}/10", rating.score())),
         details.list.status.map(|status| format!("in your list {}", status.code())),
         details.list.favorite.then(|| "a favorite".to_owned()),
+        details.list.unsynced.then(|| "kept off your accounts".to_owned()),
         details.average_rating.map(|(average, count)| format!("average {average:.1} from {count}")),
     ]
     .into_iter()

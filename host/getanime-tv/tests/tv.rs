@@ -980,6 +980,26 @@ fn the_title_screen_rates_with_left_and_right() -> Result<()> {
     Ok(())
 }
 
+/// Keeping a title off the accounts from its screen, in Russian: Up to the buttons, Right to
+/// the last one, Enter; the button then says sync is off (the row of five still fits the
+/// screen) and the library keeps it so.
+#[test]
+fn a_title_is_kept_off_the_accounts_from_its_screen() -> Result<()> {
+    require_display()?;
+    let library = playable_library()?;
+    let shot = screenshot_path("title-sync-ru.png")?;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_getanime"));
+    command.env("LANG", "ru_RU.UTF-8");
+    // Left after Enter: the button drawn unfocused, as OCR reads it best.
+    let keys = "enter,up,right,right,right,right,enter,wait,left";
+    run_window_with(command, &library.data, &[OsStr::new("--no-sync")], keys, Some(&shot))?;
+    let shown = check(&library.data, &["show", &library.title_id])?;
+    assert!(shown.contains("kept off your accounts"), "{shown}");
+    let last = shot.with_file_name("title-sync-ru-9.png");
+    check_screen_says(&last, "rus", &["Аккаунты: выкл", "ничего не уходит"])?;
+    Ok(())
+}
+
 /// Search from the remote: Up to the Search button, Enter, type, Down to the result, Enter opens
 /// it (then → rates it, which proves which title opened).
 #[test]

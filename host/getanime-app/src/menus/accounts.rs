@@ -84,6 +84,7 @@ impl App {
         if entries.is_empty() {
             entries.push(MenuEntry::info(tr!("No account plugin is installed"), ""));
         }
+        entries.push(private_entry(self.profile_private().await?));
         Ok(entries)
     }
 
@@ -159,6 +160,31 @@ fn password_entries(plugin: &str, name: &str) -> [MenuEntry; 2] {
         )
     };
     [login, password]
+}
+
+/// The profile's private switch: nothing it does is sent to its accounts while on.
+fn private_entry(private: bool) -> MenuEntry {
+    let (value, detail, caption) = if private {
+        (
+            tr!("on"),
+            tr!("Nothing this profile does is sent; the accounts still send here. What it does \
+                 now stays here."),
+            tr!("Turn off"),
+        )
+    } else {
+        (
+            tr!("off"),
+            tr!("When on, nothing this profile does is sent to its accounts (they still send \
+                 here)"),
+            tr!("Turn on"),
+        )
+    };
+    MenuEntry {
+        item: MenuItem::PrivateProfile,
+        detail: detail.to_owned(),
+        ..MenuEntry::info(tr!("Private profile"), value)
+    }
+    .with_buttons(vec![(caption, None, MenuAction::SetPrivate(!private))])
 }
 
 /// A row to type a registered application's client id or secret (drawn as dots).

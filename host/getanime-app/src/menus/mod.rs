@@ -53,6 +53,8 @@ pub enum MenuItem {
     Account(String),
     /// A text field: the login for signing in to this account plugin by password.
     AccountLogin(String),
+    /// Whether the profile in use keeps everything off its accounts: button switch.
+    PrivateProfile,
     /// A text field (drawn as dots): the password.
     AccountPassword(String),
     /// A backup in the data directory: button restore (asks).
@@ -151,6 +153,8 @@ pub enum MenuAction {
     },
     /// Sign out and forget the account (the profile's history stays).
     DisconnectAccount(String),
+    /// Make the profile in use private (nothing is sent to its accounts) or not.
+    SetPrivate(bool),
     /// The first sync's question: send this profile's history, or only receive.
     AnswerConsent {
         plugin: String,
@@ -193,6 +197,7 @@ impl MenuAction {
             | MenuAction::RenameProfile
             | MenuAction::AddProfile
             | MenuAction::SyncAccount(_)
+            | MenuAction::SetPrivate(_)
             | MenuAction::Open(_) => false,
         }
     }
@@ -514,6 +519,15 @@ impl App {
             }
             MenuAction::SyncAccount(plugin) => {
                 MenuOutcome::changed(self.account_synced_text(plugin).await?)
+            }
+            MenuAction::SetPrivate(private) => {
+                self.set_profile_private(*private).await?;
+                MenuOutcome::changed(if *private {
+                    tr!("This profile is private now: nothing is sent to its accounts").to_owned()
+                } else {
+                    tr!("Private no more: what it did meanwhile stays here; new changes are sent")
+                        .to_owned()
+                })
             }
             MenuAction::PauseAccount { plugin, paused } => {
                 self.pause_account(plugin, *paused).await?;

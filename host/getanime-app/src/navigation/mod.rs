@@ -168,6 +168,10 @@ pub enum Effect {
     ToggleFavorite {
         title: TitleId,
     },
+    /// Keep the title off the profile's accounts, or let it sync again.
+    ToggleSync {
+        title: TitleId,
+    },
     HideFromContinue {
         title: TitleId,
     },

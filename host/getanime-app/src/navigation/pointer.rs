@@ -182,7 +182,11 @@ mod tests {
             navigator.click(Pointed::TitleButton(3)),
             Effect::ResetWatched { title: TitleId(5) }
         );
-        assert_eq!(navigator.click(Pointed::TitleButton(4)), Effect::Redraw);
+        assert_eq!(
+            navigator.click(Pointed::TitleButton(4)),
+            Effect::ToggleSync { title: TitleId(5) }
+        );
+        assert_eq!(navigator.click(Pointed::TitleButton(5)), Effect::Redraw, "past the last");
         assert_eq!(
             navigator.click(Pointed::TitleLine(1)),
             Effect::Play { title: TitleId(5), episode: 2.0 }

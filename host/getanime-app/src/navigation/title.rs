@@ -17,14 +17,17 @@ pub enum TitleButton {
     HideFromContinue,
     /// Forgets the watched marks: asks first.
     ResetWatched,
+    /// Keeps the title off the profile's accounts, or lets it sync again.
+    Sync,
 }
 
 impl TitleButton {
-    pub const ALL: [TitleButton; 4] = [
+    pub const ALL: [TitleButton; 5] = [
         TitleButton::List,
         TitleButton::Favorite,
         TitleButton::HideFromContinue,
         TitleButton::ResetWatched,
+        TitleButton::Sync,
     ];
 }
 
@@ -148,6 +151,7 @@ impl TitleState {
                 TitleButton::List => Effect::StepList { title },
                 TitleButton::Favorite => Effect::ToggleFavorite { title },
                 TitleButton::HideFromContinue => Effect::HideFromContinue { title },
+                TitleButton::Sync => Effect::ToggleSync { title },
                 TitleButton::ResetWatched if armed => Effect::ResetWatched { title },
                 TitleButton::ResetWatched => {
                     self.armed = true;
@@ -304,7 +308,6 @@ mod tests {
         navigator.key(Key::Right);
         assert_eq!(navigator.key(Key::Enter), Effect::HideFromContinue { title });
         navigator.key(Key::Right);
-        navigator.key(Key::Right);
         assert_eq!(navigator.title().button(), Some((TitleButton::ResetWatched, false)));
         assert_eq!(navigator.key(Key::Enter), Effect::Redraw, "the first Enter only asks");
         assert_eq!(navigator.title().button(), Some((TitleButton::ResetWatched, true)));
@@ -313,6 +316,10 @@ mod tests {
         assert_eq!(navigator.key(Key::Enter), Effect::Redraw, "moving away disarms");
         assert_eq!(navigator.key(Key::Enter), Effect::ResetWatched { title });
         assert_eq!(navigator.title().button(), Some((TitleButton::ResetWatched, false)));
+        navigator.key(Key::Right);
+        assert_eq!(navigator.key(Key::Enter), Effect::ToggleSync { title }, "the last button");
+        navigator.key(Key::Right);
+        assert_eq!(navigator.title().button(), Some((TitleButton::Sync, false)), "it stays last");
         navigator.key(Key::Down);
         assert_eq!((navigator.title().button(), navigator.title().focus()), (None, 0));
         assert_eq!(navigator.key(Key::Enter), Effect::Play { title, episode: 1.0 });

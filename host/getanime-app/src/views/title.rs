@@ -73,8 +73,19 @@ pub fn buttons(list: ListEntry, automatic: Option<StatusChange>, reset_armed: bo
                 tr!("Press Enter again to reset").to_owned()
             }
             TitleButton::ResetWatched => tr!("Reset watched marks").to_owned(),
+            TitleButton::Sync if list.unsynced => tr!("Sync: off").to_owned(),
+            TitleButton::Sync => tr!("Sync: on").to_owned(),
         })
         .collect()
+}
+
+/// After the title's sync was switched: what that means.
+pub fn sync_switched(synced: bool) -> &'static str {
+    if synced {
+        tr!("This title syncs with your accounts again")
+    } else {
+        tr!("Kept off your accounts: nothing about this title is sent or taken")
+    }
 }
 
 /// After the reset: how many episodes lost their marks.
@@ -318,16 +329,20 @@ mod tests {
     #[test]
     fn the_buttons_say_the_list_the_favorite_and_what_enter_does() {
         use getanime_domain::{ListStatus, TitleId};
-        let watching = ListEntry { status: Some(ListStatus::Watching), favorite: true };
+        let watching =
+            ListEntry { status: Some(ListStatus::Watching), favorite: true, unsynced: false };
         assert_eq!(
             buttons(ListEntry::default(), None, false),
             [
                 "+ Add to a list",
                 "♡ Add to favorites",
                 "Hide from Continue watching",
-                "Reset watched marks"
+                "Reset watched marks",
+                "Sync: on"
             ]
         );
+        let kept_off = ListEntry { unsynced: true, ..ListEntry::default() };
+        assert_eq!(buttons(kept_off, None, false)[4], "Sync: off");
         let started = StatusChange { title: TitleId(1), from: None, to: ListStatus::Watching };
         let labels = buttons(watching, Some(started), true);
         assert_eq!(labels[..2], ["Watching · Enter: undo", "♥ In favorites"]);
@@ -342,8 +357,9 @@ mod tests {
             [
                 "Смотрю · Enter: отменить",
                 "♥ В избранном",
-                "Скрыть из «Продолжить просмотр»",
-                "Сбросить отметки"
+                "Скрыть из «Продолжить»",
+                "Сбросить отметки",
+                "Аккаунты: вкл."
             ]
         );
         assert_eq!(

@@ -248,6 +248,7 @@ impl Screens {
             }
             Effect::StepList { title } => self.title.step_list(title),
             Effect::ToggleFavorite { title } => self.title.toggle_favorite(title),
+            Effect::ToggleSync { title } => self.title.toggle_sync(title),
             Effect::HideFromContinue { title } => self.title.hide_from_continue(title),
             Effect::ResetWatched { title } => self.title.reset_watched(title),
             Effect::MarkWatchedThrough { title, episode } => {

@@ -204,6 +204,17 @@ impl TitleScreen {
         );
     }
 
+    pub(super) fn toggle_sync(self: &Rc<Self>, title: TitleId) {
+        let synced =
+            self.marks.get().is_some_and(|(shown, marks)| shown == title && marks.unsynced);
+        self.store(
+            "switch the title's account sync",
+            title,
+            move |app| async move { app.set_title_synced(title, synced).await },
+            move |()| Some(views::title::sync_switched(synced).to_owned()),
+        );
+    }
+
     pub(super) fn hide_from_continue(self: &Rc<Self>, title: TitleId) {
         self.store(
             "hide from Continue watching",
