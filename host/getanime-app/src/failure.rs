@@ -17,9 +17,25 @@ pub fn explain(error: &anyhow::Error) -> String {
     sentence(error).unwrap_or(chain)
 }
 
+/// An error already said in the user's words (a sync report's `failure`), carried as the cause
+/// of one with the log's words.
+#[derive(Debug)]
+pub struct Said(pub String);
+
+impl std::fmt::Display for Said {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Said {}
+
 /// The sentence for the first cause getanime knows how to say, if any.
 fn sentence(error: &anyhow::Error) -> Option<String> {
     error.chain().find_map(|cause| {
+        if let Some(said) = cause.downcast_ref::<Said>() {
+            return Some(said.0.clone());
+        }
         if let Some(storage) = cause.downcast_ref::<StorageError>() {
             return storage_sentence(storage);
         }

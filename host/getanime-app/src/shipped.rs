@@ -145,8 +145,10 @@ impl App {
         let Some(report) = reports.into_iter().next() else {
             bail!("{} was installed but not synced", record.name);
         };
-        if let Some(error) = &report.error {
-            bail!("{error}");
+        if let Some(error) = report.error {
+            // The user reads the report's words (their language); the log gets the chain.
+            let said = crate::failure::Said(report.failure.unwrap_or_else(|| error.clone()));
+            return Err(anyhow::Error::new(said).context(error));
         }
         self.refresh_posters(200).await?;
         Ok(report)

@@ -219,7 +219,7 @@ mod opening {
         }
         let error =
             Database::open(&dir.db_path()).err().context("a newer schema must be refused")?;
-        assert!(matches!(error, Error::NewerSchema { found: 99, supported: 6, .. }), "{error}");
+        assert!(matches!(error, Error::NewerSchema { found: 99, supported: 7, .. }), "{error}");
         assert!(error.to_string().contains("newer getanime"), "{error}");
         let marker: String =
             dir.raw()?.query_row("SELECT value FROM settings WHERE key = 'marker'", [], |row| {
@@ -704,16 +704,17 @@ mod catalog {
 
         let mut db = dir.open()?;
         assert_eq!(db.schema_version()?, 7);
-        assert!(dir.path("library.sqlite3.before-v6").is_file(), "the V1 file is kept beside");
+        assert!(dir.path("library.sqlite3.before-v7").is_file(), "the V1 file is kept beside");
         // V3 adds `episodes.audio` ('' for the episodes there were), V4 `episodes.source_id`,
         // `titles.age_rating`, `titles.backdrop_url` and `torrents.info_hash` (NULL), V5
-        // `plugins.kind` ('provider' for the plugins there were): the V1 columns are what must
-        // be kept.
+        // `plugins.kind` ('provider' for the plugins there were), V7 `profiles.private` (0): the
+        // V1 columns are what must be kept.
         let added = [
             ("episodes: ", " | Text([]) | Null"),
             ("titles: ", " | Null | Null"),
             ("torrents: ", " | Null"),
             ("plugins: ", " | Text([112, 114, 111, 118, 105, 100, 101, 114])"),
+            ("profiles: ", " | Integer(0)"),
         ];
         let after: Vec<String> = every_row(&dir.raw()?)?
             .into_iter()
@@ -1546,11 +1547,11 @@ mod backups {
         let newer = dir.path("newer.sqlite3");
         db.backup_to(&newer)?;
         rusqlite::Connection::open(&newer)?.execute(
-            "INSERT INTO refinery_schema_history (version, name, applied_on, checksum) VALUES (7, 'future', 'x', '0')",
+            "INSERT INTO refinery_schema_history (version, name, applied_on, checksum) VALUES (99, 'future', 'x', '0')",
             [],
         )?;
         let error = db.restore_from(&newer).err().context("a newer backup must be refused")?;
-        assert!(matches!(error, Error::NewerSchema { found: 7, .. }), "{error}");
+        assert!(matches!(error, Error::NewerSchema { found: 99, .. }), "{error}");
         Ok(())
     }
 }

@@ -609,6 +609,30 @@ fn play_names_a_video_server_that_does_not_answer() -> Result<()> {
     Ok(())
 }
 
+/// A first launch whose source does not answer, in Russian: the welcome screen says so in the
+/// viewer's words (never the transport's English chain) and offers to choose again.
+#[test]
+fn a_first_launch_says_in_words_when_the_source_does_not_answer() -> Result<()> {
+    require_display()?;
+    let gone = format!("http://127.0.0.1:{}/api/v1", free_port()?);
+    let temp = tempfile::tempdir()?;
+    let data = temp.path().join("data");
+    let mut command = shipping_sources("aniliberty", &gone)?;
+    command.env("LANG", "ru_RU.UTF-8");
+    let shot = screenshot_path("first-launch-unreachable-ru.png")?;
+    run_window_with(
+        command,
+        &data,
+        &[OsStr::new("--no-sync")],
+        "enter,wait,wait,wait",
+        Some(&shot),
+    )?;
+    let read = read_screen(&shot.with_file_name("first-launch-unreachable-ru-4.png"), "rus")?;
+    assert!(read.contains("не отвечает") && read.contains("Выберите снова"), "{read}");
+    assert!(!read.contains("error") && !read.contains("127.0.0.1"), "no English chain: {read}");
+    Ok(())
+}
+
 /// A first launch with a remote alone, on an empty data directory, against the real AniLiberty
 /// answers served on 127.0.0.1 (the shipped plugin's API preset through the documented
 /// `GETANIME_PRESET_ANILIBERTY_BASE_URL`): the welcome screen → Enter installs AniLiberty and

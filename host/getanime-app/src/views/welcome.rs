@@ -85,7 +85,8 @@ pub fn failed(name: &str, error: &anyhow::Error) -> String {
     tr!(
         "Could not set up {name}: {error}. Choose again, or Back for an empty library.",
         name = name,
-        error = crate::explain(error)
+        // The sentence ends the clause: no doubled full stop.
+        error = crate::explain(error).trim_end_matches('.')
     )
 }
 
@@ -124,6 +125,14 @@ mod tests {
             failed("AniLiberty", &anyhow::anyhow!("connection refused")),
             "Could not set up AniLiberty: connection refused. Choose again, or Back for an empty \
              library."
+        );
+        // A sync report's own words, not its log's chain, and one full stop.
+        let said = crate::failure::Said("AniLiberty does not answer; try later.".into());
+        let error = anyhow::Error::new(said).context("error sending request: dns error");
+        assert_eq!(
+            failed("AniLiberty", &error),
+            "Could not set up AniLiberty: AniLiberty does not answer; try later. Choose again, \
+             or Back for an empty library."
         );
     }
 }
