@@ -48,6 +48,9 @@ pub struct AccountSummary {
     /// Changes waiting to be sent: titles and episodes.
     pub pending: u32,
     pub last_error: Option<String>,
+    /// Titles with history here that a tracker matching by ids cannot name (no MyAnimeList
+    /// id): left out of its sync.
+    pub left_out: u32,
     /// When a token that is never refreshed ends (AniList's, a year after sign-in): the user
     /// signs in again then.
     pub signed_in_until: Option<i64>,
@@ -141,6 +144,7 @@ impl App {
                 .await
                 .map_or_else(|_| record.plugin_id.clone(), |plugin| plugin.name);
             let pending = self.pending_changes(&record).await?;
+            let left_out = self.titles_left_out(&record).await?;
             let signed_in_until = self
                 .credentials()
                 .token(&record.credential_key)
@@ -154,6 +158,7 @@ impl App {
                 last_sync: record.last_sync_at,
                 pending,
                 last_error: record.last_error.clone(),
+                left_out,
                 signed_in_until,
                 record,
             });
@@ -902,6 +907,18 @@ impl App {
             Ok(queued + u32::try_from(marks).unwrap_or(u32::MAX))
         })
         .await
+    }
+
+    /// For a tracker matching by ids: how many titles with history here it cannot name (a
+    /// tracker with ids of its own learns them from MyAnimeList's, so that one counts too).
+    async fn titles_left_out(&self, record: &AccountRecord) -> Result<u32> {
+        let key = self.account_manifest(&record.plugin_id).await.and_then(|m| m.title_key());
+        let Some(TitleKey::Trackers(mut trackers)) = key else { return Ok(0) };
+        if !trackers.contains(&getanime_domain::Tracker::MyAnimeList) {
+            trackers.push(getanime_domain::Tracker::MyAnimeList);
+        }
+        let (profile, key) = (record.profile_id, TitleKey::Trackers(trackers));
+        self.db(move |db| db.titles_left_out(profile, &key)).await
     }
 
     /// An account plugin's manifest, installed or else shipped, read from its file (listing

@@ -1216,7 +1216,10 @@ mod accounts {
 
     #[tokio::test]
     async fn a_server_that_asks_to_wait_is_waited_for_and_nothing_is_lost() -> Result<()> {
-        let world = AccountWorld::new().await?;
+        // The host keeps the server's Retry-After for every later call: waited on a simulated
+        // clock.
+        let clock = getanime_plugins::PaceClock::simulated();
+        let world = AccountWorld::paced(clock.clone()).await?;
         world.fake.set_collection(9972, "PLANNED");
         world.connect_by_code().await?;
         world.sync().await?;
@@ -1234,6 +1237,10 @@ mod accounts {
         assert!(world.app.push_due_accounts().await?.is_empty(), "so do pushes");
 
         world.fake.set_busy(None);
+        let early = world.sync().await?;
+        assert!(early.failure.is_some_and(|words| words.contains("asks to wait")), "not yet");
+        assert_eq!(world.fake.writes().len(), 0, "nothing went out during the pause");
+        clock.advance(Duration::from_secs(90));
         let report = world.sync().await?;
         assert_eq!((report.sent, report.pending, &report.error), (1, 0, &None), "{report:?}");
         assert_eq!(world.fake.collections().get(&9972).map(String::as_str), Some("WATCHING"));
@@ -1546,7 +1553,8 @@ mod accounts {
         use getanime_testkit::anilist::FakeAnilist;
         use getanime_testkit::shikimori::{self, FakeShikimori};
 
-        // Shikimori's 429 says nothing of when: the host waits a minute, on a simulated clock.
+        // Shikimori's 429 says nothing of when: the host pauses it a minute, on a simulated
+        // clock the test moves.
         let clock = getanime_plugins::PaceClock::simulated();
         let world = AccountWorld::paced(clock.clone()).await?;
         let (shikimori_server, anilist_server) =
@@ -1626,9 +1634,9 @@ mod accounts {
         assert_eq!(world.fake.collections()[&9972], "POSTPONED");
         assert_eq!(anilist.entries()[&7972].status, "PAUSED");
         shikimori.throttle(0);
+        clock.advance(Duration::from_secs(60));
         app.sync_accounts(Some("shikimori"), false).await?;
         assert_eq!(shikimori.rates()[&mal_id(9972)].status, "on_hold");
-        assert!(clock.elapsed() >= Duration::from_secs(60), "it waited: {:?}", clock.elapsed());
         Ok(())
     }
 
@@ -2002,6 +2010,13 @@ mod trackers_by_mal_id {
         world.app.set_list_status(world.title(3).await?, Some(ListStatus::Planned)).await?;
 
         world.connect().await?;
+        let menu = world.app.accounts_menu().await?;
+        let line = entry(&menu, &format!("Shikimori: {}", shikimori::NICKNAME))?;
+        assert!(
+            line.detail.contains("1 title has no MyAnimeList id and is left out"),
+            "the planned title without one is named in the count: {}",
+            line.detail
+        );
         // This profile has history: the first sync only receives until the user says send.
         world.app.answer_consent(SHIKIMORI, true).await?;
         let report = world.sync().await?;
@@ -2051,6 +2066,8 @@ mod trackers_by_mal_id {
         world.sync().await?;
         let rate = world.fake.rates()[&6505].clone();
         assert_eq!((rate.status.as_str(), rate.episodes), ("rewatching", 3), "kept as such");
+        let details = world.app.title(second).await?;
+        assert_eq!(details.rewatching_at, ["Shikimori"], "the title screen says so");
 
         // A day later the token has ended at the server: one refresh, the call again.
         world.fake.advance(shikimori::TOKEN_LIFETIME_S + 60);

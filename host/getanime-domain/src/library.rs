@@ -107,6 +107,9 @@ pub struct TitleDetails {
     pub external_ids: Vec<crate::ExternalId>,
     /// Other titles of the franchise, in the source's order.
     pub related: Vec<crate::RelatedTitle>,
+    /// The profile's accounts that list the title as rewatching (a list of theirs the library
+    /// has no list for: here it is in Watching), by name.
+    pub rewatching_at: Vec<String>,
 }
 
 /// A "Continue watching" entry: the most recent unfinished episode of a title.

@@ -108,10 +108,12 @@ impl HostContext {
     }
 
     /// Waits until the tracker's limits let one more request out (before a call that sends one,
-    /// so the wait is not counted against the call's time).
-    pub(crate) async fn pace(&self) {
-        if let Some(limiter) = &self.limiter {
-            limiter.ready().await;
+    /// so the wait is not counted against the call's time). `Err`: the server asked for a
+    /// longer pause, still this long.
+    pub(crate) async fn pace(&self) -> Result<(), Duration> {
+        match &self.limiter {
+            Some(limiter) => limiter.ready().await,
+            None => Ok(()),
         }
     }
 

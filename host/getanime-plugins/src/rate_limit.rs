@@ -37,6 +37,13 @@ impl PaceClock {
         self.simulated.as_ref().map_or(Duration::ZERO, |simulated| simulated.elapsed())
     }
 
+    /// Moves a simulated clock on, as time passing between syncs (nothing for tokio's clock).
+    pub fn advance(&self, by: Duration) {
+        if let Some(simulated) = &self.simulated {
+            *simulated.elapsed.lock().unwrap_or_else(PoisonError::into_inner) += by;
+        }
+    }
+
     fn now(&self) -> Instant {
         match &self.simulated {
             Some(simulated) => simulated.start + simulated.elapsed(),
@@ -77,6 +84,9 @@ struct Window {
 
 const SECOND: Duration = Duration::from_secs(1);
 const MINUTE: Duration = Duration::from_secs(60);
+/// A pause the server asked for that is longer than this is not waited out before a call: the
+/// call fails at once as "asks to wait" and the sync is tried again when the pause is over.
+const LONGEST_WAIT_BEFORE_A_CALL: Duration = Duration::from_secs(5);
 
 impl RateLimiter {
     pub(crate) fn new(limit: RateLimit, clock: PaceClock) -> RateLimiter {
@@ -93,10 +103,18 @@ impl RateLimiter {
 
     /// Waits until one more request would fit, without counting one: a call that sends one
     /// request waits here, outside its time limit, rather than inside it (the minute's window
-    /// can be longer than a call may take).
-    pub(crate) async fn ready(&self) {
+    /// can be longer than a call may take). A long pause the server asked for is not waited
+    /// out: `Err` says how long it still lasts.
+    pub(crate) async fn ready(&self) -> Result<(), Duration> {
         let mut window = self.state.lock().await;
+        let now = self.clock.now();
+        if let Some(until) = window.paused_until
+            && until.saturating_duration_since(now) > LONGEST_WAIT_BEFORE_A_CALL
+        {
+            return Err(until.saturating_duration_since(now));
+        }
         self.wait_for_room(&mut window).await;
+        Ok(())
     }
 
     async fn wait_for_room(&self, window: &mut Window) {
@@ -201,8 +219,13 @@ mod tests {
             limiter.acquire().await;
         }
         assert!(clock.elapsed() < 2 * MINUTE, "{:?}", clock.elapsed());
-        limiter.ready().await;
+        assert_eq!(limiter.ready().await, Ok(()));
         assert_eq!(clock.elapsed(), 2 * MINUTE, "the 181st fits in the third minute");
+        limiter.pause(90).await;
+        assert_eq!(limiter.ready().await, Err(Duration::from_secs(90)), "not waited out");
+        clock.advance(Duration::from_secs(88));
+        assert_eq!(limiter.ready().await, Ok(()), "two seconds are waited");
+        assert_eq!(clock.elapsed(), 2 * MINUTE + Duration::from_secs(90));
         assert!(real.elapsed() < SECOND, "and no real time went by");
     }
 }

@@ -61,8 +61,16 @@ impl Plugin {
             &Tracker,
         ) -> wasmtime::Result<std::result::Result<T, wit::TrackerError>>,
     ) -> Result<T> {
-        // The wait for the tracker's limits is spent here, not inside the call's time limit.
-        self.host.pace().await;
+        // The wait for the tracker's limits is spent here, not inside the call's time limit; a
+        // pause the server asked for is the server's "wait", said at once.
+        if let Err(left) = self.host.pace().await {
+            let seconds = u32::try_from(left.as_secs().max(1)).unwrap_or(u32::MAX);
+            return Err(Error::Tracker {
+                id: self.id().to_owned(),
+                name: self.manifest().name.clone(),
+                error: TrackerError::RateLimited(Some(seconds)),
+            });
+        }
         self.call_as(
             Some(Arc::clone(account)),
             size,

@@ -227,6 +227,24 @@ impl Database {
         Ok(self.connection.query_row(&sql, params![profile.0, key_param(key)], |row| row.get(0))?)
     }
 
+    /// How many titles `profile` has history on (a list, a favorite, a rating, a watched
+    /// episode) that `key` does not name: a tracker matching by ids never hears of them. Titles
+    /// the profile keeps off its accounts are not counted.
+    pub fn titles_left_out(&self, profile: ProfileId, key: &TitleKey) -> Result<u32> {
+        let named = key_filter(key);
+        let sql = format!(
+            "SELECT count(*) FROM titles t WHERE NOT ({named}) \
+             AND NOT EXISTS (SELECT 1 FROM unsynced_titles u \
+                 WHERE u.profile_id = ?1 AND u.title_id = t.id) \
+             AND (EXISTS (SELECT 1 FROM profile_titles p WHERE p.profile_id = ?1 \
+                     AND p.title_id = t.id AND (p.status IS NOT NULL OR p.favorite = 1)) \
+                 OR EXISTS (SELECT 1 FROM ratings r WHERE r.profile_id = ?1 AND r.title_id = t.id) \
+                 OR EXISTS (SELECT 1 FROM episodes e JOIN watch_state w ON w.episode_id = e.id \
+                     WHERE w.profile_id = ?1 AND e.title_id = t.id AND w.watched = 1))"
+        );
+        Ok(self.connection.query_row(&sql, params![profile.0, key_param(key)], |row| row.get(0))?)
+    }
+
     /// `profile`'s marks on the titles `key` names (with their ids under it), for every title it
     /// marked and every title `account` has agreed on. Two titles with one id (two sources of
     /// the same anime at a tracker) are one: the one changed last. (`CROSS JOIN` keeps the

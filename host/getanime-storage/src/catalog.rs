@@ -126,6 +126,7 @@ impl Database {
                     details_fetched_at: row.get(15)?,
                     external_ids: Vec::new(),
                     related: Vec::new(),
+                    rewatching_at: Vec::new(),
                 })
             })
             .optional()?
@@ -139,8 +140,23 @@ impl Database {
             average_rating: self.average_rating(title_id)?,
             external_ids: self.external_ids(title_id)?,
             related: self.related(title_id)?,
+            rewatching_at: self.rewatching_at(title_id, profile)?,
             ..details
         })
+    }
+
+    /// The names of `profile`'s accounts that agreed on "rewatching" for the title.
+    fn rewatching_at(&self, title_id: TitleId, profile: ProfileId) -> Result<Vec<String>> {
+        let mut statement = self.connection.prepare_cached(
+            "SELECT coalesce(p.name, c.plugin_id) FROM account_titles a \
+             JOIN accounts c ON c.id = a.account_id LEFT JOIN plugins p ON p.id = c.plugin_id \
+             WHERE c.profile_id = ?1 AND a.title_id = ?2 AND a.status = 'rewatching' \
+             ORDER BY c.plugin_id",
+        )?;
+        let names = statement
+            .query_map(params![profile.0, title_id.0], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(names)
     }
 
     fn external_ids(&self, title_id: TitleId) -> Result<Vec<ExternalId>> {

@@ -284,6 +284,13 @@ fn detail(account: &AccountSummary) -> String {
     if account.pending > 0 {
         parts.push(trn!("{n} change waits", "{n} changes wait", account.pending));
     }
+    if account.left_out > 0 {
+        parts.push(trn!(
+            "{n} title has no MyAnimeList id and is left out",
+            "{n} titles have no MyAnimeList id and are left out",
+            account.left_out
+        ));
+    }
     if let Some(error) = &account.last_error {
         parts.push(error.clone());
     }

@@ -122,6 +122,8 @@ pub fn title(details: &TitleDetails) -> TitleView {
                 .collect();
             ids.join(", ")
         }),
+        (!details.rewatching_at.is_empty())
+            .then(|| tr!("{accounts}: rewatching", accounts = details.rewatching_at.join(", "))),
         Some(match details.rating {
             Some(rating) => format!("★ {}/10", rating.score()),
             None => tr!("☆ rate with ← →").to_owned(),
@@ -266,6 +268,7 @@ mod tests {
             details_fetched_at: Some(0),
             external_ids: Vec::new(),
             related: Vec::new(),
+            rewatching_at: Vec::new(),
         }
     }
 
@@ -294,6 +297,11 @@ mod tests {
             (related.name.as_str(), related.detail.as_str()),
             ("Ледяной алхимик 2", "part 2 of the franchise · Enter: open")
         );
+        // Shikimori's own word for a list the library has none of.
+        details.rewatching_at = vec!["Shikimori".into()];
+        let russian =
+            crate::language::scoped(crate::language::Language::Russian, || title(&details));
+        assert!(russian.facts.contains("Shikimori: пересматриваю"), "{}", russian.facts);
         let russian =
             crate::language::scoped(crate::language::Language::Russian, || title(&details));
         assert_eq!(russian.related[0].detail, "часть 2 франшизы · Enter: открыть");
