@@ -99,7 +99,7 @@ async fn a_new_data_directory_gets_an_empty_migrated_library() -> Result<()> {
     let root = temp.path().join("nested").join("data");
     let app = App::open(DataPaths::resolve(Some(root.clone()))?)?;
     let status = app.status().await?;
-    assert_eq!((status.titles, status.schema_version), (0, 7));
+    assert_eq!((status.titles, status.schema_version), (0, 8));
     assert!(root.join("library.sqlite3").is_file());
     assert!(root.join("plugins").is_dir());
     Ok(())
@@ -884,7 +884,7 @@ async fn the_settings_menu_steps_preferences_backs_up_and_restores() -> Result<(
     assert_eq!(entry(&menu, "Sync sources every")?.value, "never");
     assert_eq!(world.app.setting(Setting::Quality).await?, "hd");
     assert!(world.app.set_setting(Setting::Quality, "4k").await.is_err(), "not one of its values");
-    assert!(entry(&menu, "About")?.value.contains("library schema V7"));
+    assert!(entry(&menu, "About")?.value.contains("library schema V8"));
     let remote = entry(&menu, "Phone remote")?;
     assert_eq!(
         (remote.value.as_str(), remote.detail.as_str()),

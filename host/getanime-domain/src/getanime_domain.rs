@@ -22,8 +22,8 @@ pub use catalog::{
 };
 pub use library::{
     ContinueItem, EpisodeEntry, EpisodeId, HistoryItem, ListCard, ListEntry, ListStatus,
-    PluginRecord, Poster, Profile, ProfileId, Rating, RatingError, StatusChange, TitleCard,
-    TitleDetails, TitleId, WatchState, title_is_finished,
+    NewEpisode, PluginRecord, Poster, Profile, ProfileId, Rating, RatingError, StatusChange,
+    TitleCard, TitleDetails, TitleId, WatchState, title_is_finished,
 };
 pub use plugin::{
     ManifestError, Mirrors, OAuth, OAuthGrant, PluginKind, PluginManifest, RateLimit,

@@ -112,6 +112,17 @@ pub struct TitleDetails {
     pub rewatching_at: Vec<String>,
 }
 
+/// The newest episode of a title a profile follows that came after the profile last watched
+/// (or began following) it, above the highest it watched.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct NewEpisode {
+    pub title: TitleId,
+    /// The newest such episode's number.
+    pub number: f64,
+    /// When a sync first saw it.
+    pub first_seen_at: UnixMillis,
+}
+
 /// A "Continue watching" entry: the most recent unfinished episode of a title.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ContinueItem {

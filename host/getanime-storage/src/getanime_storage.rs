@@ -13,6 +13,7 @@ mod catalog;
 mod error;
 mod ingest;
 mod lists;
+mod new_episodes;
 mod plugins;
 mod posters;
 mod remote_devices;

@@ -168,7 +168,7 @@ fn upsert_title(
         replace_links(transaction, id, title, known)?;
     }
     if title.details_complete {
-        replace_episodes(transaction, id, &title.episodes, known)?;
+        replace_episodes(transaction, id, &title.episodes, known, fetched_at)?;
         replace_torrents(transaction, id, &title.torrents, known)?;
     }
     Ok(TitleId(id))
@@ -218,11 +218,13 @@ fn replace_episodes(
     title_id: i64,
     episodes: &[Episode],
     known: bool,
+    fetched_at: UnixMillis,
 ) -> Result<()> {
+    // `first_seen_at` is set once, when the episode first comes.
     let mut upsert = transaction.prepare_cached(
         "INSERT INTO episodes (title_id, number, name, preview_url, opening_start_ms, opening_end_ms, \
-             ending_start_ms, ending_end_ms, duration_ms, published_at, audio, source_id) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
+             ending_start_ms, ending_end_ms, duration_ms, published_at, audio, source_id, first_seen_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) \
          ON CONFLICT (title_id, number) DO UPDATE SET name = excluded.name, preview_url = excluded.preview_url, \
              opening_start_ms = excluded.opening_start_ms, opening_end_ms = excluded.opening_end_ms, \
              ending_start_ms = excluded.ending_start_ms, ending_end_ms = excluded.ending_end_ms, \
@@ -265,6 +267,7 @@ fn replace_episodes(
                 episode.published_at,
                 episode.audio.join("\n"),
                 episode.source_id,
+                fetched_at,
             ],
             |row| row.get(0),
         )?;

@@ -174,7 +174,7 @@ mod opening {
     fn open_creates_and_migrates_a_new_database() -> Result<()> {
         let dir = TestDir::new()?;
         let db = dir.open()?;
-        assert_eq!(db.schema_version()?, 7);
+        assert_eq!(db.schema_version()?, 8);
         assert_eq!(db.title_count()?, 0);
         assert_eq!(db.profiles()?, vec![Profile { id: DEFAULT, name: "Default".to_owned() }]);
         Ok(())
@@ -200,7 +200,7 @@ mod opening {
         let dir = TestDir::new()?;
         dir.open()?.upsert_title(PLUGIN, &title("1", "One", &[1.0]), NOW)?;
         let db = dir.open()?;
-        assert_eq!(db.schema_version()?, 7);
+        assert_eq!(db.schema_version()?, 8);
         assert_eq!(db.title_count()?, 1);
         Ok(())
     }
@@ -219,7 +219,7 @@ mod opening {
         }
         let error =
             Database::open(&dir.db_path()).err().context("a newer schema must be refused")?;
-        assert!(matches!(error, Error::NewerSchema { found: 99, supported: 7, .. }), "{error}");
+        assert!(matches!(error, Error::NewerSchema { found: 99, supported: 8, .. }), "{error}");
         assert!(error.to_string().contains("newer getanime"), "{error}");
         let marker: String =
             dir.raw()?.query_row("SELECT value FROM settings WHERE key = 'marker'", [], |row| {
@@ -259,7 +259,7 @@ mod opening {
         let dir = TestDir::new()?;
         drop(v1_library(&dir, "v1.sql")?);
         let db = dir.open()?;
-        assert_eq!(db.schema_version()?, 7);
+        assert_eq!(db.schema_version()?, 8);
         let id = db.title_id("anilibria", "9432")?.context("the fixture title")?;
         let details = db.title_details(id, DEFAULT)?;
         assert_eq!(details.card.name, "Стальной алхимик: Братство");
@@ -703,14 +703,14 @@ mod catalog {
         drop(raw);
 
         let mut db = dir.open()?;
-        assert_eq!(db.schema_version()?, 7);
-        assert!(dir.path("library.sqlite3.before-v7").is_file(), "the V1 file is kept beside");
+        assert_eq!(db.schema_version()?, 8);
+        assert!(dir.path("library.sqlite3.before-v8").is_file(), "the V1 file is kept beside");
         // V3 adds `episodes.audio` ('' for the episodes there were), V4 `episodes.source_id`,
         // `titles.age_rating`, `titles.backdrop_url` and `torrents.info_hash` (NULL), V5
-        // `plugins.kind` ('provider' for the plugins there were), V7 `profiles.private` (0): the
-        // V1 columns are what must be kept.
+        // `plugins.kind` ('provider' for the plugins there were), V7 `profiles.private` (0), V8
+        // `episodes.first_seen_at` (NULL: never new): the V1 columns are what must be kept.
         let added = [
-            ("episodes: ", " | Text([]) | Null"),
+            ("episodes: ", " | Text([]) | Null | Null"),
             ("titles: ", " | Null | Null"),
             ("torrents: ", " | Null"),
             ("plugins: ", " | Text([112, 114, 111, 118, 105, 100, 101, 114])"),
@@ -1817,6 +1817,52 @@ mod remote_devices {
         let names: Vec<String> =
             db.remote_devices()?.into_iter().map(|device| device.name).collect();
         assert_eq!(names.len(), 2, "this TV's phone and token stay: {names:?}");
+        Ok(())
+    }
+}
+
+/// What is new for a profile: episodes of followed titles first seen after the profile last
+/// watched (or began following) them.
+mod new_episodes {
+    use getanime_domain::ListStatus;
+
+    use super::*;
+
+    const MINUTE: i64 = 60_000;
+
+    #[test]
+    fn a_followed_title_s_episode_seen_after_the_last_watch_is_new_for_that_profile() -> Result<()>
+    {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        let six: Vec<f64> = (1..=6).map(f64::from).collect();
+        let watching = db.upsert_title(PLUGIN, &title("1", "Watching", &six), NOW)?;
+        let planned = db.upsert_title(PLUGIN, &title("2", "Planned", &[1.0, 2.0, 3.0]), NOW)?;
+        let other = db.upsert_title(PLUGIN, &title("3", "Not followed", &[1.0]), NOW)?;
+        let sister = db.create_profile("Маша", NOW)?;
+        db.set_list_status(DEFAULT, watching, Some(ListStatus::Watching), NOW + MINUTE)?;
+        db.set_list_status(DEFAULT, planned, Some(ListStatus::Planned), NOW + MINUTE)?;
+        db.mark_watched_through(DEFAULT, watching, 6.0, NOW + 2 * MINUTE)?;
+        assert!(db.new_episodes(DEFAULT, 10)?.is_empty(), "what was there before is not new");
+
+        // A sync brings episode 7 of one, 4 of the other, 2 of a title nobody follows.
+        let seven: Vec<f64> = (1..=7).map(f64::from).collect();
+        db.upsert_title(PLUGIN, &title("1", "Watching", &seven), NOW + 3 * MINUTE)?;
+        db.upsert_title(PLUGIN, &title("2", "Planned", &[1.0, 2.0, 3.0, 4.0]), NOW + 4 * MINUTE)?;
+        db.upsert_title(PLUGIN, &title("3", "Not followed", &[1.0, 2.0]), NOW + 4 * MINUTE)?;
+        let new = db.new_episodes(DEFAULT, 10)?;
+        let found: Vec<(i64, f64)> = new.iter().map(|item| (item.title.0, item.number)).collect();
+        assert_eq!(found, [(planned.0, 4.0), (watching.0, 7.0)], "the most recently seen first");
+        assert_eq!(new[1].first_seen_at, NOW + 3 * MINUTE);
+        assert!(!found.iter().any(|(id, _)| *id == other.0));
+        assert!(db.new_episodes(sister, 10)?.is_empty(), "per profile");
+
+        // Watched: no longer new. A resync keeps the first-seen time (nothing new again).
+        db.mark_watched_through(DEFAULT, watching, 7.0, NOW + 5 * MINUTE)?;
+        db.upsert_title(PLUGIN, &title("2", "Planned", &[1.0, 2.0, 3.0, 4.0]), NOW + 6 * MINUTE)?;
+        let new = db.new_episodes(DEFAULT, 10)?;
+        assert_eq!(new.len(), 1, "{new:?}");
+        assert_eq!((new[0].title, new[0].first_seen_at), (planned, NOW + 4 * MINUTE));
         Ok(())
     }
 }
