@@ -2905,9 +2905,13 @@ fn keys_typing_code(code: &str) -> Result<Vec<&'static str>> {
 fn code_on_screen(screen: &OwnDisplay, png: &Path) -> Result<String> {
     screen.wait_for_screen(png, "eng", &["Pair a phone", "enter the code"])?;
     let text = read_screen(png, "eng")?;
+    // The big digits' line; OCR may add a stray mark or two beside them ("ge 128 233").
     text.lines()
-        .map(|line| line.chars().filter(|character| !character.is_whitespace()).collect::<String>())
-        .find(|line| line.len() == 6 && line.chars().all(|character| character.is_ascii_digit()))
+        .find_map(|line| {
+            let digits: String = line.chars().filter(char::is_ascii_digit).collect();
+            let marks = line.chars().filter(|c| !c.is_whitespace() && !c.is_ascii_digit()).count();
+            (digits.len() == 6 && marks <= 3).then_some(digits)
+        })
         .with_context(|| format!("a 6-digit code on the TV; OCR read:\n{text}"))
 }
 
