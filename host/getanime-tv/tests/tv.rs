@@ -2904,8 +2904,29 @@ fn keys_typing_code(code: &str) -> Result<Vec<&'static str>> {
 /// The 6-digit pairing code the TV shows, read by OCR from a fresh screenshot.
 fn code_on_screen(screen: &OwnDisplay, png: &Path) -> Result<String> {
     screen.wait_for_screen(png, "eng", &["Pair a phone", "enter the code"])?;
+    // The big digits alone, smaller and dark on light, as one line of digits: OCR reads them
+    // best so (whole-screen OCR once read «570 577» as «5970 577»).
+    let digits = png.with_extension("code.png");
+    let cropped = Command::new("convert")
+        .arg(png)
+        .args(["-crop", "760x140+660+345", "-resize", "50%", "-negate"])
+        .arg(&digits)
+        .status()
+        .context("running convert (ImageMagick)")?;
+    ensure!(cropped.success(), "convert could not crop {}", png.display());
+    let read = Command::new("tesseract")
+        .arg(&digits)
+        .args(["-", "--psm", "7", "-c", "tessedit_char_whitelist=0123456789"])
+        .output()
+        .context("running tesseract")?;
+    let code: String =
+        String::from_utf8_lossy(&read.stdout).chars().filter(char::is_ascii_digit).collect();
+    if code.len() == 6 {
+        return Ok(code);
+    }
     let text = read_screen(png, "eng")?;
-    // The big digits' line; OCR may add a stray mark or two beside them ("ge 128 233").
+    // Else the big digits' line of the whole screen; OCR may add a stray mark or two beside
+    // them ("ge 128 233").
     text.lines()
         .find_map(|line| {
             let digits: String = line.chars().filter(char::is_ascii_digit).collect();
