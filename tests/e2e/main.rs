@@ -76,9 +76,9 @@ async fn golden_path() -> Result<()> {
     ensure!(reports.iter().all(|report| report.error.is_none()), "{reports:?}");
     let rows = app.home(1).await?;
     ensure!(
-        rows.new_episodes.len() >= 15,
+        rows.recently_updated.len() >= 15,
         "12 demo + 3 AniLibria titles: {}",
-        rows.new_episodes.len()
+        rows.recently_updated.len()
     );
     ensure!(!rows.today.is_empty(), "Monday has demo titles");
 

@@ -308,8 +308,7 @@ impl App {
 
     /// Whether `title` syncs with the accounts of the profile in use.
     pub async fn title_synced(&self, title: getanime_domain::TitleId) -> Result<bool> {
-        let profile = self.profile();
-        Ok(!self.db(move |db| db.unsynced_titles(profile)).await?.contains(&title))
+        Ok(!self.title(title).await?.list.unsynced)
     }
 
     /// Keeps `title` off the accounts of the profile in use, or lets it sync again.

@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use getanime_domain::{
-    BrowseFacets, BrowseQuery, ContinueItem, HistoryItem, ListCard, ListFilter, ListStatus, Rating,
-    TitleCard, TitleDetails, TitleId,
+    BrowseFacets, BrowseQuery, ContinueItem, FranchiseNext, HistoryItem, ListCard, ListFilter,
+    ListStatus, NewEpisode, Rating, TitleCard, TitleDetails, TitleId,
 };
 use serde::Serialize;
 
@@ -21,12 +21,19 @@ pub struct LibraryStatus {
 /// The rows of the home screen.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Home {
+    /// New episodes of the titles the profile follows, the most recently seen first.
+    pub new_for_you: Vec<NewEpisode>,
     pub continue_watching: Vec<ContinueItem>,
-    pub new_episodes: Vec<TitleCard>,
+    /// The sources' recently updated titles.
+    pub recently_updated: Vec<TitleCard>,
     pub today: Vec<TitleCard>,
     /// The profile's Watching list, each with the episode to watch next.
     pub watching: Vec<ListCard>,
     pub planned: Vec<ListCard>,
+    /// Started, untouched for a month, neither completed nor dropped.
+    pub abandoned: Vec<ListCard>,
+    /// What comes next after the titles the profile completed.
+    pub next_in_franchise: Vec<FranchiseNext>,
     pub favorites: Vec<ListCard>,
     pub rated: Vec<TitleCard>,
 }
@@ -70,11 +77,14 @@ impl App {
         self.db(move |db| {
             let list = |status| db.list_titles(profile, ListFilter::Status(status), ROW_LENGTH);
             Ok(Home {
+                new_for_you: db.new_episodes(profile, ROW_LENGTH)?,
                 continue_watching: db.continue_watching(profile, ROW_LENGTH)?,
-                new_episodes: db.recently_updated(ROW_LENGTH, 0)?,
+                recently_updated: db.recently_updated(ROW_LENGTH, 0)?,
                 today: db.titles_on_weekday(weekday)?,
                 watching: list(ListStatus::Watching)?,
                 planned: list(ListStatus::Planned)?,
+                abandoned: db.abandoned_titles(profile, now_ms(), ROW_LENGTH)?,
+                next_in_franchise: db.next_in_franchise(profile, ROW_LENGTH)?,
                 favorites: db.list_titles(profile, ListFilter::Favorite, ROW_LENGTH)?,
                 rated: db.rated_titles(profile, ROW_LENGTH)?,
             })

@@ -21,9 +21,9 @@ pub use catalog::{
     TitleSummary, Torrent, Tracker,
 };
 pub use library::{
-    ContinueItem, EpisodeEntry, EpisodeId, HistoryItem, ListCard, ListEntry, ListStatus,
-    NewEpisode, PluginRecord, Poster, Profile, ProfileId, Rating, RatingError, StatusChange,
-    TitleCard, TitleDetails, TitleId, WatchState, title_is_finished,
+    ContinueItem, EpisodeEntry, EpisodeId, FranchiseNext, HistoryItem, ListCard, ListEntry,
+    ListStatus, NewEpisode, PluginRecord, Poster, Profile, ProfileId, Rating, RatingError,
+    StatusChange, TitleCard, TitleDetails, TitleId, WatchState, title_is_finished,
 };
 pub use plugin::{
     ManifestError, Mirrors, OAuth, OAuthGrant, PluginKind, PluginManifest, RateLimit,

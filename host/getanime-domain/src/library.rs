@@ -114,13 +114,23 @@ pub struct TitleDetails {
 
 /// The newest episode of a title a profile follows that came after the profile last watched
 /// (or began following) it, above the highest it watched.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NewEpisode {
-    pub title: TitleId,
+    pub card: TitleCard,
     /// The newest such episode's number.
     pub number: f64,
     /// When a sync first saw it.
     pub first_seen_at: UnixMillis,
+    /// The title is one of the profile's favorites (notices can be kept to those).
+    pub favorite: bool,
+}
+
+/// The title of a franchise that comes next after one a profile completed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FranchiseNext {
+    pub card: TitleCard,
+    /// The name of the completed title it follows.
+    pub after: String,
 }
 
 /// A "Continue watching" entry: the most recent unfinished episode of a title.

@@ -13,6 +13,15 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use crate::lists::{list_entry, upsert_marks, write_status};
 use crate::{Database, Error, Result};
 
+/// `t` is a title profile `?1` does not keep off its accounts.
+const SYNCED: &str =
+    "NOT EXISTS (SELECT 1 FROM unsynced_titles u WHERE u.profile_id = ?1 AND u.title_id = t.id)";
+
+/// Profile `?1` watched an episode of `t`. (`CROSS JOIN` keeps the episodes of one title first:
+/// led by `watch_state`, SQLite would scan all the profile's marks once per title.)
+const WATCHED_AN_EPISODE: &str = "EXISTS (SELECT 1 FROM episodes e CROSS JOIN watch_state w \
+     ON w.episode_id = e.id AND w.profile_id = ?1 WHERE e.title_id = t.id AND w.watched = 1)";
+
 const ACCOUNT_COLUMNS: &str = "id, profile_id, plugin_id, credential_key, user_id, user_name, state, \
      created_at, last_sync_at, last_error, retry_at, marks_pulled_at";
 
@@ -210,11 +219,7 @@ impl Database {
     /// Whether `profile` has anything an account could receive: a list, a favorite, a rating or
     /// a watched or started episode of a title `key` names.
     pub fn has_history(&self, profile: ProfileId, key: &TitleKey) -> Result<bool> {
-        let named = format!(
-            "{} AND NOT EXISTS (SELECT 1 FROM unsynced_titles u \
-             WHERE u.profile_id = ?1 AND u.title_id = t.id)",
-            key_filter(key)
-        );
+        let named = format!("{} AND {SYNCED}", key_filter(key));
         let sql = format!(
             "SELECT EXISTS (SELECT 1 FROM profile_titles p JOIN titles t ON t.id = p.title_id \
                  WHERE p.profile_id = ?1 AND {named} AND (p.status IS NOT NULL OR p.favorite = 1)) \
@@ -233,23 +238,18 @@ impl Database {
     pub fn titles_left_out(&self, profile: ProfileId, key: &TitleKey) -> Result<u32> {
         let named = key_filter(key);
         let sql = format!(
-            "SELECT count(*) FROM titles t WHERE NOT ({named}) \
-             AND NOT EXISTS (SELECT 1 FROM unsynced_titles u \
-                 WHERE u.profile_id = ?1 AND u.title_id = t.id) \
+            "SELECT count(*) FROM titles t WHERE NOT ({named}) AND {SYNCED} \
              AND (EXISTS (SELECT 1 FROM profile_titles p WHERE p.profile_id = ?1 \
                      AND p.title_id = t.id AND (p.status IS NOT NULL OR p.favorite = 1)) \
                  OR EXISTS (SELECT 1 FROM ratings r WHERE r.profile_id = ?1 AND r.title_id = t.id) \
-                 OR EXISTS (SELECT 1 FROM episodes e JOIN watch_state w ON w.episode_id = e.id \
-                     WHERE w.profile_id = ?1 AND e.title_id = t.id AND w.watched = 1))"
+                 OR {WATCHED_AN_EPISODE})"
         );
         Ok(self.connection.query_row(&sql, params![profile.0, key_param(key)], |row| row.get(0))?)
     }
 
     /// `profile`'s marks on the titles `key` names (with their ids under it), for every title it
     /// marked and every title `account` has agreed on. Two titles with one id (two sources of
-    /// the same anime at a tracker) are one: the one changed last. (`CROSS JOIN` keeps the
-    /// episodes of one title first: led by `watch_state`, SQLite would scan all the profile's
-    /// marks once per title.)
+    /// the same anime at a tracker) are one: the one changed last.
     pub fn tracked_titles(
         &self,
         account: AccountId,
@@ -268,8 +268,7 @@ impl Database {
              LEFT JOIN ratings r ON r.profile_id = ?1 AND r.title_id = t.id \
              WHERE {named} AND (p.status IS NOT NULL OR p.favorite = 1 OR r.score IS NOT NULL \
                  OR EXISTS (SELECT 1 FROM account_titles a WHERE a.account_id = ?3 AND a.title_id = t.id) \
-                 OR EXISTS (SELECT 1 FROM episodes e CROSS JOIN watch_state w ON w.episode_id = e.id \
-                     AND w.profile_id = ?1 WHERE e.title_id = t.id AND w.watched = 1))"
+                 OR {WATCHED_AN_EPISODE})"
         );
         let mut statement = self.connection.prepare_cached(&sql)?;
         let rows = statement.query_map(params![profile.0, key_param(key), account.0], |row| {
@@ -517,17 +516,15 @@ impl Database {
         profile: ProfileId,
         source: &str,
     ) -> Result<Vec<LocalMark>> {
-        let mut statement = self.connection.prepare_cached(
+        let mut statement = self.connection.prepare_cached(&format!(
             "SELECT e.id, e.source_id, w.position_ms, w.watched FROM watch_state w \
              JOIN episodes e ON e.id = w.episode_id JOIN titles t ON t.id = e.title_id \
              LEFT JOIN account_marks a ON a.account_id = ?3 AND a.episode_id = e.id \
-             WHERE w.profile_id = ?1 AND t.plugin_id = ?2 AND e.source_id IS NOT NULL \
-               AND NOT EXISTS (SELECT 1 FROM unsynced_titles u \
-                   WHERE u.profile_id = ?1 AND u.title_id = t.id) \
+             WHERE w.profile_id = ?1 AND t.plugin_id = ?2 AND e.source_id IS NOT NULL AND {SYNCED} \
                AND CASE WHEN a.episode_id IS NULL THEN w.watched = 1 OR w.position_ms > 0 \
                    ELSE a.watched != w.watched OR abs(a.position_ms - w.position_ms) >= ?4 END \
-             ORDER BY e.id",
-        )?;
+             ORDER BY e.id"
+        ))?;
         let rows = statement.query_map(
             params![profile.0, source, account.0, SAME_POSITION_MS],
             |row| {
@@ -574,39 +571,35 @@ impl Database {
         let transaction = self.connection.transaction()?;
         let mut applied = MarksApplied::default();
         {
-            let mut find = transaction.prepare_cached(
-                "SELECT e.id, e.title_id, e.duration_ms, w.position_ms, w.watched, a.position_ms, a.watched \
+            let mut find = transaction.prepare_cached(&format!(
+                "SELECT e.id, e.title_id, e.duration_ms, w.position_ms, w.watched, a.position_ms, \
+                     a.watched, {SYNCED} \
                  FROM episodes e JOIN titles t ON t.id = e.title_id \
-                 LEFT JOIN watch_state w ON w.episode_id = e.id AND w.profile_id = ?3 \
+                 LEFT JOIN watch_state w ON w.episode_id = e.id AND w.profile_id = ?1 \
                  LEFT JOIN account_marks a ON a.episode_id = e.id AND a.account_id = ?4 \
-                 WHERE e.source_id = ?1 AND t.plugin_id = ?2 AND NOT EXISTS \
-                     (SELECT 1 FROM unsynced_titles u WHERE u.profile_id = ?3 AND u.title_id = t.id)",
-            )?;
+                 WHERE e.source_id = ?3 AND t.plugin_id = ?2"
+            ))?;
             for mark in marks {
                 let found = find
-                    .query_row(params![mark.episode_id, source, profile.0, account.0], |row| {
-                        Ok(EpisodeFacts {
+                    .query_row(params![profile.0, source, mark.episode_id, account.0], |row| {
+                        let synced: bool = row.get(7)?;
+                        Ok(synced.then_some(EpisodeFacts {
                             id: EpisodeId(row.get(0)?),
                             title: TitleId(row.get(1)?),
                             duration_ms: row.get(2)?,
                             local: pair(row.get(3)?, row.get(4)?),
                             agreed: pair(row.get(5)?, row.get(6)?),
-                        })
+                        }))
                     })
                     .optional()?;
-                let Some(facts) = found else {
-                    // Unknown, or of a title kept off the accounts (not counted then).
-                    let kept_off: bool = transaction
-                        .prepare_cached(
-                            "SELECT EXISTS (SELECT 1 FROM episodes e JOIN titles t ON t.id = e.title_id \
-                             JOIN unsynced_titles u ON u.title_id = t.id AND u.profile_id = ?3 \
-                             WHERE e.source_id = ?1 AND t.plugin_id = ?2)",
-                        )?
-                        .query_row(params![mark.episode_id, source, profile.0], |row| row.get(0))?;
-                    if !kept_off {
+                let facts = match found {
+                    Some(Some(facts)) => facts,
+                    // Of a title kept off the accounts: neither taken nor counted.
+                    Some(None) => continue,
+                    None => {
                         applied.unknown += 1;
+                        continue;
                     }
-                    continue;
                 };
                 let remote_position = match facts.duration_ms {
                     Some(duration) => {

@@ -314,7 +314,7 @@ impl Database {
         Ok(torrents)
     }
 
-    /// Titles with the newest episodes first ("New episodes").
+    /// Titles with the newest episodes first ("Recently updated").
     pub fn recently_updated(&self, limit: u32, offset: u32) -> Result<Vec<TitleCard>> {
         self.cards(
             &format!(

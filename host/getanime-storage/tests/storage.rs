@@ -1823,7 +1823,7 @@ mod remote_devices {
 
 /// What is new for a profile: episodes of followed titles first seen after the profile last
 /// watched (or began following) them.
-mod new_episodes {
+mod home_rows {
     use getanime_domain::ListStatus;
 
     use super::*;
@@ -1851,7 +1851,7 @@ mod new_episodes {
         db.upsert_title(PLUGIN, &title("2", "Planned", &[1.0, 2.0, 3.0, 4.0]), NOW + 4 * MINUTE)?;
         db.upsert_title(PLUGIN, &title("3", "Not followed", &[1.0, 2.0]), NOW + 4 * MINUTE)?;
         let new = db.new_episodes(DEFAULT, 10)?;
-        let found: Vec<(i64, f64)> = new.iter().map(|item| (item.title.0, item.number)).collect();
+        let found: Vec<(i64, f64)> = new.iter().map(|item| (item.card.id.0, item.number)).collect();
         assert_eq!(found, [(planned.0, 4.0), (watching.0, 7.0)], "the most recently seen first");
         assert_eq!(new[1].first_seen_at, NOW + 3 * MINUTE);
         assert!(!found.iter().any(|(id, _)| *id == other.0));
@@ -1862,7 +1862,102 @@ mod new_episodes {
         db.upsert_title(PLUGIN, &title("2", "Planned", &[1.0, 2.0, 3.0, 4.0]), NOW + 6 * MINUTE)?;
         let new = db.new_episodes(DEFAULT, 10)?;
         assert_eq!(new.len(), 1, "{new:?}");
-        assert_eq!((new[0].title, new[0].first_seen_at), (planned, NOW + 4 * MINUTE));
+        assert_eq!((new[0].card.id, new[0].first_seen_at), (planned, NOW + 4 * MINUTE));
+        assert!(!new[0].favorite, "a Planned title is not a favorite");
+
+        // A favorite is followed and says so (notices can be kept to favorites).
+        db.set_favorite(DEFAULT, other, true, NOW + 7 * MINUTE)?;
+        db.upsert_title(PLUGIN, &title("3", "Not followed", &[1.0, 2.0, 3.0]), NOW + 8 * MINUTE)?;
+        let new = db.new_episodes(DEFAULT, 10)?;
+        assert_eq!((new[0].card.id, new[0].number, new[0].favorite), (other, 3.0, true));
+        assert_eq!(new[0].card.name, "Not followed", "a whole card, for the row");
+        Ok(())
+    }
+
+    const DAY: i64 = 24 * 60 * MINUTE;
+
+    #[test]
+    fn a_started_title_untouched_for_a_month_is_abandoned_unless_completed_or_dropped() -> Result<()>
+    {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        let three = [1.0, 2.0, 3.0];
+        let left = db.upsert_title(PLUGIN, &title("1", "Left at two", &three), NOW)?;
+        let recent = db.upsert_title(PLUGIN, &title("2", "Watched last week", &three), NOW)?;
+        let dropped = db.upsert_title(PLUGIN, &title("3", "Dropped", &three), NOW)?;
+        let finished = db.upsert_title(PLUGIN, &title("4", "All watched", &three), NOW)?;
+        let begun = db.upsert_title(PLUGIN, &title("5", "Begun only", &three), NOW)?;
+        let long_ago = NOW - 60 * DAY;
+        db.mark_watched_through(DEFAULT, left, 1.0, long_ago)?;
+        db.mark_watched_through(DEFAULT, recent, 1.0, NOW - 7 * DAY)?;
+        db.mark_watched_through(DEFAULT, dropped, 1.0, long_ago)?;
+        db.set_list_status(DEFAULT, dropped, Some(ListStatus::Dropped), long_ago)?;
+        db.mark_watched_through(DEFAULT, finished, 3.0, long_ago)?;
+        let first = episode_ids(&db, begun)?[0].1;
+        db.record_position(DEFAULT, first, 90_000, Some(1_420_000), long_ago - DAY)?;
+
+        let abandoned = db.abandoned_titles(DEFAULT, NOW, 10)?;
+        let found: Vec<(i64, Option<f64>)> =
+            abandoned.iter().map(|item| (item.card.id.0, item.next_episode)).collect();
+        assert_eq!(
+            found,
+            [(left.0, Some(2.0)), (begun.0, Some(1.0))],
+            "the most recently left first"
+        );
+        let sister = db.create_profile("Маша", NOW)?;
+        assert!(db.abandoned_titles(sister, NOW, 10)?.is_empty(), "per profile");
+
+        // Completed, or touched again: no longer abandoned.
+        db.set_list_status(DEFAULT, left, Some(ListStatus::Completed), NOW)?;
+        db.record_position(DEFAULT, first, 120_000, Some(1_420_000), NOW)?;
+        assert!(db.abandoned_titles(DEFAULT, NOW, 10)?.is_empty());
+        Ok(())
+    }
+
+    /// A franchise's title as the source relates it.
+    fn related(source_id: &str, order: u32) -> getanime_domain::RelatedTitle {
+        getanime_domain::RelatedTitle {
+            source_id: source_id.into(),
+            name: format!("Season {order}"),
+            order: Some(order),
+        }
+    }
+
+    #[test]
+    fn the_next_in_the_franchise_follows_a_completed_title_and_skips_what_was_begun() -> Result<()>
+    {
+        let dir = TestDir::new()?;
+        let mut db = dir.open()?;
+        // Four seasons, each relating the others (never itself), as AniLibria's franchises do.
+        let seasons: Vec<TitleId> = (1..=4)
+            .map(|season: u32| {
+                let mut entry = title(&format!("s{season}"), &format!("Season {season}"), &[1.0]);
+                entry.related = (1..=4)
+                    .filter(|other| *other != season)
+                    .map(|other| related(&format!("s{other}"), other))
+                    .collect();
+                db.upsert_title(PLUGIN, &entry, NOW)
+            })
+            .collect::<Result<_, _>>()?;
+        assert!(db.next_in_franchise(DEFAULT, 10)?.is_empty(), "nothing completed yet");
+
+        db.set_list_status(DEFAULT, seasons[1], Some(ListStatus::Completed), NOW)?;
+        let next = db.next_in_franchise(DEFAULT, 10)?;
+        let found: Vec<(i64, &str)> =
+            next.iter().map(|item| (item.card.id.0, item.after.as_str())).collect();
+        assert_eq!(found, [(seasons[2].0, "Season 2")], "season 3 after season 2, not season 1");
+
+        // Season 3 begun: season 4 is the next one not begun.
+        db.mark_watched_through(DEFAULT, seasons[2], 1.0, NOW + MINUTE)?;
+        let next = db.next_in_franchise(DEFAULT, 10)?;
+        assert_eq!(next.iter().map(|item| item.card.id).collect::<Vec<_>>(), [seasons[3]]);
+        let sister = db.create_profile("Маша", NOW)?;
+        assert!(db.next_in_franchise(sister, 10)?.is_empty(), "per profile");
+
+        // The last season completed: nothing comes after it.
+        db.set_list_status(DEFAULT, seasons[1], None, NOW)?;
+        db.set_list_status(DEFAULT, seasons[3], Some(ListStatus::Completed), NOW)?;
+        assert!(db.next_in_franchise(DEFAULT, 10)?.is_empty());
         Ok(())
     }
 }

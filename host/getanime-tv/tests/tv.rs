@@ -2022,7 +2022,7 @@ fn the_window_speaks_the_language_of_the_locale_or_of_lang() -> Result<()> {
     let mut command = Command::new(env!("CARGO_BIN_EXE_getanime"));
     command.env("LANG", "ru_RU.UTF-8");
     run_window_with(command, &library.data, &[OsStr::new("--no-sync")], "enter", Some(&russian))?;
-    check_screen_says(&russian, "rus", &["Поиск", "Расписание", "Новые серии", "1 тайтл"])?;
+    check_screen_says(&russian, "rus", &["Поиск", "Расписание", "Недавно обновлённые", "1 тайтл"])?;
     // 17 seeders and 734 MB: the plural form "many" and the Russian unit.
     check_screen_says(
         &russian.with_file_name("ru-home-1.png"),
@@ -2035,7 +2035,7 @@ fn the_window_speaks_the_language_of_the_locale_or_of_lang() -> Result<()> {
     command.env("LANG", "ru_RU.UTF-8");
     let options = [OsStr::new("--no-sync"), OsStr::new("--lang"), OsStr::new("en")];
     run_window_with(command, &library.data, &options, "enter", Some(&english))?;
-    check_screen_says(&english, "eng", &["Search", "Schedule", "New episodes", "1 title"])?;
+    check_screen_says(&english, "eng", &["Search", "Schedule", "Recently updated", "1 title"])?;
     check_screen_says(
         &english.with_file_name("en-home-1.png"),
         "eng",
@@ -2067,7 +2067,7 @@ fn the_language_setting_applies_at_once_and_is_remembered() -> Result<()> {
     assert!(settings.contains("language = ru"), "{settings}");
     let next = screenshot_path("language-remembered.png")?;
     run_ui(&library.data, "wait", Some(&next))?;
-    check_screen_says(&next, "rus", &["Новые серии"])?;
+    check_screen_says(&next, "rus", &["Недавно обновлённые"])?;
     Ok(())
 }
 

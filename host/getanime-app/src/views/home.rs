@@ -7,7 +7,7 @@ use crate::Home;
 use crate::language::{tr, trn};
 
 /// One card of a poster row.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CardView {
     pub title: TitleId,
     pub name: String,
@@ -17,9 +17,26 @@ pub struct CardView {
     pub progress: f32,
 }
 
+/// Which row: its place on the screen, and its name for scripts (`getanime home --json`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowKind {
+    NewForYou,
+    ContinueWatching,
+    RecentlyUpdated,
+    Today,
+    Watching,
+    Planned,
+    Abandoned,
+    NextInFranchise,
+    Favorites,
+    Rated,
+}
+
 /// A poster row; empty rows are kept (the navigator skips them) so row indices stay stable.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RowView {
+    pub kind: RowKind,
     pub label: String,
     pub cards: Vec<CardView>,
 }
@@ -39,9 +56,16 @@ pub fn library_unreadable() -> &'static str {
     tr!("The library could not be opened")
 }
 
-/// The rows, top to bottom: continue watching, new episodes, today, the profile's Watching
-/// (with the episode to watch next), Planned and Favorites lists, rated.
+/// The rows, top to bottom: new episodes of the profile's titles, continue watching, the
+/// sources' recently updated titles, today, the profile's Watching (with the episode to watch
+/// next) and Planned lists, abandoned titles, the next in a franchise, favorites, rated.
 pub fn rows(home: &Home) -> Vec<RowView> {
+    let new_for_you = (home.new_for_you.iter())
+        .map(|item| card_saying(&item.card, tr!("New: episode {number}", number = item.number)))
+        .collect();
+    let next_in_franchise = (home.next_in_franchise.iter())
+        .map(|item| card_saying(&item.card, tr!("After {name}", name = item.after)))
+        .collect();
     let continuing = home
         .continue_watching
         .iter()
@@ -59,23 +83,26 @@ pub fn rows(home: &Home) -> Vec<RowView> {
             }
         })
         .collect();
+    let row = |kind, label: &str, cards| RowView { kind, label: label.to_owned(), cards };
     vec![
-        RowView { label: tr!("Continue watching").into(), cards: continuing },
-        RowView { label: tr!("New episodes").into(), cards: plain_cards(&home.new_episodes) },
-        RowView { label: tr!("Today").into(), cards: plain_cards(&home.today) },
-        RowView {
-            label: list_name(ListFilter::Status(ListStatus::Watching)).into(),
-            cards: next_up_cards(&home.watching),
-        },
-        RowView {
-            label: list_name(ListFilter::Status(ListStatus::Planned)).into(),
-            cards: list_cards(&home.planned),
-        },
-        RowView {
-            label: list_name(ListFilter::Favorite).into(),
-            cards: list_cards(&home.favorites),
-        },
-        RowView { label: tr!("Rated").into(), cards: plain_cards(&home.rated) },
+        row(RowKind::NewForYou, tr!("New episodes of your titles"), new_for_you),
+        row(RowKind::ContinueWatching, tr!("Continue watching"), continuing),
+        row(RowKind::RecentlyUpdated, tr!("Recently updated"), plain_cards(&home.recently_updated)),
+        row(RowKind::Today, tr!("Today"), plain_cards(&home.today)),
+        row(
+            RowKind::Watching,
+            list_name(ListFilter::Status(ListStatus::Watching)),
+            next_up_cards(&home.watching),
+        ),
+        row(
+            RowKind::Planned,
+            list_name(ListFilter::Status(ListStatus::Planned)),
+            list_cards(&home.planned),
+        ),
+        row(RowKind::Abandoned, tr!("Abandoned"), next_up_cards(&home.abandoned)),
+        row(RowKind::NextInFranchise, tr!("Next in the franchise"), next_in_franchise),
+        row(RowKind::Favorites, list_name(ListFilter::Favorite), list_cards(&home.favorites)),
+        row(RowKind::Rated, tr!("Rated"), plain_cards(&home.rated)),
     ]
 }
 
@@ -83,16 +110,21 @@ pub fn rows(home: &Home) -> Vec<RowView> {
 fn next_up_cards(cards: &[ListCard]) -> Vec<CardView> {
     cards
         .iter()
-        .map(|item| CardView {
-            title: item.card.id,
-            name: item.card.name.clone(),
-            subtitle: match item.next_episode {
-                Some(number) => tr!("Next: episode {number}", number = number),
-                None => tr!("All episodes watched").to_owned(),
-            },
-            progress: 0.0,
+        .map(|item| {
+            card_saying(
+                &item.card,
+                match item.next_episode {
+                    Some(number) => tr!("Next: episode {number}", number = number),
+                    None => tr!("All episodes watched").to_owned(),
+                },
+            )
         })
         .collect()
+}
+
+/// A card whose line under the name says `subtitle`.
+fn card_saying(card: &TitleCard, subtitle: String) -> CardView {
+    CardView { title: card.id, name: card.name.clone(), subtitle, progress: 0.0 }
 }
 
 fn list_cards(cards: &[ListCard]) -> Vec<CardView> {
@@ -100,15 +132,7 @@ fn list_cards(cards: &[ListCard]) -> Vec<CardView> {
 }
 
 fn plain_cards(cards: &[TitleCard]) -> Vec<CardView> {
-    cards
-        .iter()
-        .map(|card| CardView {
-            title: card.id,
-            name: card.name.clone(),
-            subtitle: card.kind.clone().unwrap_or_default(),
-            progress: 0.0,
-        })
-        .collect()
+    cards.iter().map(|card| card_saying(card, card.kind.clone().unwrap_or_default())).collect()
 }
 
 /// "12 titles"; an empty library says what to do first.
@@ -169,7 +193,7 @@ pub fn sync_failed_status(error: &anyhow::Error) -> String {
 
 #[cfg(test)]
 mod tests {
-    use getanime_domain::{ContinueItem, EpisodeId, WatchState};
+    use getanime_domain::{ContinueItem, EpisodeId, FranchiseNext, NewEpisode, WatchState};
 
     use super::*;
 
@@ -206,6 +230,12 @@ mod tests {
     #[test]
     fn rows_say_what_to_continue_and_keep_empty_rows() {
         let home = Home {
+            new_for_you: vec![NewEpisode {
+                card: card(7, "Вышла серия", Some("TV")),
+                number: 8.0,
+                first_seen_at: 0,
+                favorite: false,
+            }],
             continue_watching: vec![ContinueItem {
                 card: card(1, "Звёздный почтальон", Some("TV")),
                 episode_id: EpisodeId(10),
@@ -217,7 +247,7 @@ mod tests {
                     updated_at: 0,
                 },
             }],
-            new_episodes: vec![card(2, "Тихий маяк", Some("ONA")), card(3, "Без типа", None)],
+            recently_updated: vec![card(2, "Тихий маяк", Some("ONA")), card(3, "Без типа", None)],
             today: Vec::new(),
             watching: vec![
                 ListCard {
@@ -229,23 +259,38 @@ mod tests {
                 card: card(6, "На потом", Some("OVA")),
                 next_episode: Some(1.0),
             }],
+            abandoned: vec![ListCard {
+                card: card(8, "Брошено", None), next_episode: Some(4.0)
+            }],
+            next_in_franchise: vec![FranchiseNext {
+                card: card(9, "Второй сезон", Some("TV")),
+                after: "Первый сезон".into(),
+            }],
             favorites: Vec::new(),
             rated: Vec::new(),
         };
-        let rows = rows(&home);
+        let mut rows = rows(&home);
         let labels: Vec<&str> = rows.iter().map(|row| row.label.as_str()).collect();
         assert_eq!(
             labels,
             [
+                "New episodes of your titles",
                 "Continue watching",
-                "New episodes",
+                "Recently updated",
                 "Today",
                 "Watching",
                 "Planned",
+                "Abandoned",
+                "Next in the franchise",
                 "Favorites",
                 "Rated"
             ]
         );
+        assert_eq!(rows[0].kind, RowKind::NewForYou);
+        assert_eq!(rows[0].cards[0].subtitle, "New: episode 8");
+        assert_eq!(rows[6].cards[0].subtitle, "Next: episode 4", "abandoned: where to go on");
+        assert_eq!(rows[7].cards[0].subtitle, "After Первый сезон");
+        let rows = rows.split_off(1);
         let watching: Vec<&str> = rows[3].cards.iter().map(|card| card.subtitle.as_str()).collect();
         assert_eq!(watching, ["Next: episode 3", "All episodes watched"]);
         assert_eq!(rows[4].cards[0].subtitle, "OVA", "Planned cards show the kind");
@@ -261,7 +306,7 @@ mod tests {
         let subtitles: Vec<&str> =
             rows[1].cards.iter().map(|card| card.subtitle.as_str()).collect();
         assert_eq!(subtitles, ["ONA", ""]);
-        assert!(rows[2].cards.is_empty() && rows[5].cards.is_empty() && rows[6].cards.is_empty());
+        assert!(rows[2].cards.is_empty() && rows[7].cards.is_empty() && rows[8].cards.is_empty());
     }
 
     #[test]

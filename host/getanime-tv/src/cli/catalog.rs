@@ -66,3 +66,17 @@ fn filters_text(filters: &getanime_app::domain::CatalogFilters) -> String {
 pub(super) fn cards_text(cards: &[TitleCard]) -> String {
     cards.iter().map(crate::text::card_line).collect()
 }
+
+/// The home rows: each row's label, then a line per card (id, name, what the card says).
+pub(super) fn home_text(rows: &[getanime_app::views::home::RowView]) -> String {
+    rows.iter()
+        .map(|row| {
+            let cards: String = row
+                .cards
+                .iter()
+                .map(|card| format!("  {:>6}  {} — {}\n", card.title.0, card.name, card.subtitle))
+                .collect();
+            format!("{}\n{cards}", row.label)
+        })
+        .collect()
+}

@@ -149,6 +149,9 @@ pub enum Command {
         #[arg(long, default_value_t = 50)]
         limit: u32,
     },
+    /// Print the home screen's rows as the TV shows them to the profile, top to bottom (with
+    /// --json: each row's kind, label and titles).
+    Home,
     /// Show one title: episodes, qualities, skips, torrents, watched marks, rating. Details that
     /// are missing or stale are fetched from the source first.
     Show {
@@ -420,6 +423,16 @@ impl Output {
             Command::Titles { query, limit } => {
                 let cards = app.titles(query, limit).await?;
                 self.print(&cards, |cards| catalog::cards_text(cards))
+            }
+            Command::Home => {
+                use chrono::Datelike;
+                let weekday = chrono::Local::now().weekday().number_from_monday() as u8;
+                let home = app.home(weekday).await?;
+                let rows: Vec<_> = getanime_app::views::home::rows(&home)
+                    .into_iter()
+                    .filter(|row| !row.cards.is_empty())
+                    .collect();
+                self.print(&rows, |rows| catalog::home_text(rows))
             }
             Command::Show { title_id, offline } => {
                 if !offline {
