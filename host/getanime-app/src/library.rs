@@ -128,6 +128,17 @@ impl App {
         self.db(move |db| db.title_details(id, profile)).await
     }
 
+    /// What the home's hero shows of `title`: everything about it, and the number of the
+    /// episode to watch next (none when every one is watched).
+    pub async fn hero(&self, title: TitleId) -> Result<(TitleDetails, Option<f64>)> {
+        let profile = self.profile();
+        self.db(move |db| {
+            let next = db.next_unwatched(profile, title)?.map(|entry| entry.episode.number);
+            Ok((db.title_details(title, profile)?, next))
+        })
+        .await
+    }
+
     /// Marks an episode (by its number) watched or not.
     pub async fn set_watched(
         &self,

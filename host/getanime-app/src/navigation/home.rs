@@ -85,6 +85,12 @@ impl HomeState {
         (self.row, self.columns.get(self.row).copied().unwrap_or(0))
     }
 
+    /// The focused card's title; while the focus is on the header, the card it left.
+    pub fn focused_title(&self) -> Option<TitleId> {
+        let (row, column) = self.focus();
+        self.rows.get(row)?.get(column).copied()
+    }
+
     /// How far the rows scroll so the focused one is at the top: the filled and the empty rows
     /// above it (an empty row is hidden but still takes the layout's spacing).
     pub fn scroll(&self) -> (usize, usize) {

@@ -1,6 +1,6 @@
 //! The home screen: its poster rows and its status line.
 
-use getanime_domain::{ListCard, ListFilter, ListStatus, TitleCard, TitleId};
+use getanime_domain::{ListCard, ListFilter, ListStatus, TitleCard, TitleDetails, TitleId};
 
 use super::lists::list_name;
 use crate::Home;
@@ -39,6 +39,58 @@ pub struct RowView {
     pub kind: RowKind,
     pub label: String,
     pub cards: Vec<CardView>,
+}
+
+/// Above the rows: the focused title (its poster comes with its card).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HeroView {
+    pub name: String,
+    /// Year, kind and genres on one line.
+    pub facts: String,
+    /// The episode to watch next, or where the title stands.
+    pub next: String,
+    /// The description's start, about two lines.
+    pub description: String,
+}
+
+/// How much of a description the hero shows: two lines of the hero's small type.
+const HERO_DESCRIPTION_CHARS: usize = 170;
+
+/// The hero of a title with the episode to watch `next`.
+pub fn hero(details: &TitleDetails, next: Option<f64>) -> HeroView {
+    let card = &details.card;
+    let facts: Vec<String> = [
+        card.year.map(|year| year.to_string()),
+        card.kind.clone(),
+        (!details.genres.is_empty()).then(|| details.genres.join(", ")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let started = details.episodes.iter().any(|entry| entry.watch.is_some_and(|w| w.watched));
+    let next = match next {
+        Some(number) if started => tr!("Next: episode {number}", number = number),
+        Some(number) => tr!("Start with episode {number}", number = number),
+        None if details.episodes.is_empty() => String::new(),
+        None => tr!("All episodes watched").to_owned(),
+    };
+    HeroView {
+        name: card.name.clone(),
+        facts: facts.join(" · "),
+        next,
+        description: details.description.as_deref().map(opening).unwrap_or_default(),
+    }
+}
+
+/// The start of `text` on one line, cut at a word within [`HERO_DESCRIPTION_CHARS`].
+fn opening(text: &str) -> String {
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.chars().count() <= HERO_DESCRIPTION_CHARS {
+        return line;
+    }
+    let cut: String = line.chars().take(HERO_DESCRIPTION_CHARS).collect();
+    let words = cut.rsplit_once(' ').map_or(cut.as_str(), |(words, _)| words);
+    format!("{}…", words.trim_end_matches([',', '.', ';', ':', '—', '-']))
 }
 
 /// The header's profile button: who is watching.
@@ -307,6 +359,30 @@ mod tests {
             rows[1].cards.iter().map(|card| card.subtitle.as_str()).collect();
         assert_eq!(subtitles, ["ONA", ""]);
         assert!(rows[2].cards.is_empty() && rows[7].cards.is_empty() && rows[8].cards.is_empty());
+    }
+
+    #[test]
+    fn the_hero_says_what_to_watch_next_and_the_description_s_start() {
+        // Episode 1 watched, 2 begun, 2.5 not.
+        let mut details = crate::views::title::tests::details(None);
+        details.description = Some(format!("Первая фраза.\n\n{}", "слово ".repeat(60)));
+        let hero = hero(&details, Some(2.0));
+        assert_eq!(hero.name, "Ледяной алхимик");
+        assert_eq!(hero.facts, "2024 · TV · Фэнтези, Приключения");
+        assert_eq!(hero.next, "Next: episode 2");
+        assert!(hero.description.starts_with("Первая фраза. слово"), "{}", hero.description);
+        assert!(hero.description.ends_with("слово…"), "cut at a word: {}", hero.description);
+        assert!(hero.description.chars().count() <= HERO_DESCRIPTION_CHARS + 1);
+        assert_eq!(super::hero(&details, None).next, "All episodes watched");
+
+        for entry in &mut details.episodes {
+            entry.watch = None;
+        }
+        assert_eq!(super::hero(&details, Some(1.0)).next, "Start with episode 1");
+        details.episodes.clear();
+        details.description = Some("Коротко.".into());
+        let hero = super::hero(&details, None);
+        assert_eq!((hero.next.as_str(), hero.description.as_str()), ("", "Коротко."));
     }
 
     #[test]

@@ -202,7 +202,7 @@ pub fn size(bytes: u64) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use getanime_domain::{
         Episode, EpisodeId, Quality, Rating, Stream, TitleCard, TitleId, WatchState,
     };
@@ -225,7 +225,7 @@ mod tests {
         }
     }
 
-    fn details(rating: Option<Rating>) -> TitleDetails {
+    pub(crate) fn details(rating: Option<Rating>) -> TitleDetails {
         let watch = |position_ms, watched| {
             Some(WatchState { position_ms, duration_ms: None, watched, updated_at: 0 })
         };

@@ -2,6 +2,7 @@
 //! library, syncs in the background, and applies a profile switch.
 
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Instant;
@@ -14,12 +15,22 @@ use getanime_app::{App, Home, SyncScope, views};
 use slint::{ComponentHandle, Image, ModelRc, SharedString, VecModel};
 
 use super::shared::{Poster, Shared, posters_of, run_on};
-use crate::ui::{AppWindow, Card, HomeAdapter, PosterRow, ScreenKind, Shell};
+use crate::ui::{AppWindow, Card, HeroInfo, HomeAdapter, PosterRow, ScreenKind, Shell};
 
 pub(super) struct HomeScreen {
     shared: Rc<Shared>,
     /// Who is watching (the header's profile button).
     profile_name: RefCell<String>,
+    hero: Rc<Hero>,
+}
+
+/// The hero's state, shared with the reads in flight.
+#[derive(Default)]
+struct Hero {
+    /// Read since the rows were last loaded (a focus walk reads each title once).
+    read: RefCell<HashMap<TitleId, views::home::HeroView>>,
+    /// The title it is about.
+    title: Cell<Option<TitleId>>,
 }
 
 /// The home rows, the posters of every card (in row order), and the status line.
@@ -27,7 +38,7 @@ type HomeLoad = (Home, Vec<Option<Poster>>, String);
 
 impl HomeScreen {
     pub(super) fn new(shared: Rc<Shared>, profile_name: String) -> HomeScreen {
-        HomeScreen { shared, profile_name: RefCell::new(profile_name) }
+        HomeScreen { shared, profile_name: RefCell::new(profile_name), hero: Rc::default() }
     }
 
     /// Syncs when the interval set in Settings has passed since the last sync.
@@ -116,6 +127,10 @@ impl HomeScreen {
                     })
                     .collect();
                 view.set_rows(ModelRc::new(VecModel::from(model)));
+                // What to watch next may have changed: the hero is read again.
+                self.hero.read.borrow_mut().clear();
+                self.hero.title.set(None);
+                self.show_hero(&window, &self.shared.navigator.borrow());
                 shell.set_status_text(status.into());
                 shell.set_error_text(SharedString::new());
             }
@@ -222,6 +237,58 @@ async fn sync_sources(app: Arc<App>) -> Result<String> {
     Ok(views::home::with_notice(views::home::synced_status(&time, &failed), notice))
 }
 
+impl HomeScreen {
+    /// The hero follows the focused card: at once its poster and name (from the card), and
+    /// its facts once read (from the heroes already read, else in the background).
+    fn show_hero(&self, window: &AppWindow, navigator: &Navigator) {
+        let home = navigator.home();
+        let view = window.global::<HomeAdapter>();
+        let title = home.focused_title();
+        if title.is_none() {
+            view.set_hero_row(-1);
+        } else if home.header().is_none() {
+            let (row, column) = home.focus();
+            view.set_hero_row(row as i32);
+            view.set_hero_column(column as i32);
+        }
+        let Some(title) = title else { return };
+        if self.hero.title.replace(Some(title)) == Some(title) {
+            return;
+        }
+        if let Some(hero) = self.hero.read.borrow().get(&title) {
+            view.set_hero(hero_info(hero));
+            return;
+        }
+        view.set_hero(HeroInfo::default());
+        let (weak, state) = (self.shared.window.clone(), Rc::clone(&self.hero));
+        self.shared.in_background(
+            "read the focused title",
+            move |app| async move { app.hero(title).await },
+            move |read| match read {
+                Ok((details, next)) => {
+                    let hero = views::home::hero(&details, next);
+                    // Shown only if the focus is still there when it arrives.
+                    if state.title.get() == Some(title)
+                        && let Some(window) = weak.upgrade()
+                    {
+                        window.global::<HomeAdapter>().set_hero(hero_info(&hero));
+                    }
+                    state.read.borrow_mut().insert(title, hero);
+                }
+                Err(error) => tracing::warn!("cannot read the focused title: {error:#}"),
+            },
+        );
+    }
+}
+
+fn hero_info(hero: &views::home::HeroView) -> HeroInfo {
+    HeroInfo {
+        facts: hero.facts.as_str().into(),
+        next: hero.next.as_str().into(),
+        description: hero.description.as_str().into(),
+    }
+}
+
 impl super::ScreenAdapter for HomeScreen {
     fn kind(&self) -> ScreenKind {
         ScreenKind::Home
@@ -240,5 +307,6 @@ impl super::ScreenAdapter for HomeScreen {
         view.set_header_focus(header.map_or(-1, |button| {
             HeaderButton::ALL.iter().position(|candidate| *candidate == button).unwrap_or(0) as i32
         }));
+        self.show_hero(window, navigator);
     }
 }
