@@ -37,6 +37,10 @@ pub const DEBIAN_PACKAGES: &[&str] = &[
     "tesseract-ocr-eng",
     // zbarimg: a window test decodes the sign-in QR code from a screenshot.
     "zbar-tools",
+    // Desktop notifications are tested against a notification daemon of python-dbusmock's on
+    // a private session bus.
+    "dbus-daemon",
+    "python3-dbusmock",
     // The phone remote's page is tested in a real headless browser, through WebDriver.
     "chromium",
     "chromium-driver",

@@ -128,6 +128,22 @@ impl App {
         self.db(move |db| db.title_details(id, profile)).await
     }
 
+    /// The new episodes a sync that started at `since` brought, for a notice: of the titles the
+    /// profile follows, or only of its favorites, or none, as its Settings say. The most
+    /// recently seen first.
+    pub async fn news_since(&self, since: i64) -> Result<Vec<NewEpisode>> {
+        let which = self.setting(crate::Setting::NewEpisodeNotices).await?;
+        if which == "off" {
+            return Ok(Vec::new());
+        }
+        let profile = self.profile();
+        let news = self.db(move |db| db.new_episodes(profile, ROW_LENGTH)).await?;
+        Ok(news
+            .into_iter()
+            .filter(|item| item.first_seen_at >= since && (which != "favorites" || item.favorite))
+            .collect())
+    }
+
     /// What the home's hero shows of `title`: everything about it, and the number of the
     /// episode to watch next (none when every one is watched).
     pub async fn hero(&self, title: TitleId) -> Result<(TitleDetails, Option<f64>)> {

@@ -29,6 +29,9 @@ pub enum Setting {
     SyncIntervalMinutes,
     /// Hours after which a title's details are fetched again.
     DetailsTtlHours,
+    /// Notices when a sync brings a new episode: of every followed title, of favorites only,
+    /// or none.
+    NewEpisodeNotices,
     /// The phone remote listens on the home network (off until the user turns it on).
     PhoneRemote,
     /// The phone remote's port (a fixed one, so phones' bookmarks and QR codes keep working).
@@ -37,13 +40,14 @@ pub enum Setting {
 
 impl Setting {
     /// Every setting, in the order the Settings screen lists them.
-    pub const ALL: [Setting; 8] = [
+    pub const ALL: [Setting; 9] = [
         Setting::Language,
         Setting::Quality,
         Setting::AutoSkip,
         Setting::AutoPlayNext,
         Setting::SyncIntervalMinutes,
         Setting::DetailsTtlHours,
+        Setting::NewEpisodeNotices,
         Setting::PhoneRemote,
         Setting::PhoneRemotePort,
     ];
@@ -57,6 +61,7 @@ impl Setting {
             Setting::AutoPlayNext => "auto_play_next",
             Setting::SyncIntervalMinutes => "sync_interval_minutes",
             Setting::DetailsTtlHours => "details_ttl_hours",
+            Setting::NewEpisodeNotices => "new_episode_notices",
             Setting::PhoneRemote => "phone_remote",
             Setting::PhoneRemotePort => "phone_remote_port",
         }
@@ -76,6 +81,7 @@ impl Setting {
             Setting::AutoPlayNext => &["true", "false"],
             Setting::SyncIntervalMinutes => &["60", "180", "720", "0"],
             Setting::DetailsTtlHours => &["24", "6", "72", "168"],
+            Setting::NewEpisodeNotices => &["followed", "favorites", "off"],
             Setting::PhoneRemote => &["false", "true"],
             // Any port `accepts` takes; the default is the one listed.
             Setting::PhoneRemotePort => &["47401"],
@@ -96,9 +102,11 @@ impl Setting {
     /// Whether each profile keeps its own value (else the library has one for everybody).
     pub fn per_profile(self) -> bool {
         match self {
-            Setting::Language | Setting::Quality | Setting::AutoSkip | Setting::AutoPlayNext => {
-                true
-            }
+            Setting::Language
+            | Setting::Quality
+            | Setting::AutoSkip
+            | Setting::AutoPlayNext
+            | Setting::NewEpisodeNotices => true,
             Setting::SyncIntervalMinutes
             | Setting::DetailsTtlHours
             | Setting::PhoneRemote
@@ -116,6 +124,7 @@ impl Setting {
             Setting::AutoPlayNext => tr!("Play the next episode"),
             Setting::SyncIntervalMinutes => tr!("Sync sources every"),
             Setting::DetailsTtlHours => tr!("Refresh title details after"),
+            Setting::NewEpisodeNotices => tr!("Notices of new episodes"),
             Setting::PhoneRemote => tr!("Phone remote"),
             Setting::PhoneRemotePort => tr!("Phone remote port"),
         }
@@ -134,6 +143,10 @@ impl Setting {
             (Setting::SyncIntervalMinutes, _, Some(0)) => tr!("never").to_owned(),
             (Setting::SyncIntervalMinutes, _, Some(minutes)) => language::hours(minutes / 60),
             (Setting::DetailsTtlHours, _, Some(hours)) => language::hours(hours),
+            (Setting::NewEpisodeNotices, "followed", _) => {
+                tr!("of the titles you follow").to_owned()
+            }
+            (Setting::NewEpisodeNotices, "favorites", _) => tr!("of favorites only").to_owned(),
             (_, "true", _) => tr!("on").to_owned(),
             (_, "false", _) => tr!("off").to_owned(),
             _ => value.to_owned(),

@@ -4,6 +4,7 @@
 //! logic: `.slint` files are layout and state, the Rust side adapts `getanime-app` to them.
 
 mod cli;
+mod desktop_notice;
 mod logging;
 mod playback;
 mod progress;

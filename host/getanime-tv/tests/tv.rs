@@ -1199,7 +1199,7 @@ fn settings_change_a_preference_back_up_and_restore() -> Result<()> {
     // library"; Enter.
     run_ui(
         &library.data,
-        "up,right,right,right,right,enter,down,right,down,down,down,down,down,enter",
+        "up,right,right,right,right,enter,down,right,down,down,down,down,down,down,enter",
         Some(&shot),
     )?;
     let settings = check(&library.data, &["settings"])?;
@@ -1211,7 +1211,7 @@ fn settings_change_a_preference_back_up_and_restore() -> Result<()> {
     // The restore row follows the backup row; its first Enter asks, the second restores.
     let stderr = run_ui(
         &library.data,
-        "up,right,right,right,right,enter,down,down,down,down,down,down,down,enter,enter",
+        "up,right,right,right,right,enter,down,down,down,down,down,down,down,down,enter,enter",
         None,
     )?;
     assert!(stderr.contains("Restored the library from"), "{stderr}");
@@ -1359,7 +1359,7 @@ fn the_golden_path_through_the_window() -> Result<()> {
             "up,enter,почтальон,down,enter,enter,wait,enter,q,back,enter,\
              wait,wait,wait,wait,wait,wait,wait,wait,wait,wait,back,\
              right,right,right,right,right,right,right,right,home,\
-             {to_settings},down,down,down,down,down,down,enter"
+             {to_settings},down,down,down,down,down,down,down,enter"
         ),
         "golden.png",
     )?;
@@ -1401,7 +1401,7 @@ fn the_golden_path_through_the_window() -> Result<()> {
         }
     }
     let stderr = run(
-        &format!("{to_settings},down,down,down,down,down,down,down,enter,enter"),
+        &format!("{to_settings},down,down,down,down,down,down,down,down,enter,enter"),
         "golden-restore.png",
     )?;
     ensure!(stderr.contains("Restored the library from"), "{stderr}");
@@ -3036,9 +3036,10 @@ fn a_phone_pairs_by_the_code_on_the_tv_types_and_is_forgotten() -> Result<()> {
     let tv = screenshot_path("remote-tv.png")?;
     screen.focus(&window)?;
     screen.wait_for_screen(&tv, "eng", &["Search", "Phone remote on"])?;
-    // Up to the header, Right ×4: Settings; Down ×8: Pair a phone; Enter: its button.
+    // Up to the header, Right ×4: Settings; Down ×9: Pair a phone; Enter: its button.
     screen.keys(&["Up", "Right", "Right", "Right", "Right", "Return"])?;
-    screen.keys(&["Down", "Down", "Down", "Down", "Down", "Down", "Down", "Down", "Return"])?;
+    screen.keys(&["Down"; 9])?;
+    screen.keys(&["Return"])?;
     screen.wait_for_screen(&tv, "eng", &["Pair a phone", "enter the code"])?;
     let driver = ChromeDriver::start()?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
@@ -3172,7 +3173,7 @@ fn a_phone_pairs_by_the_code_on_the_tv_types_and_is_forgotten() -> Result<()> {
         // refused on the TV, in words.
         let presses = ["home", "up", "right", "right", "right", "right", "ok"]
             .into_iter()
-            .chain(["down"; 7])
+            .chain(["down"; 8])
             .chain(["ok"]);
         for key in presses {
             let button = format!("[data-key={key}]");
@@ -3185,7 +3186,8 @@ fn a_phone_pairs_by_the_code_on_the_tv_types_and_is_forgotten() -> Result<()> {
         client.find(fantoccini::Locator::Css("[data-key=home]")).await?.click().await?;
         screen.wait_for_screen(&tv, "eng", &["Search"])?;
         screen.keys(&["Up", "Right", "Right", "Right", "Right", "Return"])?;
-        screen.keys(&["Down", "Down", "Down", "Down", "Down", "Down", "Down", "Down", "Return"])?;
+        screen.keys(&["Down"; 9])?;
+        screen.keys(&["Return"])?;
         screen.wait_for_screen(&tv, "eng", &["Pair a phone", "Enter forgets"])?;
         screen.keys(&["Return"])?;
         shown(&client, "#pair:not([hidden])").await?;
@@ -3206,5 +3208,170 @@ fn a_phone_pairs_by_the_code_on_the_tv_types_and_is_forgotten() -> Result<()> {
         settings.contains("phone_remote = true"),
         "the phone could not turn it off: {settings}"
     );
+    Ok(())
+}
+
+/// A private D-Bus session bus with python-dbusmock's notification daemon on it, logging every
+/// call; both stopped when dropped.
+struct NotificationDaemon {
+    bus: std::process::Child,
+    daemon: std::process::Child,
+    address: String,
+    log: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl NotificationDaemon {
+    fn start() -> Result<NotificationDaemon> {
+        use std::io::BufRead;
+        let dir = tempfile::tempdir()?;
+        let mut bus = Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--print-address=1"])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .context("starting dbus-daemon")?;
+        let mut address = String::new();
+        std::io::BufReader::new(bus.stdout.take().context("dbus-daemon's stdout")?)
+            .read_line(&mut address)?;
+        let address = address.trim().to_owned();
+        ensure!(!address.is_empty(), "dbus-daemon did not say where it listens");
+        let log = dir.path().join("notifications.log");
+        // Debian's python3 (the system one) is where python3-dbusmock is installed.
+        let daemon = Command::new("/usr/bin/python3")
+            .args(["-m", "dbusmock", "--template", "notification_daemon", "-l"])
+            .arg(&log)
+            .env("DBUS_SESSION_BUS_ADDRESS", &address)
+            .spawn()
+            .context("starting python-dbusmock's notification daemon")?;
+        let daemon = NotificationDaemon { bus, daemon, address, log, _dir: dir };
+        let owned = (0..100).any(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            Command::new("gdbus")
+                .args(["call", "--session", "--dest", "org.freedesktop.DBus"])
+                .args(["--object-path", "/org/freedesktop/DBus"])
+                .args(["--method", "org.freedesktop.DBus.NameHasOwner"])
+                .arg("org.freedesktop.Notifications")
+                .env("DBUS_SESSION_BUS_ADDRESS", &daemon.address)
+                .output()
+                .is_ok_and(|output| String::from_utf8_lossy(&output.stdout).contains("true"))
+        });
+        ensure!(owned, "the notification daemon never took its name on the bus");
+        Ok(daemon)
+    }
+
+    /// Every call the daemon logged so far.
+    fn calls(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for NotificationDaemon {
+    fn drop(&mut self) {
+        for child in [&mut self.daemon, &mut self.bus] {
+            if let Err(error) = child.kill().and_then(|()| child.wait().map(drop)) {
+                eprintln!("stopping the notification bus: {error}");
+            }
+        }
+    }
+}
+
+/// What is new for you, as a viewer meets it: episodes 1–6 of a Watching title watched; a sync
+/// at launch brings episode 7. It comes first, in "New episodes of your titles", with a notice
+/// (Back puts it away without leaving) and a desktop notification; the hero above the rows
+/// follows the focus; the rows' labels show whole.
+#[test]
+fn a_new_episode_of_a_watching_title_comes_first_with_a_notice() -> Result<()> {
+    require_display()?;
+    let (_media, server) = served_media_lasting(6)?;
+    let release = |id: i64, name: &str, episodes: u32, fresh_at: &str| {
+        let episodes: Vec<serde_json::Value> = (1..=episodes)
+            .map(|ordinal| {
+                serde_json::json!({"ordinal": ordinal, "sort_order": ordinal, "duration": 6,
+                    "hls_720": format!("{}/media/ep1/index.m3u8", server.base_url()),
+                    "name": format!("Серия {ordinal}")})
+            })
+            .collect();
+        serde_json::json!({"id": id, "name": {"main": name}, "fresh_at": fresh_at,
+            "type": {"value": "TV"}, "year": 2025, "genres": [{"name": "Драма"}],
+            "description": format!("{name}: описание для героя главного экрана."),
+            "episodes": episodes})
+    };
+    let serve = |releases: &[serde_json::Value]| -> Result<()> {
+        server.route(
+            "/api/v1/anime/releases/latest",
+            getanime_testkit::Reply::json(serde_json::to_vec(releases)?),
+        );
+        for release in releases {
+            server.route(
+                &format!("/api/v1/anime/releases/{}", release["id"]),
+                getanime_testkit::Reply::json(serde_json::to_vec(release)?),
+            );
+        }
+        Ok(())
+    };
+    let other = release(78, "Соседний сериал", 3, "2025-05-10T10:00:00+00:00");
+    serve(&[release(77, "Тестовый сериал", 6, "2025-05-14T17:42:05+00:00"), other.clone()])?;
+    let temp = tempfile::tempdir()?;
+    let data = temp.path().join("data");
+    install_against(&data, "aniliberty", &format!("{}/api/v1", server.base_url()))?;
+    check(&data, &["sync"])?;
+    let titles: serde_json::Value = serde_json::from_str(&check(&data, &["--json", "titles"])?)?;
+    let watching = titles
+        .as_array()
+        .and_then(|titles| titles.iter().find(|title| title["name"] == "Тестовый сериал"))
+        .and_then(|title| title["id"].as_i64())
+        .context("the Watching title's id")?
+        .to_string();
+    check(&data, &["list", "set", &watching, "watching"])?;
+    check(&data, &["watched", &watching, "6"])?;
+    let home: serde_json::Value = serde_json::from_str(&check(&data, &["--json", "home"])?)?;
+    ensure!(home[1]["kind"] == "watching", "nothing new yet: {home:#}");
+
+    // A week later the source has episode 7.
+    serve(&[release(77, "Тестовый сериал", 7, "2025-05-21T17:42:05+00:00"), other])?;
+    let notifications = NotificationDaemon::start()?;
+    let screen = OwnDisplay::start()?;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_getanime"));
+    command.arg("--data-dir").arg(&data);
+    command.env("DBUS_SESSION_BUS_ADDRESS", &notifications.address);
+    let (mut app, window) = screen.open_window_in(command, "ru_RU.UTF-8")?;
+    let outcome = (|| -> Result<()> {
+        let shot = screenshot_path("home-new-episode-ru.png")?;
+        screen.focus(&window)?;
+        screen.wait_for_screen(
+            &shot,
+            "rus",
+            &["Вышла 7 серия «Тестовый сериал»", "Новые серии ваших тайтлов", "Новая: 7 серия"],
+        )?;
+        // Back at once (the notice stays 10 s) puts the notice away and stays on Home.
+        screen.keys(&["Escape"])?;
+        let gone = screenshot_path("home-notice-gone-ru.png")?;
+        screen.wait_for_screen(&gone, "rus", &["Новые серии ваших тайтлов"])?;
+        let read = read_screen(&gone, "rus")?;
+        ensure!(!read.contains("Вышла 7"), "the notice stayed; OCR read:\n{read}");
+        ensure!(app.try_wait()?.is_none(), "Back with a notice up quit the app");
+
+        // The hero is the focused card's: the first of the first row.
+        let hero = "1800x420+60+140";
+        let hero_shot = screenshot_path("home-hero-ru.png")?;
+        screen.wait_for_region(&hero_shot, Some(hero), "rus", &["Тестовый сериал", "Дальше"])?;
+        let desktop = (0..50).any(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            notifications.calls().contains("Вышла 7 серия")
+        });
+        ensure!(desktop, "no desktop notification; the daemon logged:\n{}", notifications.calls());
+
+        // Down to "Recently updated", Right: the hero follows to the other title.
+        screen.keys(&["Down", "Right"])?;
+        screen.wait_for_region(&hero_shot, Some(hero), "rus", &["Соседний сериал"])?;
+        Ok(())
+    })();
+    app.kill()?;
+    app.wait()?;
+    outcome?;
+    // `getanime home` prints the rows as the TV showed them.
+    let home: serde_json::Value = serde_json::from_str(&check(&data, &["--json", "home"])?)?;
+    ensure!(home[0]["kind"] == "new_for_you", "{home:#}");
+    ensure!(home[0]["cards"][0]["subtitle"] == "New: episode 7", "{home:#}");
     Ok(())
 }

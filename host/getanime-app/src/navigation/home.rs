@@ -109,7 +109,11 @@ impl HomeState {
     }
 
     pub fn set_rows(&mut self, rows: Vec<Vec<TitleId>>) {
-        if std::mem::take(&mut self.to_top) {
+        // On the top row's first card (where Home starts): a row that fills above (new
+        // episodes after a sync) becomes the top, and the focus goes with it.
+        let top = self.rows.iter().position(|row| !row.is_empty());
+        let at_start = self.header.is_none() && top == Some(self.row) && self.focus().1 == 0;
+        if std::mem::take(&mut self.to_top) || at_start {
             self.columns.clear();
             self.row = rows.iter().position(|row| !row.is_empty()).unwrap_or(0);
         }
@@ -376,5 +380,22 @@ mod tests {
         navigator.key(Key::Right);
         navigator.home_mut().set_rows(vec![ids(6..7), ids(5..8)]);
         assert_eq!(navigator.home().focus(), (1, 1), "other reloads keep the focus");
+    }
+
+    /// At the start (the top row's first card), a row that fills above after a sync (new
+    /// episodes) takes the focus; a viewer who moved keeps theirs.
+    #[test]
+    fn a_row_filling_above_the_start_takes_the_focus() {
+        let mut navigator = Navigator::new();
+        navigator.home_mut().set_rows(vec![Vec::new(), ids(5..8), ids(8..9)]);
+        assert_eq!(navigator.home().focus(), (1, 0));
+        navigator.home_mut().set_rows(vec![ids(9..10), ids(5..8), ids(8..9)]);
+        assert_eq!(navigator.home().focus(), (0, 0), "the new top row");
+
+        navigator.key(Key::Down);
+        navigator.key(Key::Right);
+        navigator.home_mut().set_rows(vec![Vec::new(), ids(5..8), ids(8..9)]);
+        navigator.home_mut().set_rows(vec![ids(9..10), ids(5..8), ids(8..9)]);
+        assert_eq!(navigator.home().focus(), (1, 1), "moved away: stays");
     }
 }

@@ -93,6 +93,41 @@ fn opening(text: &str) -> String {
     format!("{}…", words.trim_end_matches([',', '.', ';', ':', '—', '-']))
 }
 
+/// How many new titles a notice names; the rest it counts.
+const NOTICE_NAMES: usize = 2;
+
+/// The notice of what a sync brought: one episode by its title's name («Вышла 8 серия
+/// «…»»), a few by name, many grouped ("… and 3 more titles"); nothing when nothing is new.
+pub fn news_notice(news: &[getanime_domain::NewEpisode]) -> Option<String> {
+    match news {
+        [] => None,
+        [one] => Some(tr!(
+            "Episode {number} of «{name}» is out",
+            number = one.number,
+            name = one.card.name
+        )),
+        _ => {
+            let named: Vec<String> = news
+                .iter()
+                .take(NOTICE_NAMES)
+                .map(|item| format!("«{}» ({})", item.card.name, item.number))
+                .collect();
+            let titles = named.join(", ");
+            let more = news.len().saturating_sub(NOTICE_NAMES) as u64;
+            Some(if more == 0 {
+                tr!("New episodes: {titles}", titles = titles)
+            } else {
+                trn!(
+                    "New episodes: {titles} and {n} more title",
+                    "New episodes: {titles} and {n} more titles",
+                    more,
+                    titles = titles
+                )
+            })
+        }
+    }
+}
+
 /// The header's profile button: who is watching.
 pub fn profile_button(name: &str) -> String {
     tr!("☺ {name}", name = name)
@@ -383,6 +418,33 @@ mod tests {
         details.description = Some("Коротко.".into());
         let hero = super::hero(&details, None);
         assert_eq!((hero.next.as_str(), hero.description.as_str()), ("", "Коротко."));
+    }
+
+    #[test]
+    fn a_notice_names_one_new_episode_and_groups_many() {
+        let new = |id: i64, name: &str, number: f64| NewEpisode {
+            card: card(id, name, None),
+            number,
+            first_seen_at: 0,
+            favorite: false,
+        };
+        assert_eq!(news_notice(&[]), None);
+        let one = [new(1, "Ледяной алхимик", 8.0)];
+        assert_eq!(news_notice(&one).as_deref(), Some("Episode 8 of «Ледяной алхимик» is out"));
+        let two = [new(1, "A", 8.0), new(2, "B", 3.0)];
+        assert_eq!(news_notice(&two).as_deref(), Some("New episodes: «A» (8), «B» (3)"));
+        let five: Vec<NewEpisode> = (1..=5).map(|id| new(id, "T", id as f64)).collect();
+        assert_eq!(
+            news_notice(&five).as_deref(),
+            Some("New episodes: «T» (1), «T» (2) and 3 more titles")
+        );
+        crate::language::scoped(crate::language::Language::Russian, || {
+            assert_eq!(news_notice(&one).as_deref(), Some("Вышла 8 серия «Ледяной алхимик»"));
+            assert_eq!(
+                news_notice(&five).as_deref(),
+                Some("Новые серии: «T» (1), «T» (2) и ещё 3 тайтла")
+            );
+        });
     }
 
     #[test]

@@ -69,13 +69,28 @@ impl HomeScreen {
             home.show(loaded);
             if then_sync {
                 home.set_status(views::home::syncing());
+                let since = chrono::Utc::now().timestamp_millis();
                 let status = match run_on(&runtime, sync_sources(Arc::clone(&app))).await {
                     Ok(status) => status,
                     Err(error) => views::home::sync_failed_status(&error),
                 };
                 home.set_status(&status);
-                let loaded = run_on(&runtime, load_rows(app)).await;
+                let loaded = run_on(&runtime, load_rows(Arc::clone(&app))).await;
                 home.show(loaded);
+                let news = run_on(&runtime, {
+                    let app = Arc::clone(&app);
+                    async move { app.news_since(since).await }
+                })
+                .await;
+                match news.map(|news| views::home::news_notice(&news)) {
+                    Ok(Some(notice)) => {
+                        tracing::info!(notice, "new episodes");
+                        home.shared.notice(&notice);
+                        crate::desktop_notice::show(&runtime, app.is_tv_box(), &notice);
+                    }
+                    Ok(None) => {}
+                    Err(error) => tracing::warn!("cannot read what is new: {error:#}"),
+                }
             }
         });
         if let Err(error) = delivered {

@@ -221,6 +221,10 @@ pub fn run_ui(
 impl Screens {
     /// What a key does: the navigator decides, the adapters show it.
     fn press(&self, key: Key) {
+        // Back first puts away a notice (on Home it would quit).
+        if key == Key::Back && self.shared.dismiss_notice() {
+            return;
+        }
         let before = self.shared.screen();
         let effect = self.shared.navigator.borrow_mut().key(key);
         self.apply(before, effect);
@@ -330,6 +334,7 @@ impl Screens {
         adapter.show_focus(&window, &navigator);
         window.global::<Shell>().set_screen(adapter.kind());
         drop(navigator);
+        self.shared.show_held_notice();
         self.publish_snapshot();
     }
 
@@ -402,7 +407,7 @@ impl Screens {
                 }
             }
             RemoteCommand::Paired { name } => {
-                self.phone.notice(&getanime_app::views::pairing::paired(&name));
+                self.shared.notice(&getanime_app::views::pairing::paired(&name));
                 if self.shared.screen() == Screen::Pairing {
                     self.press(Key::Back);
                 }

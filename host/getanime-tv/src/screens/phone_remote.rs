@@ -22,9 +22,6 @@ use crate::ui::Shell;
 /// How often the setting is read.
 const SETTING_CHECK: Duration = Duration::from_secs(1);
 
-/// How long a notice stays.
-const NOTICE_FOR: Duration = Duration::from_secs(8);
-
 /// The remote while it runs, and the port it was started on.
 struct Running {
     remote: Arc<Remote>,
@@ -38,7 +35,6 @@ pub(super) struct PhoneRemote {
     changing: Cell<bool>,
     snapshot: watch::Sender<RemoteSnapshot>,
     timer: slint::Timer,
-    notice_timer: slint::Timer,
     /// Set only when the TV binds somewhere else than every address (tests: 127.0.0.1:0).
     bind: Option<SocketAddr>,
     /// Where phones' commands go.
@@ -54,7 +50,6 @@ impl PhoneRemote {
             changing: Cell::new(false),
             snapshot: watch::channel(RemoteSnapshot::default()).0,
             timer: slint::Timer::default(),
-            notice_timer: slint::Timer::default(),
             bind,
             screens: RefCell::new(Weak::new()),
         }
@@ -175,18 +170,6 @@ impl PhoneRemote {
         if let Some(window) = self.shared.window.upgrade() {
             window.global::<Shell>().set_remote_on(on);
         }
-    }
-
-    /// A notice for a few seconds ("«Pixel 8» can now control getanime").
-    pub(super) fn notice(&self, text: &str) {
-        let Some(window) = self.shared.window.upgrade() else { return };
-        window.global::<Shell>().set_notice_text(text.into());
-        let weak = window.as_weak();
-        self.notice_timer.start(slint::TimerMode::SingleShot, NOTICE_FOR, move || {
-            if let Some(window) = weak.upgrade() {
-                window.global::<Shell>().set_notice_text("".into());
-            }
-        });
     }
 
     /// What the TV shows now, for the phones (sent only when it changed).

@@ -23,7 +23,14 @@ pub(super) struct Shared {
     busy: Cell<usize>,
     /// The router, set once every adapter exists.
     screens: OnceCell<rc::Weak<Screens>>,
+    /// Puts the notice away when its time is up.
+    notice_timer: slint::Timer,
+    /// A notice that came during playback, shown once the player closes.
+    held_notice: RefCell<Option<String>>,
 }
+
+/// How long a notice stays.
+const NOTICE_FOR: std::time::Duration = std::time::Duration::from_secs(10);
 
 impl Shared {
     pub(super) fn new(
@@ -38,7 +45,53 @@ impl Shared {
             navigator: RefCell::new(Navigator::new()),
             busy: Cell::new(0),
             screens: OnceCell::new(),
+            notice_timer: slint::Timer::default(),
+            held_notice: RefCell::default(),
         }
+    }
+
+    /// A notice for a few seconds at the top ("«Pixel 8» can now control getanime", "Вышла 8
+    /// серия «…»"); never over playback: one that comes then waits for the player to close.
+    pub(super) fn notice(&self, text: &str) {
+        if matches!(self.screen(), Screen::Player { .. }) {
+            *self.held_notice.borrow_mut() = Some(text.to_owned());
+            return;
+        }
+        let Some(window) = self.window.upgrade() else { return };
+        window.global::<Shell>().set_notice_text(text.into());
+        let weak = window.as_weak();
+        self.notice_timer.start(slint::TimerMode::SingleShot, NOTICE_FOR, move || {
+            if let Some(window) = weak.upgrade() {
+                window.global::<Shell>().set_notice_text(SharedString::new());
+            }
+        });
+    }
+
+    /// Shows the notice held during playback, once the screen is no longer the player.
+    pub(super) fn show_held_notice(&self) {
+        if matches!(self.screen(), Screen::Player { .. }) {
+            return;
+        }
+        let held = self.held_notice.borrow_mut().take();
+        if let Some(text) = held {
+            self.notice(&text);
+        }
+    }
+
+    /// Puts away the notice shown, if any; says whether there was one.
+    pub(super) fn dismiss_notice(&self) -> bool {
+        // Under the player it is not shown: Back there leaves the player.
+        if matches!(self.screen(), Screen::Player { .. }) {
+            return false;
+        }
+        let Some(window) = self.window.upgrade() else { return false };
+        let shell = window.global::<Shell>();
+        if shell.get_notice_text().is_empty() {
+            return false;
+        }
+        self.notice_timer.stop();
+        shell.set_notice_text(SharedString::new());
+        true
     }
 
     /// Makes `screens` the router the adapters reach the other screens through.
