@@ -92,6 +92,20 @@ impl App {
         .await
     }
 
+    /// The rows that are the profile's own (what `home` adds to the library's): new episodes
+    /// of its titles, abandoned ones, the next in a franchise. For the load benchmark.
+    pub async fn home_own_rows(&self) -> Result<(usize, usize, usize)> {
+        let profile = self.profile();
+        self.db(move |db| {
+            Ok((
+                db.new_episodes(profile, ROW_LENGTH)?.len(),
+                db.abandoned_titles(profile, now_ms(), ROW_LENGTH)?.len(),
+                db.next_in_franchise(profile, ROW_LENGTH)?.len(),
+            ))
+        })
+        .await
+    }
+
     /// Titles from the library: matching `query` when given, else the recently updated ones.
     pub async fn titles(&self, query: Option<String>, limit: u32) -> Result<Vec<TitleCard>> {
         self.db(move |db| match query {

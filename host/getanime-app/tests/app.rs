@@ -99,7 +99,7 @@ async fn a_new_data_directory_gets_an_empty_migrated_library() -> Result<()> {
     let root = temp.path().join("nested").join("data");
     let app = App::open(DataPaths::resolve(Some(root.clone()))?)?;
     let status = app.status().await?;
-    assert_eq!((status.titles, status.schema_version), (0, 8));
+    assert_eq!((status.titles, status.schema_version), (0, 9));
     assert!(root.join("library.sqlite3").is_file());
     assert!(root.join("plugins").is_dir());
     Ok(())
@@ -884,7 +884,7 @@ async fn the_settings_menu_steps_preferences_backs_up_and_restores() -> Result<(
     assert_eq!(entry(&menu, "Sync sources every")?.value, "never");
     assert_eq!(world.app.setting(Setting::Quality).await?, "hd");
     assert!(world.app.set_setting(Setting::Quality, "4k").await.is_err(), "not one of its values");
-    assert!(entry(&menu, "About")?.value.contains("library schema V8"));
+    assert!(entry(&menu, "About")?.value.contains("library schema V9"));
     let remote = entry(&menu, "Phone remote")?;
     assert_eq!(
         (remote.value.as_str(), remote.detail.as_str()),
@@ -2289,4 +2289,48 @@ mod trackers_by_own_id {
         assert_eq!(count("query ByMal"), 1, "ids are resolved once");
         Ok(())
     }
+}
+
+/// What a sync brings is noticed as the profile's Settings say: every followed title's new
+/// episode, a favorite's only, or nothing; what was there before the sync is not news.
+#[tokio::test]
+async fn a_sync_s_new_episodes_are_noticed_as_the_settings_say() -> Result<()> {
+    let world = World::new().await?;
+    world.install_anilibria().await?;
+    world.sync().await?;
+    let postman = world.title("9612").await?.card.id;
+    let alchemist = world.title("9601").await?.card.id;
+    world.app.set_list_status(postman, Some(getanime_app::domain::ListStatus::Watching)).await?;
+    world.app.set_watched(postman, 4.0, true).await?;
+    world.app.set_favorite(alchemist, true).await?;
+
+    // The source adds an episode to both.
+    let mut page: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(fixture_path("anilibria", "updates_page1.json"))?)?;
+    for (index, number) in [(0, 5), (1, 5)] {
+        let title = &mut page["list"][index];
+        let mut episode = title["player"]["list"]["4"].clone();
+        episode["episode"] = serde_json::json!(number);
+        title["player"]["list"][number.to_string()] = episode;
+        title["updated"] = serde_json::json!(1_800_000_000 + index);
+    }
+    world.server.route("/v3/title/updates", Reply::json(serde_json::to_vec(&page)?));
+    let since = chrono::Utc::now().timestamp_millis();
+    world.sync().await?;
+
+    let noticed = |news: Vec<getanime_app::domain::NewEpisode>| -> Vec<(TitleId, f64)> {
+        news.iter().map(|item| (item.card.id, item.number)).collect()
+    };
+    // One sync saw both at once: in the title order then.
+    assert_eq!(noticed(world.app.news_since(since).await?), [(postman, 5.0), (alchemist, 5.0)]);
+    world.app.set_setting(Setting::NewEpisodeNotices, "favorites").await?;
+    assert_eq!(noticed(world.app.news_since(since).await?), [(alchemist, 5.0)]);
+    world.app.set_setting(Setting::NewEpisodeNotices, "off").await?;
+    assert!(world.app.news_since(since).await?.is_empty());
+    world.app.set_setting(Setting::NewEpisodeNotices, "followed").await?;
+    let later = chrono::Utc::now().timestamp_millis() + 1;
+    assert!(world.app.news_since(later).await?.is_empty(), "only what this sync brought");
+    let home = world.app.home(1).await?;
+    assert_eq!(noticed(home.new_for_you), [(postman, 5.0), (alchemist, 5.0)], "first on Home");
+    Ok(())
 }

@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use getanime_domain::{ProfileId, Title};
+use getanime_domain::{ListStatus, ProfileId, Title};
 use getanime_storage::Database;
 use getanime_testkit::generated_title;
 
@@ -136,6 +136,24 @@ fn queries() -> Result<()> {
         let episode = db.episodes(id, ProfileId::DEFAULT)?[0].id;
         db.record_position(ProfileId::DEFAULT, episode, 60_000, Some(1_420_000), n as i64)?;
     }
+    // The profile follows 1 000 titles (Watching, with 300 favorites) and completed 200; a
+    // later sync brings a second episode of every followed one: each is news.
+    let profile = ProfileId::DEFAULT;
+    let later = 1_000_000_000_000;
+    for n in (0..LIBRARY_TITLES).step_by(100) {
+        let id = db.title_id("bench", &n.to_string())?.ok_or_else(|| anyhow::anyhow!("{n}"))?;
+        db.set_list_status(profile, id, Some(ListStatus::Watching), n as i64)?;
+        if n % 1_000 < 300 {
+            db.set_favorite(profile, id, true, n as i64)?;
+        }
+    }
+    for n in (50..LIBRARY_TITLES).step_by(500) {
+        let id = db.title_id("bench", &n.to_string())?.ok_or_else(|| anyhow::anyhow!("{n}"))?;
+        db.set_list_status(profile, id, Some(ListStatus::Completed), n as i64)?;
+    }
+    let followed: Vec<Title> =
+        (0..LIBRARY_TITLES).step_by(100).map(|n| generated_title(n, 2)).collect();
+    db.upsert_titles("bench", &followed, later)?;
     let time = |run: &mut dyn FnMut() -> Result<()>| -> Result<f64> {
         let mut samples = Vec::new();
         for _ in 0..25 {
@@ -152,6 +170,15 @@ fn queries() -> Result<()> {
         time(&mut || db.continue_watching(ProfileId::DEFAULT, 20).map(drop).map_err(Into::into))?;
     let search = time(&mut || db.search_titles("название 4242", 50).map(drop).map_err(Into::into))?;
     let recent = time(&mut || db.recently_updated(50, 0).map(drop).map_err(Into::into))?;
+    // The home's own rows, as the TV reads them (30 cards each).
+    let own_rows = time(&mut || {
+        let new = db.new_episodes(profile, 30)?;
+        anyhow::ensure!(new.len() == 30, "every followed title has news: {}", new.len());
+        db.abandoned_titles(profile, later, 30)?;
+        db.next_in_franchise(profile, 30)?;
+        Ok(())
+    })?;
+    report("query_home_own_rows_100k", own_rows, baseline);
     report("query_continue_watching_100k", continue_watching, baseline);
     report("query_search_100k", search, baseline);
     report("query_recently_updated_100k", recent, baseline);

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use getanime_domain::{FranchiseNext, ListCard, NewEpisode, ProfileId, TitleId, UnixMillis};
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 
 use crate::catalog::{CARD_COLUMNS, card_from_row};
 use crate::lists::NEXT_EPISODE;
@@ -19,7 +19,11 @@ impl Database {
     /// the profile last watched the title (or, never watched, began following it): the newest
     /// such episode of each, the most recently seen first.
     pub fn new_episodes(&self, profile: ProfileId, limit: u32) -> Result<Vec<NewEpisode>> {
-        let sql = format!(
+        // Each followed title weighs one row: when a sync last brought an episode of it (kept on
+        // the title) against how far the profile got (from its marks). The titles with one
+        // since the last watch are the candidates, the most recently seen first; their newest
+        // new episode is then read for as many as the row shows.
+        let mut candidates = self.connection.prepare_cached(
             "WITH followed AS ( \
                  SELECT title_id, min(since) AS since FROM ( \
                      SELECT p.title_id, p.marked_at AS since FROM profile_titles p \
@@ -31,33 +35,47 @@ impl Database {
                      WHERE c.profile_id = ?1 AND a.title_id IS NOT NULL \
                        AND a.status IN ('watching', 'planned', 'rewatching')) \
                  GROUP BY title_id), \
-             progress AS ( \
+             progress AS MATERIALIZED ( \
                  SELECT e.title_id, max(CASE WHEN w.watched = 1 THEN e.number END) AS through, \
                      max(w.updated_at) AS last_watched \
                  FROM watch_state w JOIN episodes e ON e.id = w.episode_id \
-                 WHERE w.profile_id = ?1 GROUP BY e.title_id), \
-             news AS ( \
-                 SELECT f.title_id, max(e.number) AS number, max(e.first_seen_at) AS seen \
-                 FROM followed f JOIN episodes e ON e.title_id = f.title_id \
-                 LEFT JOIN progress g ON g.title_id = f.title_id \
-                 WHERE e.first_seen_at IS NOT NULL AND e.number > coalesce(g.through, 0) \
-                   AND e.first_seen_at > coalesce(g.last_watched, f.since) \
-                 GROUP BY f.title_id ORDER BY seen DESC, f.title_id LIMIT ?2) \
-             SELECT {CARD_COLUMNS}, n.number, n.seen, \
+                 WHERE w.profile_id = ?1 GROUP BY e.title_id) \
+             SELECT f.title_id, coalesce(g.through, 0), \
+                 coalesce(g.last_watched, f.since) AS since, t.episodes_seen_at AS seen \
+             FROM followed f JOIN titles t ON t.id = f.title_id \
+             LEFT JOIN progress g ON g.title_id = f.title_id \
+             WHERE t.episodes_seen_at > coalesce(g.last_watched, f.since) \
+             ORDER BY seen DESC, f.title_id",
+        )?;
+        let mut newest = self.connection.prepare_cached(&format!(
+            "SELECT {CARD_COLUMNS}, max(e.number), max(e.first_seen_at), \
                  EXISTS (SELECT 1 FROM profile_titles p WHERE p.profile_id = ?1 \
                      AND p.title_id = t.id AND p.favorite = 1) \
-             FROM news n JOIN titles t ON t.id = n.title_id ORDER BY n.seen DESC, t.id"
-        );
-        let mut statement = self.connection.prepare_cached(&sql)?;
-        let rows = statement.query_map(params![profile.0, limit], |row| {
-            Ok(NewEpisode {
-                card: card_from_row(row)?,
-                number: row.get(10)?,
-                first_seen_at: row.get(11)?,
-                favorite: row.get(12)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+             FROM titles t JOIN episodes e ON e.title_id = t.id \
+             WHERE t.id = ?2 AND e.number > ?3 AND e.first_seen_at > ?4 GROUP BY t.id"
+        ))?;
+        let mut rows = candidates.query(params![profile.0])?;
+        let mut news = Vec::new();
+        while news.len() < limit as usize {
+            let Some(row) = rows.next()? else { break };
+            let (title, through, since): (i64, f64, UnixMillis) =
+                (row.get(0)?, row.get(1)?, row.get(2)?);
+            let found = newest
+                .query_row(params![profile.0, title, through, since], |row| {
+                    Ok(NewEpisode {
+                        card: card_from_row(row)?,
+                        number: row.get(10)?,
+                        first_seen_at: row.get(11)?,
+                        favorite: row.get(12)?,
+                    })
+                })
+                .optional()?;
+            news.extend(found);
+        }
+        news.sort_by(|a: &NewEpisode, b| {
+            b.first_seen_at.cmp(&a.first_seen_at).then(a.card.id.0.cmp(&b.card.id.0))
+        });
+        Ok(news)
     }
 
     /// Titles `profile` started (an episode watched or begun) and has not touched since
@@ -69,20 +87,23 @@ impl Database {
         now: UnixMillis,
         limit: u32,
     ) -> Result<Vec<ListCard>> {
+        // An episode is left when fewer are watched than there are (counted on the episodes'
+        // index); the next episode is worked out only for the rows shown.
         let sql = format!(
             "WITH touched AS ( \
-                 SELECT e.title_id, max(w.updated_at) AS last_watched \
+                 SELECT e.title_id, max(w.updated_at) AS last_watched, sum(w.watched) AS watched \
                  FROM watch_state w JOIN episodes e ON e.id = w.episode_id \
                  WHERE w.profile_id = ?1 AND (w.watched = 1 OR w.position_ms > 0) \
                  GROUP BY e.title_id), \
              left_off AS ( \
-                 SELECT {CARD_COLUMNS}, {NEXT_EPISODE} AS next, g.last_watched \
-                 FROM touched g JOIN titles t ON t.id = g.title_id \
-                 LEFT JOIN profile_titles p ON p.profile_id = ?1 AND p.title_id = t.id \
+                 SELECT g.title_id, g.last_watched FROM touched g \
+                 LEFT JOIN profile_titles p ON p.profile_id = ?1 AND p.title_id = g.title_id \
                  WHERE g.last_watched < ?2 \
-                   AND coalesce(p.status, '') NOT IN ('completed', 'dropped')) \
-             SELECT * FROM left_off WHERE next IS NOT NULL \
-             ORDER BY last_watched DESC, id DESC LIMIT ?3"
+                   AND coalesce(p.status, '') NOT IN ('completed', 'dropped') \
+                   AND g.watched < (SELECT count(*) FROM episodes c WHERE c.title_id = g.title_id) \
+                 ORDER BY g.last_watched DESC, g.title_id DESC LIMIT ?3) \
+             SELECT {CARD_COLUMNS}, {NEXT_EPISODE} FROM left_off l JOIN titles t ON t.id = l.title_id \
+             ORDER BY l.last_watched DESC, t.id DESC"
         );
         let mut statement = self.connection.prepare_cached(&sql)?;
         let rows = statement

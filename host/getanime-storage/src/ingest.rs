@@ -230,7 +230,7 @@ fn replace_episodes(
              ending_start_ms = excluded.ending_start_ms, ending_end_ms = excluded.ending_end_ms, \
              duration_ms = excluded.duration_ms, published_at = excluded.published_at, audio = excluded.audio, \
              source_id = coalesce(excluded.source_id, episodes.source_id) \
-         RETURNING id",
+         RETURNING id, first_seen_at",
     )?;
     if known {
         transaction
@@ -252,8 +252,9 @@ fn replace_episodes(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
     let mut kept = Vec::with_capacity(episodes.len());
+    let mut brought_one = false;
     for episode in episodes {
-        let id: i64 = upsert.query_row(
+        let (id, first_seen_at): (i64, Option<UnixMillis>) = upsert.query_row(
             params![
                 title_id,
                 episode.number,
@@ -269,8 +270,9 @@ fn replace_episodes(
                 episode.source_id,
                 fetched_at,
             ],
-            |row| row.get(0),
+            |row| Ok((row.get(0)?, row.get(1)?)),
         )?;
+        brought_one |= first_seen_at == Some(fetched_at);
         for stream in &episode.streams {
             insert_stream.execute(params![id, stream.quality.as_str(), stream.url])?;
         }
@@ -285,6 +287,11 @@ fn replace_episodes(
             ])?;
         }
         kept.push(id);
+    }
+    if brought_one {
+        transaction
+            .prepare_cached("UPDATE titles SET episodes_seen_at = ?2 WHERE id = ?1")?
+            .execute(params![title_id, fetched_at])?;
     }
     if known {
         transaction

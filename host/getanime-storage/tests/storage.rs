@@ -174,7 +174,7 @@ mod opening {
     fn open_creates_and_migrates_a_new_database() -> Result<()> {
         let dir = TestDir::new()?;
         let db = dir.open()?;
-        assert_eq!(db.schema_version()?, 8);
+        assert_eq!(db.schema_version()?, 9);
         assert_eq!(db.title_count()?, 0);
         assert_eq!(db.profiles()?, vec![Profile { id: DEFAULT, name: "Default".to_owned() }]);
         Ok(())
@@ -200,7 +200,7 @@ mod opening {
         let dir = TestDir::new()?;
         dir.open()?.upsert_title(PLUGIN, &title("1", "One", &[1.0]), NOW)?;
         let db = dir.open()?;
-        assert_eq!(db.schema_version()?, 8);
+        assert_eq!(db.schema_version()?, 9);
         assert_eq!(db.title_count()?, 1);
         Ok(())
     }
@@ -219,7 +219,7 @@ mod opening {
         }
         let error =
             Database::open(&dir.db_path()).err().context("a newer schema must be refused")?;
-        assert!(matches!(error, Error::NewerSchema { found: 99, supported: 8, .. }), "{error}");
+        assert!(matches!(error, Error::NewerSchema { found: 99, supported: 9, .. }), "{error}");
         assert!(error.to_string().contains("newer getanime"), "{error}");
         let marker: String =
             dir.raw()?.query_row("SELECT value FROM settings WHERE key = 'marker'", [], |row| {
@@ -259,7 +259,7 @@ mod opening {
         let dir = TestDir::new()?;
         drop(v1_library(&dir, "v1.sql")?);
         let db = dir.open()?;
-        assert_eq!(db.schema_version()?, 8);
+        assert_eq!(db.schema_version()?, 9);
         let id = db.title_id("anilibria", "9432")?.context("the fixture title")?;
         let details = db.title_details(id, DEFAULT)?;
         assert_eq!(details.card.name, "Стальной алхимик: Братство");
@@ -703,15 +703,16 @@ mod catalog {
         drop(raw);
 
         let mut db = dir.open()?;
-        assert_eq!(db.schema_version()?, 8);
-        assert!(dir.path("library.sqlite3.before-v8").is_file(), "the V1 file is kept beside");
+        assert_eq!(db.schema_version()?, 9);
+        assert!(dir.path("library.sqlite3.before-v9").is_file(), "the V1 file is kept beside");
         // V3 adds `episodes.audio` ('' for the episodes there were), V4 `episodes.source_id`,
         // `titles.age_rating`, `titles.backdrop_url` and `torrents.info_hash` (NULL), V5
         // `plugins.kind` ('provider' for the plugins there were), V7 `profiles.private` (0), V8
-        // `episodes.first_seen_at` (NULL: never new): the V1 columns are what must be kept.
+        // `episodes.first_seen_at` (NULL: never new), V9 `titles.episodes_seen_at` (NULL): the
+        // V1 columns are what must be kept.
         let added = [
             ("episodes: ", " | Text([]) | Null | Null"),
-            ("titles: ", " | Null | Null"),
+            ("titles: ", " | Null | Null | Null"),
             ("torrents: ", " | Null"),
             ("plugins: ", " | Text([112, 114, 111, 118, 105, 100, 101, 114])"),
             ("profiles: ", " | Integer(0)"),

@@ -154,7 +154,7 @@ fn doctor_says_what_is_missing_and_which_package_brings_it() -> Result<()> {
 fn status_reports_an_empty_new_library() -> Result<()> {
     let temp = tempfile::tempdir()?;
     let stdout = check(temp.path(), &["status"])?;
-    assert!(stdout.contains("schema version: 8"), "{stdout}");
+    assert!(stdout.contains("schema version: 9"), "{stdout}");
     assert!(stdout.contains("titles: 0"), "{stdout}");
     let json: serde_json::Value =
         serde_json::from_str(&check(temp.path(), &["--json", "status"])?)?;
