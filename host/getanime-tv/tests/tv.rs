@@ -2090,15 +2090,18 @@ fn two_profiles_keep_their_own_lists_and_continue_watching() -> Result<()> {
 
     // The picker: Default's row first, Маша's below; Enter on "Watch as Маша". Then her home:
     // Enter opens the title, Up reaches the list button, Enter twice: Watching, then Planned.
+    // Back home: its top row is no Continue watching of hers; Down, Down reach her Planned row
+    // (the last she has, below Today on the days the title airs).
     let shot = screenshot_path("profiles.png")?;
-    run_ui(data, "wait,down,enter,enter,up,enter,enter,back", Some(&shot))?;
+    run_ui(data, "wait,down,enter,enter,up,enter,enter,back,down,down", Some(&shot))?;
     check_screen_says(&shot, "eng", &["Who is watching?", "Watch as"])?;
     check_screen_says(&shot.with_file_name("profiles-7.png"), "rus", &["Запланировано"])?;
     let masha_home = read_screen(&shot.with_file_name("profiles-8.png"), "rus")?;
     ensure!(
-        masha_home.contains("Запланировано") && !masha_home.contains("Продолжить"),
-        "her home has her Planned row and no Continue watching: {masha_home}"
+        masha_home.contains("Недавно обновлённые") && !masha_home.contains("Продолжить"),
+        "her home starts with no Continue watching: {masha_home}"
     );
+    check_screen_says(&shot.with_file_name("profiles-10.png"), "rus", &["Запланировано"])?;
     let planned = check(data, &["--profile", "Маша", "list", "show", "planned"])?;
     assert!(planned.contains("Тестовый сериал"), "{planned}");
     assert!(check(data, &["--profile", "Маша", "history"])?.is_empty(), "she watched nothing");

@@ -221,8 +221,9 @@ pub fn run_ui(
 impl Screens {
     /// What a key does: the navigator decides, the adapters show it.
     fn press(&self, key: Key) {
-        // Back first puts away a notice (on Home it would quit).
-        if key == Key::Back && self.shared.dismiss_notice() {
+        // On Home, where Back would quit, Back first puts away a notice.
+        if key == Key::Back && self.shared.screen() == Screen::Home && self.shared.dismiss_notice()
+        {
             return;
         }
         let before = self.shared.screen();
@@ -407,10 +408,10 @@ impl Screens {
                 }
             }
             RemoteCommand::Paired { name } => {
-                self.shared.notice(&getanime_app::views::pairing::paired(&name));
                 if self.shared.screen() == Screen::Pairing {
                     self.press(Key::Back);
                 }
+                self.shared.notice(&getanime_app::views::pairing::paired(&name));
             }
         }
     }

@@ -80,10 +80,6 @@ impl Shared {
 
     /// Puts away the notice shown, if any; says whether there was one.
     pub(super) fn dismiss_notice(&self) -> bool {
-        // Under the player it is not shown: Back there leaves the player.
-        if matches!(self.screen(), Screen::Player { .. }) {
-            return false;
-        }
         let Some(window) = self.window.upgrade() else { return false };
         let shell = window.global::<Shell>();
         if shell.get_notice_text().is_empty() {
