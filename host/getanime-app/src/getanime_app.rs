@@ -10,6 +10,7 @@ mod catalog;
 mod credentials;
 mod details;
 mod failure;
+mod gateway;
 mod index;
 pub mod language;
 mod library;
@@ -42,6 +43,7 @@ pub use details::{
     DetailsRefresh, details_failed_text, details_missing_or_stale, loading_episodes,
 };
 pub use failure::explain;
+pub use gateway::MediaRoute;
 pub use getanime_domain as domain;
 pub use getanime_plugins::Error as PluginError;
 pub use getanime_storage::{LibraryCheck, RemovalPolicy};
@@ -85,6 +87,8 @@ pub struct App {
     account_pushes: accounts::PushSchedule,
     /// Logins typed on the Accounts screen, by account plugin, until the password is typed.
     typed_logins: Mutex<std::collections::HashMap<String, String>>,
+    /// The media gateway the player reads through, started with the first playback.
+    media_gateway: tokio::sync::OnceCell<getanime_gateway::MediaGateway>,
 }
 
 /// How the host introduces itself on requests it makes on its own (posters, the plugin index).
@@ -120,6 +124,7 @@ impl App {
             tv_box: false,
             account_pushes: accounts::PushSchedule::default(),
             typed_logins: Mutex::default(),
+            media_gateway: tokio::sync::OnceCell::new(),
         })
     }
 

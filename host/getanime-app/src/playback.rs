@@ -46,6 +46,9 @@ pub struct PlaybackPlan {
     pub subtitle: Option<usize>,
     /// The local copy of that one, fetched before playing.
     pub subtitle_file: Option<String>,
+    /// Where the player reads the streams: the playback's part of the media gateway (`None`:
+    /// straight from the source, for tests of the plan alone).
+    pub route: Option<crate::MediaRoute>,
 }
 
 /// Where to start: the saved position, unless the episode was finished or nearly so.
@@ -148,7 +151,7 @@ impl WatchTracker {
 }
 
 /// What the player says when the source's streams may not be opened.
-fn stream_refused_text(refusal: &Refusal) -> String {
+pub(crate) fn stream_refused_text(refusal: &Refusal) -> String {
     match refusal {
         Refusal::LocalAddress { host } => tr!(
             "the source points at a private address ({host}); grant it in Sources if you trust it",
@@ -207,7 +210,9 @@ impl App {
             Some(track) => self.local_subtitle(&details.card.plugin_id, track).await,
             None => None,
         };
+        let route = Some(self.media_route(plugin_id).await?);
         Ok(PlaybackPlan {
+            route,
             title,
             title_name: details.card.name.clone(),
             streams,

@@ -4,7 +4,7 @@
 //! without a window or a player.
 
 use getanime_domain::playback::{Media, PlaybackFailure, PlayerEvent, PlayerState, SkipKind};
-use getanime_domain::{EpisodeId, Quality};
+use getanime_domain::{EpisodeId, Quality, Stream};
 
 use crate::language::tr;
 use crate::playback::{PlaybackPlan, WatchAction, WatchTracker, next_quality};
@@ -191,8 +191,15 @@ impl PlaybackSession {
 
     /// What to load into the player.
     pub fn media(&self) -> Media {
+        // Through the playback's part of the media gateway, when it has one.
+        let streams = match &self.plan.route {
+            Some(route) => (self.plan.streams.iter())
+                .map(|stream| Stream { url: route.local_url(&stream.url), ..stream.clone() })
+                .collect(),
+            None => self.plan.streams.clone(),
+        };
         Media {
-            streams: self.plan.streams.clone(),
+            streams,
             preferred: self.plan.preferred_quality,
             start_ms: self.plan.start_ms,
             opening: self.plan.opening,
@@ -396,6 +403,10 @@ impl PlaybackSession {
     /// What stopped playback, in the viewer's words, naming the video server when it was the
     /// server; GStreamer's own words only when nothing better is known.
     fn failure_text(&self, failure: PlaybackFailure, message: &str) -> String {
+        // A hop the source's network rule refused says best why nothing plays.
+        if let Some(refusal) = self.plan.route.as_ref().and_then(crate::MediaRoute::refusal) {
+            return refusal;
+        }
         let stream = self
             .plan
             .streams
@@ -482,6 +493,7 @@ mod tests {
             subtitles: Vec::new(),
             subtitle: None,
             subtitle_file: None,
+            route: None,
         }
     }
 

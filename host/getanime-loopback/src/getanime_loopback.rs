@@ -177,8 +177,14 @@ impl LoopbackServer {
 
     /// Starts on its own thread and runtime, for tests without one.
     pub fn start_in_background() -> Result<LoopbackServer> {
+        Self::start_in_background_on(std::net::Ipv4Addr::LOCALHOST.into())
+    }
+
+    /// [`LoopbackServer::start_in_background`] on another loopback address (`127.0.0.2`: a
+    /// "private host" tests keep apart from the granted 127.0.0.1).
+    pub fn start_in_background_on(ip: std::net::IpAddr) -> Result<LoopbackServer> {
         let std_listener =
-            std::net::TcpListener::bind("127.0.0.1:0").context("binding 127.0.0.1")?;
+            std::net::TcpListener::bind((ip, 0)).with_context(|| format!("binding {ip}"))?;
         std_listener.set_nonblocking(true)?;
         let (ready_sender, ready) = std::sync::mpsc::channel();
         let (stop_sender, stop) = tokio::sync::oneshot::channel::<()>();

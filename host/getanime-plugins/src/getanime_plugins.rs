@@ -30,8 +30,8 @@ pub use account::{AccountSession, LoadToken, StoreToken, Token};
 pub use error::{Error, Result};
 pub use mirrors::MirrorListener;
 pub use network::{
-    FetchError, Fetched, GuardedClient, HttpMethod, NetworkPolicy, Refusal, is_public, resolve_url,
-    url_host,
+    FetchError, Fetched, GuardedClient, HttpMethod, NetworkPolicy, Refusal, Streamed, is_public,
+    resolve_url, url_host,
 };
 pub use oauth::{clean_pasted, client_settings, is_secret_setting};
 pub use package::{

@@ -294,6 +294,43 @@ pub struct Fetched {
     pub body: Vec<u8>,
 }
 
+/// Connecting to a media server, and each read of a segment, may take this long.
+const MEDIA_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const MEDIA_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Every hop meets the allow-list and the literal rule; names meet the resolver.
+fn guarded_redirects(hops: Arc<NetworkPolicy>) -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(move |attempt| {
+        if attempt.previous().len() >= MAX_REDIRECTS {
+            attempt.error("too many redirects")
+        } else {
+            match hops.permit_parsed(attempt.url()) {
+                Ok(()) => attempt.follow(),
+                Err(refusal) => attempt.error(RedirectRefused(refusal)),
+            }
+        }
+    })
+}
+
+/// A response whose body arrives as it is read (media: no cap, the caller streams it on).
+pub struct Streamed {
+    pub status: u16,
+    /// Where it came from, after the redirects the rule allowed.
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: futures_util::stream::BoxStream<'static, std::io::Result<bytes::Bytes>>,
+}
+
+impl Streamed {
+    /// The first value of header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(candidate, _)| candidate.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+}
+
 /// An HTTP client that only reaches what its [`NetworkPolicy`] permits.
 #[derive(Clone)]
 pub struct GuardedClient {
@@ -311,26 +348,30 @@ impl GuardedClient {
         max_body_bytes: usize,
     ) -> Result<GuardedClient> {
         let policy = Arc::new(policy);
-        let hops = Arc::clone(&policy);
-        // Every hop meets the allow-list and the literal rule; names meet the resolver below.
-        let redirect = reqwest::redirect::Policy::custom(move |attempt| {
-            if attempt.previous().len() >= MAX_REDIRECTS {
-                attempt.error("too many redirects")
-            } else {
-                match hops.permit_parsed(attempt.url()) {
-                    Ok(()) => attempt.follow(),
-                    Err(refusal) => attempt.error(RedirectRefused(refusal)),
-                }
-            }
-        });
         let client = reqwest::Client::builder()
             .dns_resolver(GuardedResolver { policy: Arc::clone(&policy) })
-            .redirect(redirect)
+            .redirect(guarded_redirects(Arc::clone(&policy)))
             .timeout(timeout)
             .user_agent(user_agent)
             .build()
             .map_err(|error| Error::Runtime(format!("cannot build the HTTP client: {error}")))?;
         Ok(GuardedClient { client, policy, max_body_bytes })
+    }
+
+    /// A client for media the player streams through the gateway: no whole-exchange time limit
+    /// (a segment may take long on a slow line), but connecting and each read are bounded.
+    pub fn for_media(policy: NetworkPolicy, user_agent: &str) -> Result<GuardedClient> {
+        let mut client = GuardedClient::new(policy, user_agent, MEDIA_READ_TIMEOUT, 8 << 20)?;
+        let hops = Arc::clone(&client.policy);
+        client.client = reqwest::Client::builder()
+            .dns_resolver(GuardedResolver { policy: Arc::clone(&client.policy) })
+            .redirect(guarded_redirects(hops))
+            .connect_timeout(MEDIA_CONNECT_TIMEOUT)
+            .read_timeout(MEDIA_READ_TIMEOUT)
+            .user_agent(user_agent)
+            .build()
+            .map_err(|error| Error::Runtime(format!("cannot build the HTTP client: {error}")))?;
+        Ok(client)
     }
 
     pub fn policy(&self) -> &NetworkPolicy {
@@ -379,13 +420,7 @@ impl GuardedClient {
             return Err(FetchError::TooLarge { limit_bytes: cap });
         }
         let status = response.status().as_u16();
-        let headers = response
-            .headers()
-            .iter()
-            .filter_map(|(name, value)| {
-                Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
-            })
-            .collect();
+        let headers = header_pairs(response.headers());
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(|error| classify(&error))? {
             if body.len() + chunk.len() > cap {
@@ -396,6 +431,36 @@ impl GuardedClient {
         Ok(Fetched { status, headers, body })
     }
 
+    /// GETs `url` with `headers` and hands the body on as it arrives (the media gateway's
+    /// segments: no body cap; the client's timeouts still hold).
+    pub async fn open(
+        &self,
+        url: &str,
+        headers: &[(String, String)],
+    ) -> Result<Streamed, FetchError> {
+        let url = self.policy.permit(url).map_err(FetchError::Refused)?;
+        let mut builder = self.client.get(url);
+        for (name, value) in headers {
+            builder = builder.header(name, value);
+        }
+        let response = builder.send().await.map_err(|error| classify(&error))?;
+        let status = response.status().as_u16();
+        let url = response.url().to_string();
+        let headers = header_pairs(response.headers());
+        // The body chunk by chunk; after an error, nothing more.
+        let body = futures_util::stream::unfold(Some(response), |response| async move {
+            let mut response = response?;
+            match response.chunk().await {
+                Ok(Some(chunk)) => Some((Ok(chunk), Some(response))),
+                Ok(None) => None,
+                Err(error) => {
+                    Some((Err(std::io::Error::other(classify(&error).to_string())), None))
+                }
+            }
+        });
+        Ok(Streamed { status, url, headers, body: Box::pin(body) })
+    }
+
     /// GETs `url` and returns its body; a status other than 2xx is an error.
     pub async fn get_bytes(&self, url: &str) -> Result<Vec<u8>, FetchError> {
         let fetched = self.get(url, &[]).await?;
@@ -404,6 +469,16 @@ impl GuardedClient {
         }
         Ok(fetched.body)
     }
+}
+
+/// A response's headers as text pairs (a value that is not text is left out).
+fn header_pairs(headers: &reqwest::header::HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .filter_map(|(name, value)| {
+            Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
+        })
+        .collect()
 }
 
 /// The HTTP methods plugins may use (contract 0.2; 0.1 plugins only GET).

@@ -85,7 +85,7 @@ impl HomeScreen {
                 match news.map(|news| views::home::news_notice(&news)) {
                     Ok(Some(notice)) => {
                         tracing::info!(notice, "new episodes");
-                        home.shared.notice(&notice);
+                        home.shared.notice_for(&notice, super::shared::NEWS_NOTICE_FOR);
                         crate::desktop_notice::show(&runtime, app.is_tv_box(), &notice);
                     }
                     Ok(None) => {}

@@ -221,8 +221,8 @@ pub fn run_ui(
 impl Screens {
     /// What a key does: the navigator decides, the adapters show it.
     fn press(&self, key: Key) {
-        // On Home, where Back would quit, Back first puts away a notice.
-        if key == Key::Back && self.shared.screen() == Screen::Home && self.shared.dismiss_notice()
+        // On Home any key puts a notice away; Back does only that (there it would quit).
+        if self.shared.screen() == Screen::Home && self.shared.dismiss_notice() && key == Key::Back
         {
             return;
         }

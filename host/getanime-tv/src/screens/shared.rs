@@ -26,11 +26,14 @@ pub(super) struct Shared {
     /// Puts the notice away when its time is up.
     notice_timer: slint::Timer,
     /// A notice that came during playback, shown once the player closes.
-    held_notice: RefCell<Option<String>>,
+    held_notice: RefCell<Option<(String, std::time::Duration)>>,
 }
 
 /// How long a notice stays.
 const NOTICE_FOR: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// How long the notice of new episodes stays (on Home any key puts it away sooner).
+pub(super) const NEWS_NOTICE_FOR: std::time::Duration = std::time::Duration::from_secs(30);
 
 impl Shared {
     pub(super) fn new(
@@ -53,14 +56,19 @@ impl Shared {
     /// A notice for a few seconds at the top ("«Pixel 8» can now control getanime", "Вышла 8
     /// серия «…»"); never over playback: one that comes then waits for the player to close.
     pub(super) fn notice(&self, text: &str) {
+        self.notice_for(text, NOTICE_FOR);
+    }
+
+    /// [`Shared::notice`] for `duration`.
+    pub(super) fn notice_for(&self, text: &str, duration: std::time::Duration) {
         if matches!(self.screen(), Screen::Player { .. }) {
-            *self.held_notice.borrow_mut() = Some(text.to_owned());
+            *self.held_notice.borrow_mut() = Some((text.to_owned(), duration));
             return;
         }
         let Some(window) = self.window.upgrade() else { return };
         window.global::<Shell>().set_notice_text(text.into());
         let weak = window.as_weak();
-        self.notice_timer.start(slint::TimerMode::SingleShot, NOTICE_FOR, move || {
+        self.notice_timer.start(slint::TimerMode::SingleShot, duration, move || {
             if let Some(window) = weak.upgrade() {
                 window.global::<Shell>().set_notice_text(SharedString::new());
             }
@@ -73,8 +81,8 @@ impl Shared {
             return;
         }
         let held = self.held_notice.borrow_mut().take();
-        if let Some(text) = held {
-            self.notice(&text);
+        if let Some((text, duration)) = held {
+            self.notice_for(&text, duration);
         }
     }
 
