@@ -1,70 +1,14 @@
 //! The media gateway over real HTTP: an origin and a "private" probe on 127.0.0.1
-//! (getanime-loopback), reqwest as the player would ask. The upstream here is a plain reqwest
-//! client that refuses the probe, standing in for the host's guarded client (whose own rule is
-//! tested in getanime-plugins; the two together, under GStreamer, in getanime-app).
+//! (getanime-loopback), reqwest as the player would ask. The upstream here is testkit's plain
+//! reqwest one that refuses the probe, standing in for the host's guarded client (whose own rule
+//! is tested in getanime-plugins; the two together, under GStreamer, in getanime-tv's tests).
 
 use std::sync::Arc;
 
 use anyhow::{Context, Result, ensure};
-use axum::body::Bytes;
-use futures_util::future::BoxFuture;
-use getanime_gateway::{Failure, Fetched, GatewaySession, MediaGateway, Upstream};
-use getanime_loopback::{LoopbackServer, Reply};
-
-/// Fetches anything but what is on `refused` (the probe's address).
-struct Origin {
-    client: reqwest::Client,
-    refused: String,
-}
-
-impl Upstream for Origin {
-    fn fetch(
-        &self,
-        url: String,
-        range: Option<String>,
-    ) -> BoxFuture<'static, std::result::Result<Fetched, Failure>> {
-        let client = self.client.clone();
-        let refused = url.contains(&self.refused);
-        Box::pin(async move {
-            if refused {
-                return Err(Failure::Refused { words: format!("refused: {url}") });
-            }
-            let mut request = client.get(&url);
-            if let Some(range) = range {
-                request = request.header("range", range);
-            }
-            let failed = |error: reqwest::Error| Failure::Failed { words: error.to_string() };
-            let response = request.send().await.map_err(failed)?;
-            let header = |name: &str| {
-                response
-                    .headers()
-                    .get(name)
-                    .and_then(|value| value.to_str().ok())
-                    .map(str::to_owned)
-            };
-            let (content_type, content_range) = (header("content-type"), header("content-range"));
-            let status = response.status().as_u16();
-            let url = response.url().to_string();
-            let content_length = response.content_length();
-            let body = futures_util::stream::unfold(Some(response), |response| async move {
-                let mut response = response?;
-                match response.chunk().await {
-                    Ok(Some(chunk)) => Some((Ok::<Bytes, std::io::Error>(chunk), Some(response))),
-                    Ok(None) => None,
-                    Err(error) => Some((Err(std::io::Error::other(error)), None)),
-                }
-            });
-            Ok(Fetched {
-                status,
-                url,
-                content_type,
-                content_length,
-                content_range,
-                body: Box::pin(body),
-            })
-        })
-    }
-}
+use getanime_gateway::{GatewaySession, MediaGateway};
+use getanime_testkit::media_upstream::PlainUpstream;
+use getanime_testkit::{FakeServer as LoopbackServer, Reply};
 
 struct World {
     origin: LoopbackServer,
@@ -116,17 +60,8 @@ impl World {
     fn open(&self) -> Result<GatewaySession> {
         // The upstream refuses the probe by its address, whatever the hop that names it (a
         // redirect to it included), as the guarded client does with a private address.
-        let refused = self.probe.address().to_string();
-        let hops = refused.clone();
-        let redirect = reqwest::redirect::Policy::custom(move |attempt| {
-            if attempt.url().as_str().contains(&hops) {
-                attempt.error("a redirect to a refused address")
-            } else {
-                attempt.follow()
-            }
-        });
-        let client = reqwest::Client::builder().redirect(redirect).build()?;
-        Ok(self.gateway.open(Arc::new(Origin { client, refused }))?)
+        let upstream = PlainUpstream::refusing(&self.probe.address().to_string())?;
+        Ok(self.gateway.open(Arc::new(upstream))?)
     }
 
     async fn get(&self, url: &str, range: Option<&str>) -> Result<reqwest::Response> {

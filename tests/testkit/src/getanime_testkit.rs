@@ -3,6 +3,7 @@
 
 pub mod aniliberty_account;
 pub mod anilist;
+pub mod media_upstream;
 pub mod shikimori;
 
 use std::path::PathBuf;
