@@ -35,6 +35,8 @@ pub const DEBIAN_PACKAGES: &[&str] = &[
     "tesseract-ocr",
     "tesseract-ocr-rus",
     "tesseract-ocr-eng",
+    // A window test encrypts HLS segments (AES-128) to play them through the media gateway.
+    "openssl",
     // zbarimg: a window test decodes the sign-in QR code from a screenshot.
     "zbar-tools",
     // Desktop notifications are tested against a notification daemon of python-dbusmock's on

@@ -3438,3 +3438,79 @@ fn segments_on_an_ungranted_private_address_are_never_fetched() -> Result<()> {
     ensure!(!probe.requests().is_empty(), "granted, its segments play");
     Ok(())
 }
+
+/// The shapes real playlists take play through the media gateway with real GStreamer: segments
+/// encrypted with AES-128 (their key fetched through the gateway too), byte ranges of one file,
+/// and an ad break (`#EXT-X-DISCONTINUITY`) whose segments come from a second host. All made
+/// here from a generated stream, with the openssl command for the encryption.
+#[test]
+fn encrypted_byte_range_and_ad_break_streams_play_through_the_gateway() -> Result<()> {
+    let (media, server) = served_media_lasting(4)?;
+    let ads = FakeServer::start_in_background()?;
+    ads.serve_dir("/media", media.path());
+    let dir = media.path().join("ep1");
+    let index = std::fs::read_to_string(dir.join("index.m3u8"))?;
+    let header: String = index
+        .lines()
+        .take_while(|line| !line.starts_with("#EXTINF"))
+        .map(|line| line.replace("#EXT-X-VERSION:3", "#EXT-X-VERSION:4") + "\n")
+        .collect();
+    let durations: Vec<&str> = index.lines().filter(|line| line.starts_with("#EXTINF")).collect();
+    let segments: Vec<&str> =
+        index.lines().filter(|line| !line.is_empty() && !line.starts_with('#')).collect();
+    ensure!(segments.len() >= 2 && segments.len() == durations.len(), "{index}");
+
+    // AES-128-CBC, PKCS#7 padding, one key and IV for every segment.
+    let (key, iv) = ("000102030405060708090a0b0c0d0e0f", "0000000000000000000000000000002a");
+    std::fs::write(dir.join("key.bin"), (0u8..16).collect::<Vec<u8>>())?;
+    let mut encrypted = format!("{header}#EXT-X-KEY:METHOD=AES-128,URI=\"key.bin\",IV=0x{iv}\n");
+    // The byte ranges of one file holding every segment.
+    let (mut whole, mut ranged) = (Vec::new(), header.clone());
+    // The first segment from the stream's host, the rest an ad break from another.
+    let mut ad_break = header.clone();
+    for (number, (duration, segment)) in durations.iter().zip(&segments).enumerate() {
+        let sealed = format!("{segment}.aes");
+        let status = Command::new("openssl")
+            .args(["enc", "-aes-128-cbc", "-K", key, "-iv", iv, "-in"])
+            .arg(dir.join(segment))
+            .arg("-out")
+            .arg(dir.join(&sealed))
+            .status()
+            .context("running openssl")?;
+        ensure!(status.success(), "openssl could not encrypt {segment}");
+        encrypted += &format!("{duration}\n{sealed}\n");
+        let bytes = std::fs::read(dir.join(segment))?;
+        ranged +=
+            &format!("{duration}\n#EXT-X-BYTERANGE:{}@{}\nall.ts\n", bytes.len(), whole.len());
+        whole.extend_from_slice(&bytes);
+        ad_break += &match number {
+            0 => format!("{duration}\n{segment}\n#EXT-X-DISCONTINUITY\n"),
+            _ => format!("{duration}\n{}/media/ep1/{segment}\n", ads.base_url()),
+        };
+    }
+    std::fs::write(dir.join("all.ts"), &whole)?;
+    for (name, playlist) in [("aes.m3u8", encrypted), ("range.m3u8", ranged), ("ad.m3u8", ad_break)]
+    {
+        std::fs::write(dir.join(name), playlist + "#EXT-X-ENDLIST\n")?;
+    }
+    let episode = |ordinal: u32, playlist: &str| {
+        serde_json::json!({"ordinal": ordinal, "sort_order": ordinal, "duration": 4,
+            "name": format!("Серия {ordinal}"),
+            "hls_720": format!("{}/media/ep1/{playlist}", server.base_url())})
+    };
+    let release = serde_json::json!({"id": 77, "name": {"main": "Тестовый сериал"},
+        "fresh_at": "2025-05-14T17:42:05+00:00", "type": {"value": "TV"}, "year": 2025,
+        "episodes": [episode(1, "aes.m3u8"), episode(2, "range.m3u8"), episode(3, "ad.m3u8")]});
+    serve_releases(&server, std::slice::from_ref(&release))?;
+    let (_temp, data, title_id) = synced_aniliberty(&server)?;
+
+    for number in ["1", "2", "3"] {
+        let played = check(&data, &["play", &title_id, number, "--silent"])?;
+        ensure!(played.contains("finished"), "episode {number}: {played}");
+    }
+    let asked = server.requests();
+    ensure!(asked.iter().any(|line| line.contains("/media/ep1/key.bin")), "the key: {asked:?}");
+    ensure!(asked.iter().any(|line| line.contains("/media/ep1/all.ts")), "the ranges: {asked:?}");
+    ensure!(!ads.requests().is_empty(), "the ad break's host served its segments");
+    Ok(())
+}
